@@ -1,0 +1,67 @@
+# Hofburg: one command per habit. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test lint types boundaries check pytest test-postgres bench messages vendor browser-deps clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Hofburg needs $(PYTHON) on PATH" >&2; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned dependencies
+
+demo: $(STAMP) ## set up the database with reference and demo data, print demo accounts, serve on :8000
+	$(BIN)/hofburg demo --host $(HOST) --port $(PORT)
+
+serve: $(STAMP) ## serve the existing database on :8000
+	$(BIN)/hofburg serve --host $(HOST) --port $(PORT)
+
+browser-deps: ## install Debian's chromium for the browser tests when it is missing
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check src tests benchmarks
+
+types: $(STAMP) ## mypy with django-stubs
+	$(BIN)/mypy
+
+boundaries: $(STAMP) ## import-linter: engines are pure, core knows no desk
+	$(BIN)/lint-imports
+
+pytest: $(STAMP) browser-deps ## the test suite only (honours HOFBURG_DATABASE_URL)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint types boundaries pytest ## everything CI checks: lint, types, boundaries, tests
+
+test-postgres: $(STAMP) browser-deps ## the test suite on PostgreSQL (starts the local cluster if needed)
+	bash scripts/ensure-postgres.sh
+	HOFBURG_DATABASE_URL=$${HOFBURG_PG_URL:-postgres://postgres@127.0.0.1:5432/hofburg} \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) ## run the benchmarks and print their figures
+	$(BIN)/python -m benchmarks
+
+messages: $(STAMP) ## extract UI strings and compile the catalogues
+	cd src/hofburg && ../../$(BIN)/django-admin makemessages --settings=hofburg.settings -a --no-obsolete --no-location
+	cd src/hofburg && ../../$(BIN)/django-admin compilemessages --settings=hofburg.settings
+
+vendor: ## refresh static/vendor from the npm pins in package.json
+	bash scripts/vendor.sh
+
+clean: ## remove the virtual environment and local data
+	rm -rf $(VENV) var

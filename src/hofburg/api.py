@@ -1,0 +1,8 @@
+"""The JSON API at /api/v1/: one NinjaAPI with a router per desk."""
+
+from hofburg.core.api import build_api, documents_router
+from hofburg.registry.api import router as registry_router
+
+api = build_api()
+api.add_router("/", registry_router)
+api.add_router("/documents", documents_router)

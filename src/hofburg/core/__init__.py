@@ -1,0 +1,1 @@
+"""Core: users, affiliations, roles, classification, audit, ledger, documents and shared UI."""

@@ -1,0 +1,97 @@
+"""The one place that decides who may see and change what.
+
+Every list, detail page, API endpoint, export and search filters through these helpers.
+The rules (see docs/decisions/0004-access-model.md):
+
+- `public` records are visible to everyone, anonymous visitors included;
+- `restricted` records are visible to users affiliated with a participating State's delegation,
+  a Secretariat unit, an institution or a field operation (the "entitled" users);
+- `confidential` records are visible only to members of the owner affiliation and of the
+  affiliations the record is explicitly shared with.
+
+Objects a user may not see are answered with 404, never 403, so their existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from hofburg.core.models import Classification, Role, User
+
+M = TypeVar("M", bound=Model)
+AnyUser = User | AnonymousUser
+
+
+def is_entitled(user: AnyUser) -> bool:
+    """True for an active user with an affiliation: such a user may read `restricted` records."""
+    return bool(user.is_authenticated and user.is_active and getattr(user, "affiliation_id", None))
+
+
+def _affiliation_id(user: AnyUser) -> int | None:
+    return getattr(user, "affiliation_id", None) if is_entitled(user) else None
+
+
+def visibility_q(model: type[Model], user: AnyUser) -> Q:
+    """The filter selecting the records of `model` that `user` may see."""
+    affiliation_id = _affiliation_id(user)
+    if affiliation_id is None:
+        return Q(classification=Classification.PUBLIC)
+    shared = model._meta.get_field("shared_with")
+    through = shared.remote_field.through  # type: ignore[union-attr]
+    shared_ids = through.objects.filter(
+        **{f"{shared.m2m_reverse_field_name()}_id": affiliation_id}  # type: ignore[union-attr]
+    ).values(f"{shared.m2m_field_name()}_id")  # type: ignore[union-attr]
+    return (
+        Q(classification__in=[Classification.PUBLIC, Classification.RESTRICTED])
+        | Q(classification=Classification.CONFIDENTIAL, owner_affiliation_id=affiliation_id)
+        | Q(classification=Classification.CONFIDENTIAL, pk__in=shared_ids)
+    )
+
+
+def visible(queryset: QuerySet[M], user: AnyUser) -> QuerySet[M]:
+    """Narrow `queryset` to what `user` may see."""
+    return queryset.filter(visibility_q(queryset.model, user))
+
+
+def get_visible_or_404(queryset: QuerySet[M], user: AnyUser, **lookup: Any) -> M:
+    """The one record matching `lookup` that `user` may see; 404 if it is missing or hidden."""
+    try:
+        return visible(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("No such record.") from exc
+
+
+def can_view(user: AnyUser, record: Model) -> bool:
+    return visible(type(record)._default_manager.filter(pk=record.pk), user).exists()
+
+
+def allowed_classifications(user: AnyUser) -> list[str]:
+    """The levels a user may give a new record: entitled users only, and never above their reach."""
+    return list(Classification.values) if is_entitled(user) else []
+
+
+def can_register_documents(user: AnyUser) -> bool:
+    return is_entitled(user) and _has_role(user, Role.EDITOR)
+
+
+def can_edit(user: AnyUser, record: Model) -> bool:
+    """Editors of the owner affiliation may change a record they can see."""
+    owner_id = getattr(record, "owner_affiliation_id", None)
+    return (
+        can_register_documents(user)
+        and owner_id is not None
+        and owner_id == _affiliation_id(user)
+        and can_view(user, record)
+    )
+
+
+def can_view_audit(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and _has_role(user, Role.ADMINISTRATOR))
+
+
+def _has_role(user: AnyUser, role: Role) -> bool:
+    return isinstance(user, User) and user.has_role(role)

@@ -1,0 +1,53 @@
+"""Registration points where desks add their panels to shared pages.
+
+A desk registers a panel from its AppConfig.ready():
+
+    panels.register("state_profile", "csbm", "csbm/panels/state.html", state_panel_context, order=20)
+
+`context` receives the request and the page's subject (for a State profile, the
+ParticipatingState) and returns the template context, or None when the desk has nothing to
+show; such a panel is left out, so users never see empty placeholders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+PanelContext = Callable[[HttpRequest, Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Panel:
+    slot: str
+    name: str
+    template: str
+    context: PanelContext
+    order: int = 100
+
+
+_panels: dict[str, dict[str, Panel]] = {}
+
+
+def register(slot: str, name: str, template: str, context: PanelContext, order: int = 100) -> None:
+    """Add (or replace, by name) a panel in a slot."""
+    _panels.setdefault(slot, {})[name] = Panel(slot, name, template, context, order)
+
+
+def registered(slot: str) -> list[Panel]:
+    return sorted(_panels.get(slot, {}).values(), key=lambda p: (p.order, p.name))
+
+
+def render_panels(slot: str, request: HttpRequest, subject: Any = None) -> list[str]:
+    """The HTML of every panel in `slot` that has something to show, in order."""
+    rendered = []
+    for panel in registered(slot):
+        context = panel.context(request, subject)
+        if context is None:
+            continue
+        rendered.append(render_to_string(panel.template, context, request=request))
+    return rendered

@@ -1,0 +1,1 @@
+"""Core services: the only write path for core records. Each function owns its transaction."""

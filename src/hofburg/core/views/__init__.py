@@ -1,0 +1,1 @@
+"""Core pages: home, sign-in, documents, audit, API tokens. Views are adapters over services."""

@@ -1,0 +1,1 @@
+"""Registry: participating States, Partners, Chairmanships, institutions, field operations, conflicts."""

@@ -1,0 +1,5 @@
+"""Registry endpoints: States, Partners, Chairmanships, field operations, conflicts."""
+
+from ninja import Router
+
+router = Router(tags=["registry"])

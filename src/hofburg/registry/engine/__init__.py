@@ -1,0 +1,1 @@
+"""Registry engine: pure rules over reference data (no Django, no database, no settings)."""

@@ -1,0 +1,16 @@
+"""Root URL configuration: each desk mounts its own `urls.py`; the API mounts its routers."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from hofburg.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("registry/", include("hofburg.registry.urls")),
+    path("", include("hofburg.core.urls")),
+]
+
+handler404 = "hofburg.core.views.errors.not_found"

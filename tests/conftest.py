@@ -1,0 +1,75 @@
+"""The named cast every test can use.
+
+- alice: delegate of Austria (editor), bob: delegate of Finland (editor),
+- carol: Secretariat analyst in the Conflict Prevention Centre,
+- mona: monitor in a field operation,
+- dora: administrator in the Secretariat,
+- nick: a registered reader with no affiliation (a journalist, say),
+- and the anonymous visitor, who is simply an unauthenticated client.
+
+Everyone's password is `PASSWORD`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from hofburg.core.models import Affiliation, Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Cast:
+    alice: User
+    bob: User
+    carol: User
+    mona: User
+    dora: User
+    nick: User
+    austria: Affiliation
+    finland: Affiliation
+    cpc: Affiliation
+    mission: Affiliation
+
+    def client(self, user: User | None) -> Client:
+        """A test client signed in as `user`, or anonymous for None."""
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def _user(username: str, affiliation: Affiliation | None, roles: list[str]) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, affiliation=affiliation,
+                                    roles=roles)
+    return user
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    austria = Affiliation.objects.create(
+        code="delegation-at", name="Delegation of Austria", kind=Affiliation.Kind.DELEGATION,
+        state_iso2="AT")
+    finland = Affiliation.objects.create(
+        code="delegation-fi", name="Delegation of Finland", kind=Affiliation.Kind.DELEGATION,
+        state_iso2="FI")
+    cpc = Affiliation.objects.create(
+        code="cpc", name="Conflict Prevention Centre", kind=Affiliation.Kind.SECRETARIAT_UNIT)
+    mission = Affiliation.objects.create(
+        code="mission", name="Test Monitoring Mission", kind=Affiliation.Kind.FIELD_OPERATION)
+    return Cast(
+        alice=_user("alice", austria, [Role.READER, Role.EDITOR]),
+        bob=_user("bob", finland, [Role.READER, Role.EDITOR]),
+        carol=_user("carol", cpc, [Role.READER, Role.ANALYST]),
+        mona=_user("mona", mission, [Role.READER, Role.EDITOR]),
+        dora=_user("dora", cpc, [Role.READER, Role.ADMINISTRATOR]),
+        nick=_user("nick", None, [Role.READER]),
+        austria=austria,
+        finland=finland,
+        cpc=cpc,
+        mission=mission,
+    )
