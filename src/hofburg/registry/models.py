@@ -158,9 +158,13 @@ class SecretariatUnit(NamedInLanguages, Sourced):
 class FieldOperation(NamedInLanguages, Sourced):
     code = models.SlugField(max_length=60, unique=True)
     region = models.CharField(_("region"), max_length=60)
+    # Empty where the host is not a participating State (Kosovo) or the operation has no single
+    # host; `host_label` then says where it works.
     host_state = models.ForeignKey(
-        ParticipatingState, on_delete=models.PROTECT, related_name="field_operations"
+        ParticipatingState, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="field_operations"
     )
+    host_label = models.CharField(_("host"), max_length=120, blank=True)
     seat = models.CharField(_("seat"), max_length=120, blank=True)
     basis = models.CharField(_("founding decision"), max_length=300, blank=True)
     established = models.DateField(_("established"), null=True, blank=True)
