@@ -28,11 +28,11 @@ demo: $(STAMP) ## set up the database with reference and demo data, print demo a
 serve: $(STAMP) ## serve the existing database on :8000
 	$(BIN)/hofburg serve --host $(HOST) --port $(PORT)
 
-browser-deps: ## install Debian's chromium for the browser tests when it is missing
-	@test -x /usr/bin/chromium || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+browser-deps: ## install Debian's chromium (browser tests) and gettext (catalogue checks) when missing
+	@{ test -x /usr/bin/chromium && command -v xgettext >/dev/null; } || { \
+	  echo "Installing Debian's chromium and gettext for the tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; }
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests benchmarks

@@ -197,6 +197,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PROJECT_ROOT / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
+# Serve static files straight from the app and vendor folders: no collectstatic step for `make demo`.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("HOFBURG_MEDIA_DIR", str(DATA_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL: downloads go through views that check access.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

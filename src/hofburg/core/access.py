@@ -26,6 +26,10 @@ M = TypeVar("M", bound=Model)
 AnyUser = User | AnonymousUser
 
 
+class AccessDenied(PermissionError):
+    """The user may not do this. Views answer 403 when the user can see the record, else 404."""
+
+
 def is_entitled(user: AnyUser) -> bool:
     """True for an active user with an affiliation: such a user may read `restricted` records."""
     return bool(user.is_authenticated and user.is_active and getattr(user, "affiliation_id", None))
@@ -63,6 +67,14 @@ def get_visible_or_404(queryset: QuerySet[M], user: AnyUser, **lookup: Any) -> M
         return visible(queryset, user).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404("No such record.") from exc
+
+
+def get_editable_or_404(queryset: QuerySet[M], user: AnyUser, **lookup: Any) -> M:
+    """The record `user` may change: 404 if it is missing or hidden, AccessDenied if only visible."""
+    record = get_visible_or_404(queryset, user, **lookup)
+    if not can_edit(user, record):
+        raise AccessDenied("You may see this record but not change it.")
+    return record
 
 
 def can_view(user: AnyUser, record: Model) -> bool:

@@ -1,0 +1,177 @@
+"""The `hofburg` command: set-up, demo, serving, reference data, users, exports and the ledger.
+
+Each command is a thin wrapper over a Django management command (or a service), so scripts,
+the CLI and the web all share one code path. Every command honours HOFBURG_DATABASE_URL.
+Errors are one clear line on stderr and a non-zero exit code (2 for bad arguments).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    help="Hofburg: open information system for cooperative security in the OSCE area.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+ledger_app = typer.Typer(help="The hash-chained ledger of formal communications.",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(ledger_app, name="ledger")
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hofburg.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        _fail(f"configuration error: {exc}")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"hofburg: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _call(command: str, *args: Any, **options: Any) -> None:
+    """Run a management command, turning its errors into one line and exit code 1."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import Error as DatabaseError
+
+    try:
+        call_command(command, *args, **options)
+    except CommandError as exc:
+        _fail(str(exc))
+    except DatabaseError as exc:
+        _fail(f"database error: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
+
+
+@app.command()
+def init() -> None:
+    """Create or migrate the database and load the reference data (safe to repeat)."""
+    _setup_django()
+    _call("migrate", interactive=False, verbosity=0)
+    _call("load_reference")
+
+
+@app.command("load-reference")
+def load_reference(
+    directory: Annotated[Path | None, typer.Option(help="Folder of registry data files.")] = None,
+) -> None:
+    """Validate and load the registry's reference data; nothing is loaded if any row is bad."""
+    _setup_django()
+    options = {"directory": str(directory)} if directory else {}
+    _call("load_reference", **options)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve",
+                                              help="Serve after loading.")] = True,
+) -> None:
+    """Set up the database, load reference and demo data, print demo accounts, and serve."""
+    init()
+    _call("load_demo")
+    if serve_after:
+        serve(host=host, port=port)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
+    threads: Annotated[int, typer.Option(help="Worker threads.", min=1, max=64)] = 8,
+) -> None:
+    """Serve Hofburg with waitress until Ctrl-C."""
+    _setup_django()
+    from waitress import serve as waitress_serve
+
+    from hofburg.wsgi import application
+
+    typer.echo(f"Hofburg is at http://{host}:{port}/  (Ctrl-C to stop)")
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="hofburg")
+    except OSError as exc:
+        _fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        typer.echo("Stopped.")
+
+
+@app.command()
+def createuser(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    affiliation: Annotated[str | None, typer.Option(help="Affiliation code.")] = None,
+    role: Annotated[list[str] | None, typer.Option(help="Role; repeat for several.")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from standard input.")] = False,
+) -> None:
+    """Create a user; without --password-stdin a password is generated and printed once."""
+    _setup_django()
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    _call("create_hofburg_user", username, affiliation=affiliation, roles=role or [],
+          password=password)
+
+
+@app.command()
+def token(
+    username: Annotated[str, typer.Argument(help="The user the token acts for.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+) -> None:
+    """Issue an API token for a user and print it (it is shown only once)."""
+    _setup_django()
+    _call("issue_api_token", username, name=name)
+
+
+@app.command()
+def export(
+    kind: Annotated[str, typer.Argument(
+        help="states, partners, chairmanships, field-operations, conflicts or documents.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx or json.")] = "csv",
+    as_user: Annotated[str | None, typer.Option(
+        help="Export documents as this user sees them (default: what the public sees).")] = None,
+) -> None:
+    """Export registry data or the document list to CSV, XLSX or JSON."""
+    _setup_django()
+    if kind == "documents":
+        _call("export_documents", output=str(output), format=fmt, as_user=as_user)
+    else:
+        _call("export_registry", kind, format=fmt, output=str(output))
+
+
+@ledger_app.command("verify")
+def ledger_verify(
+    expect_head: Annotated[str | None, typer.Option(
+        help="The head digest you kept from `hofburg ledger head`; detects removed tail entries."
+    )] = None,
+) -> None:
+    """Check every entry of the ledger; exit 1 and list the breaks if any entry was altered or deleted."""
+    _setup_django()
+    _call("verify_ledger", expect_head=expect_head)
+
+
+@ledger_app.command("head")
+def ledger_head() -> None:
+    """Print the sequence number and digest of the last ledger entry."""
+    _setup_django()
+    _call("ledger_head")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

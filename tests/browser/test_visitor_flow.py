@@ -1,0 +1,46 @@
+"""What a visitor sees: the home page, the OSCE-area map, a State profile, another language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    call_command("load_reference", verbosity=0)
+
+
+def test_a_visitor_goes_from_the_home_page_through_the_map_to_a_state(
+    page: Page, live_server: object, reference_data: None
+) -> None:
+    base = str(live_server)
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cooperative security in the OSCE area")
+    expect(page.get_by_text("57", exact=True).first).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Map").click()
+    expect(page.locator("#osce-map")).to_have_attribute("data-ready", "true")
+    # The offline base layer is drawn: many country shapes and no tile images.
+    assert page.locator("#osce-map path").count() > 100
+    assert page.locator("#osce-map img.leaflet-tile").count() == 0
+
+    page.locator("#osce-map path.state-AT").first.click(force=True)
+    expect(page).to_have_url(re.compile(r"/registry/states/AT/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Austria")
+    expect(page.get_by_text("1973-06-25").first).to_be_visible()
+
+
+def test_a_visitor_reads_a_state_profile_in_russian(
+    page: Page, live_server: object, reference_data: None
+) -> None:
+    page.goto(str(live_server) + "/registry/states/FI/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Finland")
+    page.locator("#language-switcher").select_option("ru")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Финляндия")
+    expect(page.get_by_role("navigation")).to_contain_text("Карта")
