@@ -6,3 +6,10 @@ class RegistryConfig(AppConfig):
     name = "hofburg.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from hofburg.core import panels
+        from hofburg.registry import views
+
+        panels.register("home", "registry", "registry/panels/home.html", views.home_panel,
+                        order=10)
