@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "hofburg.urls"
@@ -197,6 +198,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PROJECT_ROOT / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve static files straight from the app and vendor folders: no collectstatic step for `make demo`.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("HOFBURG_MEDIA_DIR", str(DATA_DIR / "media")))
