@@ -69,9 +69,19 @@ class StatusEvent(Sourced):
         SUCCESSION = "succession", _("succession")
         RENAMED = "renamed", _("renamed")
 
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+        YEAR = "year", _("year")
+
     state = models.ForeignKey(ParticipatingState, on_delete=models.CASCADE, related_name="status_events")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     date = models.DateField(_("date"))
+    # Sources often give only "December 1991" or "1990". `date` then holds the first day of that
+    # month or year and the precision says how much of it is known, so no day is invented.
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     end_date = models.DateField(_("until"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=500)
 
@@ -79,7 +89,16 @@ class StatusEvent(Sourced):
         ordering = ["state", "date"]
 
     def __str__(self) -> str:
-        return f"{self.state.iso2} {self.kind} {self.date}"
+        return f"{self.state.iso2} {self.kind} {self.date_text}"
+
+    @property
+    def date_text(self) -> str:
+        """The date to the precision the source gives: `1992-07-08`, `1991-12` or `1990`."""
+        if self.date_precision == self.DatePrecision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == self.DatePrecision.MONTH:
+            return f"{self.date:%Y-%m}"
+        return self.date.isoformat()
 
 
 class Partner(NamedInLanguages, Sourced):
