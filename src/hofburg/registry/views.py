@@ -167,7 +167,11 @@ def state_list(request: HttpRequest) -> HttpResponse:
 
 
 def _sources(*rows: Iterable[Any]) -> list[str]:
-    """The distinct sources of the given rows, in order of first appearance."""
+    """The distinct sources of the given rows, in order of first appearance.
+
+    A source is shown whole: its citations are joined with "; ", but a citation's own title can
+    hold "; " too, so splitting it could cut a title in two.
+    """
     seen: dict[str, None] = {}
     for group in rows:
         for row in group:
