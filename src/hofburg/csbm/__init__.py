@@ -1,0 +1,1 @@
+"""The CSBM desk: the Vienna Document's notifications, observation, constraints and verification."""

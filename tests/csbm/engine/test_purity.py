@@ -1,0 +1,33 @@
+"""The engine is pure: it imports the standard library, PyYAML and itself, nothing else."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import hofburg.csbm.engine
+
+ENGINE = Path(hofburg.csbm.engine.__file__).parent
+ALLOWED = set(sys.stdlib_module_names) | {"yaml", "__future__"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_engine_imports_no_django_no_settings_and_no_other_desk() -> None:
+    modules = sorted(ENGINE.glob("*.py"))
+    assert len(modules) >= 7
+    for path in modules:
+        for module in imported_modules(path):
+            if module.startswith("hofburg."):
+                assert module.startswith("hofburg.csbm.engine."), (path.name, module)
+            else:
+                assert module.split(".")[0] in ALLOWED, (path.name, module)
