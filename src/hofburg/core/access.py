@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -65,12 +66,12 @@ def get_visible_or_404(queryset: QuerySet[M], user: AnyUser, **lookup: Any) -> M
     """The one record matching `lookup` that `user` may see; 404 if it is missing or hidden."""
     try:
         return visible(queryset, user).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("No such record.") from exc
 
 
 def get_editable_or_404(queryset: QuerySet[M], user: AnyUser, **lookup: Any) -> M:
-    """The record `user` may change: 404 if it is missing or hidden, AccessDenied if only visible."""
+    """The record `user` may change: 404 if missing or hidden, AccessDenied if only visible."""
     record = get_visible_or_404(queryset, user, **lookup)
     if not can_edit(user, record):
         raise AccessDenied("You may see this record but not change it.")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", documents.document_list, name="documents"),
     path("documents/new/", documents.document_register, name="document_register"),
     path("documents/<int:pk>/", documents.document_detail, name="document"),
-    path("documents/<int:pk>/files/<str:language>/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/edit/", documents.document_edit, name="document_edit"),
+    path("documents/<int:pk>/files/<str:language>/", documents.document_download,
+         name="document_download"),
     path("audit/", audit.audit_list, name="audit"),
 ]

@@ -1,11 +1,63 @@
-from django.http import HttpRequest, HttpResponse, Http404
+"""The audit page: who changed which record, when, and what it was before and after.
+
+Administrators only; everyone else gets a 404, as for any page they are not entitled to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import access
 from hofburg.core.models import AuditEntry
+
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(forms.Form):
+    type = forms.ChoiceField(label=_("Record type"), required=False)
+
+    def __init__(self, *args: Any, record_types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [  # type: ignore[attr-defined]
+            ("", _("All record types")), *((label, label) for label in record_types)]
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not access.can_view_audit(request.user):
         raise Http404
-    return render(request, "core/audit.html", {"entries": AuditEntry.objects.all()[:200]})
+    record_types = list(
+        AuditEntry.objects.order_by("model_label").values_list("model_label", flat=True).distinct())
+    form = AuditFilterForm(request.GET, record_types=record_types)
+    entries = AuditEntry.objects.select_related("actor")
+    if form.is_valid() and form.cleaned_data["type"]:
+        entries = entries.filter(model_label=form.cleaned_data["type"])
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit.html", {
+        "form": form,
+        "page": page,
+        "entries": page.object_list,
+        "changes": [_changes(entry) for entry in page.object_list],
+        "query_string": query.urlencode(),
+    })
+
+
+def _changes(entry: AuditEntry) -> tuple[AuditEntry, list[tuple[str, str, str]]]:
+    """The entry with each changed field's value before and after, as text for reading."""
+    return entry, [(field, _as_text(before), _as_text(after))
+                   for field, before, after in entry.changed_fields()]
+
+
+def _as_text(value: object) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)

@@ -1,0 +1,1 @@
+"""The field-monitoring desk: observations, events, reporting periods and withdrawal lines."""

@@ -1,0 +1,264 @@
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from typing import Any
+
+import pytest
+import shapely
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hofburg.monitoring.engine.geodesy import distance_m
+from hofburg.monitoring.engine.locate import Fix, SectorArea
+from hofburg.monitoring.engine.merge import (
+    CandidateRegion,
+    Event,
+    MergeError,
+    MergeRules,
+    MergeRulesError,
+    merge_observations,
+    merge_rules_from_mapping,
+)
+from hofburg.monitoring.engine.observations import Category, Observation
+from tests.monitoring.engine.synthetic import DATA, TARGET, around, seen
+
+ELSEWHERE = around(TARGET, 90, 15)  # a second event 15 km east
+
+
+def partition(events: list[Event]) -> set[tuple[str, ...]]:
+    return {tuple(sorted(event.observation_ids)) for event in events}
+
+
+def one_event_seen_three_times() -> list[Observation]:
+    return [
+        seen("a", "patrol-1", around(TARGET, 225, 5), seconds=0, bearing_error=0.8, count=3),
+        seen("b", "op-2", around(TARGET, 135, 6), seconds=25, category="airburst",
+             observer_kind="observation_point", bearing_error=-1.1),
+        seen("c", "camera-3", around(TARGET, 0, 4), seconds=50, method="recorded",
+             observer_kind="camera", sector="S", count=5),
+    ]
+
+
+def test_three_observers_of_one_explosion_make_one_located_event(
+        merge_rules: MergeRules) -> None:
+    [event] = merge_observations(one_event_seen_three_times(), merge_rules)
+    assert event.event_key == "a"
+    assert event.observation_ids == ("a", "b", "c")
+    assert event.number_of_sources == 3
+    assert event.count_at_least == 5  # the largest count, never the sum
+    assert event.category is Category.AIRBURST  # the more specific report overrules
+    assert event.location_method == "fix"
+    assert isinstance(event.location, Fix)
+    assert distance_m(*event.position, *TARGET) < 300  # two bearings, each about 1 deg off
+    assert not event.needs_review
+
+
+def test_every_merge_says_which_records_and_why(merge_rules: MergeRules) -> None:
+    [event] = merge_observations(one_event_seen_three_times(), merge_rules)
+    opening, join_b, join_c, located = event.explanation
+    assert opening.startswith("a opens the event: patrol-1 (patrol, heard)")
+    assert join_b.startswith("b joins: op-2 (observation_point, heard)")
+    assert "25 s after a (window 120 s)" in join_b
+    assert "category airburst in group 'explosions' with explosion_undetermined" in join_b
+    assert "its wedge overlaps those of a" in join_b
+    assert join_c.startswith("c joins: camera-3 (camera, recorded)")
+    assert "sector S (168.75-191.25 deg) +-3 deg" in join_c
+    assert "overlaps those of a, b and the area they share" in join_c
+    assert located.startswith("located by the least-squares fix of 2 bearings")
+
+
+def test_two_simultaneous_explosions_far_apart_stay_two_events(merge_rules: MergeRules) -> None:
+    observations = [
+        seen("x1", "patrol-1", around(TARGET, 225, 5), seconds=0),
+        seen("y1", "patrol-4", around(ELSEWHERE, 45, 5), ELSEWHERE, seconds=5),
+        seen("x2", "op-2", around(TARGET, 135, 5), seconds=10),
+        seen("y2", "op-5", around(ELSEWHERE, 0, 6), ELSEWHERE, seconds=15),
+    ]
+    events = merge_observations(observations, merge_rules)
+    assert partition(events) == {("x1", "x2"), ("y1", "y2")}
+    by_key = {event.event_key: event for event in events}
+    assert distance_m(*by_key["x1"].position, *TARGET) < 1
+    assert distance_m(*by_key["y1"].position, *ELSEWHERE) < 1
+    assert any(note.startswith("kept apart from x1 (patrol-1): ")
+               for note in by_key["y1"].explanation)
+
+
+def test_observers_too_far_apart_are_kept_apart_with_the_distance(
+        merge_rules: MergeRules) -> None:
+    far = around(TARGET, 90, 60)
+    observations = [seen("near", "patrol-1", around(TARGET, 225, 5)),
+                    seen("far", "patrol-2", around(far, 225, 5), far, seconds=3)]
+    events = merge_observations(observations, merge_rules)
+    assert partition(events) == {("near",), ("far",)}
+    note = next(n for n in events[1].explanation if n.startswith("kept apart"))
+    assert "km apart, beyond the" in note
+
+
+@pytest.mark.parametrize(("other", "merged"), [
+    ({"category": "airburst"}, True),
+    ({"category": "explosion_weapon", "weapon_class": "mortar"}, True),
+    ({"category": "muzzle_flash"}, False),          # flash at the gun, explosion at the impact
+    ({"category": "burst"}, False),
+    ({"seconds": 120}, True),
+    ({"seconds": 121}, False),
+])
+def test_the_rule_decides_on_time_and_category(merge_rules: MergeRules, other: dict[str, Any],
+                                               merged: bool) -> None:
+    observations = [seen("first", "patrol-1", around(TARGET, 225, 5)),
+                    seen("second", "op-2", around(TARGET, 135, 6), **other)]
+    events = merge_observations(observations, merge_rules)
+    assert len(events) == (1 if merged else 2)
+
+
+def test_weapon_classes_must_agree_unless_one_is_undetermined(merge_rules: MergeRules) -> None:
+    mortar = seen("m", "patrol-1", around(TARGET, 225, 5), category="explosion_weapon",
+                  weapon_class="mortar")
+    unknown = seen("u", "op-2", around(TARGET, 135, 6), seconds=5, weapon_class="undetermined")
+    artillery = seen("a", "op-3", around(TARGET, 20, 6), seconds=9,
+                     category="explosion_weapon", weapon_class="artillery")
+    events = merge_observations([mortar, unknown, artillery], merge_rules)
+    assert partition(events) == {("m", "u"), ("a",)}
+    assert events[0].weapon_class == "mortar"
+    assert ("not merged into the event of m: not consistent with m "
+            "(weapon artillery vs mortar)") in events[1].explanation
+
+
+def test_one_observer_never_reports_the_same_event_twice(merge_rules: MergeRules) -> None:
+    position = around(TARGET, 225, 5)
+    observations = [seen("first", "patrol-1", position), seen("again", "patrol-1", position,
+                                                              seconds=10)]
+    assert partition(merge_observations(observations, merge_rules)) == {("first",), ("again",)}
+
+
+def test_a_chain_does_not_drag_a_third_event_in(merge_rules: MergeRules) -> None:
+    # b's wide sector covers both explosions; a saw one, c the other: c may not join a's event.
+    near = around(TARGET, 90, 6)
+    observations = [
+        seen("a", "patrol-1", around(TARGET, 270, 5), seconds=0, method="saw"),
+        seen("b", "op-2", around(TARGET, 180, 7), seconds=10, sector="NNE"),
+        seen("c", "patrol-3", around(near, 90, 5), near, seconds=20, method="saw"),
+    ]
+    events = merge_observations(observations, merge_rules)
+    assert partition(events) == {("a", "b"), ("c",)}
+    assert ("not merged into the event of a: not consistent with a (their wedges do not "
+            "overlap)") in events[1].explanation
+
+
+def test_sectors_alone_are_located_by_the_area_they_share(merge_rules: MergeRules) -> None:
+    observations = [
+        seen("s1", "camera-1", around(TARGET, 180, 5), method="recorded", sector="N"),
+        seen("s2", "camera-2", around(TARGET, 270, 4), seconds=4, method="recorded",
+             sector="E"),
+    ]
+    [event] = merge_observations(observations, merge_rules)
+    assert event.location_method == "common_area"
+    assert isinstance(event.location, CandidateRegion)
+    assert event.location.polygon.contains(shapely.Point(*TARGET))
+    assert 0 < event.location.area_km2 < 10
+    assert event.explanation[-1].startswith("located by the area the members' wedges share")
+
+
+def test_a_single_observer_is_located_by_its_wedge(merge_rules: MergeRules) -> None:
+    [event] = merge_observations([seen("alone", "patrol-1", around(TARGET, 300, 5))],
+                                 merge_rules)
+    assert event.location_method == "sector"
+    assert isinstance(event.location, SectorArea)
+    assert event.location.polygon().contains(shapely.Point(*TARGET))
+    assert event.location.direction.half_width_deg == 10  # heard: +-10 deg
+    assert event.explanation[-1].startswith("located by one observer's wedge")
+
+
+def test_near_parallel_bearings_merge_but_fall_back_to_the_shared_area(
+        merge_rules: MergeRules) -> None:
+    observations = [seen("p1", "patrol-1", around(TARGET, 178, 8)),
+                    seen("p2", "patrol-2", around(TARGET, 182, 8), seconds=5)]
+    [event] = merge_observations(observations, merge_rules)
+    assert event.location_method == "common_area"
+    assert any(note.startswith("no fix: the bearings cross at") for note in event.explanation)
+
+
+def test_a_fix_outside_a_member_wedge_is_not_used_and_is_flagged(
+        merge_rules: MergeRules) -> None:
+    short = seen("s", "op-3", around(TARGET, 0, 5), seconds=8, method="saw", sector="S")
+    short = replace(short, distance_km_min=2.0, distance_km_max=3.5)
+    observations = [seen("a", "patrol-1", around(TARGET, 225, 6)),
+                    seen("b", "patrol-2", around(TARGET, 135, 6), seconds=4), short]
+    [event] = merge_observations(observations, merge_rules)
+    assert event.observation_ids == ("a", "b", "s")
+    assert event.location_method == "common_area"
+    assert event.needs_review
+    assert any(note.startswith("the fix lies outside the wedge of s") for note in
+               event.explanation)
+
+
+def test_an_observation_that_fits_two_events_is_flagged_for_an_analyst(
+        merge_rules: MergeRules) -> None:
+    # Two explosions 1.5 km apart, each seen from the north by one patrol; a third observer's
+    # broad sector and band from the south cover both.
+    near = around(TARGET, 90, 1.5)
+    observations = [
+        seen("x", "patrol-1", around(TARGET, 0, 4), method="saw"),
+        seen("y", "patrol-2", around(near, 0, 4), near, seconds=2, method="saw"),
+        seen("z", "op-3", around(TARGET, 170, 6), seconds=6, sector="N"),
+    ]
+    events = merge_observations(observations, merge_rules)
+    assert len(events) == 2
+    flagged = next(event for event in events if "z" in event.observation_ids)
+    assert flagged.needs_review
+    assert any("could also have joined" in note for note in flagged.explanation)
+
+
+def test_an_id_used_twice_is_refused(merge_rules: MergeRules) -> None:
+    first = seen("same", "patrol-1", around(TARGET, 225, 5))
+    with pytest.raises(MergeError, match="'same'"):
+        merge_observations([first, replace(first, observer_id="op-2")], merge_rules)
+
+
+def test_no_observations_make_no_events(merge_rules: MergeRules) -> None:
+    assert merge_observations([], merge_rules) == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_the_events_do_not_depend_on_the_input_order(merge_rules: MergeRules,
+                                                     rng: random.Random) -> None:
+    observations = [*one_event_seen_three_times(),
+                    seen("y1", "patrol-4", around(ELSEWHERE, 45, 5), ELSEWHERE, seconds=5),
+                    seen("y2", "op-5", around(ELSEWHERE, 0, 6), ELSEWHERE, seconds=15),
+                    seen("late", "patrol-1", around(TARGET, 225, 5), seconds=400)]
+    reference = merge_observations(observations, merge_rules)
+    shuffled = observations[:]
+    rng.shuffle(shuffled)
+    again = merge_observations(shuffled, merge_rules)
+    assert [e.observation_ids for e in again] == [e.observation_ids for e in reference]
+    assert [e.explanation for e in again] == [e.explanation for e in reference]
+
+
+def test_the_shipped_ruleset_is_a_labelled_mission_parameter(merge_rules: MergeRules) -> None:
+    data = yaml.safe_load((DATA / "merge_rules.yaml").read_text())
+    assert data["status"] == "mission-parameter"
+    assert "not from" in data["note"]
+    assert merge_rules.time_window_seconds == 120
+    assert merge_rules.group_of(Category.AIRBURST) == "explosions"
+    assert merge_rules.group_of(Category.MUZZLE_FLASH) == "muzzle_flash"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"status": "agreed-text"}, "status"),
+    ({"time_window_seconds": 0}, "time_window_seconds"),
+    ({"bearing_tolerance_deg": {"heard": 10, "saw": 5}}, "bearing_tolerance_deg.recorded"),
+    ({"distance_tolerance": None}, "distance_tolerance"),
+    ({"category_groups": [{"name": "a", "categories": ["shot"]},
+                          {"name": "b", "categories": ["shot"]}]}, "two groups"),
+    ({"category_groups": [{"name": "a", "categories": ["tank"]}]}, "category_groups"),
+    ({"locate": {"bearing_sigma_deg": {"heard": 1, "saw": 1, "recorded": 1},
+                 "min_crossing_angle_deg": 10, "ellipse_confidence": 0.95}},
+     "locate.bearing_sigma_deg.default"),
+])
+def test_a_malformed_ruleset_names_the_key(change: dict[str, Any], message: str) -> None:
+    data = yaml.safe_load((DATA / "merge_rules.yaml").read_text())
+    data.update(change)
+    with pytest.raises(MergeRulesError, match=message):
+        merge_rules_from_mapping(data)
