@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from hofburg.core.models import Document
+from hofburg.core.models import Classification, Document
 from hofburg.core.services.users import issue_api_token, revoke_api_token
 from tests.conftest import Cast
 from tests.core.conftest import SEARCH_WORD, Library, bearer
@@ -268,3 +269,25 @@ def test_a_user_who_lost_their_affiliation_loses_what_it_let_them_see(
     body = Client().get("/api/v1/documents", **bearer(key)).json()
 
     assert {d["symbol"] for d in body["items"]} == {library.public.symbol}
+
+
+def test_the_audit_trail_withholds_confidential_details_from_an_administrator_outside_them(
+    cast: Cast,
+) -> None:
+    from hofburg.core.services.documents import register_document
+
+    secret = register_document(
+        cast.alice, symbol="PC.DEL/777/26", title="Sealed instructions", date=date(2026, 1, 5),
+        originator="Delegation of Austria", original_language="en",
+        classification=Classification.CONFIDENTIAL, files=[])
+    public = register_document(
+        cast.alice, symbol="PC.DEL/778/26", title="Open statement", date=date(2026, 1, 6),
+        originator="Delegation of Austria", original_language="en",
+        classification=Classification.PUBLIC, files=[])
+    page = cast.client(cast.dora).get(reverse("core:audit")).content.decode()
+    assert "Open statement" in page and str(public.pk) in page
+    assert "Sealed instructions" not in page
+    assert "details withheld" in page
+    secret.delete()  # even once the record is gone, its last snapshot decides
+    page = cast.client(cast.dora).get(reverse("core:audit")).content.decode()
+    assert "Sealed instructions" not in page

@@ -14,14 +14,17 @@ Objects a user may not see are answered with 404, never 403, so their existence 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
+
+from django.apps import apps
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from hofburg.core.models import Classification, Role, User
+from hofburg.core.models import AuditEntry, Classification, ClassifiedRecord, Role, User
 
 M = TypeVar("M", bound=Model)
 AnyUser = User | AnonymousUser
@@ -108,3 +111,49 @@ def can_view_audit(user: AnyUser) -> bool:
 
 def _has_role(user: AnyUser, role: Role) -> bool:
     return isinstance(user, User) and user.has_role(role)
+
+
+def audit_details_visible(user: AnyUser, entries: Iterable[AuditEntry]) -> set[int]:
+    """Ids of the audit entries whose record `user` may see, so their details may be shown.
+
+    The administrator role opens the audit trail, not need-to-know: an entry about a classified
+    record shows its details only to those who may see the record (or, once it is deleted, who
+    could see it in its last snapshot). Entries about unclassified records are always shown.
+    """
+    entries = list(entries)
+    shown: set[int] = set()
+    by_model: dict[str, list[AuditEntry]] = {}
+    for entry in entries:
+        by_model.setdefault(entry.model_label, []).append(entry)
+    for label, group in by_model.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        if not issubclass(model, ClassifiedRecord):
+            shown.update(e.pk for e in group)
+            continue
+        object_ids = {e.object_id for e in group}
+        existing = {str(pk) for pk in model._default_manager.filter(pk__in=object_ids)
+                    .values_list("pk", flat=True)}
+        visible_ids = {str(pk) for pk in visible(model._default_manager.filter(pk__in=object_ids),
+                                                 user).values_list("pk", flat=True)}
+        for entry in group:
+            if entry.object_id in visible_ids or (
+                entry.object_id not in existing and _snapshot_visible(user, entry)
+            ):
+                shown.add(entry.pk)
+    return shown
+
+
+def _snapshot_visible(user: AnyUser, entry: AuditEntry) -> bool:
+    snapshot = entry.after or entry.before or {}
+    level = snapshot.get("classification")
+    if level == Classification.PUBLIC:
+        return True
+    affiliation_id = _affiliation_id(user)
+    if affiliation_id is None:
+        return False
+    if level == Classification.RESTRICTED:
+        return True
+    return snapshot.get("owner_affiliation") == affiliation_id

@@ -55,7 +55,7 @@ def test_it_reads_a_row_as_entered() -> None:
     ({"count": "many"}, "count"),
     ({"sector": "", "bearing_deg": ""}, "bearing_deg"),
     ({"bearing_deg": "45"}, "bearing_deg"),
-    ({"sector": "", "bearing_deg": "360"}, "bearing_deg"),
+    ({"sector": "", "bearing_deg": "360.5"}, "bearing_deg"),
     ({"sector": "NORTH"}, "sector"),
     ({"sector": "N-S"}, "sector"),
     ({"distance_km_max": ""}, "distance_km_max"),
@@ -114,3 +114,7 @@ def test_a_direct_observation_accepts_enum_values_and_stays_frozen() -> None:
 def test_a_direction_without_distance_is_allowed() -> None:
     observation = observation_from_mapping(row(distance_km_min="", distance_km_max=""))
     assert not observation.has_distance_band
+
+
+def test_a_bearing_of_360_is_north() -> None:
+    assert observation_from_mapping(row(sector="", bearing_deg="360")).bearing_deg == 0.0

@@ -38,21 +38,24 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["type"]:
         entries = entries.filter(model_label=form.cleaned_data["type"])
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = access.audit_details_visible(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit.html", {
         "form": form,
         "page": page,
         "entries": page.object_list,
-        "changes": [_changes(entry) for entry in page.object_list],
+        "changes": [_changes(entry, entry.pk in shown) for entry in page.object_list],
         "query_string": query.urlencode(),
     })
 
 
-def _changes(entry: AuditEntry) -> tuple[AuditEntry, list[tuple[str, str, str]]]:
-    """The entry with each changed field's value before and after, as text for reading."""
-    return entry, [(field, _as_text(before), _as_text(after))
-                   for field, before, after in entry.changed_fields()]
+def _changes(entry: AuditEntry, shown: bool) -> tuple[AuditEntry, bool, list[tuple[str, str, str]]]:
+    """The entry, whether its details may be shown, and each changed field before and after."""
+    if not shown:
+        return entry, False, []
+    return entry, True, [(field, _as_text(before), _as_text(after))
+                         for field, before, after in entry.changed_fields()]
 
 
 def _as_text(value: object) -> str:

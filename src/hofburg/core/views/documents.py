@@ -6,7 +6,8 @@ on every route, and a 403 is given only where the user sees the document but may
 
 from __future__ import annotations
 
-import csv
+import io
+
 from typing import Any
 
 from django import forms
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
+from hofburg.core.exports import documents_table
 from hofburg.core.models import Affiliation, Classification, Document, DocumentFile
 from hofburg.core.search import MAX_QUERY_CHARS, find_documents
 from hofburg.core.services.documents import (
@@ -33,12 +35,9 @@ from hofburg.core.services.documents import (
     register_document,
     update_document,
 )
+from hofburg.core.tables import CONTENT_TYPES, write_csv
 
 PAGE_SIZE = 25
-CSV_COLUMNS = ["symbol", "title", "date", "distribution", "originator", "original_language",
-               "languages", "exercise", "url"]
-
-
 class DocumentFilterForm(forms.Form):
     """The list filters; a value that does not validate is ignored rather than failing the page."""
 
@@ -250,25 +249,9 @@ def _add_error(form: forms.Form, error: DocumentError, aliases: dict[str, str] |
 
 
 def _csv_response(request: HttpRequest, documents: QuerySet[Document]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    buffer = io.BytesIO()
+    write_csv(documents_table(documents, lambda document: request.build_absolute_uri(
+        reverse("core:document", args=[document.pk]))), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = 'attachment; filename="documents.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for document in documents.iterator(chunk_size=500):
-        writer.writerow([_csv_cell(value) for value in (
-            document.symbol,
-            document.title,
-            document.date.isoformat(),
-            document.classification,
-            document.originator,
-            document.original_language,
-            " ".join(document.languages),
-            "yes" if document.is_exercise else "no",
-            request.build_absolute_uri(reverse("core:document", args=[document.pk])),
-        )])
     return response
-
-
-def _csv_cell(value: str) -> str:
-    # A cell starting like a formula would run as one in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -44,8 +44,7 @@ def to_local(lon0: ArrayLike, lat0: ArrayLike, lon: ArrayLike, lat: ArrayLike
     Arrays broadcast, so each point may have its own centre. gamma (degrees) is the grid
     azimuth minus the true azimuth at the point: add it to a bearing taken there.
     """
-    lon0_, lat0_, lon_, lat_ = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64)
-                                                     for v in (lon0, lat0, lon, lat)))
+    lon0_, lat0_, lon_, lat_ = _broadcast(lon0, lat0, lon, lat)
     az_out, az_back, s = _inv(lon0_, lat0_, lon_, lat_)
     a = np.radians(az_out)
     x, y = s * np.sin(a), s * np.cos(a)
@@ -59,8 +58,7 @@ def to_local(lon0: ArrayLike, lat0: ArrayLike, lon: ArrayLike, lat: ArrayLike
 def to_lonlat(lon0: ArrayLike, lat0: ArrayLike, x: ArrayLike, y: ArrayLike
               ) -> tuple[FloatArray, FloatArray]:
     """Longitude and latitude of local-frame points about (lon0, lat0)."""
-    lon0_, lat0_, x_, y_ = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64)
-                                                 for v in (lon0, lat0, x, y)))
+    lon0_, lat0_, x_, y_ = _broadcast(lon0, lat0, x, y)
     az = np.degrees(np.arctan2(x_, y_))
     s = np.hypot(x_, y_)
     lon, lat, _ = GEOD.fwd(lon0_.ravel(), lat0_.ravel(), az.ravel(), s.ravel())
@@ -85,6 +83,12 @@ def wedge_ring(centre_deg: ArrayLike, half_width_deg: ArrayLike, inner_m: ArrayL
     outer_x, outer_y = outer[:, None] * np.sin(az), outer[:, None] * np.cos(az)
     inner_x, inner_y = inner[:, None] * np.sin(az[:, ::-1]), inner[:, None] * np.cos(az[:, ::-1])
     return np.hstack([outer_x, inner_x]), np.hstack([outer_y, inner_y])
+
+
+def _broadcast(*values: ArrayLike) -> list[FloatArray]:
+    arrays = [np.asarray(v, dtype=np.float64) for v in values]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    return [a if a.shape == shape else np.broadcast_to(a, shape) for a in arrays]
 
 
 def _inv(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray, lat2: FloatArray

@@ -31,7 +31,13 @@ import shapely
 import yaml
 from numpy.typing import NDArray
 
-from hofburg.monitoring.engine.geodesy import FloatArray, to_local, to_lonlat, wedge_ring
+from hofburg.monitoring.engine.geodesy import (
+    FloatArray,
+    distance_m,
+    to_local,
+    to_lonlat,
+    wedge_ring,
+)
 from hofburg.monitoring.engine.locate import (
     Fix,
     LocateError,
@@ -230,6 +236,12 @@ class _Table:
     half: FloatArray
     inner_km: FloatArray
     outer_km: FloatArray
+    ring_x: FloatArray = field(init=False)  # each wedge about its own observer, (n, points)
+    ring_y: FloatArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ring_x, self.ring_y = wedge_ring(self.centre, self.half, self.inner_km * 1000,
+                                              self.outer_km * 1000, _ARC_POINTS)
 
     @classmethod
     def build(cls, ordered: Sequence[Observation], rules: MergeRules) -> _Table:
@@ -259,12 +271,22 @@ class _Table:
         return cls(observations=ordered, observer=observer, group=group, weapon=weapon,
                    **columns)
 
-    def wedge(self, k: int, anchor_lon: float, anchor_lat: float) -> shapely.Polygon:
-        """Observation k's wedge in the local frame about the anchor."""
-        x, y, gamma = to_local(anchor_lon, anchor_lat, self.lon[k], self.lat[k])
-        xs, ys = wedge_ring(self.centre[k] + gamma, self.half[k], self.inner_km[k] * 1000,
-                            self.outer_km[k] * 1000, _ARC_POINTS)
-        return shapely.Polygon(np.column_stack([xs[0] + x, ys[0] + y]))
+    def wedges(self, rows: Sequence[int], anchor: int) -> NDArray[np.object_]:
+        """The wedges of some observations in the local frame about an observation's observer."""
+        k = np.asarray(rows, dtype=np.intp)
+        return self.placed(k, np.full(len(k), self.lon[anchor]), np.full(len(k), self.lat[anchor]))
+
+    def placed(self, rows: NDArray[np.intp], anchor_lon: FloatArray, anchor_lat: FloatArray
+               ) -> NDArray[np.object_]:
+        """The wedges of `rows`, each in the local frame about its own anchor point."""
+        x, y, gamma = to_local(anchor_lon, anchor_lat, self.lon[rows], self.lat[rows])
+        # Turn each ring by the convergence gamma about its observer, then move it there.
+        g = np.radians(gamma)[:, None]
+        cos, sin = np.cos(g), np.sin(g)
+        rx, ry = self.ring_x[rows], self.ring_y[rows]
+        xs = rx * cos + ry * sin + x[:, None]
+        ys = ry * cos - rx * sin + y[:, None]
+        return np.asarray(shapely.polygons(np.stack([xs, ys], axis=-1)))
 
 
 def _band(o: Observation, rules: MergeRules) -> tuple[float, float]:
@@ -338,13 +360,8 @@ def _consistent_pairs(table: _Table, rules: MergeRules
 def _wedges_overlap(table: _Table, i: NDArray[np.intp], j: NDArray[np.intp]
                     ) -> NDArray[np.bool_]:
     """Whether each pair's wedges overlap, in the local frame about the earlier observer."""
-    x, y, gamma = to_local(table.lon[i], table.lat[i], table.lon[j], table.lat[j])
-    ax, ay = wedge_ring(table.centre[i], table.half[i], table.inner_km[i] * 1000,
-                        table.outer_km[i] * 1000, _ARC_POINTS)
-    bx, by = wedge_ring(table.centre[j] + gamma, table.half[j], table.inner_km[j] * 1000,
-                        table.outer_km[j] * 1000, _ARC_POINTS)
-    first = shapely.polygons(np.stack([ax, ay], axis=-1))
-    second = shapely.polygons(np.stack([bx + x[:, None], by + y[:, None]], axis=-1))
+    first = shapely.polygons(np.stack([table.ring_x[i], table.ring_y[i]], axis=-1))
+    second = table.placed(j, table.lon[i], table.lat[i])
     return np.asarray(shapely.intersects(first, second), dtype=bool)
 
 
@@ -372,7 +389,10 @@ def _few_per_observation(apart_i: list[NDArray[np.intp]], apart_j: list[NDArray[
 class _Cluster:
     members: list[int]
     observers: set[int]
-    region: shapely.Polygon | None = None  # in the frame of the first member's observer
+    # The area all members' wedges share, in the frame of the first member's observer; drawn
+    # only when needed (a third member to test, or no fix), for `region_members` members.
+    region: Any = None
+    region_members: int = 0
     notes: list[str] = field(default_factory=list)
     needs_review: bool = False
 
@@ -436,10 +456,9 @@ def _refusal(table: _Table, rules: MergeRules, cluster: _Cluster, j: int,
     if missing:
         return "; ".join(f"not consistent with {obs[m].observation_id} "
                          f"({_inconsistency(table, rules, m, j)})" for m in missing)
-    if cluster.region is not None:
-        anchor = cluster.members[0]
-        wedge = table.wedge(j, table.lon[anchor], table.lat[anchor])
-        if not cluster.region.intersects(wedge):
+    if len(cluster.members) > 1:
+        wedge = table.wedges([j], cluster.members[0])[0]
+        if not _shared_area(table, cluster).intersects(wedge):
             return "its wedge misses the area the event's members share"
     return None
 
@@ -458,12 +477,16 @@ def _inconsistency(table: _Table, rules: MergeRules, i: int, j: int) -> str:
     return "their wedges do not overlap"
 
 
+def _shared_area(table: _Table, cluster: _Cluster) -> Any:
+    """The area the members' wedges share, in the frame of the first member's observer."""
+    if cluster.region is None or cluster.region_members != len(cluster.members):
+        cluster.region = shapely.intersection_all(table.wedges(cluster.members,
+                                                               cluster.members[0]))
+        cluster.region_members = len(cluster.members)
+    return cluster.region
+
+
 def _join(table: _Table, cluster: _Cluster, j: int) -> None:
-    anchor = cluster.members[0]
-    wedge = table.wedge(j, table.lon[anchor], table.lat[anchor])
-    if cluster.region is None:
-        cluster.region = table.wedge(anchor, table.lon[anchor], table.lat[anchor])
-    cluster.region = cluster.region.intersection(wedge)
     cluster.members.append(j)
     cluster.observers.add(int(table.observer[j]))
 
@@ -508,8 +531,7 @@ def _interval(direction: Direction) -> str:
 
 def _apart_reason(table: _Table, i: int, j: int, why: int) -> str:
     if why == _APART_REACH:
-        x, y, _ = to_local(table.lon[i], table.lat[i], table.lon[j], table.lat[j])
-        apart = math.hypot(float(x), float(y)) / 1000
+        apart = distance_m(table.lon[i], table.lat[i], table.lon[j], table.lat[j]) / 1000
         return (f"the observers are {apart:.1f} km apart, beyond the {table.outer_km[i]:g} + "
                 f"{table.outer_km[j]:g} km their wedges reach")
     return "their wedges do not overlap"
@@ -520,6 +542,7 @@ def _apart_reason(table: _Table, i: int, j: int, why: int) -> str:
 
 def _events(table: _Table, rules: MergeRules, clusters: list[_Cluster]) -> list[Event]:
     fixes = _fixes(table, rules, clusters)
+    misfits = _misfits(table, clusters, fixes)
     events = []
     for index, cluster in enumerate(clusters):
         members = [table.observations[m] for m in cluster.members]
@@ -527,7 +550,7 @@ def _events(table: _Table, rules: MergeRules, clusters: list[_Cluster]) -> list[
         location: Location
         needs_review = cluster.needs_review
         fix = fixes.get(index)
-        misfit = _fix_misfit(table, cluster, fix) if isinstance(fix, Fix) else None
+        misfit = misfits.get(index)
         if len(members) == 1:
             k = cluster.members[0]
             location = sector_area(
@@ -589,29 +612,40 @@ def _fixes(table: _Table, rules: MergeRules, clusters: list[_Cluster]
     return dict(zip(chosen, results, strict=True))
 
 
-def _fix_misfit(table: _Table, cluster: _Cluster, fix: Fix) -> str | None:
-    """None when the fix lies in every member's wedge, else a note on the first it misses."""
-    rows = np.array(cluster.members, dtype=np.intp)
-    x, y, gamma = to_local(fix.lon, fix.lat, table.lon[rows], table.lat[rows])
+def _misfits(table: _Table, clusters: list[_Cluster], fixes: dict[int, Fix | LocateError]
+             ) -> dict[int, str]:
+    """For each fix that misses a member's wedge, a note on the first wedge it misses."""
+    located = [(index, fix) for index, fix in fixes.items() if isinstance(fix, Fix)]
+    if not located:
+        return {}
+    rows = np.array([m for index, _ in located for m in clusters[index].members], dtype=np.intp)
+    sizes = [len(clusters[index].members) for index, _ in located]
+    fix_lon = np.repeat([fix.lon for _, fix in located], sizes)
+    fix_lat = np.repeat([fix.lat for _, fix in located], sizes)
+    x, y, gamma = to_local(fix_lon, fix_lat, table.lon[rows], table.lat[rows])
     reach_km = np.hypot(x, y) / 1000
-    azimuth = np.degrees(np.arctan2(-x, -y)) - gamma
+    azimuth = (np.degrees(np.arctan2(-x, -y)) - gamma) % 360
     off = np.abs((azimuth - table.centre[rows] + 180) % 360 - 180)
     inside = ((off <= table.half[rows] + 1e-9) & (reach_km >= table.inner_km[rows] - 1e-9)
               & (reach_km <= table.outer_km[rows] + 1e-9))
-    if bool(inside.all()):
-        return None
-    position = int(np.argmin(inside))
-    k = int(rows[position])
-    wedge = _interval(Direction(float(table.centre[k]), float(table.half[k])))
-    return (f"the fix lies outside the wedge of {table.observations[k].observation_id} "
-            f"({reach_km[position]:.1f} km at {float(azimuth[position]) % 360:.0f} deg; "
-            f"wedge {table.inner_km[k]:g}-{table.outer_km[k]:g} km, {wedge}): not used")
+    notes = {}
+    for position in np.flatnonzero(~inside):
+        index = located[int(np.searchsorted(np.cumsum(sizes), position, side="right"))][0]
+        if index in notes:
+            continue
+        k = int(rows[position])
+        wedge = _interval(Direction(float(table.centre[k]), float(table.half[k])))
+        notes[index] = (
+            f"the fix lies outside the wedge of {table.observations[k].observation_id} "
+            f"({reach_km[position]:.1f} km at {azimuth[position]:.0f} deg; wedge "
+            f"{table.inner_km[k]:g}-{table.outer_km[k]:g} km, {wedge}): not used")
+    return notes
 
 
 def _region(table: _Table, cluster: _Cluster) -> CandidateRegion:
     anchor = cluster.members[0]
-    region = cluster.region
-    assert region is not None and not region.is_empty  # a joined cluster always shares an area
+    region = _shared_area(table, cluster)
+    assert not region.is_empty  # a joined cluster always shares an area
     outline = region.convex_hull if not isinstance(region, shapely.Polygon) else region
     xs, ys = np.asarray(outline.exterior.coords).T
     lon, lat = to_lonlat(table.lon[anchor], table.lat[anchor], xs, ys)

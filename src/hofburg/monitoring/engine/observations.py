@@ -146,8 +146,10 @@ class Observation:
         if (self.bearing_deg is None) == (self.sector is None):
             raise ObservationError("bearing_deg", "give exactly one of bearing_deg and sector")
         if self.bearing_deg is not None:
-            if not _is_number(self.bearing_deg) or not 0.0 <= self.bearing_deg < 360.0:
-                raise ObservationError("bearing_deg", "must be a number in [0, 360)")
+            if not _is_number(self.bearing_deg) or not 0.0 <= self.bearing_deg <= 360.0:
+                raise ObservationError("bearing_deg", "must be a number from 0 to 360")
+            # Forms and compasses write north as 360 as often as 0.
+            object.__setattr__(self, "bearing_deg", float(self.bearing_deg) % 360.0)
         else:
             if not isinstance(self.sector, str):
                 raise ObservationError("sector", "must be a compass point such as 'NNE'")
