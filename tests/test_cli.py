@@ -14,11 +14,21 @@ HOFBURG = str(Path(sys.executable).parent / "hofburg")
 
 
 def run(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOFBURG_DATA_DIR": str(data_dir),
-           "HOFBURG_DATABASE_URL": f"sqlite:///{data_dir / 'cli.sqlite3'}"}
+    env = {
+        **os.environ,
+        "HOFBURG_DATA_DIR": str(data_dir),
+        "HOFBURG_DATABASE_URL": f"sqlite:///{data_dir / 'cli.sqlite3'}",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([HOFBURG, *args], capture_output=True, text=True, env=env, input=stdin,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [HOFBURG, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +50,15 @@ def test_demo_prints_one_account_per_role(demo_dir: Path) -> None:
 
 def test_running_demo_twice_adds_nothing(demo_dir: Path) -> None:
     db = sqlite3.connect(demo_dir / "cli.sqlite3")
-    before = [db.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
-              for t in ("core_document", "core_user", "core_ledgerentry", "registry_participatingstate")]
+    before = [
+        db.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
+        for t in ("core_document", "core_user", "core_ledgerentry", "registry_participatingstate")
+    ]
     assert run(demo_dir, "demo", "--no-serve").returncode == 0
-    after = [db.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
-             for t in ("core_document", "core_user", "core_ledgerentry", "registry_participatingstate")]
+    after = [
+        db.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
+        for t in ("core_document", "core_user", "core_ledgerentry", "registry_participatingstate")
+    ]
     assert before == after
     assert after[3] == 57
 
@@ -80,13 +94,24 @@ def test_createuser_rejects_an_unknown_role_and_creates_nothing(demo_dir: Path) 
 
 
 def test_createuser_with_a_password_on_stdin(demo_dir: Path) -> None:
-    result = run(demo_dir, "createuser", "yara", "--affiliation", "exercise-north", "--role",
-                 "reader", "--password-stdin", stdin="a-long-enough-passphrase\n")
+    result = run(
+        demo_dir,
+        "createuser",
+        "yara",
+        "--affiliation",
+        "exercise-north",
+        "--role",
+        "reader",
+        "--password-stdin",
+        stdin="a-long-enough-passphrase\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "Password" not in result.stdout
 
 
-def test_export_of_documents_shows_only_public_ones_by_default(demo_dir: Path, tmp_path: Path) -> None:
+def test_export_of_documents_shows_only_public_ones_by_default(
+    demo_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "documents.csv"
     result = run(demo_dir, "export", "documents", "--output", str(out))
     assert result.returncode == 0, result.stderr
@@ -106,7 +131,9 @@ def test_export_of_states_as_xlsx(demo_dir: Path, tmp_path: Path) -> None:
     assert sheet.max_row == 58
 
 
-def test_load_reference_reports_file_row_and_field_and_loads_nothing(demo_dir: Path, tmp_path: Path) -> None:
+def test_load_reference_reports_file_row_and_field_and_loads_nothing(
+    demo_dir: Path, tmp_path: Path
+) -> None:
     import shutil
 
     source = Path(__file__).resolve().parents[1] / "data" / "registry"

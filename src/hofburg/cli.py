@@ -21,8 +21,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-ledger_app = typer.Typer(help="The hash-chained ledger of formal communications.",
-                         no_args_is_help=True, rich_markup_mode=None)
+ledger_app = typer.Typer(
+    help="The hash-chained ledger of formal communications.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(ledger_app, name="ledger")
 
 
@@ -78,8 +81,9 @@ def load_reference(
 def demo(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve",
-                                              help="Serve after loading.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after loading.")
+    ] = True,
 ) -> None:
     """Set up the database, load reference and demo data, print demo accounts, and serve."""
     init()
@@ -96,7 +100,7 @@ def serve(
 ) -> None:
     """Serve Hofburg with waitress until Ctrl-C."""
     _setup_django()
-    from waitress import serve as waitress_serve
+    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
     from hofburg.wsgi import application
 
@@ -114,14 +118,20 @@ def createuser(
     username: Annotated[str, typer.Argument(help="Login name.")],
     affiliation: Annotated[str | None, typer.Option(help="Affiliation code.")] = None,
     role: Annotated[list[str] | None, typer.Option(help="Role; repeat for several.")] = None,
-    password_stdin: Annotated[bool, typer.Option(
-        "--password-stdin", help="Read the password from standard input.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
 ) -> None:
     """Create a user; without --password-stdin a password is generated and printed once."""
     _setup_django()
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    _call("create_hofburg_user", username, affiliation=affiliation, roles=role or [],
-          password=password)
+    _call(
+        "create_hofburg_user",
+        username,
+        affiliation=affiliation,
+        roles=role or [],
+        password=password,
+    )
 
 
 @app.command()
@@ -136,12 +146,20 @@ def token(
 
 @app.command()
 def export(
-    kind: Annotated[str, typer.Argument(
-        help="states, partners, chairmanships, field-operations, conflicts or documents.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="states, partners, chairmanships, field-operations, conflicts or documents."
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx or json.")] = "csv",
-    as_user: Annotated[str | None, typer.Option(
-        help="Export documents as this user sees them (default: what the public sees).")] = None,
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            help="Export documents as this user sees them (default: what the public sees)."
+        ),
+    ] = None,
 ) -> None:
     """Export registry data or the document list to CSV, XLSX or JSON."""
     _setup_django()
@@ -153,11 +171,14 @@ def export(
 
 @ledger_app.command("verify")
 def ledger_verify(
-    expect_head: Annotated[str | None, typer.Option(
-        help="The head digest you kept from `hofburg ledger head`; detects removed tail entries."
-    )] = None,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            help="The head digest kept from `hofburg ledger head`; detects removed tail entries."
+        ),
+    ] = None,
 ) -> None:
-    """Check every entry of the ledger; exit 1 and list the breaks if any entry was altered or deleted."""
+    """Check every ledger entry; exit 1 listing the breaks if any entry was altered or deleted."""
     _setup_django()
     _call("verify_ledger", expect_head=expect_head)
 

@@ -145,8 +145,10 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -175,8 +177,9 @@ if env_str("HOFBURG_REDIS_URL", ""):
     }
 RATELIMIT_VIEW = "hofburg.core.views.auth.rate_limited"
 LOGIN_RATE = env_str("HOFBURG_LOGIN_RATE", "10/m")
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] if "LocMemCache" in CACHES["default"][
-    "BACKEND"] else []
+SILENCED_SYSTEM_CHECKS = (
+    ["django_ratelimit.W001"] if "LocMemCache" in CACHES["default"]["BACKEND"] else []
+)
 
 LANGUAGE_CODE = "en"
 # The six official languages of the OSCE. A language is offered in the switcher once its
@@ -199,7 +202,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PROJECT_ROOT / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Serve static files straight from the app and vendor folders: no collectstatic step for `make demo`.
+# Serve static files straight from the app and vendor folders: `make demo` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("HOFBURG_MEDIA_DIR", str(DATA_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL: downloads go through views that check access.

@@ -21,7 +21,9 @@ def test_a_visitor_goes_from_the_home_page_through_the_map_to_a_state(
 ) -> None:
     base = str(live_server)
     page.goto(base + "/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Cooperative security in the OSCE area")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Cooperative security in the OSCE area"
+    )
     expect(page.get_by_text("57", exact=True).first).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Map").click()
@@ -33,7 +35,8 @@ def test_a_visitor_goes_from_the_home_page_through_the_map_to_a_state(
     # A person clicks on Austria where it lies on the map.
     x, y = page.evaluate(
         "() => { const p = document.getElementById('osce-map').hofburgMap"
-        ".latLngToContainerPoint([47.6, 14.3]); return [p.x, p.y]; }")
+        ".latLngToContainerPoint([47.6, 14.3]); return [p.x, p.y]; }"
+    )
     page.locator("#osce-map").hover(position={"x": x, "y": y})
     expect(page.locator(".leaflet-tooltip")).to_contain_text("Austria")
     page.locator("#osce-map").click(position={"x": x, "y": y})

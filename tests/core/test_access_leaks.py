@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest

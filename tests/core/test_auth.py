@@ -31,7 +31,9 @@ def test_the_sign_in_form_needs_its_csrf_token(cast: Cast) -> None:
 def test_repeated_failed_sign_ins_are_rate_limited(cast: Cast) -> None:
     client = Client()
     statuses = [
-        client.post(reverse("core:login"), {"username": "alice", "password": f"wrong{i}"}).status_code
+        client.post(
+            reverse("core:login"), {"username": "alice", "password": f"wrong{i}"}
+        ).status_code
         for i in range(12)
     ]
     assert statuses[:10] == [200] * 10

@@ -30,8 +30,11 @@ def test_the_six_official_languages_are_configured() -> None:
 
 def test_every_russian_entry_is_translated_and_not_fuzzy() -> None:
     catalog = _catalog(RU_PO)
-    missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str)
-                                                      else all(m.string))]
+    missing = [
+        m.id
+        for m in catalog
+        if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
+    ]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert len(catalog) > 100
     assert missing == []
@@ -51,9 +54,15 @@ def test_the_russian_catalogue_covers_every_string_of_the_interface(tmp_path: Pa
     copy = tmp_path / "hofburg"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     django_admin = str(Path(sys.executable).parent / "django-admin")
-    subprocess.run([django_admin, "makemessages", "-l", "ru", "--no-location",
-                    "--settings=hofburg.settings"], cwd=copy, check=True, capture_output=True)
-    extracted = {m.id for m in _catalog(copy / "locale" / "ru" / "LC_MESSAGES" / "django.po") if m.id}
+    subprocess.run(
+        [django_admin, "makemessages", "-l", "ru", "--no-location", "--settings=hofburg.settings"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+    )
+    extracted = {
+        m.id for m in _catalog(copy / "locale" / "ru" / "LC_MESSAGES" / "django.po") if m.id
+    }
     committed = {m.id for m in _catalog(RU_PO) if m.id}
     assert sorted(extracted - committed) == []
 

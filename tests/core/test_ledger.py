@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 def _append(n: int) -> None:
     for i in range(n):
-        append_entry("notification", {"activity": i, "troops": 9000 + i}, author="alice",
-                     reference=f"CBM/{i}")
+        append_entry(
+            "notification",
+            {"activity": i, "troops": 9000 + i},
+            author="alice",
+            reference=f"CBM/{i}",
+        )
 
 
 def test_appended_entries_form_an_intact_chain() -> None:
@@ -23,7 +29,7 @@ def test_appended_entries_form_an_intact_chain() -> None:
     assert verify_ledger() == []
     entries = list(LedgerEntry.objects.order_by("sequence"))
     assert [e.sequence for e in entries] == [1, 2, 3, 4]
-    assert all(b.previous_digest == a.entry_digest for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.previous_digest == a.entry_digest for a, b in pairwise(entries))
 
 
 def test_an_altered_payload_digest_is_detected() -> None:
@@ -47,7 +53,9 @@ def test_a_removed_last_entry_is_detected_against_the_kept_head() -> None:
     assert verify_ledger(expected_head=head) != []
 
 
-def test_the_verify_command_fails_loudly_on_a_broken_chain(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_verify_command_fails_loudly_on_a_broken_chain(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _append(2)
     call_command("verify_ledger")
     assert "Ledger intact: 2 entries" in capsys.readouterr().out

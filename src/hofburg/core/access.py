@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.apps import apps
-
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet

@@ -21,8 +21,9 @@ def payload_digest(payload: Mapping[str, Any] | bytes) -> str:
     """SHA-256 of the payload: raw bytes as given, a mapping as canonical JSON."""
     if isinstance(payload, bytes):
         return hashlib.sha256(payload).hexdigest()
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                           default=str)
+    canonical = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -59,7 +60,9 @@ class ChainProblem:
         return f"entry #{self.sequence}: {self.problem}"
 
 
-def verify_chain(entries: Iterable[ChainEntry], expected_head: str | None = None) -> list[ChainProblem]:
+def verify_chain(
+    entries: Iterable[ChainEntry], expected_head: str | None = None
+) -> list[ChainProblem]:
     """Every break in the chain, in order; an empty list means the chain is intact."""
     problems: list[ChainProblem] = []
     previous = GENESIS_DIGEST
@@ -67,24 +70,32 @@ def verify_chain(entries: Iterable[ChainEntry], expected_head: str | None = None
     last_sequence = 0
     for entry in entries:
         if entry.sequence != expected_sequence:
-            problems.append(ChainProblem(
-                entry.sequence,
-                f"sequence jumps from {expected_sequence - 1} to {entry.sequence}: "
-                "entries were deleted",
-            ))
+            problems.append(
+                ChainProblem(
+                    entry.sequence,
+                    f"sequence jumps from {expected_sequence - 1} to {entry.sequence}: "
+                    "entries were deleted",
+                )
+            )
         if entry.previous_digest != previous:
-            problems.append(ChainProblem(
-                entry.sequence, "previous digest does not match the entry before it"
-            ))
+            problems.append(
+                ChainProblem(entry.sequence, "previous digest does not match the entry before it")
+            )
         if entry.computed_digest() != entry.entry_digest:
-            problems.append(ChainProblem(
-                entry.sequence, "entry digest does not match its contents: the entry was altered"
-            ))
+            problems.append(
+                ChainProblem(
+                    entry.sequence,
+                    "entry digest does not match its contents: the entry was altered",
+                )
+            )
         previous = entry.entry_digest
         expected_sequence = entry.sequence + 1
         last_sequence = entry.sequence
     if expected_head is not None and previous != expected_head:
-        problems.append(ChainProblem(
-            last_sequence, "the last entry is not the expected head: entries were removed or added"
-        ))
+        problems.append(
+            ChainProblem(
+                last_sequence,
+                "the last entry is not the expected head: entries were removed or added",
+            )
+        )
     return problems

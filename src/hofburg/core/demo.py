@@ -73,54 +73,128 @@ _MARK = "EXERCISE DATA — generated for demonstration; not an OSCE document."
 
 DOCUMENTS = [
     DemoDocument(
-        "PC.DEL/9901/26", "Statement on the exercise scenario: water security in a shared basin",
-        date(2026, 3, 12), "exercise-north", Classification.PUBLIC,
-        texts=(("en", "Statement on transboundary water management, early warning and "
-                      "confidence-building between riparian communities."),
-               ("ru", "Заявление об управлении трансграничными водами, раннем предупреждении "
-                      "и мерах укрепления доверия между прибрежными общинами."))),
+        "PC.DEL/9901/26",
+        "Statement on the exercise scenario: water security in a shared basin",
+        date(2026, 3, 12),
+        "exercise-north",
+        Classification.PUBLIC,
+        texts=(
+            (
+                "en",
+                "Statement on transboundary water management, early warning and "
+                "confidence-building between riparian communities.",
+            ),
+            (
+                "ru",
+                "Заявление об управлении трансграничными водами, раннем предупреждении "
+                "и мерах укрепления доверия между прибрежными общинами.",
+            ),
+        ),
+    ),
     DemoDocument(
-        "PC.DEL/9902/26", "Reply on the exercise scenario: energy-infrastructure protection",
-        date(2026, 4, 2), "exercise-south", Classification.PUBLIC,
-        texts=(("en", "Reply on the protection of critical energy infrastructure, "
-                      "cyber incidents and information sharing."),)),
+        "PC.DEL/9902/26",
+        "Reply on the exercise scenario: energy-infrastructure protection",
+        date(2026, 4, 2),
+        "exercise-south",
+        Classification.PUBLIC,
+        texts=(
+            (
+                "en",
+                "Reply on the protection of critical energy infrastructure, "
+                "cyber incidents and information sharing.",
+            ),
+        ),
+    ),
     DemoDocument(
-        "SEC.GAL/9903/26", "Exercise briefing note: field operation staffing",
-        date(2026, 5, 20), "exercise-secretariat", Classification.RESTRICTED,
-        texts=(("en", "Briefing note on seconded personnel, vacancies and rotation in the "
-                      "exercise field mission."),)),
+        "SEC.GAL/9903/26",
+        "Exercise briefing note: field operation staffing",
+        date(2026, 5, 20),
+        "exercise-secretariat",
+        Classification.RESTRICTED,
+        texts=(
+            (
+                "en",
+                "Briefing note on seconded personnel, vacancies and rotation in the "
+                "exercise field mission.",
+            ),
+        ),
+    ),
     DemoDocument(
-        "PC.DD/9904/26", "Exercise draft decision on a confidence-building workshop",
-        date(2026, 6, 8), "exercise-north", Classification.RESTRICTED,
-        texts=(("en", "Draft decision convening a workshop on military transparency and "
-                      "risk reduction."),
-               ("ru", "Проект решения о созыве семинара по военной транспарентности и "
-                      "уменьшению опасности."))),
+        "PC.DD/9904/26",
+        "Exercise draft decision on a confidence-building workshop",
+        date(2026, 6, 8),
+        "exercise-north",
+        Classification.RESTRICTED,
+        texts=(
+            (
+                "en",
+                "Draft decision convening a workshop on military transparency and risk reduction.",
+            ),
+            (
+                "ru",
+                "Проект решения о созыве семинара по военной транспарентности и "
+                "уменьшению опасности.",
+            ),
+        ),
+    ),
     DemoDocument(
-        "CIO.GAL/9905/26", "Exercise internal assessment: negotiation format options",
-        date(2026, 7, 15), "exercise-secretariat", Classification.CONFIDENTIAL,
+        "CIO.GAL/9905/26",
+        "Exercise internal assessment: negotiation format options",
+        date(2026, 7, 15),
+        "exercise-secretariat",
+        Classification.CONFIDENTIAL,
         shared_with=("exercise-north",),
-        texts=(("en", "Internal assessment of mediation options for the exercise scenario; "
-                      "for the named affiliations only."),)),
+        texts=(
+            (
+                "en",
+                "Internal assessment of mediation options for the exercise scenario; "
+                "for the named affiliations only.",
+            ),
+        ),
+    ),
     DemoDocument(
-        "PC.DEL/9906/26", "Exercise delegation instructions: position on the draft",
-        date(2026, 9, 1), "exercise-south", Classification.CONFIDENTIAL,
-        texts=(("en", "Instructions to the exercise delegation: join consensus with an "
-                      "interpretative statement."),)),
+        "PC.DEL/9906/26",
+        "Exercise delegation instructions: position on the draft",
+        date(2026, 9, 1),
+        "exercise-south",
+        Classification.CONFIDENTIAL,
+        texts=(
+            (
+                "en",
+                "Instructions to the exercise delegation: join consensus with an "
+                "interpretative statement.",
+            ),
+        ),
+    ),
     DemoDocument(
-        "PC.DEC/9907", "Exercise decision on a confidence-building workshop",
-        date(2026, 10, 1), "exercise-secretariat", Classification.PUBLIC,
-        texts=(("en", "The Permanent Council (exercise) decides to convene a workshop on "
-                      "military transparency."),
-               ("fr", "Le Conseil permanent (exercice) décide de convoquer un atelier sur la "
-                      "transparence militaire."),)),
+        "PC.DEC/9907",
+        "Exercise decision on a confidence-building workshop",
+        date(2026, 10, 1),
+        "exercise-secretariat",
+        Classification.PUBLIC,
+        texts=(
+            (
+                "en",
+                "The Permanent Council (exercise) decides to convene a workshop on "
+                "military transparency.",
+            ),
+            (
+                "fr",
+                "Le Conseil permanent (exercice) décide de convoquer un atelier sur la "
+                "transparence militaire.",
+            ),
+        ),
+    ),
 ]
 
 ACCOUNTS_FILE_NAME = "demo-accounts.json"
 
 
 def load_demo() -> list[tuple[str, str, str, str]]:
-    """Create the demo affiliations, accounts and documents; return (user, password, roles, affiliation)."""
+    """Create the demo affiliations, accounts and documents.
+
+    Returns (username, password, roles, affiliation name) for each demo account.
+    """
     affiliations = {
         code: ensure_affiliation(code, name=name, kind=kind, is_exercise=True)
         for code, name, kind in AFFILIATIONS
@@ -130,15 +204,20 @@ def load_demo() -> list[tuple[str, str, str, str]]:
         user = User.objects.filter(username=account.username).first()
         if user is None:
             _user, password = create_account(
-                account.username, affiliation_code=account.affiliation, roles=list(account.roles))
+                account.username, affiliation_code=account.affiliation, roles=list(account.roles)
+            )
             passwords[account.username] = password
     _save_account_passwords(passwords)
     _load_documents(affiliations)
     for loader in _loaders.values():
         loader()
     return [
-        (a.username, passwords.get(a.username, "(set before; see the administrator)"),
-         ", ".join(a.roles), affiliations[a.affiliation].name)
+        (
+            a.username,
+            passwords.get(a.username, "(set before; see the administrator)"),
+            ", ".join(a.roles),
+            affiliations[a.affiliation].name,
+        )
         for a in ACCOUNTS
     ]
 
@@ -149,9 +228,14 @@ def _load_documents(affiliations: dict[str, Affiliation]) -> None:
             continue
         actor = _editor_for(affiliations[spec.owner])
         files = [
-            (language, SimpleUploadedFile(
-                f"{spec.symbol.replace('/', '-').replace('.', '-')}-{language}.txt",
-                f"{_MARK}\n\n{spec.title}\n\n{text}\n".encode(), content_type="text/plain"))
+            (
+                language,
+                SimpleUploadedFile(
+                    f"{spec.symbol.replace('/', '-').replace('.', '-')}-{language}.txt",
+                    f"{_MARK}\n\n{spec.title}\n\n{text}\n".encode(),
+                    content_type="text/plain",
+                ),
+            )
             for language, text in spec.texts
         ]
         with transaction.atomic():
@@ -168,9 +252,12 @@ def _load_documents(affiliations: dict[str, Affiliation]) -> None:
                 is_exercise=True,
             )
             if spec.symbol.startswith("PC.DEC/"):
-                append_entry("document.adopted", {"symbol": document.symbol,
-                                                  "sha256": [f.sha256 for f in document.files.all()]},
-                             author=actor.username, reference=document.symbol)
+                append_entry(
+                    "document.adopted",
+                    {"symbol": document.symbol, "sha256": [f.sha256 for f in document.files.all()]},
+                    author=actor.username,
+                    reference=document.symbol,
+                )
 
 
 def _editor_for(affiliation: Affiliation) -> User:
@@ -178,8 +265,9 @@ def _editor_for(affiliation: Affiliation) -> User:
     username = f"exercise-editor-{affiliation.code.removeprefix('exercise-')}"
     user = User.objects.filter(username=username).first()
     if user is None:
-        user, _password = create_account(username, affiliation_code=affiliation.code,
-                                         roles=[Role.READER, Role.EDITOR])
+        user, _password = create_account(
+            username, affiliation_code=affiliation.code, roles=[Role.READER, Role.EDITOR]
+        )
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user

@@ -2,7 +2,7 @@
 
 A desk registers a panel from its AppConfig.ready():
 
-    panels.register("state_profile", "csbm", "csbm/panels/state.html", state_panel_context, order=20)
+    panels.register("state_profile", "csbm", "csbm/panels/state.html", state_context, order=20)
 
 `context` receives the request and the page's subject (for a State profile, the
 ParticipatingState) and returns the template context, or None when the desk has nothing to
@@ -17,6 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 PanelContext = Callable[[HttpRequest, Any], dict[str, Any] | None]
 
@@ -42,9 +43,9 @@ def registered(slot: str) -> list[Panel]:
     return sorted(_panels.get(slot, {}).values(), key=lambda p: (p.order, p.name))
 
 
-def render_panels(slot: str, request: HttpRequest, subject: Any = None) -> list[str]:
+def render_panels(slot: str, request: HttpRequest, subject: Any = None) -> list[SafeString]:
     """The HTML of every panel in `slot` that has something to show, in order."""
-    rendered = []
+    rendered: list[SafeString] = []
     for panel in registered(slot):
         context = panel.context(request, subject)
         if context is None:

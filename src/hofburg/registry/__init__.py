@@ -1,1 +1,1 @@
-"""Registry: participating States, Partners, Chairmanships, institutions, field operations, conflicts."""
+"""Registry: States, Partners, Chairmanships, institutions, field operations and conflicts."""

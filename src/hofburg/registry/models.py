@@ -74,7 +74,9 @@ class StatusEvent(Sourced):
         MONTH = "month", _("month")
         YEAR = "year", _("year")
 
-    state = models.ForeignKey(ParticipatingState, on_delete=models.CASCADE, related_name="status_events")
+    state = models.ForeignKey(
+        ParticipatingState, on_delete=models.CASCADE, related_name="status_events"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     date = models.DateField(_("date"))
     # Sources often give only "December 1991" or "1990". `date` then holds the first day of that
@@ -126,7 +128,11 @@ class Chairmanship(Sourced):
     # Czechoslovakia chaired in 1992 and is no longer a participating State: `state` is empty
     # then and `historical_name` says who chaired.
     state = models.ForeignKey(
-        ParticipatingState, on_delete=models.PROTECT, null=True, blank=True, related_name="chairmanships"
+        ParticipatingState,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chairmanships",
     )
     historical_name = models.CharField(_("historical name"), max_length=120, blank=True)
     start_date = models.DateField(_("from"), null=True, blank=True)
@@ -163,7 +169,9 @@ class Institution(NamedInLanguages, Sourced):
 class SecretariatUnit(NamedInLanguages, Sourced):
     code = models.SlugField(max_length=40, unique=True)
     acronym = models.CharField(_("acronym"), max_length=20, blank=True)
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="units")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="units"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -180,8 +188,11 @@ class FieldOperation(NamedInLanguages, Sourced):
     # Empty where the host is not a participating State (Kosovo) or the operation has no single
     # host; `host_label` then says where it works.
     host_state = models.ForeignKey(
-        ParticipatingState, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="field_operations"
+        ParticipatingState,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="field_operations",
     )
     host_label = models.CharField(_("host"), max_length=120, blank=True)
     seat = models.CharField(_("seat"), max_length=120, blank=True)
@@ -243,10 +254,16 @@ class FormatParticipant(models.Model):
         MEMBER = "member", _("member")
         PARTICIPANT = "participant", _("participant")
 
-    format = models.ForeignKey(NegotiationFormat, on_delete=models.CASCADE, related_name="participants")
+    format = models.ForeignKey(
+        NegotiationFormat, on_delete=models.CASCADE, related_name="participants"
+    )
     # A participating State, or another party named in `name` (the EU, the UN, the OSCE, ...).
     state = models.ForeignKey(
-        ParticipatingState, on_delete=models.PROTECT, null=True, blank=True, related_name="format_roles"
+        ParticipatingState,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="format_roles",
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Affiliation(models.Model):
-    """A body a user works for: a delegation, a Secretariat unit, an institution, a field operation."""
+    """A body a user works for: delegation, Secretariat unit, institution or field operation."""
 
     class Kind(models.TextChoices):
         DELEGATION = "delegation", _("Delegation of a participating State")
@@ -48,7 +48,8 @@ class Role(models.TextChoices):
 def validate_roles(value: object) -> None:
     if not isinstance(value, list) or any(role not in Role.values for role in value):
         raise ValidationError(
-            _("Roles must be a list drawn from: %(roles)s"), params={"roles": ", ".join(Role.values)}
+            _("Roles must be a list drawn from: %(roles)s"),
+            params={"roles": ", ".join(Role.values)},
         )
 
 

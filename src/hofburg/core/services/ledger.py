@@ -9,7 +9,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hofburg.core.chain import GENESIS_DIGEST, ChainEntry, ChainProblem, payload_digest, verify_chain
+from hofburg.core.chain import (
+    GENESIS_DIGEST,
+    ChainEntry,
+    ChainProblem,
+    payload_digest,
+    verify_chain,
+)
 from hofburg.core.models import LedgerEntry
 
 _APPEND_ATTEMPTS = 5

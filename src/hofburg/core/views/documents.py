@@ -7,7 +7,6 @@ on every route, and a 403 is given only where the user sees the document but may
 from __future__ import annotations
 
 import io
-
 from typing import Any
 
 from django import forms

@@ -106,9 +106,9 @@ class MergeRules:
 
 @dataclass(frozen=True)
 class CandidateRegion:
-    """The area common to the wedges of an event's members: a lon/lat polygon and its centroid."""
+    """The area common to the wedges of an event's members: lon/lat geometry and its centroid."""
 
-    polygon: shapely.Polygon
+    polygon: shapely.Geometry  # a Polygon, or a MultiPolygon where annular wedges meet twice
     centroid_lon: float
     centroid_lat: float
     area_km2: float
@@ -543,6 +543,9 @@ def _apart_reason(table: _Table, i: int, j: int, why: int) -> str:
 def _events(table: _Table, rules: MergeRules, clusters: list[_Cluster]) -> list[Event]:
     fixes = _fixes(table, rules, clusters)
     misfits = _misfits(table, clusters, fixes)
+    by_area = [index for index, cluster in enumerate(clusters) if len(cluster.members) > 1
+               and not (isinstance(fixes.get(index), Fix) and index not in misfits)]
+    regions = dict(zip(by_area, _regions(table, [clusters[i] for i in by_area]), strict=True))
     events = []
     for index, cluster in enumerate(clusters):
         members = [table.observations[m] for m in cluster.members]
@@ -571,7 +574,7 @@ def _events(table: _Table, rules: MergeRules, clusters: list[_Cluster]) -> list[
             if misfit is not None:
                 notes.append(misfit)
                 needs_review = True
-            location = _region(table, cluster)
+            location = regions[index]
             notes.append(f"located by the area the members' wedges share "
                          f"({location.area_km2:.2f} km2)")
         events.append(Event(
@@ -642,18 +645,36 @@ def _misfits(table: _Table, clusters: list[_Cluster], fixes: dict[int, Fix | Loc
     return notes
 
 
-def _region(table: _Table, cluster: _Cluster) -> CandidateRegion:
-    anchor = cluster.members[0]
-    region = _shared_area(table, cluster)
-    assert not region.is_empty  # a joined cluster always shares an area
-    outline = region.convex_hull if not isinstance(region, shapely.Polygon) else region
-    xs, ys = np.asarray(outline.exterior.coords).T
-    lon, lat = to_lonlat(table.lon[anchor], table.lat[anchor], xs, ys)
-    centroid = region.centroid
-    c_lon, c_lat = to_lonlat(table.lon[anchor], table.lat[anchor], centroid.x, centroid.y)
-    return CandidateRegion(polygon=shapely.Polygon(np.column_stack([lon, lat])),
-                           centroid_lon=float(c_lon), centroid_lat=float(c_lat),
-                           area_km2=region.area / 1e6)
+def _regions(table: _Table, clusters: list[_Cluster]) -> list[CandidateRegion]:
+    """The shared areas of many events, drawn in their own frames and put on the ground at once."""
+    if not clusters:
+        return []
+    sizes = [len(cluster.members) for cluster in clusters]
+    rows = np.array([m for cluster in clusters for m in cluster.members], dtype=np.intp)
+    anchors = np.repeat([cluster.members[0] for cluster in clusters], sizes)
+    wedges = table.placed(rows, table.lon[anchors], table.lat[anchors])
+    ends = np.cumsum(sizes)
+    areas = []
+    for cluster, end, size in zip(clusters, ends, sizes, strict=True):
+        if cluster.region is not None and cluster.region_members == size:
+            areas.append(cluster.region)
+        else:
+            areas.append(shapely.intersection_all(wedges[end - size:end]))
+    shapes = np.array(areas, dtype=object)
+    assert not shapely.is_empty(shapes).any()  # a joined cluster always shares an area
+    centroids = shapely.centroid(shapes)
+    anchor_of = np.array([cluster.members[0] for cluster in clusters], dtype=np.intp)
+    # Every vertex (and each centroid) back to lon/lat about its own event's anchor.
+    coords, owner = shapely.get_coordinates(shapes, return_index=True)
+    lon, lat = to_lonlat(table.lon[anchor_of[owner]], table.lat[anchor_of[owner]],
+                         coords[:, 0], coords[:, 1])
+    on_ground = shapely.set_coordinates(shapely.transform(shapes, lambda c: c),
+                                        np.column_stack([lon, lat]))
+    c_lon, c_lat = to_lonlat(table.lon[anchor_of], table.lat[anchor_of],
+                             shapely.get_x(centroids), shapely.get_y(centroids))
+    return [CandidateRegion(polygon=on_ground[k], centroid_lon=float(c_lon[k]),
+                            centroid_lat=float(c_lat[k]), area_km2=float(shapes[k].area) / 1e6)
+            for k in range(len(clusters))]
 
 
 # --- ruleset parsing ------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from hofburg.core.services.ledger import ledger_head
 
 
 class Command(BaseCommand):
-    help = "Print the last ledger entry's sequence number and digest (keep it to detect truncation)."
+    help = (
+        "Print the last ledger entry's sequence number and digest (keep it to detect truncation)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sequence, digest = ledger_head()
