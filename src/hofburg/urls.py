@@ -14,3 +14,4 @@ urlpatterns = [
 ]
 
 handler404 = "hofburg.core.views.errors.not_found"
+handler403 = "hofburg.core.views.errors.forbidden"

@@ -262,3 +262,30 @@ def test_a_malformed_ruleset_names_the_key(change: dict[str, Any], message: str)
     data.update(change)
     with pytest.raises(MergeRulesError, match=message):
         merge_rules_from_mapping(data)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.floats(0, 359), min_size=1, max_size=4, unique=True),
+                          st.floats(2, 10), st.floats(-2, 2), st.integers(0, 100)),
+                min_size=1, max_size=6))
+def test_separate_events_seen_by_several_observers_are_recovered_exactly(
+        merge_rules: MergeRules, events: list[tuple[list[float], float, float, int]]) -> None:
+    # Events 60 km apart along a parallel, each seen from 1-4 sides at 2-10 km, bearings off
+    # by up to 2 degrees (within the 10-degree tolerance of hearing), within 100 s.
+    observations, truth = [], set()
+    for number, (sides, km, error, seconds) in enumerate(events):
+        target = around(TARGET, 90, 60 * number)
+        members = []
+        for side, azimuth in enumerate(sides):
+            oid = f"e{number}-{side}"
+            observations.append(seen(oid, f"observer-{number}-{side}",
+                                     around(target, azimuth, km), target,
+                                     seconds=seconds + 5 * side, bearing_error=error))
+            members.append(oid)
+        truth.add(tuple(sorted(members)))
+    merged = merge_observations(observations, merge_rules)
+    assert partition(merged) == truth
+    for event in merged:
+        assert event.explanation[0].startswith(f"{event.event_key} opens the event")
+        assert sum(note.startswith(tuple(f"{i} joins" for i in event.observation_ids))
+                   for note in event.explanation) == len(event.observation_ids) - 1

@@ -10,7 +10,10 @@ from hofburg.core.models import Document
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    recent_documents = access.visible(Document.objects.all(), request.user)[:5]
+    recent_documents = list(access.visible(Document.objects.all(), request.user)[:5])
     home_panels = panels.render_panels("home", request)
-    return render(request, "core/home.html",
-                  {"recent_documents": recent_documents, "home_panels": home_panels})
+    return render(request, "core/home.html", {
+        "recent_documents": recent_documents,
+        "home_panels": home_panels,
+        "shows_exercise_data": any(d.is_exercise for d in recent_documents),
+    })

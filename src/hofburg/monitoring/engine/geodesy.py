@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 from pyproj import Geod
 
 GEOD = Geod(ellps="WGS84")
+_SMALL = 16
 
 FloatArray = NDArray[np.float64]
 
@@ -94,7 +95,15 @@ def _broadcast(*values: ArrayLike) -> list[FloatArray]:
 def _inv(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray, lat2: FloatArray
          ) -> tuple[FloatArray, FloatArray, FloatArray]:
     shape = lon1.shape
-    out: Any = GEOD.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel())
+    if lon1.size <= _SMALL:
+        # pyproj's array path costs tens of microseconds in buffer copies; a handful of scalar
+        # calls is several times faster, and merging asks for many small frames.
+        rows = [GEOD.inv(a, b, c, d) for a, b, c, d in zip(
+            lon1.ravel().tolist(), lat1.ravel().tolist(), lon2.ravel().tolist(),
+            lat2.ravel().tolist(), strict=True)]
+        out: Any = zip(*rows, strict=True) if rows else ([], [], [])
+    else:
+        out = GEOD.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel())
     return tuple(np.asarray(v, dtype=np.float64).reshape(shape) for v in out)  # type: ignore[return-value]
 
 

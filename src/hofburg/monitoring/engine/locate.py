@@ -333,9 +333,3 @@ def _finite(value: object) -> bool:
     return (isinstance(value, int | float) and not isinstance(value, bool)
             and math.isfinite(value))
 
-
-__all__ = [
-    "Bearing", "BearingsDiverge", "ErrorEllipse", "Fix", "LocateError",
-    "LocateParameters", "NearParallelBearings", "SectorArea", "TooFewBearings", "locate",
-    "locate_many", "sector_area", "solve_fixes",
-]

@@ -233,6 +233,7 @@ class _Table:
     group: NDArray[np.intp]
     weapon: NDArray[np.intp]
     centre: FloatArray
+    own_half: FloatArray  # the half-width as reported (a sector's), before the tolerance
     half: FloatArray
     inner_km: FloatArray
     outer_km: FloatArray
@@ -249,8 +250,8 @@ class _Table:
         groups: dict[str, int] = {}
         weapons: dict[str, int] = {}
         n = len(ordered)
-        columns = {name: np.zeros(n) for name in ("time", "lon", "lat", "centre", "half",
-                                                  "inner_km", "outer_km")}
+        columns = {name: np.zeros(n) for name in ("time", "lon", "lat", "centre", "own_half",
+                                                  "half", "inner_km", "outer_km")}
         observer = np.zeros(n, dtype=np.intp)
         group = np.zeros(n, dtype=np.intp)
         weapon = np.zeros(n, dtype=np.intp)
@@ -260,6 +261,7 @@ class _Table:
             columns["time"][k] = o.observed_at.timestamp()
             columns["lon"][k], columns["lat"][k] = o.observer_lon, o.observer_lat
             columns["centre"][k] = direction.centre_deg
+            columns["own_half"][k] = direction.half_width_deg
             columns["half"][k] = min(direction.half_width_deg
                                      + rules.bearing_tolerance_deg[o.method], 179.0)
             columns["inner_km"][k], columns["outer_km"][k] = inner, outer
@@ -457,8 +459,14 @@ def _refusal(table: _Table, rules: MergeRules, cluster: _Cluster, j: int,
         return "; ".join(f"not consistent with {obs[m].observation_id} "
                          f"({_inconsistency(table, rules, m, j)})" for m in missing)
     if len(cluster.members) > 1:
-        wedge = table.wedges([j], cluster.members[0])[0]
-        if not _shared_area(table, cluster).intersects(wedge):
+        if cluster.region is None or cluster.region_members != len(cluster.members):
+            wedges = table.wedges([*cluster.members, j], cluster.members[0])
+            cluster.region = shapely.intersection_all(wedges[:-1])
+            cluster.region_members = len(cluster.members)
+            wedge = wedges[-1]
+        else:
+            wedge = table.wedges([j], cluster.members[0])[0]
+        if not cluster.region.intersects(wedge):
             return "its wedge misses the area the event's members share"
     return None
 
@@ -475,15 +483,6 @@ def _inconsistency(table: _Table, rules: MergeRules, i: int, j: int) -> str:
     if _weapon(first) and _weapon(second) and _weapon(first) != _weapon(second):
         return f"weapon {_weapon(second)} vs {_weapon(first)}"
     return "their wedges do not overlap"
-
-
-def _shared_area(table: _Table, cluster: _Cluster) -> Any:
-    """The area the members' wedges share, in the frame of the first member's observer."""
-    if cluster.region is None or cluster.region_members != len(cluster.members):
-        cluster.region = shapely.intersection_all(table.wedges(cluster.members,
-                                                               cluster.members[0]))
-        cluster.region_members = len(cluster.members)
-    return cluster.region
 
 
 def _join(table: _Table, cluster: _Cluster, j: int) -> None:
@@ -510,12 +509,11 @@ def _join_note(table: _Table, rules: MergeRules, cluster: _Cluster, j: int) -> s
 
 def _describe(table: _Table, k: int) -> str:
     o = table.observations[k]
-    direction = o.direction
     if o.bearing_deg is not None:
         aim = f"bearing {o.bearing_deg:g} deg"
     else:
-        aim = f"sector {o.sector} ({_interval(direction)})"
-    tolerance = table.half[k] - direction.half_width_deg
+        aim = f"sector {o.sector} ({_interval(Direction(table.centre[k], table.own_half[k]))})"
+    tolerance = table.half[k] - table.own_half[k]
     band = (f"{o.distance_km_min:g}-{o.distance_km_max:g} km"
             if o.distance_km_min is not None else "distance not reported")
     return (f"{o.observer_id} ({o.observer_kind.value}, {o.method.value}) at "
@@ -631,9 +629,10 @@ def _misfits(table: _Table, clusters: list[_Cluster], fixes: dict[int, Fix | Loc
     off = np.abs((azimuth - table.centre[rows] + 180) % 360 - 180)
     inside = ((off <= table.half[rows] + 1e-9) & (reach_km >= table.inner_km[rows] - 1e-9)
               & (reach_km <= table.outer_km[rows] + 1e-9))
+    ends = np.cumsum(sizes)
     notes = {}
     for position in np.flatnonzero(~inside):
-        index = located[int(np.searchsorted(np.cumsum(sizes), position, side="right"))][0]
+        index = located[int(np.searchsorted(ends, position, side="right"))][0]
         if index in notes:
             continue
         k = int(rows[position])

@@ -143,6 +143,8 @@ class Observation:
         self._check_distance_band()
 
     def _check_direction(self) -> None:
+        if self.compass_points not in _COMPASSES:
+            raise ObservationError("compass_points", "must be 8 or 16")
         if (self.bearing_deg is None) == (self.sector is None):
             raise ObservationError("bearing_deg", "give exactly one of bearing_deg and sector")
         if self.bearing_deg is not None:

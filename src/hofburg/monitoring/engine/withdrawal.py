@@ -251,12 +251,14 @@ def check_sighting(sighting: Sighting, rules: WithdrawalRules, lines: ReferenceL
     compliant = signed_m >= required * 1000
     shortfall = 0.0 if compliant else required - distance_km
     where = ("behind" if signed_m >= 0 else "in front of")
-    verdict = "compliant" if compliant else f"in violation by {shortfall * 1000:.0f} m"
-    side_text = (f"{rules.sides[side]} (inferred: on their side of the "
+    by = f"{shortfall * 1000:.0f} m" if shortfall < 1 else f"{shortfall:.3f} km"
+    verdict = "compliant" if compliant else f"in violation by {by}"
+    side_text = (f"{rules.sides[side]} (inferred: on their side of "
                  f"{rules.line_labels[rules.side_inference_line]})" if inferred
                  else rules.sides[side])
     explanation = (
-        f"{rule.description}: {rule.citation}. {side_text} withdraw {required:g} km from "
+        f"{rule.description}: {rule.citation}. {side_text[0].upper()}{side_text[1:]} withdraw "
+        f"{required:g} km from "
         f"{rules.line_labels[line_id]}; this one is {abs(distance_km):.3f} km {where} it: "
         f"{verdict}.")
     if rule.reference_line_confidence != "unlabelled" or rule.confidence != "unlabelled":
