@@ -23,7 +23,6 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, QuerySet
-from django.db.models.expressions import RawSQL
 
 from hofburg.core.models import Document, DocumentFile
 
@@ -90,19 +89,21 @@ def _search_sqlite(queryset: QuerySet[Document], terms: list[str]) -> QuerySet[D
     # terms are joined by FTS5's implicit AND.
     match = " ".join(f'"{term}"*' for term in terms)
     table = Document._meta.db_table
+    # Joined, not a correlated subquery: FTS5 answers the MATCH once and bm25 is read per
+    # matching row, so the cost grows with the matches rather than with matches × documents.
+    # The `+ 0` keeps SQLite's planner from pushing the rowid into the virtual table (which
+    # re-runs the MATCH for every document): the index is scanned once, documents are found
+    # by primary key (100,000 documents, a term in all of them: 0.13 s instead of minutes).
     # The SQL is constant; the user's words travel only as the bound parameter.
-    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608, S611
-                      (match,))
     # bm25 is lower for better matches; the title column weighs four times the body text.
-    rank = RawSQL(  # noqa: S611
-        f"SELECT bm25({FTS_TABLE}, 4.0, 1.0) FROM {FTS_TABLE} "  # noqa: S608
-        f'WHERE {FTS_TABLE} MATCH %s AND rowid = "{table}"."id"',
-        (match,),
-    )
     return (
-        queryset.filter(pk__in=matching)
-        .annotate(search_rank=rank)
-        .order_by(F("search_rank").asc(), "-date", "symbol")
+        queryset.extra(  # noqa: S610
+            tables=[FTS_TABLE],
+            where=[f'"{table}"."id" = {FTS_TABLE}.rowid + 0', f"{FTS_TABLE} MATCH %s"],
+            params=[match],
+            select={"search_rank": f"bm25({FTS_TABLE}, 4.0, 1.0)"},
+        )
+        .order_by("search_rank", "-date", "symbol")
     )
 
 

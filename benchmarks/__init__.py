@@ -1,0 +1,1 @@
+"""Workloads at realistic scale, run on demand with `make bench`; never timed inside tests."""

@@ -1,0 +1,34 @@
+"""Run every benchmark in turn: `python -m benchmarks [name ...]`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = {
+    "documents": [sys.executable, "-m", "benchmarks.documents"],
+    "monitoring_engine": [sys.executable, str(HERE / "monitoring_engine.py")],
+}
+
+
+def main(names: list[str]) -> int:
+    chosen = names or list(BENCHMARKS)
+    unknown = [n for n in chosen if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}",
+              file=sys.stderr)
+        return 2
+    status = 0
+    for name in chosen:
+        command = BENCHMARKS[name]
+        if not Path(command[-1]).exists() and command[-1].endswith(".py"):
+            continue
+        print(f"== {name}", flush=True)
+        status |= subprocess.run(command, cwd=HERE.parent, check=False).returncode
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
