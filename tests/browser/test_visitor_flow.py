@@ -53,4 +53,40 @@ def test_a_visitor_reads_a_state_profile_in_russian(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Finland")
     page.locator("#language-switcher").select_option("ru")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Финляндия")
-    expect(page.get_by_role("navigation")).to_contain_text("Карта")
+    expect(page.locator("nav.main-nav")).to_contain_text("Карта")
+
+
+def test_an_editor_signs_in_registers_a_restricted_document_and_finds_it(
+    page: Page, live_server: object, transactional_db: None, tmp_path: object, settings: object
+) -> None:
+    from hofburg.core.models import Affiliation, Role, User
+
+    settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    north = Affiliation.objects.create(code="north", name="Exercise Delegation North",
+                                       kind=Affiliation.Kind.DELEGATION, is_exercise=True)
+    User.objects.create_user("edith", password="a-long-enough-passphrase", affiliation=north,
+                             roles=[Role.READER, Role.EDITOR])
+    base = str(live_server)
+    page.goto(base + "/accounts/login/?next=/documents/new/")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill("a-long-enough-passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/documents/new/$"))
+
+    page.get_by_label("Symbol").fill("PC.DEL/4711/26")
+    page.get_by_label("Title").fill("Statement on border water management")
+    page.get_by_label("Date").fill("2026-03-12")
+    page.get_by_label("Originating delegation or body").fill("Exercise Delegation North")
+    page.get_by_label("Distribution").select_option("restricted")
+    page.get_by_role("button", name=re.compile("Register")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("PC.DEL/4711/26")
+    expect(page.locator("main")).to_contain_text("Restricted")
+
+    page.goto(base + "/documents/?q=water")
+    expect(page.locator("main")).to_contain_text("PC.DEL/4711/26")
+
+    # Signed out, the same search shows nothing and the document does not exist.
+    page.locator("form[action$='/accounts/logout/'] button").click()
+    page.goto(base + "/documents/?q=water")
+    expect(page.locator("main")).not_to_contain_text("PC.DEL/4711/26")
