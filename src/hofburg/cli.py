@@ -65,6 +65,7 @@ def init() -> None:
     _setup_django()
     _call("migrate", interactive=False, verbosity=0)
     _call("load_reference")
+    _call("refresh_statistics")
 
 
 @app.command("load-reference")

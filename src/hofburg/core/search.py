@@ -8,9 +8,9 @@ The full-text index covers each document's title and the text extracted from its
 - SQLite: the FTS5 external-content table `core_document_fts`, kept in sync by triggers
   (migration 0002). User input is reduced to word tokens, each quoted and prefix-matched
   (`confid` finds "confidence"), so nothing a user types is ever read as FTS5 syntax.
-- PostgreSQL: a weighted tsvector with the `simple` configuration matched by
-  `websearch_to_tsquery`, which accepts any input; a GIN expression index from the same
-  migration serves it. Words match whole (no prefix matching).
+- PostgreSQL: a weighted tsvector with the `simple` configuration matched by a tsquery built
+  from the same word tokens, each prefix-matched (`word:*`) and joined by AND, so both
+  databases answer a query alike; a GIN expression index from the same migration serves it.
 
 Both index words without stemming, so they work alike for the six official languages,
 Cyrillic included; the title weighs more than the body text in the ranking.
@@ -52,7 +52,7 @@ def search_documents(queryset: QuerySet[Document], query: str) -> QuerySet[Docum
     if not terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, query)
+        return _search_postgresql(queryset, terms)
     return _search_sqlite(queryset, terms)
 
 
@@ -107,13 +107,13 @@ def _search_sqlite(queryset: QuerySet[Document], terms: list[str]) -> QuerySet[D
     )
 
 
-def _search_postgresql(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
+def _search_postgresql(queryset: QuerySet[Document], terms: list[str]) -> QuerySet[Document]:
     # The same expression as the GIN index in migration 0002, so the planner can use it.
     vector = (SearchVector("title", weight="A", config="simple")
               + SearchVector("text", weight="B", config="simple"))
-    # PostgreSQL text cannot carry NUL characters; nothing else needs escaping for websearch.
-    search_query = SearchQuery(query[:MAX_QUERY_CHARS].replace("\x00", " "), config="simple",
-                               search_type="websearch")
+    # Terms are letters and digits only (query_terms), so the raw tsquery cannot be malformed.
+    raw = " & ".join(f"{term.lower()}:*" for term in terms)
+    search_query = SearchQuery(raw, config="simple", search_type="raw")
     return (
         queryset.alias(search_vector=vector)
         .filter(search_vector=search_query)

@@ -24,6 +24,8 @@ class Document(ClassifiedRecord):
 
     class Meta:
         ordering = ["-date", "symbol"]
+        # The library's default order: the first page is read off this index, not sorted.
+        indexes = [models.Index(fields=["-date", "symbol"], name="document_newest_first")]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 
