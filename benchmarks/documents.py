@@ -19,7 +19,35 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-WORDS = ["security", "water", "energy", "border", "mission", "monitoring", "transparency", "workshop", "election", "media", "minority", "trafficking", "cyber", "dialogue", "consensus", "ceasefire", "withdrawal", "budget", "mandate", "report", "exercise", "confidence", "risk", "reduction", "inspection", "evaluation", "calendar"]
+WORDS = [
+    "security",
+    "water",
+    "energy",
+    "border",
+    "mission",
+    "monitoring",
+    "transparency",
+    "workshop",
+    "election",
+    "media",
+    "minority",
+    "trafficking",
+    "cyber",
+    "dialogue",
+    "consensus",
+    "ceasefire",
+    "withdrawal",
+    "budget",
+    "mandate",
+    "report",
+    "exercise",
+    "confidence",
+    "risk",
+    "reduction",
+    "inspection",
+    "evaluation",
+    "calendar",
+]
 
 
 def _time(label: str, action: Callable[[], object], repeat: int = 20) -> None:
@@ -42,7 +70,8 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="hofburg-bench-")
     os.environ["HOFBURG_DATA_DIR"] = tmp
     os.environ["HOFBURG_DATABASE_URL"] = os.environ.get(
-        "HOFBURG_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+        "HOFBURG_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hofburg.settings")
     import django
 
@@ -59,51 +88,68 @@ def main() -> None:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     rng = random.Random(1)
-    affiliations = [Affiliation.objects.create(code=f"bench-{i}", name=f"Exercise affiliation {i}",
-                                               kind=Affiliation.Kind.DELEGATION, is_exercise=True)
-                    for i in range(60)]
-    user = User.objects.create(username="bench", affiliation=affiliations[0],
-                               roles=[Role.READER])
-    levels = [Classification.PUBLIC] * 5 + [Classification.RESTRICTED] * 4 + [
-        Classification.CONFIDENTIAL]
+    affiliations = [
+        Affiliation.objects.create(
+            code=f"bench-{i}",
+            name=f"Exercise affiliation {i}",
+            kind=Affiliation.Kind.DELEGATION,
+            is_exercise=True,
+        )
+        for i in range(60)
+    ]
+    user = User.objects.create(username="bench", affiliation=affiliations[0], roles=[Role.READER])
+    levels = (
+        [Classification.PUBLIC] * 5
+        + [Classification.RESTRICTED] * 4
+        + [Classification.CONFIDENTIAL]
+    )
 
     print(f"{args.documents:,} documents on {connection.vendor}")
     start = time.perf_counter()
     batch = []
     day0 = date(2010, 1, 1)
     for i in range(args.documents):
-        batch.append(Document(
-            symbol=f"PC.DEL/{i + 1}/{10 + i % 17:02d}",
-            title=" ".join(rng.choices(WORDS, k=8)).capitalize(),
-            date=day0 + timedelta(days=rng.randrange(6000)),
-            originator=f"Exercise affiliation {i % 60}",
-            original_language="en",
-            # One document in a thousand mentions a rare word, as a real query usually finds few.
-            text=" ".join(rng.choices(WORDS, k=120)) + (" seabed" if i % 1000 == 0 else ""),
-            classification=rng.choice(levels),
-            owner_affiliation=affiliations[i % 60],
-            is_exercise=True,
-        ))
+        batch.append(
+            Document(
+                symbol=f"PC.DEL/{i + 1}/{10 + i % 17:02d}",
+                title=" ".join(rng.choices(WORDS, k=8)).capitalize(),
+                date=day0 + timedelta(days=rng.randrange(6000)),
+                originator=f"Exercise affiliation {i % 60}",
+                original_language="en",
+                # One document in a thousand has a rare word: real queries usually find few.
+                text=" ".join(rng.choices(WORDS, k=120)) + (" seabed" if i % 1000 == 0 else ""),
+                classification=rng.choice(levels),
+                owner_affiliation=affiliations[i % 60],
+                is_exercise=True,
+            )
+        )
         if len(batch) == 5000:
             Document.objects.bulk_create(batch)
             batch = []
     Document.objects.bulk_create(batch)
     call_command("refresh_statistics")
-    print(f"  {'load (bulk insert, search index kept by triggers)':<58} "
-          f"{time.perf_counter() - start:8.1f} s")
+    print(
+        f"  {'load (bulk insert, search index kept by triggers)':<58} "
+        f"{time.perf_counter() - start:8.1f} s"
+    )
 
     anonymous = AnonymousUser()
     for who, person in (("anonymous", anonymous), ("entitled user", user)):
         visible = access.visible(Document.objects.all(), person)
         _time(f"{who}: first page of the list (25)", lambda v=visible: list(v[:25]))
         _time(f"{who}: count of visible documents", lambda v=visible: v.count())
-        _time(f"{who}: search 'ceasefire withdrawal', first 25",
-              lambda v=visible: list(find_documents(v, q="ceasefire withdrawal")[:25]))
-        _time(f"{who}: search a rare word (0.1% of documents), first 25",
-              lambda v=visible: list(find_documents(v, q="seabed")[:25]))
-        _time(f"{who}: filter year 2015 + distribution, first 25",
-              lambda v=visible: list(find_documents(v, year=2015,
-                                                    distribution="public")[:25]))
+        _time(
+            f"{who}: search 'ceasefire withdrawal', first 25",
+            lambda v=visible: list(find_documents(v, q="ceasefire withdrawal")[:25]),
+        )
+        _time(
+            f"{who}: search a rare word (0.1% of documents), first 25",
+            lambda v=visible: list(find_documents(v, q="seabed")[:25]),
+        )
+        _time(
+            f"{who}: filter year 2015 + distribution, first 25",
+            lambda v=visible: list(find_documents(v, year=2015, distribution="public")[:25]),
+        )
         _time(f"{who}: detail by id", lambda v=visible: v.filter(pk=4242).first())
 
 
