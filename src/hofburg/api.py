@@ -1,6 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI with a router per desk."""
 
-from hofburg.core.api import build_api, documents_router
+from hofburg.core.api import build_api
+from hofburg.core.documents_api import documents_router
 from hofburg.registry.api import router as registry_router
 
 api = build_api()
