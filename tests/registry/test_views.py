@@ -301,7 +301,7 @@ def test_the_home_page_shows_the_registry_at_a_glance(osce: Osce) -> None:
 
     assert "5 participating States" in text
     assert "2 Partners for Co-operation" in text
-    assert "1 current field operations" in text
+    assert "1 current field operation " in text
     assert "The Troika in 2025" in text
     assert "Incoming Chair (2026): Switzerland" in text
     assert 'href="/registry/map/"' in page("/")
