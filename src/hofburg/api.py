@@ -2,8 +2,12 @@
 
 from hofburg.core.api import build_api
 from hofburg.core.documents_api import documents_router
+from hofburg.csbm.api import router as csbm_router
+from hofburg.monitoring.api import router as monitoring_router
 from hofburg.registry.api import router as registry_router
 
 api = build_api()
 api.add_router("/", registry_router)
 api.add_router("/documents", documents_router)
+api.add_router("/csbm", csbm_router, tags=["Vienna Document"])
+api.add_router("/monitoring", monitoring_router, tags=["field monitoring"])

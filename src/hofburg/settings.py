@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "ninja",
     "hofburg.core",
     "hofburg.registry",
+    "hofburg.csbm",
+    "hofburg.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("registry/", include("hofburg.registry.urls")),
+    path("csbm/", include("hofburg.csbm.urls")),
+    path("monitoring/", include("hofburg.monitoring.urls")),
     path("", include("hofburg.core.urls")),
 ]
 

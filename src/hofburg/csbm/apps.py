@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CsbmConfig(AppConfig):
+    name = "hofburg.csbm"
+    label = "csbm"
+    verbose_name = _("Vienna Document")

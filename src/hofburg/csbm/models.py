@@ -1,0 +1,1 @@
+"""Models of this desk (see services.py for the only write path)."""
