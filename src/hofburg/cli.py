@@ -7,12 +7,15 @@ Errors are one clear line on stderr and a non-zero exit code (2 for bad argument
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+
+from hofburg.core.clitools import call, fail, setup_django
+from hofburg.csbm.cli import app as csbm_app
+from hofburg.monitoring.cli import app as monitoring_app
 
 app = typer.Typer(
     help="Hofburg: open information system for cooperative security in the OSCE area.",
@@ -27,45 +30,17 @@ ledger_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(ledger_app, name="ledger")
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hofburg.settings")
-    import django
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        django.setup()
-    except ImproperlyConfigured as exc:
-        _fail(f"configuration error: {exc}")
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"hofburg: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _call(command: str, *args: Any, **options: Any) -> None:
-    """Run a management command, turning its errors into one line and exit code 1."""
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-    from django.db import Error as DatabaseError
-
-    try:
-        call_command(command, *args, **options)
-    except CommandError as exc:
-        _fail(str(exc))
-    except DatabaseError as exc:
-        _fail(f"database error: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
+app.add_typer(csbm_app, name="csbm", help="Vienna Document: classify, quotas, constraints.")
+app.add_typer(monitoring_app, name="monitoring", help="Field monitoring: import, locate, demo.")
 
 
 @app.command()
 def init() -> None:
     """Create or migrate the database and load the reference data (safe to repeat)."""
-    _setup_django()
-    _call("migrate", interactive=False, verbosity=0)
-    _call("load_reference")
-    _call("refresh_statistics")
+    setup_django()
+    call("migrate", interactive=False, verbosity=0)
+    call("load_reference")
+    call("refresh_statistics")
 
 
 @app.command("load-reference")
@@ -73,9 +48,9 @@ def load_reference(
     directory: Annotated[Path | None, typer.Option(help="Folder of registry data files.")] = None,
 ) -> None:
     """Validate and load the registry's reference data; nothing is loaded if any row is bad."""
-    _setup_django()
+    setup_django()
     options = {"directory": str(directory)} if directory else {}
-    _call("load_reference", **options)
+    call("load_reference", **options)
 
 
 @app.command()
@@ -88,7 +63,7 @@ def demo(
 ) -> None:
     """Set up the database, load reference and demo data, print demo accounts, and serve."""
     init()
-    _call("load_demo")
+    call("load_demo")
     if serve_after:
         serve(host=host, port=port)
 
@@ -100,7 +75,7 @@ def serve(
     threads: Annotated[int, typer.Option(help="Worker threads.", min=1, max=64)] = 8,
 ) -> None:
     """Serve Hofburg with waitress until Ctrl-C."""
-    _setup_django()
+    setup_django()
     from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
     from hofburg.wsgi import application
@@ -109,7 +84,7 @@ def serve(
     try:
         waitress_serve(application, host=host, port=port, threads=threads, ident="hofburg")
     except OSError as exc:
-        _fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
+        fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
     except KeyboardInterrupt:
         typer.echo("Stopped.")
 
@@ -124,9 +99,9 @@ def createuser(
     ] = False,
 ) -> None:
     """Create a user; without --password-stdin a password is generated and printed once."""
-    _setup_django()
+    setup_django()
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    _call(
+    call(
         "create_hofburg_user",
         username,
         affiliation=affiliation,
@@ -141,8 +116,8 @@ def token(
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
 ) -> None:
     """Issue an API token for a user and print it (it is shown only once)."""
-    _setup_django()
-    _call("issue_api_token", username, name=name)
+    setup_django()
+    call("issue_api_token", username, name=name)
 
 
 @app.command()
@@ -163,11 +138,11 @@ def export(
     ] = None,
 ) -> None:
     """Export registry data or the document list to CSV, XLSX or JSON."""
-    _setup_django()
+    setup_django()
     if kind == "documents":
-        _call("export_documents", output=str(output), format=fmt, as_user=as_user)
+        call("export_documents", output=str(output), format=fmt, as_user=as_user)
     else:
-        _call("export_registry", kind, format=fmt, output=str(output))
+        call("export_registry", kind, format=fmt, output=str(output))
 
 
 @ledger_app.command("verify")
@@ -180,15 +155,15 @@ def ledger_verify(
     ] = None,
 ) -> None:
     """Check every ledger entry; exit 1 listing the breaks if any entry was altered or deleted."""
-    _setup_django()
-    _call("verify_ledger", expect_head=expect_head)
+    setup_django()
+    call("verify_ledger", expect_head=expect_head)
 
 
 @ledger_app.command("head")
 def ledger_head() -> None:
     """Print the sequence number and digest of the last ledger entry."""
-    _setup_django()
-    _call("ledger_head")
+    setup_django()
+    call("ledger_head")
 
 
 def main() -> None:

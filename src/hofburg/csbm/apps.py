@@ -6,3 +6,9 @@ class CsbmConfig(AppConfig):
     name = "hofburg.csbm"
     label = "csbm"
     verbose_name = _("Vienna Document")
+
+    def ready(self) -> None:
+        from hofburg.csbm import demo, panels
+
+        demo.register()
+        panels.register()

@@ -6,3 +6,9 @@ class MonitoringConfig(AppConfig):
     name = "hofburg.monitoring"
     label = "monitoring"
     verbose_name = _("Field monitoring")
+
+    def ready(self) -> None:
+        from hofburg.monitoring import demo, panels
+
+        demo.register()
+        panels.register()
