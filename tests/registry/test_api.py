@@ -138,10 +138,10 @@ def test_it_lists_chairmanships_within_years(osce: Osce) -> None:
 
     chairs = items("/chairmanships")
     assert [c["year"] for c in chairs] == [1992, 2024, 2025, 2026]
-    assert chairs[0]["state_iso2"] is None
+    assert chairs[0]["state"] is None
     assert chairs[0]["historical_name"] == "Czechoslovakia"
     assert chairs[0]["chair_name"] == "Czechoslovakia"
-    assert chairs[1]["state_iso2"] == "MT"
+    assert chairs[1]["state"] == "MT"
     assert chairs[1]["confidence"] == "confirmed"
 
     assert [c["year"] for c in items("/chairmanships?from=2025&to=2025")] == [2025]
@@ -153,14 +153,14 @@ def test_it_derives_the_troika_of_a_year(osce: Osce) -> None:
 
     assert body["year"] == 2025
     assert body["previous"]["chair_name"] == "Malte"
-    assert body["current"]["state_iso2"] == "FI"
-    assert body["next"]["state_iso2"] == "CH"
+    assert body["current"]["state"] == "FI"
+    assert body["next"]["state"] == "CH"
 
 
 def test_a_troika_seat_not_yet_known_is_null(osce: Osce) -> None:
     body = get("/troika/2026").json()
 
-    assert body["previous"]["state_iso2"] == "FI"
+    assert body["previous"]["state"] == "FI"
     assert body["next"] is None
 
 
@@ -230,4 +230,4 @@ def test_the_troika_does_not_depend_on_the_calendar(osce: Osce,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     freeze_today(monkeypatch, date(2030, 1, 1))
 
-    assert get("/troika/2025").json()["current"]["state_iso2"] == "FI"
+    assert get("/troika/2025").json()["current"]["state"] == "FI"

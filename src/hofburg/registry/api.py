@@ -186,8 +186,8 @@ def list_partners(request: HttpRequest, filters: Query[PartnerFilter],
 
 class ChairmanshipOut(Sourced):
     year: int
-    state_iso2: str | None = Field(None, alias="state.iso2",
-                                   description="null for a State that no longer exists")
+    state: str | None = Field(None, alias="state.iso2",
+                              description="ISO alpha-2; null for a State that no longer exists")
     chair_name: str = Field(..., description="in the caller's language")
     historical_name: str
     start_date: dt.date | None
