@@ -62,3 +62,17 @@ def test_panels_come_after_the_registry_facts(osce: Osce, test_panels: None) -> 
 
 def test_the_registry_puts_its_panel_on_the_home_page(db: None) -> None:
     assert "registry" in [panel.name for panel in panels.registered("home")]
+
+
+def test_a_panel_with_exercise_data_brings_the_banner_to_the_profile(
+    osce: Osce, test_panels: None
+) -> None:
+    html = Client().get("/registry/states/AT/").content.decode()
+    assert "EXERCISE DATA" not in html
+
+    panels.register("state_profile", "test-drill", "tests/panel.html",
+                    lambda request, state: {"name": "drill", "count": 1,
+                                            "shows_exercise_data": True})
+    html = Client().get("/registry/states/AT/").content.decode()
+    assert "Exercises notified by drill: 1" in html
+    assert "EXERCISE DATA" in html

@@ -6,7 +6,8 @@ A desk registers a panel from its AppConfig.ready():
 
 `context` receives the request and the page's subject (for a State profile, the
 ParticipatingState) and returns the template context, or None when the desk has nothing to
-show; such a panel is left out, so users never see empty placeholders.
+show; such a panel is left out, so users never see empty placeholders. A context with
+`"shows_exercise_data": True` makes the page show the exercise-data banner.
 """
 
 from __future__ import annotations
@@ -43,12 +44,20 @@ def registered(slot: str) -> list[Panel]:
     return sorted(_panels.get(slot, {}).values(), key=lambda p: (p.order, p.name))
 
 
-def render_panels(slot: str, request: HttpRequest, subject: Any = None) -> list[SafeString]:
+class RenderedPanels(list[SafeString]):
+    """The panels' HTML, in order; `shows_exercise_data` is true when any panel said its context
+    holds exercise data (`"shows_exercise_data": True`), so the page can show the banner."""
+
+    shows_exercise_data: bool = False
+
+
+def render_panels(slot: str, request: HttpRequest, subject: Any = None) -> RenderedPanels:
     """The HTML of every panel in `slot` that has something to show, in order."""
-    rendered: list[SafeString] = []
+    rendered = RenderedPanels()
     for panel in registered(slot):
         context = panel.context(request, subject)
         if context is None:
             continue
+        rendered.shows_exercise_data |= bool(context.get("shows_exercise_data"))
         rendered.append(render_to_string(panel.template, context, request=request))
     return rendered

@@ -199,6 +199,7 @@ def state_detail(request: HttpRequest, iso2: str) -> HttpResponse:
          "name": state.names.get(code, "")}
         for code in settings.OFFICIAL_LANGUAGE_CODES
     ]
+    profile_panels = panels.render_panels("state_profile", request, state)
     return render(request, "registry/state.html", {
         "state": state,
         "names": names,
@@ -210,7 +211,8 @@ def state_detail(request: HttpRequest, iso2: str) -> HttpResponse:
         "format_roles": format_roles,
         "sources": _sources([state], status_events, chaired, operations,
                             [r.format for r in format_roles]),
-        "panels": panels.render_panels("state_profile", request, state),
+        "panels": profile_panels,
+        "shows_exercise_data": profile_panels.shows_exercise_data,
     })
 
 

@@ -15,5 +15,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {
         "recent_documents": recent_documents,
         "home_panels": home_panels,
-        "shows_exercise_data": any(d.is_exercise for d in recent_documents),
+        "shows_exercise_data": home_panels.shows_exercise_data
+        or any(d.is_exercise for d in recent_documents),
     })
