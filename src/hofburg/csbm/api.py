@@ -1,5 +1,669 @@
-"""API endpoints of this desk, mounted under /api/v1/ by hofburg/api.py."""
+"""Vienna Document endpoints, mounted at /api/v1/csbm by hofburg/api.py.
 
-from ninja import Router
+The rule endpoints (rulesets, classify, quota, constraints, what-if over given figures) read
+no stored record. Every stored record goes through core.access (via queries.py): what a
+caller may not see is a 404, never a 403. Writes need an API token and go through
+services.py; their refusals are problem+json with the offending `field`.
+"""
+
+# No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
+# import time, and paginated endpoints cannot resolve them as strings.
+import datetime as dt
+import io
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from hofburg.core.access import AccessDenied
+from hofburg.core.api import current_user, problem, require_user
+from hofburg.core.models import Classification
+from hofburg.core.tables import CONTENT_TYPES
+from hofburg.csbm import exports, queries, rulesets, services, whatif
+from hofburg.csbm.engine import quotas
+from hofburg.csbm.engine.activities import Activity as EngineActivity
+from hofburg.csbm.engine.activities import ActivityError, ActivityType
+from hofburg.csbm.engine.classify import classify as classify_activity
+from hofburg.csbm.engine.constraints import check_constraints
+from hofburg.csbm.engine.rulesets import NotDefinedError, Ruleset
+from hofburg.csbm.models import (
+    Activity,
+    AnnualCalendar,
+    AnnualExchange,
+    Notification,
+    RiskReductionRequest,
+    Visit,
+)
+from hofburg.csbm.scorecard import ScorecardRow, build_scorecard
 
 router = Router()
+
+Format = Literal["csv", "xlsx", "json"]
+
+
+def _rules(name: str | None) -> Ruleset:
+    try:
+        return rulesets.get_ruleset(name or rulesets.DEFAULT_RULESET)
+    except rulesets.UnknownRuleset as exc:
+        raise HttpError(422, str(exc)) from exc
+
+
+def _refused(request: HttpRequest, error: services.CsbmError) -> JsonResponse:
+    return problem(422, "Invalid request", error.message, request.path, field=error.field,
+                   errors=[{"field": error.field, "message": error.message}])
+
+
+# -- rules -----------------------------------------------------------------------------------
+
+
+class RulesetOut(Schema):
+    id: str
+    title: str
+    status: str
+    proposal: bool
+    extends: str | None
+    document: str | None
+    note: str
+
+
+@router.get("/rulesets", response=list[RulesetOut], summary="The rulesets the desk knows")
+def list_rulesets(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"id": r.id, "title": r.title, "status": r.status.value, "proposal": r.is_proposal,
+             "extends": r.extends, "document": r.document, "note": r.note}
+            for r in rulesets.all_rulesets().values()]
+
+
+class ActivityFigures(Schema):
+    """An activity's type, dates and peak figures, as the engine reads them."""
+
+    ruleset: str = Field(rulesets.DEFAULT_RULESET, examples=["vd2011"])
+    type: ActivityType = ActivityType.LAND
+    start: dt.date
+    end: dt.date
+    troops: int = Field(0, ge=0)
+    battle_tanks: int = Field(0, ge=0)
+    acvs: int = Field(0, ge=0)
+    artillery: int = Field(0, ge=0)
+    sorties: int = Field(0, ge=0)
+    landing_troops: int | None = Field(None, ge=0)
+    without_advance_notice: bool = False
+    duration_hours: int | None = Field(None, ge=0)
+
+
+def _engine_activity(figures: ActivityFigures, activity_id: str = "request") -> EngineActivity:
+    try:
+        return EngineActivity(
+            id=activity_id, state="", type=figures.type, start=figures.start, end=figures.end,
+            troops=figures.troops, battle_tanks=figures.battle_tanks, acvs=figures.acvs,
+            artillery=figures.artillery, sorties=figures.sorties,
+            landing_troops=figures.landing_troops,
+            without_advance_notice=figures.without_advance_notice,
+            duration_hours=figures.duration_hours)
+    except ActivityError as exc:
+        raise HttpError(422, str(exc).removeprefix(f"{activity_id}: ")) from exc
+
+
+@router.get("/classify", summary="Classify an activity's figures (query parameters)")
+def classify_get(request: HttpRequest, figures: Query[ActivityFigures]) -> dict[str, Any]:
+    """Notifiable? Observable? By when? With the thresholds crossed and the citations."""
+    return rulesets.classification_data(
+        classify_activity(_engine_activity(figures), _rules(figures.ruleset)))
+
+
+@router.post("/classify", summary="Classify an activity's figures (JSON body)")
+def classify_post(request: HttpRequest, figures: ActivityFigures) -> dict[str, Any]:
+    return rulesets.classification_data(
+        classify_activity(_engine_activity(figures), _rules(figures.ruleset)))
+
+
+@router.get("/quota", summary="Evaluation and inspection quotas for a number of units")
+def quota(request: HttpRequest, units: int,
+          ruleset: str = rulesets.DEFAULT_RULESET) -> dict[str, Any]:
+    if units < 0:
+        raise HttpError(422, "units must be 0 or more")
+    rules = _rules(ruleset)
+    try:
+        evaluation = quotas.evaluation_quota(units, rules)
+        return {
+            "ruleset": rules.id, "proposal": rules.is_proposal, "units": units,
+            "evaluation_quota": evaluation,
+            "max_from_one_state": quotas.evaluation_same_state_cap(evaluation, rules),
+            "inspection_quota": quotas.inspection_quota(rules),
+            "inspection_max_from_one_state": quotas.inspection_same_state_cap(rules),
+        }
+    except NotDefinedError as exc:
+        raise HttpError(422, str(exc)) from exc
+
+
+class ConstraintActivity(ActivityFigures):
+    id: str
+    state: str
+    notified_on: dt.date | None = None
+    in_calendar_on: dt.date | None = None
+    announced_on: dt.date | None = None
+
+
+class ConstraintsIn(Schema):
+    ruleset: str = rulesets.DEFAULT_RULESET
+    as_of: dt.date | None = None
+    activities: list[ConstraintActivity]
+
+
+@router.post("/constraints", summary="Check activities against Chapter VIII")
+def constraints(request: HttpRequest, payload: ConstraintsIn) -> dict[str, Any]:
+    rules = _rules(payload.ruleset)
+    activities = []
+    for item in payload.activities:
+        base = _engine_activity(item, item.id)
+        activities.append(EngineActivity(**{
+            **base.__dict__, "state": item.state.upper(), "notified_on": item.notified_on,
+            "in_calendar_on": item.in_calendar_on, "announced_on": item.announced_on}))
+    report = check_constraints(activities, rules, as_of=payload.as_of)
+    return {"ruleset": rules.id, "proposal": rules.is_proposal, "kept": report.kept,
+            "breaches": [rulesets.breach_data(b) for b in report.breaches],
+            "advisories": [rulesets.breach_data(b) for b in report.advisories],
+            "not_defined": list(report.not_defined)}
+
+
+# -- activities and notifications ------------------------------------------------------------
+
+
+class ActivityOut(Schema):
+    reference: str
+    state: str = Field(..., alias="state_id")
+    states_involved: list[str]
+    name: str
+    type: str
+    status: str
+    start: dt.date
+    end: dt.date
+    troops: int | None
+    battle_tanks: int | None
+    acvs: int | None
+    artillery: int | None
+    landing_troops: int | None
+    sorties: int | None
+    without_advance_notice: bool
+    duration_hours: int | None
+    notified_on: dt.date | None
+    in_calendar_on: dt.date | None
+    announced_on: dt.date | None
+    source: str
+    confidence: str
+    note: str
+    classification: str
+    is_exercise: bool
+
+
+class ActivityDetailOut(ActivityOut):
+    purpose: str
+    area: str
+    classification_answers: dict[str, Any]
+
+    @staticmethod
+    def resolve_classification_answers(obj: Activity) -> dict[str, Any]:
+        return rulesets.classification_data(queries.classify_activity(obj))
+
+
+class ActivityFilters(Schema):
+    state: str = ""
+    year: int | None = Field(None, ge=1990, le=2999)
+    exercise: bool | None = None
+
+
+class ActivityIn(Schema):
+    state: str = Field(..., examples=["AT"])
+    reference: str
+    name: str
+    type: ActivityType = ActivityType.LAND
+    start: dt.date
+    end: dt.date
+    status: Literal["planned", "conducted", "cancelled"] = "planned"
+    troops: int | None = Field(None, ge=0)
+    battle_tanks: int | None = Field(None, ge=0)
+    acvs: int | None = Field(None, ge=0)
+    artillery: int | None = Field(None, ge=0)
+    landing_troops: int | None = Field(None, ge=0)
+    sorties: int | None = Field(None, ge=0)
+    without_advance_notice: bool = False
+    duration_hours: int | None = Field(None, ge=0)
+    purpose: str = ""
+    area: str = ""
+    states_involved: list[str] = []
+    classification: Classification = Classification.RESTRICTED
+    is_exercise: bool = False
+
+
+@router.get("/activities", response=list[ActivityOut], summary="Activities you may see")
+@paginate(LimitOffsetPagination)
+def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> QuerySet[Activity]:
+    activities = queries.visible_activities(current_user(request))
+    if filters.state:
+        activities = activities.filter(state__iso2=filters.state.upper())
+    if filters.year is not None:
+        activities = activities.filter(start__year=filters.year)
+    if filters.exercise is not None:
+        activities = activities.filter(is_exercise=filters.exercise)
+    return activities
+
+
+@router.get("/activities/{reference}", response=ActivityDetailOut, summary="One activity")
+def get_activity(request: HttpRequest, reference: str) -> Activity:
+    return queries.get_activity(current_user(request), reference)
+
+
+@router.post("/activities", response={201: ActivityDetailOut}, summary="Record an activity")
+def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
+    """Editors of the State's delegation, with an API token."""
+    user = require_user(request)
+    data = payload.dict()
+    try:
+        activity = services.record_activity(user, **data)
+    except services.CsbmError as error:
+        return _refused(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Status(201, activity)
+
+
+class NotificationOut(Schema):
+    id: int
+    activity: str
+    version: int
+    is_current: bool
+    sent_on: dt.date
+    ruleset: str
+    content: dict[str, Any]
+    notifiable: bool
+    observable: bool
+    notify_by: dt.date | None
+    invite_by: dt.date | None
+    is_late: bool
+    correction_reason: str
+    ledger_sequence: int
+    ledger_digest: str
+    classification: str
+    is_exercise: bool
+
+    @staticmethod
+    def resolve_activity(obj: Notification) -> str:
+        return obj.activity.reference
+
+    @staticmethod
+    def resolve_ledger_sequence(obj: Notification) -> int:
+        return obj.ledger_entry.sequence
+
+    @staticmethod
+    def resolve_ledger_digest(obj: Notification) -> str:
+        return obj.ledger_entry.entry_digest
+
+
+class NotifyIn(Schema):
+    sent_on: dt.date
+    ruleset: str | None = None
+    correction_reason: str = ""
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="Notifications")
+@paginate(LimitOffsetPagination)
+def list_notifications(request: HttpRequest, activity: str = "",
+                       current_only: bool = False) -> QuerySet[Notification]:
+    notifications = queries.visible_notifications(current_user(request),
+                                                  current_only=current_only)
+    return notifications.filter(activity__reference=activity) if activity else notifications
+
+
+@router.post("/activities/{reference}/notifications", response={201: NotificationOut},
+             summary="Notify an activity (or send a correction)")
+def notify(request: HttpRequest, reference: str, payload: NotifyIn) -> Any:
+    user = require_user(request)
+    activity = queries.get_activity(user, reference)
+    try:
+        notification = services.notify_activity(
+            user, activity, sent_on=payload.sent_on, ruleset=payload.ruleset,
+            correction_reason=payload.correction_reason)
+    except services.CsbmError as error:
+        return _refused(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Status(201, notification)
+
+
+# -- annual exchanges ------------------------------------------------------------------------
+
+
+class ExchangeOut(Schema):
+    state: str = Field(..., alias="state_id")
+    year: int
+    version: int
+    is_current: bool
+    submitted_on: dt.date
+    is_nil: bool
+    units_reported: int
+    declared_evaluation_quota: int | None
+    note: str
+    classification: str
+    is_exercise: bool
+
+
+class UnitOut(Schema):
+    designation: str
+    level: str
+    service: str
+    unit_type: str
+    subordinate_to: str | None
+    is_combat_unit: bool
+    is_active: bool
+    latitude: float | None
+    longitude: float | None
+    personnel: int
+
+    @staticmethod
+    def resolve_subordinate_to(obj: Any) -> str | None:
+        return obj.parent.designation if obj.parent else None
+
+
+class HoldingOut(Schema):
+    unit: str | None
+    category: str
+    type_name: str
+    quantity: int
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str | None:
+        return obj.unit.designation if obj.unit else None
+
+
+class ExchangeDetailOut(ExchangeOut):
+    computed_evaluation_quota: int | None
+    units: list[UnitOut]
+    holdings: list[HoldingOut]
+
+    @staticmethod
+    def resolve_computed_evaluation_quota(obj: AnnualExchange) -> int | None:
+        try:
+            return quotas.evaluation_quota(obj.units_reported, rulesets.get_ruleset())
+        except NotDefinedError:
+            return None
+
+    @staticmethod
+    def resolve_units(obj: AnnualExchange) -> list[Any]:
+        return list(obj.units.all())
+
+    @staticmethod
+    def resolve_holdings(obj: AnnualExchange) -> list[Any]:
+        return list(obj.holdings.all())
+
+
+@router.get("/exchanges", response=list[ExchangeOut], summary="Annual exchanges you may see")
+@paginate(LimitOffsetPagination)
+def list_exchanges(request: HttpRequest, year: int | None = None, state: str = "",
+                   all_versions: bool = False) -> QuerySet[AnnualExchange]:
+    exchanges = queries.visible_exchanges(current_user(request), current_only=not all_versions)
+    if year is not None:
+        exchanges = exchanges.filter(year=year)
+    return exchanges.filter(state__iso2=state.upper()) if state else exchanges
+
+
+@router.get("/exchanges/{state}/{year}", response=ExchangeDetailOut,
+            summary="A State's exchange for a year, with units and holdings")
+def get_exchange(request: HttpRequest, state: str, year: int,
+                 version: int | None = None) -> AnnualExchange:
+    return queries.get_exchange(current_user(request), state, year, version)
+
+
+@router.get("/exchanges/{state}/{year}/export", summary="Export an exchange (CSV, XLSX, JSON)",
+            response={200: None})
+def export_exchange(request: HttpRequest, state: str, year: int, part: Literal[
+        "units", "holdings"] = "holdings", format: Format = "csv") -> HttpResponse:
+    exchange = queries.get_exchange(current_user(request), state, year)
+    table = (exports.exchange_units_table(exchange) if part == "units"
+             else exports.exchange_holdings_table(exchange))
+    return _download(table, format, f"aemi-{exchange.state_id}-{year}-{part}")
+
+
+def _download(table: Any, file_format: str, stem: str) -> HttpResponse:
+    stream = io.BytesIO()
+    exports.write_table(table, file_format, stream)
+    response = HttpResponse(stream.getvalue(), content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
+    return response
+
+
+# -- calendars, visits, risk reduction ---------------------------------------------------
+
+
+class CalendarOut(Schema):
+    state: str = Field(..., alias="state_id")
+    year: int
+    version: int
+    submitted_on: dt.date
+    activities: list[str]
+    note: str
+    classification: str
+    is_exercise: bool
+
+    @staticmethod
+    def resolve_activities(obj: AnnualCalendar) -> list[str]:
+        return [a.reference for a in obj.activities.all()]
+
+
+@router.get("/calendars", response=list[CalendarOut], summary="Annual calendars")
+@paginate(LimitOffsetPagination)
+def list_calendars(request: HttpRequest, year: int | None = None,
+                   state: str = "") -> QuerySet[AnnualCalendar]:
+    calendars = queries.visible_calendars(current_user(request))
+    if year is not None:
+        calendars = calendars.filter(year=year)
+    return calendars.filter(state__iso2=state.upper()) if state else calendars
+
+
+class VisitOut(Schema):
+    id: int
+    kind: str
+    inspecting_state: str = Field(..., alias="inspecting_state_id")
+    receiving_state: str = Field(..., alias="receiving_state_id")
+    requested_at: dt.datetime
+    on: dt.date
+    unit_designation: str
+    outcome: str
+    report: str
+    classification: str
+    is_exercise: bool
+
+
+class VisitOutcomeIn(Schema):
+    outcome: Literal["conducted", "force_majeure", "declined_unit_away"]
+    report: str = ""
+
+
+@router.get("/visits", response=list[VisitOut], summary="Inspections and evaluation visits")
+@paginate(LimitOffsetPagination)
+def list_visits(request: HttpRequest, year: int | None = None,
+                state: str = "") -> QuerySet[Visit]:
+    visits = queries.visible_visits(current_user(request))
+    if year is not None:
+        visits = visits.filter(on__year=year)
+    return visits.filter(receiving_state__iso2=state.upper()) if state else visits
+
+
+class VisitIn(Schema):
+    kind: Literal["inspection", "evaluation"]
+    inspecting_state: str
+    receiving_state: str
+    requested_at: dt.datetime
+    on: dt.date
+    unit_designation: str = ""
+    area: str = ""
+    classification: Classification = Classification.RESTRICTED
+    is_exercise: bool = False
+
+
+@router.post("/visits", response={201: VisitOut}, summary="Request an inspection or evaluation")
+def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
+    """Editors of the requesting State's delegation, with an API token."""
+    user = require_user(request)
+    try:
+        visit = services.request_visit(user, **payload.dict())
+    except services.CsbmError as error:
+        return _refused(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Status(201, visit)
+
+
+@router.post("/visits/{visit_id}/outcome", response=VisitOut, summary="Record a visit's outcome")
+def visit_outcome(request: HttpRequest, visit_id: int, payload: VisitOutcomeIn) -> Any:
+    user = require_user(request)
+    visit = _visible_or_404(queries.visible_visits(user), pk=visit_id)
+    try:
+        return services.record_visit_outcome(user, visit, outcome=payload.outcome,
+                                             report=payload.report)
+    except services.CsbmError as error:
+        return _refused(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+
+
+def _visible_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:
+    """`queryset` is narrowed by core.access already; a hidden record is a missing one."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404("No such record.")
+    return found
+
+
+@router.get("/quota-board/{year}", summary="Every State's quotas for a year, used and left")
+def quota_board(request: HttpRequest, year: int,
+                ruleset: str = rulesets.DEFAULT_RULESET) -> list[dict[str, Any]]:
+    board = queries.quota_board(year, current_user(request), _rules(ruleset))
+    return [{
+        "state": row.state,
+        "units_reported": row.units_reported,
+        "evaluation": _board(row.evaluation) if row.evaluation else None,
+        "inspection": _board(row.inspection),
+    } for row in board]
+
+
+def _board(board: quotas.QuotaBoard) -> dict[str, Any]:
+    return {"quota": board.quota, "used": board.used, "remaining": board.remaining,
+            "filled": board.filled, "max_from_one_state": board.same_state_cap}
+
+
+class RiskReductionOut(Schema):
+    id: int
+    requesting_state: str = Field(..., alias="requesting_state_id")
+    responding_state: str = Field(..., alias="responding_state_id")
+    subject: str
+    ruleset: str
+    requested_at: dt.datetime
+    reply_due_at: dt.datetime | None
+    replied_at: dt.datetime | None
+    reply: str
+    meeting_requested_at: dt.datetime | None
+    meeting_due_at: dt.datetime | None
+    meeting_held_at: dt.datetime | None
+    classification: str
+    is_exercise: bool
+
+
+@router.get("/risk-reduction", response=list[RiskReductionOut],
+            summary="Chapter III requests and their clocks")
+@paginate(LimitOffsetPagination)
+def list_risk_reduction(request: HttpRequest) -> QuerySet[RiskReductionRequest]:
+    return queries.visible_risk_reduction_requests(current_user(request))
+
+
+class RiskReductionIn(Schema):
+    requesting_state: str
+    responding_state: str
+    subject: str
+    requested_at: dt.datetime
+    ruleset: str | None = None
+    classification: Classification = Classification.RESTRICTED
+    is_exercise: bool = False
+
+
+@router.post("/risk-reduction", response={201: RiskReductionOut},
+             summary="Request an explanation of an unusual military activity (16)")
+def create_risk_reduction(request: HttpRequest, payload: RiskReductionIn) -> Any:
+    user = require_user(request)
+    try:
+        found = services.open_risk_reduction_request(user, **payload.dict())
+    except services.CsbmError as error:
+        return _refused(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Status(201, found)
+
+
+@router.get("/risk-reduction/{request_id}", response=RiskReductionOut,
+            summary="One Chapter III request")
+def get_risk_reduction(request: HttpRequest, request_id: int) -> RiskReductionRequest:
+    found: RiskReductionRequest = _visible_or_404(
+        queries.visible_risk_reduction_requests(current_user(request)), pk=request_id)
+    return found
+
+
+# -- scorecard and what-if ---------------------------------------------------------------
+
+
+class BreachOut(Schema):
+    rule: str
+    paragraph: str | None
+    activities: list[str]
+    period: str
+    message: str
+
+
+class ScorecardOut(Schema):
+    state: str
+    state_name: str
+    year: int
+    exchange_status: str
+    exchange_submitted_on: dt.date | None
+    exchange_due_on: dt.date
+    declared_quota_mismatch: bool
+    calendar_status: str
+    calendar_submitted_on: dt.date | None
+    calendar_due_on: dt.date
+    notifiable_activities: int
+    late_notifications: int
+    missing_notifications: int
+    breaches: list[BreachOut]
+    issues: int
+
+
+@router.get("/scorecard/{year}", response=list[ScorecardOut],
+            summary="Compliance scorecard of every State for a year")
+def scorecard(request: HttpRequest, year: int, ruleset: str = rulesets.DEFAULT_RULESET,
+              as_of: dt.date | None = None) -> list[ScorecardRow]:
+    return build_scorecard(year, current_user(request), _rules(ruleset), as_of)
+
+
+@router.get("/scorecard/{year}/export", response={200: None},
+            summary="The scorecard as CSV, XLSX or JSON")
+def scorecard_export(request: HttpRequest, year: int, format: Format = "csv",
+                     ruleset: str = rulesets.DEFAULT_RULESET) -> HttpResponse:
+    rows = build_scorecard(year, current_user(request), _rules(ruleset))
+    return _download(exports.scorecard_table(rows), format, f"csbm-scorecard-{year}")
+
+
+@router.get("/what-if", summary="Compare two rulesets over the activities you may see")
+def what_if(request: HttpRequest, a: str = rulesets.DEFAULT_RULESET,
+            b: str = "joint-proposal-2019", year: int | None = None, state: str = "",
+            changed_only: bool = True) -> dict[str, Any]:
+    result = whatif.compare_visible_activities(current_user(request), _rules(a), _rules(b),
+                                               year=year, state=state or None)
+    rows = result.differences if changed_only else result.rows
+    return {
+        "summary": result.summary.__dict__,
+        "activities": [{
+            "activity": row.activity_id, "state": row.state, "start": row.start.isoformat(),
+            "changed": list(row.changed),
+            "a": rulesets.classification_data(row.a), "b": rulesets.classification_data(row.b),
+        } for row in rows],
+    }

@@ -6,4 +6,11 @@ app_name = "csbm"
 
 urlpatterns = [
     path("", views.desk_home, name="home"),
+    path("checker/", views.checker, name="checker"),
+    path("checker/answer/", views.checker_answer, name="checker_answer"),
+    path("what-if/", views.what_if, name="what_if"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("quotas/", views.quotas, name="quotas"),
+    path("scorecard/", views.scorecard, name="scorecard"),
+    path("activities/<slug:reference>/", views.activity_detail, name="activity"),
 ]

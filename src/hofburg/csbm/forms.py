@@ -1,0 +1,213 @@
+"""Forms of the CSBM desk's pages: an activity to check, two rulesets to compare, a year."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hofburg.core.i18n import localized
+from hofburg.csbm.engine.activities import Activity, ActivityError, ActivityType
+from hofburg.csbm.engine.rulesets import Ruleset
+from hofburg.registry.models import ParticipatingState
+
+DEFAULT_RULESET = "vd2011"
+DEFAULT_PROPOSAL = "joint-proposal-2019"
+
+ACTIVITY_TYPES = [
+    (ActivityType.LAND.value, _("Land forces exercise (40.1)")),
+    (ActivityType.AMPHIBIOUS.value, _("Amphibious landing (40.2)")),
+    (ActivityType.AIRBORNE.value, _("Heliborne landing or parachute assault (40.2)")),
+    (ActivityType.TRANSFER.value, _("Transfer or concentration of forces (40.3)")),
+    (ActivityType.AIR.value, _("Air activity on its own")),
+]
+
+# The activity's peak numbers: form field name → label. Field names are the engine's.
+COUNT_FIELDS = [
+    ("troops", _("Troops")),
+    ("battle_tanks", _("Battle tanks")),
+    ("acvs", _("Armoured combat vehicles (ACVs)")),
+    ("artillery", _("Artillery, mortars and MRLs of 100 mm and above")),
+    ("sorties", _("Aircraft sorties (helicopters excluded)")),
+    ("landing_troops", _("Airborne or amphibious troops")),
+]
+
+
+def ruleset_choices(rulesets: Mapping[str, Ruleset]) -> list[tuple[str, str]]:
+    """Every ruleset as a choice, agreed ones first; a proposal says so in its label."""
+    ordered = sorted(rulesets.values(), key=lambda r: (r.is_proposal, r.id))
+    return [
+        (r.id, f"{r.id} ({_('proposal')}): {r.title}" if r.is_proposal else f"{r.id}: {r.title}")
+        for r in ordered
+    ]
+
+
+def _count_field(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=10_000_000, required=False,
+                              widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+
+def _date_field(label: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ActivityForm(forms.Form):
+    """One military activity as a participating State would describe it: type, dates, peaks."""
+
+    type = forms.ChoiceField(label=_("Type of activity"), choices=ACTIVITY_TYPES,
+                             initial=ActivityType.LAND.value)
+    start = _date_field(_("Start"))
+    end = _date_field(_("End"))
+    troops = _count_field(COUNT_FIELDS[0][1])
+    battle_tanks = _count_field(COUNT_FIELDS[1][1])
+    acvs = _count_field(COUNT_FIELDS[2][1])
+    artillery = _count_field(COUNT_FIELDS[3][1])
+    sorties = _count_field(COUNT_FIELDS[4][1])
+    landing_troops = _count_field(COUNT_FIELDS[5][1])
+    without_advance_notice = forms.BooleanField(
+        label=_("Without advance notice to the troops (alert or “snap” activity)"),
+        required=False)
+    duration_hours = forms.IntegerField(
+        label=_("Duration in hours (alert activities)"), min_value=0, max_value=100_000,
+        required=False,
+        help_text=_("Decides whether an alert activity is observed; leave empty if not known."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            start = timezone.localdate() + timedelta(days=60)
+            self.initial.setdefault("start", start)
+            self.initial.setdefault("end", start + timedelta(days=10))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if isinstance(start, date) and isinstance(end, date) and end < start:
+            self.add_error("end", _("The end cannot be before the start."))
+        return cleaned
+
+    def activity(self, activity_id: str = "checked-activity", state: str = "") -> Activity:
+        """The engine's Activity for the cleaned data (call after is_valid())."""
+        data = self.cleaned_data
+        try:
+            return Activity(
+                id=activity_id,
+                state=state,
+                type=ActivityType(data["type"]),
+                start=data["start"],
+                end=data["end"],
+                troops=data.get("troops") or 0,
+                battle_tanks=data.get("battle_tanks") or 0,
+                acvs=data.get("acvs") or 0,
+                artillery=data.get("artillery") or 0,
+                sorties=data.get("sorties") or 0,
+                landing_troops=data.get("landing_troops"),
+                without_advance_notice=bool(data.get("without_advance_notice")),
+                duration_hours=data.get("duration_hours"),
+            )
+        except ActivityError as error:  # the form's own checks should have caught it
+            raise forms.ValidationError(str(error)) from error
+
+
+class CheckerForm(ActivityForm):
+    """The activity checker: a ruleset and one activity."""
+
+    ruleset = forms.ChoiceField(label=_("Ruleset"))
+
+    field_order = ["ruleset"]
+
+    def __init__(self, *args: Any, rulesets: Mapping[str, Ruleset], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rulesets = rulesets
+        field = self.fields["ruleset"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = ruleset_choices(rulesets)
+        self.initial.setdefault("ruleset", DEFAULT_RULESET)
+
+    def chosen_ruleset(self) -> Ruleset:
+        return self.rulesets[self.cleaned_data["ruleset"]]
+
+
+class WhatIfForm(ActivityForm):
+    """Two rulesets to compare, and optionally one activity typed in."""
+
+    ruleset_a = forms.ChoiceField(label=_("Ruleset A"))
+    ruleset_b = forms.ChoiceField(label=_("Ruleset B"))
+    year = forms.IntegerField(label=_("Stored activities of the year"), min_value=1990,
+                              max_value=2100, required=False,
+                              help_text=_("Leave empty for every year."))
+
+    field_order = ["ruleset_a", "ruleset_b", "year"]
+
+    def __init__(self, *args: Any, rulesets: Mapping[str, Ruleset],
+                 activity_required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rulesets = rulesets
+        for name in ("ruleset_a", "ruleset_b"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = ruleset_choices(rulesets)
+        self.initial.setdefault("ruleset_a", DEFAULT_RULESET)
+        self.initial.setdefault("ruleset_b", DEFAULT_PROPOSAL)
+        self.activity_required = activity_required
+        if not activity_required:
+            for name in ("start", "end"):
+                self.fields[name].required = False
+
+    def has_activity(self) -> bool:
+        """True when the form holds a typed activity to compare (valid forms only)."""
+        data = self.cleaned_data
+        return bool(data.get("start") and data.get("end"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("ruleset_a") and cleaned.get("ruleset_a") == cleaned.get("ruleset_b"):
+            self.add_error("ruleset_b", _("Choose two different rulesets."))
+        if not self.activity_required and bool(cleaned.get("start")) != bool(cleaned.get("end")):
+            self.add_error("end" if cleaned.get("start") else "start",
+                           _("Give both the start and the end, or neither."))
+        return cleaned
+
+    def chosen(self) -> tuple[Ruleset, Ruleset]:
+        return (self.rulesets[self.cleaned_data["ruleset_a"]],
+                self.rulesets[self.cleaned_data["ruleset_b"]])
+
+
+class YearForm(forms.Form):
+    """The year a quota board, scorecard or calendar shows; this year when absent or wrong."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
+
+    def year_or(self, default: int) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return int(self.cleaned_data["year"])
+        return default
+
+
+class ScorecardForm(YearForm):
+    findings_only = forms.BooleanField(label=_("Only States with findings"), required=False)
+
+
+class CalendarForm(YearForm):
+    """A year and, optionally, one participating State."""
+
+    state = forms.ChoiceField(label=_("Participating State"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["state"]
+        assert isinstance(field, forms.ChoiceField)
+        states = sorted(ParticipatingState.objects.values_list("iso2", "names"),
+                        key=lambda item: localized(item[1], get_language(), item[0]))
+        field.choices = [("", _("All States"))] + [
+            (iso2, localized(names, get_language(), iso2)) for iso2, names in states]
+
+    def state_or_none(self) -> str | None:
+        if self.is_valid() and self.cleaned_data.get("state"):
+            return str(self.cleaned_data["state"])
+        return None

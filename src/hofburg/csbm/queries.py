@@ -1,0 +1,197 @@
+"""The desk's read side, used by pages, the API and exports.
+
+Every classified record is narrowed through `hofburg.core.access.visible` before anything is
+read from it; a record a user may not see is answered like a missing one (404 in callers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from hofburg.core import access
+from hofburg.core.access import AnyUser
+from hofburg.csbm import rulesets
+from hofburg.csbm.engine import deadlines, quotas
+from hofburg.csbm.engine.classify import Classification, classify
+from hofburg.csbm.engine.rulesets import Ruleset
+from hofburg.csbm.engine.terms import VisitOutcome as EngineVisitOutcome
+from hofburg.csbm.models import (
+    Activity,
+    AnnualCalendar,
+    AnnualExchange,
+    ExchangeHolding,
+    ExchangeUnit,
+    Notification,
+    RiskReductionRequest,
+    Visit,
+)
+from hofburg.csbm.services import engine_activity
+from hofburg.registry.models import ParticipatingState
+
+# -- lists and details ----------------------------------------------------------------------
+
+
+def visible_activities(user: AnyUser) -> QuerySet[Activity]:
+    """The activities `user` may see, newest first, with their State."""
+    return access.visible(Activity.objects.select_related("state"), user)
+
+
+def get_activity(user: AnyUser, reference: str) -> Activity:
+    """One activity by reference; Http404 if missing or hidden."""
+    return access.get_visible_or_404(Activity.objects.select_related("state"), user,
+                                     reference=reference)
+
+
+def visible_notifications(user: AnyUser, *, current_only: bool = False) -> QuerySet[Notification]:
+    """Notifications `user` may see, each with its activity and ledger entry.
+
+    The activity must be visible too: a public notification of a restricted activity would
+    otherwise reveal the activity.
+    """
+    notifications = access.visible(
+        Notification.objects.select_related("activity", "activity__state", "ledger_entry"), user
+    ).filter(activity__in=visible_activities(user).values("pk"))
+    return notifications.filter(is_current=True) if current_only else notifications
+
+
+def visible_exchanges(user: AnyUser, *, current_only: bool = True) -> QuerySet[AnnualExchange]:
+    """Annual exchanges `user` may see (by default the current version of each)."""
+    exchanges = access.visible(AnnualExchange.objects.select_related("state"), user)
+    return exchanges.filter(is_current=True) if current_only else exchanges
+
+
+def get_exchange(user: AnyUser, state: str, year: int, version: int | None = None
+                 ) -> AnnualExchange:
+    """A State's exchange for `year` (the current version unless `version` is given), with
+    its units and holdings prefetched; Http404 if missing or hidden."""
+    lookup: dict[str, object] = {"state__iso2": state.upper(), "year": year}
+    if version is None:
+        lookup["is_current"] = True
+    else:
+        lookup["version"] = version
+    queryset = AnnualExchange.objects.select_related("state").prefetch_related(
+        Prefetch("units", queryset=ExchangeUnit.objects.select_related("parent")),
+        Prefetch("holdings", queryset=ExchangeHolding.objects.select_related("unit")),
+    )
+    return access.get_visible_or_404(queryset, user, **lookup)
+
+
+def visible_calendars(user: AnyUser, *, current_only: bool = True) -> QuerySet[AnnualCalendar]:
+    """Annual calendars with the activities listed in them that `user` may also see."""
+    calendars = access.visible(AnnualCalendar.objects.select_related("state"), user)
+    calendars = calendars.prefetch_related(
+        Prefetch("activities", queryset=visible_activities(user).order_by("start")))
+    return calendars.filter(is_current=True) if current_only else calendars
+
+
+def visible_visits(user: AnyUser) -> QuerySet[Visit]:
+    return access.visible(
+        Visit.objects.select_related("receiving_state", "inspecting_state"), user)
+
+
+def visible_risk_reduction_requests(user: AnyUser) -> QuerySet[RiskReductionRequest]:
+    return access.visible(RiskReductionRequest.objects.select_related(
+        "requesting_state", "responding_state", "activity"), user)
+
+
+# -- engine answers over stored records -----------------------------------------------------
+
+
+def classify_activity(activity: Activity, ruleset: Ruleset | None = None) -> Classification:
+    """The engine's classification of a stored activity (by default under the agreed ruleset)."""
+    return classify(engine_activity(activity), ruleset or rulesets.get_ruleset())
+
+
+def engine_visit(visit: Visit) -> quotas.Visit:
+    return quotas.Visit(
+        kind=quotas.VisitKind(visit.kind),
+        receiving_state=visit.receiving_state_id,
+        inspecting_state=visit.inspecting_state_id,
+        on=visit.on,
+        outcome=EngineVisitOutcome(visit.outcome or EngineVisitOutcome.CONDUCTED.value),
+        unit=visit.unit_designation or None,
+        temporarily_activated=visit.temporarily_activated,
+        id=str(visit.pk),
+    )
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """One receiving State's quota board for a year. `units_reported` is None when no
+    exchange of that year is visible to the user, and the evaluation board is then unknown."""
+
+    state: str
+    state_name: str
+    units_reported: int | None
+    evaluation: quotas.QuotaBoard | None
+    inspection: quotas.QuotaBoard
+
+
+def quota_board(year: int, user: AnyUser, ruleset: Ruleset | None = None) -> list[QuotaRow]:
+    """Every participating State's evaluation and inspection quota for `year`, used and left.
+
+    Visits that are requested but have no outcome yet are counted, as a receiving State must
+    plan for them. Three queries, whatever the number of States.
+    """
+    rules = ruleset or rulesets.get_ruleset()
+    units: dict[str, int] = dict(
+        visible_exchanges(user).filter(year=year).values_list("state__iso2", "units_reported"))
+    by_state: dict[str, list[quotas.Visit]] = {}
+    for visit in visible_visits(user).filter(on__year=year).exclude(outcome=""):
+        by_state.setdefault(visit.receiving_state_id, []).append(engine_visit(visit))
+    for visit in visible_visits(user).filter(on__year=year, outcome=""):
+        by_state.setdefault(visit.receiving_state_id, []).append(engine_visit(visit))
+    rows = []
+    for state in ParticipatingState.objects.order_by("iso2"):
+        visits = by_state.get(state.iso2, [])
+        reported = units.get(state.iso2)
+        rows.append(QuotaRow(
+            state=state.iso2,
+            state_name=state.name,
+            units_reported=reported,
+            evaluation=(quotas.evaluation_board(state.iso2, year, reported, visits, rules)
+                        if reported is not None else None),
+            inspection=quotas.inspection_board(state.iso2, year, visits, rules),
+        ))
+    return rows
+
+
+def state_record(state: str, user: AnyUser, at: date) -> deadlines.StateRecord:
+    """What `user` can see that `state` has sent, as the engine's StateRecord."""
+    state = state.upper()
+    years = range(at.year - 1, at.year + 2)
+    exchanges = frozenset(visible_exchanges(user).filter(state__iso2=state, year__in=years)
+                          .values_list("year", flat=True))
+    calendars = frozenset(visible_calendars(user).filter(state__iso2=state, year__in=years)
+                          .values_list("year", flat=True))
+    activities = tuple(engine_activity(a) for a in visible_activities(user).filter(
+        state__iso2=state, end__year__gte=at.year - 1))
+    requests = tuple(
+        deadlines.RiskReductionRequest(
+            id=str(r.pk), requesting_state=r.requesting_state_id,
+            responding_state=r.responding_state_id, requested_at=r.requested_at,
+            replied_at=r.replied_at, meeting_requested_at=r.meeting_requested_at,
+            meeting_held_at=r.meeting_held_at)
+        for r in visible_risk_reduction_requests(user).filter(
+            requesting_state__iso2=state) | visible_risk_reduction_requests(user).filter(
+            responding_state__iso2=state))
+    return deadlines.StateRecord(state=state, annual_exchanges=exchanges,
+                                 annual_calendars=calendars, activities=activities,
+                                 risk_reduction_requests=requests)
+
+
+def due_and_overdue(state: str, at: date | datetime, user: AnyUser,
+                    ruleset: Ruleset | None = None, *, horizon_days: int = 30
+                    ) -> list[deadlines.DueItem]:
+    """What `state` has still to send or do at `at`, as far as `user` can see its records:
+    overdue items and those due within `horizon_days`. Deployment plans and defence planning
+    are not recorded by the desk yet, so they are left out rather than reported as missing."""
+    day = at.date() if isinstance(at, datetime) else at
+    record = state_record(state, user, day)
+    items = deadlines.due_items(record, at, ruleset or rulesets.get_ruleset(),
+                                horizon_days=horizon_days)
+    return [i for i in items if i.obligation not in (deadlines.Obligation.DEPLOYMENT_PLANS,
+                                                     deadlines.Obligation.DEFENCE_PLANNING)]
