@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import time as dt_time
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_time(name: str, default: str) -> dt_time:
+    raw = os.environ.get(name) or default
+    try:
+        return dt_time.fromisoformat(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a time of day like 19:30, got {raw!r}") from exc
 
 
 DATA_DIR = Path(env_str("HOFBURG_DATA_DIR", str(PROJECT_ROOT / "var"))).resolve()
@@ -211,6 +220,11 @@ MEDIA_ROOT = Path(env_str("HOFBURG_MEDIA_DIR", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOCUMENT_MAX_BYTES = env_int("HOFBURG_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)
+
+# The field mission's local time zone and the cut-off of its reporting period (the SMM reported
+# from 19:30 to 19:30 local time). Mission parameters, not rules from a text.
+MONITORING_TIME_ZONE = env_str("HOFBURG_MONITORING_TIME_ZONE", "Europe/Kyiv")
+MONITORING_PERIOD_CUTOFF = env_time("HOFBURG_MONITORING_PERIOD_CUTOFF", "19:30")
 
 REFERENCE_DATA_DIR = Path(env_str("HOFBURG_REFERENCE_DIR", str(PROJECT_ROOT / "data")))
 

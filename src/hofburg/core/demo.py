@@ -48,13 +48,15 @@ AFFILIATIONS = [
     ("exercise-mission", "Exercise Field Mission", Affiliation.Kind.FIELD_OPERATION),
 ]
 
-# One account per role.
+# One account per role, and a field monitor.
 ACCOUNTS = [
     DemoAccount("demo-reader", "exercise-south", (Role.READER,)),
     DemoAccount("demo-editor", "exercise-north", (Role.READER, Role.EDITOR)),
     DemoAccount("demo-analyst", "exercise-secretariat", (Role.READER, Role.ANALYST)),
     DemoAccount("demo-approver", "exercise-north", (Role.READER, Role.APPROVER)),
     DemoAccount("demo-admin", "exercise-secretariat", (Role.READER, Role.ADMINISTRATOR)),
+    # A field monitor: an editor in the exercise field mission, for the observation form.
+    DemoAccount("demo-monitor", "exercise-mission", (Role.READER, Role.EDITOR)),
 ]
 
 
