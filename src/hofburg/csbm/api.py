@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import AliasChoices
 
 from hofburg.core.access import AccessDenied
 from hofburg.core.api import current_user, problem, require_user
@@ -269,6 +270,53 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
     return Status(201, activity)
 
 
+class ActivityChanges(Schema):
+    """The fields to change; a field left out is kept, null empties a figure."""
+
+    name: str | None = None
+    type: ActivityType | None = None
+    status: Literal["planned", "conducted", "cancelled"] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    troops: int | None = Field(None, ge=0)
+    battle_tanks: int | None = Field(None, ge=0)
+    acvs: int | None = Field(None, ge=0)
+    artillery: int | None = Field(None, ge=0)
+    landing_troops: int | None = Field(None, ge=0)
+    sorties: int | None = Field(None, ge=0)
+    without_advance_notice: bool | None = None
+    duration_hours: int | None = Field(None, ge=0)
+    divisional_structure: bool | None = None
+    brigades_or_regiments: int | None = Field(None, ge=0)
+    purpose: str | None = None
+    area: str | None = None
+    states_involved: list[str] | None = None
+    announced_on: dt.date | None = None
+    source: str | None = None
+    confidence: Literal["", "confirmed", "secondary", "unconfirmed", "disputed"] | None = None
+    note: str | None = None
+    classification: Classification | None = None
+
+
+@router.patch("/activities/{reference}", response=ActivityDetailOut,
+              summary="Change an activity of your State")
+def change_activity(request: HttpRequest, reference: str, payload: ActivityChanges) -> Any:
+    """Editors of the State's delegation, with an API token. Notifications already sent stay
+    as they were: send a correction for that."""
+    user = require_user(request)
+    activity = queries.get_activity(user, reference)
+    changes = payload.dict(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None and not getattr(Activity._meta.get_field(name), "null", False):
+            return _refused(request, services.CsbmError(name, "Cannot be emptied."))
+    try:
+        return services.update_activity(user, activity, **changes)
+    except services.CsbmError as error:
+        return _refused(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+
+
 class NotificationOut(Schema):
     id: int
     activity: str
@@ -418,11 +466,97 @@ def get_exchange(request: HttpRequest, state: str, year: int,
 @router.get("/exchanges/{state}/{year}/export", summary="Export an exchange (CSV, XLSX, JSON)",
             response={200: None})
 def export_exchange(request: HttpRequest, state: str, year: int, part: Literal[
-        "units", "holdings"] = "holdings", format: Format = "csv") -> HttpResponse:
-    exchange = queries.get_exchange(current_user(request), state, year)
+        "units", "holdings"] = "holdings", format: Format = "csv",
+        version: int | None = None) -> HttpResponse:
+    exchange = queries.get_exchange(current_user(request), state, year, version)
     table = (exports.exchange_units_table(exchange) if part == "units"
              else exports.exchange_holdings_table(exchange))
     return _download(table, format, f"aemi-{exchange.state_id}-{year}-{part}")
+
+
+class UnitIn(Schema):
+    """A formation or unit; `subordinate_to` is the designation of its formation."""
+
+    designation: str = Field(..., min_length=1, max_length=200)
+    level: Literal["formation", "unit"] = "unit"
+    service: Literal["land", "air"] = "land"
+    subordinate_to: str | None = None
+    unit_type: str = Field("", max_length=60)
+    is_combat_unit: bool = True
+    is_active: bool = True
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    personnel: int = Field(0, ge=0)
+
+
+class HoldingIn(Schema):
+    """Holdings of one equipment type, in `unit` (a designation) or outside any unit."""
+
+    category: str = Field(..., examples=["battle_tanks"])
+    quantity: int = Field(..., ge=0)
+    type_name: str = Field("", max_length=120)
+    unit: str | None = None
+
+
+# Every write endpoint calls the record's level `classification`; `distribution` is accepted
+# as its other name.
+_CLASSIFICATION = Field(Classification.RESTRICTED,
+                        validation_alias=AliasChoices("classification", "distribution"))
+
+
+class ExchangeIn(Schema):
+    state: str = Field(..., examples=["AT"])
+    year: int = Field(..., ge=1990, le=2999)
+    submitted_on: dt.date
+    units: list[UnitIn] = []
+    holdings: list[HoldingIn] = []
+    declared_evaluation_quota: int | None = Field(None, ge=0)
+    is_nil: bool = False
+    note: str = ""
+    classification: Classification = _CLASSIFICATION
+    is_exercise: bool = False
+
+
+class ExchangeWrittenOut(ExchangeOut):
+    supersedes_version: int | None
+    formations_and_units: int
+    holdings_rows: int
+    computed_evaluation_quota: int | None
+
+    @staticmethod
+    def resolve_supersedes_version(obj: AnnualExchange) -> int | None:
+        return obj.version - 1 if obj.supersedes_id else None
+
+    @staticmethod
+    def resolve_formations_and_units(obj: AnnualExchange) -> int:
+        return obj.units.count()
+
+    @staticmethod
+    def resolve_holdings_rows(obj: AnnualExchange) -> int:
+        return obj.holdings.count()
+
+    @staticmethod
+    def resolve_computed_evaluation_quota(obj: AnnualExchange) -> int | None:
+        return ExchangeDetailOut.resolve_computed_evaluation_quota(obj)
+
+
+@router.post("/exchanges", response={201: ExchangeWrittenOut},
+             summary="Submit a State's annual exchange (a correction when one exists)")
+def submit_exchange(request: HttpRequest, payload: ExchangeIn) -> Any:
+    """Editors of the State's delegation, with an API token. A second submission for the
+    same State and year is stored as the next version and supersedes the current one."""
+    user = require_user(request)
+    data = payload.dict()
+    units = [services.UnitIn(parent=unit.pop("subordinate_to"), **unit)
+             for unit in data.pop("units")]
+    holdings = [services.HoldingIn(**holding) for holding in data.pop("holdings")]
+    try:
+        exchange = services.submit_exchange(user, units=units, holdings=holdings, **data)
+    except services.CsbmError as error:
+        return _refused(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Status(201, exchange)
 
 
 def _download(table: Any, file_format: str, stem: str) -> HttpResponse:
@@ -459,6 +593,39 @@ def list_calendars(request: HttpRequest, year: int | None = None,
     if year is not None:
         calendars = calendars.filter(year=year)
     return calendars.filter(state__iso2=state.upper()) if state else calendars
+
+
+class CalendarIn(Schema):
+    state: str = Field(..., examples=["AT"])
+    year: int = Field(..., ge=1990, le=2999)
+    submitted_on: dt.date
+    activities: list[str] = Field([], description="References of the State's activities; "
+                                                  "none is a nil calendar.")
+    note: str = ""
+    classification: Classification = _CLASSIFICATION
+    is_exercise: bool = False
+
+
+@router.post("/calendars", response={201: CalendarOut},
+             summary="Submit a State's annual calendar (a new version when one exists)")
+def submit_calendar(request: HttpRequest, payload: CalendarIn) -> Any:
+    """Editors of the State's delegation, with an API token."""
+    user = require_user(request)
+    data = payload.dict()
+    references = data.pop("activities")
+    found = {a.reference: a for a in
+             queries.visible_activities(user).filter(reference__in=references)}
+    unknown = [r for r in references if r not in found]
+    if unknown:
+        return _refused(request, services.CsbmError(
+            "activities", f"No activity {', '.join(unknown)} that you may see."))
+    try:
+        calendar = services.submit_calendar(user, activities=list(found.values()), **data)
+    except services.CsbmError as error:
+        return _refused(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Status(201, calendar)
 
 
 class VisitOut(Schema):

@@ -1,4 +1,5 @@
-"""Forms of the CSBM desk's pages: an activity to check, two rulesets to compare, a year."""
+"""Forms of the CSBM desk's pages: an activity to check, two rulesets to compare, a year,
+an annual exchange to upload."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core.i18n import localized
+from hofburg.core.models import Classification
 from hofburg.csbm.engine.activities import Activity, ActivityError, ActivityType
 from hofburg.csbm.engine.rulesets import Ruleset
 from hofburg.registry.models import ParticipatingState
@@ -211,3 +213,46 @@ class CalendarForm(YearForm):
         if self.is_valid() and self.cleaned_data.get("state"):
             return str(self.cleaned_data["state"])
         return None
+
+
+class ExchangeUploadForm(forms.Form):
+    """An annual exchange of the editor's own State as files (hofburg.csbm.uploads, docs/csbm.md):
+    one XLSX workbook, or a units CSV and a holdings CSV."""
+
+    year = forms.IntegerField(label=_("Valid from 1 January of"), min_value=1990, max_value=2999)
+    submitted_on = forms.DateField(label=_("Submitted on"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    workbook = forms.FileField(
+        label=_("XLSX workbook"), required=False,
+        help_text=_("With a sheet “units” and a sheet “holdings”."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    units_csv = forms.FileField(label=_("or units (CSV)"), required=False,
+                                widget=forms.ClearableFileInput(attrs={"accept": ".csv"}))
+    holdings_csv = forms.FileField(label=_("and holdings (CSV)"), required=False,
+                                   widget=forms.ClearableFileInput(attrs={"accept": ".csv"}))
+    declared_evaluation_quota = forms.IntegerField(
+        label=_("Declared evaluation quota (10.1.1)"), min_value=0, max_value=1000,
+        required=False)
+    classification = forms.ChoiceField(
+        label=_("Distribution"), choices=Classification.choices,
+        initial=Classification.RESTRICTED,
+        help_text=_("Restricted: participating States and OSCE staff. Public: everyone."))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("year", today.year + 1 if today.month == 12 else today.year)
+            self.initial.setdefault("submitted_on", today)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        workbook, units = cleaned.get("workbook"), cleaned.get("units_csv")
+        if bool(workbook) == bool(units):
+            self.add_error("workbook", _("Give either an XLSX workbook or a units CSV file."))
+        if workbook and cleaned.get("holdings_csv"):
+            self.add_error("holdings_csv",
+                           _("A workbook carries its holdings in its own “holdings” sheet."))
+        return cleaned

@@ -12,5 +12,8 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("quotas/", views.quotas, name="quotas"),
     path("scorecard/", views.scorecard, name="scorecard"),
+    path("exchanges/", views.exchanges, name="exchanges"),
+    path("exchanges/upload/", views.exchange_upload, name="exchange_upload"),
+    path("exchanges/<str:iso2>/<int:year>/", views.exchange_detail, name="exchange"),
     path("activities/<slug:reference>/", views.activity_detail, name="activity"),
 ]
