@@ -10,6 +10,8 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "documents": [sys.executable, "-m", "benchmarks.documents"],
     "monitoring_engine": [sys.executable, str(HERE / "monitoring_engine.py")],
+    "monitoring_import": [sys.executable, str(HERE / "monitoring_import.py")],
+    "csbm": [sys.executable, "-m", "benchmarks.csbm"],
 }
 
 

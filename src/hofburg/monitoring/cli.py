@@ -1,5 +1,176 @@
-"""The `hofburg monitoring ...` commands (wired into hofburg/cli.py)."""
+"""The `hofburg monitoring ...` commands (wired into hofburg/cli.py).
+
+Bad arguments are one line on stderr and exit code 2; a file rejected for its content is exit
+code 1 with the bad rows listed, so scripts can tell the two apart.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
+
+from hofburg.core.clitools import fail, setup_django
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+# Typer exports only BadParameter from its click; its base class is the UsageError that an
+# unknown option or a missing value raises.
+_USAGE_ERROR: Any = typer.BadParameter.__mro__[1]
+
+
+class _OneLineErrors(TyperCommand):
+    """Usage errors (an unknown option, a missing value) as one line and exit code 2."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return list(super().parse_args(ctx, args))
+        except _USAGE_ERROR as exc:
+            typer.echo(f"hofburg: {exc.format_message()}", err=True)
+            ctx.exit(2)
+            raise  # not reached: ctx.exit raises
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command("import", cls=_OneLineErrors)
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV file with the observation columns.")],
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="Import the good rows; write the bad ones to a rejects file.")] = False,
+    rejects: Annotated[Path | None, typer.Option(
+        help="Where --skip-bad writes bad rows (default: FILE.rejects.csv).")] = None,
+    exercise: Annotated[bool, typer.Option(
+        "--exercise", help="Mark the observations as exercise data.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import observations from CSV: all or nothing, idempotent on observation_id."""
+    if not file.is_file():
+        fail(f"{file}: no such file", 2)
+    setup_django()
+    from hofburg.monitoring import services
+
+    def progress(step: str, done: int, total: int) -> None:
+        if not as_json:
+            typer.echo(f"  {step}: {done:,} of {total:,}", err=True)
+
+    try:
+        summary = services.import_observations(file, skip_bad=skip_bad, rejects_path=rejects,
+                                               is_exercise=exercise, progress=progress)
+    except services.ImportRejected as rejected:
+        if as_json:
+            _print_json({**rejected.summary.as_dict(), "error": str(rejected)})
+        else:
+            for problem in rejected.summary.problems[:50]:
+                typer.echo(f"  {problem}", err=True)
+        fail(str(rejected))
+    except services.MonitoringError as error:
+        fail(str(error))
+    if as_json:
+        _print_json(summary.as_dict())
+        return
+    typer.echo(f"read {summary.read:,}, inserted {summary.inserted:,}, duplicates "
+               f"{summary.duplicates:,}, rejected {summary.rejected:,}; events created "
+               f"{summary.events:,}, updated {summary.events_updated:,}")
+    if summary.rejects_path:
+        typer.echo(f"bad rows written to {summary.rejects_path}")
+
+
+def _bearing(text: str) -> Any:
+    from hofburg.monitoring.engine.locate import Bearing, LocateError
+
+    parts = text.split(",")
+    if len(parts) != 3:
+        fail(f"--bearing {text!r}: give LON,LAT,DEG", 2)
+    try:
+        lon, lat, deg = (float(part) for part in parts)
+    except ValueError:
+        fail(f"--bearing {text!r}: LON, LAT and DEG must be numbers", 2)
+    if not all(math.isfinite(v) for v in (lon, lat, deg)):
+        fail(f"--bearing {text!r}: LON, LAT and DEG must be finite numbers", 2)
+    try:
+        return Bearing(lon=lon, lat=lat, azimuth_deg=deg, label=f"--bearing {text}")
+    except LocateError as error:
+        fail(str(error), 2)
+
+
+@app.command(cls=_OneLineErrors)
+def locate(
+    bearing: Annotated[list[str], typer.Option(
+        help="LON,LAT,DEG of one bearing; repeat for each observer (at least two).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the fix as JSON.")] = False,
+) -> None:
+    """Fix a point from two or more bearings, with its error ellipse (engine only, no database)."""
+    if len(bearing) < 2:
+        fail("give at least two --bearing options", 2)
+    bearings = [_bearing(text) for text in bearing]
+    setup_django()
+    from hofburg.monitoring.engine.locate import LocateError
+    from hofburg.monitoring.engine.locate import locate as locate_point
+    from hofburg.monitoring.services import merge_rules
+
+    try:
+        fix = locate_point(bearings, merge_rules().locate)
+    except LocateError as error:
+        fail(f"no fix: {error}")
+    data = fix.as_dict()
+    if as_json:
+        _print_json(data)
+        return
+    ellipse = data["error_ellipse_m"]
+    typer.echo(f"{data['lat']:.5f} N, {data['lon']:.5f} E; {ellipse['confidence']:.0%} error "
+               f"ellipse {ellipse['semi_major']:.0f} x {ellipse['semi_minor']:.0f} m, major "
+               f"axis at {ellipse['orientation_deg']:.0f} deg; bearings cross at "
+               f"{data['crossing_angle_deg']:.0f} deg")
+
+
+@app.command("demo-scenario", cls=_OneLineErrors)
+def demo_scenario(
+    days: Annotated[int, typer.Option(help="Days of observations.", min=1, max=3660)] = 90,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
+    output: Annotated[Path | None, typer.Option(
+        help="Write the CSV here instead of importing it.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Generate EXERCISE observations along the exercise line and import them (or write CSV)."""
+    setup_django()
+    from django.conf import settings
+
+    from hofburg.monitoring import scenario, services
+
+    line = Path(settings.REFERENCE_DATA_DIR) / "monitoring" / "exercise_lines.geojson"
+    rows = scenario.generate(days=days, seed=seed, line_path=line)
+    target = output
+    if target is None:
+        import tempfile
+
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below
+            "w", suffix=".csv", prefix=f"exercise-{seed}-", delete=False, newline="")
+        target = Path(handle.name)
+        handle.close()
+    written = scenario.write_csv(target, rows, services.CSV_COLUMNS)
+    if output is not None:
+        data = {"written": written, "file": str(output), "exercise": True}
+        _print_json(data) if as_json else typer.echo(
+            f"wrote {written:,} EXERCISE observations to {output}")
+        return
+    try:
+        summary = services.import_observations(target, is_exercise=True)
+    except services.MonitoringError as error:
+        fail(str(error))
+    finally:
+        target.unlink(missing_ok=True)
+    result = {**summary.as_dict(), "exercise": True, "days": days, "seed": seed}
+    if as_json:
+        _print_json(result)
+        return
+    typer.echo(f"EXERCISE scenario ({days} days, seed {seed}): read {summary.read:,}, inserted "
+               f"{summary.inserted:,}, duplicates {summary.duplicates:,}; events created "
+               f"{summary.events:,}")
+

@@ -1,1 +1,329 @@
-"""Models of this desk (see services.py for the only write path)."""
+"""Models of the field-monitoring desk (see services.py for the only write path).
+
+Raw records (observations and the other reports of a patrol) are kept as entered; the engine
+merges observations into events, which carry the location and the explanation of the merge.
+Maps, trends and period counts read the rollup tables (`DailyCount`, `CellCount`), which the
+services update on every ingest and status change, never the raw rows.
+
+Classification: raw records and events are `restricted` by default (details are for the
+entitled); the public sees only the published share of the rollups and published events.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hofburg.core.models.classification import ClassifiedRecord
+
+# The engine's vocabularies, repeated here as Django choices (the engine imports no Django).
+
+
+class ObserverKind(models.TextChoices):
+    PATROL = "patrol", _("patrol")
+    OBSERVATION_POINT = "observation_point", _("observation point")
+    CAMERA = "camera", _("camera")
+    DRONE = "drone", _("drone")
+
+
+class Method(models.TextChoices):
+    HEARD = "heard", _("heard")
+    SAW = "saw", _("saw")
+    RECORDED = "recorded", _("recorded")
+
+
+class Category(models.TextChoices):
+    """Kinds of ceasefire violation as the SMM reported them (domain reference, 1.2)."""
+
+    EXPLOSION_UNDETERMINED = "explosion_undetermined", _("explosion, undetermined")
+    AIRBURST = "airburst", _("explosion, airburst")
+    EXPLOSION_WEAPON = "explosion_weapon", _("explosion, by weapon")
+    PROJECTILE_IN_FLIGHT = "projectile_in_flight", _("projectile in flight")
+    MUZZLE_FLASH = "muzzle_flash", _("muzzle flash")
+    ILLUMINATION_FLARE = "illumination_flare", _("illumination flare")
+    BURST = "burst", _("burst")
+    SHOT = "shot", _("shot")
+
+
+class ObservationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
+
+
+class EventStatus(models.TextChoices):
+    PROVISIONAL = "provisional", _("provisional")
+    VERIFIED = "verified", _("verified")
+    PUBLISHED = "published", _("published")
+    # Every member observation was rejected: the event no longer counts anywhere.
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class LocationMethod(models.TextChoices):
+    FIX = "fix", _("least-squares fix of bearings")
+    COMMON_AREA = "common_area", _("area the observers' wedges share")
+    SECTOR = "sector", _("one observer's wedge")
+
+
+class ImportBatch(models.Model):
+    """One committed CSV import: the file's SHA-256 and what the import did.
+
+    Only imports that committed are stored; a rejected file leaves no batch behind.
+    """
+
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("imported by"),
+                              on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    skip_bad = models.BooleanField(_("bad rows skipped"), default=False)
+    summary = models.JSONField(_("summary"), default=dict)
+    created_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'import'} ({self.sha256[:12]})"
+
+
+class Event(ClassifiedRecord):
+    """One event as merged from one or more observations, located, with the merge's reasons.
+
+    `event_key` is the id of its first observation, so it stays stable across re-merges. The
+    counts are lower bounds ("at least N"). `h3_cell` is stored beside the point so maps bin
+    without a spatial index; `area` is the reporting area the period counts are kept for.
+    """
+
+    event_key = models.CharField(_("event key"), max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=EventStatus.choices,
+                              default=EventStatus.PROVISIONAL, db_index=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    weapon_class = models.CharField(_("weapon class"), max_length=64, blank=True)
+    count_at_least = models.PositiveIntegerField(_("count (at least)"), default=1)
+    first_observed_at = models.DateTimeField(_("first observed at"), db_index=True)
+    last_observed_at = models.DateTimeField(_("last observed at"))
+    # The reporting period (19:30 to 19:30 local time) by the local date of its end.
+    report_date = models.DateField(_("report date"), db_index=True)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    h3_cell = models.CharField(_("H3 cell"), max_length=16, db_index=True)
+    area = models.CharField(_("reporting area"), max_length=32, db_index=True)
+    location_method = models.CharField(_("located by"), max_length=16,
+                                       choices=LocationMethod.choices)
+    ellipse_semi_major_m = models.FloatField(_("error ellipse, semi-major (m)"), null=True,
+                                             blank=True)
+    ellipse_semi_minor_m = models.FloatField(_("error ellipse, semi-minor (m)"), null=True,
+                                             blank=True)
+    ellipse_orientation_deg = models.FloatField(_("error ellipse, orientation (deg)"),
+                                                null=True, blank=True)
+    area_km2 = models.FloatField(_("candidate area (km²)"), null=True, blank=True)
+    number_of_sources = models.PositiveSmallIntegerField(_("number of sources"), default=1)
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    explanation = models.JSONField(_("explanation"), default=list)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-first_observed_at", "event_key"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.event_key} ({self.category})"
+
+
+class Observation(ClassifiedRecord):
+    """What one observer recorded, as entered; never overwritten by a merge.
+
+    `observed_at` is stored in UTC and `utc_offset_minutes` keeps the offset the observer gave,
+    so the time can be shown as entered. `client_id` is generated by the submitting client; a
+    retry with the same id returns the stored record instead of making a duplicate.
+    """
+
+    observation_id = models.CharField(_("observation id"), max_length=64, unique=True)
+    client_id = models.CharField(_("client id"), max_length=64, unique=True, null=True,
+                                 blank=True)
+    observed_at = models.DateTimeField(_("observed at"), db_index=True)
+    utc_offset_minutes = models.SmallIntegerField(_("UTC offset (minutes)"), default=0)
+    observer_id = models.CharField(_("observer"), max_length=64)
+    observer_kind = models.CharField(_("observer kind"), max_length=24,
+                                     choices=ObserverKind.choices)
+    observer_lon = models.FloatField(_("observer longitude"))
+    observer_lat = models.FloatField(_("observer latitude"))
+    method = models.CharField(_("how"), max_length=16, choices=Method.choices)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    weapon_class = models.CharField(_("weapon class"), max_length=64, blank=True)
+    count = models.PositiveIntegerField(_("count (at least)"), default=1)
+    bearing_deg = models.FloatField(_("bearing (deg)"), null=True, blank=True)
+    sector = models.CharField(_("compass sector"), max_length=16, blank=True)
+    compass_points = models.PositiveSmallIntegerField(_("compass points"), default=16)
+    distance_km_min = models.FloatField(_("distance from (km)"), null=True, blank=True)
+    distance_km_max = models.FloatField(_("distance to (km)"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ObservationStatus.choices,
+                              default=ObservationStatus.SUBMITTED, db_index=True)
+    status_reason = models.TextField(_("reason"), blank=True)
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.SET_NULL,
+                              null=True, blank=True, related_name="observations")
+    batch = models.ForeignKey(ImportBatch, verbose_name=_("import batch"),
+                              on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="observations")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
+                                     on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-observed_at", "observation_id"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+
+    def __str__(self) -> str:
+        return self.observation_id
+
+
+class _FieldReport(ClassifiedRecord):
+    """Fields shared by the other reports of a patrol: id, time, place, who entered it."""
+
+    report_id = models.CharField(_("report id"), max_length=64, unique=True)
+    observed_at = models.DateTimeField(_("observed at"), db_index=True)
+    observer_id = models.CharField(_("observer"), max_length=64, blank=True)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
+                                     on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-observed_at"]
+
+    def __str__(self) -> str:
+        return self.report_id
+
+
+class WeaponSighting(_FieldReport):
+    """Weapons seen at a position; `compliance` holds the withdrawal check's result."""
+
+    weapon_class = models.CharField(_("weapon class"), max_length=64)
+    weapon_type = models.CharField(_("weapon type"), max_length=120, blank=True)
+    calibre_mm = models.FloatField(_("calibre (mm)"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=1)
+    compliance = models.JSONField(_("withdrawal check"), default=dict, blank=True)
+
+    class Meta(_FieldReport.Meta):
+        verbose_name = _("weapon sighting")
+        verbose_name_plural = _("weapon sightings")
+
+
+class MovementRestriction(_FieldReport):
+    """A restriction of the monitors' freedom of movement: where, what kind, by whom.
+
+    `imposed_by` is a category of people, never a named individual.
+    """
+
+    class Kind(models.TextChoices):
+        DENIED_PASSAGE = "denied_passage", _("denied passage")
+        DELAYED = "delayed", _("delayed")
+        CONDITIONAL_ACCESS = "conditional_access", _("conditional access")
+        UAV_JAMMING = "uav_jamming", _("UAV signal interference")
+        UAV_FIRED_UPON = "uav_fired_upon", _("UAV fired upon")
+        MINES = "mines", _("mine hazard")
+        OTHER = "other", _("other")
+
+    class ImposedBy(models.TextChoices):
+        ARMED_PERSONNEL = "armed_personnel", _("armed personnel")
+        CHECKPOINT_STAFF = "checkpoint_staff", _("checkpoint staff")
+        CIVILIANS = "civilians", _("civilians")
+        UNKNOWN = "unknown", _("unknown")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    imposed_by = models.CharField(_("imposed by"), max_length=24, choices=ImposedBy.choices,
+                                  default=ImposedBy.UNKNOWN)
+
+    class Meta(_FieldReport.Meta):
+        verbose_name = _("freedom-of-movement restriction")
+        verbose_name_plural = _("freedom-of-movement restrictions")
+
+
+class CivilianImpact(_FieldReport):
+    """Damage to a civilian object or civilian casualties, as reported to the monitors."""
+
+    class Kind(models.TextChoices):
+        DAMAGE = "damage", _("damage to a civilian object")
+        CASUALTIES = "casualties", _("civilian casualties")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    object_type = models.CharField(_("object"), max_length=120, blank=True)
+    killed = models.PositiveIntegerField(_("killed"), default=0)
+    injured = models.PositiveIntegerField(_("injured"), default=0)
+    reported_by = models.CharField(_("reported by (category)"), max_length=120, blank=True)
+
+    class Meta(_FieldReport.Meta):
+        verbose_name = _("civilian impact")
+        verbose_name_plural = _("civilian impacts")
+
+
+class DailyCount(models.Model):
+    """Rollup: events and violations per report date × category × area, updated on ingest.
+
+    `violations` sums the events' "at least" counts. The `published_*` columns count only
+    published events: they are the only figures the public sees.
+    """
+
+    day = models.DateField(_("report date"))
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    area = models.CharField(_("reporting area"), max_length=32)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    events = models.IntegerField(default=0)
+    violations = models.IntegerField(default=0)
+    published_events = models.IntegerField(default=0)
+    published_violations = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "category", "area", "is_exercise"],
+                                               name="monitoring_dailycount_key")]
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category} {self.area}: {self.violations}"
+
+
+class CellCount(models.Model):
+    """Rollup: events and violations per H3 cell × report date × category, updated on ingest.
+
+    `lon`/`lat` are the cell's centre, so a map's bounding box filters rows in SQL.
+    """
+
+    cell = models.CharField(_("H3 cell"), max_length=16)
+    day = models.DateField(_("report date"))
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    lon = models.FloatField()
+    lat = models.FloatField()
+    events = models.IntegerField(default=0)
+    violations = models.IntegerField(default=0)
+    published_events = models.IntegerField(default=0)
+    published_violations = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cell", "day", "category", "is_exercise"],
+                                               name="monitoring_cellcount_key")]
+        indexes = [models.Index(fields=["day", "lon", "lat"], name="monitoring_cell_day_box")]
+        verbose_name = _("cell count")
+        verbose_name_plural = _("cell counts")
+
+    def __str__(self) -> str:
+        return f"{self.cell} {self.day} {self.category}: {self.violations}"

@@ -1,0 +1,167 @@
+"""Forms of the monitoring pages: the observation a monitor enters, a reason to reject or
+correct, the filters of the lists, map and trends.
+
+The observation form is the schema of the offline queue too: the page's script sends each
+queued record to the same endpoint as JSON, and the endpoint validates it with this form, so the
+browser and the server agree on one set of fields.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hofburg.monitoring.models import Category, Method, ObserverKind
+
+COMPASS_16 = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+              "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+
+# The weapon classes a monitor can attribute: the withdrawal rules' classes first (so a sighting
+# can be checked against its zone), then the SMM's other wording (domain reference, 1.2).
+WEAPON_CLASSES = [
+    ("", _("not attributed")),
+    ("small_arms", _("small arms")),
+    ("heavy_machine_gun", _("heavy machine gun")),
+    ("mortar_up_to_120mm", _("mortar (up to 120 mm)")),
+    ("artillery_below_100mm", _("artillery (below 100 mm)")),
+    ("artillery_100mm_and_above", _("artillery (100 mm and more)")),
+    ("tank", _("tank")),
+    ("mlrs", _("multiple-launch rocket system")),
+    ("undetermined", _("undetermined")),
+]
+
+
+class ObservationForm(forms.Form):
+    """One observation as a monitor enters it; `client_id` makes a resubmission harmless."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    observed_at = forms.DateTimeField(
+        label=_("When"), help_text=_("Local time on your device."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 60}))
+    observer_id = forms.CharField(
+        label=_("Observer (patrol, camera or post)"), max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off"}))
+    observer_kind = forms.ChoiceField(label=_("Observer kind"), choices=ObserverKind.choices)
+    observer_lat = forms.FloatField(
+        label=_("Your latitude"), min_value=-90, max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    observer_lon = forms.FloatField(
+        label=_("Your longitude"), min_value=-180, max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    method = forms.ChoiceField(label=_("How"), choices=Method.choices,
+                               widget=forms.RadioSelect, initial=Method.HEARD)
+    category = forms.ChoiceField(label=_("What"), choices=Category.choices)
+    count = forms.IntegerField(
+        label=_("How many (at least)"), min_value=1, initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    sector = forms.ChoiceField(
+        label=_("Direction (compass point)"), required=False,
+        choices=[("", _("— or give a bearing —")), *((p, p) for p in COMPASS_16)])
+    bearing_deg = forms.FloatField(
+        label=_("Bearing (degrees)"), required=False, min_value=0, max_value=360,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    distance_km_min = forms.FloatField(
+        label=_("Distance from (km)"), required=False, min_value=0,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    distance_km_max = forms.FloatField(
+        label=_("Distance to (km)"), required=False, min_value=0,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    weapon_class = forms.ChoiceField(label=_("Weapon"), choices=WEAPON_CLASSES, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("sector") and data.get("bearing_deg") is not None:
+            raise forms.ValidationError(_("Give a compass point or a bearing, not both."))
+        if not data.get("sector") and data.get("bearing_deg") is None and not self.errors:
+            raise forms.ValidationError(_("Give the direction: a compass point or a bearing."))
+        low, high = data.get("distance_km_min"), data.get("distance_km_max")
+        if (low is None) != (high is None):
+            raise forms.ValidationError(_("A distance needs both ends, e.g. 2 to 4 km."))
+        if low is not None and high is not None and low > high:
+            raise forms.ValidationError(_("The distance 'from' must not exceed the distance 'to'."))
+        return data
+
+    def observation_data(self) -> dict[str, Any]:
+        """The cleaned fields as the services take them (empty optional text as "")."""
+        data = dict(self.cleaned_data)
+        client_id = data.pop("client_id", None)
+        data["client_id"] = str(client_id) if client_id else None
+        data["sector"] = data.get("sector") or None
+        data["weapon_class"] = data.get("weapon_class") or None
+        return data
+
+
+class ReasonForm(forms.Form):
+    """Why an observation is rejected or an event corrected: kept in the history."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=1000,
+                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class ObservationCorrectionForm(forms.Form):
+    """A correction of what an observation says; the reason and the earlier version are kept."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    weapon_class = forms.ChoiceField(label=_("Weapon"), choices=WEAPON_CLASSES, required=False)
+    count = forms.IntegerField(label=_("Count (at least)"), min_value=1)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=1000)
+
+    def changes(self) -> dict[str, Any]:
+        """The corrected fields as `services.correct_observation` takes them."""
+        return {"category": self.cleaned_data["category"],
+                "weapon_class": self.cleaned_data["weapon_class"] or None,
+                "count": self.cleaned_data["count"]}
+
+
+class ListFilterForm(forms.Form):
+    """Filters of the observation and event lists (all optional); the view sets the statuses."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("all categories")), *Category.choices])
+    day = forms.DateField(label=_("Report date"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data: Any, *, statuses: list[tuple[str, Any]]) -> None:
+        super().__init__(data)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [("", _("all")), *statuses]
+
+
+class RangeForm(forms.Form):
+    """The trends page: report dates from and to, and a category (all optional)."""
+
+    start = forms.DateField(label=_("From report date"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To report date"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("all categories")), *Category.choices])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The first date must not be after the last."))
+        if start and end and (end - start).days > 366:
+            raise forms.ValidationError(_("Choose at most a year."))
+        return data
+
+
+class PeriodForm(forms.Form):
+    """A reporting period chosen by the date of its report."""
+
+    day = forms.DateField(label=_("Report date"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+    def report_date(self, default: date | None) -> date | None:
+        if self.is_valid() and self.cleaned_data.get("day"):
+            day: date = self.cleaned_data["day"]
+            return day
+        return default

@@ -1,0 +1,261 @@
+"""The daily report: one reporting period's figures in the structure the SMM published.
+
+Summary, ceasefire violations per area compared with the previous period (explosions counted
+separately), weapons in violation of the withdrawal lines, restrictions of the monitors' freedom
+of movement, and civilian casualties and damage (domain reference, 1.1). The same assembly feeds
+the HTML page, the PDF (WeasyPrint renders the page's own template) and the `daily_report`
+command. Figures come from the rollups through `queries`, so a visitor sees the published share
+only; the record sections list only what `core.access` lets the reader see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import h3
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from hofburg.core import access
+from hofburg.core.access import AnyUser
+from hofburg.monitoring import queries
+from hofburg.monitoring.engine.periods import ReportingPeriod, period_for_report_date
+from hofburg.monitoring.models import (
+    Category,
+    CivilianImpact,
+    DailyCount,
+    MovementRestriction,
+    WeaponSighting,
+)
+from hofburg.monitoring.services import reporting_calendar
+
+EXPLOSIONS = (Category.EXPLOSION_UNDETERMINED, Category.AIRBURST, Category.EXPLOSION_WEAPON)
+TEMPLATE = "monitoring/report.html"
+
+
+def area_label(area: str) -> str:
+    """A reporting area as a reader can place it: its centre, e.g. "48.20° N 29.90° W".
+
+    Until a mission names its areas, an area is a coarse H3 cell, whose id means nothing to
+    a reader.
+    """
+    try:
+        lat, lon = h3.cell_to_latlng(area)
+    except (ValueError, TypeError, h3.H3BaseException):
+        return area
+    return f"{abs(lat):.2f}° {'N' if lat >= 0 else 'S'} {abs(lon):.2f}° {'E' if lon >= 0 else 'W'}"
+
+
+def signed(change: int | None) -> str:
+    """A change as the reports print it: "+3", "−2" (a minus sign), "0"; "—" when unknown."""
+    if change is None:
+        return "—"
+    return f"+{change}" if change > 0 else (f"−{-change}" if change < 0 else "0")
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area: str
+    label: str
+    violations: int
+    explosions: int
+    previous: int | None
+    previous_explosions: int | None
+    change: int | None
+
+    @property
+    def change_text(self) -> str:
+        return signed(self.change)
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: str
+    label: str
+    violations: int
+    previous: int
+
+    @property
+    def change_text(self) -> str:
+        return signed(self.violations - self.previous)
+
+
+@dataclass
+class DailyReport:
+    """Everything the report page shows for one period, for one reader."""
+
+    report_date: date
+    period: ReportingPeriod
+    published_only: bool
+    areas: list[AreaRow]
+    categories: list[CategoryRow]
+    weapons: list[WeaponSighting] = field(default_factory=list)
+    restrictions: list[MovementRestriction] = field(default_factory=list)
+    civilian_impacts: list[CivilianImpact] = field(default_factory=list)
+    is_exercise: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(row.violations for row in self.areas)
+
+    @property
+    def total_explosions(self) -> int:
+        return sum(row.explosions for row in self.areas)
+
+    @property
+    def previous_total(self) -> int:
+        return sum(row.previous or 0 for row in self.areas)
+
+    @property
+    def killed(self) -> int:
+        return sum(item.killed for item in self.civilian_impacts)
+
+    @property
+    def injured(self) -> int:
+        return sum(item.injured for item in self.civilian_impacts)
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label()
+
+    @property
+    def filename_stem(self) -> str:
+        return f"daily-report-{self.report_date.isoformat()}"
+
+
+def report_dates(user: AnyUser) -> list[date]:
+    """The report dates with figures the reader may see, newest first."""
+    scope = queries.rollup_scope(user)
+    return list(DailyCount.objects.filter(**{f"{scope.events}__gt": 0})
+                .values_list("day", flat=True).distinct().order_by("-day"))
+
+
+def latest_report_date(user: AnyUser) -> date | None:
+    dates = report_dates(user)
+    return dates[0] if dates else None
+
+
+def shows_exercise_data(start: date | None = None, end: date | None = None) -> bool:
+    """Whether the figures of these report dates (all dates without them) include exercise
+    data: such pages and files carry the EXERCISE mark."""
+    rows = DailyCount.objects.filter(is_exercise=True)
+    if start is not None:
+        rows = rows.filter(day__gte=start)
+    if end is not None:
+        rows = rows.filter(day__lte=end)
+    return rows.exists()
+
+
+def _in_period(queryset: QuerySet[Any], period: ReportingPeriod, user: AnyUser
+               ) -> QuerySet[Any]:
+    return access.visible(queryset, user).filter(observed_at__gte=period.start,
+                                                 observed_at__lt=period.end)
+
+
+def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
+    """The report of the period ending at 19:30 on `report_date`, as `user` may read it."""
+    period = period_for_report_date(report_date, reporting_calendar())
+    scope, totals = queries.period_counts(user, first=report_date, last=report_date)
+    _, explosions = queries.period_counts(user, first=report_date, last=report_date,
+                                          categories=list(EXPLOSIONS))
+    blasts = {row.area: row for row in explosions}
+    areas = [AreaRow(area=row.area, label=area_label(row.area), violations=row.violations,
+                     explosions=blasts[row.area].violations if row.area in blasts else 0,
+                     previous=row.previous,
+                     previous_explosions=blasts[row.area].previous if row.area in blasts
+                     else None,
+                     change=row.change)
+             for row in totals]
+    areas.sort(key=lambda row: (-row.violations, row.label))
+    weapons = [sighting for sighting in _in_period(WeaponSighting.objects.all(), period, user)
+               .order_by("observed_at") if sighting.compliance.get("status") == "in_violation"]
+    restrictions = list(_in_period(MovementRestriction.objects.all(), period, user)
+                        .order_by("observed_at"))
+    impacts = list(_in_period(CivilianImpact.objects.all(), period, user)
+                   .order_by("-kind", "observed_at"))
+    exercise = (shows_exercise_data(report_date - timedelta(days=1), report_date)
+                or any(r.is_exercise for r in [*weapons, *restrictions, *impacts]))
+    return DailyReport(report_date=report_date, period=period,
+                       published_only=scope is queries.PUBLISHED, areas=areas,
+                       categories=category_rows(user, report_date),
+                       weapons=weapons, restrictions=restrictions, civilian_impacts=impacts,
+                       is_exercise=exercise)
+
+
+def category_rows(user: AnyUser, report_date: date) -> list[CategoryRow]:
+    """Violations per category in the period and the one before (the SMM's breakdown, 1.2)."""
+    scope = queries.rollup_scope(user)
+    previous_date = report_date - timedelta(days=1)
+    sums = (DailyCount.objects.filter(day__in=[previous_date, report_date])
+            .values("day", "category").annotate(violations=Sum(scope.violations)))
+    now: dict[str, int] = {}
+    before: dict[str, int] = {}
+    for row in sums:
+        target = now if row["day"] == report_date else before
+        target[row["category"]] = row["violations"] or 0
+    return [CategoryRow(value, str(label), now.get(value, 0), before.get(value, 0))
+            for value, label in Category.choices if now.get(value) or before.get(value)]
+
+
+@dataclass(frozen=True)
+class RangeComparison:
+    """Violations per category in a range of report dates and in the range just before."""
+
+    start: date
+    end: date
+    previous_start: date
+    previous_end: date
+    rows: list[CategoryRow]
+
+    @property
+    def total(self) -> int:
+        return sum(row.violations for row in self.rows)
+
+    @property
+    def previous_total(self) -> int:
+        return sum(row.previous for row in self.rows)
+
+    @property
+    def change_text(self) -> str:
+        return signed(self.total - self.previous_total)
+
+
+def compare_ranges(user: AnyUser, start: date, end: date,
+                   categories: Sequence[str] = ()) -> RangeComparison:
+    """The trends page's period comparison: `start`..`end` against as many days before."""
+    days = (end - start).days + 1
+    previous_end = start - timedelta(days=1)
+    previous_start = previous_end - timedelta(days=days - 1)
+    _, now = queries.trend_series(user, start=start, end=end, categories=categories)
+    _, before = queries.trend_series(user, start=previous_start, end=previous_end,
+                                     categories=categories)
+    totals: dict[str, int] = {}
+    earlier: dict[str, int] = {}
+    for point in now:
+        totals[point.category] = totals.get(point.category, 0) + point.violations
+    for point in before:
+        earlier[point.category] = earlier.get(point.category, 0) + point.violations
+    rows = [CategoryRow(value, str(label), totals.get(value, 0), earlier.get(value, 0))
+            for value, label in Category.choices if totals.get(value) or earlier.get(value)]
+    return RangeComparison(start, end, previous_start, previous_end, rows)
+
+
+def render_report_html(report: DailyReport, request: HttpRequest | None = None, *,
+                       for_pdf: bool = False) -> str:
+    """The report as HTML: the page itself, or the print version the PDF is made from."""
+    context = {"report": report, "for_pdf": for_pdf, "shows_exercise_data": report.is_exercise}
+    return render_to_string(TEMPLATE, context, request=request)
+
+
+def render_report_pdf(report: DailyReport, request: HttpRequest | None = None, *,
+                      base_url: str | None = None) -> bytes:
+    """The report as PDF, rendered by WeasyPrint from the same template as the page."""
+    from weasyprint import HTML  # imported here: it loads pango, which the pages never need
+
+    html = render_report_html(report, request, for_pdf=True)
+    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
+    return pdf

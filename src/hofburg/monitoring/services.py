@@ -1,0 +1,1174 @@
+"""The field-monitoring desk's write path: intake, CSV import, merging into events, workflow.
+
+Every function here owns its transaction and records the audit trail; views, API endpoints, the
+CLI and the demo all call them. The engine does the domain work (validation, merging, locating,
+reporting periods); this module maps rows to engine inputs and back.
+
+Ingest always runs the same steps, for one submitted observation as for a million imported ones:
+validate every row with the engine; in one transaction insert the new observations, re-merge the
+time window around them (stored observations within the merge window plus the members of their
+events, so an event that straddles earlier data is kept whole), write the events that changed,
+and add the change to the rollups (`DailyCount`, `CellCount`) with upserts, never by rescanning.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+import time as clock
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+import h3
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from hofburg.core import access
+from hofburg.core.access import AccessDenied
+from hofburg.core.models import Classification, User
+from hofburg.core.services.audit import record_change, snapshot
+from hofburg.monitoring.engine.locate import Fix
+from hofburg.monitoring.engine.merge import Event as MergedEvent
+from hofburg.monitoring.engine.merge import MergeRules, load_merge_rules
+from hofburg.monitoring.engine.merge import merge_observations as merge_with_engine
+from hofburg.monitoring.engine.observations import Observation as Reported
+from hofburg.monitoring.engine.observations import ObservationError, observation_from_mapping
+from hofburg.monitoring.engine.periods import ReportingCalendar
+from hofburg.monitoring.engine.withdrawal import (
+    Sighting,
+    WithdrawalError,
+    check_sighting,
+    load_reference_lines,
+    load_withdrawal_rules,
+)
+from hofburg.monitoring.models import (
+    CellCount,
+    CivilianImpact,
+    DailyCount,
+    Event,
+    EventStatus,
+    ImportBatch,
+    MovementRestriction,
+    Observation,
+    ObservationStatus,
+    WeaponSighting,
+)
+
+AnyUser = User | AnonymousUser
+
+# The CSV import's header, in any column order (issue 4). The first eight are required.
+CSV_COLUMNS = ("observation_id", "observed_at", "observer_id", "observer_kind", "observer_lon",
+               "observer_lat", "method", "category", "weapon_class", "count", "bearing_deg",
+               "sector", "distance_km_min", "distance_km_max", "notes")
+REQUIRED_COLUMNS = CSV_COLUMNS[:8]
+
+# H3 resolutions: the cell stored beside each event (about 0.7 km2), the map rollup's cell
+# (about 36 km2) and the reporting area (about 1,770 km2). Until a mission supplies named areas
+# (an areas file beside the merge rules), its reporting areas are these coarse cells.
+EVENT_RESOLUTION = 8
+MAP_RESOLUTION = 6
+AREA_RESOLUTION = 4
+
+# Observations merged per step of a large import: bounds the engine's memory; the window
+# around each step is re-read from the database, so an event is never cut at a step's edge.
+MERGE_STEP = 50_000
+_INSERT_BATCH = 5_000
+_IN_BATCH = 900  # SQLite's historical limit of bound parameters per statement, with room
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class MonitoringError(ValueError):
+    """A request the desk cannot carry out; the message says why."""
+
+
+class SubmissionInvalid(MonitoringError):
+    """A submitted record does not validate; `field` names the first faulty field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class SubmissionConflict(MonitoringError):
+    """The client or observation id is already used by a different record."""
+
+
+class WorkflowError(MonitoringError):
+    """A status change the workflow does not allow (publishing a provisional event, say)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A rejected CSV row: its line number in the file (the header is row 1) and the reason."""
+
+    row: int
+    observation_id: str
+    field: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "observation_id": self.observation_id, "field": self.field,
+                "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.field}: {self.reason}"
+
+
+@dataclass
+class ImportSummary:
+    """What an import did. `events` counts events created; `events_updated` those changed."""
+
+    read: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    events: int = 0
+    events_updated: int = 0
+    sha256: str = ""
+    batch_id: int | None = None
+    previous_batch_id: int | None = None
+    rejects_path: str | None = None
+    problems: list[RowProblem] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self, max_problems: int = 100) -> dict[str, Any]:
+        return {"read": self.read, "inserted": self.inserted, "duplicates": self.duplicates,
+                "rejected": self.rejected, "events": self.events,
+                "events_updated": self.events_updated, "sha256": self.sha256,
+                "batch_id": self.batch_id, "previous_batch_id": self.previous_batch_id,
+                "rejects_path": self.rejects_path,
+                "problems": [p.as_dict() for p in self.problems[:max_problems]],
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+
+
+class ImportRejected(MonitoringError):
+    """The file was rejected as a whole and nothing was written; `summary.problems` says why."""
+
+    def __init__(self, summary: ImportSummary, message: str | None = None) -> None:
+        first = summary.problems[0] if summary.problems else None
+        super().__init__(message or f"{summary.rejected} bad row(s), the first {first}; "
+                                    f"nothing was imported")
+        self.summary = summary
+
+
+# --- mission parameters ---------------------------------------------------------------------
+
+
+def _monitoring_data() -> Path:
+    return Path(settings.REFERENCE_DATA_DIR) / "monitoring"
+
+
+@cache
+def merge_rules() -> MergeRules:
+    """The mission's merge and locate parameters (data/monitoring/merge_rules.yaml)."""
+    return load_merge_rules(_monitoring_data() / "merge_rules.yaml")
+
+
+@cache
+def reporting_calendar() -> ReportingCalendar:
+    """Periods run 19:30 to 19:30 local time (the SMM's daily report) in the mission's zone."""
+    zone = getattr(settings, "MONITORING_TIME_ZONE", settings.TIME_ZONE)
+    return ReportingCalendar(time_zone=zone, cutoff=time(19, 30))
+
+
+@cache
+def _zone() -> ZoneInfo:
+    return reporting_calendar().zone
+
+
+@cache
+def _cutoff_on(day: date) -> datetime:
+    return reporting_calendar().cutoff_on(day)
+
+
+def report_date_of(moment: datetime) -> date:
+    """The date of the report whose period holds `moment` (the engine's rule, with the cut-off
+    of each local day computed once)."""
+    local_day = moment.astimezone(_zone()).date()
+    if moment >= _cutoff_on(local_day):
+        return local_day + timedelta(days=1)
+    return local_day
+
+
+def area_of_cell(cell: str) -> str:
+    """The reporting area of an event's H3 cell."""
+    return str(h3.cell_to_parent(cell, AREA_RESOLUTION))
+
+
+def map_cell_of(cell: str) -> str:
+    return str(h3.cell_to_parent(cell, MAP_RESOLUTION))
+
+
+@cache
+def _cell_centre(cell: str) -> tuple[float, float]:
+    lat, lon = h3.cell_to_latlng(cell)
+    return float(lon), float(lat)
+
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+def may_submit(user: AnyUser) -> bool:
+    """Entitled editors (a monitor of the mission, say) may submit and import observations."""
+    return access.can_register_documents(user)
+
+
+def _require_submitter(user: AnyUser) -> User:
+    if not isinstance(user, User) or not may_submit(user):
+        raise AccessDenied("Submitting observations needs an affiliated editor.")
+    return user
+
+
+def _require_editor(user: AnyUser, record: Model) -> User:
+    if not isinstance(user, User) or not access.can_edit(user, record):
+        raise AccessDenied("Only editors of the owning affiliation may change this record.")
+    return user
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+class _Row(NamedTuple):
+    """A validated observation in a compact form (a million of them must fit in memory)."""
+
+    observed_at: datetime
+    observation_id: str
+    observer_id: str
+    observer_kind: str
+    observer_lon: float
+    observer_lat: float
+    method: str
+    category: str
+    weapon_class: str | None
+    at_least: int
+    bearing_deg: float | None
+    sector: str | None
+    compass_points: int
+    distance_km_min: float | None
+    distance_km_max: float | None
+    notes: str
+
+    @classmethod
+    def of(cls, o: Reported) -> _Row:
+        # Interning shares the few distinct observer ids and weapon classes among many rows.
+        intern = _intern
+        return cls(o.observed_at, o.observation_id, intern(o.observer_id),
+                   o.observer_kind.value, o.observer_lon, o.observer_lat, o.method.value,
+                   o.category.value, intern(o.weapon_class) if o.weapon_class else None, o.count,
+                   o.bearing_deg, intern(o.sector) if o.sector else None, o.compass_points,
+                   o.distance_km_min, o.distance_km_max, o.notes)
+
+    def reported(self) -> Reported:
+        return Reported(
+            observation_id=self.observation_id, observed_at=self.observed_at,
+            observer_id=self.observer_id, observer_kind=self.observer_kind,  # type: ignore[arg-type]
+            observer_lon=self.observer_lon, observer_lat=self.observer_lat,
+            method=self.method, category=self.category,  # type: ignore[arg-type]
+            count=self.at_least, bearing_deg=self.bearing_deg, sector=self.sector,
+            distance_km_min=self.distance_km_min, distance_km_max=self.distance_km_max,
+            weapon_class=self.weapon_class, compass_points=self.compass_points, notes=self.notes)
+
+
+_interned: dict[str, str] = {}
+
+
+def _intern(text: str) -> str:
+    return _interned.setdefault(text, text)
+
+
+def _reported_of(record: Observation) -> Reported:
+    return Reported(
+        observation_id=record.observation_id,
+        observed_at=record.observed_at.astimezone(
+            UTC if not record.utc_offset_minutes else _offset(record.utc_offset_minutes)),
+        observer_id=record.observer_id, observer_kind=record.observer_kind,  # type: ignore[arg-type]
+        observer_lon=record.observer_lon, observer_lat=record.observer_lat,
+        method=record.method, category=record.category,  # type: ignore[arg-type]
+        count=record.count, bearing_deg=record.bearing_deg, sector=record.sector or None,
+        distance_km_min=record.distance_km_min, distance_km_max=record.distance_km_max,
+        weapon_class=record.weapon_class or None, compass_points=record.compass_points,
+        notes=record.notes)
+
+
+@cache
+def _offset(minutes: int) -> Any:
+    from datetime import timezone as dt_timezone
+
+    return dt_timezone(timedelta(minutes=minutes))
+
+
+def validate_observation(data: Mapping[str, Any]) -> Reported:
+    """The engine's observation from plain data; SubmissionInvalid names the faulty field."""
+    try:
+        return observation_from_mapping({k: v for k, v in data.items() if v is not None})
+    except ObservationError as error:
+        raise SubmissionInvalid(error.field, error.message) from None
+    except TypeError as error:
+        raise SubmissionInvalid("observation", str(error)) from None
+
+
+# --- submitting -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who and what new records carry: classification, owner, exercise mark, batch."""
+
+    actor: User | None
+    classification: str = Classification.RESTRICTED
+    owner_affiliation_id: int | None = None
+    is_exercise: bool = False
+    batch_id: int | None = None
+
+
+def _provenance(actor: User | None, classification: str | None, is_exercise: bool
+                ) -> Provenance:
+    level = classification or Classification.RESTRICTED
+    if level not in Classification.values:
+        raise SubmissionInvalid("classification", f"{level!r} is not a classification level")
+    return Provenance(actor=actor, classification=level,
+                      owner_affiliation_id=actor.affiliation_id if actor else None,
+                      is_exercise=is_exercise)
+
+
+def submit_observation(user: AnyUser, data: Mapping[str, Any], client_id: str | None = None, *,
+                       classification: str | None = None, is_exercise: bool = False
+                       ) -> tuple[Observation, bool]:
+    """Store one observation and merge it into the events; (the record, True if new).
+
+    Idempotent by `client_id`: a retry with the same id returns the stored record and False,
+    never a duplicate. Without `observation_id` in `data` the id is derived from `client_id`.
+    Raises SubmissionInvalid (a field does not validate), SubmissionConflict (the id is taken
+    by another record or another user's client) and AccessDenied.
+    """
+    actor = _require_submitter(user)
+    if client_id is not None and not (isinstance(client_id, str) and 0 < len(client_id) <= 64):
+        raise SubmissionInvalid("client_id", "must be a string of 1 to 64 characters")
+    existing = _existing_submission(actor, client_id)
+    if existing is not None:
+        return existing, False
+    values = dict(data)
+    if not values.get("observation_id"):
+        if client_id is None:
+            raise SubmissionInvalid("observation_id", "is required without a client_id")
+        values["observation_id"] = f"obs-{client_id}"
+    reported = validate_observation(values)
+    if len(reported.observation_id) > 64:
+        raise SubmissionInvalid("observation_id", "must be at most 64 characters")
+    provenance = _provenance(actor, classification, is_exercise)
+    try:
+        with transaction.atomic():
+            if Observation.objects.filter(observation_id=reported.observation_id).exists():
+                raise SubmissionConflict(
+                    f"observation_id {reported.observation_id!r} is already stored")
+            _ingest([_Row.of(reported)], provenance, client_ids={reported.observation_id:
+                                                                 client_id})
+            record = Observation.objects.get(observation_id=reported.observation_id)
+            record_change(actor, "create", record, None, snapshot(record))
+    except IntegrityError:
+        # A concurrent retry won the race for the client id: answer as a retry.
+        existing = _existing_submission(actor, client_id)
+        if existing is None:
+            raise SubmissionConflict("the observation conflicts with a stored one") from None
+        return existing, False
+    return record, True
+
+
+def _existing_submission(actor: User, client_id: str | None) -> Observation | None:
+    if client_id is None:
+        return None
+    existing = Observation.objects.filter(client_id=client_id).first()
+    if existing is not None and existing.submitted_by_id != actor.pk:
+        raise SubmissionConflict("this client id was used by another user")
+    return existing
+
+
+# --- importing ------------------------------------------------------------------------------
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def import_observations(source: str | Path | IO[bytes], *, skip_bad: bool = False,
+                        rejects_path: str | Path | None = None, actor: User | None = None,
+                        classification: str | None = None, is_exercise: bool = False,
+                        progress: Progress | None = None) -> ImportSummary:
+    """Import observations from a CSV file (header in any column order; see CSV_COLUMNS).
+
+    Every row is validated first. With a bad row and without `skip_bad`, ImportRejected is
+    raised and nothing is written; with `skip_bad`, bad rows are written to `rejects_path`
+    (default: beside the file, `<name>.rejects.csv`) with their row number and reason, and the
+    good rows are imported. Rows whose observation_id is stored already count as duplicates, so
+    importing the same file again changes nothing. The writing is one transaction: a failure
+    half way leaves nothing behind. `actor` None is the command line's system user.
+    """
+    summary = ImportSummary()
+    started = clock.perf_counter()
+    stream, summary.sha256, name = _open_source(source)
+    with stream:
+        rows, bad_rows, fieldnames = _read_rows(stream, summary)
+    summary.seconds["parse"] = clock.perf_counter() - started
+    previous = ImportBatch.objects.filter(sha256=summary.sha256).order_by("pk").first()
+    summary.previous_batch_id = previous.pk if previous else None
+    if summary.problems and not skip_bad:
+        raise ImportRejected(summary)
+    rows = _drop_stored(rows, summary)
+    provenance = _provenance(actor, classification, is_exercise)
+    mark = clock.perf_counter()
+    if not rows:
+        # Nothing new (the same file again, say): nothing is written, not even a batch.
+        summary.batch_id = summary.previous_batch_id
+        _finish_rejects(summary, rejects_path, name, fieldnames, bad_rows)
+        summary.seconds["total"] = clock.perf_counter() - started
+        return summary
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(sha256=summary.sha256, filename=name[:255],
+                                           actor=actor, skip_bad=skip_bad)
+        provenance = Provenance(**{**provenance.__dict__, "batch_id": batch.pk})
+        created, updated = _ingest(rows, provenance, progress=progress, timings=summary.seconds)
+        summary.inserted, summary.events, summary.events_updated = len(rows), created, updated
+        batch.summary = summary.as_dict(max_problems=20)
+        batch.save(update_fields=["summary"])
+        summary.batch_id = batch.pk
+        record_change(actor, "import", batch, None, batch.summary)
+    summary.seconds["write"] = clock.perf_counter() - mark
+    _finish_rejects(summary, rejects_path, name, fieldnames, bad_rows)
+    summary.seconds["total"] = clock.perf_counter() - started
+    return summary
+
+
+def _finish_rejects(summary: ImportSummary, rejects_path: str | Path | None, name: str,
+                    fieldnames: list[str], bad_rows: list[tuple[int, list[str]]]) -> None:
+    if summary.problems:
+        target = Path(rejects_path) if rejects_path else _default_rejects_path(name)
+        _write_rejects(target, fieldnames, bad_rows, summary.problems)
+        summary.rejects_path = str(target)
+
+
+def parse_observations_file(source: str | Path | IO[bytes]) -> ImportSummary:
+    """Read and validate a CSV file without writing anything (the import's first step)."""
+    summary = ImportSummary()
+    started = clock.perf_counter()
+    stream, summary.sha256, _name = _open_source(source)
+    with stream:
+        rows, _bad, _fields = _read_rows(stream, summary)
+    summary.inserted = 0
+    summary.seconds["parse"] = clock.perf_counter() - started
+    del rows
+    return summary
+
+
+def _open_source(source: str | Path | IO[bytes]) -> tuple[IO[str], str, str]:
+    """A text stream over the file, its SHA-256 and a name; an upload is spooled to disk."""
+    digest = hashlib.sha256()
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            return path.open(encoding="utf-8-sig", newline=""), digest.hexdigest(), str(path)
+        except OSError as error:
+            raise MonitoringError(f"{path}: {error.strerror or error}") from None
+    spool = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 - returned open
+    for block in iter(lambda: source.read(1 << 20), b""):
+        digest.update(block)
+        spool.write(block)
+    spool.seek(0)
+    text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
+    return text, digest.hexdigest(), getattr(source, "name", "") or "upload.csv"
+
+
+def _read_rows(stream: IO[str], summary: ImportSummary
+               ) -> tuple[list[_Row], list[tuple[int, list[str]]], list[str]]:
+    reader = csv.reader(stream)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise ImportRejected(summary, "the file is empty: no header row") from None
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise ImportRejected(summary, f"row 1: {error}") from None
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    doubled = sorted({name for name in header if header.count(name) > 1})
+    if unknown or missing or doubled:
+        parts = ([f"unknown column(s) {', '.join(unknown)}"] if unknown else []) + \
+                ([f"missing column(s) {', '.join(missing)}"] if missing else []) + \
+                ([f"repeated column(s) {', '.join(doubled)}"] if doubled else [])
+        raise ImportRejected(summary, f"row 1 (header): {'; '.join(parts)}; expected "
+                                      f"{','.join(CSV_COLUMNS)} in any order")
+    width = len(header)
+    index_of_id = header.index("observation_id")
+    rows: list[_Row] = []
+    bad: list[tuple[int, list[str]]] = []
+    seen: dict[str, int] = {}
+    line = 1
+    try:
+        for line, values in enumerate(reader, start=2):
+            if not values or (len(values) == 1 and not values[0].strip()):
+                continue  # a blank line is not a row
+            summary.read += 1
+            problem = None
+            if len(values) != width:
+                problem = RowProblem(line, values[index_of_id] if len(values) > index_of_id
+                                     else "", "row", f"has {len(values)} fields, the header "
+                                                     f"{width}")
+            else:
+                data = {name: value for name, value in zip(header, values, strict=True)
+                        if value != ""}
+                try:
+                    reported = observation_from_mapping(data)
+                except ObservationError as error:
+                    problem = RowProblem(line, data.get("observation_id", ""), error.field,
+                                         error.message)
+                else:
+                    first = seen.setdefault(reported.observation_id, line)
+                    if first != line:
+                        problem = RowProblem(line, reported.observation_id, "observation_id",
+                                             f"repeats the id of row {first}")
+                    elif len(reported.observation_id) > 64 or len(reported.observer_id) > 64:
+                        problem = RowProblem(line, reported.observation_id[:64],
+                                             "observation_id", "ids are at most 64 characters")
+                    else:
+                        rows.append(_Row.of(reported))
+            if problem is not None:
+                summary.problems.append(problem)
+                bad.append((line, values))
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise ImportRejected(summary, f"row {line + 1}: {error}; nothing was imported") from None
+    summary.rejected = len(summary.problems)
+    return rows, bad, header
+
+
+def _drop_stored(rows: list[_Row], summary: ImportSummary) -> list[_Row]:
+    """The rows whose observation_id is not stored yet; the others count as duplicates."""
+    if not rows or not Observation.objects.exists():
+        return rows
+    stored: set[str] = set()
+    ids = [row.observation_id for row in rows]
+    for start in range(0, len(ids), _IN_BATCH):
+        stored.update(Observation.objects.filter(observation_id__in=ids[start:start + _IN_BATCH])
+                      .values_list("observation_id", flat=True))
+    summary.duplicates = len(stored)
+    return [row for row in rows if row.observation_id not in stored] if stored else rows
+
+
+def _default_rejects_path(name: str) -> Path:
+    path = Path(name)
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def _write_rejects(target: Path, header: list[str], bad: list[tuple[int, list[str]]],
+                   problems: list[RowProblem]) -> None:
+    """The bad rows as they were, with their row number and reason in front."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "reason", *header])
+        for (line, values), problem in zip(bad, problems, strict=True):
+            writer.writerow([line, f"{problem.field}: {problem.reason}", *values])
+    os.replace(temporary, target)
+
+
+# --- ingest: insert, merge the window, update the rollups ---------------------------------
+
+
+_OBSERVATION_COLUMNS = (
+    "observation_id", "client_id", "observed_at", "utc_offset_minutes", "observer_id",
+    "observer_kind", "observer_lon", "observer_lat", "method", "category", "weapon_class",
+    "count", "bearing_deg", "sector", "compass_points", "distance_km_min", "distance_km_max",
+    "notes", "status", "status_reason", "event", "batch", "submitted_by", "revision",
+    "is_exercise", "created_at", "classification", "owner_affiliation")
+
+_EVENT_FIELDS = (
+    "category", "weapon_class", "count_at_least", "first_observed_at", "last_observed_at",
+    "report_date", "lon", "lat", "h3_cell", "area", "location_method", "ellipse_semi_major_m",
+    "ellipse_semi_minor_m", "ellipse_orientation_deg", "area_km2", "number_of_sources",
+    "needs_review", "explanation")
+_EVENT_COLUMNS = ("event_key", "status", *_EVENT_FIELDS, "is_exercise", "created_at",
+                  "updated_at", "classification", "owner_affiliation")
+
+
+def _ingest(rows: Sequence[_Row], provenance: Provenance, *,
+            client_ids: Mapping[str, str | None] | None = None, progress: Progress | None = None,
+            timings: dict[str, float] | None = None) -> tuple[int, int]:
+    """Insert new observations and merge them, step by step in time order; (created, updated)
+    events. Runs inside the caller's transaction."""
+    ordered = sorted(rows, key=lambda row: (row.observed_at.timestamp(), row.observation_id))
+    created = updated = 0
+    for start in range(0, len(ordered), MERGE_STEP):
+        step = ordered[start:start + MERGE_STEP]
+        mark = clock.perf_counter()
+        _insert_observations(step, provenance, client_ids or {})
+        _add_time(timings, "insert", mark)
+        low, high = step[0].observed_at, step[-1].observed_at
+        outcome = _remerge(low, high, provenance, timings=timings)
+        created += outcome[0]
+        updated += outcome[1]
+        if progress:
+            progress("merge", start + len(step), len(ordered))
+    return created, updated
+
+
+def _add_time(timings: dict[str, float] | None, key: str, since: float) -> None:
+    if timings is not None:
+        timings[key] = timings.get(key, 0.0) + clock.perf_counter() - since
+
+
+def _insert_observations(rows: Sequence[_Row], provenance: Provenance,
+                         client_ids: Mapping[str, str | None]) -> None:
+    adapt = connection.ops.adapt_datetimefield_value
+    now = adapt(timezone.now())
+    submitted = provenance.actor.pk if provenance.actor else None
+    status = ObservationStatus.SUBMITTED.value
+    values = [
+        (r.observation_id, client_ids.get(r.observation_id), adapt(r.observed_at),
+         _offset_minutes(r.observed_at), r.observer_id, r.observer_kind, r.observer_lon,
+         r.observer_lat, r.method, r.category, r.weapon_class or "", r.at_least, r.bearing_deg,
+         r.sector or "", r.compass_points, r.distance_km_min, r.distance_km_max, r.notes,
+         status, "", None, provenance.batch_id, submitted, 1, provenance.is_exercise, now,
+         provenance.classification, provenance.owner_affiliation_id)
+        for r in rows]
+    _insert(Observation, _OBSERVATION_COLUMNS, values)
+
+
+def _offset_minutes(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def _insert(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Many rows with one prepared statement per batch (bulk_create without model instances)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column)  # type: ignore[union-attr,arg-type]
+                        for name in names)
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(names))})")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _INSERT_BATCH):
+            cursor.executemany(sql, rows[start:start + _INSERT_BATCH])
+
+
+class _Contribution(NamedTuple):
+    """What one event adds to the rollups."""
+
+    day: date
+    category: str
+    area: str
+    cell: str
+    is_exercise: bool
+    violations: int
+    published: bool
+
+
+def _contribution(event: Event | Mapping[str, Any]) -> _Contribution | None:
+    get = (lambda name: getattr(event, name)) if isinstance(event, Event) else event.__getitem__
+    if get("status") == EventStatus.WITHDRAWN:
+        return None
+    return _Contribution(get("report_date"), get("category"), get("area"),
+                         map_cell_of(get("h3_cell")), bool(get("is_exercise")),
+                         int(get("count_at_least")), get("status") == EventStatus.PUBLISHED)
+
+
+def _remerge(low: datetime, high: datetime, provenance: Provenance, *,
+             timings: dict[str, float] | None = None, force: Iterable[int] = ()
+             ) -> tuple[int, int]:
+    """Merge again every stored observation near [low, high] and store the events that changed.
+
+    The scope is every observation not rejected within one merge window of the range, plus
+    the other members of their events (and of the events in `force`), so a re-merged event
+    is always complete. Events the engine no longer produces are withdrawn. Returns
+    (events created, events updated or withdrawn).
+    """
+    mark = clock.perf_counter()
+    window = timedelta(seconds=merge_rules().time_window_seconds)
+    near = (Observation.objects
+            .filter(observed_at__gte=low - window, observed_at__lte=high + window)
+            .exclude(status=ObservationStatus.REJECTED))
+    touched = set(near.exclude(event=None).values_list("event_id", flat=True).distinct())
+    touched.update(force)
+    scope_q = Q(pk__in=near.values("pk"))
+    if touched:
+        scope_q |= Q(event_id__in=touched)
+    scope = list(Observation.objects.filter(scope_q).exclude(status=ObservationStatus.REJECTED)
+                 .only(*_REPORTED_FIELDS, "event_id", "is_exercise"))
+    _add_time(timings, "load", mark)
+    mark = clock.perf_counter()
+    merged = merge_with_engine([_reported_of(o) for o in scope], merge_rules()) if scope else []
+    _add_time(timings, "merge", mark)
+    mark = clock.perf_counter()
+    outcome = _store_events(merged, scope, touched, provenance)
+    _add_time(timings, "store", mark)
+    return outcome
+
+
+_REPORTED_FIELDS = ("observation_id", "observed_at", "utc_offset_minutes", "observer_id",
+                    "observer_kind", "observer_lon", "observer_lat", "method", "category",
+                    "count", "bearing_deg", "sector", "distance_km_min", "distance_km_max",
+                    "weapon_class", "compass_points", "notes")
+
+
+def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: set[int],
+                  provenance: Provenance) -> tuple[int, int]:
+    by_id = {o.observation_id: o for o in scope}
+    old = {e.event_key: e for e in Event.objects.filter(pk__in=touched)} if touched else {}
+    keys = {m.event_key for m in merged}
+    # An event may also exist under its key without any member in scope (withdrawn earlier).
+    missing_keys = [k for k in keys if k not in old]
+    for start in range(0, len(missing_keys), _IN_BATCH):
+        for e in Event.objects.filter(event_key__in=missing_keys[start:start + _IN_BATCH]):
+            old[e.event_key] = e
+    deltas: list[tuple[_Contribution, int]] = []
+    new_rows: list[tuple[Any, ...]] = []
+    new_members: dict[str, list[str]] = {}
+    updates: list[Event] = []
+    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    adapt_date = connection.ops.adapt_datefield_value
+    explanation_field = Event._meta.get_field("explanation")
+    for merged_event in merged:
+        members = [by_id[i] for i in merged_event.observation_ids]
+        current = old.get(merged_event.event_key)
+        if current is not None and current.status != EventStatus.WITHDRAWN and all(
+                o.event_id == current.pk for o in members) and \
+                current.number_of_sources == len(members) and _members_unchanged(current, members):
+            continue  # the same members as stored: nothing to do
+        values = _event_values(merged_event, any(o.is_exercise for o in members))
+        if current is None:
+            status = EventStatus.PROVISIONAL.value
+            new_rows.append((
+                merged_event.event_key, status,
+                *[adapt(values[f]) if isinstance(values[f], datetime) else
+                  adapt_date(values[f]) if isinstance(values[f], date) else
+                  explanation_field.get_db_prep_save(values[f], connection)
+                  if f == "explanation" else values[f] for f in _EVENT_FIELDS],
+                values["is_exercise"], adapt(now), adapt(now), provenance.classification,
+                provenance.owner_affiliation_id))
+            deltas.append((_Contribution(values["report_date"], values["category"],
+                                         values["area"], map_cell_of(values["h3_cell"]),
+                                         values["is_exercise"], values["count_at_least"],
+                                         False), 1))
+            new_members[merged_event.event_key] = list(merged_event.observation_ids)
+            continue
+        before = _contribution(current)
+        if before is not None:
+            deltas.append((before, -1))
+        if current.status in (EventStatus.VERIFIED, EventStatus.PUBLISHED):
+            # New evidence after verification: keep the status, ask an analyst to look again.
+            values["needs_review"] = True
+            values["explanation"] = [*values["explanation"], "members changed after "
+                                     f"the event was {current.status}: for an analyst to review"]
+        elif current.status == EventStatus.WITHDRAWN:
+            current.status = EventStatus.PROVISIONAL
+        for name in (*_EVENT_FIELDS, "is_exercise"):
+            setattr(current, name, values[name])
+        current.updated_at = now
+        updates.append(current)
+        after = _contribution(current)
+        if after is not None:
+            deltas.append((after, 1))
+        new_members[merged_event.event_key] = list(merged_event.observation_ids)
+    withdrawn = [e for key, e in old.items() if key not in keys and e.pk in touched
+                 and e.status != EventStatus.WITHDRAWN]
+    for event in withdrawn:
+        before = _contribution(event)
+        if before is not None:
+            deltas.append((before, -1))
+        event.status = EventStatus.WITHDRAWN
+        event.updated_at = now
+        event.explanation = [*event.explanation, "withdrawn: its observations were rejected "
+                                                 "or now belong to other events"]
+        updates.append(event)
+    if new_rows:
+        _insert(Event, _EVENT_COLUMNS, new_rows)
+    if updates:
+        Event.objects.bulk_update(updates, [*_EVENT_FIELDS, "status", "is_exercise",
+                                            "updated_at"], batch_size=500)
+    _link_members(new_members, by_id)
+    apply_rollup_deltas(deltas)
+    return len(new_rows), len(updates)
+
+
+def _members_unchanged(event: Event, members: list[Observation]) -> bool:
+    # Same member set and the event's own figures as the members give them.
+    return event.count_at_least == max(o.count for o in members)
+
+
+def _event_values(merged: MergedEvent, is_exercise: bool) -> dict[str, Any]:
+    lon, lat = merged.position
+    cell = str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION))
+    location = merged.location
+    ellipse = location.error_ellipse if isinstance(location, Fix) else None
+    area_km2 = location.area_km2 if not isinstance(location, Fix) else None
+    return {
+        "category": merged.category.value,
+        "weapon_class": merged.weapon_class or "",
+        "count_at_least": merged.count_at_least,
+        "first_observed_at": merged.first_observed_at,
+        "last_observed_at": merged.last_observed_at,
+        "report_date": report_date_of(merged.first_observed_at),
+        "lon": lon, "lat": lat, "h3_cell": cell, "area": area_of_cell(cell),
+        "location_method": merged.location_method,
+        "ellipse_semi_major_m": ellipse.semi_major_m if ellipse else None,
+        "ellipse_semi_minor_m": ellipse.semi_minor_m if ellipse else None,
+        "ellipse_orientation_deg": ellipse.orientation_deg if ellipse else None,
+        "area_km2": area_km2,
+        "number_of_sources": merged.number_of_sources,
+        "needs_review": merged.needs_review,
+        "explanation": list(merged.explanation),
+        "is_exercise": is_exercise,
+    }
+
+
+def _link_members(members: Mapping[str, list[str]], by_id: Mapping[str, Observation]) -> None:
+    """Point each observation at its event; only the observations whose event changed."""
+    if not members:
+        return
+    keys = list(members)
+    event_ids: dict[str, int] = {}
+    for start in range(0, len(keys), _IN_BATCH):
+        event_ids.update(Event.objects.filter(event_key__in=keys[start:start + _IN_BATCH])
+                         .values_list("event_key", "pk"))
+    changes = [(event_ids[key], by_id[oid].pk) for key, ids in members.items() for oid in ids
+               if by_id[oid].event_id != event_ids[key]]
+    if not changes:
+        return
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), _INSERT_BATCH):
+            cursor.executemany(f"UPDATE {table} SET event_id = %s WHERE id = %s",  # noqa: S608
+                               changes[start:start + _INSERT_BATCH])
+
+
+# --- rollups --------------------------------------------------------------------------------
+
+
+def apply_rollup_deltas(deltas: Iterable[tuple[_Contribution, int]]) -> None:
+    """Add events to (sign 1) or take them from (sign -1) the rollups, as upserts."""
+    daily: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for c, sign in deltas:
+        for table, key in ((daily, (c.day, c.category, c.area, c.is_exercise)),
+                           (cells, (c.cell, c.day, c.category, c.is_exercise))):
+            sums = table[key]
+            sums[0] += sign
+            sums[1] += sign * c.violations
+            if c.published:
+                sums[2] += sign
+                sums[3] += sign * c.violations
+    adapt_date = connection.ops.adapt_datefield_value
+    _upsert(DailyCount, ("day", "category", "area", "is_exercise"),
+            [(adapt_date(k[0]), k[1], k[2], k[3], *v) for k, v in daily.items() if any(v)])
+    _upsert(CellCount, ("cell", "day", "category", "is_exercise", "lon", "lat"),
+            [(k[0], adapt_date(k[1]), k[2], k[3], *_cell_centre(k[0]), *v)
+             for k, v in cells.items() if any(v)], key_length=4)
+
+
+_COUNTERS = ("events", "violations", "published_events", "published_violations")
+
+
+def _upsert(model: type[Model], key: Sequence[str], rows: list[tuple[Any, ...]],
+            key_length: int | None = None) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE adding the counters (SQLite and PostgreSQL alike)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = [*key, *_COUNTERS]
+    conflict = ", ".join(quote(name) for name in key[:key_length or len(key)])
+    additions = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}"
+                          for c in _COUNTERS)
+    sql = (f"INSERT INTO {table} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(names))}) "
+           f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _INSERT_BATCH):
+            cursor.executemany(sql, rows[start:start + _INSERT_BATCH])
+
+
+def rebuild_rollups() -> int:
+    """Recount both rollups from the events (a repair tool; ingest never needs it)."""
+    with transaction.atomic():
+        DailyCount.objects.all().delete()
+        CellCount.objects.all().delete()
+        deltas = []
+        for values in Event.objects.exclude(status=EventStatus.WITHDRAWN).values(
+                "status", "report_date", "category", "area", "h3_cell", "is_exercise",
+                "count_at_least").iterator(chunk_size=5000):
+            contribution = _contribution(values)
+            if contribution is not None:
+                deltas.append((contribution, 1))
+        apply_rollup_deltas(deltas)
+    return len(deltas)
+
+
+# --- workflow -------------------------------------------------------------------------------
+
+
+def verify_observation(user: AnyUser, observation: Observation) -> Observation:
+    """Mark a submitted observation verified (an editor of the owning affiliation)."""
+    actor = _require_editor(user, observation)
+    with transaction.atomic():
+        record = Observation.objects.select_for_update().get(pk=observation.pk)
+        if record.status != ObservationStatus.SUBMITTED:
+            raise WorkflowError(f"only a submitted observation can be verified, not a "
+                                f"{record.status} one")
+        before = snapshot(record)
+        record.status = ObservationStatus.VERIFIED
+        record.save(update_fields=["status"])
+        record_change(actor, "verify", record, before, snapshot(record))
+    return record
+
+
+def reject_observation(user: AnyUser, observation: Observation, reason: str) -> Observation:
+    """Reject an observation with a reason; its event is merged again without it.
+
+    An event left with no member is withdrawn, and its counts leave the rollups.
+    """
+    actor = _require_editor(user, observation)
+    if not reason.strip():
+        raise SubmissionInvalid("reason", "say why the observation is rejected")
+    with transaction.atomic():
+        record = Observation.objects.select_for_update().get(pk=observation.pk)
+        if record.status == ObservationStatus.REJECTED:
+            raise WorkflowError("the observation is rejected already")
+        before = snapshot(record)
+        old_event = record.event_id
+        record.status = ObservationStatus.REJECTED
+        record.status_reason = reason.strip()
+        record.event = None
+        record.save(update_fields=["status", "status_reason", "event"])
+        _remerge(record.observed_at, record.observed_at, _provenance_of(record),
+                 force=[old_event] if old_event else [])
+        record_change(actor, "reject", record, before, snapshot(record))
+    return record
+
+
+def correct_observation(user: AnyUser, observation: Observation, changes: Mapping[str, Any],
+                        reason: str) -> Observation:
+    """Correct fields of an observation; the audit trail keeps every earlier version.
+
+    The corrected observation is validated by the engine and its window merged again.
+    `observation_id` cannot change (it keys the event and the imports' idempotence).
+    """
+    actor = _require_editor(user, observation)
+    if "observation_id" in changes:
+        raise SubmissionInvalid("observation_id", "cannot be corrected")
+    if not reason.strip():
+        raise SubmissionInvalid("reason", "say why the observation is corrected")
+    with transaction.atomic():
+        record = Observation.objects.select_for_update().get(pk=observation.pk)
+        before = snapshot(record)
+        current = _reported_of(record)
+        data = {name: getattr(current, name) for name in ("observation_id", *_ENGINE_FIELDS)}
+        data.update(changes)
+        reported = validate_observation(data)
+        old_time, old_event = record.observed_at, record.event_id
+        for name in _ENGINE_FIELDS:
+            value = getattr(reported, name)
+            if name in ("observer_kind", "method", "category"):
+                value = value.value
+            elif name in ("sector", "weapon_class") and value is None:
+                value = ""
+            setattr(record, name, value)
+        record.utc_offset_minutes = _offset_minutes(reported.observed_at)
+        record.revision += 1
+        record.status_reason = f"corrected: {reason.strip()}"
+        record.save()
+        _remerge(min(old_time, record.observed_at), max(old_time, record.observed_at),
+                 _provenance_of(record), force=[old_event] if old_event else [])
+        record.refresh_from_db()
+        record_change(actor, "correct", record, before, snapshot(record))
+    return record
+
+
+_ENGINE_FIELDS = ("observed_at", "observer_id", "observer_kind", "observer_lon", "observer_lat",
+                  "method", "category", "weapon_class", "count", "bearing_deg", "sector",
+                  "compass_points", "distance_km_min", "distance_km_max", "notes")
+
+
+def _provenance_of(record: Observation) -> Provenance:
+    return Provenance(actor=None, classification=record.classification,
+                      owner_affiliation_id=record.owner_affiliation_id,
+                      is_exercise=record.is_exercise)
+
+
+def verify_event(user: AnyUser, event: Event) -> Event:
+    """Provisional → verified; clears the review flag (the analyst has looked)."""
+    return _move_event(user, event, EventStatus.PROVISIONAL, EventStatus.VERIFIED, "verify")
+
+
+def publish_event(user: AnyUser, event: Event) -> Event:
+    """Verified → published; its counts join the public share of the rollups."""
+    return _move_event(user, event, EventStatus.VERIFIED, EventStatus.PUBLISHED, "publish")
+
+
+def _move_event(user: AnyUser, event: Event, source: str, target: str, action: str) -> Event:
+    actor = _require_editor(user, event)
+    with transaction.atomic():
+        record = Event.objects.select_for_update().get(pk=event.pk)
+        if record.status != source:
+            raise WorkflowError(f"only a {source} event can be {target}, not a "
+                                f"{record.status} one")
+        before = snapshot(record)
+        contribution = _contribution(record)
+        record.status = target
+        record.needs_review = False
+        record.updated_at = timezone.now()
+        record.save(update_fields=["status", "needs_review", "updated_at"])
+        if target == EventStatus.PUBLISHED and contribution is not None:
+            apply_rollup_deltas([(contribution, -1), (contribution._replace(published=True), 1)])
+        record_change(actor, action, record, before, snapshot(record))
+    return record
+
+
+def publish_verified_events(user: AnyUser, report_date: date) -> int:
+    """Publish every verified event of one reporting period (the daily report's release)."""
+    events = list(access.visible(Event.objects.filter(report_date=report_date,
+                                                      status=EventStatus.VERIFIED), user))
+    for event in events:
+        publish_event(user, event)
+    return len(events)
+
+
+# --- the other reports of a patrol ----------------------------------------------------------
+
+
+@cache
+def _withdrawal_inputs() -> tuple[Any, Any]:
+    directory = _monitoring_data()
+    return (load_withdrawal_rules(directory / "withdrawal_rules.yaml"),
+            load_reference_lines(directory / "exercise_lines.geojson"))
+
+
+def _report(model: type[Model], user: AnyUser, report_id: str, values: Mapping[str, Any], *,
+            classification: str | None, is_exercise: bool) -> tuple[Any, bool]:
+    actor = _require_submitter(user)
+    if not report_id or len(report_id) > 64:
+        raise SubmissionInvalid("report_id", "must be a string of 1 to 64 characters")
+    existing = model._default_manager.filter(report_id=report_id).first()
+    if existing is not None:
+        if getattr(existing, "submitted_by_id", None) != actor.pk:
+            raise SubmissionConflict("this report id was used by another user")
+        return existing, False
+    for name in ("lon", "lat"):
+        value = values.get(name)
+        limit = 180 if name == "lon" else 90
+        if not isinstance(value, int | float) or not -limit <= value <= limit:
+            raise SubmissionInvalid(name, f"must be a number in [-{limit}, {limit}]")
+    observed_at = values.get("observed_at")
+    if not isinstance(observed_at, datetime) or observed_at.tzinfo is None:
+        raise SubmissionInvalid("observed_at", "must be a time with its UTC offset")
+    provenance = _provenance(actor, classification, is_exercise)
+    with transaction.atomic():
+        record = model._default_manager.create(
+            report_id=report_id, submitted_by=actor, is_exercise=is_exercise,
+            classification=provenance.classification,
+            owner_affiliation_id=provenance.owner_affiliation_id, **values)
+        record_change(actor, "create", record, None, snapshot(record))
+    return record, True
+
+
+def submit_weapon_sighting(user: AnyUser, report_id: str, *, observed_at: datetime, lon: float,
+                           lat: float, weapon_class: str, count: int = 1, weapon_type: str = "",
+                           calibre_mm: float | None = None, observer_id: str = "",
+                           place: str = "", notes: str = "", classification: str | None = None,
+                           is_exercise: bool = False) -> tuple[WeaponSighting, bool]:
+    """Record weapons seen at a position; idempotent by `report_id`.
+
+    Exercise sightings are checked against the withdrawal rules on the exercise lines; real
+    lines are not in the repository, so a real sighting's check is left empty.
+    """
+    compliance: dict[str, Any] = {}
+    if is_exercise:
+        rules, lines = _withdrawal_inputs()
+        try:
+            check = check_sighting(Sighting(lon=lon, lat=lat, weapon_class=weapon_class,
+                                            observed_on=observed_at.date()), rules, lines)
+            compliance = {"status": check.status.value, "required_km": check.required_km,
+                          "distance_km": round(check.distance_km, 3),
+                          "shortfall_km": round(check.shortfall_km, 3),
+                          "reference_line": check.reference_line,
+                          "explanation": check.explanation}
+        except WithdrawalError as error:
+            compliance = {"status": "not_checked", "explanation": str(error)}
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise SubmissionInvalid("count", "must be a whole number of at least 1")
+    return _report(WeaponSighting, user, report_id, {
+        "observed_at": observed_at, "lon": lon, "lat": lat, "weapon_class": weapon_class,
+        "count": count, "weapon_type": weapon_type, "calibre_mm": calibre_mm,
+        "observer_id": observer_id, "place": place, "notes": notes, "compliance": compliance},
+        classification=classification, is_exercise=is_exercise)
+
+
+def report_movement_restriction(user: AnyUser, report_id: str, *, observed_at: datetime,
+                                lon: float, lat: float, kind: str, imposed_by: str = "unknown",
+                                place: str = "", notes: str = "", observer_id: str = "",
+                                classification: str | None = None, is_exercise: bool = False
+                                ) -> tuple[MovementRestriction, bool]:
+    """Record a restriction of the monitors' freedom of movement; idempotent by `report_id`.
+
+    `imposed_by` is a category (armed personnel, checkpoint staff, ...), never a person.
+    """
+    if kind not in MovementRestriction.Kind.values:
+        raise SubmissionInvalid("kind", f"must be one of {', '.join(MovementRestriction.Kind)}")
+    if imposed_by not in MovementRestriction.ImposedBy.values:
+        raise SubmissionInvalid("imposed_by", "must be one of "
+                                f"{', '.join(MovementRestriction.ImposedBy)}")
+    return _report(MovementRestriction, user, report_id, {
+        "observed_at": observed_at, "lon": lon, "lat": lat, "kind": kind,
+        "imposed_by": imposed_by, "place": place, "notes": notes, "observer_id": observer_id},
+        classification=classification, is_exercise=is_exercise)
+
+
+def report_civilian_impact(user: AnyUser, report_id: str, *, observed_at: datetime, lon: float,
+                           lat: float, kind: str, object_type: str = "", killed: int = 0,
+                           injured: int = 0, reported_by: str = "", place: str = "",
+                           notes: str = "", observer_id: str = "",
+                           classification: str | None = None, is_exercise: bool = False
+                           ) -> tuple[CivilianImpact, bool]:
+    """Record damage to a civilian object or civilian casualties as reported to the monitors."""
+    if kind not in CivilianImpact.Kind.values:
+        raise SubmissionInvalid("kind", f"must be one of {', '.join(CivilianImpact.Kind)}")
+    for name, value in (("killed", killed), ("injured", injured)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise SubmissionInvalid(name, "must be a whole number, not negative")
+    return _report(CivilianImpact, user, report_id, {
+        "observed_at": observed_at, "lon": lon, "lat": lat, "kind": kind,
+        "object_type": object_type, "killed": killed, "injured": injured,
+        "reported_by": reported_by, "place": place, "notes": notes, "observer_id": observer_id},
+        classification=classification, is_exercise=is_exercise)
+
+
+def iter_csv_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """CSV text of observation mappings with the import's header (for tests and the demo)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def summary_json(summary: ImportSummary) -> str:
+    return json.dumps(summary.as_dict(), ensure_ascii=False)

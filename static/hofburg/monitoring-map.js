@@ -1,0 +1,310 @@
+/* The monitoring maps: the desk's map page and the small map on an event's page.
+ *
+ * Like the registry's map, the base layer is the vendored world-atlas TopoJSON drawn as vector
+ * shapes: no tile server, no network beyond this site. On top of it come the reference lines,
+ * the withdrawal zones and the disengagement areas (EXERCISE geometry from data/monitoring),
+ * then the figures: H3 hexagons with the counts when zoomed out, single events when zoomed in
+ * (for those entitled to see them), and the observers' positions. A category filter and a
+ * time slider narrow the figures. When everything is drawn the map element gets
+ * data-ready="true" (and "error" when it cannot be drawn).
+ */
+(function () {
+  "use strict";
+
+  var PALETTE = ["#c62828", "#ef6c00", "#8e24aa", "#1565c0", "#00838f", "#f9a825", "#2e7d32",
+                 "#5d4037"];
+  var ZONE_COLOURS = { 15: "#fbc02d", 25: "#fb8c00", 35: "#e65100", 70: "#8d6e63" };
+
+  function getJson(url, signal) {
+    return fetch(url, { credentials: "same-origin", signal: signal }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(url + ": HTTP " + response.status);
+      }
+      return response.json();
+    });
+  }
+
+  function fail(element, error) {
+    element.setAttribute("data-ready", "error");
+    var message = document.createElement("p");
+    message.className = "map-error";
+    message.textContent = element.getAttribute("data-error-text");
+    element.appendChild(message);
+    if (window.console) {
+      window.console.error(error);
+    }
+  }
+
+  function baseMap(element, atlas) {
+    var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5, minZoom: 3, maxZoom: 14 });
+    map.attributionControl.setPrefix(false);
+    map.setView([48, -30], 7);
+    var countries = topojson.feature(atlas, atlas.objects.countries);
+    L.geoJSON(countries, {
+      attribution: element.getAttribute("data-attribution"),
+      style: { color: "#ffffff", weight: 0.6, fillColor: "#d3d3cf", fillOpacity: 1 },
+      interactive: false
+    }).addTo(map);
+    return map;
+  }
+
+  /* An error ellipse as a ring of points: axes in metres, orientation of the major axis in
+   * degrees clockwise from north. Flat-earth offsets are exact enough at a few kilometres. */
+  function ellipseRing(lat, lon, semiMajor, semiMinor, orientationDeg) {
+    var points = [];
+    var theta = orientationDeg * Math.PI / 180;
+    var metresPerDegLat = 111320;
+    var metresPerDegLon = 111320 * Math.cos(lat * Math.PI / 180);
+    for (var i = 0; i <= 48; i++) {
+      var t = 2 * Math.PI * i / 48;
+      var along = semiMajor * Math.cos(t);
+      var across = semiMinor * Math.sin(t);
+      var north = along * Math.cos(theta) - across * Math.sin(theta);
+      var east = along * Math.sin(theta) + across * Math.cos(theta);
+      points.push([lat + north / metresPerDegLat, lon + east / metresPerDegLon]);
+    }
+    return points;
+  }
+
+  function referenceLayers(map, layers, element) {
+    var overlays = {};
+    var zones = L.geoJSON(layers.zones, {
+      style: function (feature) {
+        var colour = ZONE_COLOURS[feature.properties.distance_km] || "#8d6e63";
+        return { color: colour, weight: 1, dashArray: "4 4", fillColor: colour, fillOpacity: 0.08 };
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(feature.properties.label, { sticky: true });
+      }
+    });
+    var lines = L.geoJSON(layers.lines, {
+      style: function (feature) {
+        var contact = feature.properties.line_id === "line_of_contact";
+        return { color: contact ? "#b3261e" : "#0b5394", weight: 3,
+                 dashArray: contact ? null : "8 6" };
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(feature.properties.label, { sticky: true });
+      }
+    });
+    var areas = L.geoJSON(layers.areas, {
+      style: { color: "#6a1b9a", weight: 2, fillColor: "#6a1b9a", fillOpacity: 0.25 },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(feature.properties.name, { sticky: true });
+      }
+    });
+    zones.addTo(map);
+    lines.addTo(map);
+    areas.addTo(map);
+    overlays[element.getAttribute("data-label-zones")] = zones;
+    overlays[element.getAttribute("data-label-lines")] = lines;
+    overlays[element.getAttribute("data-label-areas")] = areas;
+    element.setAttribute("data-line-count", String(layers.lines.features.length));
+    element.setAttribute("data-area-count", String(layers.areas.features.length));
+    element.setAttribute("data-zone-count", String(layers.zones.features.length));
+    return overlays;
+  }
+
+  function categoryColour(categories, category) {
+    var index = categories.indexOf(category);
+    return PALETTE[(index < 0 ? 0 : index) % PALETTE.length];
+  }
+
+  /* ---------------------------------------------------------------- the desk's map page */
+
+  function deskMap(element) {
+    var categories = JSON.parse(element.getAttribute("data-categories") || "[]");
+    var daysNode = document.getElementById("map-days");
+    var days = daysNode ? JSON.parse(daysNode.textContent) : [];
+    var categorySelect = document.getElementById("map-category");
+    var slider = document.getElementById("map-day");
+    var allDays = document.getElementById("map-all-days");
+    var dayLabel = document.getElementById("map-day-label");
+    var summary = document.getElementById("map-summary");
+    var figures = L.layerGroup();
+    var observers = L.layerGroup();
+    var pending = null;
+    var map = null;
+
+    function chosenDay() {
+      if (!slider || allDays.checked || !days.length) {
+        return "";
+      }
+      return days[Number(slider.value)];
+    }
+
+    function showDay() {
+      if (!dayLabel) {
+        return;
+      }
+      var day = chosenDay();
+      dayLabel.textContent = day ? element.getAttribute("data-period-text").replace("{day}", day)
+                                 : element.getAttribute("data-all-periods-text");
+    }
+
+    function drawFigures(data) {
+      figures.clearLayers();
+      observers.clearLayers();
+      data.cells.forEach(function (cell) {
+        var polygon = L.polygon(cell.boundary, {
+          color: "#12263a", weight: 1, fillColor: "#c62828",
+          fillOpacity: Math.min(0.15 + cell.violations / (data.max_violations || 1) * 0.6, 0.75),
+          className: "h3-cell"
+        });
+        polygon.bindTooltip(cell.label, { sticky: true });
+        figures.addLayer(polygon);
+      });
+      data.events.forEach(function (event) {
+        var colour = categoryColour(categories, event.category);
+        if (event.ellipse) {
+          figures.addLayer(L.polygon(ellipseRing(event.lat, event.lon, event.ellipse.semi_major_m,
+                                                 event.ellipse.semi_minor_m,
+                                                 event.ellipse.orientation_deg),
+                                     { color: colour, weight: 1, fillOpacity: 0.1,
+                                       interactive: false }));
+        }
+        var marker = L.circleMarker([event.lat, event.lon], {
+          radius: 6, color: "#12263a", weight: 1, fillColor: colour, fillOpacity: 0.9
+        });
+        marker.bindTooltip(event.label, { sticky: true });
+        if (event.url) {
+          marker.on("click", function () { window.location.assign(event.url); });
+        }
+        figures.addLayer(marker);
+      });
+      data.observers.forEach(function (observer) {
+        var marker = L.circleMarker([observer.lat, observer.lon], {
+          radius: 4, color: "#0b5394", weight: 2, fillColor: "#ffffff", fillOpacity: 1
+        });
+        marker.bindTooltip(observer.label, { sticky: true });
+        observers.addLayer(marker);
+      });
+      element.setAttribute("data-mode", data.mode);
+      element.setAttribute("data-cell-count", String(data.cells.length));
+      element.setAttribute("data-event-count", String(data.events.length));
+      element.setAttribute("data-observer-count", String(data.observers.length));
+      if (summary) {
+        summary.textContent = data.summary;
+      }
+    }
+
+    function refresh() {
+      if (pending) {
+        pending.abort();
+      }
+      pending = new AbortController();
+      var bounds = map.getBounds();
+      var params = new URLSearchParams({
+        zoom: String(Math.round(map.getZoom())),
+        bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+          .map(function (value) { return value.toFixed(4); }).join(",")
+      });
+      if (categorySelect && categorySelect.value) {
+        params.set("category", categorySelect.value);
+      }
+      var day = chosenDay();
+      if (day) {
+        params.set("day", day);
+      }
+      element.setAttribute("data-loading", "true");
+      return getJson(element.getAttribute("data-data-url") + "?" + params.toString(),
+                     pending.signal).then(function (data) {
+        drawFigures(data);
+        element.removeAttribute("data-loading");
+      });
+    }
+
+    Promise.all([
+      getJson(element.getAttribute("data-atlas-url")),
+      getJson(element.getAttribute("data-layers-url"))
+    ]).then(function (results) {
+      map = baseMap(element, results[0]);
+      var overlays = referenceLayers(map, results[1], element);
+      map.fitBounds(results[1].bounds);
+      figures.addTo(map);
+      observers.addTo(map);
+      overlays[element.getAttribute("data-label-figures")] = figures;
+      overlays[element.getAttribute("data-label-observers")] = observers;
+      L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+      L.control.scale({ imperial: false }).addTo(map);
+      element.hofburgMap = map;
+      showDay();
+      return refresh();
+    }).then(function () {
+      var timer = null;
+      function later() {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () {
+          refresh().catch(function (error) {
+            if (error.name !== "AbortError" && window.console) {
+              window.console.error(error);
+            }
+          });
+        }, 150);
+      }
+      map.on("moveend", later);
+      if (categorySelect) {
+        categorySelect.addEventListener("change", later);
+      }
+      if (slider) {
+        slider.addEventListener("input", function () {
+          allDays.checked = false;
+          showDay();
+          later();
+        });
+        allDays.addEventListener("change", function () { showDay(); later(); });
+      }
+      window.requestAnimationFrame(function () {
+        element.setAttribute("data-ready", "true");
+      });
+    }).catch(function (error) { fail(element, error); });
+  }
+
+  /* ------------------------------------------------------------ the map on an event's page */
+
+  function eventMap(element) {
+    var event = JSON.parse(document.getElementById(element.getAttribute("data-event-id"))
+                           .textContent);
+    Promise.all([
+      getJson(element.getAttribute("data-atlas-url")),
+      getJson(element.getAttribute("data-layers-url"))
+    ]).then(function (results) {
+      var map = baseMap(element, results[0]);
+      referenceLayers(map, results[1], element);
+      var shapes = L.featureGroup().addTo(map);
+      if (event.ellipse) {
+        shapes.addLayer(L.polygon(ellipseRing(event.lat, event.lon, event.ellipse.semi_major_m,
+                                              event.ellipse.semi_minor_m,
+                                              event.ellipse.orientation_deg),
+                                  { color: "#c62828", weight: 2, fillOpacity: 0.15,
+                                    className: "error-ellipse" }));
+      }
+      event.observers.forEach(function (observer) {
+        shapes.addLayer(L.polyline([[observer.lat, observer.lon], [event.lat, event.lon]],
+                                   { color: "#0b5394", weight: 1, dashArray: "3 4" }));
+        shapes.addLayer(L.circleMarker([observer.lat, observer.lon], {
+          radius: 5, color: "#0b5394", weight: 2, fillColor: "#ffffff", fillOpacity: 1
+        }).bindTooltip(observer.label));
+      });
+      shapes.addLayer(L.circleMarker([event.lat, event.lon], {
+        radius: 6, color: "#12263a", weight: 1, fillColor: "#c62828", fillOpacity: 1
+      }).bindTooltip(event.label));
+      map.fitBounds(shapes.getBounds().pad(0.4), { maxZoom: 13 });
+      L.control.scale({ imperial: false }).addTo(map);
+      element.hofburgMap = map;
+      element.setAttribute("data-ellipse", event.ellipse ? "true" : "false");
+      window.requestAnimationFrame(function () {
+        element.setAttribute("data-ready", "true");
+      });
+    }).catch(function (error) { fail(element, error); });
+  }
+
+  var desk = document.getElementById("monitoring-map");
+  if (desk) {
+    deskMap(desk);
+  }
+  var single = document.getElementById("event-map");
+  if (single) {
+    eventMap(single);
+  }
+})();
