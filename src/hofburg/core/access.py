@@ -89,8 +89,13 @@ def allowed_classifications(user: AnyUser) -> list[str]:
     return list(Classification.values) if is_entitled(user) else []
 
 
-def can_register_documents(user: AnyUser) -> bool:
+def can_contribute(user: AnyUser) -> bool:
+    """Editors with an affiliation may create records for it (documents, observations, ...)."""
     return is_entitled(user) and _has_role(user, Role.EDITOR)
+
+
+def can_register_documents(user: AnyUser) -> bool:
+    return can_contribute(user)
 
 
 def can_edit(user: AnyUser, record: Model) -> bool:

@@ -68,7 +68,7 @@ def can_act_for_state(user: Actor, state: str) -> bool:
     """True for the system (None) and for editors of the delegation of `state`."""
     if user is None:
         return True
-    if not (access.can_register_documents(user) and isinstance(user, User)):
+    if not (access.can_contribute(user) and isinstance(user, User)):
         return False
     affiliation = user.affiliation
     return bool(affiliation and affiliation.kind == Affiliation.Kind.DELEGATION

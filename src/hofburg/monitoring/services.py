@@ -23,7 +23,7 @@ import time as clock
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -182,9 +182,10 @@ def merge_rules() -> MergeRules:
 
 @cache
 def reporting_calendar() -> ReportingCalendar:
-    """Periods run 19:30 to 19:30 local time (the SMM's daily report) in the mission's zone."""
-    zone = getattr(settings, "MONITORING_TIME_ZONE", settings.TIME_ZONE)
-    return ReportingCalendar(time_zone=zone, cutoff=time(19, 30))
+    """The mission's reporting periods: from the cut-off to the cut-off in its local time zone
+    (settings MONITORING_TIME_ZONE and MONITORING_PERIOD_CUTOFF; the SMM used 19:30)."""
+    return ReportingCalendar(time_zone=settings.MONITORING_TIME_ZONE,
+                             cutoff=settings.MONITORING_PERIOD_CUTOFF)
 
 
 @cache
@@ -226,7 +227,7 @@ def _cell_centre(cell: str) -> tuple[float, float]:
 
 def may_submit(user: AnyUser) -> bool:
     """Entitled editors (a monitor of the mission, say) may submit and import observations."""
-    return access.can_register_documents(user)
+    return access.can_contribute(user)
 
 
 def _require_submitter(user: AnyUser) -> User:
