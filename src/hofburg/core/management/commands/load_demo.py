@@ -19,7 +19,7 @@ class Command(BaseCommand):
         except (AccountError, DocumentError) as exc:
             raise CommandError(f"demo data could not be loaded: {exc}") from exc
         self.stdout.write("")
-        self.stdout.write("Demo accounts (exercise data; one per role):")
+        self.stdout.write("Demo accounts (exercise data; one per role, and a field monitor):")
         width = max(len(username) for username, *_ in accounts)
         for username, password, roles, affiliation in accounts:
             self.stdout.write(f"  {username:<{width}}  {password:<18}  {roles:<24} {affiliation}")
