@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from hofburg.core.clitools import call, fail, setup_django
+from hofburg.core.clitools import OneLineErrors, call, fail, setup_django
 from hofburg.csbm.cli import app as csbm_app
 from hofburg.monitoring.cli import app as monitoring_app
 
@@ -34,7 +34,7 @@ app.add_typer(csbm_app, name="csbm", help="Vienna Document: classify, quotas, co
 app.add_typer(monitoring_app, name="monitoring", help="Field monitoring: import, locate, demo.")
 
 
-@app.command()
+@app.command(cls=OneLineErrors)
 def init() -> None:
     """Create or migrate the database and load the reference data (safe to repeat)."""
     setup_django()
@@ -43,7 +43,7 @@ def init() -> None:
     call("refresh_statistics")
 
 
-@app.command("load-reference")
+@app.command("load-reference", cls=OneLineErrors)
 def load_reference(
     directory: Annotated[Path | None, typer.Option(help="Folder of registry data files.")] = None,
 ) -> None:
@@ -53,7 +53,7 @@ def load_reference(
     call("load_reference", **options)
 
 
-@app.command()
+@app.command(cls=OneLineErrors)
 def demo(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
@@ -68,7 +68,7 @@ def demo(
         serve(host=host, port=port)
 
 
-@app.command()
+@app.command(cls=OneLineErrors)
 def serve(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
@@ -89,7 +89,7 @@ def serve(
         typer.echo("Stopped.")
 
 
-@app.command()
+@app.command(cls=OneLineErrors)
 def createuser(
     username: Annotated[str, typer.Argument(help="Login name.")],
     affiliation: Annotated[str | None, typer.Option(help="Affiliation code.")] = None,
@@ -110,7 +110,7 @@ def createuser(
     )
 
 
-@app.command()
+@app.command(cls=OneLineErrors)
 def token(
     username: Annotated[str, typer.Argument(help="The user the token acts for.")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
@@ -120,7 +120,7 @@ def token(
     call("issue_api_token", username, name=name)
 
 
-@app.command()
+@app.command(cls=OneLineErrors)
 def export(
     kind: Annotated[
         str,
@@ -145,7 +145,7 @@ def export(
         call("export_registry", kind, format=fmt, output=str(output))
 
 
-@ledger_app.command("verify")
+@ledger_app.command("verify", cls=OneLineErrors)
 def ledger_verify(
     expect_head: Annotated[
         str | None,
@@ -159,7 +159,7 @@ def ledger_verify(
     call("verify_ledger", expect_head=expect_head)
 
 
-@ledger_app.command("head")
+@ledger_app.command("head", cls=OneLineErrors)
 def ledger_head() -> None:
     """Print the sequence number and digest of the last ledger entry."""
     setup_django()

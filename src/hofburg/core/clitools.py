@@ -9,6 +9,7 @@ import os
 from typing import Any, NoReturn
 
 import typer
+from typer.core import TyperCommand
 
 
 def setup_django() -> None:
@@ -42,3 +43,23 @@ def call(command: str, *args: Any, **options: Any) -> None:
     except DatabaseError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         fail(f"database error: {first_line}")
+
+
+# Typer carries its own copy of click and exports only BadParameter from it; its base class is
+# the UsageError that an unknown option or a missing value raises.
+_USAGE_ERROR: Any = typer.BadParameter.__mro__[1]
+
+
+class OneLineErrors(TyperCommand):
+    """Usage errors (an unknown option, a missing value) as one line and exit code 2.
+
+    Use as `@app.command(cls=OneLineErrors)`.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return list(super().parse_args(ctx, args))
+        except _USAGE_ERROR as exc:
+            typer.echo(f"hofburg: {exc.format_message()}", err=True)
+            ctx.exit(2)
+            raise  # not reached: ctx.exit raises

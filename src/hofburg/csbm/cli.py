@@ -14,28 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperCommand
 
-from hofburg.core.clitools import fail
+from hofburg.core.clitools import OneLineErrors, fail
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-
-
-# Typer carries its own copy of click and exports only BadParameter from it; its base class is
-# the UsageError that an unknown option or a missing value raises.
-_USAGE_ERROR: Any = typer.BadParameter.__mro__[1]
-
-
-class _OneLineErrors(TyperCommand):
-    """Usage errors (an unknown option, a missing value) as one line and exit code 2."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
-            return list(super().parse_args(ctx, args))
-        except _USAGE_ERROR as exc:
-            typer.echo(f"hofburg: {exc.format_message()}", err=True)
-            ctx.exit(2)
-            raise  # not reached: ctx.exit raises
 
 
 def _rulesets_module() -> Any:
@@ -93,7 +75,7 @@ def _print(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:
         typer.echo("\n".join(lines))
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def classify(
     ruleset: str = typer.Option("vd2011", help="Ruleset id, e.g. vd2011 or joint-proposal-2019."),
     type: str = typer.Option(None, "--type",
@@ -163,7 +145,7 @@ def _yes(value: bool, undetermined: bool) -> str:
     return "undetermined" if undetermined else ("yes" if value else "no")
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def quota(
     ruleset: str = typer.Option("vd2011", help="Ruleset id."),
     units: str = typer.Option(None, help="Units reported in the annual exchange (10.1.1)."),
@@ -213,7 +195,7 @@ CSV_COLUMNS = ("id", "state", "type", "start", "end", "troops", "battle_tanks", 
                "duration_hours", "notified_on", "in_calendar_on", "announced_on")
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def constraints(
     activities: Path = typer.Argument(None, help="CSV file with one activity per row.",  # noqa: B008
                                       show_default=False),

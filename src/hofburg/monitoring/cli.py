@@ -12,34 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
-from hofburg.core.clitools import fail, setup_django
+from hofburg.core.clitools import OneLineErrors, fail, setup_django
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-
-# Typer exports only BadParameter from its click; its base class is the UsageError that an
-# unknown option or a missing value raises.
-_USAGE_ERROR: Any = typer.BadParameter.__mro__[1]
-
-
-class _OneLineErrors(TyperCommand):
-    """Usage errors (an unknown option, a missing value) as one line and exit code 2."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
-            return list(super().parse_args(ctx, args))
-        except _USAGE_ERROR as exc:
-            typer.echo(f"hofburg: {exc.format_message()}", err=True)
-            ctx.exit(2)
-            raise  # not reached: ctx.exit raises
-
 
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@app.command("import", cls=_OneLineErrors)
+@app.command("import", cls=OneLineErrors)
 def import_file(
     file: Annotated[Path, typer.Argument(help="CSV file with the observation columns.")],
     skip_bad: Annotated[bool, typer.Option(
@@ -100,7 +82,7 @@ def _bearing(text: str) -> Any:
         fail(str(error), 2)
 
 
-@app.command(cls=_OneLineErrors)
+@app.command(cls=OneLineErrors)
 def locate(
     bearing: Annotated[list[str], typer.Option(
         help="LON,LAT,DEG of one bearing; repeat for each observer (at least two).")],
@@ -130,7 +112,7 @@ def locate(
                f"{data['crossing_angle_deg']:.0f} deg")
 
 
-@app.command("demo-scenario", cls=_OneLineErrors)
+@app.command("demo-scenario", cls=OneLineErrors)
 def demo_scenario(
     days: Annotated[int, typer.Option(help="Days of observations.", min=1, max=3660)] = 90,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
