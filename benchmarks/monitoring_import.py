@@ -52,7 +52,7 @@ if mode == "parse":
     summary = services.parse_observations_file(path)
     seconds = time.perf_counter() - started
 else:
-    for model in (Observation, Event, DailyCount, CellCount, ImportBatch):
+    for model in (Observation, Event, *services.ROLLUP_MODELS, ImportBatch):
         model.objects.all().delete()
     started = time.perf_counter()
     summary = services.import_observations(path, is_exercise=True)

@@ -8,26 +8,31 @@ Observation and event details are restricted; a record the caller may not see is
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
 # import time, and paginated endpoints cannot resolve them as strings.
 import datetime
-from typing import Any
+from typing import Any, Literal, TypeVar
 
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.api import current_user, problem, require_user
 from hofburg.core.models import Classification
 from hofburg.monitoring import exports, queries, services
 from hofburg.monitoring.models import (
     Category,
+    CivilianImpact,
     Event,
     EventStatus,
     Method,
+    MovementRestriction,
     Observation,
     ObservationStatus,
     ObserverKind,
+    WeaponSighting,
 )
 
 router = Router()
@@ -162,6 +167,10 @@ class MapQuery(RangeQuery):
 class TrendQuery(RangeQuery):
     area: str | None = None
     by_area: bool = False
+    granularity: Literal["day", "week"] | None = Field(
+        None, description="Points per report date or per ISO week. By default daily, except "
+                          "trends by area over six weeks or more, which come weekly; the "
+                          "answer's `granularity` says which.")
 
 
 class RejectIn(Schema):
@@ -307,13 +316,22 @@ def _bbox(text: str | None) -> queries.BBox | None:
 
 @router.get("/map", summary="Events per H3 cell for a time range (GeoJSON)")
 def map_aggregates(request: HttpRequest, params: Query[MapQuery]) -> JsonResponse:
-    """Read from the rollups. Anonymous callers get published events only."""
+    """Read from the rollups. Anonymous callers get published events only.
+
+    Long ranges read the monthly and weekly cell rollups for the whole months and weeks inside
+    them and the daily one for the edges; `granularity` names the coarsest one read. The
+    totals are exactly those of the daily rollup.
+    """
     _check_range(params.start, params.end)
+    granularity = queries.map_granularity(params.start, params.end)
     scope, cells = queries.map_cells(current_user(request), start=params.start, end=params.end,
                                      bbox=_bbox(params.bbox),
-                                     categories=[c.value for c in params.category])
+                                     categories=[c.value for c in params.category],
+                                     granularity=granularity)
     return JsonResponse({
         "type": "FeatureCollection", "scope": scope.name,
+        "granularity": queries.coarsest(queries.plan_spans(params.start, params.end,
+                                                           granularity)),
         "features": [{"type": "Feature", "id": c.cell,
                       "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
                       "properties": {"cell": c.cell, "events": c.events,
@@ -321,17 +339,22 @@ def map_aggregates(request: HttpRequest, params: Query[MapQuery]) -> JsonRespons
                      for c in cells]})
 
 
-@router.get("/trends", summary="Counts per report date and category")
+@router.get("/trends", summary="Counts per report date (or week) and category")
 def trends(request: HttpRequest, params: Query[TrendQuery]) -> JsonResponse:
+    """Daily points; weekly ones (`granularity: "week"`) for trends by area over long ranges,
+    each from its first report date `day` to `last_day`, the edge weeks cut to the range."""
     _check_range(params.start, params.end)
+    granularity = params.granularity or queries.trend_granularity(
+        params.start, params.end, by_area=params.by_area)
     scope, points = queries.trend_series(
         current_user(request), start=params.start, end=params.end,
         categories=[c.value for c in params.category], area=params.area,
-        by_area=params.by_area)
-    return JsonResponse({"scope": scope.name, "series": [
-        {"day": p.day.isoformat(), "category": p.category,
-         **({"area": p.area} if params.by_area else {}), "events": p.events,
-         "violations_at_least": p.violations} for p in points]})
+        by_area=params.by_area, granularity=granularity)
+    weekly = granularity == queries.WEEK
+    return JsonResponse({"scope": scope.name, "granularity": granularity, "series": [
+        {"day": p.day.isoformat(), **({"last_day": p.until.isoformat()} if weekly else {}),
+         "category": p.category, **({"area": p.area} if params.by_area else {}),
+         "events": p.events, "violations_at_least": p.violations} for p in points]})
 
 
 @router.get("/periods", summary="Counts per 19:30-19:30 reporting period and area")
@@ -380,3 +403,256 @@ def export_daily_counts(request: HttpRequest, params: Query[RangeQuery]
     scope = queries.rollup_scope(current_user(request))
     return _stream(exports.daily_counts_csv(scope, start=params.start, end=params.end),
                    "text/csv; charset=utf-8", "daily-counts.csv")
+
+
+# --- the other reports of a patrol: weapon sightings, movement restrictions, civilian impact --
+#
+# Restricted by default like observations: outsiders list only public reports and get a 404 for
+# any other. Idempotent by `report_id`, which the client generates: the models have no separate
+# client id, the report id is unique and the services answer a retry with the stored report.
+
+_Report = TypeVar("_Report", WeaponSighting, MovementRestriction, CivilianImpact)
+
+# The largest whole number a count column holds on every supported database.
+_MAX_COUNT = 2_147_483_647
+
+
+class _ReportIn(Schema):
+    report_id: str = Field(..., min_length=1, max_length=64,
+                           description="Generated by the client; a retry with the same id "
+                                       "returns the stored report (200), never a duplicate.")
+    observed_at: datetime.datetime = Field(..., description="ISO 8601 with its UTC offset.")
+    lon: float = Field(..., ge=-180, le=180)
+    lat: float = Field(..., ge=-90, le=90)
+    observer_id: str = Field("", max_length=64)
+    place: str = Field("", max_length=200)
+    notes: str = ""
+    distribution: Classification = Classification.RESTRICTED
+    is_exercise: bool = False
+
+
+class WeaponSightingIn(_ReportIn):
+    weapon_class: str = Field(..., min_length=1, max_length=64,
+                              description="A class of the withdrawal rules, e.g. `mlrs`, "
+                                          "`tank`, `artillery_100mm_and_above`.")
+    weapon_type: str = Field("", max_length=120)
+    calibre_mm: float | None = Field(None, gt=0)
+    count: int = Field(1, ge=1, le=_MAX_COUNT)
+
+
+class MovementRestrictionIn(_ReportIn):
+    kind: MovementRestriction.Kind
+    imposed_by: MovementRestriction.ImposedBy = Field(
+        MovementRestriction.ImposedBy.UNKNOWN,
+        description="A category of people, never a named individual.")
+
+
+class CivilianImpactIn(_ReportIn):
+    kind: CivilianImpact.Kind
+    object_type: str = Field("", max_length=120, description="The damaged civilian object.")
+    killed: int = Field(0, ge=0, le=_MAX_COUNT)
+    injured: int = Field(0, ge=0, le=_MAX_COUNT)
+    reported_by: str = Field("", max_length=120,
+                             description="Who reported it, as a category (hospital staff, "
+                                         "residents), never a named individual.")
+
+
+class _ReportOut(Schema):
+    id: int
+    report_id: str
+    observed_at: datetime.datetime
+    observer_id: str
+    lon: float
+    lat: float
+    place: str
+    notes: str
+    is_exercise: bool
+
+    @staticmethod
+    def resolve_observed_at(obj: Any) -> datetime.datetime:
+        # In UTC, as stored: a new report and its retry answer alike.
+        moment: datetime.datetime = obj.observed_at
+        return moment.astimezone(datetime.UTC)
+
+
+class WithdrawalCheckOut(Schema):
+    status: str = Field(..., description="compliant, in_violation or not_checked")
+    required_km: float | None = None
+    distance_km: float | None = Field(None, description="Signed: negative in front of the line.")
+    shortfall_km: float | None = None
+    reference_line: str | None = None
+    explanation: str = Field("", description="The verdict with the rule applied and its source "
+                                             "(instrument, date, paragraph).")
+
+
+class WeaponSightingOut(_ReportOut):
+    weapon_class: str
+    weapon_type: str
+    calibre_mm: float | None
+    count: int
+    withdrawal_check: WithdrawalCheckOut | None = Field(
+        None, description="Exercise sightings only: real reference lines are not in the "
+                          "repository, so a real sighting is not checked (null).")
+
+    @staticmethod
+    def resolve_withdrawal_check(obj: WeaponSighting) -> dict[str, Any] | None:
+        return obj.compliance or None
+
+
+class MovementRestrictionOut(_ReportOut):
+    kind: str
+    imposed_by: str
+
+
+class CivilianImpactOut(_ReportOut):
+    kind: str
+    object_type: str
+    killed: int
+    injured: int
+    reported_by: str
+
+
+class ReportFilters(Schema):
+    start: datetime.date | None = Field(None, description="First date of observed_at.")
+    end: datetime.date | None = Field(None, description="Last date of observed_at (inclusive).")
+    is_exercise: bool | None = None
+
+
+class WeaponSightingFilters(ReportFilters):
+    weapon_class: str | None = None
+
+
+class MovementRestrictionFilters(ReportFilters):
+    kind: MovementRestriction.Kind | None = None
+    imposed_by: MovementRestriction.ImposedBy | None = None
+
+
+class CivilianImpactFilters(ReportFilters):
+    kind: CivilianImpact.Kind | None = None
+
+
+def _report_values(payload: _ReportIn) -> dict[str, Any]:
+    """The service's keyword arguments: the payload without the id, choices as plain text."""
+    values = payload.dict(exclude={"report_id", "distribution"})
+    for name, value in values.items():
+        if isinstance(value, MovementRestriction.Kind | MovementRestriction.ImposedBy
+                      | CivilianImpact.Kind):
+            values[name] = str(value.value)
+    values["classification"] = str(payload.distribution.value)
+    return values
+
+
+def _submit_report(request: HttpRequest, model: type[_Report], report_id: str, call: Any) -> Any:
+    """Run a report service: 201 when stored, 200 for a retry, problem+json for its errors."""
+    user = require_user(request)
+
+    def stored() -> Any:
+        record, created = call(user)
+        return Status(201 if created else 200, record)
+
+    try:
+        return _service_call(request, stored)
+    except IntegrityError:
+        # A concurrent retry stored the report id first: answer as a retry.
+        existing = model._default_manager.filter(report_id=report_id).first()
+        if existing is None or existing.submitted_by_id != user.pk:
+            return problem(409, "Conflict", "the report conflicts with a stored one",
+                           request.path)
+        return Status(200, existing)
+
+
+def _reports_for(request: HttpRequest, model: type[_Report], filters: ReportFilters
+                 ) -> QuerySet[_Report]:
+    """The reports the caller may see, filtered by the date of observed_at; newest first."""
+    if filters.start and filters.end and filters.end < filters.start:
+        raise HttpError(422, "end: must not be before start")
+    lookups: dict[str, Any] = {}
+    for name, value in filters.dict().items():
+        if value is None:
+            continue
+        if name == "start":
+            lookups["observed_at__date__gte"] = value
+        elif name == "end":
+            lookups["observed_at__date__lte"] = value
+        else:
+            lookups[name] = value.value if hasattr(value, "value") else value
+    rows = access.visible(model._default_manager.all(), current_user(request))
+    return rows.filter(**lookups).order_by("-observed_at", "report_id")
+
+
+def _report_for(request: HttpRequest, model: type[_Report], report_pk: int) -> _Report:
+    """The report if the caller may see it; 404 otherwise (never 403: existence must not leak)."""
+    return access.get_visible_or_404(model._default_manager.all(), current_user(request),
+                                     pk=report_pk)
+
+
+@router.post("/weapon-sightings", response={200: WeaponSightingOut, 201: WeaponSightingOut},
+             summary="Record a weapon sighting (idempotent by report_id)")
+def submit_weapon_sighting(request: HttpRequest, payload: WeaponSightingIn) -> Any:
+    """Needs an API token of an affiliated editor. Exercise sightings are checked against the
+    withdrawal rules on the exercise lines; the answer carries the check."""
+    return _submit_report(request, WeaponSighting, payload.report_id, lambda user: (
+        services.submit_weapon_sighting(user, payload.report_id, **_report_values(payload))))
+
+
+@router.get("/weapon-sightings", response=list[WeaponSightingOut],
+            summary="List the weapon sightings you may see")
+@paginate(LimitOffsetPagination)
+def list_weapon_sightings(request: HttpRequest, filters: Query[WeaponSightingFilters]
+                          ) -> QuerySet[WeaponSighting]:
+    return _reports_for(request, WeaponSighting, filters)
+
+
+@router.get("/weapon-sightings/{report_pk}", response=WeaponSightingOut,
+            summary="One weapon sighting, with its withdrawal check")
+def get_weapon_sighting(request: HttpRequest, report_pk: int) -> WeaponSighting:
+    return _report_for(request, WeaponSighting, report_pk)
+
+
+@router.post("/movement-restrictions",
+             response={200: MovementRestrictionOut, 201: MovementRestrictionOut},
+             summary="Record a restriction of the monitors' freedom of movement "
+                     "(idempotent by report_id)")
+def report_movement_restriction(request: HttpRequest, payload: MovementRestrictionIn) -> Any:
+    """Needs an API token of an affiliated editor. `imposed_by` is a category, not a person."""
+    return _submit_report(request, MovementRestriction, payload.report_id, lambda user: (
+        services.report_movement_restriction(user, payload.report_id,
+                                             **_report_values(payload))))
+
+
+@router.get("/movement-restrictions", response=list[MovementRestrictionOut],
+            summary="List the freedom-of-movement restrictions you may see")
+@paginate(LimitOffsetPagination)
+def list_movement_restrictions(request: HttpRequest,
+                               filters: Query[MovementRestrictionFilters]
+                               ) -> QuerySet[MovementRestriction]:
+    return _reports_for(request, MovementRestriction, filters)
+
+
+@router.get("/movement-restrictions/{report_pk}", response=MovementRestrictionOut,
+            summary="One freedom-of-movement restriction")
+def get_movement_restriction(request: HttpRequest, report_pk: int) -> MovementRestriction:
+    return _report_for(request, MovementRestriction, report_pk)
+
+
+@router.post("/civilian-impacts", response={200: CivilianImpactOut, 201: CivilianImpactOut},
+             summary="Record damage to a civilian object or civilian casualties as reported "
+                     "(idempotent by report_id)")
+def report_civilian_impact(request: HttpRequest, payload: CivilianImpactIn) -> Any:
+    """Needs an API token of an affiliated editor."""
+    return _submit_report(request, CivilianImpact, payload.report_id, lambda user: (
+        services.report_civilian_impact(user, payload.report_id, **_report_values(payload))))
+
+
+@router.get("/civilian-impacts", response=list[CivilianImpactOut],
+            summary="List the civilian damage and casualty reports you may see")
+@paginate(LimitOffsetPagination)
+def list_civilian_impacts(request: HttpRequest, filters: Query[CivilianImpactFilters]
+                          ) -> QuerySet[CivilianImpact]:
+    return _reports_for(request, CivilianImpact, filters)
+
+
+@router.get("/civilian-impacts/{report_pk}", response=CivilianImpactOut,
+            summary="One civilian damage or casualty report")
+def get_civilian_impact(request: HttpRequest, report_pk: int) -> CivilianImpact:
+    return _report_for(request, CivilianImpact, report_pk)

@@ -2,8 +2,9 @@
 
 Raw records (observations and the other reports of a patrol) are kept as entered; the engine
 merges observations into events, which carry the location and the explanation of the merge.
-Maps, trends and period counts read the rollup tables (`DailyCount`, `CellCount`), which the
-services update on every ingest and status change, never the raw rows.
+Maps, trends and period counts read the rollup tables (`DailyCount`, `CellCount` and their
+coarser weekly and monthly twins), which the services update on every ingest and status change,
+never the raw rows.
 
 Classification: raw records and events are `restricted` by default (details are for the
 entitled); the public sees only the published share of the rollups and published events.
@@ -327,3 +328,79 @@ class CellCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell} {self.day} {self.category}: {self.violations}"
+
+
+class _CellPeriodCount(models.Model):
+    """Fields of the coarse map rollups: `CellCount` summed over an ISO week or a month.
+
+    They hold exactly the sums of the daily cell rows of their period (the services add every
+    change to all three in the same transaction), so a map of a long range reads a few rows per
+    cell instead of one per day.
+    """
+
+    cell = models.CharField(_("H3 cell"), max_length=16)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    lon = models.FloatField()
+    lat = models.FloatField()
+    events = models.IntegerField(default=0)
+    violations = models.IntegerField(default=0)
+    published_events = models.IntegerField(default=0)
+    published_violations = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CellWeekCount(_CellPeriodCount):
+    """Rollup: `CellCount` per ISO week; `week` is the Monday of the week (a report date)."""
+
+    week = models.DateField(_("week (Monday)"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cell", "week", "category", "is_exercise"],
+                                               name="monitoring_cellweekcount_key")]
+        indexes = [models.Index(fields=["week", "lon", "lat"], name="monitoring_cell_week_box")]
+        verbose_name = _("cell count per week")
+        verbose_name_plural = _("cell counts per week")
+
+    def __str__(self) -> str:
+        return f"{self.cell} week of {self.week} {self.category}: {self.violations}"
+
+
+class CellMonthCount(_CellPeriodCount):
+    """Rollup: `CellCount` per calendar month; `month` is the month's first day."""
+
+    month = models.DateField(_("month (first day)"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cell", "month", "category", "is_exercise"],
+                                               name="monitoring_cellmonthcount_key")]
+        indexes = [models.Index(fields=["month", "lon", "lat"], name="monitoring_cell_month_box")]
+        verbose_name = _("cell count per month")
+        verbose_name_plural = _("cell counts per month")
+
+    def __str__(self) -> str:
+        return f"{self.cell} {self.month:%Y-%m} {self.category}: {self.violations}"
+
+
+class AreaWeekCount(models.Model):
+    """Rollup: `DailyCount` per ISO week (`week` is its Monday), for long trends by area."""
+
+    week = models.DateField(_("week (Monday)"))
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    area = models.CharField(_("reporting area"), max_length=32)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    events = models.IntegerField(default=0)
+    violations = models.IntegerField(default=0)
+    published_events = models.IntegerField(default=0)
+    published_violations = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["week", "category", "area", "is_exercise"],
+                                               name="monitoring_areaweekcount_key")]
+        verbose_name = _("area count per week")
+        verbose_name_plural = _("area counts per week")
+
+    def __str__(self) -> str:
+        return f"week of {self.week} {self.category} {self.area}: {self.violations}"

@@ -1,10 +1,15 @@
 """The field-monitoring desk's read side, narrowed by core.access.
 
-Maps, trends and period counts read the rollups only, never raw observations or events, so a
-year of data answers as fast as a day. Callers who are not entitled (anonymous visitors, users
-without an affiliation) get the published share of the rollups; entitled users get all events
-that count (provisional, verified and published). Lists and details of events and observations
-go through `core.access`; a hidden record is a 404.
+Maps, trends and period counts read the rollups only, never raw observations or events, and
+rollups sized for the range asked: a map of a long range reads the monthly and weekly cell
+rollups for the whole months and weeks inside it and the daily rows only for the partial edges,
+so its totals are exactly those of the daily rows while a year reads a few rows per cell. Area
+trends over long ranges come in weekly buckets, from the weekly area rollup.
+
+Callers who are not entitled (anonymous visitors, users without an affiliation) get the
+published share of the rollups; entitled users get all events that count (provisional,
+verified and published). Lists and details of events and observations go through
+`core.access`; a hidden record is a 404.
 """
 
 from __future__ import annotations
@@ -14,13 +19,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Model, Q, QuerySet, Sum
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.monitoring.engine.periods import CountedRecord, counts_per_period, daily_periods
-from hofburg.monitoring.models import CellCount, DailyCount, Event, Observation
-from hofburg.monitoring.services import reporting_calendar
+from hofburg.monitoring.models import (
+    AreaWeekCount,
+    CellCount,
+    CellMonthCount,
+    CellWeekCount,
+    DailyCount,
+    Event,
+    Observation,
+)
+from hofburg.monitoring.services import month_of, reporting_calendar, week_of
 
 BBox = tuple[float, float, float, float]  # west, south, east, north
 
@@ -56,11 +69,18 @@ class CellAggregate:
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """One bucket of a trend: a report date, or a week (`day`..`last_day`, cut to the range)."""
+
     day: date
     category: str
     area: str | None
     events: int
     violations: int
+    last_day: date | None = None
+
+    @property
+    def until(self) -> date:
+        return self.last_day or self.day
 
 
 @dataclass(frozen=True)
@@ -75,39 +95,179 @@ class PeriodRow:
     change: int | None
 
 
+# --- granularity ------------------------------------------------------------------------------
+
+DAY, WEEK, MONTH = "day", "week", "month"
+GRANULARITIES = (DAY, WEEK, MONTH)
+# A map range this long (in report dates) reads weekly, then monthly rollups where it can.
+MAP_WEEKS_FROM_DAYS = 14
+MAP_MONTHS_FROM_DAYS = 56
+# Trends by area over a range this long come in weekly buckets.
+AREA_TREND_WEEKS_FROM_DAYS = 42
+
+
+@dataclass(frozen=True)
+class Span:
+    """Report dates `first`..`last` (inclusive) read from the rollup of one granularity; for
+    weeks and months `first` and `last` are period keys (Mondays, first days of months)."""
+
+    granularity: str
+    first: date
+    last: date
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _whole_periods(start: date, end: date, granularity: str) -> tuple[date, date] | None:
+    """The first day of the first and the last day of the last whole week or month inside
+    start..end, or None if there is no whole one."""
+    if granularity == WEEK:
+        first = start if start.weekday() == 0 else week_of(start) + timedelta(days=7)
+        last = end if end.weekday() == 6 else week_of(end) - timedelta(days=1)
+    else:
+        first = start if start.day == 1 else _next_month(start)
+        last = end if _next_month(end) - timedelta(days=1) == end else month_of(end) - timedelta(
+            days=1)
+    return (first, last) if first <= last else None
+
+
+def plan_spans(start: date, end: date, granularity: str) -> list[Span]:
+    """Cover start..end exactly, each report date once: the whole months (or weeks) inside it
+    from the coarse rollup, the edges from the next finer one, the rest from the daily one."""
+    if start > end:
+        return []
+    if granularity == DAY:
+        return [Span(DAY, start, end)]
+    whole = _whole_periods(start, end, granularity)
+    finer = WEEK if granularity == MONTH else DAY
+    if whole is None:
+        return plan_spans(start, end, finer)
+    first, last = whole
+    key = week_of if granularity == WEEK else month_of
+    return [*plan_spans(start, first - timedelta(days=1), finer),
+            Span(granularity, key(first), key(last)),
+            *plan_spans(last + timedelta(days=1), end, finer)]
+
+
+def map_granularity(start: date, end: date) -> str:
+    """The coarsest rollup a map of start..end may read, by the length of the range."""
+    days = (end - start).days + 1
+    return MONTH if days >= MAP_MONTHS_FROM_DAYS else WEEK if days >= MAP_WEEKS_FROM_DAYS else DAY
+
+
+def coarsest(spans: Sequence[Span]) -> str:
+    """The coarsest granularity a plan actually reads (`day` for an empty one)."""
+    return max((s.granularity for s in spans), key=GRANULARITIES.index, default=DAY)
+
+
+_CELL_ROLLUPS: dict[str, tuple[type[Model], str]] = {
+    DAY: (CellCount, "day"), WEEK: (CellWeekCount, "week"), MONTH: (CellMonthCount, "month")}
+
+
 def map_cells(user: AnyUser, *, start: date, end: date, bbox: BBox | None = None,
-              categories: Sequence[str] = ()) -> tuple[Scope, list[CellAggregate]]:
-    """Counts per map cell for report dates start..end (inclusive) inside `bbox`."""
+              categories: Sequence[str] = (), granularity: str | None = None
+              ) -> tuple[Scope, list[CellAggregate]]:
+    """Counts per map cell for report dates start..end (inclusive) inside `bbox`.
+
+    `granularity` is the coarsest rollup to read (by default chosen from the length of the
+    range, see `map_granularity`); the totals are the same whichever is read.
+    """
     scope = rollup_scope(user)
-    rows = CellCount.objects.filter(day__gte=start, day__lte=end)
-    if bbox is not None:
-        west, south, east, north = bbox
-        rows = rows.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
-    if categories:
-        rows = rows.filter(category__in=list(categories))
-    grouped = (rows.values("cell", "lon", "lat")
-               .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
-               .filter(events__gt=0).order_by("cell"))
-    return scope, [CellAggregate(r["cell"], r["lon"], r["lat"], r["events"], r["violations"])
-                   for r in grouped]
+    spans = plan_spans(start, end, granularity or map_granularity(start, end))
+    totals: dict[str, list[Any]] = {}
+    for level in GRANULARITIES:
+        ranges = [s for s in spans if s.granularity == level]
+        if not ranges:
+            continue
+        model, field = _CELL_ROLLUPS[level]
+        when = Q()
+        for span in ranges:
+            when |= Q(**{f"{field}__gte": span.first, f"{field}__lte": span.last})
+        rows = model._default_manager.filter(when)
+        if bbox is not None:
+            west, south, east, north = bbox
+            rows = rows.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
+        if categories:
+            rows = rows.filter(category__in=list(categories))
+        for r in (rows.values_list("cell", "lon", "lat")
+                  .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
+                  .order_by()):
+            sums = totals.setdefault(r[0], [r[1], r[2], 0, 0])
+            sums[2] += r[3]
+            sums[3] += r[4]
+    return scope, [CellAggregate(cell, lon, lat, events, violations)
+                   for cell, (lon, lat, events, violations) in sorted(totals.items())
+                   if events > 0]
+
+
+def trend_granularity(start: date, end: date, *, by_area: bool = False) -> str:
+    """Daily points, or weekly buckets for trends by area over long ranges."""
+    long_range = (end - start).days + 1 >= AREA_TREND_WEEKS_FROM_DAYS
+    return WEEK if by_area and long_range else DAY
 
 
 def trend_series(user: AnyUser, *, start: date, end: date, categories: Sequence[str] = (),
-                 area: str | None = None, by_area: bool = False
+                 area: str | None = None, by_area: bool = False, granularity: str = DAY
                  ) -> tuple[Scope, list[TrendPoint]]:
-    """Counts per report date × category (× area if `by_area`), start..end inclusive."""
+    """Counts per report date (or per ISO week, `granularity="week"`) × category (× area if
+    `by_area`), start..end inclusive.
+
+    A weekly bucket's `day`..`last_day` is the week cut to the range: whole weeks are read from
+    the weekly rollup, the partial weeks at the edges summed from the daily one.
+    """
     scope = rollup_scope(user)
-    rows = DailyCount.objects.filter(day__gte=start, day__lte=end)
-    if categories:
-        rows = rows.filter(category__in=list(categories))
-    if area:
-        rows = rows.filter(area=area)
+    if granularity == WEEK:
+        return scope, _weekly_trend(scope, start, end, categories, area, by_area)
+    rows = _filtered(DailyCount.objects.filter(day__gte=start, day__lte=end), categories, area)
     keys = ["day", "category", *(["area"] if by_area else [])]
     grouped = (rows.values(*keys)
                .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
                .filter(events__gt=0).order_by(*keys))
     return scope, [TrendPoint(r["day"], r["category"], r.get("area"), r["events"],
                               r["violations"]) for r in grouped]
+
+
+def _filtered(rows: QuerySet[Any], categories: Sequence[str], area: str | None
+              ) -> QuerySet[Any]:
+    if categories:
+        rows = rows.filter(category__in=list(categories))
+    if area:
+        rows = rows.filter(area=area)
+    return rows
+
+
+def _weekly_trend(scope: Scope, start: date, end: date, categories: Sequence[str],
+                  area: str | None, by_area: bool) -> list[TrendPoint]:
+    area_keys = ["area"] if by_area else []
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for span in plan_spans(start, end, WEEK):
+        rows: QuerySet[Any]
+        if span.granularity == WEEK:
+            rows = AreaWeekCount.objects.filter(week__gte=span.first, week__lte=span.last)
+            period = "week"
+        else:
+            rows = DailyCount.objects.filter(day__gte=span.first, day__lte=span.last)
+            period = "day"
+        for r in (_filtered(rows, categories, area).values_list(period, "category", *area_keys)
+                  .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
+                  .order_by()):
+            # Daily rows are only those of the partial weeks at the edges: bucketed by their
+            # week, cut to the range.
+            bucket = r[0] if period == "week" else max(week_of(r[0]), start)
+            key = (bucket, r[1], r[2] if by_area else None)
+            sums = totals.setdefault(key, [0, 0])
+            sums[0] += r[-2]
+            sums[1] += r[-1]
+    last_days: dict[date, date] = {}
+    for day, _category, _area in totals:
+        if day not in last_days:
+            last_days[day] = min(day + timedelta(days=6 - day.weekday()), end)
+    return [TrendPoint(day, category, area_key, events, violations, last_days[day])
+            for (day, category, area_key), (events, violations)
+            in sorted(totals.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or ""))
+            if events > 0]
 
 
 def period_counts(user: AnyUser, *, first: date, last: date, categories: Sequence[str] = ()

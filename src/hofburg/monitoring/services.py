@@ -8,7 +8,9 @@ Ingest always runs the same steps, for one submitted observation as for a millio
 validate every row with the engine; in one transaction insert the new observations, re-merge the
 time window around them (stored observations within the merge window plus the members of their
 events, so an event that straddles earlier data is kept whole), write the events that changed,
-and add the change to the rollups (`DailyCount`, `CellCount`) with upserts, never by rescanning.
+and add the change to the rollups with upserts, never by rescanning: `DailyCount` and
+`CellCount`, and their coarser twins `AreaWeekCount`, `CellWeekCount` and `CellMonthCount`, all
+in the same transaction, so a coarse row always equals the sum of its period's daily rows.
 """
 
 from __future__ import annotations
@@ -55,7 +57,10 @@ from hofburg.monitoring.engine.withdrawal import (
     load_withdrawal_rules,
 )
 from hofburg.monitoring.models import (
+    AreaWeekCount,
     CellCount,
+    CellMonthCount,
+    CellWeekCount,
     CivilianImpact,
     DailyCount,
     Event,
@@ -861,13 +866,34 @@ def _link_members(members: Mapping[str, list[str]], by_id: Mapping[str, Observat
 # --- rollups --------------------------------------------------------------------------------
 
 
+def week_of(day: date) -> date:
+    """The key of `day`'s ISO week in the weekly rollups: its Monday."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_of(day: date) -> date:
+    """The key of `day`'s month in the monthly rollup: its first day."""
+    return day.replace(day=1)
+
+
 def apply_rollup_deltas(deltas: Iterable[tuple[_Contribution, int]]) -> None:
-    """Add events to (sign 1) or take them from (sign -1) the rollups, as upserts."""
+    """Add events to (sign 1) or take them from (sign -1) every rollup, as upserts.
+
+    The daily rollups and their weekly and monthly sums change together, in the caller's
+    transaction, so the coarse rows stay exactly the sums of the daily ones.
+    """
     daily: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    area_weeks: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    cell_weeks: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    cell_months: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for c, sign in deltas:
+        week, month = week_of(c.day), month_of(c.day)
         for table, key in ((daily, (c.day, c.category, c.area, c.is_exercise)),
-                           (cells, (c.cell, c.day, c.category, c.is_exercise))):
+                           (area_weeks, (week, c.category, c.area, c.is_exercise)),
+                           (cells, (c.cell, c.day, c.category, c.is_exercise)),
+                           (cell_weeks, (c.cell, week, c.category, c.is_exercise)),
+                           (cell_months, (c.cell, month, c.category, c.is_exercise))):
             sums = table[key]
             sums[0] += sign
             sums[1] += sign * c.violations
@@ -877,9 +903,13 @@ def apply_rollup_deltas(deltas: Iterable[tuple[_Contribution, int]]) -> None:
     adapt_date = connection.ops.adapt_datefield_value
     _upsert(DailyCount, ("day", "category", "area", "is_exercise"),
             [(adapt_date(k[0]), k[1], k[2], k[3], *v) for k, v in daily.items() if any(v)])
-    _upsert(CellCount, ("cell", "day", "category", "is_exercise", "lon", "lat"),
-            [(k[0], adapt_date(k[1]), k[2], k[3], *_cell_centre(k[0]), *v)
-             for k, v in cells.items() if any(v)], key_length=4)
+    _upsert(AreaWeekCount, ("week", "category", "area", "is_exercise"),
+            [(adapt_date(k[0]), k[1], k[2], k[3], *v) for k, v in area_weeks.items() if any(v)])
+    for model, period, table in ((CellCount, "day", cells), (CellWeekCount, "week", cell_weeks),
+                                 (CellMonthCount, "month", cell_months)):
+        _upsert(model, ("cell", period, "category", "is_exercise", "lon", "lat"),
+                [(k[0], adapt_date(k[1]), k[2], k[3], *_cell_centre(k[0]), *v)
+                 for k, v in table.items() if any(v)], key_length=4)
 
 
 _COUNTERS = ("events", "violations", "published_events", "published_violations")
@@ -904,11 +934,15 @@ def _upsert(model: type[Model], key: Sequence[str], rows: list[tuple[Any, ...]],
             cursor.executemany(sql, rows[start:start + _INSERT_BATCH])
 
 
+ROLLUP_MODELS: tuple[type[Model], ...] = (DailyCount, AreaWeekCount, CellCount, CellWeekCount,
+                                          CellMonthCount)
+
+
 def rebuild_rollups() -> int:
-    """Recount both rollups from the events (a repair tool; ingest never needs it)."""
+    """Recount every rollup from the events (a repair tool; ingest never needs it)."""
     with transaction.atomic():
-        DailyCount.objects.all().delete()
-        CellCount.objects.all().delete()
+        for model in ROLLUP_MODELS:
+            model._default_manager.all().delete()
         deltas = []
         for values in Event.objects.exclude(status=EventStatus.WITHDRAWN).values(
                 "status", "report_date", "category", "area", "h3_cell", "is_exercise",

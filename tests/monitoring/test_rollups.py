@@ -1,0 +1,311 @@
+"""The coarse rollups (per week and per month) and the reads that choose them by range.
+
+A generated exercise scenario goes through import, publication, rejection, correction and a new
+submission; after every step the weekly and monthly rows must equal the sums of the daily ones,
+and maps and trends must give the same totals whichever rollup they read.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hofburg.monitoring import queries, scenario, services
+from hofburg.monitoring.models import (
+    AreaWeekCount,
+    CellCount,
+    CellMonthCount,
+    CellWeekCount,
+    DailyCount,
+    Event,
+    EventStatus,
+    Observation,
+    ObservationStatus,
+)
+from tests.conftest import Cast
+
+API = "/api/v1/monitoring"
+ROOT = Path(__file__).resolve().parents[2]
+FIRST_DAY = date(2026, 1, 1)
+DAYS = 100
+COUNTERS = ("events", "violations", "published_events", "published_violations")
+
+
+# --- planning the reads (no database) -------------------------------------------------------
+
+
+def _days_of(span: queries.Span) -> list[date]:
+    if span.granularity == queries.DAY:
+        return [span.first + timedelta(days=n) for n in range((span.last - span.first).days + 1)]
+    days = []
+    key = span.first
+    while key <= span.last:
+        following = (key + timedelta(days=7) if span.granularity == queries.WEEK
+                     else queries._next_month(key))
+        days.extend(key + timedelta(days=n) for n in range((following - key).days))
+        key = following
+    return days
+
+
+@given(st.dates(date(2024, 1, 1), date(2027, 12, 31)), st.integers(0, 400),
+       st.sampled_from(queries.GRANULARITIES))
+def test_a_plan_covers_every_report_date_of_the_range_exactly_once(
+        start: date, length: int, granularity: str) -> None:
+    end = start + timedelta(days=length)
+    spans = queries.plan_spans(start, end, granularity)
+    days = [day for span in spans for day in _days_of(span)]
+    assert days == [start + timedelta(days=n) for n in range(length + 1)]
+    assert queries.GRANULARITIES.index(queries.coarsest(spans)) <= \
+        queries.GRANULARITIES.index(granularity)
+
+
+def test_a_whole_year_reads_twelve_months_and_nothing_else() -> None:
+    spans = queries.plan_spans(date(2026, 1, 1), date(2026, 12, 31), queries.MONTH)
+    assert spans == [queries.Span(queries.MONTH, date(2026, 1, 1), date(2026, 12, 1))]
+    assert queries.map_granularity(date(2026, 1, 1), date(2026, 12, 31)) == queries.MONTH
+    assert queries.map_granularity(date(2026, 1, 1), date(2026, 1, 10)) == queries.DAY
+
+
+# --- the scenario ----------------------------------------------------------------------------
+
+
+def _import_scenario(cast: Cast, tmp_path: Path) -> None:
+    rows = scenario.generate(days=DAYS, seed=11, start=FIRST_DAY, observations=700,
+                             line_path=ROOT / "data" / "monitoring" / "exercise_lines.geojson")
+    path = tmp_path / "scenario.csv"
+    scenario.write_csv(path, rows, services.CSV_COLUMNS)
+    services.import_observations(path, actor=cast.mona, is_exercise=True)
+
+
+def _sums(rows: Iterable[dict[str, Any]], key: Any) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    totals: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for row in rows:
+        for n, name in enumerate(COUNTERS):
+            totals[key(row)][n] += row[name]
+    return {k: tuple(v) for k, v in totals.items() if any(v)}
+
+
+def _stored(model: Any, *key: str) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    return _sums(model.objects.values(*key, *COUNTERS), lambda r: tuple(r[k] for k in key))
+
+
+def assert_coarse_rollups_are_sums_of_daily_ones() -> None:
+    week, month = services.week_of, services.month_of
+    daily = list(DailyCount.objects.values("day", "category", "area", "is_exercise", *COUNTERS))
+    cells = list(CellCount.objects.values("cell", "day", "category", "is_exercise", *COUNTERS))
+    assert _stored(AreaWeekCount, "week", "category", "area", "is_exercise") == _sums(
+        daily, lambda r: (week(r["day"]), r["category"], r["area"], r["is_exercise"]))
+    assert _stored(CellWeekCount, "cell", "week", "category", "is_exercise") == _sums(
+        cells, lambda r: (r["cell"], week(r["day"]), r["category"], r["is_exercise"]))
+    assert _stored(CellMonthCount, "cell", "month", "category", "is_exercise") == _sums(
+        cells, lambda r: (r["cell"], month(r["day"]), r["category"], r["is_exercise"]))
+    assert CellWeekCount.objects.exists() and CellMonthCount.objects.exists()
+
+
+def _all_rollups() -> list[dict[tuple[Any, ...], tuple[int, ...]]]:
+    return [_stored(DailyCount, "day", "category", "area", "is_exercise"),
+            _stored(AreaWeekCount, "week", "category", "area", "is_exercise"),
+            _stored(CellCount, "cell", "day", "category", "is_exercise"),
+            _stored(CellWeekCount, "cell", "week", "category", "is_exercise"),
+            _stored(CellMonthCount, "cell", "month", "category", "is_exercise")]
+
+
+@pytest.fixture
+def worked_scenario(cast: Cast, tmp_path: Path) -> Cast:
+    """The scenario imported, then a third of its events published, observations rejected
+    (some in published events), one corrected by weeks and one new submission; the invariant
+    is checked after every step."""
+    pick = random.Random(5)
+    _import_scenario(cast, tmp_path)
+    assert_coarse_rollups_are_sums_of_daily_ones()
+    events = list(Event.objects.order_by("event_key"))
+    for event in pick.sample(events, len(events) // 3):
+        services.publish_event(cast.mona, services.verify_event(cast.mona, event))
+    assert Event.objects.filter(status=EventStatus.PUBLISHED).exists()
+    assert_coarse_rollups_are_sums_of_daily_ones()
+    published_members = list(Observation.objects.filter(event__status=EventStatus.PUBLISHED)
+                             .order_by("observation_id")[:4])
+    others = list(Observation.objects.filter(event__status=EventStatus.PROVISIONAL)
+                  .order_by("observation_id")[:4])
+    for observation in [*published_members, *others]:
+        services.reject_observation(cast.mona, observation, "EXERCISE: test rejection")
+        assert_coarse_rollups_are_sums_of_daily_ones()
+    moved = Observation.objects.exclude(status=ObservationStatus.REJECTED).order_by(
+        "observation_id").first()
+    assert moved is not None
+    services.correct_observation(
+        cast.mona, moved, {"observed_at": (moved.observed_at + timedelta(days=38)).isoformat()},
+        "EXERCISE: wrong date")
+    assert_coarse_rollups_are_sums_of_daily_ones()
+    services.submit_observation(cast.mona, {
+        "observation_id": "EX-NEW-1", "observed_at": "2026-02-28T21:00:00+00:00",
+        "observer_id": "EX-OP-NEW", "observer_kind": "observation_point",
+        "observer_lon": moved.observer_lon, "observer_lat": moved.observer_lat,
+        "method": "heard", "category": "burst", "count": 9, "sector": "N",
+        "distance_km_min": 1, "distance_km_max": 4, "notes": "EXERCISE"}, "client-new-1")
+    assert_coarse_rollups_are_sums_of_daily_ones()
+    assert Event.objects.filter(status=EventStatus.WITHDRAWN).exists()
+    return cast
+
+
+# --- the rollups after every step -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_coarse_rollups_stay_sums_of_daily_ones_and_equal_a_recount(
+        worked_scenario: Cast) -> None:
+    incremental = _all_rollups()
+    assert services.rebuild_rollups() > 0
+    assert _all_rollups() == incremental
+    assert_coarse_rollups_are_sums_of_daily_ones()
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_coarse_rollups_from_the_daily_ones(
+        worked_scenario: Cast) -> None:
+    expected = _all_rollups()
+    for model in (AreaWeekCount, CellWeekCount, CellMonthCount):
+        model.objects.all().delete()
+    migration = importlib.import_module("hofburg.monitoring.migrations.0002_coarse_rollups")
+    migration.fill_from_daily_rollups(django_apps, SimpleNamespace(connection=connection))
+    assert _all_rollups() == expected
+
+
+# --- reads: the same totals whichever rollup ------------------------------------------------
+
+
+def _expected_cells(start: date, end: date, published_only: bool
+                    ) -> dict[str, tuple[int, int]]:
+    """The map straight from the events: what every granularity must answer."""
+    statuses = [EventStatus.PUBLISHED] if published_only else [
+        EventStatus.PROVISIONAL, EventStatus.VERIFIED, EventStatus.PUBLISHED]
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for cell, count in Event.objects.filter(report_date__gte=start, report_date__lte=end,
+                                            status__in=statuses).values_list("h3_cell",
+                                                                             "count_at_least"):
+        sums = totals[services.map_cell_of(cell)]
+        sums[0] += 1
+        sums[1] += count
+    return {cell: (events, violations) for cell, (events, violations) in totals.items()}
+
+
+def _random_ranges(count: int) -> list[tuple[date, date]]:
+    pick = random.Random(17)
+    ranges = [(FIRST_DAY - timedelta(days=7), FIRST_DAY + timedelta(days=DAYS + 7)),
+              (date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 2, 1), date(2026, 3, 31)),
+              (date(2026, 1, 5), date(2026, 2, 1)), (date(2026, 2, 14), date(2026, 2, 14))]
+    for _ in range(count):
+        start = FIRST_DAY + timedelta(days=pick.randint(-10, DAYS))
+        ranges.append((start, start + timedelta(days=pick.randint(0, 120))))
+    return ranges
+
+
+@pytest.mark.django_db
+def test_map_totals_are_identical_whichever_granularity_is_read(worked_scenario: Cast) -> None:
+    cast = worked_scenario
+    for start, end in _random_ranges(40):
+        for user, published_only in ((cast.mona, False), (AnonymousUser(), True),
+                                     (cast.nick, True)):
+            expected = _expected_cells(start, end, published_only)
+            for granularity in (*queries.GRANULARITIES, None):
+                scope, cells = queries.map_cells(user, start=start, end=end,
+                                                 granularity=granularity)
+                assert scope.name == ("published" if published_only else "all")
+                assert [c.cell for c in cells] == sorted(expected)
+                assert {c.cell: (c.events, c.violations) for c in cells} == expected, \
+                    (start, end, granularity)
+
+
+@pytest.mark.django_db
+def test_map_filters_by_box_and_category_alike_at_every_granularity(
+        worked_scenario: Cast) -> None:
+    start, end = date(2025, 12, 29), date(2026, 4, 9)
+    _, everything = queries.map_cells(worked_scenario.mona, start=start, end=end)
+    lons = sorted(c.lon for c in everything)
+    lats = sorted(c.lat for c in everything)
+    bbox = (lons[0], lats[0], lons[len(lons) // 2], lats[-1])
+    answers = {granularity: queries.map_cells(worked_scenario.mona, start=start, end=end,
+                                              bbox=bbox, categories=["burst", "shot"],
+                                              granularity=granularity)[1]
+               for granularity in queries.GRANULARITIES}
+    assert answers["day"] and answers["day"] == answers["week"] == answers["month"]
+    assert len(answers["day"]) < len(everything)
+
+
+@pytest.mark.django_db
+def test_weekly_area_trends_are_the_daily_points_summed_per_week(worked_scenario: Cast) -> None:
+    cast = worked_scenario
+    for start, end in _random_ranges(15):
+        for user in (cast.mona, AnonymousUser()):
+            _, daily = queries.trend_series(user, start=start, end=end, by_area=True)
+            _, weekly = queries.trend_series(user, start=start, end=end, by_area=True,
+                                             granularity=queries.WEEK)
+            summed: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+            for p in daily:
+                bucket = max(services.week_of(p.day), start)
+                sums = summed[(bucket, p.category, p.area)]
+                sums[0] += p.events
+                sums[1] += p.violations
+            assert {(p.day, p.category, p.area): [p.events, p.violations] for p in weekly} == \
+                dict(summed)
+            for p in weekly:
+                assert start <= p.day <= p.until <= end
+                assert p.until - p.day <= timedelta(days=6)
+                assert services.week_of(p.day) == services.week_of(p.until)
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_anonymous_callers_still_see_only_published_counts(worked_scenario: Cast) -> None:
+    cast = worked_scenario
+    year = {"start": "2026-01-01", "end": "2026-12-31"}
+    published = Event.objects.filter(status=EventStatus.PUBLISHED)
+    counted = Event.objects.exclude(status=EventStatus.WITHDRAWN)
+    for client, events in ((Client(), published), (cast.client(cast.nick), published),
+                           (cast.client(cast.mona), counted)):
+        answer = client.get(f"{API}/map", year).json()
+        assert answer["granularity"] == "month"
+        assert answer["scope"] == ("all" if events is counted else "published")
+        features = answer["features"]
+        assert sum(f["properties"]["events"] for f in features) == events.count()
+        assert sum(f["properties"]["violations_at_least"] for f in features) == sum(
+            events.values_list("count_at_least", flat=True))
+        trend = client.get(f"{API}/trends", {**year, "by_area": "true"}).json()
+        assert trend["granularity"] == "week"
+        assert sum(p["events"] for p in trend["series"]) == events.count()
+        assert all({"day", "last_day", "area"} <= set(p) for p in trend["series"])
+    assert published.count() < counted.count()
+
+
+@pytest.mark.django_db
+def test_trends_keep_their_daily_shape_unless_weekly(worked_scenario: Cast) -> None:
+    client = worked_scenario.client(worked_scenario.mona)
+    year = {"start": "2026-01-01", "end": "2026-12-31"}
+    daily = client.get(f"{API}/trends", year).json()
+    assert daily["granularity"] == "day"
+    assert daily["series"] and all(set(p) == {"day", "category", "events",
+                                               "violations_at_least"} for p in daily["series"])
+    by_area_daily = client.get(f"{API}/trends", {**year, "by_area": "true",
+                                                 "granularity": "day"}).json()
+    assert by_area_daily["granularity"] == "day"
+    assert "last_day" not in by_area_daily["series"][0]
+    short = client.get(f"{API}/trends", {"start": "2026-01-05", "end": "2026-01-18",
+                                         "by_area": "true"}).json()
+    assert short["granularity"] == "day"
+    assert client.get(f"{API}/trends", {**year, "granularity": "month"}).status_code == 422
