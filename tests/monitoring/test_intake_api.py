@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from hofburg.core.models import Role, User
 from hofburg.core.services.users import issue_api_token
 from hofburg.monitoring.models import CivilianImpact, MovementRestriction, WeaponSighting
 from tests.conftest import Cast
@@ -88,7 +89,9 @@ def test_a_weapon_sighting_is_stored_once_with_its_withdrawal_check_and_rule_sou
     assert detail["withdrawal_check"] == check and detail["count"] == 2
     real = _post("/weapon-sightings", _sighting("ws-2", is_exercise=False), headers)
     assert real.status_code == 201 and real.json()["withdrawal_check"] is None
-    other_user = _post("/weapon-sightings", _sighting(), _bearer(cast, "alice"))
+    User.objects.create_user("mika", affiliation=cast.mission, roles=[Role.READER, Role.EDITOR])
+    _token, key = issue_api_token(User.objects.get(username="mika"), "test")
+    other_user = _post("/weapon-sightings", _sighting(), {"HTTP_AUTHORIZATION": f"Bearer {key}"})
     assert other_user.status_code == 409 and other_user["Content-Type"] == PROBLEM
     assert WeaponSighting.objects.count() == 2
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hofburg.core.access import AccessDenied
-from hofburg.core.models import AuditEntry
+from hofburg.core.models import AuditEntry, Role, User
 from hofburg.monitoring import services
 from hofburg.monitoring.models import DailyCount, Event, EventStatus, Observation
 from tests.conftest import Cast
@@ -58,8 +58,17 @@ def test_a_reader_without_affiliation_cannot_submit(cast: Cast) -> None:
 
 def test_another_users_client_id_is_a_conflict(cast: Cast) -> None:
     services.submit_observation(cast.mona, row("X"), "c1")
+    colleague = User.objects.create_user("mika", affiliation=cast.mission,
+                                         roles=[Role.READER, Role.EDITOR])
     with pytest.raises(services.SubmissionConflict):
-        services.submit_observation(cast.alice, row("Y"), "c1")
+        services.submit_observation(colleague, row("Y"), "c1")
+
+
+def test_only_editors_of_a_field_operation_submit_observations(cast: Cast) -> None:
+    # alice edits for a delegation: she reads the mission's records but does not report them.
+    with pytest.raises(AccessDenied):
+        services.submit_observation(cast.alice, row("Z"), "c9")
+    assert not Observation.objects.filter(observation_id="Z").exists()
 
 
 def test_publishing_a_verified_event_moves_its_counts_into_the_public_share(

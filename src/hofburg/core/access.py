@@ -14,7 +14,7 @@ Objects a user may not see are answered with 404, never 403, so their existence 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -89,9 +89,18 @@ def allowed_classifications(user: AnyUser) -> list[str]:
     return list(Classification.values) if is_entitled(user) else []
 
 
-def can_contribute(user: AnyUser) -> bool:
-    """Editors with an affiliation may create records for it (documents, observations, ...)."""
-    return is_entitled(user) and _has_role(user, Role.EDITOR)
+def can_contribute(user: AnyUser, affiliation_kinds: Collection[str] | None = None) -> bool:
+    """Editors with an affiliation may create records for it (documents, observations, ...).
+
+    `affiliation_kinds` narrows it to some kinds of body: a monitoring mission's observations
+    come from field operations only.
+    """
+    if not (is_entitled(user) and _has_role(user, Role.EDITOR)):
+        return False
+    if affiliation_kinds is None:
+        return True
+    affiliation = getattr(user, "affiliation", None)
+    return affiliation is not None and affiliation.kind in affiliation_kinds
 
 
 def can_register_documents(user: AnyUser) -> bool:

@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
-from hofburg.core.models import Classification, User
+from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.monitoring.engine.locate import Fix
 from hofburg.monitoring.engine.merge import Event as MergedEvent
@@ -231,13 +231,13 @@ def _cell_centre(cell: str) -> tuple[float, float]:
 
 
 def may_submit(user: AnyUser) -> bool:
-    """Entitled editors (a monitor of the mission, say) may submit and import observations."""
-    return access.can_contribute(user)
+    """Editors of a field operation (the mission's monitors) may submit and import records."""
+    return access.can_contribute(user, {Affiliation.Kind.FIELD_OPERATION})
 
 
 def _require_submitter(user: AnyUser) -> User:
     if not isinstance(user, User) or not may_submit(user):
-        raise AccessDenied("Submitting observations needs an affiliated editor.")
+        raise AccessDenied("Submitting observations needs an editor of a field operation.")
     return user
 
 

@@ -247,7 +247,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
 
 def _editable_ids(request: HttpRequest, records: list[Any]) -> set[int]:
     """The ids of the listed records the user may change (one check for the whole page)."""
-    if not records or not access.can_contribute(request.user):
+    if not records or not services.may_submit(request.user):
         return set()
     affiliation = getattr(request.user, "affiliation_id", None)
     return {r.pk for r in records if r.owner_affiliation_id == affiliation}
