@@ -291,3 +291,19 @@ def test_the_home_page_panel_shows_the_published_period(cast: Cast) -> None:
     home = Client().get("/").content.decode()
     assert "Published ceasefire violations in the reporting period" in home
     assert f"/monitoring/reports/{REPORT_DATE}/" in home
+
+
+def test_a_long_range_is_charted_per_week(cast: Cast) -> None:
+    crossing_pair(cast.mona)
+    page = cast.client(cast.carol).get(
+        "/monitoring/trends/?start=2026-01-01&end=2026-03-31").content.decode()
+    assert "Weekly violations by category" in page and "Daily violations" not in page
+    chart = json.loads(page.split('id="trend-data" type="application/json">')[1]
+                       .split("</script>")[0])
+    # 1 January 2026 is a Thursday: the first point is the range's start, then each Monday.
+    assert chart["days"][:3] == ["2026-01-01", "2026-01-05", "2026-01-12"]
+    assert len(chart["days"]) == 14
+    # The three explosions of 10 March fall in the week that starts on Monday 9 March.
+    week = chart["days"].index("2026-03-09")
+    assert chart["categories"][0]["data"][week] == 3
+    assert sum(chart["categories"][0]["data"]) == 3

@@ -568,21 +568,36 @@ def trends(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "start": start, "end": end}
     if start and end and start <= end:
         categories = [category] if category else []
+        # Long ranges are drawn per week: readable, and read from the weekly rollups.
+        granularity = queries.WEEK if (end - start).days >= WEEKLY_FROM_DAYS else queries.DAY
         _scope, by_category = queries.trend_series(request.user, start=start, end=end,
-                                                   categories=categories)
+                                                   categories=categories, granularity=granularity)
         _scope, by_area = queries.trend_series(request.user, start=start, end=end,
-                                               categories=categories, by_area=True)
+                                               categories=categories, by_area=True,
+                                               granularity=granularity)
         context.update({
-            "chart": _chart_data(start, end, by_category, by_area),
+            "weekly": granularity == queries.WEEK,
+            "chart": _chart_data(_buckets(start, end, granularity), by_category, by_area),
             "comparison": report.compare_ranges(request.user, start, end, categories),
             "shows_exercise_data": report.shows_exercise_data(start, end),
         })
     return render(request, "monitoring/trends.html", context)
 
 
-def _chart_data(start: date, end: date, by_category: list[queries.TrendPoint],
+WEEKLY_FROM_DAYS = 42
+
+
+def _buckets(start: date, end: date, granularity: str) -> list[str]:
+    """The first day of each bucket: every day, or the range's start and each Monday after it
+    (a weekly point's `day` is its week cut to the range)."""
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    if granularity == queries.WEEK:
+        days = [d for d in days if d == start or d.weekday() == 0]
+    return [d.isoformat() for d in days]
+
+
+def _chart_data(days: list[str], by_category: list[queries.TrendPoint],
                 by_area: list[queries.TrendPoint]) -> dict[str, Any]:
-    days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
     index = {day: n for n, day in enumerate(days)}
     labels = dict(Category.choices)
     series: dict[str, list[int]] = {}
