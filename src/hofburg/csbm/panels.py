@@ -31,8 +31,7 @@ def state_panel(request: HttpRequest, state: ParticipatingState) -> dict[str, An
     notifications = queries.visible_notifications(user, current_only=True).filter(
         activity__state=state, sent_on__year=year).count()
     exchange = queries.visible_exchanges(user).filter(state=state, year=year).first()
-    quota = next((row for row in queries.quota_board(year, user) if row.state == state.iso2),
-                 None)
+    quota = next(iter(queries.quota_board(year, user, states=[state.iso2])), None)
     has_visits = quota is not None and (quota.inspection.used or quota.inspection.not_counted or (
         quota.evaluation is not None and (quota.evaluation.used or quota.evaluation.not_counted)))
     if not (activities or notifications or exchange or has_visits):

@@ -6,6 +6,7 @@ read from it; a record a user may not see is answered like a missing one (404 in
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -130,31 +131,38 @@ class QuotaRow:
     inspection: quotas.QuotaBoard
 
 
-def quota_board(year: int, user: AnyUser, ruleset: Ruleset | None = None) -> list[QuotaRow]:
-    """Every participating State's evaluation and inspection quota for `year`, used and left.
+def quota_board(year: int, user: AnyUser, ruleset: Ruleset | None = None,
+                states: Collection[str] | None = None) -> list[QuotaRow]:
+    """Every participating State's (or only `states`') evaluation and inspection quota for
+    `year`, used and left.
 
     Visits that are requested but have no outcome yet are counted, as a receiving State must
-    plan for them. Three queries, whatever the number of States.
+    plan for them (after the visits with an outcome). Three queries, whatever the number of
+    States.
     """
     rules = ruleset or rulesets.get_ruleset()
-    units: dict[str, int] = dict(
-        visible_exchanges(user).filter(year=year).values_list("state__iso2", "units_reported"))
+    exchanges = visible_exchanges(user).filter(year=year)
+    visits = visible_visits(user).filter(on__year=year)
+    receiving = ParticipatingState.objects.order_by("iso2")
+    if states is not None:
+        exchanges = exchanges.filter(state__iso2__in=states)
+        visits = visits.filter(receiving_state__iso2__in=states)
+        receiving = receiving.filter(iso2__in=states)
+    units: dict[str, int] = dict(exchanges.values_list("state__iso2", "units_reported"))
     by_state: dict[str, list[quotas.Visit]] = {}
-    for visit in visible_visits(user).filter(on__year=year).exclude(outcome=""):
-        by_state.setdefault(visit.receiving_state_id, []).append(engine_visit(visit))
-    for visit in visible_visits(user).filter(on__year=year, outcome=""):
+    for visit in sorted(visits, key=lambda v: v.outcome == ""):
         by_state.setdefault(visit.receiving_state_id, []).append(engine_visit(visit))
     rows = []
-    for state in ParticipatingState.objects.order_by("iso2"):
-        visits = by_state.get(state.iso2, [])
+    for state in receiving:
+        state_visits = by_state.get(state.iso2, [])
         reported = units.get(state.iso2)
         rows.append(QuotaRow(
             state=state.iso2,
             state_name=state.name,
             units_reported=reported,
-            evaluation=(quotas.evaluation_board(state.iso2, year, reported, visits, rules)
+            evaluation=(quotas.evaluation_board(state.iso2, year, reported, state_visits, rules)
                         if reported is not None else None),
-            inspection=quotas.inspection_board(state.iso2, year, visits, rules),
+            inspection=quotas.inspection_board(state.iso2, year, state_visits, rules),
         ))
     return rows
 

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import h3
-import numpy as np
-import shapely
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +39,6 @@ from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
 from hofburg.monitoring import queries, report, services
-from hofburg.monitoring.engine.geodesy import to_local, to_lonlat
 from hofburg.monitoring.engine.withdrawal import load_reference_lines, load_withdrawal_rules
 from hofburg.monitoring.forms import (
     ListFilterForm,
@@ -431,16 +428,7 @@ def _withdrawal_zones(directory: Path) -> dict[str, Any]:
             grouped.setdefault(key, []).append(rule.description)
     features = []
     for (side, line_id, distance), weapons in sorted(grouped.items(), key=lambda kv: -kv[0][2]):
-        line = lines.line(line_id)
-        lon0 = float(np.mean([c[0] for c in line.coordinates]))
-        lat0 = float(np.mean([c[1] for c in line.coordinates]))
-        x, y, _gamma = to_local(lon0, lat0, [c[0] for c in line.coordinates],
-                                [c[1] for c in line.coordinates])
-        local = shapely.LineString(np.column_stack([x, y]))
-        # A single-sided buffer lies left of the line for a positive distance.
-        signed = distance * 1000 if side == line.left_side else -distance * 1000
-        ring = np.asarray(local.buffer(signed, single_sided=True).exterior.coords)
-        ring_lon, ring_lat = to_lonlat(lon0, lat0, ring[:, 0], ring[:, 1])
+        ring = lines.line(line_id).zone_ring(side, distance)
         label = _("EXERCISE: %(distance)g km zone of %(side)s from %(line)s — %(weapons)s") % {
             "distance": distance, "side": rules.sides.get(side, side),
             "line": rules.line_labels.get(line_id, line_id), "weapons": "; ".join(weapons)}
@@ -449,8 +437,7 @@ def _withdrawal_zones(directory: Path) -> dict[str, Any]:
             "properties": {"side": side, "reference_line": line_id, "distance_km": distance,
                            "label": label, "exercise": True},
             "geometry": {"type": "Polygon", "coordinates": [[
-                [round(float(a), 5), round(float(b), 5)] for a, b in zip(ring_lon, ring_lat,
-                                                                         strict=True)]]},
+                [round(lon, 5), round(lat, 5)] for lon, lat in ring]]},
         })
     return {"type": "FeatureCollection", "exercise": True, "features": features}
 

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -18,7 +18,6 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hofburg.core.i18n import localized
-from hofburg.registry.engine.troika import troika
 from hofburg.registry.models import (
     Chairmanship,
     Conflict,
@@ -29,6 +28,7 @@ from hofburg.registry.models import (
     Partner,
     SecretariatUnit,
 )
+from hofburg.registry.services import troika_for_year
 
 router = Router(tags=["registry"])
 
@@ -226,8 +226,7 @@ class TroikaOut(Schema):
             summary="The Troika of a year: previous, current and incoming Chair")
 def get_troika(request: HttpRequest, year: int, language: Query[LanguageQuery]) -> Any:
     """A seat is null where that year's Chair is not recorded."""
-    chairs = Chairmanship.objects.select_related("state").filter(year__range=(year - 1, year + 1))
-    return troika({chair.year: chair for chair in chairs}, year)
+    return troika_for_year(year)
 
 
 # --- field operations -------------------------------------------------------------------------
@@ -243,11 +242,10 @@ class FieldOperationFilter(Schema):
 def list_field_operations(request: HttpRequest, filters: Query[FieldOperationFilter],
                           language: Query[LanguageQuery]) -> QuerySet[FieldOperation]:
     operations = FieldOperation.objects.select_related("host_state").order_by("region", "code")
-    is_current = Q(closed__isnull=True, closed_label="")
     if filters.status == "current":
-        operations = operations.filter(is_current)
+        operations = operations.filter(FieldOperation.CURRENT)
     elif filters.status == "closed":
-        operations = operations.exclude(is_current)
+        operations = operations.exclude(FieldOperation.CURRENT)
     if filters.region:
         operations = operations.filter(region__iexact=filters.region)
     if filters.host:

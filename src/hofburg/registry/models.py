@@ -201,6 +201,9 @@ class FieldOperation(NamedInLanguages, Sourced):
     closed = models.DateField(_("closed"), null=True, blank=True)
     closed_label = models.CharField(_("closure"), max_length=120, blank=True)
 
+    # Open: neither a closing date nor a closure given only as text (e.g. "2022").
+    CURRENT = models.Q(closed__isnull=True, closed_label="")
+
     class Meta:
         ordering = ["region", "code"]
         verbose_name = _("field operation")

@@ -42,6 +42,7 @@ from hofburg.registry.models import (
     Partner,
     SecretariatUnit,
 )
+from hofburg.registry.services import troika_for_year
 
 
 def this_year() -> int:
@@ -369,12 +370,11 @@ def home_panel(request: HttpRequest, subject: object = None) -> dict[str, Any] |
     if state_count == 0:
         return None
     year = this_year()
-    members = troika(chairs_by_year(), year)
-    current_operations = [op for op in FieldOperation.objects.all() if op.is_current]
+    members = troika_for_year(year)
     return {
         "state_count": state_count,
         "partner_count": Partner.objects.count(),
-        "field_operation_count": len(current_operations),
+        "field_operation_count": FieldOperation.objects.filter(FieldOperation.CURRENT).count(),
         "this_year": year,
         "troika": [
             {"role": TROIKA_ROLES[role], "year": year + offset, "chair": getattr(members, role)}

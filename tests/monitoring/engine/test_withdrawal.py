@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 import pytest
+import shapely
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -242,3 +243,18 @@ def test_the_signed_distance_is_the_perpendicular_offset(lon: float, lat: float,
     assert unsigned_m == pytest.approx(abs(offset_km) * 1000, abs=0.01)
     if abs(offset_km) > 1e-3:
         assert side == (LEFT if offset_km > 0 else RIGHT)
+
+
+@pytest.mark.parametrize("distance_km", [15.0, 70.0])
+def test_a_zone_lies_on_its_own_sides_side_and_is_as_deep_as_the_rule(
+        exercise_lines: ReferenceLines, distance_km: float) -> None:
+    for line in exercise_lines.lines.values():
+        for side in (line.left_side, line.right_side):
+            zone = shapely.Polygon(line.zone_ring(side, distance_km))
+            centre = zone.representative_point()
+            signed, _at_end = line.signed_distance_m(centre.x, centre.y, side)
+            assert 0 < signed < distance_km * 1000
+            # The band is as deep as the rule: its farthest point is about `distance_km` away.
+            deepest = max(abs(line.signed_distance_m(lon, lat, side)[0])
+                          for lon, lat in line.zone_ring(side, distance_km)[::5])
+            assert deepest == pytest.approx(distance_km * 1000, rel=0.02)

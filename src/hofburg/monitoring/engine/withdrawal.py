@@ -31,7 +31,7 @@ import shapely
 import yaml
 from shapely.geometry import shape
 
-from hofburg.monitoring.engine.geodesy import GEOD, FloatArray, to_local
+from hofburg.monitoring.engine.geodesy import GEOD, FloatArray, to_local, to_lonlat
 
 _DENSIFY_M = 1000.0
 
@@ -184,6 +184,25 @@ class ReferenceLine:
         cross = tx * (0.0 - nearest.y) - ty * (0.0 - nearest.x)
         at_end = distance > 0 and (along <= 1e-6 or along >= line.length - 1e-6)
         return distance, cross > 0, at_end
+
+    def zone_ring(self, side: str, distance_km: float) -> list[tuple[float, float]]:
+        """The band `distance_km` deep on `side`'s own side of the line, as a lon/lat ring.
+
+        Drawn in a local frame about the line's mean point, so it is meant for display; the
+        compliance check measures geodesically (`signed_distance_m`).
+        """
+        if side not in (self.left_side, self.right_side):
+            raise WithdrawalError(f"side: {side!r} is on neither side of {self.line_id}")
+        lons = [c[0] for c in self.coordinates]
+        lats = [c[1] for c in self.coordinates]
+        lon0, lat0 = float(np.mean(lons)), float(np.mean(lats))
+        x, y, _ = to_local(lon0, lat0, lons, lats)
+        local = shapely.LineString(np.column_stack([x, y]))
+        # A single-sided buffer lies left of the line for a positive distance.
+        signed = distance_km * 1000 if side == self.left_side else -distance_km * 1000
+        ring = np.asarray(local.buffer(signed, single_sided=True).exterior.coords)
+        ring_lon, ring_lat = to_lonlat(lon0, lat0, ring[:, 0], ring[:, 1])
+        return [(float(a), float(b)) for a, b in zip(ring_lon, ring_lat, strict=True)]
 
 
 @dataclass(frozen=True)
