@@ -106,7 +106,7 @@ def test_a_crash_half_way_leaves_nothing_behind(tmp_path: Path,
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "apply_rollup_deltas", crash)
+    monkeypatch.setattr(services, "_write_rollup_sums", crash)
     with pytest.raises(RuntimeError):
         import_observations(write_csv(tmp_path / "o.csv", same_explosion()))
     assert _stored() == (0, 0, 0, 0)

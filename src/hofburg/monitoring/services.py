@@ -16,14 +16,19 @@ in the same transaction, so a coarse row always equals the sum of its period's d
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
+import itertools
 import json
+import multiprocessing
 import os
 import tempfile
 import time as clock
-from collections import defaultdict
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -32,19 +37,29 @@ from typing import IO, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import h3
+import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
+from hofburg.monitoring.engine.columns import (
+    CATEGORIES,
+    METHODS,
+    OBSERVER_KINDS,
+    FloatArray,
+    ObservationColumns,
+    observation_columns,
+)
 from hofburg.monitoring.engine.locate import Fix
 from hofburg.monitoring.engine.merge import Event as MergedEvent
-from hofburg.monitoring.engine.merge import MergeRules, load_merge_rules
+from hofburg.monitoring.engine.merge import MergeRules, load_merge_rules, merge_columns
 from hofburg.monitoring.engine.merge import merge_observations as merge_with_engine
 from hofburg.monitoring.engine.observations import Observation as Reported
 from hofburg.monitoring.engine.observations import ObservationError, observation_from_mapping
@@ -90,6 +105,16 @@ AREA_RESOLUTION = 4
 # Observations merged per step of a large import: bounds the engine's memory; the window
 # around each step is re-read from the database, so an event is never cut at a step's edge.
 MERGE_STEP = 50_000
+# A large import is merged in stretches of about this many observations, cut where no event
+# can span the cut; from PARALLEL_FROM observations on, in MERGE_WORKERS processes while this
+# one writes what they hand back (one core is left to the writing).
+STRETCH = 20_000
+PARALLEL_FROM = 40_000
+# From this many new observations (and at least as many as are stored), SQLite's plain indexes
+# on observations and events are dropped for the import and built again at its end.
+REINDEX_FROM = 100_000
+MERGE_WORKERS = max(1, min(4, os.cpu_count() or 1))
+_READ_BLOCK = 50_000  # rows read and validated at a time
 _INSERT_BATCH = 5_000
 _IN_BATCH = 900  # SQLite's historical limit of bound parameters per statement, with room
 
@@ -424,20 +449,44 @@ def import_observations(source: str | Path | IO[bytes], *, skip_bad: bool = Fals
     importing the same file again changes nothing. The writing is one transaction: a failure
     half way leaves nothing behind. `actor` None is the command line's system user.
     """
+    with _without_cycle_collection():
+        return _import_observations(source, skip_bad=skip_bad, rejects_path=rejects_path,
+                                    actor=actor, classification=classification,
+                                    is_exercise=is_exercise, progress=progress)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector: an import allocates millions of small containers
+    and no cycles, and the collector would scan the growing heap again and again (it took
+    more time than reading the file). Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_observations(source: str | Path | IO[bytes], *, skip_bad: bool,
+                         rejects_path: str | Path | None, actor: User | None,
+                         classification: str | None, is_exercise: bool,
+                         progress: Progress | None) -> ImportSummary:
     summary = ImportSummary()
     started = clock.perf_counter()
     stream, summary.sha256, name = _open_source(source)
     with stream:
-        rows, bad_rows, fieldnames = _read_rows(stream, summary)
+        columns, bad_rows, fieldnames = _read_rows(stream, summary)
     summary.seconds["parse"] = clock.perf_counter() - started
     previous = ImportBatch.objects.filter(sha256=summary.sha256).order_by("pk").first()
     summary.previous_batch_id = previous.pk if previous else None
     if summary.problems and not skip_bad:
         raise ImportRejected(summary)
-    rows = _drop_stored(rows, summary)
+    columns = _drop_stored(columns, summary)
     provenance = _provenance(actor, classification, is_exercise)
     mark = clock.perf_counter()
-    if not rows:
+    if not len(columns):
         # Nothing new (the same file again, say): nothing is written, not even a batch.
         summary.batch_id = summary.previous_batch_id
         _finish_rejects(summary, rejects_path, name, fieldnames, bad_rows)
@@ -447,8 +496,9 @@ def import_observations(source: str | Path | IO[bytes], *, skip_bad: bool = Fals
         batch = ImportBatch.objects.create(sha256=summary.sha256, filename=name[:255],
                                            actor=actor, skip_bad=skip_bad)
         provenance = Provenance(**{**provenance.__dict__, "batch_id": batch.pk})
-        created, updated = _ingest(rows, provenance, progress=progress, timings=summary.seconds)
-        summary.inserted, summary.events, summary.events_updated = len(rows), created, updated
+        created, updated = _ingest_columns(columns, provenance, progress=progress,
+                                           timings=summary.seconds)
+        summary.inserted, summary.events, summary.events_updated = len(columns), created, updated
         batch.summary = summary.as_dict(max_problems=20)
         batch.save(update_fields=["summary"])
         summary.batch_id = batch.pk
@@ -472,11 +522,11 @@ def parse_observations_file(source: str | Path | IO[bytes]) -> ImportSummary:
     summary = ImportSummary()
     started = clock.perf_counter()
     stream, summary.sha256, _name = _open_source(source)
-    with stream:
-        rows, _bad, _fields = _read_rows(stream, summary)
+    with stream, _without_cycle_collection():
+        columns, _bad, _fields = _read_rows(stream, summary)
     summary.inserted = 0
     summary.seconds["parse"] = clock.perf_counter() - started
-    del rows
+    del columns
     return summary
 
 
@@ -502,7 +552,13 @@ def _open_source(source: str | Path | IO[bytes]) -> tuple[IO[str], str, str]:
 
 
 def _read_rows(stream: IO[str], summary: ImportSummary
-               ) -> tuple[list[_Row], list[tuple[int, list[str]]], list[str]]:
+               ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]]:
+    """Every valid row as columns, the bad rows as they were, and the header.
+
+    The file is read a block of rows at a time and each block validated a column at a time
+    (engine.columns); the problems are the engine's, in row order, plus the file's own: a row
+    of the wrong width, an id repeated in the file, ids longer than the database keeps.
+    """
     reader = csv.reader(stream)
     try:
         header = [name.strip() for name in next(reader)]
@@ -521,58 +577,77 @@ def _read_rows(stream: IO[str], summary: ImportSummary
                                       f"{','.join(CSV_COLUMNS)} in any order")
     width = len(header)
     index_of_id = header.index("observation_id")
-    rows: list[_Row] = []
-    bad: list[tuple[int, list[str]]] = []
+    blocks: list[ObservationColumns] = []
+    found: list[tuple[RowProblem, list[str]]] = []
     seen: dict[str, int] = {}
+    records: list[list[str]] = []
+    lines: list[int] = []
+
+    def validate_block() -> None:
+        columns, errors = observation_columns(header, records)
+        for error in errors:
+            found.append((RowProblem(lines[error.index], error.observation_id, error.field,
+                                     error.message), records[error.index]))
+        failed = {error.index for error in errors}
+        good_lines = [line for k, line in enumerate(lines) if k not in failed]
+        good_records = [record for k, record in enumerate(records) if k not in failed]
+        keep = []
+        for position, (oid, observer) in enumerate(zip(columns.observation_id,
+                                                       columns.observer_id, strict=True)):
+            line = good_lines[position]
+            first = seen.setdefault(oid, line)
+            if first != line:
+                problem = RowProblem(line, oid, "observation_id", f"repeats the id of row {first}")
+            elif len(oid) > 64 or len(observer) > 64:
+                problem = RowProblem(line, oid[:64], "observation_id",
+                                     "ids are at most 64 characters")
+            else:
+                keep.append(position)
+                continue
+            found.append((problem, good_records[position]))
+        blocks.append(columns if len(keep) == len(columns) else columns.take(keep))
+        records.clear()
+        lines.clear()
+
     line = 1
     try:
         for line, values in enumerate(reader, start=2):
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue  # a blank line is not a row
             summary.read += 1
-            problem = None
             if len(values) != width:
-                problem = RowProblem(line, values[index_of_id] if len(values) > index_of_id
-                                     else "", "row", f"has {len(values)} fields, the header "
-                                                     f"{width}")
-            else:
-                data = {name: value for name, value in zip(header, values, strict=True)
-                        if value != ""}
-                try:
-                    reported = observation_from_mapping(data)
-                except ObservationError as error:
-                    problem = RowProblem(line, data.get("observation_id", ""), error.field,
-                                         error.message)
-                else:
-                    first = seen.setdefault(reported.observation_id, line)
-                    if first != line:
-                        problem = RowProblem(line, reported.observation_id, "observation_id",
-                                             f"repeats the id of row {first}")
-                    elif len(reported.observation_id) > 64 or len(reported.observer_id) > 64:
-                        problem = RowProblem(line, reported.observation_id[:64],
-                                             "observation_id", "ids are at most 64 characters")
-                    else:
-                        rows.append(_Row.of(reported))
-            if problem is not None:
-                summary.problems.append(problem)
-                bad.append((line, values))
+                found.append((RowProblem(line, values[index_of_id] if len(values) > index_of_id
+                                         else "", "row", f"has {len(values)} fields, the "
+                                                         f"header {width}"), values))
+                continue
+            records.append(values)
+            lines.append(line)
+            if len(records) == _READ_BLOCK:
+                validate_block()
+        if records:
+            validate_block()
     except (csv.Error, UnicodeDecodeError) as error:
         raise ImportRejected(summary, f"row {line + 1}: {error}; nothing was imported") from None
+    found.sort(key=lambda item: item[0].row)
+    summary.problems = [problem for problem, _ in found]
     summary.rejected = len(summary.problems)
-    return rows, bad, header
+    bad = [(problem.row, values) for problem, values in found]
+    return ObservationColumns.concat(blocks), bad, header
 
 
-def _drop_stored(rows: list[_Row], summary: ImportSummary) -> list[_Row]:
+def _drop_stored(columns: ObservationColumns, summary: ImportSummary) -> ObservationColumns:
     """The rows whose observation_id is not stored yet; the others count as duplicates."""
-    if not rows or not Observation.objects.exists():
-        return rows
+    if not len(columns) or not Observation.objects.exists():
+        return columns
     stored: set[str] = set()
-    ids = [row.observation_id for row in rows]
+    ids = columns.observation_id
     for start in range(0, len(ids), _IN_BATCH):
         stored.update(Observation.objects.filter(observation_id__in=ids[start:start + _IN_BATCH])
                       .values_list("observation_id", flat=True))
     summary.duplicates = len(stored)
-    return [row for row in rows if row.observation_id not in stored] if stored else rows
+    if not stored:
+        return columns
+    return columns.take([k for k, oid in enumerate(ids) if oid not in stored])
 
 
 def _default_rejects_path(name: str) -> Path:
@@ -610,6 +685,7 @@ _EVENT_FIELDS = (
     "needs_review", "explanation")
 _EVENT_COLUMNS = ("event_key", "status", *_EVENT_FIELDS, "is_exercise", "created_at",
                   "updated_at", "classification", "owner_affiliation")
+_BULK_EVENT_COLUMNS = ("event_key", *_EVENT_FIELDS)
 
 
 def _ingest(rows: Sequence[_Row], provenance: Provenance, *,
@@ -631,6 +707,391 @@ def _ingest(rows: Sequence[_Row], provenance: Provenance, *,
         if progress:
             progress("merge", start + len(step), len(ordered))
     return created, updated
+
+
+# --- ingest at scale: independent stretches merged in parallel, stored in bulk --------------
+
+
+def _ingest_columns(columns: ObservationColumns, provenance: Provenance, *,
+                    progress: Progress | None = None,
+                    timings: dict[str, float] | None = None) -> tuple[int, int]:
+    """Insert and merge many new observations; (events created, events updated or withdrawn).
+
+    The observations are cut, in time order, where two consecutive ones lie more than the
+    merge window apart: no event can span such a gap, so each stretch merges on its own. A
+    stretch with no stored observation within a window of it is new ground: it is merged in
+    memory (on every core) and its events and observations written in bulk, each observation
+    already pointing at its event. A stretch next to stored observations goes the general way
+    (`_ingest`: insert, then re-merge the window with what is stored). Runs inside the caller's
+    transaction.
+    """
+    mark = clock.perf_counter()
+    order = np.lexsort((np.array(columns.observation_id), columns.observed_at))
+    columns = columns.take(order)
+    window = merge_rules().time_window_seconds
+    fresh: list[tuple[int, int]] = []
+    near: list[int] = []
+    for start, end in _stretches(columns.observed_at, window, STRETCH):
+        low = _instant(float(columns.observed_at[start]) - window)
+        high = _instant(float(columns.observed_at[end - 1]) + window)
+        if Observation.objects.filter(observed_at__gte=low, observed_at__lte=high).exclude(
+                status=ObservationStatus.REJECTED).exists():
+            near.extend(range(start, end))
+        else:
+            fresh.append((start, end))
+    _add_time(timings, "plan", mark)
+    created = _merge_and_store(columns, fresh, provenance, progress=progress, timings=timings)
+    updated = 0
+    if near:
+        rows = [_Row.of(columns.observation(k)) for k in near]
+        more, updated = _ingest(rows, provenance, timings=timings)
+        created += more
+    return created, updated
+
+
+def _instant(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _stretches(times: FloatArray, window: float, size: int) -> list[tuple[int, int]]:
+    """[start, end) ranges of about `size` rows, cut only where consecutive times differ by
+    more than `window` (so that no event can be split); `times` in ascending order."""
+    n = len(times)
+    gaps = np.flatnonzero(np.diff(times) > window) + 1
+    bounds = [0]
+    while True:
+        k = int(np.searchsorted(gaps, bounds[-1] + size))
+        if k == len(gaps):
+            break
+        bounds.append(int(gaps[k]))
+    bounds.append(n)
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+class _MergedStretch(NamedTuple):
+    """What a worker hands back for one stretch: rows ready for the database."""
+
+    start: int
+    end: int
+    event_rows: list[tuple[Any, ...]]  # _BULK_EVENT_COLUMNS (no primary key, no constants)
+    event_of_row: NDArray[np.int32]  # each observation's event, as an index into event_rows
+    sums: _RollupSums
+
+
+# Set before the worker processes fork, read by them: the columns are not copied to each.
+_SHARED: tuple[ObservationColumns, Provenance, MergeRules] | None = None
+
+
+def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
+    """Merge one stretch and turn its events into database rows (in a worker process)."""
+    assert _SHARED is not None
+    columns, provenance, rules = _SHARED
+    start, end = bounds
+    part = columns.take(np.arange(start, end))
+    merged = merge_columns(part, rules)
+    position = {oid: k for k, oid in enumerate(part.observation_id)}
+    event_of_row = np.full(end - start, -1, dtype=np.int32)
+    first = np.empty(len(merged), dtype=np.intp)
+    last = np.empty(len(merged), dtype=np.intp)
+    for index, event in enumerate(merged):
+        members = [position[oid] for oid in event.observation_ids]
+        for k in members:
+            event_of_row[k] = index
+        first[index], last[index] = members[0], members[-1]
+    first_seconds = part.observed_at[first]
+    first_at = _database_times(first_seconds)
+    last_at = _database_times(part.observed_at[last])
+    report_dates = _report_dates(first_seconds)
+    is_exercise = provenance.is_exercise
+    encode = json.JSONEncoder().encode
+    rows = []
+    deltas = []
+    for index, event in enumerate(merged):
+        lon, lat = event.position
+        cell = str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION))
+        area = area_of_cell(cell)
+        location = event.location
+        figures: tuple[float | None, ...]
+        if isinstance(location, Fix):
+            ellipse = location.error_ellipse
+            figures = (ellipse.semi_major_m, ellipse.semi_minor_m, ellipse.orientation_deg, None)
+        else:
+            figures = (None, None, None, location.area_km2)
+        category = event.category.value
+        day = report_dates[index]
+        rows.append((event.event_key, category, event.weapon_class or "",
+                     event.count_at_least, first_at[index], last_at[index], day.isoformat(),
+                     lon, lat, cell, area, event.location_method, *figures,
+                     event.number_of_sources, event.needs_review,
+                     encode(list(event.explanation))))
+        deltas.append((_Contribution(day, category, area, map_cell_of(cell), is_exercise,
+                                     event.count_at_least, False), 1))
+    return _MergedStretch(start, end, rows, event_of_row, _rollup_sums(deltas))
+
+
+def _report_dates(seconds: FloatArray) -> list[date]:
+    """`report_date_of` for many instants (POSIX seconds) at once, with the same answers.
+
+    The zone's offset is looked up once per hour of UTC (per instant in an hour that holds a
+    change of offset) and the cut-off once per local day.
+    """
+    if not len(seconds):
+        return []
+    zone = _zone()
+    hours = np.floor(seconds / 3600).astype(np.int64)
+    unique_hours, which = np.unique(hours, return_inverse=True)
+    offset = np.empty(len(unique_hours))
+    changing = np.zeros(len(unique_hours), dtype=bool)
+    for k, hour in enumerate(unique_hours.tolist()):
+        begins = _utc_offset(zone, hour * 3600)
+        offset[k] = begins
+        changing[k] = begins != _utc_offset(zone, hour * 3600 + 3599)
+    local = seconds + offset[which]
+    for k in np.flatnonzero(changing[which]).tolist():
+        local[k] = seconds[k] + _utc_offset(zone, float(seconds[k]))
+    day_number = np.floor(local / 86400).astype(np.int64)
+    unique_days, day_of = np.unique(day_number, return_inverse=True)
+    epoch = date(1970, 1, 1)
+    days = [epoch + timedelta(days=d) for d in unique_days.tolist()]
+    cutoff = np.array([_cutoff_on(day).timestamp() for day in days])
+    after = seconds >= cutoff[day_of]
+    following = [day + timedelta(days=1) for day in days]
+    return [following[d] if late else days[d]
+            for d, late in zip(day_of.tolist(), after.tolist(), strict=True)]
+
+
+def _utc_offset(zone: ZoneInfo, seconds: float) -> float:
+    offset = datetime.fromtimestamp(seconds, UTC).astimezone(zone).utcoffset()
+    return offset.total_seconds() if offset else 0.0
+
+
+def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int]],
+                     provenance: Provenance, *, progress: Progress | None = None,
+                     timings: dict[str, float] | None = None) -> int:
+    """Merge the stretches (in worker processes when there is enough to share) and store each
+    as it comes back, while the workers go on with the next ones."""
+    global _SHARED
+    if not stretches:
+        return 0
+    total = sum(end - start for start, end in stretches)
+    workers = min(MERGE_WORKERS, len(stretches)) if total >= PARALLEL_FROM else 0
+    rebuild = (_drop_secondary_indexes((Observation, Event)) if total >= REINDEX_FROM
+               and total >= Observation.objects.count() else [])
+    sums = _RollupSums()
+    created = 0
+    ids = _EventIds()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    event_constants = {"status": EventStatus.PROVISIONAL.value,
+                       "is_exercise": provenance.is_exercise, "created_at": now,
+                       "updated_at": now, "classification": provenance.classification,
+                       "owner_affiliation": provenance.owner_affiliation_id}
+    observation_constants = _observation_constants(provenance)
+    _SHARED = (columns, provenance, merge_rules())
+    try:
+        if workers:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            results: Iterator[_MergedStretch] = _in_order(pool, stretches, 2 * workers)
+        else:
+            pool = None
+            results = map(_merge_stretch, stretches)
+        try:
+            done = 0
+            while True:
+                mark = clock.perf_counter()
+                stretch = next(results, None)
+                _add_time(timings, "merge (waited)", mark)
+                if stretch is None:
+                    break
+                mark = clock.perf_counter()
+                keys = ids.take(len(stretch.event_rows))
+                _bulk_insert(Event, ("id", *_BULK_EVENT_COLUMNS),
+                             [(key, *row) for key, row in zip(keys.tolist(), stretch.event_rows,
+                                                              strict=True)],
+                             event_constants)
+                _add_time(timings, "store events", mark)
+                mark = clock.perf_counter()
+                _bulk_insert(Observation, _BULK_OBSERVATION_COLUMNS, _observation_rows(
+                    columns, stretch.start, stretch.end, keys[stretch.event_of_row]),
+                    observation_constants)
+                _add_time(timings, "store observations", mark)
+                sums.add(stretch.sums)
+                created += len(stretch.event_rows)
+                done += stretch.end - stretch.start
+                if progress:
+                    progress("merge", done, total)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+    finally:
+        _SHARED = None
+    if rebuild:
+        mark = clock.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in rebuild:
+                cursor.execute(sql)
+        _add_time(timings, "indexes", mark)
+    mark = clock.perf_counter()
+    _write_rollup_sums(sums)
+    _add_time(timings, "rollups", mark)
+    return created
+
+
+def _drop_secondary_indexes(models: Sequence[type[Model]]) -> list[str]:
+    """On SQLite, drop the tables' plain (not unique) indexes; return the statements that
+    build them again. Building an index once over sorted keys costs far less than keeping it
+    up to date row by row through a large import. Inside the import's transaction, so a
+    failure restores them with everything else; PostgreSQL's COPY needs none of this."""
+    if connection.vendor != "sqlite":
+        return []
+    statements = []
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                           "AND tbl_name = %s AND sql IS NOT NULL", [model._meta.db_table])
+            for name, sql in cursor.fetchall():
+                if not sql.upper().startswith("CREATE UNIQUE"):
+                    cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                    statements.append(sql)
+    return statements
+
+
+def _in_order(pool: ProcessPoolExecutor, stretches: list[tuple[int, int]], ahead: int
+              ) -> Iterator[_MergedStretch]:
+    """The workers' results in order, with at most `ahead` stretches in flight (memory)."""
+    pending: deque[Future[_MergedStretch]] = deque()
+    queue = iter(stretches)
+    for bounds in queue:
+        pending.append(pool.submit(_merge_stretch, bounds))
+        if len(pending) >= ahead:
+            break
+    while pending:
+        result = pending.popleft().result()
+        following = next(queue, None)
+        if following is not None:
+            pending.append(pool.submit(_merge_stretch, following))
+        yield result
+
+
+class _EventIds:
+    """Primary keys for new events, reserved in the transaction so observations can point at
+    their events as they are inserted (no second pass to link them)."""
+
+    def __init__(self) -> None:
+        self.next: int | None = None
+
+    def take(self, count: int) -> NDArray[np.int64]:
+        table = Event._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor != "sqlite":
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                               "FROM generate_series(1, %s)", [table, count])
+                return np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
+            if self.next is None:
+                # The write lock is held (the transaction began IMMEDIATE and has written).
+                cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
+                highest = cursor.fetchone()[0] or 0
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                self.next = max(highest, row[0] if row else 0) + 1
+        first = self.next
+        self.next += count
+        return np.arange(first, first + count, dtype=np.int64)
+
+
+_BULK_OBSERVATION_COLUMNS = (
+    "observation_id", "observed_at", "utc_offset_minutes", "observer_id", "observer_kind",
+    "observer_lon", "observer_lat", "method", "category", "weapon_class", "count", "bearing_deg",
+    "sector", "compass_points", "distance_km_min", "distance_km_max", "notes", "event")
+
+
+def _observation_constants(provenance: Provenance) -> dict[str, Any]:
+    """The columns every observation of an import shares."""
+    return {"client_id": None, "status": ObservationStatus.SUBMITTED.value, "status_reason": "",
+            "batch": provenance.batch_id,
+            "submitted_by": provenance.actor.pk if provenance.actor else None, "revision": 1,
+            "is_exercise": provenance.is_exercise,
+            "created_at": connection.ops.adapt_datetimefield_value(timezone.now()),
+            "classification": provenance.classification,
+            "owner_affiliation": provenance.owner_affiliation_id}
+
+
+def _observation_rows(columns: ObservationColumns, start: int, end: int,
+                      event_ids: NDArray[np.int64]) -> Iterator[tuple[Any, ...]]:
+    """Database rows for columns[start:end], in _BULK_OBSERVATION_COLUMNS order."""
+    kinds = np.array([kind.value for kind in OBSERVER_KINDS], dtype=object)
+    methods = np.array([method.value for method in METHODS], dtype=object)
+    categories = np.array([category.value for category in CATEGORIES], dtype=object)
+    return zip(
+        columns.observation_id[start:end], _database_times(columns.observed_at[start:end]),
+        columns.utc_offset_minutes[start:end].tolist(), columns.observer_id[start:end],
+        kinds[columns.observer_kind[start:end]].tolist(),
+        columns.observer_lon[start:end].tolist(), columns.observer_lat[start:end].tolist(),
+        methods[columns.method[start:end]].tolist(),
+        categories[columns.category[start:end]].tolist(),
+        [w or "" for w in columns.weapon_class[start:end]], columns.count[start:end].tolist(),
+        _nullable(columns.bearing_deg[start:end]),
+        [sector or "" for sector in columns.sector[start:end]],
+        columns.compass_points[start:end].tolist(),
+        _nullable(columns.distance_km_min[start:end]),
+        _nullable(columns.distance_km_max[start:end]), columns.notes[start:end],
+        event_ids.tolist(), strict=True)
+
+
+def _nullable(values: FloatArray) -> list[float | None]:
+    return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
+
+
+def _database_times(seconds: FloatArray) -> list[Any]:
+    """POSIX seconds as the database backend stores a DateTimeField (UTC)."""
+    micro = np.round(seconds * 1e6).astype("datetime64[us]")
+    if connection.vendor != "sqlite":
+        return [moment.replace(tzinfo=UTC) for moment in micro.tolist()]
+    # SQLite keeps Django's text form: 'YYYY-MM-DD HH:MM:SS', '.ffffff' only when not zero.
+    whole = np.datetime_as_string(micro, unit="s")
+    text = np.char.replace(whole, "T", " ")
+    fraction = (micro - micro.astype("datetime64[s]")).astype(np.int64)
+    if fraction.any():
+        exact = np.char.replace(np.datetime_as_string(micro, unit="us"), "T", " ")
+        text = np.where(fraction != 0, exact, text)
+    return list(text.tolist())
+
+
+def _bulk_insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]],
+                 constants: Mapping[str, Any] | None = None) -> None:
+    """Many rows at once: COPY on PostgreSQL, one prepared statement on SQLite.
+
+    `constants` are columns with one value for every row. SQLite writes them into the
+    statement, where they cost nothing per row; binding a parameter is most of SQLite's cost
+    per row from Python.
+    """
+    fixed = dict(constants or {})
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column)  # type: ignore[union-attr,arg-type]
+                        for name in (*names, *fixed))
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tail = tuple(fixed.values())
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, *tail))
+            return
+        values = ", ".join([*(["?"] * len(names)), *map(_sql_literal, fixed.values())])
+        cursor.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({values})",  # noqa: S608
+                                  rows)
+
+
+def _sql_literal(value: Any) -> str:
+    """A constant of our own making as an SQLite literal (never text from a file)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for {type(value).__name__}")
 
 
 def _add_time(timings: dict[str, float] | None, key: str, since: float) -> None:
@@ -882,11 +1343,36 @@ def apply_rollup_deltas(deltas: Iterable[tuple[_Contribution, int]]) -> None:
     The daily rollups and their weekly and monthly sums change together, in the caller's
     transaction, so the coarse rows stay exactly the sums of the daily ones.
     """
-    daily: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    area_weeks: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    cell_weeks: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    cell_months: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    _write_rollup_sums(_rollup_sums(deltas))
+
+
+_ROLLUP_TABLES = ("daily", "area_weeks", "cells", "cell_weeks", "cell_months")
+
+
+@dataclass
+class _RollupSums:
+    """Counter changes per rollup row: (events, violations, published events, published
+    violations) by each table's key. Plain dicts, so a worker process can hand them back."""
+
+    tables: dict[str, dict[tuple[Any, ...], list[int]]] = field(
+        default_factory=lambda: {name: {} for name in _ROLLUP_TABLES})
+
+    def add(self, other: _RollupSums) -> None:
+        for name, table in other.tables.items():
+            mine = self.tables[name]
+            for key, values in table.items():
+                sums = mine.get(key)
+                if sums is None:
+                    mine[key] = list(values)
+                else:
+                    for k in range(4):
+                        sums[k] += values[k]
+
+
+def _rollup_sums(deltas: Iterable[tuple[_Contribution, int]]) -> _RollupSums:
+    result = _RollupSums()
+    daily, area_weeks, cells, cell_weeks, cell_months = (result.tables[name]
+                                                         for name in _ROLLUP_TABLES)
     for c, sign in deltas:
         week, month = week_of(c.day), month_of(c.day)
         for table, key in ((daily, (c.day, c.category, c.area, c.is_exercise)),
@@ -894,12 +1380,20 @@ def apply_rollup_deltas(deltas: Iterable[tuple[_Contribution, int]]) -> None:
                            (cells, (c.cell, c.day, c.category, c.is_exercise)),
                            (cell_weeks, (c.cell, week, c.category, c.is_exercise)),
                            (cell_months, (c.cell, month, c.category, c.is_exercise))):
-            sums = table[key]
+            sums = table.get(key)
+            if sums is None:
+                sums = table[key] = [0, 0, 0, 0]
             sums[0] += sign
             sums[1] += sign * c.violations
             if c.published:
                 sums[2] += sign
                 sums[3] += sign * c.violations
+    return result
+
+
+def _write_rollup_sums(result: _RollupSums) -> None:
+    daily, area_weeks, cells, cell_weeks, cell_months = (result.tables[name]
+                                                         for name in _ROLLUP_TABLES)
     adapt_date = connection.ops.adapt_datefield_value
     _upsert(DailyCount, ("day", "category", "area", "is_exercise"),
             [(adapt_date(k[0]), k[1], k[2], k[3], *v) for k, v in daily.items() if any(v)])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hofburg.monitoring.engine.columns import ObservationColumns
 from hofburg.monitoring.engine.geodesy import distance_m
 from hofburg.monitoring.engine.locate import Fix, SectorArea
 from hofburg.monitoring.engine.merge import (
@@ -18,6 +20,7 @@ from hofburg.monitoring.engine.merge import (
     MergeError,
     MergeRules,
     MergeRulesError,
+    merge_columns,
     merge_observations,
     merge_rules_from_mapping,
 )
@@ -218,6 +221,59 @@ def test_an_id_used_twice_is_refused(merge_rules: MergeRules) -> None:
 
 def test_no_observations_make_no_events(merge_rules: MergeRules) -> None:
     assert merge_observations([], merge_rules) == []
+    assert merge_columns(ObservationColumns.of([]), merge_rules) == []
+
+
+def several_events() -> list[Observation]:
+    mortar = seen("m", "patrol-7", around(TARGET, 300, 5), seconds=300,
+                  category="explosion_weapon", weapon_class="mortar")
+    far = around(TARGET, 90, 60)
+    return [*one_event_seen_three_times(),
+            seen("y1", "patrol-4", around(ELSEWHERE, 45, 5), ELSEWHERE, seconds=5),
+            seen("y2", "op-5", around(ELSEWHERE, 0, 6), ELSEWHERE, seconds=15),
+            seen("s1", "camera-1", around(TARGET, 180, 5), seconds=130, method="recorded",
+                 sector="N"),
+            seen("s2", "camera-2", around(TARGET, 270, 4), seconds=134, method="recorded",
+                 sector="E"),
+            mortar, seen("u", "op-8", around(TARGET, 20, 6), seconds=305,
+                         weapon_class="undetermined"),
+            seen("far", "patrol-2", around(far, 225, 5), far, seconds=303),
+            seen("late", "patrol-1", around(TARGET, 225, 5), seconds=400)]
+
+
+def test_merging_columns_gives_the_events_of_merging_observations(
+        merge_rules: MergeRules) -> None:
+    observations = several_events()
+    expected = merge_observations(observations, merge_rules)
+    columns = ObservationColumns.of(observations)
+    assert merge_columns(columns, merge_rules) == expected
+    # The rows may come in any order.
+    backwards = columns.take(list(range(len(observations)))[::-1])
+    assert merge_columns(backwards, merge_rules) == expected
+    assert {event.location_method for event in expected} == {"fix", "common_area", "sector"}
+
+
+def test_merging_columns_refuses_an_id_used_twice(merge_rules: MergeRules) -> None:
+    first = seen("same", "patrol-1", around(TARGET, 225, 5))
+    columns = ObservationColumns.of([first, replace(first, observer_id="op-2")])
+    with pytest.raises(MergeError, match="'same'"):
+        merge_columns(columns, merge_rules)
+
+
+def test_times_are_told_as_they_were_written(merge_rules: MergeRules) -> None:
+    # An offset other than UTC, and a fraction of a second, in the events and in the notes.
+    kyiv = timezone(timedelta(hours=3))
+    first = seen("a", "patrol-1", around(TARGET, 225, 5))
+    first = replace(first, observed_at=first.observed_at.astimezone(kyiv))
+    second = seen("b", "op-2", around(TARGET, 135, 6), seconds=20.25)
+    [event] = merge_observations([first, second], merge_rules)
+    assert event.first_observed_at == first.observed_at
+    assert event.first_observed_at.utcoffset() == timedelta(hours=3)
+    assert event.last_observed_at == second.observed_at
+    assert f"at {first.observed_at.isoformat()}," in event.explanation[0]
+    assert "+03:00" in event.explanation[0]
+    assert f"at {second.observed_at.isoformat()}," in event.explanation[1]
+    assert ".250000+00:00" in event.explanation[1]
 
 
 @settings(max_examples=25, deadline=None)

@@ -27,6 +27,13 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
 
 
+def distances_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike
+                ) -> FloatArray:
+    """Geodesic distances in metres between many pairs of points (arrays broadcast)."""
+    lon1_, lat1_, lon2_, lat2_ = _broadcast(lon1, lat1, lon2, lat2)
+    return _inv(lon1_, lat1_, lon2_, lat2_)[2]
+
+
 def azimuth_deg(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """True azimuth at the first point towards the second, in [0, 360)."""
     return float(GEOD.inv(lon1, lat1, lon2, lat2)[0]) % 360.0
@@ -81,9 +88,15 @@ def wedge_ring(centre_deg: ArrayLike, half_width_deg: ArrayLike, inner_m: ArrayL
     outer = np.atleast_1d(np.asarray(outer_m, dtype=np.float64))
     steps = np.linspace(-1.0, 1.0, arc_points)
     az = np.radians(centre[:, None] + half[:, None] * steps[None, :])
-    outer_x, outer_y = outer[:, None] * np.sin(az), outer[:, None] * np.cos(az)
-    inner_x, inner_y = inner[:, None] * np.sin(az[:, ::-1]), inner[:, None] * np.cos(az[:, ::-1])
-    return np.hstack([outer_x, inner_x]), np.hstack([outer_y, inner_y])
+    sin, cos = np.sin(az), np.cos(az)
+    rows = np.broadcast_shapes(az.shape, inner[:, None].shape, outer[:, None].shape)[0]
+    xs = np.empty((rows, 2 * arc_points))
+    ys = np.empty((rows, 2 * arc_points))
+    np.multiply(outer[:, None], sin, out=xs[:, :arc_points])
+    np.multiply(outer[:, None], cos, out=ys[:, :arc_points])
+    np.multiply(inner[:, None], sin[:, ::-1], out=xs[:, arc_points:])
+    np.multiply(inner[:, None], cos[:, ::-1], out=ys[:, arc_points:])
+    return xs, ys
 
 
 def _broadcast(*values: ArrayLike) -> list[FloatArray]:

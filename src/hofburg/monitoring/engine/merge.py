@@ -15,14 +15,26 @@ category and the determined weapon class ("the more clear information overrules"
 by its first observation so that the key stays stable across runs.
 
 The parameters are mission parameters in data/monitoring/merge_rules.yaml, not rules of a text.
+
+The merge reads observations as columns (`merge_columns`; `merge_observations` converts). Each
+wedge is drawn in the local frame about another observer's position exactly as a pair's test
+needs it, once; whether wedges meet is first settled by points that lie inside all of them by a
+margin no rounding can cross (see `_common`), and only where no such point is known does GEOS
+draw and intersect the polygons. Shared areas are intersected member by member in the members'
+order, as `shapely.intersection_all` does, so every decision, area and text is the same as
+intersecting them all at once.
 """
 
 from __future__ import annotations
 
+import gc
 import math
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +43,15 @@ import shapely
 import yaml
 from numpy.typing import NDArray
 
+from hofburg.monitoring.engine.columns import (
+    CATEGORIES,
+    METHODS,
+    OBSERVER_KINDS,
+    ObservationColumns,
+)
 from hofburg.monitoring.engine.geodesy import (
     FloatArray,
-    distance_m,
+    distances_m,
     to_local,
     to_lonlat,
     wedge_ring,
@@ -43,12 +61,12 @@ from hofburg.monitoring.engine.locate import (
     LocateError,
     LocateParameters,
     SectorArea,
-    sector_area,
+    assembler,
+    sector_areas,
     solve_fixes,
 )
 from hofburg.monitoring.engine.observations import (
     Category,
-    Direction,
     Method,
     Observation,
 )
@@ -59,6 +77,9 @@ _ARC_POINTS = 16
 _EARTH_RADIUS_KM = 6371.0
 _UNDETERMINED_WEAPON = "undetermined"
 _KEPT_APART_NOTES = 3
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_YEAR_1000 = (datetime(1000, 1, 1, tzinfo=UTC) - _EPOCH).total_seconds()
+_YEAR_10000 = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC) - _EPOCH).total_seconds() + 1
 
 
 class MergeError(ValueError):
@@ -209,15 +230,57 @@ def merge_rules_from_mapping(data: Mapping[str, Any]) -> MergeRules:
 
 def merge_observations(observations: Sequence[Observation], rules: MergeRules) -> list[Event]:
     """The events the observations describe, in time order, each with its explanation."""
-    ids = [o.observation_id for o in observations]
+    return merge_columns(ObservationColumns.of(observations), rules)
+
+
+def merge_columns(columns: ObservationColumns, rules: MergeRules) -> list[Event]:
+    """The events of observations given as columns, in time order, each with its explanation.
+
+    The rows may come in any order: they are taken by (time, observation_id).
+    """
+    ids = columns.observation_id
     if len(set(ids)) != len(ids):
-        duplicate = next(i for i in ids if ids.count(i) > 1)
+        counts = Counter(ids)
+        duplicate = next(i for i in ids if counts[i] > 1)
         raise MergeError(f"observation_id {duplicate!r} occurs more than once")
-    ordered = sorted(observations, key=lambda o: (o.observed_at.timestamp(), o.observation_id))
-    table = _Table.build(ordered, rules)
-    consistent, kept_apart = _consistent_pairs(table, rules)
-    clusters = _cluster(table, rules, consistent, kept_apart)
-    return _events(table, rules, clusters)
+    if not ids:
+        return []
+    with _collector_paused():
+        table = _Table.build(columns.take(_time_order(columns.observed_at, ids)), rules)
+        texts = _Texts.build(table, rules)
+        pairs = _consistent_pairs(table, rules, texts)
+        clusters = _cluster(table, rules, pairs, texts)
+        events = _events(table, rules, pairs, texts, clusters)
+        del table, texts, pairs, clusters  # freed here, not scanned when collecting resumes
+    return events
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the merge, which builds a few hundred thousand
+    small objects and no reference cycles: the collector's passes over them would otherwise
+    cost a fifth to a third of the merge. Reference counting still frees what is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _time_order(time: FloatArray, ids: Sequence[str]) -> NDArray[np.intp]:
+    """Rows by (time, id): a stable sort on time, then each run of equal times by id."""
+    order = np.argsort(time, kind="stable")
+    ordered = time[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return order
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], same, [False])).astype(np.int8)))
+    rows = order.tolist()
+    for first, last in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+        rows[first:last + 1] = sorted(rows[first:last + 1], key=ids.__getitem__)
+    return np.array(rows, dtype=np.intp)
 
 
 # --- the observations as arrays -------------------------------------------------------------
@@ -225,89 +288,236 @@ def merge_observations(observations: Sequence[Observation], rules: MergeRules) -
 
 @dataclass
 class _Table:
-    observations: Sequence[Observation]
+    columns: ObservationColumns  # in time order; row k of every array is row k here
     time: FloatArray
     observer: NDArray[np.intp]
     lon: FloatArray
     lat: FloatArray
     group: NDArray[np.intp]
-    weapon: NDArray[np.intp]
+    weapon: NDArray[np.intp]  # -1 where undetermined
     centre: FloatArray
     own_half: FloatArray  # the half-width as reported (a sector's), before the tolerance
     half: FloatArray
     inner_km: FloatArray
     outer_km: FloatArray
-    ring_x: FloatArray = field(init=False)  # each wedge about its own observer, (n, points)
-    ring_y: FloatArray = field(init=False)
+    inner_m: FloatArray = field(init=False)
+    outer_m: FloatArray = field(init=False)
+    band_m: FloatArray = field(init=False)
+    box: FloatArray = field(init=False)  # each ring's x_min, x_max, y_min, y_max
+    # What a point must pass to lie inside a drawn wedge by a safe margin (see _inside).
+    sure_cos: FloatArray = field(init=False)
+    sure_near: FloatArray = field(init=False)
+    sure_far: FloatArray = field(init=False)
+    # The rings (see ring) of unit radius, one per distinct direction, and each row's.
+    unit_x: FloatArray = field(init=False)
+    unit_y: FloatArray = field(init=False)
+    direction: NDArray[np.intp] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.ring_x, self.ring_y = wedge_ring(self.centre, self.half, self.inner_km * 1000,
-                                              self.outer_km * 1000, _ARC_POINTS)
+        self.inner_m, self.outer_m = self.inner_km * 1000, self.outer_km * 1000
+        # The sines and cosines of a ring depend on its direction alone, which many rows share.
+        _, first, self.direction = _distinct(self.centre, self.half)
+        self.unit_x, self.unit_y = wedge_ring(self.centre[first], self.half[first], 1.0, 1.0,
+                                              _ARC_POINTS)
+        self.band_m = self.outer_m - self.inner_m
+        # Scaling by a radius keeps the order of the values: the box of a ring is its unit
+        # ring's arcs' extremes, scaled.
+        outer, inner = self.outer_m, self.inner_m
+        arcs = []
+        for unit in (self.unit_x, self.unit_y):
+            arc, back = unit[:, :_ARC_POINTS], unit[:, _ARC_POINTS:]
+            low = np.column_stack([arc.min(axis=1), back.min(axis=1)])[self.direction]
+            high = np.column_stack([arc.max(axis=1), back.max(axis=1)])[self.direction]
+            arcs += [np.minimum(outer * low[:, 0], inner * low[:, 1]),
+                     np.maximum(outer * high[:, 0], inner * high[:, 1])]
+        self.box = np.column_stack(arcs)
+        self.sure_cos = np.where(self.half > _SURE_DEG,
+                                 np.cos(np.radians(self.half - _SURE_DEG)), 2.0)
+        self.sure_near = self.inner_m + _SURE_M
+        self.sure_far = (self.outer_m * np.cos(np.radians(self.half / (_ARC_POINTS - 1)))
+                         - _SURE_M)
+
+    def ring(self, rows: NDArray[np.intp]) -> tuple[FloatArray, FloatArray]:
+        """The wedges of rows about their own observers, (rows, 2 * _ARC_POINTS) each of x
+        and y in metres: wedge_ring of each row's direction and distance band."""
+        d = self.direction[rows]
+        outer, inner = self.outer_m[rows][:, None], self.inner_m[rows][:, None]
+        rings = []
+        for unit in (self.unit_x, self.unit_y):
+            ring = np.empty((len(rows), 2 * _ARC_POINTS))
+            np.multiply(unit[d, :_ARC_POINTS], outer, out=ring[:, :_ARC_POINTS])
+            np.multiply(unit[d, _ARC_POINTS:], inner, out=ring[:, _ARC_POINTS:])
+            rings.append(ring)
+        return rings[0], rings[1]
 
     @classmethod
-    def build(cls, ordered: Sequence[Observation], rules: MergeRules) -> _Table:
+    def build(cls, columns: ObservationColumns, rules: MergeRules) -> _Table:
+        n = len(columns)
         observers: dict[str, int] = {}
-        groups: dict[str, int] = {}
-        weapons: dict[str, int] = {}
-        n = len(ordered)
-        columns = {name: np.zeros(n) for name in ("time", "lon", "lat", "centre", "own_half",
-                                                  "half", "inner_km", "outer_km")}
-        observer = np.zeros(n, dtype=np.intp)
-        group = np.zeros(n, dtype=np.intp)
-        weapon = np.zeros(n, dtype=np.intp)
-        for k, o in enumerate(ordered):
-            direction = o.direction
-            inner, outer = _band(o, rules)
-            columns["time"][k] = o.observed_at.timestamp()
-            columns["lon"][k], columns["lat"][k] = o.observer_lon, o.observer_lat
-            columns["centre"][k] = direction.centre_deg
-            columns["own_half"][k] = direction.half_width_deg
-            columns["half"][k] = min(direction.half_width_deg
-                                     + rules.bearing_tolerance_deg[o.method], 179.0)
-            columns["inner_km"][k], columns["outer_km"][k] = inner, outer
-            observer[k] = observers.setdefault(o.observer_id, len(observers))
-            group[k] = groups.setdefault(rules.group_of(o.category), len(groups))
-            weapon_class = _weapon(o)
-            weapon[k] = -1 if weapon_class is None else weapons.setdefault(weapon_class,
-                                                                            len(weapons))
-        return cls(observations=ordered, observer=observer, group=group, weapon=weapon,
-                   **columns)
-
-    def wedges(self, rows: Sequence[int], anchor: int) -> NDArray[np.object_]:
-        """The wedges of some observations in the local frame about an observation's observer."""
-        k = np.asarray(rows, dtype=np.intp)
-        return self.placed(k, np.full(len(k), self.lon[anchor]), np.full(len(k), self.lat[anchor]))
-
-    def placed(self, rows: NDArray[np.intp], anchor_lon: FloatArray, anchor_lat: FloatArray
-               ) -> NDArray[np.object_]:
-        """The wedges of `rows`, each in the local frame about its own anchor point."""
-        x, y, gamma = to_local(anchor_lon, anchor_lat, self.lon[rows], self.lat[rows])
-        # Turn each ring by the convergence gamma about its observer, then move it there.
-        g = np.radians(gamma)[:, None]
-        cos, sin = np.cos(g), np.sin(g)
-        rx, ry = self.ring_x[rows], self.ring_y[rows]
-        xs = rx * cos + ry * sin + x[:, None]
-        ys = ry * cos - rx * sin + y[:, None]
-        return np.asarray(shapely.polygons(np.stack([xs, ys], axis=-1)))
+        observer = np.fromiter((observers.setdefault(o, len(observers))
+                                for o in columns.observer_id), dtype=np.intp, count=n)
+        names = [rules.group_of(category) for category in CATEGORIES]
+        numbered = {name: k for k, name in enumerate(dict.fromkeys(names))}
+        group = np.array([numbered[name] for name in names], dtype=np.intp)[columns.category]
+        weapons: dict[str | None, int] = {None: -1, _UNDETERMINED_WEAPON: -1}
+        weapon = np.fromiter((weapons.setdefault(w, len(weapons) - 2)
+                              for w in columns.weapon_class), dtype=np.intp, count=n)
+        tolerance = np.array([rules.bearing_tolerance_deg[m] for m in METHODS])[columns.method]
+        low, high = columns.distance_km_min, columns.distance_km_max
+        known = ~(np.isnan(low) | np.isnan(high))
+        slack = np.maximum(rules.distance_tolerance_min_km,
+                           rules.distance_tolerance_fraction * high)
+        return cls(
+            columns=columns, time=columns.observed_at, observer=observer,
+            lon=columns.observer_lon, lat=columns.observer_lat, group=group, weapon=weapon,
+            centre=columns.centre_deg, own_half=columns.half_width_deg,
+            half=np.minimum(columns.half_width_deg + tolerance, 179.0),
+            inner_km=np.where(known, np.maximum(0.0, low - slack), 0.0),
+            outer_km=np.where(known, high + slack, rules.unknown_distance_max_km),
+        )
 
 
-def _band(o: Observation, rules: MergeRules) -> tuple[float, float]:
-    if o.distance_km_min is None or o.distance_km_max is None:
-        return 0.0, rules.unknown_distance_max_km
-    slack = max(rules.distance_tolerance_min_km,
-                rules.distance_tolerance_fraction * o.distance_km_max)
-    return max(0.0, o.distance_km_min - slack), o.distance_km_max + slack
+def _distinct(*columns: FloatArray
+              ) -> tuple[NDArray[np.void], NDArray[np.intp], NDArray[np.intp]]:
+    """The distinct rows of float columns (bit for bit), a row of each, and each row's one."""
+    stacked = np.ascontiguousarray(np.column_stack(columns), dtype=np.float64)
+    keys = stacked.view(np.dtype((np.void, 8 * len(columns)))).ravel()
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return unique, first, inverse.ravel()
 
 
-def _weapon(o: Observation) -> str | None:
-    if o.weapon_class is None or o.weapon_class == _UNDETERMINED_WEAPON:
-        return None
-    return o.weapon_class
+class _Frames:
+    """Observer positions in each other's local frames, computed once per pair of positions."""
+
+    def __init__(self, lon: FloatArray, lat: FloatArray) -> None:
+        _, first, index = _distinct(lon, lat)
+        self.lon, self.lat = lon[first], lat[first]
+        self.index = index.astype(np.int64)
+
+    def _unique(self, i: NDArray[np.intp], j: NDArray[np.intp]
+                ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp]]:
+        key = self.index[i] * len(self.lon) + self.index[j]
+        keys, inverse = np.unique(key, return_inverse=True)
+        return keys // len(self.lon), keys % len(self.lon), inverse.ravel()
+
+    def local(self, i: NDArray[np.intp], j: NDArray[np.intp]
+              ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """to_local of each j's observer in the frame about i's observer."""
+        a, b, inverse = self._unique(i, j)
+        x, y, gamma = to_local(self.lon[a], self.lat[a], self.lon[b], self.lat[b])
+        return x[inverse], y[inverse], gamma[inverse]
+
+    def distance_m(self, i: NDArray[np.intp], j: NDArray[np.intp]) -> FloatArray:
+        a, b, inverse = self._unique(i, j)
+        return distances_m(self.lon[a], self.lat[a], self.lon[b], self.lat[b])[inverse]
+
+
+# --- texts ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Texts:
+    """The per-row texts of the explanations, built for all rows at once."""
+
+    ids: list[str]
+    observers: list[str]
+    categories: list[str]
+    weapons: list[str]  # the weapon class, "undetermined" where none is determined
+    group_names: list[str]
+    describe: list[str]
+
+    @classmethod
+    def build(cls, table: _Table, rules: MergeRules) -> _Texts:
+        c = table.columns
+        kinds = [kind.value for kind in OBSERVER_KINDS]
+        methods = [method.value for method in METHODS]
+        sectors: dict[tuple[str | None, float, float], str] = {}
+        for sector, centre, half in zip(c.sector, c.centre_deg.tolist(),
+                                        c.half_width_deg.tolist(), strict=True):
+            if sector is not None and (sector, centre, half) not in sectors:
+                sectors[sector, centre, half] = f"sector {sector} ({_interval(centre, half)})"
+        bearing = c.bearing_deg
+        aim = [f"bearing {b} deg" if given else sectors[s, centre, half]
+               for given, b, s, centre, half in zip(
+                   (~np.isnan(bearing)).tolist(), _g(bearing), c.sector, c.centre_deg.tolist(),
+                   c.half_width_deg.tolist(), strict=True)]
+        band = [f"{low}-{high} km" if given else "distance not reported"
+                for given, low, high in zip((~np.isnan(c.distance_km_min)).tolist(),
+                                            _g(c.distance_km_min), _g(c.distance_km_max),
+                                            strict=True)]
+        describe = [
+            f"{o} ({kinds[k]}, {methods[m]}) at {t}, {a} +-{tol} deg, {b} (wedge {p}-{q} km)"
+            for o, k, m, t, a, tol, b, p, q in zip(
+                c.observer_id, c.observer_kind.tolist(), c.method.tolist(), _isoformat(c), aim,
+                _g(table.half - table.own_half), band, _g(table.inner_km), _g(table.outer_km),
+                strict=True)]
+        categories = [category.value for category in CATEGORIES]
+        names = [rules.group_of(category) for category in CATEGORIES]
+        codes = c.category.tolist()
+        return cls(
+            ids=c.observation_id, observers=c.observer_id,
+            categories=[categories[k] for k in codes],
+            weapons=[_UNDETERMINED_WEAPON if w < 0 else c.weapon_class[k] or ""
+                     for k, w in enumerate(table.weapon.tolist())],
+            group_names=[names[k] for k in codes],
+            describe=describe,
+        )
+
+
+def _g(values: FloatArray) -> list[str]:
+    """f"{value:g}" of each value."""
+    return _format(values, "g")
+
+
+def _format(values: FloatArray, spec: str) -> list[str]:
+    """format(value, spec) of each value, formatting each distinct value once."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    _, first, inverse = np.unique(values.view(np.int64), return_index=True,
+                                  return_inverse=True)
+    texts = [format(v, spec) for v in values[first].tolist()]
+    return [texts[k] for k in inverse.ravel().tolist()]
+
+
+def _isoformat(columns: ObservationColumns) -> list[str]:
+    """Each row's time as written with its own offset (datetime.isoformat)."""
+    seconds = columns.observed_at
+    offset = columns.utc_offset_minutes.astype(np.int64)
+    local = seconds + offset * 60.0
+    # Whole seconds within years 1000-9999 print as numpy prints them; the rest one by one.
+    plain = (seconds == np.floor(seconds)) & (local >= _YEAR_1000) & (local < _YEAR_10000)
+    zones, inverse = np.unique(offset, return_inverse=True)
+    suffix = [datetime(2000, 1, 1, tzinfo=_zone(int(m))).isoformat()[19:]
+              for m in zones.tolist()]
+    texts = np.datetime_as_string(np.where(plain, local, 0.0).astype(np.int64)
+                                  .astype("datetime64[s]")).tolist()
+    out = [t + suffix[z] for t, z in zip(texts, inverse.ravel().tolist(), strict=True)]
+    for k in np.flatnonzero(~plain).tolist():
+        out[k] = columns.moment(k).isoformat()
+    return out
+
+
+@cache
+def _zone(minutes: int) -> timezone:
+    """The zone of an offset, as ObservationColumns.moment takes it."""
+    return UTC if minutes == 0 else timezone(timedelta(minutes=minutes))
+
+
+def _interval(centre: float, half_width: float) -> str:
+    return f"{(centre - half_width) % 360:g}-{(centre + half_width) % 360:g} deg"
 
 
 # --- pairs ----------------------------------------------------------------------------------
 
 _APART_REACH, _APART_WEDGES = 1, 2
+# Points tried as common points of several wedges: along two wedges' centre lines and where
+# the lines cross; and the margins by which such a point must lie inside every drawn wedge for
+# no rounding to matter.
+_RAY_POINTS = 16
+_RAY = (np.arange(_RAY_POINTS) + 0.5) / _RAY_POINTS
+_CANDIDATES = 2 * _RAY_POINTS
+_BITS = np.left_shift(1, np.arange(_CANDIDATES, dtype=np.int64))
+_SURE_DEG = 1e-4
+_SURE_M = 1.0
 
 
 def _candidate_pairs(time: FloatArray, window: float, chunk: int = 20_000
@@ -326,10 +536,39 @@ def _candidate_pairs(time: FloatArray, window: float, chunk: int = 20_000
         yield earlier, earlier + 1 + offsets
 
 
-def _consistent_pairs(table: _Table, rules: MergeRules
-                      ) -> tuple[dict[int, set[int]], dict[int, list[tuple[int, int]]]]:
+@dataclass
+class _Pairs:
+    """The consistent pairs (i earlier than j), sorted by (j, i), with j's observer in the
+    local frame about i's; their wedges as drawn so far; and the notes on some kept apart."""
+
+    n: int  # rows; a pair (i, j) is keyed i * n + j
+    i: NDArray[np.intp]
+    j: NDArray[np.intp]
+    x: FloatArray
+    y: FloatArray
+    gamma: FloatArray
+    start: list[int]  # the pairs of j: start[j] to start[j + 1]
+    earlier: list[int]  # i of each pair, as a list
+    number: dict[int, int]  # a pair's key to its position
+    wedge: NDArray[np.object_]  # j's wedge in the frame about i's observer, once drawn
+    own: NDArray[np.object_]  # each row's wedge about its own observer, once drawn
+    # Bit t of common: candidate point t of the pair (see _common) lies inside the wedges
+    # of i and j, by a safe margin. For pairwise consistent a < b < c, bit t of
+    # through_b[number(a, c) * n + b]: point t of (a, c) lies inside the wedges of a, b and c;
+    # of through_c[number(a, b) * n + c]: point t of (a, b) does.
+    common: list[int]
+    through_b: dict[int, int]
+    through_c: dict[int, int]
+    apart_start: list[int]  # notes on j: apart_notes[apart_start[j]:apart_start[j + 1]]
+    apart_notes: list[str]
+
+
+def _consistent_pairs(table: _Table, rules: MergeRules, texts: _Texts) -> _Pairs:
     """Earlier observations consistent with each one, and a few same-kind ones kept apart."""
-    consistent: dict[int, set[int]] = {}
+    n = len(table.time)
+    frames = _Frames(table.lon, table.lat)
+    own = np.full(n, None, dtype=object)
+    found: list[tuple[NDArray[Any], ...]] = []
     apart_i: list[NDArray[np.intp]] = []
     apart_j: list[NDArray[np.intp]] = []
     apart_why: list[NDArray[np.intp]] = []
@@ -350,216 +589,426 @@ def _consistent_pairs(table: _Table, rules: MergeRules
         i, j = i[near], j[near]
         if len(i) == 0:
             continue
-        overlap = _wedges_overlap(table, i, j)
-        for a, b in zip(i[overlap].tolist(), j[overlap].tolist(), strict=True):
-            consistent.setdefault(b, set()).add(a)
+        x, y, gamma = frames.local(i, j)
+        overlap, wedges, common = _wedges_overlap(table, own, i, j, x, y, gamma)
+        found.append((i[overlap], j[overlap], x[overlap], y[overlap], gamma[overlap],
+                      wedges[overlap], common[overlap]))
         apart_i.append(i[~overlap])
         apart_j.append(j[~overlap])
         apart_why.append(np.full(int((~overlap).sum()), _APART_WEDGES))
-    return consistent, _few_per_observation(apart_i, apart_j, apart_why)
+    if found:
+        i, j, x, y, gamma, wedges, common = (np.concatenate(parts)
+                                             for parts in zip(*found, strict=True))
+    else:
+        i, j = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        x = y = gamma = np.zeros(0)
+        wedges = np.zeros(0, dtype=object)
+        common = np.zeros(0, dtype=np.int64)
+    order = np.lexsort((i, j))
+    i, j, x, y, gamma, wedges, common = (i[order], j[order], x[order], y[order], gamma[order],
+                                         wedges[order], common[order])
+    number = dict(zip((i.astype(np.int64) * n + j).tolist(), range(len(i)), strict=True))
+    start = np.searchsorted(j, np.arange(n + 1))
+    through_b, through_c = _through(table, i, j, x, y, gamma, common, start, number)
+    apart_start, apart_notes = _kept_apart(table, texts, frames, apart_i, apart_j, apart_why)
+    return _Pairs(n=n, i=i, j=j, x=x, y=y, gamma=gamma, start=start.tolist(),
+                  earlier=i.tolist(), number=number, wedge=wedges, own=own,
+                  common=common.tolist(), through_b=through_b, through_c=through_c,
+                  apart_start=apart_start, apart_notes=apart_notes)
 
 
-def _wedges_overlap(table: _Table, i: NDArray[np.intp], j: NDArray[np.intp]
-                    ) -> NDArray[np.bool_]:
-    """Whether each pair's wedges overlap, in the local frame about the earlier observer."""
-    first = shapely.polygons(np.stack([table.ring_x[i], table.ring_y[i]], axis=-1))
-    second = table.placed(j, table.lon[i], table.lat[i])
-    return np.asarray(shapely.intersects(first, second), dtype=bool)
+def _placed_rings(table: _Table, j: NDArray[np.intp], x: FloatArray, y: FloatArray,
+                  gamma: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The rings of wedges j turned by the convergence gamma about their observers, then moved
+    to their observers' places (x, y) in another frame."""
+    g = np.radians(gamma)[:, None]
+    cos, sin = np.cos(g), np.sin(g)
+    rx, ry = table.ring(j)
+    return rx * cos + ry * sin + x[:, None], ry * cos - rx * sin + y[:, None]
 
 
-def _few_per_observation(apart_i: list[NDArray[np.intp]], apart_j: list[NDArray[np.intp]],
-                         apart_why: list[NDArray[np.intp]]) -> dict[int, list[tuple[int, int]]]:
+def _wedges_overlap(table: _Table, own: NDArray[np.object_], i: NDArray[np.intp],
+                    j: NDArray[np.intp], x: FloatArray, y: FloatArray, gamma: FloatArray
+                    ) -> tuple[NDArray[np.bool_], NDArray[np.object_], NDArray[np.int64]]:
+    """Whether each pair's wedges overlap, in the local frame about the earlier observer; the
+    later wedge in that frame where GEOS had to draw it; and the pair's common candidates."""
+    xs, ys = _placed_rings(table, j, x, y, gamma)
+    # Wedges whose bounding boxes are apart cannot meet.
+    box = table.box[i]
+    test = np.flatnonzero((xs.min(axis=1) <= box[:, 1]) & (xs.max(axis=1) >= box[:, 0])
+                          & (ys.min(axis=1) <= box[:, 3]) & (ys.max(axis=1) >= box[:, 2]))
+    # Wedges sharing a candidate point (by a safe margin) do; GEOS decides the rest.
+    common = np.zeros(len(i), dtype=np.int64)
+    common[test] = _common(table, i[test], j[test], x[test], y[test], gamma[test])[0]
+    overlap = common != 0
+    wedges = np.full(len(i), None, dtype=object)
+    k = test[common[test] == 0]
+    if len(k):
+        first = i[k]
+        _draw_own(table, own, first)
+        second = shapely.polygons(np.stack([xs[k], ys[k]], axis=-1))
+        overlap[k] = shapely.intersects(own[first], second)
+        wedges[k] = second
+    return overlap, wedges, common
+
+
+def _common(table: _Table, i: NDArray[np.intp], j: NDArray[np.intp], x: FloatArray,
+            y: FloatArray, gamma: FloatArray) -> tuple[NDArray[np.int64], FloatArray, FloatArray]:
+    """Which candidate points of each pair lie inside both wedges, as bits; and the points, in
+    the frame about i's observer: along each centre line, and where the two lines cross."""
+    zero = np.zeros(len(i))
+    a, b = np.radians(table.centre[i]), np.radians(table.centre[j] + gamma)
+    ux, uy, vx, vy = np.sin(a), np.cos(a), np.sin(b), np.cos(b)
+    reach_i = table.inner_m[i][:, None] + table.band_m[i][:, None] * _RAY[None, 1:]
+    reach_j = table.inner_m[j][:, None] + table.band_m[j][:, None] * _RAY[None, :]
+    # The crossing: s u = (x, y) + t v for the unit directions u of i's line and v of j's.
+    det = vx * uy - ux * vy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(np.abs(det) > 1e-9, (vx * y - vy * x) / det, np.nan)
+    px = np.hstack([reach_i * ux[:, None], x[:, None] + reach_j * vx[:, None],
+                    (s * ux)[:, None]])
+    py = np.hstack([reach_i * uy[:, None], y[:, None] + reach_j * vy[:, None],
+                    (s * uy)[:, None]])
+    inside = _inside(table, i, px, py, zero, zero, ux, uy) & _inside(table, j, px, py, x, y,
+                                                                     vx, vy)
+    return np.asarray(inside @ _BITS, dtype=np.int64), px, py
+
+
+def _inside(table: _Table, rows: NDArray[np.intp], px: FloatArray, py: FloatArray,
+            apex_x: FloatArray, apex_y: FloatArray, ux: FloatArray, uy: FloatArray
+            ) -> NDArray[np.bool_]:
+    """Whether points (a row of them per wedge) lie inside the drawn wedges of rows, by a safe
+    margin, each wedge's apex at (apex_x, apex_y) and its centre line along (ux, uy).
+
+    A wedge drawn with _ARC_POINTS vertices per arc holds every point whose direction from the
+    apex is within its half-width and whose distance is between the inner radius and the outer
+    arc's chords (the outer radius times the cosine of half the angle between two vertices).
+    """
+    dx, dy = px - apex_x[:, None], py - apex_y[:, None]
+    reach = np.sqrt(dx * dx + dy * dy)
+    with np.errstate(invalid="ignore"):
+        return ((dx * ux[:, None] + dy * uy[:, None] >= reach * table.sure_cos[rows, None])
+                & (reach >= table.sure_near[rows, None]) & (reach <= table.sure_far[rows, None]))
+
+
+def _through(table: _Table, i: NDArray[np.intp], j: NDArray[np.intp], x: FloatArray,
+             y: FloatArray, gamma: FloatArray, common: NDArray[np.int64],
+             start: NDArray[np.intp], number: dict[int, int]
+             ) -> tuple[dict[int, int], dict[int, int]]:
+    """The candidate points inside all three wedges of each triple of pairwise consistent
+    observations, as bits (see _Pairs): an event whose members' wedges and j's certainly
+    share a point need not be drawn."""
+    n = len(table.time)
+    # Triples a < b < c: two pairs (a, c) and (b, c), where (a, b) is a pair too.
+    lengths = start[j + 1] - np.arange(len(j)) - 1  # the later pairs of the same c
+    ac = np.repeat(np.arange(len(j)), lengths)
+    bc = ac + 1 + (np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths,
+                                                              lengths))
+    a, b, c = i[ac], i[bc], j[ac]
+    ab = np.array([number.get(key, -1) for key in (a.astype(np.int64) * n + b).tolist()],
+                  dtype=np.intp)
+    keep = (ab >= 0) & ((common[ac] != 0) | (common[ab] != 0))
+    ac, ab, b, c = ac[keep], ab[keep], b[keep], c[keep]
+    if len(ac) == 0:
+        return {}, {}
+    pairs = np.unique(np.concatenate([ac, ab]))
+    _, px, py = _common(table, i[pairs], j[pairs], x[pairs], y[pairs], gamma[pairs])
+    at = np.searchsorted(pairs, ac), np.searchsorted(pairs, ab)
+    g_ab, g_ac = np.radians(table.centre[b] + gamma[ab]), np.radians(table.centre[c] + gamma[ac])
+    through_b = (_inside(table, b, px[at[0]], py[at[0]], x[ab], y[ab], np.sin(g_ab),
+                         np.cos(g_ab)) @ _BITS) & common[ac]
+    through_c = (_inside(table, c, px[at[1]], py[at[1]], x[ac], y[ac], np.sin(g_ac),
+                         np.cos(g_ac)) @ _BITS) & common[ab]
+    keys_b = (ac.astype(np.int64) * n + b).tolist()
+    keys_c = (ab.astype(np.int64) * n + c).tolist()
+    return ({key: bits for key, bits in zip(keys_b, through_b.tolist(), strict=True) if bits},
+            {key: bits for key, bits in zip(keys_c, through_c.tolist(), strict=True) if bits})
+
+
+def _draw_own(table: _Table, own: NDArray[np.object_], rows: NDArray[np.intp]) -> None:
+    """Draw the wedges of rows about their own observers where not drawn yet."""
+    rows = np.unique(rows)
+    rows = rows[shapely.is_missing(own[rows])]
+    if len(rows):
+        own[rows] = shapely.polygons(np.stack(table.ring(rows), axis=-1))
+
+
+def _pair_wedges(table: _Table, pairs: _Pairs, numbers: NDArray[np.intp]
+                 ) -> NDArray[np.object_]:
+    """The wedges of pairs (j's in the frame about i's observer), drawing those not drawn yet."""
+    todo = np.unique(numbers[shapely.is_missing(pairs.wedge[numbers])])
+    if len(todo):
+        xs, ys = _placed_rings(table, pairs.j[todo], pairs.x[todo], pairs.y[todo],
+                               pairs.gamma[todo])
+        pairs.wedge[todo] = shapely.polygons(np.stack([xs, ys], axis=-1))
+    return pairs.wedge[numbers]
+
+
+def _kept_apart(table: _Table, texts: _Texts, frames: _Frames,
+                apart_i: list[NDArray[np.intp]], apart_j: list[NDArray[np.intp]],
+                apart_why: list[NDArray[np.intp]]) -> tuple[list[int], list[str]]:
+    """The first few same-kind observations kept apart from each one, as notes."""
+    n = len(table.time)
     if not apart_i:
-        return {}
+        return [0] * (n + 1), []
     i, j, why = np.concatenate(apart_i), np.concatenate(apart_j), np.concatenate(apart_why)
     order = np.lexsort((i, j))
     i, j, why = i[order], j[order], why[order]
     starts = np.searchsorted(j, j, side="left")
-    rank = np.arange(len(j)) - starts
-    keep = rank < _KEPT_APART_NOTES
-    notes: dict[int, list[tuple[int, int]]] = {}
-    for a, b, reason in zip(i[keep].tolist(), j[keep].tolist(), why[keep].tolist(),
-                            strict=True):
-        notes.setdefault(b, []).append((a, reason))
-    return notes
+    keep = np.arange(len(j)) - starts < _KEPT_APART_NOTES
+    i, j, why = i[keep], j[keep], why[keep]
+    reasons = ["their wedges do not overlap"] * len(i)
+    reach = np.flatnonzero(why == _APART_REACH)
+    if len(reach):
+        a, b = i[reach], j[reach]
+        km = frames.distance_m(a, b) / 1000
+        for k, d, p, q in zip(reach.tolist(), _format(km, ".1f"), _g(table.outer_km[a]),
+                              _g(table.outer_km[b]), strict=True):
+            reasons[k] = (f"the observers are {d} km apart, beyond the {p} + {q} km their "
+                          f"wedges reach")
+    ids, observers = texts.ids, texts.observers
+    notes = [f"kept apart from {ids[a]} ({observers[a]}): {reason}"
+             for a, reason in zip(i.tolist(), reasons, strict=True)]
+    return np.searchsorted(j, np.arange(n + 1)).tolist(), notes
 
 
 # --- clusters -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cluster:
     members: list[int]
     observers: set[int]
     # The area all members' wedges share, in the frame of the first member's observer; drawn
-    # only when needed (a third member to test, or no fix), for `region_members` members.
+    # only when needed, for `region_members` members.
     region: Any = None
     region_members: int = 0
     notes: list[str] = field(default_factory=list)
     needs_review: bool = False
 
 
-def _cluster(table: _Table, rules: MergeRules, consistent: dict[int, set[int]],
-             kept_apart: dict[int, list[tuple[int, int]]]) -> list[_Cluster]:
+@dataclass
+class _Context:
+    """What the clustering loop reads, as plain lists."""
+
+    table: _Table
+    pairs: _Pairs
+    texts: _Texts
+    time: list[float]
+    observer: list[int]
+    group: list[int]
+    weapon: list[int]
+    category: list[int]
+    window: float
+    window_text: str
+
+
+def _cluster(table: _Table, rules: MergeRules, pairs: _Pairs, texts: _Texts
+             ) -> list[_Cluster]:
+    context = _Context(table=table, pairs=pairs, texts=texts, time=table.time.tolist(),
+                       observer=table.observer.tolist(), group=table.group.tolist(),
+                       weapon=table.weapon.tolist(), category=table.columns.category.tolist(),
+                       window=rules.time_window_seconds,
+                       window_text=f"{rules.time_window_seconds:g}")
+    time = context.time
+    observer = context.observer
+    start, earlier_of = pairs.start, pairs.earlier
+    apart_start, apart_notes = pairs.apart_start, pairs.apart_notes
+    ids, describe = texts.ids, texts.describe
     clusters: list[_Cluster] = []
-    cluster_of = np.full(len(table.time), -1, dtype=np.intp)
-    obs = table.observations
-    for j in range(len(table.time)):
-        earlier = consistent.get(j, set())
+    cluster_of = [-1] * len(time)
+    for j in range(len(time)):
+        low, high = start[j], start[j + 1]
+        if low == high:  # consistent with no earlier observation: opens an event
+            notes = [f"{ids[j]} opens the event: {describe[j]}"]
+            if apart_start[j] != apart_start[j + 1]:
+                notes += apart_notes[apart_start[j]:apart_start[j + 1]]
+            cluster_of[j] = len(clusters)
+            clusters.append(_Cluster([j], {observer[j]}, notes=notes))
+            continue
         eligible: list[tuple[float, int]] = []
         refusals: list[str] = []
-        for c in sorted({int(cluster_of[i]) for i in earlier}):
+        earlier = earlier_of[low:high]
+        known: set[int] | None = None
+        for c in sorted({cluster_of[i] for i in earlier}) if high - low > 1 else (
+                [cluster_of[earlier[0]]]):
             cluster = clusters[c]
-            reason = _refusal(table, rules, cluster, j, earlier)
+            if known is None and len(cluster.members) > 1:
+                known = set(earlier)
+            reason = _refusal(context, cluster, j, known)
             if reason is None:
-                gap = table.time[j] - table.time[cluster.members[-1]]
-                eligible.append((gap, c))
+                eligible.append((time[j] - time[cluster.members[-1]], c))
             else:
                 refusals.append(f"not merged into the event of "
-                                f"{obs[cluster.members[0]].observation_id}: {reason}")
+                                f"{ids[cluster.members[0]]}: {reason}")
         if eligible:
-            eligible.sort()
+            if len(eligible) > 1:
+                eligible.sort()
             chosen = clusters[eligible[0][1]]
-            note = _join_note(table, rules, chosen, j)
-            _join(table, chosen, j)
+            note = _join_note(context, chosen, j)
+            chosen.members.append(j)
+            chosen.observers.add(observer[j])
             chosen.notes.append(note)
             if len(eligible) > 1:
-                others = ", ".join(obs[clusters[c].members[0]].observation_id
-                                   for _, c in eligible[1:])
-                chosen.notes.append(f"{obs[j].observation_id} could also have joined the event "
-                                    f"of {others}: joined the nearer in time; for an analyst "
-                                    f"to confirm")
+                others = ", ".join(ids[clusters[c].members[0]] for _, c in eligible[1:])
+                chosen.notes.append(f"{ids[j]} could also have joined the event of {others}: "
+                                    f"joined the nearer in time; for an analyst to confirm")
                 chosen.needs_review = True
-            chosen.notes.extend(refusals)
+            if refusals:
+                chosen.notes.extend(refusals)
             cluster_of[j] = eligible[0][1]
             continue
-        cluster = _Cluster(members=[j], observers={int(table.observer[j])})
-        cluster.notes.append(f"{obs[j].observation_id} opens the event: {_describe(table, j)}")
-        cluster.notes.extend(refusals)
-        for i, why in kept_apart.get(j, []):
-            cluster.notes.append(f"kept apart from {obs[i].observation_id} "
-                                 f"({obs[i].observer_id}): {_apart_reason(table, i, j, why)}")
+        notes = [f"{ids[j]} opens the event: {describe[j]}", *refusals]
+        if apart_start[j] != apart_start[j + 1]:
+            notes += apart_notes[apart_start[j]:apart_start[j + 1]]
         cluster_of[j] = len(clusters)
-        clusters.append(cluster)
+        clusters.append(_Cluster([j], {observer[j]}, notes=notes))
     return clusters
 
 
-def _refusal(table: _Table, rules: MergeRules, cluster: _Cluster, j: int,
-             earlier: set[int]) -> str | None:
-    obs = table.observations
-    first = cluster.members[0]
-    waited = table.time[j] - table.time[first]
-    if waited > rules.time_window_seconds:
+def _refusal(context: _Context, cluster: _Cluster, j: int, earlier: set[int] | None
+             ) -> str | None:
+    members = cluster.members
+    first = members[0]
+    waited = context.time[j] - context.time[first]
+    if waited > context.window:
         return (f"{waited:.0f} s after its first observation, beyond the window of "
-                f"{rules.time_window_seconds:g} s")
-    if int(table.observer[j]) in cluster.observers:
-        return f"observer {obs[j].observer_id} already reported it"
-    missing = [m for m in cluster.members if m not in earlier]
-    if missing:
-        return "; ".join(f"not consistent with {obs[m].observation_id} "
-                         f"({_inconsistency(table, rules, m, j)})" for m in missing)
-    if len(cluster.members) > 1:
-        if cluster.region is None or cluster.region_members != len(cluster.members):
-            wedges = table.wedges([*cluster.members, j], cluster.members[0])
-            cluster.region = shapely.intersection_all(wedges[:-1])
-            cluster.region_members = len(cluster.members)
-            wedge = wedges[-1]
-        else:
-            wedge = table.wedges([j], cluster.members[0])[0]
-        if not cluster.region.intersects(wedge):
-            return "its wedge misses the area the event's members share"
+                f"{context.window_text} s")
+    if context.observer[j] in cluster.observers:
+        return f"observer {context.texts.observers[j]} already reported it"
+    if len(members) > 1:
+        assert earlier is not None
+        missing = [m for m in members if m not in earlier]
+        if missing:
+            return "; ".join(f"not consistent with {context.texts.ids[m]} "
+                             f"({_inconsistency(context, m, j)})" for m in missing)
+        # A point certainly inside every member's wedge and j's settles it; else GEOS does.
+        pairs = context.pairs
+        n = pairs.n
+        number = pairs.number[first * n + j]
+        bits = pairs.common[number]
+        for m in members[1:]:
+            if not bits:
+                break
+            bits &= pairs.through_b.get(number * n + m, 0)
+        if not bits:
+            second = pairs.number[first * n + members[1]] * n
+            bits = pairs.through_c.get(second + j, 0)
+            for m in members[2:]:
+                if not bits:
+                    break
+                bits &= pairs.through_c.get(second + m, 0)
+        if not bits:
+            wedge = _pair_wedges(context.table, pairs, np.array([number]))[0]
+            if not shapely.intersects(_region(context.table, pairs, cluster), wedge):
+                return "its wedge misses the area the event's members share"
     return None
 
 
-def _inconsistency(table: _Table, rules: MergeRules, i: int, j: int) -> str:
+def _region(table: _Table, pairs: _Pairs, cluster: _Cluster) -> Any:
+    """The area the members' wedges share, in the frame of the first member's observer.
+
+    Intersected member by member in the members' order (as intersection_all does), going on
+    from the area already drawn for the first members.
+    """
+    size = len(cluster.members)
+    if cluster.region is None or cluster.region_members != size:
+        first = cluster.members[0]
+        if cluster.region is None:
+            _draw_own(table, pairs.own, np.array([first]))
+            region, done = pairs.own[first], 1
+        else:
+            region, done = cluster.region, cluster.region_members
+        numbers = np.array([pairs.number[first * pairs.n + m]
+                            for m in cluster.members[done:]], dtype=np.intp)
+        for wedge in _pair_wedges(table, pairs, numbers):
+            region = shapely.intersection(region, wedge)
+        cluster.region, cluster.region_members = region, size
+    return cluster.region
+
+
+def _inconsistency(context: _Context, i: int, j: int) -> str:
     """Why two observations are not a consistent pair, in the order the rule tests it."""
-    first, second = table.observations[i], table.observations[j]
-    if table.time[j] - table.time[i] > rules.time_window_seconds:
-        return f"{table.time[j] - table.time[i]:.0f} s apart"
-    if table.observer[i] == table.observer[j]:
+    texts = context.texts
+    if context.time[j] - context.time[i] > context.window:
+        return f"{context.time[j] - context.time[i]:.0f} s apart"
+    if context.observer[i] == context.observer[j]:
         return "same observer"
-    if table.group[i] != table.group[j]:
-        return f"category {second.category.value} vs {first.category.value}"
-    if _weapon(first) and _weapon(second) and _weapon(first) != _weapon(second):
-        return f"weapon {_weapon(second)} vs {_weapon(first)}"
+    if context.group[i] != context.group[j]:
+        return f"category {texts.categories[j]} vs {texts.categories[i]}"
+    if context.weapon[i] >= 0 and context.weapon[j] >= 0 and (
+            context.weapon[i] != context.weapon[j]):
+        return f"weapon {texts.weapons[j]} vs {texts.weapons[i]}"
     return "their wedges do not overlap"
 
 
-def _join(table: _Table, cluster: _Cluster, j: int) -> None:
-    cluster.members.append(j)
-    cluster.observers.add(int(table.observer[j]))
-
-
-def _join_note(table: _Table, rules: MergeRules, cluster: _Cluster, j: int) -> str:
-    obs = table.observations
-    first = obs[cluster.members[0]]
-    o = obs[j]
-    waited = table.time[j] - table.time[cluster.members[0]]
-    if o.category == first.category:
-        category = f"category {o.category.value} as {first.observation_id}"
+def _join_note(context: _Context, cluster: _Cluster, j: int) -> str:
+    texts = context.texts
+    ids = texts.ids
+    first = cluster.members[0]
+    waited = context.time[j] - context.time[first]
+    if context.category[j] == context.category[first]:
+        category = f"category {texts.categories[j]} as {ids[first]}"
     else:
-        category = (f"category {o.category.value} in group '{rules.group_of(o.category)}' "
-                    f"with {first.category.value}")
-    members = ", ".join(obs[m].observation_id for m in cluster.members)
-    return (f"{o.observation_id} joins: {_describe(table, j)}; {waited:.0f} s after "
-            f"{first.observation_id} (window {rules.time_window_seconds:g} s); {category}; "
-            f"weapon {_weapon(o) or 'undetermined'} compatible; its wedge overlaps those of "
-            f"{members}" + (" and the area they share" if len(cluster.members) > 1 else ""))
-
-
-def _describe(table: _Table, k: int) -> str:
-    o = table.observations[k]
-    if o.bearing_deg is not None:
-        aim = f"bearing {o.bearing_deg:g} deg"
-    else:
-        aim = f"sector {o.sector} ({_interval(Direction(table.centre[k], table.own_half[k]))})"
-    tolerance = table.half[k] - table.own_half[k]
-    band = (f"{o.distance_km_min:g}-{o.distance_km_max:g} km"
-            if o.distance_km_min is not None else "distance not reported")
-    return (f"{o.observer_id} ({o.observer_kind.value}, {o.method.value}) at "
-            f"{o.observed_at.isoformat()}, {aim} +-{tolerance:g} deg, {band} "
-            f"(wedge {table.inner_km[k]:g}-{table.outer_km[k]:g} km)")
-
-
-def _interval(direction: Direction) -> str:
-    low = (direction.centre_deg - direction.half_width_deg) % 360
-    high = (direction.centre_deg + direction.half_width_deg) % 360
-    return f"{low:g}-{high:g} deg"
-
-
-def _apart_reason(table: _Table, i: int, j: int, why: int) -> str:
-    if why == _APART_REACH:
-        apart = distance_m(table.lon[i], table.lat[i], table.lon[j], table.lat[j]) / 1000
-        return (f"the observers are {apart:.1f} km apart, beyond the {table.outer_km[i]:g} + "
-                f"{table.outer_km[j]:g} km their wedges reach")
-    return "their wedges do not overlap"
+        category = (f"category {texts.categories[j]} in group '{texts.group_names[j]}' "
+                    f"with {texts.categories[first]}")
+    members = ", ".join([ids[m] for m in cluster.members])
+    return (f"{ids[j]} joins: {texts.describe[j]}; {waited:.0f} s after {ids[first]} "
+            f"(window {context.window_text} s); {category}; weapon {texts.weapons[j]} "
+            f"compatible; its wedge overlaps those of {members}"
+            + (" and the area they share" if len(cluster.members) > 1 else ""))
 
 
 # --- events ---------------------------------------------------------------------------------
 
 
-def _events(table: _Table, rules: MergeRules, clusters: list[_Cluster]) -> list[Event]:
-    fixes = _fixes(table, rules, clusters)
-    misfits = _misfits(table, clusters, fixes)
-    by_area = [index for index, cluster in enumerate(clusters) if len(cluster.members) > 1
-               and not (isinstance(fixes.get(index), Fix) and index not in misfits)]
-    regions = dict(zip(by_area, _regions(table, [clusters[i] for i in by_area]), strict=True))
+def _events(table: _Table, rules: MergeRules, pairs: _Pairs, texts: _Texts,
+            clusters: list[_Cluster]) -> list[Event]:
+    columns = table.columns
+    several = [index for index, cluster in enumerate(clusters) if len(cluster.members) > 1]
+    fixes = _fixes(table, rules, texts, clusters, several)
+    misfits = _misfits(table, texts, clusters, fixes)
+    by_area = [index for index in several
+               if not (isinstance(fixes.get(index), Fix) and index not in misfits)]
+    regions = dict(zip(by_area, _regions(table, pairs, [clusters[i] for i in by_area]),
+                       strict=True))
+    alone = np.array([cluster.members[0] for cluster in clusters if len(cluster.members) == 1],
+                     dtype=np.intp)
+    sectors = iter(sector_areas(table.lon[alone], table.lat[alone], table.centre[alone],
+                                table.half[alone], table.inner_km[alone],
+                                table.outer_km[alone]))
+    ids, observers = texts.ids, texts.observers
+    category = columns.category.tolist()
+    count = columns.count.tolist()
+    weapon = [None if w < 0 else columns.weapon_class[k]
+              for k, w in enumerate(table.weapon.tolist())]
+    specificity = [rules.specificity(c) for c in CATEGORIES]
+    # Each row's time as ObservationColumns.moment gives it, without indexing arrays per row.
+    seconds = columns.observed_at.tolist()
+    zones = [_zone(m) for m in columns.utc_offset_minutes.tolist()]
+    moment = datetime.fromtimestamp
+    make_event = assembler(Event)
     events = []
     for index, cluster in enumerate(clusters):
-        members = [table.observations[m] for m in cluster.members]
-        notes = list(cluster.notes)
+        members = cluster.members
+        notes = cluster.notes
         location: Location
         needs_review = cluster.needs_review
+        first = members[0]
+        if len(members) == 1:
+            location = next(sectors)
+            notes.append(f"located by one observer's wedge ({location.area_km2:.2f} km2)")
+            when = moment(seconds[first], zones[first])
+            events.append(make_event(
+                event_key=ids[first], observation_ids=(ids[first],),
+                observer_ids=(observers[first],), category=CATEGORIES[category[first]],
+                weapon_class=weapon[first], count_at_least=count[first],
+                first_observed_at=when, last_observed_at=when, location=location,
+                explanation=tuple(notes), needs_review=needs_review))
+            continue
         fix = fixes.get(index)
         misfit = misfits.get(index)
-        if len(members) == 1:
-            k = cluster.members[0]
-            location = sector_area(
-                table.lon[k], table.lat[k],
-                Direction(centre_deg=float(table.centre[k]), half_width_deg=float(table.half[k])),
-                float(table.inner_km[k]), float(table.outer_km[k]))
-            notes.append(f"located by one observer's wedge ({location.area_km2:.2f} km2)")
-        elif isinstance(fix, Fix) and misfit is None:
+        if isinstance(fix, Fix) and misfit is None:
             location = fix
             e = fix.error_ellipse
             notes.append(f"located by the least-squares fix of {fix.bearing_count} bearings "
@@ -575,15 +1024,16 @@ def _events(table: _Table, rules: MergeRules, clusters: list[_Cluster]) -> list[
             location = regions[index]
             notes.append(f"located by the area the members' wedges share "
                          f"({location.area_km2:.2f} km2)")
-        events.append(Event(
-            event_key=members[0].observation_id,
-            observation_ids=tuple(o.observation_id for o in members),
-            observer_ids=tuple(o.observer_id for o in members),
-            category=max((o.category for o in members), key=rules.specificity),
-            weapon_class=next((w for o in members if (w := _weapon(o)) is not None), None),
-            count_at_least=max(o.count for o in members),
-            first_observed_at=members[0].observed_at,
-            last_observed_at=members[-1].observed_at,
+        events.append(make_event(
+            event_key=ids[first],
+            observation_ids=tuple([ids[m] for m in members]),
+            observer_ids=tuple([observers[m] for m in members]),
+            category=CATEGORIES[max([category[m] for m in members],
+                                    key=specificity.__getitem__)],
+            weapon_class=next((w for m in members if (w := weapon[m]) is not None), None),
+            count_at_least=max([count[m] for m in members]),
+            first_observed_at=moment(seconds[first], zones[first]),
+            last_observed_at=moment(seconds[members[-1]], zones[members[-1]]),
             location=location,
             explanation=tuple(notes),
             needs_review=needs_review,
@@ -591,14 +1041,15 @@ def _events(table: _Table, rules: MergeRules, clusters: list[_Cluster]) -> list[
     return events
 
 
-def _fixes(table: _Table, rules: MergeRules, clusters: list[_Cluster]
-           ) -> dict[int, Fix | LocateError]:
+def _fixes(table: _Table, rules: MergeRules, texts: _Texts, clusters: list[_Cluster],
+           several: list[int]) -> dict[int, Fix | LocateError]:
     """One vectorised solve for every event with two or more bearings."""
     chosen: list[int] = []
     group: list[int] = []
     members: list[int] = []
-    for index, cluster in enumerate(clusters):
-        with_bearing = [m for m in cluster.members if table.observations[m].has_bearing]
+    has_bearing = (~np.isnan(table.columns.bearing_deg)).tolist()
+    for index in several:
+        with_bearing = [m for m in clusters[index].members if has_bearing[m]]
         if len(with_bearing) >= 2:
             group.extend([len(chosen)] * len(with_bearing))
             members.extend(with_bearing)
@@ -606,15 +1057,15 @@ def _fixes(table: _Table, rules: MergeRules, clusters: list[_Cluster]
     if not chosen:
         return {}
     rows = np.array(members, dtype=np.intp)
-    sigma = np.array([rules.bearing_sigma_deg[table.observations[m].method] for m in members])
+    sigma = np.array([rules.bearing_sigma_deg[m] for m in METHODS])[table.columns.method[rows]]
     results = solve_fixes(np.array(group, dtype=np.intp), table.lon[rows], table.lat[rows],
                           table.centre[rows], sigma, len(chosen), rules.locate,
-                          labels=[table.observations[m].observation_id for m in members])
+                          labels=[texts.ids[m] for m in members])
     return dict(zip(chosen, results, strict=True))
 
 
-def _misfits(table: _Table, clusters: list[_Cluster], fixes: dict[int, Fix | LocateError]
-             ) -> dict[int, str]:
+def _misfits(table: _Table, texts: _Texts, clusters: list[_Cluster],
+             fixes: dict[int, Fix | LocateError]) -> dict[int, str]:
     """For each fix that misses a member's wedge, a note on the first wedge it misses."""
     located = [(index, fix) for index, fix in fixes.items() if isinstance(fix, Fix)]
     if not located:
@@ -636,33 +1087,42 @@ def _misfits(table: _Table, clusters: list[_Cluster], fixes: dict[int, Fix | Loc
         if index in notes:
             continue
         k = int(rows[position])
-        wedge = _interval(Direction(float(table.centre[k]), float(table.half[k])))
+        wedge = _interval(float(table.centre[k]), float(table.half[k]))
         notes[index] = (
-            f"the fix lies outside the wedge of {table.observations[k].observation_id} "
+            f"the fix lies outside the wedge of {texts.ids[k]} "
             f"({reach_km[position]:.1f} km at {azimuth[position]:.0f} deg; wedge "
             f"{table.inner_km[k]:g}-{table.outer_km[k]:g} km, {wedge}): not used")
     return notes
 
 
-def _regions(table: _Table, clusters: list[_Cluster]) -> list[CandidateRegion]:
-    """The shared areas of many events, drawn in their own frames and put on the ground at once."""
+def _regions(table: _Table, pairs: _Pairs, clusters: list[_Cluster]) -> list[CandidateRegion]:
+    """The shared areas of many events, drawn in their own frames and put on the ground at once.
+
+    Each area is intersected member by member, all events a member at a time.
+    """
     if not clusters:
         return []
-    sizes = [len(cluster.members) for cluster in clusters]
-    rows = np.array([m for cluster in clusters for m in cluster.members], dtype=np.intp)
-    anchors = np.repeat([cluster.members[0] for cluster in clusters], sizes)
-    wedges = table.placed(rows, table.lon[anchors], table.lat[anchors])
-    ends = np.cumsum(sizes)
-    areas = []
-    for cluster, end, size in zip(clusters, ends, sizes, strict=True):
-        if cluster.region is not None and cluster.region_members == size:
-            areas.append(cluster.region)
-        else:
-            areas.append(shapely.intersection_all(wedges[end - size:end]))
-    shapes = np.array(areas, dtype=object)
+    shapes = np.empty(len(clusters), dtype=object)
+    done = np.ones(len(clusters), dtype=np.intp)
+    sizes = np.array([len(cluster.members) for cluster in clusters], dtype=np.intp)
+    anchor_of = np.array([cluster.members[0] for cluster in clusters], dtype=np.intp)
+    for k, cluster in enumerate(clusters):
+        if cluster.region is not None:
+            shapes[k], done[k] = cluster.region, cluster.region_members
+    fresh = np.flatnonzero(shapely.is_missing(shapes))
+    _draw_own(table, pairs.own, anchor_of[fresh])
+    shapes[fresh] = pairs.own[anchor_of[fresh]]
+    while True:
+        todo = np.flatnonzero(done < sizes)
+        if len(todo) == 0:
+            break
+        numbers = np.array([pairs.number[clusters[k].members[0] * pairs.n
+                                         + clusters[k].members[done[k]]]
+                            for k in todo.tolist()], dtype=np.intp)
+        shapes[todo] = shapely.intersection(shapes[todo], _pair_wedges(table, pairs, numbers))
+        done[todo] += 1
     assert not shapely.is_empty(shapes).any()  # a joined cluster always shares an area
     centroids = shapely.centroid(shapes)
-    anchor_of = np.array([cluster.members[0] for cluster in clusters], dtype=np.intp)
     # Every vertex (and each centroid) back to lon/lat about its own event's anchor.
     coords, owner = shapely.get_coordinates(shapes, return_index=True)
     lon, lat = to_lonlat(table.lon[anchor_of[owner]], table.lat[anchor_of[owner]],
@@ -671,9 +1131,11 @@ def _regions(table: _Table, clusters: list[_Cluster]) -> list[CandidateRegion]:
                                         np.column_stack([lon, lat]))
     c_lon, c_lat = to_lonlat(table.lon[anchor_of], table.lat[anchor_of],
                              shapely.get_x(centroids), shapely.get_y(centroids))
-    return [CandidateRegion(polygon=on_ground[k], centroid_lon=float(c_lon[k]),
-                            centroid_lat=float(c_lat[k]), area_km2=float(shapes[k].area) / 1e6)
-            for k in range(len(clusters))]
+    areas = shapely.area(shapes) / 1e6
+    make_region = assembler(CandidateRegion)
+    return [make_region(polygon=polygon, centroid_lon=x, centroid_lat=y, area_km2=a)
+            for polygon, x, y, a in zip(on_ground.tolist(), c_lon.tolist(), c_lat.tolist(),
+                                        areas.tolist(), strict=True)]
 
 
 # --- ruleset parsing ------------------------------------------------------------------------

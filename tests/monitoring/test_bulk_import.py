@@ -1,0 +1,197 @@
+"""A large import takes the bulk path: stretches merged apart (in worker processes), events and
+observations written at once. It must store exactly what the general path stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Model
+
+from hofburg.monitoring import scenario, services
+from hofburg.monitoring.engine.columns import ObservationColumns
+from hofburg.monitoring.models import Event, Observation
+from hofburg.monitoring.services import CSV_COLUMNS, import_observations
+from tests.monitoring.rows import row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+LINE = Path(settings.REFERENCE_DATA_DIR) / "monitoring" / "exercise_lines.geojson"
+
+
+def _scenario(path: Path, days: int, *, start: date = date(2026, 3, 1), seed: int = 7,
+              observations: int | None = None) -> Path:
+    rows = scenario.generate(days=days, seed=seed, line_path=LINE, start=start,
+                             observations=observations)
+    scenario.write_csv(path, rows, CSV_COLUMNS)
+    return path
+
+
+def _stored() -> dict[str, Any]:
+    """Everything an import writes, by natural keys (primary keys differ between paths)."""
+    events = {
+        e["event_key"]: (e["category"], e["weapon_class"], e["count_at_least"],
+                         e["report_date"], round(e["lon"], 7), round(e["lat"], 7), e["h3_cell"],
+                         e["area"], e["location_method"], e["number_of_sources"],
+                         e["needs_review"], tuple(e["explanation"]), e["status"],
+                         e["first_observed_at"], e["last_observed_at"])
+        for e in Event.objects.exclude(status="withdrawn").values()}
+    members = dict(Observation.objects.values_list("observation_id", "event__event_key"))
+    times = dict(Observation.objects.values_list("observation_id", "observed_at"))
+    rollups = {model.__name__: sorted(
+        tuple(v for k, v in values.items() if k != "id")
+        for values in model._default_manager.values())
+        for model in services.ROLLUP_MODELS}
+    return {"events": events, "members": members, "times": times, "rollups": rollups}
+
+
+def _general_path(columns: ObservationColumns, provenance: services.Provenance, *,
+                  progress: Any = None, timings: Any = None) -> tuple[int, int]:
+    rows = [services._Row.of(columns.observation(k)) for k in range(len(columns))]
+    return services._ingest(rows, provenance, timings=timings)
+
+
+def _wipe() -> None:
+    models: tuple[type[Model], ...] = (Observation, Event, *services.ROLLUP_MODELS)
+    for model in models:
+        model._default_manager.all().delete()
+
+
+def test_the_bulk_path_stores_what_the_general_path_stores(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _scenario(tmp_path / "o.csv", 3)
+    monkeypatch.setattr(services, "STRETCH", 200)  # many stretches, in this process
+    bulk = import_observations(path, is_exercise=True)
+    assert bulk.seconds.get("store observations") is not None  # it took the bulk path
+    stored = _stored()
+    assert bulk.events == len(stored["events"]) > 100
+    assert all(stored["members"].values())  # every observation points at its event
+    _wipe()
+    monkeypatch.setattr(services, "_ingest_columns", _general_path)
+    general = import_observations(path, is_exercise=True)
+    assert general.events == bulk.events
+    assert _stored() == stored
+
+
+def test_worker_processes_store_what_one_process_stores(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _scenario(tmp_path / "o.csv", 2)
+    monkeypatch.setattr(services, "STRETCH", 150)
+    monkeypatch.setattr(services, "PARALLEL_FROM", 10**9)
+    import_observations(path, is_exercise=True)
+    alone = _stored()
+    _wipe()
+    monkeypatch.setattr(services, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(services, "MERGE_WORKERS", 2)
+    summary = import_observations(path, is_exercise=True)
+    assert summary.events == len(alone["events"])
+    assert _stored() == alone
+
+
+def test_a_file_next_to_stored_observations_merges_with_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stretches next to stored data take the general path; the rest the bulk path; together
+    they store what one import of everything stores."""
+    monkeypatch.setattr(services, "STRETCH", 150)
+    whole = _scenario(tmp_path / "all.csv", 2, observations=3000)
+    lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)
+    times = [datetime.fromisoformat(line.split(",")[1]) for line in lines[1:]]
+    # Cut where the next observation follows within a minute: it may join a stored event.
+    middle = next(k for k in range(len(times) // 2, len(times))
+                  if (times[k] - times[k - 1]).total_seconds() < 60) + 1
+    (tmp_path / "first.csv").write_text("".join(lines[:middle]), encoding="utf-8")
+    (tmp_path / "second.csv").write_text("".join([lines[0], *lines[middle - 40:]]),
+                                         encoding="utf-8")
+    import_observations(whole, is_exercise=True)
+    at_once = _stored()
+    _wipe()
+    import_observations(tmp_path / "first.csv", is_exercise=True)
+    second = import_observations(tmp_path / "second.csv", is_exercise=True)
+    assert second.duplicates == 40
+    assert "store observations" in second.seconds and "load" in second.seconds  # both paths
+    # The general path withdraws an event it re-merged away (events are never deleted);
+    # everything else is as if the two files had been one.
+    assert _stored() == at_once
+
+
+def test_times_are_stored_as_every_other_write_stores_them(tmp_path: Path) -> None:
+    rows = [row("A", observed_at="2026-01-05T20:00:00+02:00"),
+            row("B", observed_at="2026-01-05T20:00:00.250000+02:00", observer_id="EX-OP-2")]
+    import_observations(write_csv(tmp_path / "o.csv", rows))
+    exact = datetime(2026, 1, 5, 18, 0, tzinfo=UTC)
+    assert list(Observation.objects.filter(observed_at=exact).values_list(
+        "observation_id", flat=True)) == ["A"]
+    assert Observation.objects.filter(observed_at__lte=exact).count() == 1
+    assert Observation.objects.get(observation_id="B").observed_at == exact.replace(
+        microsecond=250000)
+
+
+def test_new_events_after_a_bulk_import_get_fresh_keys(tmp_path: Path) -> None:
+    import_observations(write_csv(tmp_path / "a.csv", [row("A")]))
+    first = Event.objects.get()
+    Event.objects.all().delete()  # primary keys are never reused, even after a deletion
+    Observation.objects.all().delete()
+    import_observations(write_csv(tmp_path / "b.csv", [row("B")]))
+    assert Event.objects.get().pk > first.pk
+
+
+
+@pytest.mark.parametrize(("zone", "cutoff"), [("Europe/Kyiv", "19:30"), ("Europe/Kyiv", "03:30"),
+                                              ("America/St_Johns", "00:30")])
+def test_report_dates_in_bulk_are_the_report_dates_one_by_one(
+        zone: str, cutoff: str, settings: Any) -> None:
+    """Across a year with its clock changes, and cut-offs in a gap or a fold of the clock."""
+    settings.MONITORING_TIME_ZONE = zone
+    settings.MONITORING_PERIOD_CUTOFF = time.fromisoformat(cutoff)
+    for cached in (services.reporting_calendar, services._zone, services._cutoff_on):
+        cached.cache_clear()
+    try:
+        begin = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+        rng = np.random.default_rng(3)
+        seconds = np.sort(np.concatenate([
+            begin + rng.uniform(0, 365 * 86400, 20_000),
+            begin + np.arange(0, 365 * 86400, 900.0),  # every quarter hour, clock changes too
+        ]))
+        expected = [services.report_date_of(datetime.fromtimestamp(s, UTC)) for s in seconds]
+        assert services._report_dates(seconds) == expected
+    finally:
+        for cached in (services.reporting_calendar, services._zone, services._cutoff_on):
+            cached.cache_clear()
+
+
+def _indexes() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        return {(table, name) for table in ("monitoring_observation", "monitoring_event")
+                for name in connection.introspection.get_constraints(cursor, table)}
+
+
+def test_a_large_import_rebuilds_the_indexes_it_set_aside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _indexes()
+    assert len(before) > 10
+    monkeypatch.setattr(services, "REINDEX_FROM", 10)
+    monkeypatch.setattr(services, "STRETCH", 200)
+    summary = import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
+    assert "indexes" in summary.seconds
+    assert _indexes() == before
+    assert Observation.objects.filter(observed_at__gte=datetime(2026, 3, 2, tzinfo=UTC)).exists()
+
+
+def test_a_failed_large_import_keeps_the_indexes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _indexes()
+    monkeypatch.setattr(services, "REINDEX_FROM", 10)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_write_rollup_sums", crash)
+    with pytest.raises(RuntimeError):
+        import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
+    assert _indexes() == before
+    assert not Observation.objects.exists()
