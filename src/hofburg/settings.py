@@ -228,6 +228,12 @@ MONITORING_TIME_ZONE = env_str("HOFBURG_MONITORING_TIME_ZONE", "Europe/Kyiv")
 MONITORING_PERIOD_CUTOFF = env_time("HOFBURG_MONITORING_PERIOD_CUTOFF", "19:30")
 
 REFERENCE_DATA_DIR = Path(env_str("HOFBURG_REFERENCE_DIR", str(PROJECT_ROOT / "data")))
+# The field mission's named reporting areas (GeoJSON), a mission's choice like the cut-off;
+# by default the fictional EXERCISE sectors (data/monitoring/README.md).
+MONITORING_AREAS = Path(env_str("HOFBURG_MONITORING_AREAS", "") or
+                        REFERENCE_DATA_DIR / "monitoring" / "exercise_reporting_areas.geojson")
+if not MONITORING_AREAS.is_file():
+    raise ImproperlyConfigured(f"HOFBURG_MONITORING_AREAS: no file at {MONITORING_AREAS}")
 
 LOGGING = {
     "version": 1,

@@ -309,3 +309,39 @@ def test_trends_keep_their_daily_shape_unless_weekly(worked_scenario: Cast) -> N
                                          "by_area": "true"}).json()
     assert short["granularity"] == "day"
     assert client.get(f"{API}/trends", {**year, "granularity": "month"}).status_code == 422
+
+
+@pytest.mark.django_db
+def test_cached_answers_never_cross_scopes(worked_scenario: Cast) -> None:
+    """An entitled caller asks first; a visitor asking the same must still get the published
+    share, not the cached answer of the other scope."""
+    cast = worked_scenario
+    year = {"start": "2026-01-01", "end": "2026-12-31"}
+    for path, query in (("map", year), ("trends", {**year, "by_area": "true"})):
+        entitled = cast.client(cast.mona).get(f"{API}/{path}", query).json()
+        again = cast.client(cast.mona).get(f"{API}/{path}", query).json()
+        visitor = Client().get(f"{API}/{path}", query).json()
+        assert again == entitled
+        assert (entitled["scope"], visitor["scope"]) == ("all", "published")
+        assert visitor != entitled
+
+
+@pytest.mark.django_db
+def test_a_change_to_the_rollups_makes_cached_answers_stale(worked_scenario: Cast) -> None:
+    cast = worked_scenario
+    year = {"start": "2026-01-01", "end": "2026-12-31"}
+
+    def published_on_map() -> int:
+        features = Client().get(f"{API}/map", year).json()["features"]
+        return sum(f["properties"]["events"] for f in features)
+
+    def published_in_trends() -> int:
+        return sum(p["events"] for p in Client().get(f"{API}/trends", year).json()["series"])
+
+    before = published_on_map(), published_in_trends()
+    generation = queries.rollup_generation()
+    event = Event.objects.filter(status=EventStatus.PROVISIONAL).order_by("event_key").first()
+    assert event is not None
+    services.publish_event(cast.mona, services.verify_event(cast.mona, event))
+    assert queries.rollup_generation() > generation
+    assert (published_on_map(), published_in_trends()) == (before[0] + 1, before[1] + 1)

@@ -8,11 +8,14 @@ Observation and event details are restricted; a record the caller may not see is
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
 # import time, and paginated endpoints cannot resolve them as strings.
 import datetime
+import json
+from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -315,7 +318,7 @@ def _bbox(text: str | None) -> queries.BBox | None:
 
 
 @router.get("/map", summary="Events per H3 cell for a time range (GeoJSON)")
-def map_aggregates(request: HttpRequest, params: Query[MapQuery]) -> JsonResponse:
+def map_aggregates(request: HttpRequest, params: Query[MapQuery]) -> HttpResponse:
     """Read from the rollups. Anonymous callers get published events only.
 
     Long ranges read the monthly and weekly cell rollups for the whole months and weeks inside
@@ -323,50 +326,78 @@ def map_aggregates(request: HttpRequest, params: Query[MapQuery]) -> JsonRespons
     totals are exactly those of the daily rollup.
     """
     _check_range(params.start, params.end)
+    user = current_user(request)
     granularity = queries.map_granularity(params.start, params.end)
-    scope, cells = queries.map_cells(current_user(request), start=params.start, end=params.end,
-                                     bbox=_bbox(params.bbox),
-                                     categories=[c.value for c in params.category],
-                                     granularity=granularity)
-    return JsonResponse({
-        "type": "FeatureCollection", "scope": scope.name,
-        "granularity": queries.coarsest(queries.plan_spans(params.start, params.end,
-                                                           granularity)),
-        "features": [{"type": "Feature", "id": c.cell,
-                      "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-                      "properties": {"cell": c.cell, "events": c.events,
-                                     "violations_at_least": c.violations}}
-                     for c in cells]})
+
+    def answer() -> dict[str, Any]:
+        scope, cells = queries.map_cells(user, start=params.start, end=params.end,
+                                         bbox=_bbox(params.bbox),
+                                         categories=[c.value for c in params.category],
+                                         granularity=granularity)
+        return {
+            "type": "FeatureCollection", "scope": scope.name,
+            "granularity": queries.coarsest(queries.plan_spans(params.start, params.end,
+                                                               granularity)),
+            "features": [{"type": "Feature", "id": c.cell,
+                          "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+                          "properties": {"cell": c.cell, "events": c.events,
+                                         "violations_at_least": c.violations}}
+                         for c in cells]}
+
+    return _rollup_answer(user, "map", params, answer)
 
 
 @router.get("/trends", summary="Counts per report date (or week) and category")
-def trends(request: HttpRequest, params: Query[TrendQuery]) -> JsonResponse:
+def trends(request: HttpRequest, params: Query[TrendQuery]) -> HttpResponse:
     """Daily points; weekly ones (`granularity: "week"`) for trends by area over long ranges,
-    each from its first report date `day` to `last_day`, the edge weeks cut to the range."""
+    each from its first report date `day` to `last_day`, the edge weeks cut to the range.
+    By area, each point has the `area` code and `area_name` as in `/periods`."""
     _check_range(params.start, params.end)
+    user = current_user(request)
     granularity = params.granularity or queries.trend_granularity(
         params.start, params.end, by_area=params.by_area)
-    scope, points = queries.trend_series(
-        current_user(request), start=params.start, end=params.end,
-        categories=[c.value for c in params.category], area=params.area,
-        by_area=params.by_area, granularity=granularity)
-    weekly = granularity == queries.WEEK
-    return JsonResponse({"scope": scope.name, "granularity": granularity, "series": [
-        {"day": p.day.isoformat(), **({"last_day": p.until.isoformat()} if weekly else {}),
-         "category": p.category, **({"area": p.area} if params.by_area else {}),
-         "events": p.events, "violations_at_least": p.violations} for p in points]})
+
+    def answer() -> dict[str, Any]:
+        scope, points = queries.trend_series(
+            user, start=params.start, end=params.end,
+            categories=[c.value for c in params.category], area=params.area,
+            by_area=params.by_area, granularity=granularity)
+        weekly = granularity == queries.WEEK
+        return {"scope": scope.name, "granularity": granularity, "series": [
+            {"day": p.day.isoformat(), **({"last_day": p.until.isoformat()} if weekly else {}),
+             "category": p.category,
+             **({"area": p.area, "area_name": services.area_name(p.area or "")}
+                if params.by_area else {}),
+             "events": p.events, "violations_at_least": p.violations} for p in points]}
+
+    return _rollup_answer(user, "trends", params, answer)
+
+
+def _rollup_answer(user: Any, name: str, params: Schema,
+                   answer: Callable[[], dict[str, Any]]) -> HttpResponse:
+    """An answer read from the rollups, cached per scope, query and rollup generation: what
+    one caller of a scope computed, the next one of the same scope reads."""
+    scope = queries.rollup_scope(user)
+    parts = (name, scope.name, params.model_dump_json())
+    body = queries.cached_answer(parts, lambda: json.dumps(
+        answer(), cls=DjangoJSONEncoder).encode())
+    return HttpResponse(body, content_type="application/json")
 
 
 @router.get("/periods", summary="Counts per 19:30-19:30 reporting period and area")
 def periods(request: HttpRequest, params: Query[RangeQuery]) -> JsonResponse:
-    """Each period's count with the change against the previous period."""
+    """Each period's count with the change against the previous period.
+
+    `area` is the code of a named reporting area, with its name in `area_name`; for events
+    outside every named area it is a coarse H3 cell, and `area_name` is null."""
     _check_range(params.start, params.end)
     scope, rows = queries.period_counts(current_user(request), first=params.start,
                                         last=params.end,
                                         categories=[c.value for c in params.category])
     return JsonResponse({"scope": scope.name, "periods": [
         {"report_date": r.report_date.isoformat(), "period": r.label, "area": r.area,
-         "violations_at_least": r.violations, "previous": r.previous, "change": r.change}
+         "area_name": services.area_name(r.area), "violations_at_least": r.violations,
+         "previous": r.previous, "change": r.change}
         for r in rows]})
 
 

@@ -404,3 +404,21 @@ class AreaWeekCount(models.Model):
 
     def __str__(self) -> str:
         return f"week of {self.week} {self.category} {self.area}: {self.violations}"
+
+
+class RollupGeneration(models.Model):
+    """A counter raised in the transaction of every change to the rollups.
+
+    Answers read from the rollups are cached under the generation they were read at, so a
+    change makes every cached answer stale at once, in every process (the counter is in the
+    database, not in one process's memory).
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rollup generation")
+        verbose_name_plural = _("rollup generations")
+
+    def __str__(self) -> str:
+        return str(self.value)

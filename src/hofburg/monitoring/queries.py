@@ -14,11 +14,13 @@ verified and published). Lists and details of events and observations go through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Model, Q, QuerySet, Sum
 
 from hofburg.core import access
@@ -32,6 +34,7 @@ from hofburg.monitoring.models import (
     DailyCount,
     Event,
     Observation,
+    RollupGeneration,
 )
 from hofburg.monitoring.services import month_of, reporting_calendar, week_of
 
@@ -353,3 +356,28 @@ def get_observation_for_user(user: AnyUser, pk: int) -> Observation:
 def event_members(user: AnyUser, event: Event) -> QuerySet[Observation]:
     """The event's member observations that `user` may see, in time order."""
     return access.visible(event.observations.all(), user).order_by("observed_at")
+
+
+# --- cached answers -------------------------------------------------------------------------
+
+# How long an answer read from the rollups is kept; a change to the rollups makes it stale at
+# once (the generation is part of the key), so this only bounds the cache's memory.
+ANSWER_SECONDS = 600
+_LARGEST_CACHED = 4 << 20
+
+
+def rollup_generation() -> int:
+    return RollupGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+def cached_answer(parts: tuple[Any, ...], compute: Callable[[], bytes]) -> bytes:
+    """The answer for `parts` (which must name the caller's scope) as computed at the current
+    rollup generation: from the cache when another caller of the same scope asked already."""
+    digest = hashlib.sha256(repr((rollup_generation(), parts)).encode()).hexdigest()
+    key = f"hofburg:monitoring:answer:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = compute()
+        if len(body) <= _LARGEST_CACHED:
+            cache.set(key, body, ANSWER_SECONDS)
+    return bytes(body)

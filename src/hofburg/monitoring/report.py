@@ -31,18 +31,20 @@ from hofburg.monitoring.models import (
     MovementRestriction,
     WeaponSighting,
 )
-from hofburg.monitoring.services import reporting_calendar
+from hofburg.monitoring.services import area_name, reporting_calendar
 
 EXPLOSIONS = (Category.EXPLOSION_UNDETERMINED, Category.AIRBURST, Category.EXPLOSION_WEAPON)
 TEMPLATE = "monitoring/report.html"
 
 
 def area_label(area: str) -> str:
-    """A reporting area as a reader can place it: its centre, e.g. "48.20° N 29.90° W".
-
-    Until a mission names its areas, an area is a coarse H3 cell, whose id means nothing to
-    a reader.
+    """A reporting area as a reader can place it: a named area by its name; the coarse H3
+    cell that events outside every named area count under by its centre, e.g.
+    "48.20° N 29.90° W" (the cell's id means nothing to a reader).
     """
+    name = area_name(area)
+    if name is not None:
+        return name
     try:
         lat, lon = h3.cell_to_latlng(area)
     except (ValueError, TypeError, h3.H3BaseException):
@@ -61,6 +63,7 @@ def signed(change: int | None) -> str:
 class AreaRow:
     area: str
     label: str
+    named: bool
     violations: int
     explosions: int
     previous: int | None
@@ -101,6 +104,10 @@ class DailyReport:
     @property
     def total(self) -> int:
         return sum(row.violations for row in self.areas)
+
+    @property
+    def has_unnamed_areas(self) -> bool:
+        return any(not row.named for row in self.areas)
 
     @property
     def total_explosions(self) -> int:
@@ -163,7 +170,8 @@ def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
     _, explosions = queries.period_counts(user, first=report_date, last=report_date,
                                           categories=list(EXPLOSIONS))
     blasts = {row.area: row for row in explosions}
-    areas = [AreaRow(area=row.area, label=area_label(row.area), violations=row.violations,
+    areas = [AreaRow(area=row.area, label=area_label(row.area),
+                     named=area_name(row.area) is not None, violations=row.violations,
                      explosions=blasts[row.area].violations if row.area in blasts else 0,
                      previous=row.previous,
                      previous_explosions=blasts[row.area].previous if row.area in blasts

@@ -49,6 +49,7 @@ from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
+from hofburg.monitoring.engine.areas import ReportingAreas, load_reporting_areas
 from hofburg.monitoring.engine.columns import (
     CATEGORIES,
     METHODS,
@@ -84,6 +85,7 @@ from hofburg.monitoring.models import (
     MovementRestriction,
     Observation,
     ObservationStatus,
+    RollupGeneration,
     WeaponSighting,
 )
 
@@ -96,8 +98,10 @@ CSV_COLUMNS = ("observation_id", "observed_at", "observer_id", "observer_kind", 
 REQUIRED_COLUMNS = CSV_COLUMNS[:8]
 
 # H3 resolutions: the cell stored beside each event (about 0.7 km2), the map rollup's cell
-# (about 36 km2) and the reporting area (about 1,770 km2). Until a mission supplies named areas
-# (an areas file beside the merge rules), its reporting areas are these coarse cells.
+# (about 36 km2) and the reporting area of an event outside every named area (about
+# 1,770 km2). A mission reports by its named areas (settings.MONITORING_AREAS); an event beyond
+# them is still counted, under this coarse cell, rather than dropped from the period's figures
+# or folded into a nearest area it is not in.
 EVENT_RESOLUTION = 8
 MAP_RESOLUTION = 6
 AREA_RESOLUTION = 4
@@ -237,8 +241,25 @@ def report_date_of(moment: datetime) -> date:
     return local_day
 
 
+@cache
+def reporting_areas() -> ReportingAreas:
+    """The mission's named reporting areas (settings.MONITORING_AREAS), read once."""
+    return load_reporting_areas(settings.MONITORING_AREAS)
+
+
+def area_name(area: str) -> str | None:
+    """A reporting area's name; None for a coarse cell standing for an area (no name)."""
+    return reporting_areas().name_of(area)
+
+
+def area_at(lon: float, lat: float, cell: str) -> str:
+    """The reporting area of an event at (lon, lat) in H3 cell `cell`: the code of the named
+    area holding it, else the cell's coarse parent (`area_of_cell`)."""
+    return reporting_areas().code_at(lon, lat) or area_of_cell(cell)
+
+
 def area_of_cell(cell: str) -> str:
-    """The reporting area of an event's H3 cell."""
+    """The coarse cell that is the reporting area of an event outside every named area."""
     return str(h3.cell_to_parent(cell, AREA_RESOLUTION))
 
 
@@ -503,6 +524,8 @@ def _import_observations(source: str | Path | IO[bytes], *, skip_bad: bool,
         batch.save(update_fields=["summary"])
         summary.batch_id = batch.pk
         record_change(actor, "import", batch, None, batch.summary)
+        committed = clock.perf_counter()
+    summary.seconds["commit"] = clock.perf_counter() - committed
     summary.seconds["write"] = clock.perf_counter() - mark
     _finish_rejects(summary, rejects_path, name, fieldnames, bad_rows)
     summary.seconds["total"] = clock.perf_counter() - started
@@ -728,6 +751,8 @@ def _ingest_columns(columns: ObservationColumns, provenance: Provenance, *,
     mark = clock.perf_counter()
     order = np.lexsort((np.array(columns.observation_id), columns.observed_at))
     columns = columns.take(order)
+    _add_time(timings, "sort", mark)
+    mark = clock.perf_counter()
     window = merge_rules().time_window_seconds
     fresh: list[tuple[int, int]] = []
     near: list[int] = []
@@ -778,14 +803,15 @@ class _MergedStretch(NamedTuple):
     sums: _RollupSums
 
 
-# Set before the worker processes fork, read by them: the columns are not copied to each.
-_SHARED: tuple[ObservationColumns, Provenance, MergeRules] | None = None
+# Set before the worker processes fork, read by them: the columns are not copied to each, and
+# a worker never touches the database connection (only its vendor, read here).
+_SHARED: tuple[ObservationColumns, Provenance, MergeRules, str] | None = None
 
 
 def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     """Merge one stretch and turn its events into database rows (in a worker process)."""
     assert _SHARED is not None
-    columns, provenance, rules = _SHARED
+    columns, provenance, rules, vendor = _SHARED
     start, end = bounds
     part = columns.take(np.arange(start, end))
     merged = merge_columns(part, rules)
@@ -799,17 +825,20 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
             event_of_row[k] = index
         first[index], last[index] = members[0], members[-1]
     first_seconds = part.observed_at[first]
-    first_at = _database_times(first_seconds)
-    last_at = _database_times(part.observed_at[last])
+    first_at = _database_times(first_seconds, vendor)
+    last_at = _database_times(part.observed_at[last], vendor)
     report_dates = _report_dates(first_seconds)
     is_exercise = provenance.is_exercise
     encode = json.JSONEncoder().encode
+    # The named areas of all the stretch's events in one lookup (`area_at`, vectorised).
+    positions = np.array([event.position for event in merged], dtype=float).reshape(-1, 2)
+    named = reporting_areas().codes_at(positions[:, 0], positions[:, 1])
     rows = []
     deltas = []
     for index, event in enumerate(merged):
         lon, lat = event.position
         cell = str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION))
-        area = area_of_cell(cell)
+        area = named[index] or area_of_cell(cell)
         location = event.location
         figures: tuple[float | None, ...]
         if isinstance(location, Fix):
@@ -886,7 +915,8 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
                        "updated_at": now, "classification": provenance.classification,
                        "owner_affiliation": provenance.owner_affiliation_id}
     observation_constants = _observation_constants(provenance)
-    _SHARED = (columns, provenance, merge_rules())
+    reporting_areas()  # read once here, not in every worker
+    _SHARED = (columns, provenance, merge_rules(), connection.vendor)
     try:
         if workers:
             pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
@@ -1022,7 +1052,8 @@ def _observation_rows(columns: ObservationColumns, start: int, end: int,
     methods = np.array([method.value for method in METHODS], dtype=object)
     categories = np.array([category.value for category in CATEGORIES], dtype=object)
     return zip(
-        columns.observation_id[start:end], _database_times(columns.observed_at[start:end]),
+        columns.observation_id[start:end],
+        _database_times(columns.observed_at[start:end], connection.vendor),
         columns.utc_offset_minutes[start:end].tolist(), columns.observer_id[start:end],
         kinds[columns.observer_kind[start:end]].tolist(),
         columns.observer_lon[start:end].tolist(), columns.observer_lat[start:end].tolist(),
@@ -1041,10 +1072,10 @@ def _nullable(values: FloatArray) -> list[float | None]:
     return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
 
 
-def _database_times(seconds: FloatArray) -> list[Any]:
+def _database_times(seconds: FloatArray, vendor: str) -> list[Any]:
     """POSIX seconds as the database backend stores a DateTimeField (UTC)."""
     micro = np.round(seconds * 1e6).astype("datetime64[us]")
-    if connection.vendor != "sqlite":
+    if vendor != "sqlite":
         return [moment.replace(tzinfo=UTC) for moment in micro.tolist()]
     # SQLite keeps Django's text form: 'YYYY-MM-DD HH:MM:SS', '.ffffff' only when not zero.
     whole = np.datetime_as_string(micro, unit="s")
@@ -1291,7 +1322,7 @@ def _event_values(merged: MergedEvent, is_exercise: bool) -> dict[str, Any]:
         "first_observed_at": merged.first_observed_at,
         "last_observed_at": merged.last_observed_at,
         "report_date": report_date_of(merged.first_observed_at),
-        "lon": lon, "lat": lat, "h3_cell": cell, "area": area_of_cell(cell),
+        "lon": lon, "lat": lat, "h3_cell": cell, "area": area_at(lon, lat, cell),
         "location_method": merged.location_method,
         "ellipse_semi_major_m": ellipse.semi_major_m if ellipse else None,
         "ellipse_semi_minor_m": ellipse.semi_minor_m if ellipse else None,
@@ -1404,6 +1435,16 @@ def _write_rollup_sums(result: _RollupSums) -> None:
         _upsert(model, ("cell", period, "category", "is_exercise", "lon", "lat"),
                 [(k[0], adapt_date(k[1]), k[2], k[3], *_cell_centre(k[0]), *v)
                  for k, v in table.items() if any(v)], key_length=4)
+    if any(any(any(v) for v in table.values()) for table in result.tables.values()):
+        next_rollup_generation()
+
+
+def next_rollup_generation() -> None:
+    """Raise the rollup generation (in the caller's transaction): cached answers go stale."""
+    table = connection.ops.quote_name(RollupGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (id, value) VALUES (1, 1) "  # noqa: S608
+                       f"ON CONFLICT (id) DO UPDATE SET value = {table}.value + 1")
 
 
 _COUNTERS = ("events", "violations", "published_events", "published_violations")
@@ -1420,10 +1461,23 @@ def _upsert(model: type[Model], key: Sequence[str], rows: list[tuple[Any, ...]],
     conflict = ", ".join(quote(name) for name in key[:key_length or len(key)])
     additions = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}"
                           for c in _COUNTERS)
-    sql = (f"INSERT INTO {table} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(names))}) "
-           f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}")
+    columns = ", ".join(quote(n) for n in names)
+    update = f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) > _INSERT_BATCH:
+            # Many rows: COPY them into a scratch table and upsert them in one statement.
+            scratch = quote(f"upsert_{model._meta.db_table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608
+                           f"SELECT {columns} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                           f"SELECT {columns} FROM {scratch} {update}")
+            cursor.execute(f"DROP TABLE {scratch}")
+            return
+        sql = (f"INSERT INTO {table} ({columns}) "  # noqa: S608
+               f"VALUES ({', '.join(['%s'] * len(names))}) {update}")
         for start in range(0, len(rows), _INSERT_BATCH):
             cursor.executemany(sql, rows[start:start + _INSERT_BATCH])
 
@@ -1437,6 +1491,7 @@ def rebuild_rollups() -> int:
     with transaction.atomic():
         for model in ROLLUP_MODELS:
             model._default_manager.all().delete()
+        next_rollup_generation()
         deltas = []
         for values in Event.objects.exclude(status=EventStatus.WITHDRAWN).values(
                 "status", "report_date", "category", "area", "h3_cell", "is_exercise",

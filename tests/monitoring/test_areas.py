@@ -1,0 +1,226 @@
+"""Named reporting areas: an event counts under the named area holding it, or outside every
+area under its coarse H3 cell; readers see the names; the migration names stored events."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import h3
+import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django.test import Client
+
+from hofburg.monitoring import queries, report, scenario, services
+from hofburg.monitoring.models import (
+    AreaWeekCount,
+    DailyCount,
+    Event,
+    EventStatus,
+    Observation,
+)
+from tests.conftest import Cast
+from tests.monitoring.test_pages import REPORT_DATE, WHEN, crossing_pair, publish, submit
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/monitoring"
+ROOT = Path(__file__).resolve().parents[2]
+COUNTERS = ("events", "violations", "published_events", "published_violations")
+# West of the exercise sectors: an explosion about 1.5 km east of this post is in no area.
+OUTSIDE = {"observer_lon": -31.5, "observer_lat": 48.0, "bearing_deg": 90.0,
+           "distance_km_min": 1.0, "distance_km_max": 2.0}
+
+
+def _outside_event(cast: Cast, client_id: str = "33333333-3333-4333-8333-333333333333",
+                   **changes: Any) -> Event:
+    observation = submit(cast.mona, client_id, observer_id="patrol-far", **{**OUTSIDE, **changes})
+    observation.refresh_from_db()
+    assert observation.event is not None
+    return observation.event
+
+
+def test_an_event_takes_the_code_of_the_named_area_holding_it(cast: Cast) -> None:
+    first, _second = crossing_pair(cast.mona)
+    event = first.event
+    assert event is not None
+    assert event.area == services.reporting_areas().code_at(event.lon, event.lat)
+    assert event.area in {"EX-CENTRE-SOUTH", "EX-CENTRE-NORTH"}
+    assert DailyCount.objects.get(day=REPORT_DATE).area == event.area
+
+
+def test_an_event_outside_every_named_area_counts_under_its_coarse_cell(cast: Cast) -> None:
+    event = _outside_event(cast)
+    assert services.reporting_areas().code_at(event.lon, event.lat) is None
+    assert event.area == h3.cell_to_parent(event.h3_cell, services.AREA_RESOLUTION)
+    assert services.area_name(event.area) is None
+    row = DailyCount.objects.get(day=REPORT_DATE, area=event.area)
+    assert (row.events, row.violations) == (1, 3)
+
+
+def test_the_areas_file_is_the_one_the_setting_names(
+        cast: Cast, settings: Any, tmp_path: Path) -> None:
+    mine = tmp_path / "areas.geojson"
+    mine.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "WEST", "name": "Far west"},
+         "geometry": {"type": "Polygon", "coordinates": [
+             [[-32, 47], [-31, 47], [-31, 49], [-32, 49], [-32, 47]]]}}]}))
+    settings.MONITORING_AREAS = mine
+    services.reporting_areas.cache_clear()
+    try:
+        assert _outside_event(cast).area == "WEST"
+        assert services.area_name("WEST") == "Far west"
+        assert services.area_name("EX-NORTH") is None
+    finally:
+        services.reporting_areas.cache_clear()
+
+
+# --- what readers see -----------------------------------------------------------------------
+
+
+def test_the_daily_report_names_the_areas_and_places_the_others(cast: Cast) -> None:
+    first, _second = crossing_pair(cast.mona)
+    outside = _outside_event(cast)
+    assert first.event is not None
+    named = services.area_name(first.event.area)
+    assert named is not None and named.endswith("(exercise)")
+
+    daily = report.build_daily_report(cast.mona, date.fromisoformat(REPORT_DATE))
+    assert {(row.area, row.label, row.named) for row in daily.areas} == {
+        (first.event.area, named, True),
+        (outside.area, report.area_label(outside.area), False)}
+    assert report.area_label(outside.area).endswith("° W")
+    assert daily.has_unnamed_areas
+
+    page = cast.client(cast.mona).get(f"/monitoring/reports/{REPORT_DATE}/").content.decode()
+    assert f"<td>{named}</td>" in page and f"Area {named}:" in page
+    assert f"<td>{report.area_label(outside.area)}</td>" in page
+    assert outside.area not in page
+    assert "outside every named reporting area" in page
+
+
+def test_the_footnote_on_unnamed_areas_appears_only_when_one_is_listed(cast: Cast) -> None:
+    crossing_pair(cast.mona)
+    page = cast.client(cast.mona).get(f"/monitoring/reports/{REPORT_DATE}/").content.decode()
+    assert "outside every named reporting area" not in page
+
+
+def test_the_answers_by_area_keep_the_code_and_add_the_name(cast: Cast) -> None:
+    first, _second = crossing_pair(cast.mona)
+    outside = _outside_event(cast)
+    assert first.event is not None
+    code = first.event.area
+    names = {code: services.area_name(code), outside.area: None}
+    client = cast.client(cast.mona)
+    day = {"start": REPORT_DATE, "end": REPORT_DATE}
+
+    periods = client.get(f"{API}/periods", day).json()["periods"]
+    assert {(p["area"], p["area_name"]) for p in periods} == set(names.items())
+    trends = client.get(f"{API}/trends", {**day, "by_area": "true"}).json()["series"]
+    assert {(p["area"], p["area_name"]) for p in trends} == set(names.items())
+    assert "area_name" not in client.get(f"{API}/trends", day).json()["series"][0]
+
+
+def test_the_trends_legend_names_the_areas(cast: Cast) -> None:
+    first, _second = crossing_pair(cast.mona)
+    _outside_event(cast)
+    assert first.event is not None
+    publish(cast, first.event)
+    page = Client().get("/monitoring/trends/", {"start": REPORT_DATE, "end": REPORT_DATE})
+    chart = page.context["chart"]
+    assert [area["label"] for area in chart["areas"]] == [services.area_name(first.event.area)]
+    signed_in = cast.client(cast.mona).get("/monitoring/trends/", {"start": REPORT_DATE,
+                                                                  "end": REPORT_DATE})
+    assert len(signed_in.context["chart"]["areas"]) == 2
+
+
+# --- the migration --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stored_scenario(cast: Cast, tmp_path: Path) -> Cast:
+    """An imported exercise scenario with published and withdrawn events, and one event
+    outside every named area."""
+    rows = scenario.generate(days=30, seed=3, start=WHEN.date() - timedelta(days=29),
+                             observations=400,
+                             line_path=ROOT / "data" / "monitoring" / "exercise_lines.geojson")
+    path = tmp_path / "scenario.csv"
+    scenario.write_csv(path, rows, services.CSV_COLUMNS)
+    services.import_observations(path, actor=cast.mona, is_exercise=True)
+    events = list(Event.objects.order_by("event_key"))
+    for event in random.Random(3).sample(events, len(events) // 3):
+        services.publish_event(cast.mona, services.verify_event(cast.mona, event))
+    for observation in Observation.objects.order_by("observation_id")[:3]:
+        services.reject_observation(cast.mona, observation, "EXERCISE: test rejection")
+    _outside_event(cast)
+    assert Event.objects.filter(status=EventStatus.WITHDRAWN).exists()
+    return cast
+
+
+def _area_rollups() -> list[dict[tuple[Any, ...], tuple[int, ...]]]:
+    stored = []
+    for model, period in ((DailyCount, "day"), (AreaWeekCount, "week")):
+        stored.append({(r[period], r["category"], r["area"], r["is_exercise"]):
+                       tuple(r[name] for name in COUNTERS)
+                       for r in model.objects.values(period, "category", "area", "is_exercise",
+                                                     *COUNTERS)
+                       if any(r[name] for name in COUNTERS)})
+    return stored
+
+
+def _counted_from_events() -> list[dict[tuple[Any, ...], tuple[int, ...]]]:
+    days: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    weeks: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for day, category, area, exercise, status, count in Event.objects.exclude(
+            status=EventStatus.WITHDRAWN).values_list("report_date", "category", "area",
+                                                      "is_exercise", "status", "count_at_least"):
+        for sums in (days[(day, category, area, exercise)],
+                     weeks[(services.week_of(day), category, area, exercise)]):
+            published = status == EventStatus.PUBLISHED
+            sums[0] += 1
+            sums[1] += count
+            sums[2] += published
+            sums[3] += count if published else 0
+    return [{k: tuple(v) for k, v in days.items()}, {k: tuple(v) for k, v in weeks.items()}]
+
+
+def test_the_migration_names_the_areas_of_stored_events_and_recounts_their_rollups(
+        stored_scenario: Cast) -> None:
+    migration = importlib.import_module(
+        "hofburg.monitoring.migrations.0004_named_reporting_areas")
+    editor = SimpleNamespace(connection=connection)
+    expected_areas = dict(Event.objects.values_list("event_key", "area"))
+    expected = _area_rollups()
+    assert expected == _counted_from_events()
+    generation = queries.rollup_generation()
+
+    # Backwards: every event under its coarse cell, as before named areas.
+    migration.back_to_cells(django_apps, editor)
+    cells = dict(Event.objects.values_list("event_key", "h3_cell"))
+    assert dict(Event.objects.values_list("event_key", "area")) == {
+        key: h3.cell_to_parent(cell, services.AREA_RESOLUTION) for key, cell in cells.items()}
+    assert _area_rollups() == _counted_from_events() != expected
+    assert queries.rollup_generation() == generation + 1
+
+    migration.name_the_areas(django_apps, editor)
+    assert dict(Event.objects.values_list("event_key", "area")) == expected_areas
+    assert _area_rollups() == expected
+    assert queries.rollup_generation() == generation + 2
+    named = [a for a in expected_areas.values() if services.area_name(a)]
+    assert len(named) == len(expected_areas) - 1  # all but the one outside every area
+
+
+def test_the_migration_starts_the_rollup_generation_when_there_is_none(
+        stored_scenario: Cast) -> None:
+    migration = importlib.import_module(
+        "hofburg.monitoring.migrations.0004_named_reporting_areas")
+    django_apps.get_model("monitoring", "RollupGeneration").objects.all().delete()
+    migration.name_the_areas(django_apps, SimpleNamespace(connection=connection))
+    assert queries.rollup_generation() == 1
