@@ -4,13 +4,17 @@ Every function here owns its transaction and records the audit trail; views, API
 CLI and the demo all call them. The engine does the domain work (validation, merging, locating,
 reporting periods); this module maps rows to engine inputs and back.
 
-Ingest always runs the same steps, for one submitted observation as for a million imported ones:
-validate every row with the engine; in one transaction insert the new observations, re-merge the
-time window around them (stored observations within the merge window plus the members of their
-events, so an event that straddles earlier data is kept whole), write the events that changed,
-and add the change to the rollups with upserts, never by rescanning: `DailyCount` and
-`CellCount`, and their coarser twins `AreaWeekCount`, `CellWeekCount` and `CellMonthCount`, all
-in the same transaction, so a coarse row always equals the sum of its period's daily rows.
+Ingest validates every row with the engine's rule and writes in one transaction. Observations
+next to stored ones (a submission, a file that continues earlier data) take the general path:
+insert them, re-merge the time window around them (stored observations within the merge window
+plus the members of their events, so an event that straddles earlier data is kept whole) and
+write the events that changed. A large import's stretches on new ground take the bulk path:
+merged in worker processes, each observation written once, already pointing at its event
+(docs/decisions/0010). Either way the change is added to the rollups with upserts, never by
+rescanning: `DailyCount` and `CellCount`, and their coarser twins `AreaWeekCount`,
+`CellWeekCount` and `CellMonthCount`, all in the same transaction, so a coarse row always
+equals the sum of its period's daily rows, and the rollup generation is raised so cached
+answers go stale (docs/decisions/0011).
 """
 
 from __future__ import annotations
