@@ -20,7 +20,6 @@ answers go stale (docs/decisions/0011).
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import io
 import itertools
@@ -32,7 +31,6 @@ import time as clock
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -64,7 +62,13 @@ from hofburg.monitoring.engine.columns import (
 )
 from hofburg.monitoring.engine.locate import Fix
 from hofburg.monitoring.engine.merge import Event as MergedEvent
-from hofburg.monitoring.engine.merge import MergeRules, load_merge_rules, merge_columns
+from hofburg.monitoring.engine.merge import (
+    Location,
+    MergeRules,
+    collector_paused,
+    load_merge_rules,
+    merge_columns,
+)
 from hofburg.monitoring.engine.merge import merge_observations as merge_with_engine
 from hofburg.monitoring.engine.observations import Observation as Reported
 from hofburg.monitoring.engine.observations import ObservationError, observation_from_mapping
@@ -474,24 +478,10 @@ def import_observations(source: str | Path | IO[bytes], *, skip_bad: bool = Fals
     importing the same file again changes nothing. The writing is one transaction: a failure
     half way leaves nothing behind. `actor` None is the command line's system user.
     """
-    with _without_cycle_collection():
+    with collector_paused():
         return _import_observations(source, skip_bad=skip_bad, rejects_path=rejects_path,
                                     actor=actor, classification=classification,
                                     is_exercise=is_exercise, progress=progress)
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector: an import allocates millions of small containers
-    and no cycles, and the collector would scan the growing heap again and again (it took
-    more time than reading the file). Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import_observations(source: str | Path | IO[bytes], *, skip_bad: bool,
@@ -549,7 +539,7 @@ def parse_observations_file(source: str | Path | IO[bytes]) -> ImportSummary:
     summary = ImportSummary()
     started = clock.perf_counter()
     stream, summary.sha256, _name = _open_source(source)
-    with stream, _without_cycle_collection():
+    with stream, collector_paused():
         columns, _bad, _fields = _read_rows(stream, summary)
     summary.inserted = 0
     summary.seconds["parse"] = clock.perf_counter() - started
@@ -843,13 +833,7 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
         lon, lat = event.position
         cell = str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION))
         area = named[index] or area_of_cell(cell)
-        location = event.location
-        figures: tuple[float | None, ...]
-        if isinstance(location, Fix):
-            ellipse = location.error_ellipse
-            figures = (ellipse.semi_major_m, ellipse.semi_minor_m, ellipse.orientation_deg, None)
-        else:
-            figures = (None, None, None, location.area_km2)
+        figures = _location_figures(event.location)
         category = event.category.value
         day = report_dates[index]
         rows.append((event.event_key, category, event.weapon_class or "",
@@ -1148,24 +1132,12 @@ def _insert_observations(rows: Sequence[_Row], provenance: Provenance,
          status, "", None, provenance.batch_id, submitted, 1, provenance.is_exercise, now,
          provenance.classification, provenance.owner_affiliation_id)
         for r in rows]
-    _insert(Observation, _OBSERVATION_COLUMNS, values)
+    _bulk_insert(Observation, _OBSERVATION_COLUMNS, values)
 
 
 def _offset_minutes(moment: datetime) -> int:
     offset = moment.utcoffset()
     return int(offset.total_seconds() // 60) if offset else 0
-
-
-def _insert(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Many rows with one prepared statement per batch (bulk_create without model instances)."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column)  # type: ignore[union-attr,arg-type]
-                        for name in names)
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(names))})")
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _INSERT_BATCH):
-            cursor.executemany(sql, rows[start:start + _INSERT_BATCH])
 
 
 class _Contribution(NamedTuple):
@@ -1244,7 +1216,6 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     adapt_date = connection.ops.adapt_datefield_value
-    explanation_field = Event._meta.get_field("explanation")
     for merged_event in merged:
         members = [by_id[i] for i in merged_event.observation_ids]
         current = old.get(merged_event.event_key)
@@ -1259,7 +1230,7 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
                 merged_event.event_key, status,
                 *[adapt(values[f]) if isinstance(values[f], datetime) else
                   adapt_date(values[f]) if isinstance(values[f], date) else
-                  explanation_field.get_db_prep_save(values[f], connection)
+                  json.dumps(values[f])
                   if f == "explanation" else values[f] for f in _EVENT_FIELDS],
                 values["is_exercise"], adapt(now), adapt(now), provenance.classification,
                 provenance.owner_affiliation_id))
@@ -1299,7 +1270,7 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
                                                  "or now belong to other events"]
         updates.append(event)
     if new_rows:
-        _insert(Event, _EVENT_COLUMNS, new_rows)
+        _bulk_insert(Event, _EVENT_COLUMNS, new_rows)
     if updates:
         Event.objects.bulk_update(updates, [*_EVENT_FIELDS, "status", "is_exercise",
                                             "updated_at"], batch_size=500)
@@ -1313,12 +1284,19 @@ def _members_unchanged(event: Event, members: list[Observation]) -> bool:
     return event.count_at_least == max(o.count for o in members)
 
 
+def _location_figures(location: Location) -> tuple[float | None, ...]:
+    """(ellipse semi-major m, semi-minor m, orientation deg, candidate area km2) of a location:
+    the ellipse of a fix, the area of a common area or a sector."""
+    if isinstance(location, Fix):
+        ellipse = location.error_ellipse
+        return ellipse.semi_major_m, ellipse.semi_minor_m, ellipse.orientation_deg, None
+    return None, None, None, location.area_km2
+
+
 def _event_values(merged: MergedEvent, is_exercise: bool) -> dict[str, Any]:
     lon, lat = merged.position
     cell = str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION))
-    location = merged.location
-    ellipse = location.error_ellipse if isinstance(location, Fix) else None
-    area_km2 = location.area_km2 if not isinstance(location, Fix) else None
+    major, minor, orientation, area_km2 = _location_figures(merged.location)
     return {
         "category": merged.category.value,
         "weapon_class": merged.weapon_class or "",
@@ -1328,9 +1306,9 @@ def _event_values(merged: MergedEvent, is_exercise: bool) -> dict[str, Any]:
         "report_date": report_date_of(merged.first_observed_at),
         "lon": lon, "lat": lat, "h3_cell": cell, "area": area_at(lon, lat, cell),
         "location_method": merged.location_method,
-        "ellipse_semi_major_m": ellipse.semi_major_m if ellipse else None,
-        "ellipse_semi_minor_m": ellipse.semi_minor_m if ellipse else None,
-        "ellipse_orientation_deg": ellipse.orientation_deg if ellipse else None,
+        "ellipse_semi_major_m": major,
+        "ellipse_semi_minor_m": minor,
+        "ellipse_orientation_deg": orientation,
         "area_km2": area_km2,
         "number_of_sources": merged.number_of_sources,
         "needs_review": merged.needs_review,

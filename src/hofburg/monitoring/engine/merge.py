@@ -245,7 +245,7 @@ def merge_columns(columns: ObservationColumns, rules: MergeRules) -> list[Event]
         raise MergeError(f"observation_id {duplicate!r} occurs more than once")
     if not ids:
         return []
-    with _collector_paused():
+    with collector_paused():
         table = _Table.build(columns.take(_time_order(columns.observed_at, ids)), rules)
         texts = _Texts.build(table, rules)
         pairs = _consistent_pairs(table, rules, texts)
@@ -256,10 +256,11 @@ def merge_columns(columns: ObservationColumns, rules: MergeRules) -> list[Event]
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the merge, which builds a few hundred thousand
-    small objects and no reference cycles: the collector's passes over them would otherwise
-    cost a fifth to a third of the merge. Reference counting still frees what is dropped."""
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for work that builds many small objects and no
+    reference cycles (a merge: a few hundred thousand; an import: millions), where the
+    collector's passes over the growing heap would cost a fifth of the merge and more than
+    reading the file. Reference counting still frees what is dropped."""
     enabled = gc.isenabled()
     gc.disable()
     try:
