@@ -24,14 +24,15 @@ import hashlib
 import io
 import itertools
 import json
+import mmap
 import multiprocessing
 import os
 import tempfile
 import time as clock
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -127,6 +128,7 @@ PARALLEL_FROM = 40_000
 REINDEX_FROM = 100_000
 MERGE_WORKERS = max(1, min(4, os.cpu_count() or 1))
 _READ_BLOCK = 50_000  # rows read and validated at a time
+PARALLEL_READ_FROM = 16 << 20  # bytes: a smaller file is read in one process
 _INSERT_BATCH = 5_000
 _IN_BATCH = 900  # SQLite's historical limit of bound parameters per statement, with room
 
@@ -492,7 +494,7 @@ def _import_observations(source: str | Path | IO[bytes], *, skip_bad: bool,
     started = clock.perf_counter()
     stream, summary.sha256, name = _open_source(source)
     with stream:
-        columns, bad_rows, fieldnames = _read_rows(stream, summary)
+        columns, bad_rows, fieldnames = _read_source(source, stream, summary)
     summary.seconds["parse"] = clock.perf_counter() - started
     previous = ImportBatch.objects.filter(sha256=summary.sha256).order_by("pk").first()
     summary.previous_batch_id = previous.pk if previous else None
@@ -540,7 +542,7 @@ def parse_observations_file(source: str | Path | IO[bytes]) -> ImportSummary:
     started = clock.perf_counter()
     stream, summary.sha256, _name = _open_source(source)
     with stream, collector_paused():
-        columns, _bad, _fields = _read_rows(stream, summary)
+        columns, _bad, _fields = _read_source(source, stream, summary)
     summary.inserted = 0
     summary.seconds["parse"] = clock.perf_counter() - started
     del columns
@@ -577,6 +579,36 @@ def _read_rows(stream: IO[str], summary: ImportSummary
     of the wrong width, an id repeated in the file, ids longer than the database keeps.
     """
     reader = csv.reader(stream)
+    header = _read_header(reader, summary)
+    return _finish_reading([_read_part(reader, header, marked=False)], header, summary)
+
+
+def _read_source(source: str | Path | IO[bytes], stream: IO[str], summary: ImportSummary
+                 ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]]:
+    if isinstance(source, str | Path):
+        return _read_file(Path(source), stream, summary)
+    return _read_rows(stream, summary)
+
+
+def _read_file(path: Path, stream: IO[str], summary: ImportSummary
+               ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]]:
+    """`_read_rows` for a file on disk; a large one is read in parts, one per core.
+
+    The file is cut after a line end with an even number of quote characters before it (so
+    not inside a quoted field) and each part read on its own; every part but the last is
+    read with a mark after it, which must come back as a record of its own, proving the
+    part ended between two rows. The answer is the same as reading the file in one go: where
+    that cannot be proved (a part did not end between rows, an id repeats across parts), the
+    file is read again in one go.
+    """
+    if MERGE_WORKERS > 1 and path.stat().st_size >= PARALLEL_READ_FROM:
+        read = _read_in_parts(path, MERGE_WORKERS, summary)
+        if read is not None:
+            return read
+    return _read_rows(stream, summary)
+
+
+def _read_header(reader: Iterator[list[str]], summary: ImportSummary) -> list[str]:
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
@@ -592,13 +624,37 @@ def _read_rows(stream: IO[str], summary: ImportSummary
                 ([f"repeated column(s) {', '.join(doubled)}"] if doubled else [])
         raise ImportRejected(summary, f"row 1 (header): {'; '.join(parts)}; expected "
                                       f"{','.join(CSV_COLUMNS)} in any order")
+    return header
+
+
+class _Part(NamedTuple):
+    """One part of a file, read. Rows are numbered as if the part began the file (its first
+    row is row 2); `_finish_reading` shifts them by the rows of the parts before it."""
+
+    columns: ObservationColumns
+    found: list[tuple[RowProblem, list[str]]]
+    repeats: list[tuple[int, str, int, list[str]]]  # (row, id, the row that had it first, values)
+    read: int  # rows read (blank lines are not rows)
+    records: int  # records read, blank lines included: what the row numbers count
+    error: tuple[int, str] | None  # the row and message of an error that stopped the reading
+    clean: bool  # the part ended between two rows (proved by its mark, if it had one)
+
+
+_PART_MARK = "\ue000"  # a private-use character: after a part, read back alone as a record
+
+
+def _read_part(reader: Iterator[list[str]], header: list[str], *, marked: bool) -> _Part:
+    """Read and validate rows until the reader ends, a block at a time; with `marked`, the
+    last record must be the mark (see `_read_file`), which is not a row."""
     width = len(header)
     index_of_id = header.index("observation_id")
     blocks: list[ObservationColumns] = []
     found: list[tuple[RowProblem, list[str]]] = []
+    repeats: list[tuple[int, str, int, list[str]]] = []
     seen: dict[str, int] = {}
     records: list[list[str]] = []
     lines: list[int] = []
+    read = 0
 
     def validate_block() -> None:
         columns, errors = observation_columns(header, records)
@@ -614,24 +670,29 @@ def _read_rows(stream: IO[str], summary: ImportSummary
             line = good_lines[position]
             first = seen.setdefault(oid, line)
             if first != line:
-                problem = RowProblem(line, oid, "observation_id", f"repeats the id of row {first}")
+                repeats.append((line, oid, first, good_records[position]))
             elif len(oid) > 64 or len(observer) > 64:
-                problem = RowProblem(line, oid[:64], "observation_id",
-                                     "ids are at most 64 characters")
+                found.append((RowProblem(line, oid[:64], "observation_id",
+                                         "ids are at most 64 characters"),
+                              good_records[position]))
             else:
                 keep.append(position)
-                continue
-            found.append((problem, good_records[position]))
         blocks.append(columns if len(keep) == len(columns) else columns.take(keep))
         records.clear()
         lines.clear()
 
     line = 1
+    clean = not marked
+    error: tuple[int, str] | None = None
     try:
         for line, values in enumerate(reader, start=2):
+            if marked and values == [_PART_MARK]:
+                clean = next(reader, None) is None  # the mark, or a row that looks like it
+                line -= 1
+                break
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue  # a blank line is not a row
-            summary.read += 1
+            read += 1
             if len(values) != width:
                 found.append((RowProblem(line, values[index_of_id] if len(values) > index_of_id
                                          else "", "row", f"has {len(values)} fields, the "
@@ -643,13 +704,111 @@ def _read_rows(stream: IO[str], summary: ImportSummary
                 validate_block()
         if records:
             validate_block()
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise ImportRejected(summary, f"row {line + 1}: {error}; nothing was imported") from None
+    except (csv.Error, UnicodeDecodeError) as problem:
+        error = (line + 1, str(problem))
+    return _Part(ObservationColumns.concat(blocks), found, repeats, read, line - 1, error,
+                 clean)
+
+
+def _finish_reading(parts: Sequence[_Part], header: list[str], summary: ImportSummary
+                    ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]]:
+    """The parts as one file: rows numbered from the file's start, problems in row order; an
+    error that stopped a part rejects the file (the parts after it are not counted)."""
+    found: list[tuple[RowProblem, list[str]]] = []
+    offset = 0
+    for part in parts:
+        summary.read += part.read
+        if part.error is not None:
+            row, message = part.error
+            raise ImportRejected(summary, f"row {row + offset}: {message}; nothing was imported")
+        found.extend((replace(problem, row=problem.row + offset), values)
+                     for problem, values in part.found)
+        found.extend((RowProblem(row + offset, oid, "observation_id",
+                                 f"repeats the id of row {first + offset}"), values)
+                     for row, oid, first, values in part.repeats)
+        offset += part.records
     found.sort(key=lambda item: item[0].row)
     summary.problems = [problem for problem, _ in found]
     summary.rejected = len(summary.problems)
     bad = [(problem.row, values) for problem, values in found]
-    return ObservationColumns.concat(blocks), bad, header
+    return ObservationColumns.concat([part.columns for part in parts]), bad, header
+
+
+def _read_in_parts(path: Path, count: int, summary: ImportSummary
+                   ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]] | None:
+    """`_read_file`'s parallel reading; None where the answer could differ from reading the
+    file in one go."""
+    cuts = _cuts(path, count)
+    if cuts is None or len(cuts) < 3:
+        return None
+    with path.open("rb") as handle:
+        head = handle.read(cuts[0]).decode("utf-8-sig", errors="strict")
+    header = _read_header(csv.reader(io.StringIO(head, newline="")), summary)
+    ranges = list(itertools.pairwise(cuts))
+    last = len(ranges) - 1
+    with ProcessPoolExecutor(last, mp_context=multiprocessing.get_context("fork")) as pool:
+        later = [pool.submit(_read_range, path, start, end, header, k < last)
+                 for k, (start, end) in enumerate(ranges[1:], start=1)]
+        parts = [_read_range(path, *ranges[0], header, True),
+                 *(future.result() for future in later)]
+    stopped = next((k for k, part in enumerate(parts) if part.error is not None), len(parts))
+    if not all(part.clean for part in parts[:stopped]):
+        return None
+    parts = parts[:stopped + 1]
+    seen: set[str] = set()
+    for part in parts:
+        ids = {*part.columns.observation_id,
+               *(problem.observation_id for problem, _ in part.found
+                 if problem.field == "observation_id")}
+        if not seen.isdisjoint(ids):
+            return None  # an id repeats across parts: the first row is found reading in one go
+        seen |= ids
+    return _finish_reading(parts, header, summary)
+
+
+def _read_range(path: Path, start: int, end: int, header: list[str], marked: bool) -> _Part:
+    """Read bytes [start, end) of the file as rows (in a worker process, but the first)."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    if marked:
+        data += f"{_PART_MARK}\n".encode()
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    return _read_part(csv.reader(stream), header, marked=marked)
+
+
+def _cuts(path: Path, count: int) -> list[int] | None:
+    """Byte offsets cutting the file into about `count` parts: the end of the header line, the
+    cuts, the file's size. Each cut follows a line end with an even number of quote
+    characters since the header (outside quotes in a well-formed file). None if the header
+    line holds a quote character or has no end."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ
+                                              ) as view:
+        size = len(view)
+        line_end = view.find(b"\n", 0, 1 << 16)
+        if line_end < 0 or view.find(b'"', 0, line_end) >= 0:
+            return None
+        cuts = [line_end + 1]
+        counted, odd = cuts[0], False
+        for k in range(1, count):
+            newline = view.find(b"\n", max(counted, cuts[0] + (size - cuts[0]) * k // count))
+            while newline >= 0:
+                odd ^= bool(_quotes(view, counted, newline + 1) % 2)
+                counted = newline + 1
+                if not odd:
+                    break
+                newline = view.find(b"\n", counted)
+            if newline < 0 or newline + 1 >= size:
+                break
+            cuts.append(newline + 1)
+        cuts.append(size)
+        return cuts
+
+
+def _quotes(view: mmap.mmap, start: int, end: int) -> int:
+    """Quote characters in view[start:end], read 8 MB at a time."""
+    step = 8 << 20
+    return sum(view[at:min(at + step, end)].count(b'"') for at in range(start, end, step))
 
 
 def _drop_stored(columns: ObservationColumns, summary: ImportSummary) -> ObservationColumns:
@@ -1386,8 +1545,14 @@ def _rollup_sums(deltas: Iterable[tuple[_Contribution, int]]) -> _RollupSums:
     result = _RollupSums()
     daily, area_weeks, cells, cell_weeks, cell_months = (result.tables[name]
                                                          for name in _ROLLUP_TABLES)
-    for c, sign in deltas:
-        week, month = week_of(c.day), month_of(c.day)
+    periods: dict[date, tuple[date, date]] = {}
+    # Equal contributions are counted first: a day's events in one cell and category add to
+    # the same rows, so each distinct one is spread over the tables once.
+    for (c, one), times in Counter(deltas).items():
+        sign = one * times
+        if (week_month := periods.get(c.day)) is None:
+            week_month = periods[c.day] = (week_of(c.day), month_of(c.day))
+        week, month = week_month
         for table, key in ((daily, (c.day, c.category, c.area, c.is_exercise)),
                            (area_weeks, (week, c.category, c.area, c.is_exercise)),
                            (cells, (c.cell, c.day, c.category, c.is_exercise)),
