@@ -1,5 +1,6 @@
 """Named reporting areas: an event counts under the named area holding it, or outside every
-area under its coarse H3 cell; readers see the names; the migration names stored events."""
+area under its coarse H3 cell; readers see the names; the migration names stored events, and a
+recount moves them when the areas file changes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import importlib
 import json
 import random
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,13 +16,18 @@ from typing import Any
 
 import h3
 import pytest
+import shapely
 from django.apps import apps as django_apps
 from django.db import connection
 from django.test import Client
+from shapely.geometry import mapping, shape
 
-from hofburg.monitoring import queries, report, scenario, services
+from hofburg.core.models import AuditEntry
+from hofburg.monitoring import areas, queries, report, scenario, services
+from hofburg.monitoring.engine.areas import load_reporting_areas
 from hofburg.monitoring.models import (
     AreaWeekCount,
+    CellCount,
     DailyCount,
     Event,
     EventStatus,
@@ -33,6 +40,7 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/monitoring"
 ROOT = Path(__file__).resolve().parents[2]
+EXERCISE_AREAS = ROOT / "data" / "monitoring" / "exercise_reporting_areas.geojson"
 COUNTERS = ("events", "violations", "published_events", "published_violations")
 # West of the exercise sectors: an explosion about 1.5 km east of this post is in no area.
 OUTSIDE = {"observer_lon": -31.5, "observer_lat": 48.0, "bearing_deg": 90.0,
@@ -126,6 +134,22 @@ def test_the_answers_by_area_keep_the_code_and_add_the_name(cast: Cast) -> None:
     trends = client.get(f"{API}/trends", {**day, "by_area": "true"}).json()["series"]
     assert {(p["area"], p["area_name"]) for p in trends} == set(names.items())
     assert "area_name" not in client.get(f"{API}/trends", day).json()["series"][0]
+
+
+def test_the_event_answers_carry_the_area_name_beside_the_code(cast: Cast) -> None:
+    first, _second = crossing_pair(cast.mona)
+    outside = _outside_event(cast)
+    assert first.event is not None
+    named = first.event
+    client = cast.client(cast.mona)
+
+    listed = client.get(f"{API}/events").json()["items"]
+    assert {e["id"]: (e["area"], e["area_name"]) for e in listed} == {
+        named.pk: (named.area, services.area_name(named.area)), outside.pk: (outside.area, None)}
+    assert services.area_name(named.area)
+    for event, name in ((named, services.area_name(named.area)), (outside, None)):
+        detail = client.get(f"{API}/events/{event.pk}").json()
+        assert (detail["area"], detail["area_name"]) == (event.area, name)
 
 
 def test_the_trends_legend_names_the_areas(cast: Cast) -> None:
@@ -224,3 +248,132 @@ def test_the_migration_starts_the_rollup_generation_when_there_is_none(
     django_apps.get_model("monitoring", "RollupGeneration").objects.all().delete()
     migration.name_the_areas(django_apps, SimpleNamespace(connection=connection))
     assert queries.rollup_generation() == 1
+
+
+# --- recounting after the areas file changed ------------------------------------------------
+
+
+def _redrawn_areas() -> dict[str, Any]:
+    """The exercise sectors with the two centre ones made one, and a far-west area holding the
+    event that is outside every exercise sector."""
+    data = json.loads(EXERCISE_AREAS.read_text(encoding="utf-8"))
+    by_code = {f["properties"]["code"]: f for f in data["features"]}
+    centre = shapely.union_all([shape(by_code[code]["geometry"])
+                                for code in ("EX-CENTRE-SOUTH", "EX-CENTRE-NORTH")])
+    far_west = {"type": "Polygon",
+                "coordinates": [[[-32, 47], [-31, 47], [-31, 49], [-32, 49], [-32, 47]]]}
+    return {**data, "features": [
+        by_code["EX-SOUTH"],
+        {"type": "Feature", "geometry": mapping(centre),
+         "properties": {"code": "EX-CENTRE", "name": "Sector Centre (exercise)"}},
+        by_code["EX-NORTH"],
+        {"type": "Feature", "geometry": far_west,
+         "properties": {"code": "FAR-WEST", "name": "Far west"}}]}
+
+
+@pytest.fixture
+def areas_file(settings: Any, tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """Point settings.MONITORING_AREAS at a file with the given text; the areas the services
+    read once per process are read again afterwards."""
+
+    def use(text: str) -> Path:
+        path = tmp_path / "areas.geojson"
+        path.write_text(text, encoding="utf-8")
+        settings.MONITORING_AREAS = path
+        return path
+
+    yield use
+    services.reporting_areas.cache_clear()
+
+
+def _stored_state() -> dict[str, Any]:
+    return {"areas": dict(Event.objects.values_list("event_key", "area")),
+            "updated": dict(Event.objects.values_list("event_key", "updated_at")),
+            "rollups": _area_rollups(), "generation": queries.rollup_generation(),
+            "cells": sorted(CellCount.objects.values_list("cell", "day", "category", "events",
+                                                          "published_events")),
+            "audit": AuditEntry.objects.count()}
+
+
+def test_a_recount_moves_events_to_the_areas_of_the_current_file(
+        stored_scenario: Cast, areas_file: Callable[[str], Path]) -> None:
+    before = _stored_state()
+    path = areas_file(json.dumps(_redrawn_areas()))
+    redrawn = load_reporting_areas(path)
+    events = list(Event.objects.values_list("event_key", "lon", "lat", "h3_cell"))
+    expected = {key: redrawn.code_at(lon, lat) or services.area_of_cell(cell)
+                for key, lon, lat, cell in events}
+    moving = {key for key, area in expected.items() if area != before["areas"][key]}
+
+    summary = areas.recount_areas(stored_scenario.mona)
+
+    assert dict(Event.objects.values_list("event_key", "area")) == expected
+    assert {"EX-CENTRE", "FAR-WEST"} <= set(expected.values())
+    assert not Event.objects.filter(area__in=["EX-CENTRE-SOUTH", "EX-CENTRE-NORTH"]).exists()
+    assert (summary.events, summary.moved) == (len(events), len(moving)) and moving
+    assert summary.as_dict()["areas"]["FAR-WEST"] == {"name": "Far west", "moved_in": 1,
+                                                      "moved_out": 0}
+    assert Event.objects.get(event_key=next(iter(moving))).updated_at > max(
+        before["updated"].values())
+    # The area rollups are what counting every event again gives; the cell rollups stay.
+    after = _stored_state()
+    assert after["rollups"] == _counted_from_events() != before["rollups"]
+    assert after["cells"] == before["cells"]
+    assert after["generation"] == summary.rollup_generation == before["generation"] + 1
+    services.rebuild_rollups()
+    assert _area_rollups() == after["rollups"]
+    # Readers of this process see the names of the file the events now follow.
+    assert services.area_name("EX-CENTRE") == "Sector Centre (exercise)"
+    entry = AuditEntry.objects.get(action="recount")
+    assert (entry.actor, entry.model_label) == (stored_scenario.mona, "monitoring.RollupGeneration")
+    assert entry.after is not None and entry.before == {"value": before["generation"]}
+    assert (entry.after["moved"], entry.after["areas_file"]) == (len(moving), str(path))
+
+
+def test_a_second_recount_moves_nothing_and_writes_nothing(
+        stored_scenario: Cast, areas_file: Callable[[str], Path]) -> None:
+    # The stored events follow the exercise file already: nothing to do.
+    unchanged = _stored_state()
+    assert areas.recount_areas().moved == 0
+    assert _stored_state() == unchanged
+
+    areas_file(json.dumps(_redrawn_areas()))
+    assert areas.recount_areas().moved > 0
+    recounted = _stored_state()
+    again = areas.recount_areas()
+    assert (again.events, again.moved, again.rollup_generation) == (
+        len(recounted["areas"]), 0, None)
+    assert again.as_dict()["areas"] == {}
+    assert _stored_state() == recounted
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("{not json", "not a GeoJSON file"),
+    (json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "A"}, "geometry": {
+            "type": "Polygon", "coordinates": [[[-31, 47], [-29, 47], [-29, 49], [-31, 47]]]}},
+        {"type": "Feature", "properties": {"code": "B"}, "geometry": {
+            "type": "Polygon", "coordinates": [[[-30, 47], [-28, 47], [-28, 49], [-30, 47]]]}},
+    ]}), "feature 1: geometry: overlaps feature 0 (A)"),
+    (json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "No code"}, "geometry": None}]}),
+     "feature 0: code: is required"),
+])
+def test_a_bad_areas_file_is_refused_and_changes_nothing(
+        stored_scenario: Cast, areas_file: Callable[[str], Path], text: str,
+        reason: str) -> None:
+    before = _stored_state()
+    path = areas_file(text)
+    with pytest.raises(areas.AreasFileError) as refused:
+        areas.recount_areas()
+    assert str(refused.value).startswith(f"areas file {path}: {reason}")
+    assert str(refused.value).endswith("nothing was changed")
+    assert _stored_state() == before
+
+
+def test_a_missing_areas_file_is_refused(settings: Any, tmp_path: Path) -> None:
+    generation = queries.rollup_generation()
+    settings.MONITORING_AREAS = tmp_path / "gone.geojson"
+    with pytest.raises(areas.AreasFileError, match=r"gone\.geojson: No such file"):
+        areas.recount_areas()
+    assert queries.rollup_generation() == generation

@@ -96,3 +96,35 @@ def test_demo_scenario_loads_exercise_data_once(environment: dict[str, str]) -> 
     again = json.loads(hofburg(environment, "demo-scenario", "--days", "1", "--seed", "3",
                                "--json").stdout)
     assert again["inserted"] == 0 and again["duplicates"] == first["inserted"]
+
+
+def test_recount_areas_moves_the_events_to_a_redrawn_file_once(
+        environment: dict[str, str], tmp_path: Path) -> None:
+    hofburg(environment, "import", str(write_csv(tmp_path / "o.csv", same_explosion())))
+    everywhere = tmp_path / "one-area.geojson"
+    everywhere.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "EX-ALL", "name": "All sectors"},
+         "geometry": {"type": "Polygon", "coordinates": [
+             [[-33, 45], [-27, 45], [-27, 51], [-33, 51], [-33, 45]]]}}]}))
+    redrawn = {**environment, "HOFBURG_MONITORING_AREAS": str(everywhere)}
+
+    first = hofburg(redrawn, "recount-areas", "--json")
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert summary["moved"] == summary["events"] > 0
+    assert summary["areas"]["EX-ALL"] == {"name": "All sectors", "moved_in": summary["moved"],
+                                          "moved_out": 0}
+    assert summary["areas_file"] == str(everywhere)
+    again = hofburg(redrawn, "recount-areas")
+    assert again.returncode == 0, again.stderr
+    assert f"{summary['events']:,} events, none moved" in again.stdout
+
+
+def test_recount_areas_with_a_bad_file_is_one_line_and_exit_1(
+        environment: dict[str, str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": [{"properties": {}}]}')
+    done = hofburg({**environment, "HOFBURG_MONITORING_AREAS": str(broken)}, "recount-areas")
+    assert done.returncode == 1
+    assert done.stderr == (f"hofburg: areas file {broken}: feature 0: code: is required (a "
+                           "short text); nothing was changed\n")

@@ -94,6 +94,7 @@ def test_a_file_read_in_parts_reads_as_in_one_go(
     _values, bad, _header, read, rejected, problems = got
     assert read == 3001 and rejected == 5
     assert [p.row for p in problems] == sorted(p.row for p in problems)
+    assert [number for number, _values in bad] == [p.row for p in problems]
     assert {p.field for p in problems} == {"category", "bearing_deg", "observation_id", "row"}
 
 

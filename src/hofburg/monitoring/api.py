@@ -112,7 +112,10 @@ class EventOut(Schema):
     lon: float
     lat: float
     h3_cell: str
-    area: str
+    area: str = Field(..., description="The code of the named reporting area holding the "
+                                       "event, or its coarse H3 cell outside every named area.")
+    area_name: str | None = Field(..., description="The reporting area's name; null for a "
+                                                   "coarse cell.")
     location_method: str
     error_ellipse_m: EllipseOut | None
     area_km2: float | None
@@ -127,6 +130,10 @@ class EventOut(Schema):
         return {"semi_major": obj.ellipse_semi_major_m,
                 "semi_minor": obj.ellipse_semi_minor_m or 0.0,
                 "orientation_deg": obj.ellipse_orientation_deg or 0.0}
+
+    @staticmethod
+    def resolve_area_name(obj: Event) -> str | None:
+        return services.area_name(obj.area)
 
 
 class EventDetailOut(EventOut):

@@ -156,3 +156,29 @@ def demo_scenario(
                f"{summary.inserted:,}, duplicates {summary.duplicates:,}; events created "
                f"{summary.events:,}")
 
+
+@app.command("recount-areas", cls=OneLineErrors)
+def recount_areas(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Set every stored event's reporting area again from the current areas file
+    (HOFBURG_MONITORING_AREAS) and recount the area rollups: all or nothing, idempotent."""
+    setup_django()
+    from hofburg.monitoring import areas
+
+    try:
+        summary = areas.recount_areas()
+    except areas.AreasFileError as error:
+        fail(str(error))
+    if as_json:
+        _print_json(summary.as_dict())
+        return
+    if not summary.moved:
+        typer.echo(f"{summary.events:,} events, none moved: each is in its reporting area by "
+                   f"{summary.areas_file} already")
+        return
+    typer.echo(f"{summary.events:,} events, {summary.moved:,} moved to another reporting area; "
+               f"area rollups counted again (generation {summary.rollup_generation})")
+    for code, area in summary.as_dict()["areas"].items():
+        label = f"{code} ({area['name']})" if area["name"] else code
+        typer.echo(f"  {label}: {area['moved_in']:,} in, {area['moved_out']:,} out")

@@ -3,7 +3,9 @@
 Every function yields text chunks from a database iterator (`.iterator(chunk_size)`), so a
 million rows stream in constant memory and a StreamingHttpResponse starts answering at once.
 The querysets come from `queries`, already narrowed by core.access. Exercise data says so in
-every row (`exercise` column, `exercise` property).
+every row (`exercise` column, `exercise` property). Beside each area's code (`#adm1+code`) stands
+its name (`#adm1+name`, both attributes of the HXL 1.1 dictionary), looked up once per area;
+an area outside every named one (a coarse H3 cell) has no name: empty in CSV, null in GeoJSON.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
+from hofburg.monitoring import services
 from hofburg.monitoring.models import DailyCount, Event
 from hofburg.monitoring.queries import Scope
 
 CHUNK_SIZE = 2_000
 
-# Column, HXL hashtag (Humanitarian Exchange Language, hxlstandard.org), event field.
+# Column, HXL hashtag (Humanitarian Exchange Language, hxlstandard.org), event field (or, for
+# `area_name`, what `_event_rows` adds to the stored fields).
 EVENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("event_id", "#event+id", "event_key"),
     ("first_observed_at", "#date+time+start", "first_observed_at"),
@@ -35,6 +39,7 @@ EVENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("lat", "#geo+lat", "lat"),
     ("h3_cell", "#geo+h3", "h3_cell"),
     ("area", "#adm1+code", "area"),
+    ("area_name", "#adm1+name", "area_name"),
     ("located_by", "#geo+method", "location_method"),
     ("ellipse_semi_major_m", "#geo+error+major", "ellipse_semi_major_m"),
     ("ellipse_semi_minor_m", "#geo+error+minor", "ellipse_semi_minor_m"),
@@ -47,11 +52,22 @@ EVENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
 DAILY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("report_date", "#date+reported"),
     ("area", "#adm1+code"),
+    ("area_name", "#adm1+name"),
     ("category", "#event+type"),
     ("events", "#event+num"),
     ("violations_at_least", "#affected+count+min"),
     ("exercise", "#meta+exercise"),
 )
+
+_STORED_FIELDS = tuple(f for _name, _tag, f in EVENT_COLUMNS if f != "area_name")
+
+
+class _AreaNames(dict[str, str | None]):
+    """Area names by code for one export: each area's name is looked up once."""
+
+    def __missing__(self, code: str) -> str | None:
+        name = self[code] = services.area_name(code)
+        return name
 
 
 def _csv_line(values: Sequence[Any]) -> str:
@@ -74,27 +90,31 @@ def events_csv(events: QuerySet[Event]) -> Iterator[str]:
     """Header, HXL hashtag row, then one line per event, in chunks of CSV text."""
     yield _csv_line([name for name, _tag, _field in EVENT_COLUMNS])
     yield _csv_line([tag for _name, tag, _field in EVENT_COLUMNS])
-    fields = [f for _name, _tag, f in EVENT_COLUMNS]
-    yield from _batched(
-        _csv_line([_text(v) for v in row])
-        for row in events.values_list(*fields).iterator(chunk_size=CHUNK_SIZE))
+    yield from _batched(_csv_line([_text(v) for v in row.values()])
+                        for row in _event_rows(events))
 
 
 def events_geojson(events: QuerySet[Event]) -> Iterator[str]:
     """A GeoJSON FeatureCollection of the events' points, streamed feature by feature."""
-    fields = [f for _name, _tag, f in EVENT_COLUMNS]
-    names = [name for name, _tag, _field in EVENT_COLUMNS]
     exercise_note = ("Rows with exercise=true are EXERCISE DATA, generated for "
                      "demonstration; they describe no real event.")
     yield ('{"type": "FeatureCollection", "note": ' + json.dumps(exercise_note)
            + ', "features": [\n')
-    features = (_feature(dict(zip(names, row, strict=True)))
-                for row in events.values_list(*fields).iterator(chunk_size=CHUNK_SIZE))
+    features = (_feature(row) for row in _event_rows(events))
     first = True
     for chunk in _batched(features, joiner=",\n"):
         yield chunk if first else ",\n" + chunk
         first = False
     yield "\n]}\n"
+
+
+def _event_rows(events: QuerySet[Event]) -> Iterator[dict[str, Any]]:
+    """Each event as {column: value} in the order of EVENT_COLUMNS, read a chunk at a time."""
+    names = _AreaNames()
+    for row in events.values_list(*_STORED_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        stored = dict(zip(_STORED_FIELDS, row, strict=True))
+        stored["area_name"] = names[stored["area"]]
+        yield {column: stored[field] for column, _tag, field in EVENT_COLUMNS}
 
 
 def _feature(row: dict[str, Any]) -> str:
@@ -114,9 +134,10 @@ def daily_counts_csv(scope: Scope, *, start: date, end: date) -> Iterator[str]:
             .values("day", "area", "category", "is_exercise")
             .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
             .filter(events__gt=0).order_by("day", "area", "category"))
+    names = _AreaNames()
     yield from _batched(
-        _csv_line([_text(r["day"]), r["area"], r["category"], r["events"], r["violations"],
-                   _text(r["is_exercise"])])
+        _csv_line([_text(r["day"]), r["area"], _text(names[r["area"]]), r["category"],
+                   r["events"], r["violations"], _text(r["is_exercise"])])
         for r in rows.iterator(chunk_size=CHUNK_SIZE))
 
 
