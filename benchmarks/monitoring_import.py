@@ -7,8 +7,9 @@ EXERCISE DATA from the scenario generator (a year along the fictional exercise l
 3. Full import: validate, insert, merge into events, locate, update the rollups; on SQLite in a
    fresh data directory, and on PostgreSQL when HOFBURG_BENCH_DATABASE_URL is set (a scratch
    database: its monitoring tables are emptied first).
-4. Load test: `hofburg serve` on a free port over the loaded SQLite database; bounded requests
-   from a thread pool to /map and /trends for a whole year, anonymous and with a token; p50/p95.
+4. Load test: `hofburg serve --workers 2 --threads 4` on a free port over the loaded SQLite
+   database; bounded requests from a thread pool to /map and /trends for a whole year,
+   anonymous and with a token; p50/p95.
 
 Peak memory is the import process's maximum resident set size, and that of its largest merge
 worker (forked: it shares the parent's pages until either writes them), from resource.getrusage.
@@ -113,7 +114,9 @@ def load_test(env: dict[str, str]) -> dict[str, dict[str, float]]:
     key = subprocess.run([PYTHON, "-c", _ACCOUNT_SCRIPT], env=env, cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
     port = free_port()
-    server = subprocess.Popen([str(HOFBURG), "serve", "--port", str(port), "--threads", "4"],
+    # Two processes, one per core: the threads of one process share one core (the GIL).
+    server = subprocess.Popen([str(HOFBURG), "serve", "--port", str(port), "--workers", "2",
+                               "--threads", "4"],
                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/api/v1/monitoring"

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from hofburg.core import serving
 from hofburg.core.clitools import OneLineErrors, call, fail, setup_django
 from hofburg.csbm.cli import app as csbm_app
 from hofburg.monitoring.cli import app as monitoring_app
@@ -72,19 +73,36 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
-    threads: Annotated[int, typer.Option(help="Worker threads.", min=1, max=64)] = 8,
+    threads: Annotated[int, typer.Option(help="Threads per worker process.", min=1, max=64)] = 8,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes sharing the port; more than one uses more than one core.",
+            min=1,
+            max=serving.MAX_WORKERS,
+        ),
+    ] = 1,
 ) -> None:
-    """Serve Hofburg with waitress until Ctrl-C."""
+    """Serve Hofburg with waitress until Ctrl-C (or SIGTERM)."""
     setup_django()
     from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
     from hofburg.wsgi import application
 
-    typer.echo(f"Hofburg is at http://{host}:{port}/  (Ctrl-C to stop)")
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="hofburg")
+        if workers == 1:
+            typer.echo(f"Hofburg is at http://{host}:{port}/  (Ctrl-C to stop)")
+            waitress_serve(application, host=host, port=port, threads=threads, ident="hofburg")
+        else:
+            announce = f"Hofburg is at http://{host}:{port}/  ({workers} processes, Ctrl-C to stop)"
+            serving.serve_with_workers(application, serving.listening_socket(host, port),
+                                       workers=workers, threads=threads,
+                                       started=lambda: typer.echo(announce))
+            typer.echo("Stopped.")
     except OSError as exc:
         fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
+    except serving.WorkerDied as exc:
+        fail(str(exc))
     except KeyboardInterrupt:
         typer.echo("Stopped.")
 

@@ -268,6 +268,21 @@ def test_weekly_area_trends_are_the_daily_points_summed_per_week(worked_scenario
                 assert services.week_of(p.day) == services.week_of(p.until)
 
 
+@pytest.mark.django_db
+def test_trend_points_come_once_each_in_date_category_area_order(worked_scenario: Cast) -> None:
+    cast = worked_scenario
+    for start, end in _random_ranges(10):
+        for user in (cast.mona, AnonymousUser()):
+            for by_area in (False, True):
+                for granularity in (queries.DAY, queries.WEEK):
+                    _, points = queries.trend_series(user, start=start, end=end,
+                                                     by_area=by_area, granularity=granularity)
+                    keys = [(p.day, p.category, p.area or "") for p in points]
+                    assert keys == sorted(set(keys))
+                    assert all(p.events > 0 for p in points)
+                    assert all((p.area is not None) == by_area for p in points)
+
+
 # --- the API ---------------------------------------------------------------------------------
 
 

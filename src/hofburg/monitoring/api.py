@@ -8,11 +8,10 @@ Observation and event details are restricted; a record the caller may not see is
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
 # import time, and paginated endpoints cannot resolve them as strings.
 import datetime
-import json
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
-from django.core.serializers.json import DjangoJSONEncoder
+import pydantic_core
 from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -369,15 +368,37 @@ def trends(request: HttpRequest, params: Query[TrendQuery]) -> HttpResponse:
             user, start=params.start, end=params.end,
             categories=[c.value for c in params.category], area=params.area,
             by_area=params.by_area, granularity=granularity)
-        weekly = granularity == queries.WEEK
-        return {"scope": scope.name, "granularity": granularity, "series": [
-            {"day": p.day.isoformat(), **({"last_day": p.until.isoformat()} if weekly else {}),
-             "category": p.category,
-             **({"area": p.area, "area_name": services.area_name(p.area or "")}
-                if params.by_area else {}),
-             "events": p.events, "violations_at_least": p.violations} for p in points]}
+        return {"scope": scope.name, "granularity": granularity,
+                "series": _trend_points(points, weekly=granularity == queries.WEEK,
+                                        by_area=params.by_area)}
 
     return _rollup_answer(user, "trends", params, answer)
+
+
+def _trend_points(points: list[queries.TrendPoint], *, weekly: bool, by_area: bool
+                  ) -> list[dict[str, Any]]:
+    """The points of a trend answer: `day` (and `last_day` if weekly), `category` (and `area`,
+    `area_name` if by area), `events`, `violations_at_least`.
+
+    A year by area is thousands of points over some fifty weeks and a few areas, so each date
+    is written and each area named once, not once per point.
+    """
+    dates = {day: day.isoformat() for day in {p.day for p in points} | {p.until for p in points}}
+    names = ({code: services.area_name(code or "") for code in {p.area for p in points}}
+             if by_area else {})
+    series = []
+    for p in points:
+        point: dict[str, Any] = {"day": dates[p.day]}
+        if weekly:
+            point["last_day"] = dates[p.until]
+        point["category"] = p.category
+        if by_area:
+            point["area"] = p.area
+            point["area_name"] = names[p.area]
+        point["events"] = p.events
+        point["violations_at_least"] = p.violations
+        series.append(point)
+    return series
 
 
 def _rollup_answer(user: Any, name: str, params: Schema,
@@ -386,8 +407,9 @@ def _rollup_answer(user: Any, name: str, params: Schema,
     one caller of a scope computed, the next one of the same scope reads."""
     scope = queries.rollup_scope(user)
     parts = (name, scope.name, params.model_dump_json())
-    body = queries.cached_answer(parts, lambda: json.dumps(
-        answer(), cls=DjangoJSONEncoder).encode())
+    # pydantic-core's encoder writes a year of trends (thousands of points) in about a quarter
+    # of the time the standard library's takes.
+    body = queries.cached_answer(parts, lambda: pydantic_core.to_json(answer()))
     return HttpResponse(body, content_type="application/json")
 
 

@@ -984,13 +984,17 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     is_exercise = provenance.is_exercise
     encode = json.JSONEncoder().encode
     # The named areas of all the stretch's events in one lookup (`area_at`, vectorised).
-    positions = np.array([event.position for event in merged], dtype=float).reshape(-1, 2)
-    named = reporting_areas().codes_at(positions[:, 0], positions[:, 1])
+    positions = [event.position for event in merged]
+    located = np.array(positions, dtype=float).reshape(-1, 2)
+    named = reporting_areas().codes_at(located[:, 0], located[:, 1])
+    map_cells: dict[str, str] = {}  # an event cell's map cell, looked up once per stretch
     rows = []
     deltas = []
     for index, event in enumerate(merged):
-        lon, lat = event.position
+        lon, lat = positions[index]
         cell = str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION))
+        if (map_cell := map_cells.get(cell)) is None:
+            map_cell = map_cells[cell] = map_cell_of(cell)
         area = named[index] or area_of_cell(cell)
         figures = _location_figures(event.location)
         category = event.category.value
@@ -1000,7 +1004,7 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
                      lon, lat, cell, area, event.location_method, *figures,
                      event.number_of_sources, event.needs_review,
                      encode(list(event.explanation))))
-        deltas.append((_Contribution(day, category, area, map_cell_of(cell), is_exercise,
+        deltas.append((_Contribution(day, category, area, map_cell, is_exercise,
                                      event.count_at_least, False), 1))
     return _MergedStretch(start, end, rows, event_of_row, _rollup_sums(deltas))
 
