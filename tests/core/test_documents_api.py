@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from hofburg.core.models import AuditEntry, Document, DocumentFile
+from hofburg.core.api import TOKEN_USE_RESOLUTION
+from hofburg.core.models import ApiToken, AuditEntry, Document, DocumentFile
 from hofburg.core.services.users import issue_api_token, revoke_api_token
 from tests.conftest import Cast
 from tests.core.conftest import Library, bearer
@@ -150,6 +152,25 @@ def test_a_revoked_token_is_a_401_problem(cast: Cast, library: Library) -> None:
 
     _assert_problem(Client().get(_detail(library.public), **bearer(key)), 401)
     _assert_problem(_post_json(Client(), LIST, _payload(), key), 401)
+
+
+def test_a_token_s_last_use_is_kept_to_the_minute(cast: Cast, library: Library) -> None:
+    """Each use within a minute of the last recorded one writes nothing (a polling client does
+    not take the write lock on every read); a later use is recorded."""
+    token, key = issue_api_token(cast.bob, "poller")
+    assert token.last_used_at is None
+    assert Client().get(LIST, **bearer(key)).status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    assert Client().get(LIST, **bearer(key)).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    earlier = first - TOKEN_USE_RESOLUTION - timedelta(seconds=1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
+    assert Client().get(LIST, **bearer(key)).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > first
 
 
 def test_a_malformed_authorization_header_is_a_401_problem(library: Library) -> None:
