@@ -32,7 +32,8 @@ ledger_app = typer.Typer(
 )
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(csbm_app, name="csbm", help="Vienna Document: classify, quotas, constraints.")
-app.add_typer(monitoring_app, name="monitoring", help="Field monitoring: import, locate, demo.")
+app.add_typer(monitoring_app, name="monitoring",
+              help="Field monitoring: import, locate, demo scenario, recount areas.")
 
 
 @app.command(cls=OneLineErrors)
