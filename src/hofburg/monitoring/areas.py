@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from hofburg.core.models import User
 from hofburg.core.services.audit import record_change
-from hofburg.monitoring import services
+from hofburg.monitoring import queries, services
 from hofburg.monitoring.engine.areas import AreasError, ReportingAreas, reporting_areas_from_geojson
 from hofburg.monitoring.models import (
     AreaWeekCount,
@@ -43,8 +43,6 @@ from hofburg.monitoring.models import (
 )
 
 READ_BLOCK = 50_000  # events read and looked up at a time
-_UPDATE_BATCH = 900  # keys per UPDATE: SQLite's historical limit of bound parameters, with room
-_COUNTERS = ("events", "violations", "published_events", "published_violations")
 
 
 class AreasFileError(services.MonitoringError):
@@ -111,10 +109,10 @@ def recount_areas(actor: User | None = None) -> RecountSummary:
         _hold_off_writers()
         _move_events(areas, summary)
         if summary.moved:
-            before = _generation()
+            before = queries.rollup_generation()
             count_area_rollups()
             services.next_rollup_generation()
-            summary.rollup_generation = _generation()
+            summary.rollup_generation = queries.rollup_generation()
             record_change(actor, "recount", RollupGeneration.objects.get(pk=1),
                           {"value": before}, {"value": summary.rollup_generation,
                                               **summary.as_dict()})
@@ -132,10 +130,6 @@ def _hold_off_writers() -> None:
             cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
 
 
-def _generation() -> int:
-    return RollupGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-
-
 def _move_events(areas: ReportingAreas, summary: RecountSummary) -> None:
     """Give each stored event the area of its position, a block of events at a time."""
     now = timezone.now()
@@ -146,18 +140,17 @@ def _move_events(areas: ReportingAreas, summary: RecountSummary) -> None:
         if not block:
             break
         last = block[-1][0]
-        named = areas.codes_at(np.array([row[1] for row in block], dtype=float),
-                               np.array([row[2] for row in block], dtype=float))
+        now_in = services.areas_at(np.array([row[1] for row in block], dtype=float),
+                                   np.array([row[2] for row in block], dtype=float),
+                                   [row[3] for row in block], areas)
         moves: dict[str, list[int]] = defaultdict(list)
-        for (pk, _lon, _lat, cell, stored), code in zip(block, named, strict=True):
-            # As services.area_at: the named area holding it, else its coarse cell.
-            area = code or services.area_of_cell(cell)
+        for (pk, _lon, _lat, _cell, stored), area in zip(block, now_in, strict=True):
             if area != stored:
                 moves[area].append(pk)
                 summary.moved_out[stored] += 1
         for area, keys in moves.items():
-            for start in range(0, len(keys), _UPDATE_BATCH):
-                Event.objects.filter(pk__in=keys[start:start + _UPDATE_BATCH]).update(
+            for start in range(0, len(keys), services.IN_BATCH):
+                Event.objects.filter(pk__in=keys[start:start + services.IN_BATCH]).update(
                     area=area, updated_at=now)
             summary.moved_in[area] += len(keys)
             summary.moved += len(keys)
@@ -186,7 +179,7 @@ def count_area_rollups() -> None:
     _insert_counted(DailyCount, daily, period="day")
     weekly = (DailyCount.objects.order_by()
               .values("category", "area", "is_exercise", week=TruncWeek("day"))
-              .annotate(**{f"counted_{name}": Sum(name) for name in _COUNTERS}))
+              .annotate(**{f"counted_{name}": Sum(name) for name in services.ROLLUP_COUNTERS}))
     _insert_counted(AreaWeekCount, weekly, period="week")
 
 
@@ -195,7 +188,7 @@ def _insert_counted(model: type[Model], counted: QuerySet[Any], *, period: str) 
     the period and the key by their own names, each counter from `counted_<name>`."""
     quote = connection.ops.quote_name
     targets = {period: period, "category": "category", "area": "area", "is_exercise": "is_exercise",
-               **{name: f"counted_{name}" for name in _COUNTERS}}
+               **{name: f"counted_{name}" for name in services.ROLLUP_COUNTERS}}
     sql, params = counted.query.sql_with_params()
     columns = ", ".join(quote(column) for column in targets)
     selected = ", ".join(f"counted.{quote(alias)}" for alias in targets.values())

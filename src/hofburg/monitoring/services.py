@@ -130,7 +130,7 @@ MERGE_WORKERS = max(1, min(4, os.cpu_count() or 1))
 _READ_BLOCK = 50_000  # rows read and validated at a time
 PARALLEL_READ_FROM = 16 << 20  # bytes: a smaller file is read in one process
 _INSERT_BATCH = 5_000
-_IN_BATCH = 900  # SQLite's historical limit of bound parameters per statement, with room
+IN_BATCH = 900  # SQLite's historical limit of bound parameters per statement, with room
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -266,6 +266,13 @@ def area_at(lon: float, lat: float, cell: str) -> str:
     """The reporting area of an event at (lon, lat) in H3 cell `cell`: the code of the named
     area holding it, else the cell's coarse parent (`area_of_cell`)."""
     return reporting_areas().code_at(lon, lat) or area_of_cell(cell)
+
+
+def areas_at(lons: FloatArray, lats: FloatArray, cells: Sequence[str],
+             areas: ReportingAreas | None = None) -> list[str]:
+    """`area_at` for many events at once, by `areas` (default: the mission's)."""
+    named = (areas or reporting_areas()).codes_at(lons, lats)
+    return [code or area_of_cell(cell) for code, cell in zip(named, cells, strict=True)]
 
 
 def area_of_cell(cell: str) -> str:
@@ -817,8 +824,8 @@ def _drop_stored(columns: ObservationColumns, summary: ImportSummary) -> Observa
         return columns
     stored: set[str] = set()
     ids = columns.observation_id
-    for start in range(0, len(ids), _IN_BATCH):
-        stored.update(Observation.objects.filter(observation_id__in=ids[start:start + _IN_BATCH])
+    for start in range(0, len(ids), IN_BATCH):
+        stored.update(Observation.objects.filter(observation_id__in=ids[start:start + IN_BATCH])
                       .values_list("observation_id", flat=True))
     summary.duplicates = len(stored)
     if not stored:
@@ -983,19 +990,18 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     report_dates = _report_dates(first_seconds)
     is_exercise = provenance.is_exercise
     encode = json.JSONEncoder().encode
-    # The named areas of all the stretch's events in one lookup (`area_at`, vectorised).
     positions = [event.position for event in merged]
+    cells = [str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION)) for lon, lat in positions]
     located = np.array(positions, dtype=float).reshape(-1, 2)
-    named = reporting_areas().codes_at(located[:, 0], located[:, 1])
+    areas = areas_at(located[:, 0], located[:, 1], cells)
     map_cells: dict[str, str] = {}  # an event cell's map cell, looked up once per stretch
     rows = []
     deltas = []
     for index, event in enumerate(merged):
         lon, lat = positions[index]
-        cell = str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION))
+        cell, area = cells[index], areas[index]
         if (map_cell := map_cells.get(cell)) is None:
             map_cell = map_cells[cell] = map_cell_of(cell)
-        area = named[index] or area_of_cell(cell)
         figures = _location_figures(event.location)
         category = event.category.value
         day = report_dates[index]
@@ -1369,8 +1375,8 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
     keys = {m.event_key for m in merged}
     # An event may also exist under its key without any member in scope (withdrawn earlier).
     missing_keys = [k for k in keys if k not in old]
-    for start in range(0, len(missing_keys), _IN_BATCH):
-        for e in Event.objects.filter(event_key__in=missing_keys[start:start + _IN_BATCH]):
+    for start in range(0, len(missing_keys), IN_BATCH):
+        for e in Event.objects.filter(event_key__in=missing_keys[start:start + IN_BATCH]):
             old[e.event_key] = e
     deltas: list[tuple[_Contribution, int]] = []
     new_rows: list[tuple[Any, ...]] = []
@@ -1486,8 +1492,8 @@ def _link_members(members: Mapping[str, list[str]], by_id: Mapping[str, Observat
         return
     keys = list(members)
     event_ids: dict[str, int] = {}
-    for start in range(0, len(keys), _IN_BATCH):
-        event_ids.update(Event.objects.filter(event_key__in=keys[start:start + _IN_BATCH])
+    for start in range(0, len(keys), IN_BATCH):
+        event_ids.update(Event.objects.filter(event_key__in=keys[start:start + IN_BATCH])
                          .values_list("event_key", "pk"))
     changes = [(event_ids[key], by_id[oid].pk) for key, ids in members.items() for oid in ids
                if by_id[oid].event_id != event_ids[key]]
@@ -1598,7 +1604,7 @@ def next_rollup_generation() -> None:
                        f"ON CONFLICT (id) DO UPDATE SET value = {table}.value + 1")
 
 
-_COUNTERS = ("events", "violations", "published_events", "published_violations")
+ROLLUP_COUNTERS = ("events", "violations", "published_events", "published_violations")
 
 
 def _upsert(model: type[Model], key: Sequence[str], rows: list[tuple[Any, ...]],
@@ -1608,10 +1614,10 @@ def _upsert(model: type[Model], key: Sequence[str], rows: list[tuple[Any, ...]],
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    names = [*key, *_COUNTERS]
+    names = [*key, *ROLLUP_COUNTERS]
     conflict = ", ".join(quote(name) for name in key[:key_length or len(key)])
     additions = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}"
-                          for c in _COUNTERS)
+                          for c in ROLLUP_COUNTERS)
     columns = ", ".join(quote(n) for n in names)
     update = f"ON CONFLICT ({conflict}) DO UPDATE SET {additions}"
     with connection.cursor() as cursor:
