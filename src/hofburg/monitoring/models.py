@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hofburg.core.models.classification import ClassifiedRecord
+from hofburg.core.models.classification import ClassificationField, ClassifiedRecord
 
 # The engine's vocabularies, repeated here as Django choices (the engine imports no Django).
 
@@ -91,7 +91,29 @@ class ImportBatch(models.Model):
         return f"{self.filename or 'import'} ({self.sha256[:12]})"
 
 
-class Event(ClassifiedRecord):
+class _BulkRecord(ClassifiedRecord):
+    """A classified record of which a mission keeps millions: no index on the classification
+    (three values, each a large share of the rows) or on the owner (one affiliation for a
+    whole import). The access filter on them rides on the indexes a query uses anyway, such as
+    time; an index on either would cost every import a table scan and be searched by no query
+    (decision 0014)."""
+
+    classification = ClassificationField(_("classification"), db_index=False)
+    owner_affiliation = models.ForeignKey(
+        "core.Affiliation",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Event(_BulkRecord):
     """One event as merged from one or more observations, located, with the merge's reasons.
 
     `event_key` is the id of its first observation, so it stays stable across re-merges. The
@@ -138,7 +160,7 @@ class Event(ClassifiedRecord):
         return f"{self.event_key} ({self.category})"
 
 
-class Observation(ClassifiedRecord):
+class Observation(_BulkRecord):
     """What one observer recorded, as entered; never overwritten by a merge.
 
     `observed_at` is stored in UTC and `utc_offset_minutes` keeps the offset the observer gave,
@@ -147,7 +169,9 @@ class Observation(ClassifiedRecord):
     """
 
     observation_id = models.CharField(_("observation id"), max_length=64, unique=True)
-    client_id = models.CharField(_("client id"), max_length=64, unique=True, null=True,
+    # Unique where given (see Meta): imported rows have none (NULL, not "", so that they leave
+    # no entry in the partial unique index).
+    client_id = models.CharField(_("client id"), max_length=64, null=True,  # noqa: DJ001
                                  blank=True)
     observed_at = models.DateTimeField(_("observed at"), db_index=True)
     utc_offset_minutes = models.SmallIntegerField(_("UTC offset (minutes)"), default=0)
@@ -166,23 +190,30 @@ class Observation(ClassifiedRecord):
     distance_km_min = models.FloatField(_("distance from (km)"), null=True, blank=True)
     distance_km_max = models.FloatField(_("distance to (km)"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Not indexed: nearly every observation is submitted or verified, so lists by status read
+    # the time index and filter (decision 0014).
     status = models.CharField(_("status"), max_length=16, choices=ObservationStatus.choices,
-                              default=ObservationStatus.SUBMITTED, db_index=True)
+                              default=ObservationStatus.SUBMITTED)
     status_reason = models.TextField(_("reason"), blank=True)
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.SET_NULL,
                               null=True, blank=True, related_name="observations")
+    # Batches and users are kept, not deleted (the audit trail names them), so nothing looks
+    # observations up by either: no index (decision 0014).
     batch = models.ForeignKey(ImportBatch, verbose_name=_("import batch"),
                               on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="observations")
+                              related_name="observations", db_index=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
                                      on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", db_index=False)
     revision = models.PositiveIntegerField(_("revision"), default=1)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-observed_at", "observation_id"]
+        constraints = [models.UniqueConstraint(
+            fields=["client_id"], condition=models.Q(client_id__isnull=False),
+            name="monitoring_observation_client_id_unique")]
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
 

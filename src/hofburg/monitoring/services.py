@@ -47,6 +47,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 from numpy.typing import NDArray
+from pydantic_core import to_json
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
@@ -989,7 +990,6 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     last_at = _database_times(part.observed_at[last], vendor)
     report_dates = _report_dates(first_seconds)
     is_exercise = provenance.is_exercise
-    encode = json.JSONEncoder().encode
     positions = [event.position for event in merged]
     cells = [str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION)) for lon, lat in positions]
     located = np.array(positions, dtype=float).reshape(-1, 2)
@@ -1009,7 +1009,7 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
                      event.count_at_least, first_at[index], last_at[index], day.isoformat(),
                      lon, lat, cell, area, event.location_method, *figures,
                      event.number_of_sources, event.needs_review,
-                     encode(list(event.explanation))))
+                     to_json(event.explanation).decode()))
         deltas.append((_Contribution(day, category, area, map_cell, is_exercise,
                                      event.count_at_least, False), 1))
     return _MergedStretch(start, end, rows, event_of_row, _rollup_sums(deltas))
@@ -1114,6 +1114,7 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
     if rebuild:
         mark = clock.perf_counter()
         with connection.cursor() as cursor:
+            cursor.execute("PRAGMA threads = 2")
             for sql in rebuild:
                 cursor.execute(sql)
         _add_time(timings, "indexes", mark)

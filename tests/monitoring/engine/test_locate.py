@@ -161,6 +161,23 @@ def test_many_events_are_located_in_one_call_and_failures_stay_in_place() -> Non
     assert distance_m(third.lon, third.lat, *other) < 0.001
 
 
+def test_a_fix_is_the_same_solved_alone_or_with_others() -> None:
+    # Each group leaves the iteration by its own test, so a slower neighbour changes nothing;
+    # under a shared stopping test, one of these fixes moved in the last printed digits.
+    groups = [[Bearing(*b) for b in group] for group in (
+        [(-29.932796, 48.049751, 223.58), (-29.841422, 47.971423, 286.46),
+         (-29.911585, 48.070141, 221.62), (-30.021115, 47.974196, 30.15),
+         (-30.113698, 48.007485, 96.94)],
+        [(-30.052917, 48.022835, 119.83), (-29.894577, 48.02442, 248.1),
+         (-30.069535, 48.015978, 105.99), (-29.901587, 48.055955, 226.86),
+         (-30.079133, 48.063424, 137.15)],
+        [(-29.852797, 47.93928, 303.56), (-29.885566, 48.037656, 245.86),
+         (-30.046094, 47.991241, 76.12)])]
+    together = locate_many(groups, PARAMETERS)
+    alone = [locate(group, PARAMETERS) for group in groups]
+    assert [fix.as_dict() for fix in together] == [fix.as_dict() for fix in alone]
+
+
 def test_the_fix_prints_as_json_with_lon_lat_and_the_ellipse() -> None:
     data = json.loads(json.dumps(locate(bearings_from(RING[:3]), PARAMETERS).as_dict()))
     assert data["lon"] == pytest.approx(TARGET[0]) and data["lat"] == pytest.approx(TARGET[1])

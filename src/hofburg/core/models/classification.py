@@ -31,6 +31,8 @@ class ClassificationField(models.CharField):
         name, path, args, kwargs = super().deconstruct()
         for key in ("max_length", "choices"):
             kwargs.pop(key, None)
+        # Field leaves db_index out when False, but here False is not the default.
+        kwargs.setdefault("db_index", False)
         return name, path, args, kwargs
 
 

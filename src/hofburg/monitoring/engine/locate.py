@@ -176,8 +176,9 @@ def solve_fixes(group: NDArray[np.intp], lon: FloatArray, lat: FloatArray,
 
     The first pass, centred on the observers, weighs every line alike because the ranges are
     not known yet; later passes are centred on the estimate and weigh by 1 / (range * sigma)^2.
-    A group whose estimate stays put (to the last bit) in a later pass would repeat that pass
-    unchanged, so it is left out of the passes after it.
+    A group leaves the passes once a later pass moves its estimate by less than `tolerance_m`
+    (or not at all): each group stops by its own test, so a group's fix is the same whether it
+    is solved alone or with others.
     """
     counts = np.bincount(group, minlength=n_groups).astype(np.float64)
     status = np.where(counts < 2, _TOO_FEW, _OK)
@@ -217,11 +218,11 @@ def solve_fixes(group: NDArray[np.intp], lon: FloatArray, lat: FloatArray,
         still = (moved_lon == centre_lon[active]) & (moved_lat == centre_lat[active])
         centre_lon[active], centre_lat[active] = moved_lon, moved_lat
         move[active] = np.hypot(px, py)
-        if iteration > 0 and float(np.max(move, initial=0.0)) < tolerance_m:
-            break
-        if iteration > 0 and still.any():
-            active = active[~still]
-            rows = rows[np.isin(group[rows], active)]
+        if iteration > 0:
+            settled = still | (move[active] < tolerance_m)
+            if settled.any():
+                active = active[~settled]
+                rows = rows[np.isin(group[rows], active)]
         if len(active) == 0:
             break
     # Final geometry about the fix: ranges, residuals, and whether each ray points at it.
