@@ -995,23 +995,24 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     located = np.array(positions, dtype=float).reshape(-1, 2)
     areas = areas_at(located[:, 0], located[:, 1], cells)
     map_cells: dict[str, str] = {}  # an event cell's map cell, looked up once per stretch
+    days: dict[date, str] = {}  # a report date as text, written once per stretch
     rows = []
-    deltas = []
-    for index, event in enumerate(merged):
-        lon, lat = positions[index]
-        cell, area = cells[index], areas[index]
+    contributions = []
+    for event, (lon, lat), cell, area, first_text, last_text, day in zip(
+            merged, positions, cells, areas, first_at, last_at, report_dates, strict=True):
         if (map_cell := map_cells.get(cell)) is None:
             map_cell = map_cells[cell] = map_cell_of(cell)
-        figures = _location_figures(event.location)
+        if (day_text := days.get(day)) is None:
+            day_text = days[day] = day.isoformat()
         category = event.category.value
-        day = report_dates[index]
-        rows.append((event.event_key, category, event.weapon_class or "",
-                     event.count_at_least, first_at[index], last_at[index], day.isoformat(),
-                     lon, lat, cell, area, event.location_method, *figures,
-                     event.number_of_sources, event.needs_review,
-                     to_json(event.explanation).decode()))
-        deltas.append((_Contribution(day, category, area, map_cell, is_exercise,
-                                     event.count_at_least, False), 1))
+        count = event.count_at_least
+        rows.append((event.event_key, category, event.weapon_class or "", count, first_text,
+                     last_text, day_text, lon, lat, cell, area, event.location_method,
+                     *_location_figures(event.location), event.number_of_sources,
+                     event.needs_review, to_json(event.explanation).decode()))
+        contributions.append(_Contribution(day, category, area, map_cell, is_exercise, count,
+                                           False))
+    deltas = ((contribution, 1) for contribution in contributions)
     return _MergedStretch(start, end, rows, event_of_row, _rollup_sums(deltas))
 
 
