@@ -40,15 +40,21 @@ def _stored() -> dict[str, Any]:
                          e["report_date"], round(e["lon"], 7), round(e["lat"], 7), e["h3_cell"],
                          e["area"], e["location_method"], e["number_of_sources"],
                          e["needs_review"], tuple(e["explanation"]), e["status"],
-                         e["first_observed_at"], e["last_observed_at"])
+                         e["first_observed_at"], e["last_observed_at"],
+                         e["ellipse_semi_major_m"], e["ellipse_semi_minor_m"],
+                         e["ellipse_orientation_deg"], e["area_km2"])
         for e in Event.objects.exclude(status="withdrawn").values()}
     members = dict(Observation.objects.values_list("observation_id", "event__event_key"))
+    # Missing figures must be stored as NULL whichever way they were bound.
+    figures = {o[0]: o[1:] for o in Observation.objects.values_list(
+        "observation_id", "bearing_deg", "distance_km_min", "distance_km_max")}
     times = dict(Observation.objects.values_list("observation_id", "observed_at"))
     rollups = {model.__name__: sorted(
         tuple(v for k, v in values.items() if k != "id")
         for values in model._default_manager.values())
         for model in services.ROLLUP_MODELS}
-    return {"events": events, "members": members, "times": times, "rollups": rollups}
+    return {"events": events, "members": members, "times": times, "rollups": rollups,
+            "figures": figures}
 
 
 def _general_path(columns: ObservationColumns, provenance: services.Provenance, *,
@@ -72,6 +78,10 @@ def test_the_bulk_path_stores_what_the_general_path_stores(
     stored = _stored()
     assert bulk.events == len(stored["events"]) > 100
     assert all(stored["members"].values())  # every observation points at its event
+    # Missing bearings occur (sectors), and the ellipse of a fix and the area of the rest.
+    assert any(f[0] is None for f in stored["figures"].values())
+    assert {e[15] is None for e in stored["events"].values()} == {True, False}
+    assert {e[18] is None for e in stored["events"].values()} == {True, False}
     _wipe()
     monkeypatch.setattr(services, "_ingest_columns", _general_path)
     general = import_observations(path, is_exercise=True)

@@ -24,6 +24,7 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import mmap
 import multiprocessing
 import os
@@ -990,6 +991,9 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     last_at = _database_times(part.observed_at[last], vendor)
     report_dates = _report_dates(first_seconds)
     is_exercise = provenance.is_exercise
+    # SQLite binds plain floats and ints without a lookup; a None or a bool goes through the
+    # driver's adapter search first. A NaN is stored as NULL, and a bool as 0 or 1 anyway.
+    missing, flag = (math.nan, int) if vendor == "sqlite" else (None, bool)
     positions = [event.position for event in merged]
     cells = [str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION)) for lon, lat in positions]
     located = np.array(positions, dtype=float).reshape(-1, 2)
@@ -1008,8 +1012,8 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
         count = event.count_at_least
         rows.append((event.event_key, category, event.weapon_class or "", count, first_text,
                      last_text, day_text, lon, lat, cell, area, event.location_method,
-                     *_location_figures(event.location), event.number_of_sources,
-                     event.needs_review, to_json(event.explanation).decode()))
+                     *_location_figures(event.location, missing), event.number_of_sources,
+                     flag(event.needs_review), to_json(event.explanation).decode()))
         contributions.append(_Contribution(day, category, area, map_cell, is_exercise, count,
                                            False))
     deltas = ((contribution, 1) for contribution in contributions)
@@ -1210,6 +1214,7 @@ def _observation_rows(columns: ObservationColumns, start: int, end: int,
     kinds = np.array([kind.value for kind in OBSERVER_KINDS], dtype=object)
     methods = np.array([method.value for method in METHODS], dtype=object)
     categories = np.array([category.value for category in CATEGORIES], dtype=object)
+    nullable = _nan_for_null if connection.vendor == "sqlite" else _nullable
     return zip(
         columns.observation_id[start:end],
         _database_times(columns.observed_at[start:end], connection.vendor),
@@ -1219,16 +1224,22 @@ def _observation_rows(columns: ObservationColumns, start: int, end: int,
         methods[columns.method[start:end]].tolist(),
         categories[columns.category[start:end]].tolist(),
         [w or "" for w in columns.weapon_class[start:end]], columns.count[start:end].tolist(),
-        _nullable(columns.bearing_deg[start:end]),
+        nullable(columns.bearing_deg[start:end]),
         [sector or "" for sector in columns.sector[start:end]],
         columns.compass_points[start:end].tolist(),
-        _nullable(columns.distance_km_min[start:end]),
-        _nullable(columns.distance_km_max[start:end]), columns.notes[start:end],
+        nullable(columns.distance_km_min[start:end]),
+        nullable(columns.distance_km_max[start:end]), columns.notes[start:end],
         event_ids.tolist(), strict=True)
 
 
 def _nullable(values: FloatArray) -> list[float | None]:
     return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
+
+
+def _nan_for_null(values: FloatArray) -> list[float]:
+    """The values as they are: SQLite stores a bound NaN as NULL, and binds a float without
+    the adapter lookup a None costs."""
+    return list(values.tolist())
 
 
 def _database_times(seconds: FloatArray, vendor: str) -> list[Any]:
@@ -1455,13 +1466,14 @@ def _members_unchanged(event: Event, members: list[Observation]) -> bool:
     return event.count_at_least == max(o.count for o in members)
 
 
-def _location_figures(location: Location) -> tuple[float | None, ...]:
+def _location_figures(location: Location, missing: float | None = None
+                      ) -> tuple[float | None, ...]:
     """(ellipse semi-major m, semi-minor m, orientation deg, candidate area km2) of a location:
-    the ellipse of a fix, the area of a common area or a sector."""
+    the ellipse of a fix, the area of a common area or a sector; `missing` where not given."""
     if isinstance(location, Fix):
         ellipse = location.error_ellipse
-        return ellipse.semi_major_m, ellipse.semi_minor_m, ellipse.orientation_deg, None
-    return None, None, None, location.area_km2
+        return ellipse.semi_major_m, ellipse.semi_minor_m, ellipse.orientation_deg, missing
+    return missing, missing, missing, location.area_km2
 
 
 def _event_values(merged: MergedEvent, is_exercise: bool) -> dict[str, Any]:
