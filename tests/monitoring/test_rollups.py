@@ -360,3 +360,20 @@ def test_a_change_to_the_rollups_makes_cached_answers_stale(worked_scenario: Cas
     services.publish_event(cast.mona, services.verify_event(cast.mona, event))
     assert queries.rollup_generation() > generation
     assert (published_on_map(), published_in_trends()) == (before[0] + 1, before[1] + 1)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["shelling", "burst", "flare"]),
+                          st.sampled_from(["sector-1", "sector-2", "862d"]),
+                          st.sampled_from(["86a", "86b", "86c", "86d"]), st.integers(0, 50)),
+                max_size=60),
+       st.booleans())
+def test_new_events_are_summed_as_their_contributions_are(
+        events: list[tuple[int, str, str, str, int]], is_exercise: bool) -> None:
+    # The import's vectorised sums of new events equal the general sums of their contributions.
+    days = [date(2026, 1, 26) + timedelta(days=offset) for offset, *_ in events]
+    contributions = [(services._Contribution(day, category, area, cell, is_exercise, count,
+                                             False), 1)
+                     for day, (_, category, area, cell, count) in zip(days, events, strict=True)]
+    fast = services._new_event_sums(days, [e[1] for e in events], [e[2] for e in events],
+                                    [e[3] for e in events], [e[4] for e in events], is_exercise)
+    assert fast.tables == services._rollup_sums(contributions).tables

@@ -1001,11 +1001,10 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     map_cells: dict[str, str] = {}  # an event cell's map cell, looked up once per stretch
     days: dict[date, str] = {}  # a report date as text, written once per stretch
     rows = []
-    contributions = []
+    categories: list[str] = []
+    counts: list[int] = []
     for event, (lon, lat), cell, area, first_text, last_text, day in zip(
             merged, positions, cells, areas, first_at, last_at, report_dates, strict=True):
-        if (map_cell := map_cells.get(cell)) is None:
-            map_cell = map_cells[cell] = map_cell_of(cell)
         if (day_text := days.get(day)) is None:
             day_text = days[day] = day.isoformat()
         category = event.category.value
@@ -1014,10 +1013,14 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
                      last_text, day_text, lon, lat, cell, area, event.location_method,
                      *_location_figures(event.location, missing), event.number_of_sources,
                      flag(event.needs_review), to_json(event.explanation).decode()))
-        contributions.append(_Contribution(day, category, area, map_cell, is_exercise, count,
-                                           False))
-    deltas = ((contribution, 1) for contribution in contributions)
-    return _MergedStretch(start, end, rows, event_of_row, _rollup_sums(deltas))
+        categories.append(category)
+        counts.append(count)
+    for cell in cells:
+        if cell not in map_cells:
+            map_cells[cell] = map_cell_of(cell)
+    sums = _new_event_sums(report_dates, categories, areas, [map_cells[c] for c in cells],
+                           counts, is_exercise)
+    return _MergedStretch(start, end, rows, event_of_row, sums)
 
 
 def _report_dates(seconds: FloatArray) -> list[date]:
@@ -1590,6 +1593,57 @@ def _rollup_sums(deltas: Iterable[tuple[_Contribution, int]]) -> _RollupSums:
             if c.published:
                 sums[2] += sign
                 sums[3] += sign * c.violations
+    return result
+
+
+def _new_event_sums(days: Sequence[date], categories: Sequence[str], areas: Sequence[str],
+                    cells: Sequence[str], counts: Sequence[int], is_exercise: bool
+                    ) -> _RollupSums:
+    """`_rollup_sums` of new, unpublished events, one contribution each, grouped with numpy:
+    a stretch's tens of thousands of events add to a few hundred area rows and some thousands
+    of cell rows, so each row's key is made once instead of once per event."""
+    result = _RollupSums()
+    if not days:
+        return result
+    day_values, day_codes = np.unique(np.array(days, dtype="datetime64[D]"), return_inverse=True)
+    day_list = day_values.astype(object).tolist()  # datetime.date
+    periods = [(week_of(day), month_of(day)) for day in day_list]
+    week_list = sorted({week for week, _ in periods})
+    month_list = sorted({month for _, month in periods})
+    week_codes = np.array([week_list.index(week) for week, _ in periods])[day_codes]
+    month_codes = np.array([month_list.index(month) for _, month in periods])[day_codes]
+    category_list, category_codes = np.unique(np.array(categories, dtype=object),
+                                              return_inverse=True)
+    area_list, area_codes = np.unique(np.array(areas, dtype=object), return_inverse=True)
+    cell_list, cell_codes = np.unique(np.array(cells, dtype=object), return_inverse=True)
+    weights = np.asarray(counts, dtype=np.int64)
+    # (table, its key's parts as (values, codes) in the key's order)
+    layouts = (
+        ("daily", ((day_list, day_codes), (category_list, category_codes),
+                   (area_list, area_codes))),
+        ("area_weeks", ((week_list, week_codes), (category_list, category_codes),
+                        (area_list, area_codes))),
+        ("cells", ((cell_list, cell_codes), (day_list, day_codes),
+                   (category_list, category_codes))),
+        ("cell_weeks", ((cell_list, cell_codes), (week_list, week_codes),
+                        (category_list, category_codes))),
+        ("cell_months", ((cell_list, cell_codes), (month_list, month_codes),
+                         (category_list, category_codes))),
+    )
+    for name, parts in layouts:
+        key = np.zeros(len(weights), dtype=np.int64)
+        for values, codes in parts:
+            key = key * len(values) + codes
+        unique, inverse = np.unique(key, return_inverse=True)
+        events = np.bincount(inverse, minlength=len(unique)).tolist()
+        violations = np.bincount(inverse, weights, minlength=len(unique)).astype(np.int64).tolist()
+        columns = []
+        for values, _codes in reversed(parts):
+            columns.append([values[k] for k in (unique % len(values)).tolist()])
+            unique = unique // len(values)
+        keys = zip(*reversed(columns), itertools.repeat(is_exercise), strict=False)
+        result.tables[name] = {k: [n, v, 0, 0] for k, n, v in zip(keys, events, violations,
+                                                                     strict=True)}
     return result
 
 
