@@ -220,11 +220,15 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
     for name, given in column.items():
         if name not in _READ:
             flag(k for k, v in enumerate(given) if v)
+    # Each column is scanned at C speed first; the rows are looked for only where one is bad.
+    # (For a value that is not empty, `not v.strip()` is `v.isspace()`.)
     for name in ("observation_id", "observed_at", "observer_id", "observer_kind",
                  "observer_lon", "observer_lat", "method", "category"):
         values = col(name)
-        flag(k for k, v in enumerate(values) if not v or (
-            name in ("observation_id", "observer_id") and not v.strip()))
+        if "" in values:
+            flag(k for k, v in enumerate(values) if not v)
+        if name in ("observation_id", "observer_id") and any(map(str.isspace, values)):
+            flag(k for k, v in enumerate(values) if v.isspace())
     observed_at = _times(col("observed_at"), suspect)
     offsets = np.array([_offset_minutes(t) if t is not None else 0 for t in observed_at],
                        dtype=np.int32)
@@ -236,8 +240,10 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
     suspect |= ~((lon >= -180.0) & (lon <= 180.0)) | ~((lat >= -90.0) & (lat <= 90.0))
     count = _whole(col("count"), suspect, default=1)
     suspect |= count < 1
-    weapon = [v or None for v in col("weapon_class")]
-    flag(k for k, v in enumerate(weapon) if v is not None and not v.strip())
+    weapon_text = col("weapon_class")
+    weapon = [v or None for v in weapon_text]
+    if any(map(str.isspace, weapon_text)):
+        flag(k for k, v in enumerate(weapon_text) if v.isspace())
     bearing = _numbers(col("bearing_deg"), suspect)
     sector = [v or None for v in col("sector")]
     has_bearing = ~np.isnan(bearing)
