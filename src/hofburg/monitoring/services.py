@@ -71,6 +71,7 @@ from hofburg.monitoring.engine.merge import (
     collector_paused,
     load_merge_rules,
     merge_columns,
+    time_order,
 )
 from hofburg.monitoring.engine.merge import merge_observations as merge_with_engine
 from hofburg.monitoring.engine.observations import Observation as Reported
@@ -911,8 +912,7 @@ def _ingest_columns(columns: ObservationColumns, provenance: Provenance, *,
     transaction.
     """
     mark = clock.perf_counter()
-    order = np.lexsort((np.array(columns.observation_id), columns.observed_at))
-    columns = columns.take(order)
+    columns = columns.take(time_order(columns.observed_at, columns.observation_id))
     _add_time(timings, "sort", mark)
     mark = clock.perf_counter()
     window = merge_rules().time_window_seconds

@@ -246,7 +246,7 @@ def merge_columns(columns: ObservationColumns, rules: MergeRules) -> list[Event]
     if not ids:
         return []
     with collector_paused():
-        table = _Table.build(columns.take(_time_order(columns.observed_at, ids)), rules)
+        table = _Table.build(columns.take(time_order(columns.observed_at, ids)), rules)
         texts = _Texts.build(table, rules)
         pairs = _consistent_pairs(table, rules, texts)
         clusters = _cluster(table, rules, pairs, texts)
@@ -270,7 +270,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _time_order(time: FloatArray, ids: Sequence[str]) -> NDArray[np.intp]:
+def time_order(time: FloatArray, ids: Sequence[str]) -> NDArray[np.intp]:
     """Rows by (time, id): a stable sort on time, then each run of equal times by id."""
     order = np.argsort(time, kind="stable")
     ordered = time[order]
