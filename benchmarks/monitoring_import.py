@@ -50,13 +50,17 @@ from hofburg.monitoring import services
 from hofburg.monitoring.models import CellCount, DailyCount, Event, ImportBatch, Observation
 mode, path = sys.argv[1], sys.argv[2]
 call_command("migrate", interactive=False, verbosity=0)
+if mode == "wipe":
+    # A process of its own: deleting a million rows through the ORM would otherwise count in
+    # the import's peak memory (and in its forked workers').
+    for model in (Observation, Event, *services.ROLLUP_MODELS, ImportBatch):
+        model.objects.all()._raw_delete(model.objects.db)
+    sys.exit(0)
 if mode == "parse":
     started = time.perf_counter()
     summary = services.parse_observations_file(path)
     seconds = time.perf_counter() - started
 else:
-    for model in (Observation, Event, *services.ROLLUP_MODELS, ImportBatch):
-        model.objects.all().delete()
     started = time.perf_counter()
     summary = services.import_observations(path, is_exercise=True)
     seconds = time.perf_counter() - started
@@ -97,11 +101,17 @@ def generate(path: Path, total: int) -> None:
 
 
 def run_child(mode: str, path: Path, env: dict[str, str]) -> dict[str, object]:
-    done = subprocess.run([PYTHON, "-c", _CHILD, mode, str(path)], env=env, cwd=ROOT,
+    if mode == "import":  # an empty database first, emptied by a process of its own
+        _run(["wipe", str(path)], env)
+    return dict(json.loads(_run([mode, str(path)], env).strip().splitlines()[-1]))
+
+
+def _run(arguments: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run([PYTHON, "-c", _CHILD, *arguments], env=env, cwd=ROOT,
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise SystemExit(f"{mode} failed:\n{done.stderr[-3000:]}")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+        raise SystemExit(f"{arguments[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
 
 
 def free_port() -> int:
