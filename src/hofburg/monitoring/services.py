@@ -127,8 +127,12 @@ MERGE_STEP = 50_000
 STRETCH = 20_000
 PARALLEL_FROM = 40_000
 # From this many new observations (and at least as many as are stored), SQLite's plain indexes
-# on observations and events are dropped for the import and built again at its end.
+# whose keys arrive in no particular order are dropped for the import and built again at its
+# end: an event's cell. The others are kept up to date as rows come, because their keys grow
+# at one end (times, report dates, event ids, written in time order) or take few values
+# (status, area); building them again would read the whole table back, once per index.
 REINDEX_FROM = 100_000
+SET_ASIDE_INDEXES: dict[type[Model], tuple[str, ...]] = {Event: ("h3_cell",)}
 MERGE_WORKERS = max(1, min(4, os.cpu_count() or 1))
 _READ_BLOCK = 50_000  # rows read and validated at a time
 PARALLEL_READ_FROM = 16 << 20  # bytes: a smaller file is read in one process
@@ -1069,7 +1073,7 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
         return 0
     total = sum(end - start for start, end in stretches)
     workers = min(MERGE_WORKERS, len(stretches)) if total >= PARALLEL_FROM else 0
-    rebuild = (_drop_secondary_indexes((Observation, Event)) if total >= REINDEX_FROM
+    rebuild = (_drop_secondary_indexes(SET_ASIDE_INDEXES) if total >= REINDEX_FROM
                and total >= Observation.objects.count() else [])
     sums = _RollupSums()
     created = 0
@@ -1132,21 +1136,25 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
     return created
 
 
-def _drop_secondary_indexes(models: Sequence[type[Model]]) -> list[str]:
-    """On SQLite, drop the tables' plain (not unique) indexes; return the statements that
-    build them again. Building an index once over sorted keys costs far less than keeping it
-    up to date row by row through a large import. Inside the import's transaction, so a
-    failure restores them with everything else; PostgreSQL's COPY needs none of this."""
+def _drop_secondary_indexes(fields: Mapping[type[Model], Sequence[str]]) -> list[str]:
+    """On SQLite, drop the plain (not unique) indexes on the given fields; return the
+    statements that build them again. Inside the import's transaction, so a failure restores
+    them with everything else; PostgreSQL's COPY needs none of this."""
     if connection.vendor != "sqlite":
         return []
     statements = []
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model in models:
+        for model, names in fields.items():
+            columns = {model._meta.get_field(name).column  # type: ignore[union-attr]
+                       for name in names}
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                            "AND tbl_name = %s AND sql IS NOT NULL", [model._meta.db_table])
             for name, sql in cursor.fetchall():
-                if not sql.upper().startswith("CREATE UNIQUE"):
-                    cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                cursor.execute(f"PRAGMA index_info({quote(name)})")
+                indexed = {row[2] for row in cursor.fetchall()}
+                if not sql.upper().startswith("CREATE UNIQUE") and indexed <= columns:
+                    cursor.execute(f"DROP INDEX {quote(name)}")
                     statements.append(sql)
     return statements
 
