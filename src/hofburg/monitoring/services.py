@@ -1259,13 +1259,24 @@ def _database_times(seconds: FloatArray, vendor: str) -> list[Any]:
     if vendor != "sqlite":
         return [moment.replace(tzinfo=UTC) for moment in micro.tolist()]
     # SQLite keeps Django's text form: 'YYYY-MM-DD HH:MM:SS', '.ffffff' only when not zero.
-    whole = np.datetime_as_string(micro, unit="s")
-    text = np.char.replace(whole, "T", " ")
+    text = _spaced(np.datetime_as_string(micro, unit="s"))
     fraction = (micro - micro.astype("datetime64[s]")).astype(np.int64)
     if fraction.any():
-        exact = np.char.replace(np.datetime_as_string(micro, unit="us"), "T", " ")
-        text = np.where(fraction != 0, exact, text)
+        text = np.where(fraction != 0, _spaced(np.datetime_as_string(micro, unit="us")), text)
     return list(text.tolist())
+
+
+def _spaced(iso: NDArray[np.str_]) -> NDArray[np.str_]:
+    """ISO times with a space for the 'T': the character is overwritten in place where every
+    time is written alike (years 1000 to 9999), else replaced text by text."""
+    if not iso.size:
+        return iso
+    if iso.dtype.itemsize // 4 in (19, 26):
+        characters = iso.view(np.uint32).reshape(len(iso), -1)
+        if (characters[:, 10] == ord("T")).all() and (characters[:, 4] == ord("-")).all():
+            characters[:, 10] = ord(" ")
+            return iso
+    return np.char.replace(iso, "T", " ")
 
 
 def _bulk_insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]],
