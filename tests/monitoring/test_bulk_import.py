@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
 from hofburg.monitoring import scenario, services
@@ -243,3 +243,42 @@ def test_rollups_written_in_bulk_equal_rollups_written_in_batches(
     import_observations(path, is_exercise=True)
     assert _stored()["rollups"] == batched
     assert sum(len(rows) for rows in batched.values()) > 3
+
+
+def _checks_ignored() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA ignore_check_constraints")
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's CHECK constraints")
+def test_check_constraints_are_back_after_the_bulk_writes_and_nothing_broke_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "STRETCH", 200)
+    import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
+    assert not _checks_ignored()
+    with connection.cursor() as cursor:  # what the constraints would have checked holds
+        cursor.execute("SELECT COUNT(*) FROM monitoring_event WHERE NOT json_valid(explanation)"
+                       " OR count_at_least < 1 OR number_of_sources < 1")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT COUNT(*) FROM monitoring_observation WHERE count < 1 "
+                       "OR compass_points NOT IN (4, 8, 16) OR revision != 1")
+        assert cursor.fetchone()[0] == 0
+    assert Event.objects.count() > 100
+    with pytest.raises(IntegrityError), transaction.atomic():  # checked again
+        Event.objects.filter(pk=Event.objects.first().pk).update(count_at_least=-1)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's CHECK constraints")
+def test_check_constraints_are_back_after_a_failed_bulk_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "STRETCH", 200)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_observation_rows", crash)
+    with pytest.raises(RuntimeError):
+        import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
+    assert not _checks_ignored()
+    assert not Observation.objects.exists()
