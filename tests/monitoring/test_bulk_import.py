@@ -269,16 +269,24 @@ def test_check_constraints_are_back_after_the_bulk_writes_and_nothing_broke_them
         Event.objects.filter(pk=Event.objects.first().pk).update(count_at_least=-1)
 
 
+def _disk_full(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("disk full")
+
+
+def _database_refuses(*args: object, **kwargs: object) -> None:
+    with connection.cursor() as cursor:  # a NOT NULL column left empty: IntegrityError
+        cursor.execute("INSERT INTO monitoring_observation (observation_id) VALUES (NULL)")
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's CHECK constraints")
+@pytest.mark.parametrize(("failure", "error"), [(_disk_full, RuntimeError),
+                                                (_database_refuses, IntegrityError)])
 def test_check_constraints_are_back_after_a_failed_bulk_write(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Any,
+        error: type[Exception]) -> None:
     monkeypatch.setattr(services, "STRETCH", 200)
-
-    def crash(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(services, "_observation_rows", crash)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(services, "_observation_rows", failure)
+    with pytest.raises(error):
         import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
     assert not _checks_ignored()
     assert not Observation.objects.exists()

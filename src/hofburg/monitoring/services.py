@@ -1167,10 +1167,13 @@ def _checks(on: bool) -> None:
     of at least one, compass points from the sector table, explanations written by a JSON
     encoder (the JSON_VALID check parsed each again, about a second for a million
     observations). NOT NULL, UNIQUE and foreign keys are still enforced. Changing the pragma
-    expires every prepared statement, so none keeps the setting it was compiled under."""
+    expires every prepared statement, so none keeps the setting it was compiled under. The
+    pragma goes to the driver's connection itself: a failed write must not stop it from being
+    turned back on, and it outlives the transaction."""
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA ignore_check_constraints = {'OFF' if on else 'ON'}")
+        connection.ensure_connection()
+        connection.connection.execute(
+            f"PRAGMA ignore_check_constraints = {'OFF' if on else 'ON'}")
 
 
 def _in_order(pool: ProcessPoolExecutor, stretches: list[tuple[int, int]], ahead: int
