@@ -362,18 +362,55 @@ def test_a_change_to_the_rollups_makes_cached_answers_stale(worked_scenario: Cas
     assert (published_on_map(), published_in_trends()) == (before[0] + 1, before[1] + 1)
 
 
-@given(st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["shelling", "burst", "flare"]),
-                          st.sampled_from(["sector-1", "sector-2", "862d"]),
-                          st.sampled_from(["86a", "86b", "86c", "86d"]), st.integers(0, 50)),
-                max_size=60),
-       st.booleans())
+Tables = dict[str, dict[tuple[Any, ...], list[int]]]
+
+
+def _summed_one_by_one(deltas: list[tuple[Any, int]]) -> Tables:
+    """What each contribution adds to every rollup row, added up one contribution at a time."""
+    tables: Tables = {
+        name: {} for name in ("daily", "area_weeks", "cells", "cell_weeks", "cell_months")}
+    for c, sign in deltas:
+        week, month = services.week_of(c.day), services.month_of(c.day)
+        for name, key in (("daily", (c.day, c.category, c.area, c.is_exercise)),
+                          ("area_weeks", (week, c.category, c.area, c.is_exercise)),
+                          ("cells", (c.cell, c.day, c.category, c.is_exercise)),
+                          ("cell_weeks", (c.cell, week, c.category, c.is_exercise)),
+                          ("cell_months", (c.cell, month, c.category, c.is_exercise))):
+            sums = tables[name].setdefault(key, [0, 0, 0, 0])
+            sums[0] += sign
+            sums[1] += sign * c.violations
+            sums[2] += sign * c.published
+            sums[3] += sign * c.violations * c.published
+    return tables
+
+
+EVENTS = st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["shelling", "burst", "flare"]),
+                            st.sampled_from(["sector-1", "sector-2", "862d"]),
+                            st.sampled_from(["86a", "86b", "86c", "86d"]), st.integers(0, 50),
+                            st.booleans(), st.booleans(), st.sampled_from([1, -1])),
+                  max_size=60)
+
+
+@given(EVENTS, st.booleans())
 def test_new_events_are_summed_as_their_contributions_are(
-        events: list[tuple[int, str, str, str, int]], is_exercise: bool) -> None:
-    # The import's vectorised sums of new events equal the general sums of their contributions.
+        events: list[tuple[Any, ...]], is_exercise: bool) -> None:
+    # The import's sums of new events, column by column, equal their contributions added up.
     days = [date(2026, 1, 26) + timedelta(days=offset) for offset, *_ in events]
     contributions = [(services._Contribution(day, category, area, cell, is_exercise, count,
                                              False), 1)
-                     for day, (_, category, area, cell, count) in zip(days, events, strict=True)]
-    fast = services._new_event_sums(days, [e[1] for e in events], [e[2] for e in events],
-                                    [e[3] for e in events], [e[4] for e in events], is_exercise)
-    assert fast.tables == services._rollup_sums(contributions).tables
+                     for day, (_, category, area, cell, count, *_) in zip(days, events,
+                                                                         strict=True)]
+    fast = services._grouped_sums(days, [e[1] for e in events], [e[2] for e in events],
+                                  [e[3] for e in events], [is_exercise] * len(events),
+                                  [e[4] for e in events])
+    assert fast.tables == _summed_one_by_one(contributions)
+
+
+@given(EVENTS)
+def test_signed_and_published_contributions_are_summed_as_one_by_one(
+        events: list[tuple[Any, ...]]) -> None:
+    # Withdrawals (-1), publications and exercise flags mixed, as the general path sends them.
+    deltas = [(services._Contribution(date(2026, 1, 26) + timedelta(days=offset), category,
+                                      area, cell, is_exercise, count, published), sign)
+              for offset, category, area, cell, count, is_exercise, published, sign in events]
+    assert services._rollup_sums(deltas).tables == _summed_one_by_one(deltas)

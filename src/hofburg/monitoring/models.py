@@ -17,7 +17,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hofburg.core.models.classification import ClassificationField, ClassifiedRecord
+from hofburg.core.models.classification import (
+    ClassificationField,
+    ClassifiedRecord,
+    owner_affiliation_field,
+)
 
 # The engine's vocabularies, repeated here as Django choices (the engine imports no Django).
 
@@ -99,15 +103,7 @@ class _BulkRecord(ClassifiedRecord):
     (decision 0014)."""
 
     classification = ClassificationField(_("classification"), db_index=False)
-    owner_affiliation = models.ForeignKey(
-        "core.Affiliation",
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    owner_affiliation = owner_affiliation_field(db_index=False)
 
     class Meta:
         abstract = True

@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import tempfile
 import time as clock
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -1002,7 +1002,6 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     cells = [str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION)) for lon, lat in positions]
     located = np.array(positions, dtype=float).reshape(-1, 2)
     areas = areas_at(located[:, 0], located[:, 1], cells)
-    map_cells: dict[str, str] = {}  # an event cell's map cell, looked up once per stretch
     days: dict[date, str] = {}  # a report date as text, written once per stretch
     rows = []
     categories: list[str] = []
@@ -1019,11 +1018,9 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
                      flag(event.needs_review), to_json(event.explanation).decode()))
         categories.append(category)
         counts.append(count)
-    for cell in cells:
-        if cell not in map_cells:
-            map_cells[cell] = map_cell_of(cell)
-    sums = _new_event_sums(report_dates, categories, areas, [map_cells[c] for c in cells],
-                           counts, is_exercise)
+    map_cells = {cell: map_cell_of(cell) for cell in set(cells)}  # each looked up once
+    sums = _grouped_sums(report_dates, categories, areas, [map_cells[c] for c in cells],
+                         [is_exercise] * len(merged), counts)
     return _MergedStretch(start, end, rows, event_of_row, sums)
 
 
@@ -1128,7 +1125,8 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
     if rebuild:
         mark = clock.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA threads = 2")
+            # The merge workers are done: the index sorter may use their cores.
+            cursor.execute(f"PRAGMA threads = {MERGE_WORKERS}")
             for sql in rebuild:
                 cursor.execute(sql)
         _add_time(timings, "indexes", mark)
@@ -1267,7 +1265,7 @@ def _nullable(values: FloatArray) -> list[float | None]:
 def _nan_for_null(values: FloatArray) -> list[float]:
     """The values as they are: SQLite stores a bound NaN as NULL, and binds a float without
     the adapter lookup a None costs."""
-    return list(values.tolist())
+    return values.tolist()
 
 
 def _database_times(seconds: FloatArray, vendor: str) -> list[Any]:
@@ -1605,39 +1603,23 @@ class _RollupSums:
 
 
 def _rollup_sums(deltas: Iterable[tuple[_Contribution, int]]) -> _RollupSums:
-    result = _RollupSums()
-    daily, area_weeks, cells, cell_weeks, cell_months = (result.tables[name]
-                                                         for name in _ROLLUP_TABLES)
-    periods: dict[date, tuple[date, date]] = {}
-    # Equal contributions are counted first: a day's events in one cell and category add to
-    # the same rows, so each distinct one is spread over the tables once.
-    for (c, one), times in Counter(deltas).items():
-        sign = one * times
-        if (week_month := periods.get(c.day)) is None:
-            week_month = periods[c.day] = (week_of(c.day), month_of(c.day))
-        week, month = week_month
-        for table, key in ((daily, (c.day, c.category, c.area, c.is_exercise)),
-                           (area_weeks, (week, c.category, c.area, c.is_exercise)),
-                           (cells, (c.cell, c.day, c.category, c.is_exercise)),
-                           (cell_weeks, (c.cell, week, c.category, c.is_exercise)),
-                           (cell_months, (c.cell, month, c.category, c.is_exercise))):
-            sums = table.get(key)
-            if sums is None:
-                sums = table[key] = [0, 0, 0, 0]
-            sums[0] += sign
-            sums[1] += sign * c.violations
-            if c.published:
-                sums[2] += sign
-                sums[3] += sign * c.violations
-    return result
+    """The rollup rows the contributions change, each by its sign (1 or -1)."""
+    pairs = list(deltas)
+    return _grouped_sums([c.day for c, _ in pairs], [c.category for c, _ in pairs],
+                         [c.area for c, _ in pairs], [c.cell for c, _ in pairs],
+                         [c.is_exercise for c, _ in pairs], [c.violations for c, _ in pairs],
+                         published=[c.published for c, _ in pairs],
+                         signs=[sign for _, sign in pairs])
 
 
-def _new_event_sums(days: Sequence[date], categories: Sequence[str], areas: Sequence[str],
-                    cells: Sequence[str], counts: Sequence[int], is_exercise: bool
-                    ) -> _RollupSums:
-    """`_rollup_sums` of new, unpublished events, one contribution each, grouped with numpy:
-    a stretch's tens of thousands of events add to a few hundred area rows and some thousands
-    of cell rows, so each row's key is made once instead of once per event."""
+def _grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequence[str],
+                  cells: Sequence[str], is_exercise: Sequence[bool], violations: Sequence[int],
+                  *, published: Sequence[bool] | None = None, signs: Sequence[int] | None = None
+                  ) -> _RollupSums:
+    """The rollup rows that events given column by column change: added once each unless
+    `signs` says -1, unpublished unless `published` says otherwise. Grouped with numpy, so
+    each row's key is made once: a stretch's tens of thousands of events fall into a few
+    hundred area rows and some thousands of cell rows."""
     result = _RollupSums()
     if not days:
         return result
@@ -1652,34 +1634,38 @@ def _new_event_sums(days: Sequence[date], categories: Sequence[str], areas: Sequ
                                               return_inverse=True)
     area_list, area_codes = np.unique(np.array(areas, dtype=object), return_inverse=True)
     cell_list, cell_codes = np.unique(np.array(cells, dtype=object), return_inverse=True)
-    weights = np.asarray(counts, dtype=np.int64)
-    # (table, its key's parts as (values, codes) in the key's order)
+    exercise = ([False, True], np.asarray(is_exercise, dtype=np.int64))
+    sign = np.ones(len(days), dtype=np.int64) if signs is None else np.asarray(signs, np.int64)
+    weight = sign * np.asarray(violations, dtype=np.int64)
+    shown = (np.zeros(len(days), dtype=np.int64) if published is None
+             else np.asarray(published, dtype=np.int64))
+    counters = (sign, weight, sign * shown, weight * shown)  # ROLLUP_COUNTERS, in order
+    # Each table's key, as (values, codes) of its parts in order.
     layouts = (
         ("daily", ((day_list, day_codes), (category_list, category_codes),
-                   (area_list, area_codes))),
+                   (area_list, area_codes), exercise)),
         ("area_weeks", ((week_list, week_codes), (category_list, category_codes),
-                        (area_list, area_codes))),
+                        (area_list, area_codes), exercise)),
         ("cells", ((cell_list, cell_codes), (day_list, day_codes),
-                   (category_list, category_codes))),
+                   (category_list, category_codes), exercise)),
         ("cell_weeks", ((cell_list, cell_codes), (week_list, week_codes),
-                        (category_list, category_codes))),
+                        (category_list, category_codes), exercise)),
         ("cell_months", ((cell_list, cell_codes), (month_list, month_codes),
-                         (category_list, category_codes))),
+                         (category_list, category_codes), exercise)),
     )
     for name, parts in layouts:
-        key = np.zeros(len(weights), dtype=np.int64)
+        key = np.zeros(len(days), dtype=np.int64)
         for values, codes in parts:
             key = key * len(values) + codes
         unique, inverse = np.unique(key, return_inverse=True)
-        events = np.bincount(inverse, minlength=len(unique)).tolist()
-        violations = np.bincount(inverse, weights, minlength=len(unique)).astype(np.int64).tolist()
+        sums = [np.bincount(inverse, counter, minlength=len(unique)).astype(np.int64).tolist()
+                for counter in counters]
         columns = []
         for values, _codes in reversed(parts):
             columns.append([values[k] for k in (unique % len(values)).tolist()])
             unique = unique // len(values)
-        keys = zip(*reversed(columns), itertools.repeat(is_exercise), strict=False)
-        result.tables[name] = {k: [n, v, 0, 0] for k, n, v in zip(keys, events, violations,
-                                                                     strict=True)}
+        result.tables[name] = {key: list(row) for key, *row in zip(
+            zip(*reversed(columns), strict=True), *sums, strict=True)}
     return result
 
 

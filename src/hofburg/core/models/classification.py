@@ -36,6 +36,19 @@ class ClassificationField(models.CharField):
         return name, path, args, kwargs
 
 
+def owner_affiliation_field(*, db_index: bool = True) -> models.ForeignKey[Any, Any]:
+    """The affiliation a record belongs to (`confidential` records are visible to it)."""
+    return models.ForeignKey(
+        "core.Affiliation",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=db_index,
+    )
+
+
 class ClassifiedRecord(models.Model):
     """The fields `core.access` reads: the level, the owning affiliation and who else may see it.
 
@@ -43,14 +56,7 @@ class ClassifiedRecord(models.Model):
     """
 
     classification = ClassificationField(_("classification"))
-    owner_affiliation = models.ForeignKey(
-        "core.Affiliation",
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    owner_affiliation = owner_affiliation_field()
     shared_with = models.ManyToManyField(
         "core.Affiliation", verbose_name=_("shared with"), blank=True, related_name="+"
     )
