@@ -24,6 +24,7 @@ from hofburg.core.access import AccessDenied
 from hofburg.core.api import current_user, problem, require_user
 from hofburg.core.models import Classification
 from hofburg.monitoring import exports, queries, services
+from hofburg.monitoring.engine.merge import explain
 from hofburg.monitoring.models import (
     Category,
     CivilianImpact,
@@ -138,6 +139,10 @@ class EventOut(Schema):
 class EventDetailOut(EventOut):
     explanation: list[str]
     observation_ids: list[str]
+
+    @staticmethod
+    def resolve_explanation(obj: Event) -> list[str]:
+        return explain(obj.explanation)
 
     @staticmethod
     def resolve_observation_ids(obj: Event, context: dict[str, Any]) -> list[str]:

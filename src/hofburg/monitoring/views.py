@@ -39,6 +39,7 @@ from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
 from hofburg.monitoring import queries, report, services
+from hofburg.monitoring.engine.merge import explain
 from hofburg.monitoring.engine.withdrawal import load_reference_lines, load_withdrawal_rules
 from hofburg.monitoring.forms import (
     ListFilterForm,
@@ -328,7 +329,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = queries.get_event_for_user(request.user, pk)
     members = list(queries.event_members(request.user, event))
     return render(request, "monitoring/event.html", {
-        "event": event, "members": members, "history": _history(event),
+        "event": event, "explanation": explain(event.explanation), "members": members,
+        "history": _history(event),
         "may_edit": access.can_edit(request.user, event),
         "map_event": _event_geometry(event, members),
         "shows_exercise_data": event.is_exercise,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import timedelta, timezone
@@ -20,6 +21,7 @@ from hofburg.monitoring.engine.merge import (
     MergeError,
     MergeRules,
     MergeRulesError,
+    explain,
     merge_columns,
     merge_observations,
     merge_rules_from_mapping,
@@ -60,7 +62,7 @@ def test_three_observers_of_one_explosion_make_one_located_event(
 
 def test_every_merge_says_which_records_and_why(merge_rules: MergeRules) -> None:
     [event] = merge_observations(one_event_seen_three_times(), merge_rules)
-    opening, join_b, join_c, located = event.explanation
+    opening, join_b, join_c, located = explain(event.explanation)
     assert opening.startswith("a opens the event: patrol-1 (patrol, heard)")
     assert join_b.startswith("b joins: op-2 (observation_point, heard)")
     assert "25 s after a (window 120 s)" in join_b
@@ -70,6 +72,40 @@ def test_every_merge_says_which_records_and_why(merge_rules: MergeRules) -> None
     assert "sector S (168.75-191.25 deg) +-3 deg" in join_c
     assert "overlaps those of a, b and the area they share" in join_c
     assert located.startswith("located by the least-squares fix of 2 bearings")
+
+
+def test_an_explanation_is_stored_as_values_and_reads_the_same(merge_rules: MergeRules) -> None:
+    """The frequent notes are kept as plain values (a JSON array each), not as sentences: the
+    sentences come back the same from what a database returns, and a sentence stored by an
+    earlier version, or a note of a kind this version does not know, is shown as it is."""
+    [event] = merge_observations(one_event_seen_three_times(), merge_rules)
+    opening = event.explanation[0]
+    assert isinstance(opening, tuple)
+    assert opening[:5] == ("opens", "a", "patrol-1", "patrol", "heard")
+    stored = json.loads(json.dumps(event.explanation))
+    assert all(isinstance(note, list) for note in stored)
+    assert explain(stored) == explain(event.explanation)
+    assert len(json.dumps(stored)) < sum(map(len, explain(stored)))
+    older = ["a opens the event: as written by an earlier version", ["sector", 2.5],
+             ["later-kind", 1, "x"]]
+    assert explain(older) == ["a opens the event: as written by an earlier version",
+                              "located by one observer's wedge (2.50 km2)",
+                              '["later-kind", 1, "x"]']
+
+
+def test_a_join_names_the_members_before_it() -> None:
+    member = ["b", "op-2", "observation_point", "heard", 1767225600.25, 180, [
+        "SSW", 202.5, 11.25], 10.0, None, None, 0.0, 20.0]
+    notes = [["opens", "a", "patrol-1", "patrol", "saw", 1767225600.0, 0, 90.0, 5.0, 1.0, 2.5,
+              0.75, 3.0],
+             ["joins", *member, 12.25, 120.0, "burst", ["small arms", "shot"], "undetermined"]]
+    assert explain(notes) == [
+        "a opens the event: patrol-1 (patrol, saw) at 2026-01-01T00:00:00+00:00, bearing 90 deg "
+        "+-5 deg, 1-2.5 km (wedge 0.75-3 km)",
+        "b joins: op-2 (observation_point, heard) at 2026-01-01T03:00:00.250000+03:00, sector "
+        "SSW (191.25-213.75 deg) +-10 deg, distance not reported (wedge 0-20 km); 12 s after a "
+        "(window 120 s); category burst in group 'small arms' with shot; weapon undetermined "
+        "compatible; its wedge overlaps those of a"]
 
 
 def test_two_simultaneous_explosions_far_apart_stay_two_events(merge_rules: MergeRules) -> None:
@@ -85,7 +121,7 @@ def test_two_simultaneous_explosions_far_apart_stay_two_events(merge_rules: Merg
     assert distance_m(*by_key["x1"].position, *TARGET) < 1
     assert distance_m(*by_key["y1"].position, *ELSEWHERE) < 1
     assert any(note.startswith("kept apart from x1 (patrol-1): ")
-               for note in by_key["y1"].explanation)
+               for note in explain(by_key["y1"].explanation))
 
 
 def test_observers_too_far_apart_are_kept_apart_with_the_distance(
@@ -95,7 +131,7 @@ def test_observers_too_far_apart_are_kept_apart_with_the_distance(
                     seen("far", "patrol-2", around(far, 225, 5), far, seconds=3)]
     events = merge_observations(observations, merge_rules)
     assert partition(events) == {("near",), ("far",)}
-    note = next(n for n in events[1].explanation if n.startswith("kept apart"))
+    note = next(n for n in explain(events[1].explanation) if n.startswith("kept apart"))
     assert "km apart, beyond the" in note
 
 
@@ -125,7 +161,7 @@ def test_weapon_classes_must_agree_unless_one_is_undetermined(merge_rules: Merge
     assert partition(events) == {("m", "u"), ("a",)}
     assert events[0].weapon_class == "mortar"
     assert ("not merged into the event of m: not consistent with m "
-            "(weapon artillery vs mortar)") in events[1].explanation
+            "(weapon artillery vs mortar)") in explain(events[1].explanation)
 
 
 def test_one_observer_never_reports_the_same_event_twice(merge_rules: MergeRules) -> None:
@@ -146,7 +182,7 @@ def test_a_chain_does_not_drag_a_third_event_in(merge_rules: MergeRules) -> None
     events = merge_observations(observations, merge_rules)
     assert partition(events) == {("a", "b"), ("c",)}
     assert ("not merged into the event of a: not consistent with a (their wedges do not "
-            "overlap)") in events[1].explanation
+            "overlap)") in explain(events[1].explanation)
 
 
 def test_sectors_alone_are_located_by_the_area_they_share(merge_rules: MergeRules) -> None:
@@ -160,7 +196,8 @@ def test_sectors_alone_are_located_by_the_area_they_share(merge_rules: MergeRule
     assert isinstance(event.location, CandidateRegion)
     assert event.location.polygon.contains(shapely.Point(*TARGET))
     assert 0 < event.location.area_km2 < 10
-    assert event.explanation[-1].startswith("located by the area the members' wedges share")
+    assert explain(event.explanation)[-1].startswith(
+        "located by the area the members' wedges share")
 
 
 def test_a_single_observer_is_located_by_its_wedge(merge_rules: MergeRules) -> None:
@@ -170,7 +207,7 @@ def test_a_single_observer_is_located_by_its_wedge(merge_rules: MergeRules) -> N
     assert isinstance(event.location, SectorArea)
     assert event.location.polygon().contains(shapely.Point(*TARGET))
     assert event.location.direction.half_width_deg == 10  # heard: +-10 deg
-    assert event.explanation[-1].startswith("located by one observer's wedge")
+    assert explain(event.explanation)[-1].startswith("located by one observer's wedge")
 
 
 def test_near_parallel_bearings_merge_but_fall_back_to_the_shared_area(
@@ -179,7 +216,8 @@ def test_near_parallel_bearings_merge_but_fall_back_to_the_shared_area(
                     seen("p2", "patrol-2", around(TARGET, 182, 8), seconds=5)]
     [event] = merge_observations(observations, merge_rules)
     assert event.location_method == "common_area"
-    assert any(note.startswith("no fix: the bearings cross at") for note in event.explanation)
+    assert any(note.startswith("no fix: the bearings cross at")
+               for note in explain(event.explanation))
 
 
 def test_a_fix_outside_a_member_wedge_is_not_used_and_is_flagged(
@@ -193,7 +231,7 @@ def test_a_fix_outside_a_member_wedge_is_not_used_and_is_flagged(
     assert event.location_method == "common_area"
     assert event.needs_review
     assert any(note.startswith("the fix lies outside the wedge of s") for note in
-               event.explanation)
+               explain(event.explanation))
 
 
 def test_an_observation_that_fits_two_events_is_flagged_for_an_analyst(
@@ -210,7 +248,7 @@ def test_an_observation_that_fits_two_events_is_flagged_for_an_analyst(
     assert len(events) == 2
     flagged = next(event for event in events if "z" in event.observation_ids)
     assert flagged.needs_review
-    assert any("could also have joined" in note for note in flagged.explanation)
+    assert any("could also have joined" in note for note in explain(flagged.explanation))
 
 
 def test_an_id_used_twice_is_refused(merge_rules: MergeRules) -> None:
@@ -270,10 +308,10 @@ def test_times_are_told_as_they_were_written(merge_rules: MergeRules) -> None:
     assert event.first_observed_at == first.observed_at
     assert event.first_observed_at.utcoffset() == timedelta(hours=3)
     assert event.last_observed_at == second.observed_at
-    assert f"at {first.observed_at.isoformat()}," in event.explanation[0]
-    assert "+03:00" in event.explanation[0]
-    assert f"at {second.observed_at.isoformat()}," in event.explanation[1]
-    assert ".250000+00:00" in event.explanation[1]
+    assert f"at {first.observed_at.isoformat()}," in explain(event.explanation)[0]
+    assert "+03:00" in explain(event.explanation)[0]
+    assert f"at {second.observed_at.isoformat()}," in explain(event.explanation)[1]
+    assert ".250000+00:00" in explain(event.explanation)[1]
 
 
 @settings(max_examples=25, deadline=None)
@@ -342,6 +380,6 @@ def test_separate_events_seen_by_several_observers_are_recovered_exactly(
     merged = merge_observations(observations, merge_rules)
     assert partition(merged) == truth
     for event in merged:
-        assert event.explanation[0].startswith(f"{event.event_key} opens the event")
+        assert explain(event.explanation)[0].startswith(f"{event.event_key} opens the event")
         assert sum(note.startswith(tuple(f"{i} joins" for i in event.observation_ids))
-                   for note in event.explanation) == len(event.observation_ids) - 1
+                   for note in explain(event.explanation)) == len(event.observation_ids) - 1

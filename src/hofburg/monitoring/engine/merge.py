@@ -28,9 +28,10 @@ intersecting them all at once.
 from __future__ import annotations
 
 import gc
+import json
 import math
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -77,9 +78,7 @@ _ARC_POINTS = 16
 _EARTH_RADIUS_KM = 6371.0
 _UNDETERMINED_WEAPON = "undetermined"
 _KEPT_APART_NOTES = 3
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_YEAR_1000 = (datetime(1000, 1, 1, tzinfo=UTC) - _EPOCH).total_seconds()
-_YEAR_10000 = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC) - _EPOCH).total_seconds() + 1
+_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - naive on purpose: local times are built on it
 
 
 class MergeError(ValueError):
@@ -137,6 +136,11 @@ class CandidateRegion:
 
 Location = Fix | CandidateRegion | SectorArea
 
+# A note of an explanation. The frequent ones (an observation opening or joining an event, one
+# kept apart, how the event was located) are a tuple (kind, *values) of plain values, kept as a
+# JSON array and written out as a sentence by `explain`; the rare ones are sentences already.
+Note = str | tuple[Any, ...]
+
 
 @dataclass(frozen=True)
 class Event:
@@ -151,7 +155,7 @@ class Event:
     first_observed_at: datetime
     last_observed_at: datetime
     location: Location
-    explanation: tuple[str, ...]
+    explanation: tuple[Note, ...]  # see explain
     needs_review: bool
 
     @property
@@ -173,6 +177,88 @@ class Event:
         if isinstance(self.location, Fix):
             return self.location.lon, self.location.lat
         return self.location.centroid_lon, self.location.centroid_lat
+
+
+def explain(notes: Iterable[Any]) -> list[str]:
+    """The sentences of an explanation as stored: each note written out (see Note), a
+    sentence kept as it is. An "opens" note starts the list of members that later "joins"
+    notes name."""
+    members: list[str] = []
+    lines = []
+    for note in notes:
+        if isinstance(note, str):
+            lines.append(note)
+            continue
+        kind, *values = note
+        writer = _WRITERS.get(kind)
+        # A kind this version does not know (written by a later one) is shown as stored.
+        lines.append(writer(values, members) if writer else json.dumps(note))
+    return lines
+
+
+def _opens(values: list[Any], members: list[str]) -> str:
+    members[:] = [values[0]]
+    return f"{values[0]} opens the event: {_describe(values)}"
+
+
+def _joins(values: list[Any], members: list[str]) -> str:
+    waited, window, category, relation, weapon = values[12:17]
+    observation, first = values[0], members[0] if members else "?"
+    if relation is None:
+        related = f"category {category} as {first}"
+    else:
+        group, first_category = relation
+        related = f"category {category} in group '{group}' with {first_category}"
+    text = (f"{observation} joins: {_describe(values)}; {waited:.0f} s after {first} "
+            f"(window {window:g} s); {related}; weapon {weapon} compatible; its wedge overlaps "
+            f"those of {', '.join(members)}" + (" and the area they share" if len(members) > 1
+                                                 else ""))
+    members.append(observation)
+    return text
+
+
+def _describe(values: list[Any]) -> str:
+    """An observation as an "opens" or "joins" note gives it: (id, observer, kind, method,
+    POSIX seconds, UTC offset in minutes, bearing or [sector, centre, half-width], bearing
+    tolerance, distance from, distance to (None if not reported), wedge from, wedge to)."""
+    _, observer, kind, method, seconds, minutes, aim, tolerance, low, high, inner, outer = (
+        values[:12])
+    local = _EPOCH + timedelta(seconds=seconds, minutes=minutes)
+    when = local.replace(tzinfo=_zone(minutes)).isoformat()
+    direction = (f"sector {aim[0]} ({_interval(aim[1], aim[2])})" if isinstance(aim, list | tuple)
+                 else f"bearing {aim:g} deg")
+    band = "distance not reported" if low is None else f"{low:g}-{high:g} km"
+    return (f"{observer} ({kind}, {method}) at {when}, {direction} +-{tolerance:g} deg, {band} "
+            f"(wedge {inner:g}-{outer:g} km)")
+
+
+def _apart(values: list[Any], members: list[str]) -> str:
+    observation, observer = values[:2]
+    if len(values) > 2:
+        km, reach, other_reach = values[2:5]
+        reason = (f"the observers are {km:.1f} km apart, beyond the {reach:g} + "
+                  f"{other_reach:g} km their wedges reach")
+    else:
+        reason = "their wedges do not overlap"
+    return f"kept apart from {observation} ({observer}): {reason}"
+
+
+def _fix(values: list[Any], members: list[str]) -> str:
+    count, crossing, confidence, major, minor, orientation = values[:6]
+    return (f"located by the least-squares fix of {count} bearings (crossing {crossing:.0f} "
+            f"deg; {confidence:.0%} ellipse {major:.0f} x {minor:.0f} m, major axis "
+            f"{orientation:.0f} deg)")
+
+
+_WRITERS: dict[str, Callable[[list[Any], list[str]], str]] = {
+    "opens": _opens,
+    "joins": _joins,
+    "apart": _apart,
+    "fix": _fix,
+    "sector": lambda values, _: f"located by one observer's wedge ({values[0]:.2f} km2)",
+    "area": lambda values, _: f"located by the area the members' wedges share "
+                              f"({values[0]:.2f} km2)",
+}
 
 
 def load_merge_rules(path: str | Path) -> MergeRules:
@@ -418,40 +504,31 @@ class _Frames:
 
 @dataclass
 class _Texts:
-    """The per-row texts of the explanations, built for all rows at once."""
+    """The per-row values of the explanations, built for all rows at once."""
 
     ids: list[str]
     observers: list[str]
     categories: list[str]
     weapons: list[str]  # the weapon class, "undetermined" where none is determined
     group_names: list[str]
-    describe: list[str]
+    member: list[tuple[Any, ...]]  # the row as an "opens" or "joins" note describes it
 
     @classmethod
     def build(cls, table: _Table, rules: MergeRules) -> _Texts:
         c = table.columns
         kinds = [kind.value for kind in OBSERVER_KINDS]
         methods = [method.value for method in METHODS]
-        sectors: dict[tuple[str | None, float, float], str] = {}
-        for sector, centre, half in zip(c.sector, c.centre_deg.tolist(),
-                                        c.half_width_deg.tolist(), strict=True):
-            if sector is not None and (sector, centre, half) not in sectors:
-                sectors[sector, centre, half] = f"sector {sector} ({_interval(centre, half)})"
         bearing = c.bearing_deg
-        aim = [f"bearing {b} deg" if given else sectors[s, centre, half]
+        aim = [b if given else [s, centre, half]
                for given, b, s, centre, half in zip(
-                   (~np.isnan(bearing)).tolist(), _g(bearing), c.sector, c.centre_deg.tolist(),
-                   c.half_width_deg.tolist(), strict=True)]
-        band = [f"{low}-{high} km" if given else "distance not reported"
-                for given, low, high in zip((~np.isnan(c.distance_km_min)).tolist(),
-                                            _g(c.distance_km_min), _g(c.distance_km_max),
-                                            strict=True)]
-        describe = [
-            f"{o} ({kinds[k]}, {methods[m]}) at {t}, {a} +-{tol} deg, {b} (wedge {p}-{q} km)"
-            for o, k, m, t, a, tol, b, p, q in zip(
-                c.observer_id, c.observer_kind.tolist(), c.method.tolist(), _isoformat(c), aim,
-                _g(table.half - table.own_half), band, _g(table.inner_km), _g(table.outer_km),
-                strict=True)]
+                   (~np.isnan(bearing)).tolist(), bearing.tolist(), c.sector,
+                   c.centre_deg.tolist(), c.half_width_deg.tolist(), strict=True)]
+        member = list(zip(
+            c.observation_id, c.observer_id, [kinds[k] for k in c.observer_kind.tolist()],
+            [methods[m] for m in c.method.tolist()], c.observed_at.tolist(),
+            c.utc_offset_minutes.tolist(), aim, (table.half - table.own_half).tolist(),
+            _or_none(c.distance_km_min), _or_none(c.distance_km_max), table.inner_km.tolist(),
+            table.outer_km.tolist(), strict=True))
         categories = [category.value for category in CATEGORIES]
         names = [rules.group_of(category) for category in CATEGORIES]
         codes = c.category.tolist()
@@ -461,40 +538,13 @@ class _Texts:
             weapons=[_UNDETERMINED_WEAPON if w < 0 else c.weapon_class[k] or ""
                      for k, w in enumerate(table.weapon.tolist())],
             group_names=[names[k] for k in codes],
-            describe=describe,
+            member=member,
         )
 
 
-def _g(values: FloatArray) -> list[str]:
-    """f"{value:g}" of each value."""
-    return _format(values, "g")
-
-
-def _format(values: FloatArray, spec: str) -> list[str]:
-    """format(value, spec) of each value, formatting each distinct value once."""
-    values = np.ascontiguousarray(values, dtype=np.float64)
-    _, first, inverse = np.unique(values.view(np.int64), return_index=True,
-                                  return_inverse=True)
-    texts = [format(v, spec) for v in values[first].tolist()]
-    return [texts[k] for k in inverse.ravel().tolist()]
-
-
-def _isoformat(columns: ObservationColumns) -> list[str]:
-    """Each row's time as written with its own offset (datetime.isoformat)."""
-    seconds = columns.observed_at
-    offset = columns.utc_offset_minutes.astype(np.int64)
-    local = seconds + offset * 60.0
-    # Whole seconds within years 1000-9999 print as numpy prints them; the rest one by one.
-    plain = (seconds == np.floor(seconds)) & (local >= _YEAR_1000) & (local < _YEAR_10000)
-    zones, inverse = np.unique(offset, return_inverse=True)
-    suffix = [datetime(2000, 1, 1, tzinfo=_zone(int(m))).isoformat()[19:]
-              for m in zones.tolist()]
-    texts = np.datetime_as_string(np.where(plain, local, 0.0).astype(np.int64)
-                                  .astype("datetime64[s]")).tolist()
-    out = [t + suffix[z] for t, z in zip(texts, inverse.ravel().tolist(), strict=True)]
-    for k in np.flatnonzero(~plain).tolist():
-        out[k] = columns.moment(k).isoformat()
-    return out
+def _or_none(values: FloatArray) -> list[float | None]:
+    """The values, None for NaN (which JSON cannot hold)."""
+    return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
 
 
 @cache
@@ -561,7 +611,7 @@ class _Pairs:
     through_b: dict[int, int]
     through_c: dict[int, int]
     apart_start: list[int]  # notes on j: apart_notes[apart_start[j]:apart_start[j + 1]]
-    apart_notes: list[str]
+    apart_notes: list[Note]
 
 
 def _consistent_pairs(table: _Table, rules: MergeRules, texts: _Texts) -> _Pairs:
@@ -747,7 +797,7 @@ def _pair_wedges(table: _Table, pairs: _Pairs, numbers: NDArray[np.intp]
 
 def _kept_apart(table: _Table, texts: _Texts, frames: _Frames,
                 apart_i: list[NDArray[np.intp]], apart_j: list[NDArray[np.intp]],
-                apart_why: list[NDArray[np.intp]]) -> tuple[list[int], list[str]]:
+                apart_why: list[NDArray[np.intp]]) -> tuple[list[int], list[Note]]:
     """The first few same-kind observations kept apart from each one, as notes."""
     n = len(table.time)
     if not apart_i:
@@ -758,18 +808,15 @@ def _kept_apart(table: _Table, texts: _Texts, frames: _Frames,
     starts = np.searchsorted(j, j, side="left")
     keep = np.arange(len(j)) - starts < _KEPT_APART_NOTES
     i, j, why = i[keep], j[keep], why[keep]
-    reasons = ["their wedges do not overlap"] * len(i)
+    ids, observers = texts.ids, texts.observers
+    notes: list[Note] = [("apart", ids[a], observers[a]) for a in i.tolist()]
     reach = np.flatnonzero(why == _APART_REACH)
     if len(reach):
         a, b = i[reach], j[reach]
         km = frames.distance_m(a, b) / 1000
-        for k, d, p, q in zip(reach.tolist(), _format(km, ".1f"), _g(table.outer_km[a]),
-                              _g(table.outer_km[b]), strict=True):
-            reasons[k] = (f"the observers are {d} km apart, beyond the {p} + {q} km their "
-                          f"wedges reach")
-    ids, observers = texts.ids, texts.observers
-    notes = [f"kept apart from {ids[a]} ({observers[a]}): {reason}"
-             for a, reason in zip(i.tolist(), reasons, strict=True)]
+        for k, d, p, q in zip(reach.tolist(), km.tolist(), table.outer_km[a].tolist(),
+                              table.outer_km[b].tolist(), strict=True):
+            notes[k] = (*notes[k], d, p, q)
     return np.searchsorted(j, np.arange(n + 1)).tolist(), notes
 
 
@@ -784,7 +831,7 @@ class _Cluster:
     # only when needed, for `region_members` members.
     region: Any = None
     region_members: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     needs_review: bool = False
 
 
@@ -815,20 +862,20 @@ def _cluster(table: _Table, rules: MergeRules, pairs: _Pairs, texts: _Texts
     observer = context.observer
     start, earlier_of = pairs.start, pairs.earlier
     apart_start, apart_notes = pairs.apart_start, pairs.apart_notes
-    ids, describe = texts.ids, texts.describe
+    ids, member = texts.ids, texts.member
     clusters: list[_Cluster] = []
     cluster_of = [-1] * len(time)
     for j in range(len(time)):
         low, high = start[j], start[j + 1]
         if low == high:  # consistent with no earlier observation: opens an event
-            notes = [f"{ids[j]} opens the event: {describe[j]}"]
+            notes: list[Note] = [("opens", *member[j])]
             if apart_start[j] != apart_start[j + 1]:
                 notes += apart_notes[apart_start[j]:apart_start[j + 1]]
             cluster_of[j] = len(clusters)
             clusters.append(_Cluster([j], {observer[j]}, notes=notes))
             continue
         eligible: list[tuple[float, int]] = []
-        refusals: list[str] = []
+        refusals: list[Note] = []
         earlier = earlier_of[low:high]
         known: set[int] | None = None
         for c in sorted({cluster_of[i] for i in earlier}) if high - low > 1 else (
@@ -859,7 +906,7 @@ def _cluster(table: _Table, rules: MergeRules, pairs: _Pairs, texts: _Texts
                 chosen.notes.extend(refusals)
             cluster_of[j] = eligible[0][1]
             continue
-        notes = [f"{ids[j]} opens the event: {describe[j]}", *refusals]
+        notes = [("opens", *member[j]), *refusals]
         if apart_start[j] != apart_start[j + 1]:
             notes += apart_notes[apart_start[j]:apart_start[j + 1]]
         cluster_of[j] = len(clusters)
@@ -943,21 +990,13 @@ def _inconsistency(context: _Context, i: int, j: int) -> str:
     return "their wedges do not overlap"
 
 
-def _join_note(context: _Context, cluster: _Cluster, j: int) -> str:
+def _join_note(context: _Context, cluster: _Cluster, j: int) -> Note:
     texts = context.texts
-    ids = texts.ids
     first = cluster.members[0]
-    waited = context.time[j] - context.time[first]
-    if context.category[j] == context.category[first]:
-        category = f"category {texts.categories[j]} as {ids[first]}"
-    else:
-        category = (f"category {texts.categories[j]} in group '{texts.group_names[j]}' "
-                    f"with {texts.categories[first]}")
-    members = ", ".join([ids[m] for m in cluster.members])
-    return (f"{ids[j]} joins: {texts.describe[j]}; {waited:.0f} s after {ids[first]} "
-            f"(window {context.window_text} s); {category}; weapon {texts.weapons[j]} "
-            f"compatible; its wedge overlaps those of {members}"
-            + (" and the area they share" if len(cluster.members) > 1 else ""))
+    relation = (None if context.category[j] == context.category[first]
+                else [texts.group_names[j], texts.categories[first]])
+    return ("joins", *texts.member[j], context.time[j] - context.time[first], context.window,
+            texts.categories[j], relation, texts.weapons[j])
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -998,7 +1037,7 @@ def _events(table: _Table, rules: MergeRules, pairs: _Pairs, texts: _Texts,
         first = members[0]
         if len(members) == 1:
             location = next(sectors)
-            notes.append(f"located by one observer's wedge ({location.area_km2:.2f} km2)")
+            notes.append(("sector", location.area_km2))
             when = moment(seconds[first], zones[first])
             events.append(make_event(
                 event_key=ids[first], observation_ids=(ids[first],),
@@ -1012,10 +1051,8 @@ def _events(table: _Table, rules: MergeRules, pairs: _Pairs, texts: _Texts,
         if isinstance(fix, Fix) and misfit is None:
             location = fix
             e = fix.error_ellipse
-            notes.append(f"located by the least-squares fix of {fix.bearing_count} bearings "
-                         f"(crossing {fix.crossing_angle_deg:.0f} deg; "
-                         f"{e.confidence:.0%} ellipse {e.semi_major_m:.0f} x "
-                         f"{e.semi_minor_m:.0f} m, major axis {e.orientation_deg:.0f} deg)")
+            notes.append(("fix", fix.bearing_count, fix.crossing_angle_deg, e.confidence,
+                          e.semi_major_m, e.semi_minor_m, e.orientation_deg))
         else:
             if isinstance(fix, LocateError):
                 notes.append(f"no fix: {fix}")
@@ -1023,8 +1060,7 @@ def _events(table: _Table, rules: MergeRules, pairs: _Pairs, texts: _Texts,
                 notes.append(misfit)
                 needs_review = True
             location = regions[index]
-            notes.append(f"located by the area the members' wedges share "
-                         f"({location.area_km2:.2f} km2)")
+            notes.append(("area", location.area_km2))
         events.append(make_event(
             event_key=ids[first],
             observation_ids=tuple([ids[m] for m in members]),
