@@ -1672,15 +1672,27 @@ def _grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequen
 def _write_rollup_sums(result: _RollupSums) -> None:
     daily, area_weeks, cells, cell_weeks, cell_months = (result.tables[name]
                                                          for name in _ROLLUP_TABLES)
-    adapt_date = connection.ops.adapt_datefield_value
+    # Each date adapted once (a few hundred serve hundreds of thousands of rows); on SQLite
+    # the flag bound as 0 or 1, which skips the driver's adapter search a bool costs.
+    adapt = connection.ops.adapt_datefield_value
+    dates: dict[date, Any] = {}
+
+    def adapt_date(day: date) -> Any:
+        if (adapted := dates.get(day)) is None:
+            adapted = dates[day] = adapt(day)
+        return adapted
+
+    flag = int if connection.vendor == "sqlite" else bool
     _upsert(DailyCount, ("day", "category", "area", "is_exercise"),
-            [(adapt_date(k[0]), k[1], k[2], k[3], *v) for k, v in daily.items() if any(v)])
+            [(adapt_date(k[0]), k[1], k[2], flag(k[3]), *v) for k, v in daily.items()
+             if any(v)])
     _upsert(AreaWeekCount, ("week", "category", "area", "is_exercise"),
-            [(adapt_date(k[0]), k[1], k[2], k[3], *v) for k, v in area_weeks.items() if any(v)])
+            [(adapt_date(k[0]), k[1], k[2], flag(k[3]), *v) for k, v in area_weeks.items()
+             if any(v)])
     for model, period, table in ((CellCount, "day", cells), (CellWeekCount, "week", cell_weeks),
                                  (CellMonthCount, "month", cell_months)):
         _upsert(model, ("cell", period, "category", "is_exercise", "lon", "lat"),
-                [(k[0], adapt_date(k[1]), k[2], k[3], *_cell_centre(k[0]), *v)
+                [(k[0], adapt_date(k[1]), k[2], flag(k[3]), *_cell_centre(k[0]), *v)
                  for k, v in table.items() if any(v)], key_length=4)
     if any(any(any(v) for v in table.values()) for table in result.tables.values()):
         next_rollup_generation()

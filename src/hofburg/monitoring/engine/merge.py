@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -126,12 +126,27 @@ class MergeRules:
 
 @dataclass(frozen=True)
 class CandidateRegion:
-    """The area common to the wedges of an event's members: lon/lat geometry and its centroid."""
+    """The area common to the wedges of an event's members, its centroid and size.
 
-    polygon: shapely.Geometry  # a Polygon, or a MultiPolygon where annular wedges meet twice
+    The area is drawn in the local frame about the first member's observer (x east and y north
+    in metres); `polygon` puts it on the ground when asked for, which storing an event never
+    does.
+    """
+
+    local: shapely.Geometry  # a Polygon, or a MultiPolygon where annular wedges meet twice
+    anchor_lon: float
+    anchor_lat: float
     centroid_lon: float
     centroid_lat: float
     area_km2: float
+
+    @cached_property
+    def polygon(self) -> shapely.Geometry:
+        """The area in lon/lat, each vertex placed from the local frame."""
+        x, y = shapely.get_coordinates(self.local).T
+        lon, lat = to_lonlat(self.anchor_lon, self.anchor_lat, x, y)
+        return shapely.set_coordinates(shapely.transform(self.local, lambda c: c),
+                                       np.column_stack([lon, lat]))
 
 
 Location = Fix | CandidateRegion | SectorArea
@@ -1160,19 +1175,18 @@ def _regions(table: _Table, pairs: _Pairs, clusters: list[_Cluster]) -> list[Can
         done[todo] += 1
     assert not shapely.is_empty(shapes).any()  # a joined cluster always shares an area
     centroids = shapely.centroid(shapes)
-    # Every vertex (and each centroid) back to lon/lat about its own event's anchor.
-    coords, owner = shapely.get_coordinates(shapes, return_index=True)
-    lon, lat = to_lonlat(table.lon[anchor_of[owner]], table.lat[anchor_of[owner]],
-                         coords[:, 0], coords[:, 1])
-    on_ground = shapely.set_coordinates(shapely.transform(shapes, lambda c: c),
-                                        np.column_stack([lon, lat]))
-    c_lon, c_lat = to_lonlat(table.lon[anchor_of], table.lat[anchor_of],
-                             shapely.get_x(centroids), shapely.get_y(centroids))
+    # Each centroid back to lon/lat about its own event's anchor (the vertices only when a
+    # region's polygon is asked for).
+    anchor_lon, anchor_lat = table.lon[anchor_of], table.lat[anchor_of]
+    c_lon, c_lat = to_lonlat(anchor_lon, anchor_lat, shapely.get_x(centroids),
+                             shapely.get_y(centroids))
     areas = shapely.area(shapes) / 1e6
     make_region = assembler(CandidateRegion)
-    return [make_region(polygon=polygon, centroid_lon=x, centroid_lat=y, area_km2=a)
-            for polygon, x, y, a in zip(on_ground.tolist(), c_lon.tolist(), c_lat.tolist(),
-                                        areas.tolist(), strict=True)]
+    return [make_region(local=shape, anchor_lon=a_lon, anchor_lat=a_lat, centroid_lon=x,
+                        centroid_lat=y, area_km2=a)
+            for shape, a_lon, a_lat, x, y, a in zip(
+                shapes.tolist(), anchor_lon.tolist(), anchor_lat.tolist(), c_lon.tolist(),
+                c_lat.tolist(), areas.tolist(), strict=True)]
 
 
 # --- ruleset parsing ------------------------------------------------------------------------
