@@ -162,3 +162,43 @@ def test_the_cuts_never_fall_inside_a_quoted_field(tmp_path: Path) -> None:
     for cut in cuts[1:-1]:
         assert data[cut - 1:cut] == b"\n"
         assert data[:cut].count(b'"') % 2 == 0
+
+
+@pytest.mark.parametrize("block", [1, 2, 7, 1000])
+def test_the_answer_does_not_depend_on_the_block_size(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """Records are taken from the reader a block at a time, and a block of rows all as wide as
+    the header is taken whole; blank lines, short rows, repeated and long ids, the part's
+    mark and a record that stops the reader may fall anywhere in a block or at its edge."""
+    rows = _rows(1500)
+    rows[10]["category"] = "thunder"
+    rows[700]["observation_id"] = rows[699]["observation_id"]
+    rows[701]["observation_id"] = rows[3]["observation_id"]  # repeated from an earlier block
+    rows[1200]["observation_id"] = "X" * 70
+    path = _write(tmp_path / "o.csv", rows, extra="\r\n\r\n,,\n")
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\nEX-00900,")
+    path.write_text(lines[0] + "\n\n\nEX-00900," + lines[1], encoding="utf-8",
+                    newline="")
+    expected = _in_one_go(path)  # with blocks of 50,000: one block
+    monkeypatch.setattr(services, "_READ_BLOCK", block)
+    assert _in_one_go(path) == expected
+    assert _in_parts(path) == expected
+    _values, _bad, _header, read, rejected, problems = expected
+    assert read == 1501 and rejected == 5
+    # Two blank lines before row 904; the short row at the end after two more.
+    assert [p.row for p in problems] == [12, 702, 703, 1204, 1506]
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text(text + "X," + "y" * (csv.field_size_limit() + 10) + "\r\n",
+                      encoding="utf-8", newline="")
+    monkeypatch.setattr(services, "_READ_BLOCK", 50_000)
+    with pytest.raises(ImportRejected) as whole:
+        _in_one_go(broken)
+    monkeypatch.setattr(services, "_READ_BLOCK", block)
+    for read_file in (_in_one_go, _in_parts):
+        with pytest.raises(ImportRejected) as caught:
+            read_file(broken)
+        assert str(caught.value) == str(whole.value)
+        assert caught.value.summary.read == whole.value.summary.read == 1501
+    assert str(whole.value).startswith("row 1505: field larger than field limit")

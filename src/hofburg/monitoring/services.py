@@ -676,50 +676,84 @@ def _read_part(reader: Iterator[list[str]], header: list[str], *, marked: bool) 
             found.append((RowProblem(lines[error.index], error.observation_id, error.field,
                                      error.message), records[error.index]))
         failed = {error.index for error in errors}
-        good_lines = [line for k, line in enumerate(lines) if k not in failed]
-        good_records = [record for k, record in enumerate(records) if k not in failed]
-        keep = []
-        for position, (oid, observer) in enumerate(zip(columns.observation_id,
-                                                       columns.observer_id, strict=True)):
-            line = good_lines[position]
-            first = seen.setdefault(oid, line)
-            if first != line:
-                repeats.append((line, oid, first, good_records[position]))
-            elif len(oid) > 64 or len(observer) > 64:
-                found.append((RowProblem(line, oid[:64], "observation_id",
-                                         "ids are at most 64 characters"),
-                              good_records[position]))
-            else:
-                keep.append(position)
-        blocks.append(columns if len(keep) == len(columns) else columns.take(keep))
+        good_lines = [line for k, line in enumerate(lines) if k not in failed] if failed else lines
+        good_records = ([record for k, record in enumerate(records) if k not in failed]
+                        if failed else records)
+        ids, observers = columns.observation_id, columns.observer_id
+        if (len(set(ids)) == len(ids) and seen.keys().isdisjoint(ids)
+                and max(map(len, ids), default=0) <= 64
+                and max(map(len, observers), default=0) <= 64):
+            # The common case, settled a column at a time: no id repeats, none is too long.
+            seen.update(zip(ids, good_lines, strict=True))
+            blocks.append(columns)
+        else:
+            keep = []
+            for position, (oid, observer) in enumerate(zip(ids, observers, strict=True)):
+                line = good_lines[position]
+                first = seen.setdefault(oid, line)
+                if first != line:
+                    repeats.append((line, oid, first, good_records[position]))
+                elif len(oid) > 64 or len(observer) > 64:
+                    found.append((RowProblem(line, oid[:64], "observation_id",
+                                             "ids are at most 64 characters"),
+                                  good_records[position]))
+                else:
+                    keep.append(position)
+            blocks.append(columns if len(keep) == len(columns) else columns.take(keep))
         records.clear()
         lines.clear()
 
-    line = 1
+    line = 1  # the row number of the last record taken from the reader
     clean = not marked
     error: tuple[int, str] | None = None
-    try:
-        for line, values in enumerate(reader, start=2):
-            if marked and values == [_PART_MARK]:
-                clean = next(reader, None) is None  # the mark, or a row that looks like it
-                line -= 1
-                break
-            if not values or (len(values) == 1 and not values[0].strip()):
-                continue  # a blank line is not a row
-            read += 1
-            if len(values) != width:
-                found.append((RowProblem(line, values[index_of_id] if len(values) > index_of_id
-                                         else "", "row", f"has {len(values)} fields, the "
-                                                         f"header {width}"), values))
-                continue
-            records.append(values)
-            lines.append(line)
-            if len(records) == _READ_BLOCK:
-                validate_block()
-        if records:
+    taken: list[list[str]] = []
+    while True:
+        # Records are taken a block at a time at C speed; a record that stops the reader
+        # leaves those before it in the block (list.extend keeps what it has taken).
+        taken.clear()
+        problem: Exception | None = None
+        try:
+            taken.extend(itertools.islice(reader, _READ_BLOCK))
+        except (csv.Error, UnicodeDecodeError) as stopped:
+            problem = stopped
+        ended = problem is not None or len(taken) < _READ_BLOCK
+        if taken and set(map(len, taken)) == {width}:
+            # Every record is a row as wide as the header: no blank line, no mark.
+            read += len(taken)
+            records.extend(taken)
+            lines.extend(range(line + 1, line + 1 + len(taken)))
+            line += len(taken)
+        else:
+            for values in taken:
+                line += 1
+                if marked and values == [_PART_MARK]:
+                    # The mark, or a row that looks like it: it must be the last record.
+                    try:
+                        clean = values is taken[-1] and problem is None and next(
+                            reader, None) is None
+                    except (csv.Error, UnicodeDecodeError) as stopped:
+                        problem = stopped
+                    line -= 1
+                    ended = True
+                    break
+                if not values or (len(values) == 1 and not values[0].strip()):
+                    continue  # a blank line is not a row
+                read += 1
+                if len(values) != width:
+                    found.append((RowProblem(line, values[index_of_id]
+                                             if len(values) > index_of_id else "", "row",
+                                             f"has {len(values)} fields, the header {width}"),
+                                  values))
+                    continue
+                records.append(values)
+                lines.append(line)
+        if problem is not None:
+            error = (line + 1, str(problem))
+            break
+        if len(records) >= _READ_BLOCK or (ended and records):
             validate_block()
-    except (csv.Error, UnicodeDecodeError) as problem:
-        error = (line + 1, str(problem))
+        if ended:
+            break
     return _Part(ObservationColumns.concat(blocks), found, repeats, read, line - 1, error,
                  clean)
 
