@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 import h3
@@ -1646,6 +1646,9 @@ def _rollup_sums(deltas: Iterable[tuple[_Contribution, int]]) -> _RollupSums:
                          signs=[sign for _, sign in pairs])
 
 
+_Key = TypeVar("_Key", str, date)
+
+
 def _grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequence[str],
                   cells: Sequence[str], is_exercise: Sequence[bool], violations: Sequence[int],
                   *, published: Sequence[bool] | None = None, signs: Sequence[int] | None = None
@@ -1657,17 +1660,15 @@ def _grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequen
     result = _RollupSums()
     if not days:
         return result
-    day_values, day_codes = np.unique(np.array(days, dtype="datetime64[D]"), return_inverse=True)
-    day_list = day_values.astype(object).tolist()  # datetime.date
+    day_list, day_codes = _sorted_codes(days)
     periods = [(week_of(day), month_of(day)) for day in day_list]
     week_list = sorted({week for week, _ in periods})
     month_list = sorted({month for _, month in periods})
     week_codes = np.array([week_list.index(week) for week, _ in periods])[day_codes]
     month_codes = np.array([month_list.index(month) for _, month in periods])[day_codes]
-    category_list, category_codes = np.unique(np.array(categories, dtype=object),
-                                              return_inverse=True)
-    area_list, area_codes = np.unique(np.array(areas, dtype=object), return_inverse=True)
-    cell_list, cell_codes = np.unique(np.array(cells, dtype=object), return_inverse=True)
+    category_list, category_codes = _sorted_codes(categories)
+    area_list, area_codes = _sorted_codes(areas)
+    cell_list, cell_codes = _sorted_codes(cells)
     exercise = ([False, True], np.asarray(is_exercise, dtype=np.int64))
     sign = np.ones(len(days), dtype=np.int64) if signs is None else np.asarray(signs, np.int64)
     weight = sign * np.asarray(violations, dtype=np.int64)
@@ -1698,9 +1699,18 @@ def _grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequen
         for values, _codes in reversed(parts):
             columns.append([values[k] for k in (unique % len(values)).tolist()])
             unique = unique // len(values)
-        result.tables[name] = {key: list(row) for key, *row in zip(
-            zip(*reversed(columns), strict=True), *sums, strict=True)}
+        result.tables[name] = dict(zip(zip(*reversed(columns), strict=True),
+                                       map(list, zip(*sums, strict=True)), strict=True))
     return result
+
+
+def _sorted_codes(values: Sequence[_Key]) -> tuple[list[_Key], NDArray[np.int64]]:
+    """The distinct values in order and each value's position among them (as np.unique with
+    return_inverse, without comparing Python objects one sort step at a time)."""
+    distinct = sorted(set(values))
+    position = {value: k for k, value in enumerate(distinct)}
+    return distinct, np.fromiter(map(position.__getitem__, values), dtype=np.int64,
+                                 count=len(values))
 
 
 def _write_rollup_sums(result: _RollupSums) -> None:
