@@ -1016,14 +1016,16 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     part = columns.take(np.arange(start, end))
     merged = merge_columns(part, rules)
     position = {oid: k for k, oid in enumerate(part.observation_id)}
+    # Each event's members as rows of the stretch, all events at once (each row is in one).
+    members = [event.observation_ids for event in merged]
+    sizes = np.fromiter(map(len, members), dtype=np.intp, count=len(merged))
+    member_rows = np.fromiter(map(position.__getitem__,
+                                  itertools.chain.from_iterable(members)),
+                              dtype=np.intp, count=int(sizes.sum()))
     event_of_row = np.full(end - start, -1, dtype=np.int32)
-    first = np.empty(len(merged), dtype=np.intp)
-    last = np.empty(len(merged), dtype=np.intp)
-    for index, event in enumerate(merged):
-        members = [position[oid] for oid in event.observation_ids]
-        for k in members:
-            event_of_row[k] = index
-        first[index], last[index] = members[0], members[-1]
+    event_of_row[member_rows] = np.repeat(np.arange(len(merged), dtype=np.int32), sizes)
+    ends = np.cumsum(sizes)
+    first, last = member_rows[ends - sizes], member_rows[ends - 1]
     first_seconds = part.observed_at[first]
     first_at = _database_times(first_seconds, vendor)
     last_at = _database_times(part.observed_at[last], vendor)
