@@ -61,6 +61,7 @@ from hofburg.monitoring.engine.columns import (
     OBSERVER_KINDS,
     FloatArray,
     ObservationColumns,
+    none_for_nan,
     observation_columns,
 )
 from hofburg.monitoring.engine.locate import Fix
@@ -1031,9 +1032,8 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     last_at = _database_times(part.observed_at[last], vendor)
     report_dates = _report_dates(first_seconds)
     is_exercise = provenance.is_exercise
-    # SQLite binds plain floats and ints without a lookup; a None or a bool goes through the
-    # driver's adapter search first. A NaN is stored as NULL, and a bool as 0 or 1 anyway.
-    missing, flag = (math.nan, int) if vendor == "sqlite" else (None, bool)
+    # SQLite stores a bound NaN as NULL, and binds it without the adapter search a None costs.
+    missing, flag = (math.nan if vendor == "sqlite" else None), _flag(vendor)
     positions = [event.position for event in merged]
     cells = [str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION)) for lon, lat in positions]
     located = np.array(positions, dtype=float).reshape(-1, 2)
@@ -1276,7 +1276,7 @@ def _observation_rows(columns: ObservationColumns, start: int, end: int,
     kinds = np.array([kind.value for kind in OBSERVER_KINDS], dtype=object)
     methods = np.array([method.value for method in METHODS], dtype=object)
     categories = np.array([category.value for category in CATEGORIES], dtype=object)
-    nullable = _nan_for_null if connection.vendor == "sqlite" else _nullable
+    nullable = _nan_for_null if connection.vendor == "sqlite" else none_for_nan
     return zip(
         columns.observation_id[start:end],
         _database_times(columns.observed_at[start:end], connection.vendor),
@@ -1294,14 +1294,16 @@ def _observation_rows(columns: ObservationColumns, start: int, end: int,
         event_ids.tolist(), strict=True)
 
 
-def _nullable(values: FloatArray) -> list[float | None]:
-    return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
-
-
 def _nan_for_null(values: FloatArray) -> list[float]:
     """The values as they are: SQLite stores a bound NaN as NULL, and binds a float without
     the adapter lookup a None costs."""
     return values.tolist()
+
+
+def _flag(vendor: str) -> Callable[[bool], int | bool]:
+    """How a flag is bound: on SQLite as 0 or 1, which it stores for a bool anyway, and binds
+    without the driver's adapter search that a bool (or a None) goes through first."""
+    return int if vendor == "sqlite" else bool
 
 
 def _database_times(seconds: FloatArray, vendor: str) -> list[Any]:
@@ -1718,17 +1720,9 @@ def _sorted_codes(values: Sequence[_Key]) -> tuple[list[_Key], NDArray[np.int64]
 def _write_rollup_sums(result: _RollupSums) -> None:
     daily, area_weeks, cells, cell_weeks, cell_months = (result.tables[name]
                                                          for name in _ROLLUP_TABLES)
-    # Each date adapted once (a few hundred serve hundreds of thousands of rows); on SQLite
-    # the flag bound as 0 or 1, which skips the driver's adapter search a bool costs.
-    adapt = connection.ops.adapt_datefield_value
-    dates: dict[date, Any] = {}
-
-    def adapt_date(day: date) -> Any:
-        if (adapted := dates.get(day)) is None:
-            adapted = dates[day] = adapt(day)
-        return adapted
-
-    flag = int if connection.vendor == "sqlite" else bool
+    # Each date adapted once: a few hundred serve hundreds of thousands of rows.
+    adapt_date = cache(connection.ops.adapt_datefield_value)
+    flag = _flag(connection.vendor)
     _upsert(DailyCount, ("day", "category", "area", "is_exercise"),
             [(adapt_date(k[0]), k[1], k[2], flag(k[3]), *v) for k, v in daily.items()
              if any(v)])

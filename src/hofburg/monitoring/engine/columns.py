@@ -164,6 +164,11 @@ def _floats(values: Iterable[float | None]) -> FloatArray:
     return np.array([math.nan if v is None else v for v in values], dtype=np.float64)
 
 
+def none_for_nan(values: FloatArray) -> list[float | None]:
+    """The values as a list, None where NaN (an absent figure, as JSON and SQL write it)."""
+    return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
+
+
 def _offset_minutes(moment: datetime) -> int:
     offset = moment.utcoffset()
     return int(offset.total_seconds() // 60) if offset else 0

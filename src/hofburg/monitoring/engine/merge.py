@@ -49,6 +49,7 @@ from hofburg.monitoring.engine.columns import (
     METHODS,
     OBSERVER_KINDS,
     ObservationColumns,
+    none_for_nan,
 )
 from hofburg.monitoring.engine.geodesy import (
     FloatArray,
@@ -542,7 +543,8 @@ class _Texts:
             c.observation_id, c.observer_id, [kinds[k] for k in c.observer_kind.tolist()],
             [methods[m] for m in c.method.tolist()], c.observed_at.tolist(),
             c.utc_offset_minutes.tolist(), aim, (table.half - table.own_half).tolist(),
-            _or_none(c.distance_km_min), _or_none(c.distance_km_max), table.inner_km.tolist(),
+            none_for_nan(c.distance_km_min), none_for_nan(c.distance_km_max),
+            table.inner_km.tolist(),
             table.outer_km.tolist(), strict=True))
         categories = [category.value for category in CATEGORIES]
         names = [rules.group_of(category) for category in CATEGORIES]
@@ -555,11 +557,6 @@ class _Texts:
             group_names=[names[k] for k in codes],
             member=member,
         )
-
-
-def _or_none(values: FloatArray) -> list[float | None]:
-    """The values, None for NaN (which JSON cannot hold)."""
-    return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
 
 
 @cache
