@@ -35,6 +35,7 @@ from hofburg.monitoring.models import (
     EventStatus,
     Observation,
     ObservationStatus,
+    RollupGeneration,
 )
 from tests.conftest import Cast
 
@@ -360,6 +361,28 @@ def test_a_change_to_the_rollups_makes_cached_answers_stale(worked_scenario: Cas
     services.publish_event(cast.mona, services.verify_event(cast.mona, event))
     assert queries.rollup_generation() > generation
     assert (published_on_map(), published_in_trends()) == (before[0] + 1, before[1] + 1)
+
+
+@pytest.mark.django_db
+def test_a_cached_answer_is_not_served_for_other_data_at_the_same_generation(
+        worked_scenario: Cast) -> None:
+    """The generation's number can come back with other data (a database restored from a copy,
+    a rolled-back transaction, another database sharing the cache): its token tells them apart."""
+    cast = worked_scenario
+    year = {"start": "2026-01-01", "end": "2026-12-31"}
+
+    def published_in_trends() -> int:
+        return sum(p["events"] for p in Client().get(f"{API}/trends", year).json()["series"])
+
+    provisional = Event.objects.filter(status=EventStatus.PROVISIONAL).order_by("event_key")
+    first, second = provisional[:2]
+    services.publish_event(cast.mona, services.verify_event(cast.mona, first))
+    number = queries.rollup_generation()
+    once = published_in_trends()  # cached at this number
+    services.publish_event(cast.mona, services.verify_event(cast.mona, second))
+    RollupGeneration.objects.filter(pk=1).update(value=number)  # the number comes back
+    assert queries.rollup_generation() == number
+    assert published_in_trends() == once + 1
 
 
 Tables = dict[str, dict[tuple[Any, ...], list[int]]]

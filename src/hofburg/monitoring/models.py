@@ -439,9 +439,14 @@ class RollupGeneration(models.Model):
     Answers read from the rollups are cached under the generation they were read at, so a
     change makes every cached answer stale at once, in every process (the counter is in the
     database, not in one process's memory).
+
+    The counter alone can come back to a number it had with other data: a database restored
+    from a copy, a transaction rolled back, or another database sharing the cache. So every
+    change also draws a new random `token`, and the cache key names both (decision 0016).
     """
 
     value = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, default="", blank=True)
 
     class Meta:
         verbose_name = _("rollup generation")

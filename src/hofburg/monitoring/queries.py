@@ -401,10 +401,16 @@ def rollup_generation() -> int:
     return RollupGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
+def _rollup_version() -> tuple[int, str]:
+    """The generation's number and token: together they name one state of the rollups."""
+    row = RollupGeneration.objects.filter(pk=1).values_list("value", "token").first()
+    return row or (0, "")
+
+
 def cached_answer(parts: tuple[Any, ...], compute: Callable[[], bytes]) -> bytes:
     """The answer for `parts` (which must name the caller's scope) as computed at the current
     rollup generation: from the cache when another caller of the same scope asked already."""
-    digest = hashlib.sha256(repr((rollup_generation(), parts)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((_rollup_version(), parts)).encode()).hexdigest()
     key = f"hofburg:monitoring:answer:{digest}"
     body = cache.get(key)
     if body is None:

@@ -28,6 +28,7 @@ import math
 import mmap
 import multiprocessing
 import os
+import secrets
 import tempfile
 import time as clock
 from collections import deque
@@ -1739,11 +1740,13 @@ def _write_rollup_sums(result: _RollupSums) -> None:
 
 
 def next_rollup_generation() -> None:
-    """Raise the rollup generation (in the caller's transaction): cached answers go stale."""
+    """Raise the rollup generation and draw its new token (in the caller's transaction):
+    cached answers go stale."""
     table = connection.ops.quote_name(RollupGeneration._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (id, value) VALUES (1, 1) "  # noqa: S608
-                       f"ON CONFLICT (id) DO UPDATE SET value = {table}.value + 1")
+        cursor.execute(f"INSERT INTO {table} (id, value, token) VALUES (1, 1, %s) "  # noqa: S608
+                       f"ON CONFLICT (id) DO UPDATE SET value = {table}.value + 1, "
+                       "token = excluded.token", [secrets.token_hex(16)])
 
 
 ROLLUP_COUNTERS = ("events", "violations", "published_events", "published_violations")
