@@ -72,6 +72,7 @@ from hofburg.monitoring.engine.merge import (
     MergeRules,
     collector_paused,
     load_merge_rules,
+    located_at,
     merge_columns,
     time_order,
 )
@@ -1015,7 +1016,7 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     assert _SHARED is not None
     columns, provenance, rules, vendor = _SHARED
     start, end = bounds
-    part = columns.take(np.arange(start, end))
+    part = columns.rows(start, end)
     merged = merge_columns(part, rules)
     position = {oid: k for k, oid in enumerate(part.observation_id)}
     # Each event's members as rows of the stretch, all events at once (each row is in one).
@@ -1035,22 +1036,24 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
     is_exercise = provenance.is_exercise
     # SQLite stores a bound NaN as NULL, and binds it without the adapter search a None costs.
     missing, flag = (math.nan if vendor == "sqlite" else None), _flag(vendor)
-    positions = [event.position for event in merged]
-    cells = [str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION)) for lon, lat in positions]
-    located = np.array(positions, dtype=float).reshape(-1, 2)
-    areas = areas_at(located[:, 0], located[:, 1], cells)
+    places = [located_at(event.location) for event in merged]
+    cells = [str(h3.latlng_to_cell(lat, lon, EVENT_RESOLUTION)) for lon, lat, _ in places]
+    lons = np.array([place[0] for place in places], dtype=float)
+    lats = np.array([place[1] for place in places], dtype=float)
+    areas = areas_at(lons, lats, cells)
     days: dict[date, str] = {}  # a report date as text, written once per stretch
+    category_text = {category: category.value for category in CATEGORIES}
     rows = []
     categories: list[str] = []
     counts: list[int] = []
-    for event, (lon, lat), cell, area, first_text, last_text, day in zip(
-            merged, positions, cells, areas, first_at, last_at, report_dates, strict=True):
+    for event, (lon, lat, method), cell, area, first_text, last_text, day in zip(
+            merged, places, cells, areas, first_at, last_at, report_dates, strict=True):
         if (day_text := days.get(day)) is None:
             day_text = days[day] = day.isoformat()
-        category = event.category.value
+        category = category_text[event.category]
         count = event.count_at_least
         rows.append((event.event_key, category, event.weapon_class or "", count, first_text,
-                     last_text, day_text, lon, lat, cell, area, event.location_method,
+                     last_text, day_text, lon, lat, cell, area, method,
                      *_location_figures(event.location, missing), event.number_of_sources,
                      flag(event.needs_review), to_json(event.explanation).decode()))
         categories.append(category)

@@ -389,6 +389,14 @@ def test_take_picks_rows_in_the_given_order() -> None:
     assert_same(columns.take([]), [])
 
 
+def test_rows_are_a_run_of_rows_as_take_gives_them() -> None:
+    wanted = observations()
+    columns = ObservationColumns.of(wanted)
+    assert_same(columns.rows(1, 3), wanted[1:3])
+    assert_same(columns.rows(0, len(wanted)), wanted)
+    assert_same(columns.rows(2, 2), [])
+
+
 def test_concat_joins_parts_in_order() -> None:
     wanted = observations()
     columns = ObservationColumns.of(wanted)

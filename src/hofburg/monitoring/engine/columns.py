@@ -81,6 +81,12 @@ class ObservationColumns:
                               else column[index])
         return ObservationColumns(**values)
 
+    def rows(self, start: int, end: int) -> ObservationColumns:
+        """Rows start..end-1 as they are: slices of the lists, views of the arrays (which no
+        reader of columns writes to)."""
+        return ObservationColumns(**{f.name: getattr(self, f.name)[start:end]
+                                     for f in fields(self)})
+
     @classmethod
     def concat(cls, parts: Sequence[ObservationColumns]) -> ObservationColumns:
         """The rows of several column sets, one after the other."""

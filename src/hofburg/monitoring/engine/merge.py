@@ -180,19 +180,21 @@ class Event:
 
     @property
     def location_method(self) -> str:
-        """"fix" (bearings' least squares), "common_area" (wedges) or "sector" (one observer)."""
-        if isinstance(self.location, Fix):
-            return "fix"
-        if isinstance(self.location, CandidateRegion):
-            return "common_area"
-        return "sector"
+        return located_at(self.location)[2]
 
     @property
     def position(self) -> tuple[float, float]:
-        """(lon, lat): the fix, or the centroid of the area."""
-        if isinstance(self.location, Fix):
-            return self.location.lon, self.location.lat
-        return self.location.centroid_lon, self.location.centroid_lat
+        lon, lat, _method = located_at(self.location)
+        return lon, lat
+
+
+def located_at(location: Location) -> tuple[float, float, str]:
+    """(lon, lat, method) of a location: the fix, or the centroid of the area; the method
+    "fix" (bearings' least squares), "common_area" (wedges) or "sector" (one observer)."""
+    if isinstance(location, Fix):
+        return location.lon, location.lat, "fix"
+    return (location.centroid_lon, location.centroid_lat,
+            "common_area" if isinstance(location, CandidateRegion) else "sector")
 
 
 def explain(notes: Iterable[Any]) -> list[str]:
@@ -347,8 +349,11 @@ def merge_columns(columns: ObservationColumns, rules: MergeRules) -> list[Event]
         raise MergeError(f"observation_id {duplicate!r} occurs more than once")
     if not ids:
         return []
+    order = time_order(columns.observed_at, ids)
+    if not np.array_equal(order, np.arange(len(ids))):  # else in order already (a stretch)
+        columns = columns.take(order)
     with collector_paused():
-        table = _Table.build(columns.take(time_order(columns.observed_at, ids)), rules)
+        table = _Table.build(columns, rules)
         texts = _Texts.build(table, rules)
         pairs = _consistent_pairs(table, rules, texts)
         clusters = _cluster(table, rules, pairs, texts)
