@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache, cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -1078,14 +1079,14 @@ def _events(table: _Table, rules: MergeRules, pairs: _Pairs, texts: _Texts,
                 needs_review = True
             location = regions[index]
             notes.append(("area", location.area_km2))
+        pick = itemgetter(*members)  # two or more members: a tuple of each's value
         events.append(make_event(
             event_key=ids[first],
-            observation_ids=tuple([ids[m] for m in members]),
-            observer_ids=tuple([observers[m] for m in members]),
-            category=CATEGORIES[max([category[m] for m in members],
-                                    key=specificity.__getitem__)],
-            weapon_class=next((w for m in members if (w := weapon[m]) is not None), None),
-            count_at_least=max([count[m] for m in members]),
+            observation_ids=pick(ids),
+            observer_ids=pick(observers),
+            category=CATEGORIES[max(pick(category), key=specificity.__getitem__)],
+            weapon_class=next((w for w in pick(weapon) if w is not None), None),
+            count_at_least=max(pick(count)),
             first_observed_at=moment(seconds[first], zones[first]),
             last_observed_at=moment(seconds[members[-1]], zones[members[-1]]),
             location=location,
