@@ -385,6 +385,16 @@ def test_a_cached_answer_is_not_served_for_other_data_at_the_same_generation(
     assert published_in_trends() == once + 1
 
 
+@pytest.mark.django_db
+def test_migrating_draws_a_token_for_a_generation_that_has_none() -> None:
+    migration = importlib.import_module(
+        "hofburg.monitoring.migrations.0006_rollup_generation_token")
+    RollupGeneration.objects.update_or_create(pk=1, defaults={"value": 7, "token": ""})
+    migration.draw_tokens(django_apps, SimpleNamespace(connection=connection))
+    generation = RollupGeneration.objects.get(pk=1)
+    assert (generation.value, len(generation.token)) == (7, 32)
+
+
 Tables = dict[str, dict[tuple[Any, ...], list[int]]]
 
 

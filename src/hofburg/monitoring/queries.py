@@ -398,7 +398,7 @@ _LARGEST_CACHED = 4 << 20
 
 
 def rollup_generation() -> int:
-    return RollupGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    return _rollup_version()[0]
 
 
 def _rollup_version() -> tuple[int, str]:
