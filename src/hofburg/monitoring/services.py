@@ -55,6 +55,7 @@ from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
+from hofburg.monitoring.clean_csv import read_clean
 from hofburg.monitoring.engine.areas import ReportingAreas, load_reporting_areas
 from hofburg.monitoring.engine.columns import (
     CATEGORIES,
@@ -618,11 +619,32 @@ def _read_file(path: Path, stream: IO[str], summary: ImportSummary
     that cannot be proved (a part did not end between rows, an id repeats across parts), the
     file is read again in one go.
     """
+    clean = _read_clean(path, summary)
+    if clean is not None:
+        return clean
     if MERGE_WORKERS > 1 and path.stat().st_size >= PARALLEL_READ_FROM:
         read = _read_in_parts(path, MERGE_WORKERS, summary)
         if read is not None:
             return read
     return _read_rows(stream, summary)
+
+
+def _read_clean(path: Path, summary: ImportSummary
+                ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]] | None:
+    """A clean file read with Arrow (see clean_csv), or None: the general reader reads it."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if '"' in first or "\r" in first.rstrip("\r\n") or not first.endswith("\n"):
+        return None
+    header = _read_header(csv.reader(io.StringIO(first, newline="")), summary)
+    columns = read_clean(path, header)
+    if columns is None:
+        return None
+    summary.read = len(columns)
+    return columns, [], header
 
 
 def _read_header(reader: Iterator[list[str]], summary: ImportSummary) -> list[str]:

@@ -268,7 +268,7 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
     with np.errstate(invalid="ignore"):  # an infinite bearing is already suspect
         centre = np.where(has_bearing, np.mod(bearing, 360.0), 0.0)
     half = np.zeros(n)
-    directions = _sector_table()
+    directions = sector_texts()
     for k in np.flatnonzero(has_sector & ~has_bearing).tolist():
         found = directions.get(sector[k])  # type: ignore[arg-type]
         if found is None:
@@ -407,7 +407,7 @@ def _whole(values: Sequence[str], suspect: NDArray[np.bool_], default: int) -> N
 
 
 @cache
-def _sector_table() -> dict[str, tuple[float, float]]:
+def sector_texts() -> dict[str, tuple[float, float]]:
     """Every sector text the 16-point compass accepts, as written in a file, to its interval."""
     table: dict[str, tuple[float, float]] = {}
     points = COMPASS_16
