@@ -37,7 +37,9 @@ The rules, and why the two readers agree on a file that keeps them:
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -71,14 +73,15 @@ class _NotClean(Exception):
 def read_clean(path: Path, header: Sequence[str]) -> ObservationColumns | None:
     """The rows of a clean file (see the module), or None where the general reader must read
     it. `header` is the file's first row as the general reader read and checked it."""
-    try:
-        if not _plain_bytes(path.read_bytes()):
-            return None
-    except OSError:
-        return None
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
 
+    # The bytes are checked in a thread while Arrow parses (both let go of the interpreter);
+    # nothing is answered until they pass.
+    checking = ThreadPoolExecutor(1, thread_name_prefix="plain-bytes")
+    stop = threading.Event()
+    plain = checking.submit(_plain_file, path, stop)
+    checking.shutdown(wait=False)
     parts: list[ObservationColumns] = []
     seen: set[str] = set()
     try:
@@ -92,15 +95,40 @@ def read_clean(path: Path, header: Sequence[str]) -> ObservationColumns | None:
             convert_options=arrow_csv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False))
         for batch in batches:
+            if plain.done() and not plain.result():
+                raise _NotClean
             if batch.num_rows:
                 parts.append(_columns(dict(zip(batch.schema.names, batch.columns, strict=True)),
                                       seen))
+        if not plain.result():
+            raise _NotClean
         return ObservationColumns.concat(parts) if parts else None
     except (_NotClean, pa.ArrowException, OSError):
         return None
     finally:
+        stop.set()
         parts.clear()  # the batches' arrays, which Arrow's memory pool holds
         pa.default_memory_pool().release_unused()  # back to the system before the merge forks
+
+
+def _plain_file(path: Path, stop: threading.Event) -> bool:
+    """_plain_bytes of the whole file, read a block of whole lines at a time (every rule is
+    about bytes within one line, or about a line's start); False once `stop` is set."""
+    try:
+        with path.open("rb") as handle:
+            rest = b""
+            while not stop.is_set() and (block := handle.read(_BLOCK)):
+                lines = rest + block
+                end = lines.rfind(b"\n") + 1
+                if end == 0:
+                    rest = lines
+                    continue
+                if not _plain_bytes(lines[:end]):
+                    return False
+                rest = lines[end:]
+            return not stop.is_set() and (not rest or _plain_bytes(rest))
+    except OSError:
+        return False
 
 
 def _plain_bytes(data: bytes) -> bool:

@@ -33,7 +33,7 @@ import tempfile
 import time as clock
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -510,9 +510,12 @@ def _import_observations(source: str | Path | IO[bytes], *, skip_bad: bool,
                          progress: Progress | None) -> ImportSummary:
     summary = ImportSummary()
     started = clock.perf_counter()
-    stream, summary.sha256, name = _open_source(source)
-    with stream:
-        columns, bad_rows, fieldnames = _read_source(source, stream, summary)
+    stream, digest, name = _open_source(source)
+    try:
+        with stream:
+            columns, bad_rows, fieldnames = _read_source(source, stream, summary)
+    finally:
+        summary.sha256 = digest()
     summary.seconds["parse"] = clock.perf_counter() - started
     previous = ImportBatch.objects.filter(sha256=summary.sha256).order_by("pk").first()
     summary.previous_batch_id = previous.pk if previous else None
@@ -558,34 +561,56 @@ def parse_observations_file(source: str | Path | IO[bytes]) -> ImportSummary:
     """Read and validate a CSV file without writing anything (the import's first step)."""
     summary = ImportSummary()
     started = clock.perf_counter()
-    stream, summary.sha256, _name = _open_source(source)
-    with stream, collector_paused():
-        columns, _bad, _fields = _read_source(source, stream, summary)
+    stream, digest, _name = _open_source(source)
+    try:
+        with stream, collector_paused():
+            columns, _bad, _fields = _read_source(source, stream, summary)
+    finally:
+        summary.sha256 = digest()
     summary.inserted = 0
     summary.seconds["parse"] = clock.perf_counter() - started
     del columns
     return summary
 
 
-def _open_source(source: str | Path | IO[bytes]) -> tuple[IO[str], str, str]:
-    """A text stream over the file, its SHA-256 and a name; an upload is spooled to disk."""
+def _open_source(source: str | Path | IO[bytes]) -> tuple[IO[str], Callable[[], str], str]:
+    """A text stream over the file, its SHA-256 (to be asked for once the file is read) and a
+    name. A file on disk is hashed in a thread while it is read (hashing and reading let go of
+    the interpreter); an upload is spooled to disk and hashed on the way."""
     digest = hashlib.sha256()
     if isinstance(source, str | Path):
         path = Path(source)
         try:
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-            return path.open(encoding="utf-8-sig", newline=""), digest.hexdigest(), str(path)
+            stream = path.open(encoding="utf-8-sig", newline="")
         except OSError as error:
             raise MonitoringError(f"{path}: {error.strerror or error}") from None
+        hashing = ThreadPoolExecutor(1, thread_name_prefix="sha256")
+        hashed = hashing.submit(_file_sha256, path)
+        hashing.shutdown(wait=False)
+
+        def file_digest() -> str:
+            try:
+                return hashed.result()
+            except OSError as error:
+                raise MonitoringError(f"{path}: {error.strerror or error}") from None
+
+        return stream, file_digest, str(path)
     spool = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 - returned open
     for block in iter(lambda: source.read(1 << 20), b""):
         digest.update(block)
         spool.write(block)
     spool.seek(0)
     text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
-    return text, digest.hexdigest(), getattr(source, "name", "") or "upload.csv"
+    spooled = digest.hexdigest()
+    return text, lambda: spooled, getattr(source, "name", "") or "upload.csv"
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _read_rows(stream: IO[str], summary: ImportSummary
