@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
-from hofburg.monitoring import scenario, services
+from hofburg.monitoring import queries, scenario, services
 from hofburg.monitoring.engine.columns import ObservationColumns
 from hofburg.monitoring.models import Event, Observation
 from hofburg.monitoring.services import CSV_COLUMNS, import_observations
@@ -73,8 +73,21 @@ def test_the_bulk_path_stores_what_the_general_path_stores(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _scenario(tmp_path / "o.csv", 3)
     monkeypatch.setattr(services, "STRETCH", 200)  # many stretches, in this process
+    # Rollup sums written every second stretch, keys across a flush written twice (added).
+    monkeypatch.setattr(services, "ROLLUP_FLUSH", 2)
+    flushes: list[bool] = []
+    write = services._write_rollup_sums
+
+    def spy(sums: Any, *, bump: bool = True) -> bool:
+        flushes.append(bump)
+        return write(sums, bump=bump)
+
+    monkeypatch.setattr(services, "_write_rollup_sums", spy)
+    generation = queries.rollup_generation()
     bulk = import_observations(path, is_exercise=True)
     assert bulk.seconds.get("store observations") is not None  # it took the bulk path
+    assert len(flushes) > 3 and not any(flushes)
+    assert queries.rollup_generation() == generation + 1  # raised once, at the end
     stored = _stored()
     assert bulk.events == len(stored["events"]) > 100
     assert all(stored["members"].values())  # every observation points at its event

@@ -129,6 +129,8 @@ MERGE_STEP = 50_000
 # can span the cut; from PARALLEL_FROM observations on, in MERGE_WORKERS processes while this
 # one writes what they hand back (one core is left to the writing).
 STRETCH = 20_000
+RAMP = (8, 8, 4, 4, 2, 2)  # the first stretches are STRETCH divided by these
+ROLLUP_FLUSH = 5  # stretches stored between two writes of their rollup sums
 PARALLEL_FROM = 40_000
 # From this many new observations (and at least as many as are stored), SQLite's plain indexes
 # whose keys arrive in no particular order are dropped for the import and built again at its
@@ -1030,12 +1032,16 @@ def _instant(seconds: float) -> datetime:
 
 def _stretches(times: FloatArray, window: float, size: int) -> list[tuple[int, int]]:
     """[start, end) ranges of about `size` rows, cut only where consecutive times differ by
-    more than `window` (so that no event can be split); `times` in ascending order."""
+    more than `window` (so that no event can be split); `times` in ascending order. The first
+    few are smaller (RAMP), so that the workers' first results, which the importing process
+    waits for, come sooner."""
     n = len(times)
     gaps = np.flatnonzero(np.diff(times) > window) + 1
     bounds = [0]
     while True:
-        k = int(np.searchsorted(gaps, bounds[-1] + size))
+        made = len(bounds) - 1
+        target = size // RAMP[made] if made < len(RAMP) else size
+        k = int(np.searchsorted(gaps, bounds[-1] + max(1, target)))
         if k == len(gaps):
             break
         bounds.append(int(gaps[k]))
@@ -1160,6 +1166,8 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
     rebuild = (_drop_secondary_indexes(SET_ASIDE_INDEXES) if total >= REINDEX_FROM
                and total >= Observation.objects.count() else [])
     sums = _RollupSums()
+    wrote = False
+    flushes = 0
     created = 0
     ids = _EventIds()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -1199,6 +1207,14 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
                     observation_constants)
                 _add_time(timings, "store observations", mark)
                 sums.add(stretch.sums)
+                flushes += 1
+                if flushes % ROLLUP_FLUSH == 0:
+                    # Sums are added in the database, so they can be written as they come:
+                    # here while the workers go on, rather than all at the end, alone.
+                    mark = clock.perf_counter()
+                    wrote |= _write_rollup_sums(sums, bump=False)
+                    sums = _RollupSums()
+                    _add_time(timings, "rollups", mark)
                 created += len(stretch.event_rows)
                 done += stretch.end - stretch.start
                 if progress:
@@ -1218,7 +1234,8 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
                 cursor.execute(sql)
         _add_time(timings, "indexes", mark)
     mark = clock.perf_counter()
-    _write_rollup_sums(sums)
+    if _write_rollup_sums(sums, bump=False) or wrote:
+        next_rollup_generation()
     _add_time(timings, "rollups", mark)
     return created
 
@@ -1768,7 +1785,9 @@ def _sorted_codes(values: Sequence[_Key]) -> tuple[list[_Key], NDArray[np.int64]
                                  count=len(values))
 
 
-def _write_rollup_sums(result: _RollupSums) -> None:
+def _write_rollup_sums(result: _RollupSums, *, bump: bool = True) -> bool:
+    """Add the sums to the rollup tables; whether any row changed. With `bump`, a change
+    raises the rollup generation (else the caller does, once, when it is done)."""
     daily, area_weeks, cells, cell_weeks, cell_months = (result.tables[name]
                                                          for name in _ROLLUP_TABLES)
     # Each date adapted once: a few hundred serve hundreds of thousands of rows.
@@ -1785,8 +1804,10 @@ def _write_rollup_sums(result: _RollupSums) -> None:
         _upsert(model, ("cell", period, "category", "is_exercise", "lon", "lat"),
                 [(k[0], adapt_date(k[1]), k[2], flag(k[3]), *_cell_centre(k[0]), *v)
                  for k, v in table.items() if any(v)], key_length=4)
-    if any(any(any(v) for v in table.values()) for table in result.tables.values()):
+    changed = any(any(any(v) for v in table.values()) for table in result.tables.values())
+    if changed and bump:
         next_rollup_generation()
+    return changed
 
 
 def next_rollup_generation() -> None:
