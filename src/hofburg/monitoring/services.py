@@ -1034,13 +1034,16 @@ def _stretches(times: FloatArray, window: float, size: int) -> list[tuple[int, i
     """[start, end) ranges of about `size` rows, cut only where consecutive times differ by
     more than `window` (so that no event can be split); `times` in ascending order. The first
     few are smaller (RAMP), so that the workers' first results, which the importing process
-    waits for, come sooner."""
+    waits for, come sooner; and the last few take half of what is left (down to the smallest
+    of RAMP), so that little is left to write once the workers are done."""
     n = len(times)
     gaps = np.flatnonzero(np.diff(times) > window) + 1
     bounds = [0]
+    smallest = size // max(RAMP, default=1)
     while True:
         made = len(bounds) - 1
         target = size // RAMP[made] if made < len(RAMP) else size
+        target = min(target, max(smallest, (n - bounds[-1]) // 2))
         k = int(np.searchsorted(gaps, bounds[-1] + max(1, target)))
         if k == len(gaps):
             break
