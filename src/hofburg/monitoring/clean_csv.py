@@ -38,8 +38,9 @@ from __future__ import annotations
 
 import csv
 import threading
+from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ REQUIRED = ("observation_id", "observed_at", "observer_id", "observer_kind", "ob
 ID_MAX = 64  # bytes here; the database keeps ids of up to 64 characters
 _BLOCK = 16 << 20  # bytes scanned at a time
 _ARROW_BLOCK = 4 << 20  # bytes of the file parsed into one batch of rows
+_BATCHES_AHEAD = 3  # batches parsed and not yet checked, at most (memory)
 _NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
 _WHOLE = r"^[0-9]{1,18}$"
 _TIME = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
@@ -94,12 +96,27 @@ def read_clean(path: Path, header: Sequence[str]) -> ObservationColumns | None:
                                                  ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False))
-        for batch in batches:
-            if plain.done() and not plain.result():
-                raise _NotClean
-            if batch.num_rows:
-                parts.append(_columns(dict(zip(batch.schema.names, batch.columns, strict=True)),
-                                      seen))
+        # Two batches checked at once: Arrow's functions and numpy's let go of the interpreter.
+        with ThreadPoolExecutor(2, thread_name_prefix="clean-batch") as pool:
+            pending: deque[Future[ObservationColumns]] = deque()
+
+            def take_oldest() -> None:
+                part = pending.popleft().result()
+                if not seen.isdisjoint(part.observation_id):
+                    raise _NotClean
+                seen.update(part.observation_id)
+                parts.append(part)
+
+            for batch in batches:
+                if plain.done() and not plain.result():
+                    raise _NotClean
+                if batch.num_rows:
+                    pending.append(pool.submit(_columns, dict(zip(
+                        batch.schema.names, batch.columns, strict=True))))
+                if len(pending) > _BATCHES_AHEAD:
+                    take_oldest()
+            while pending:
+                take_oldest()
         if not plain.result():
             raise _NotClean
         return ObservationColumns.concat(parts) if parts else None
@@ -169,8 +186,8 @@ def _plain_bytes(data: bytes) -> bool:
         and (np.searchsorted(returns, opens) == np.searchsorted(returns, closes)).all())
 
 
-def _columns(arrays: dict[str, Any], seen: set[str]) -> ObservationColumns:
-    """The columns of one batch of rows; `seen` holds the ids of the batches before it."""
+def _columns(arrays: dict[str, Any]) -> ObservationColumns:
+    """The columns of one batch of rows (its ids not repeated within it)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -206,9 +223,8 @@ def _columns(arrays: dict[str, Any], seen: set[str]) -> ObservationColumns:
         if not (_printable(first) | _printable(last)).all() or _lengths(values).max() > ID_MAX:
             raise _NotClean
     ids = take("observation_id").to_pylist()
-    if len(set(ids)) != n or not seen.isdisjoint(ids):
+    if len(set(ids)) != n:
         raise _NotClean
-    seen.update(ids)
 
     observers, notes = _shared(take("observer_id")), _shared(take("notes"))
     seconds, offsets = _times(take("observed_at"))
