@@ -303,3 +303,65 @@ def test_check_constraints_are_back_after_a_failed_bulk_write(
         import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
     assert not _checks_ignored()
     assert not Observation.objects.exists()
+
+
+def _foreign_keys_on() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a pragma of SQLite's")
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_writes_without_checking_its_own_references_and_they_hold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside a caller's transaction, a large import's references go unchecked while it
+    writes (each is one it made); afterwards every one of them holds, and the checks are on
+    again, after a failed import too."""
+    path = _scenario(tmp_path / "o.csv", 2)
+    monkeypatch.setattr(services, "STRETCH", 200)
+    monkeypatch.setattr(services, "PARALLEL_FROM", 100)
+    seen: list[bool] = []
+    merge_and_store = services._merge_and_store
+
+    def spy(*args: Any, **kwargs: Any) -> int:
+        seen.append(_foreign_keys_on())
+        return merge_and_store(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_merge_and_store", spy)
+    write_rollup_sums = services._write_rollup_sums
+
+    def broken(*args: Any, **kwargs: Any) -> bool:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_write_rollup_sums", broken)
+    assert _foreign_keys_on()
+    with pytest.raises(RuntimeError):
+        import_observations(path, is_exercise=True)
+    assert seen == [False] and _foreign_keys_on() and not Observation.objects.exists()
+
+    monkeypatch.setattr(services, "_write_rollup_sums", write_rollup_sums)
+    summary = import_observations(path, is_exercise=True)
+    assert seen == [False, False] and _foreign_keys_on()
+    assert summary.inserted == Observation.objects.count() > 100
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_key_check")
+        assert cursor.fetchall() == []
+    assert not Observation.objects.filter(event__isnull=True).exists()
+
+
+def test_an_import_inside_a_transaction_keeps_the_checks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pragma cannot change inside a transaction (here the test's own)."""
+    monkeypatch.setattr(services, "STRETCH", 200)
+    monkeypatch.setattr(services, "PARALLEL_FROM", 100)
+    seen: list[bool] = []
+    merge_and_store = services._merge_and_store
+
+    def spy(*args: Any, **kwargs: Any) -> int:
+        seen.append(connection.vendor != "sqlite" or _foreign_keys_on())
+        return merge_and_store(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_merge_and_store", spy)
+    import_observations(_scenario(tmp_path / "o.csv", 1), is_exercise=True)
+    assert seen == [True]

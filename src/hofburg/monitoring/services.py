@@ -34,6 +34,7 @@ import time as clock
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -532,7 +533,7 @@ def _import_observations(source: str | Path | IO[bytes], *, skip_bad: bool,
         _finish_rejects(summary, rejects_path, name, fieldnames, bad_rows)
         summary.seconds["total"] = clock.perf_counter() - started
         return summary
-    with transaction.atomic():
+    with _references_made_here(len(columns)), transaction.atomic():
         batch = ImportBatch.objects.create(sha256=summary.sha256, filename=name[:255],
                                            actor=actor, skip_bad=skip_bad)
         provenance = Provenance(**{**provenance.__dict__, "batch_id": batch.pk})
@@ -549,6 +550,22 @@ def _import_observations(source: str | Path | IO[bytes], *, skip_bad: bool,
     _finish_rejects(summary, rejects_path, name, fieldnames, bad_rows)
     summary.seconds["total"] = clock.perf_counter() - started
     return summary
+
+
+@contextmanager
+def _references_made_here(rows: int) -> Iterator[None]:
+    """On SQLite, a large import's transaction runs with foreign keys unchecked (decision 0014):
+    every reference it writes is one it made in the same transaction, the batch it created,
+    the events whose keys it reserved and inserted before their observations, the importing
+    user and that user's affiliation. Checking them cost a lookup per reference per row, about
+    a twentieth of the importing process's work for a million observations. The pragma can
+    only change outside a transaction, so an import inside the caller's transaction keeps the
+    checks; they are back on when the import ends, by an error too."""
+    if connection.vendor != "sqlite" or rows < PARALLEL_FROM or connection.in_atomic_block:
+        yield
+        return
+    with connection.constraint_checks_disabled():
+        yield
 
 
 def _finish_rejects(summary: ImportSummary, rejects_path: str | Path | None, name: str,
@@ -1271,7 +1288,8 @@ def _checks(on: bool) -> None:
     again. Every value they would check is made by this module from validated input: counts
     of at least one, compass points from the sector table, explanations written by a JSON
     encoder (the JSON_VALID check parsed each again, about a second for a million
-    observations). NOT NULL, UNIQUE and foreign keys are still enforced. Changing the pragma
+    observations). NOT NULL and UNIQUE are still enforced (foreign keys too, but in a large
+    import's own transaction: see _references_made_here). Changing the pragma
     expires every prepared statement, so none keeps the setting it was compiled under. The
     pragma goes to the driver's connection itself: a failed write must not stop it from being
     turned back on, and it outlives the transaction."""
