@@ -22,7 +22,8 @@ The rules, and why the two readers agree on a file that keeps them:
   UTF-8, a row of the wrong width or a field over the csv module's size limit: None.
 - Required fields are not empty. Ids and observer ids begin or end with a printable ASCII
   character other than a space (so none is white space alone), are at most 64 bytes (so at
-  most 64 characters), and no id repeats.
+  most 64 characters), and no id repeats. Weapon classes, where given, hold an ASCII letter
+  or digit.
 - Times are `YYYY-MM-DD`, `T` or a space, `hh:mm:ss`, 1 to 6 decimals or none, and `Z` or
   `+hh:mm` / `-hh:mm`, with a year from 1900 to 2999 and every part in range. The seconds since
   the epoch are the whole microseconds divided by a million, as `datetime.timestamp` computes.
@@ -120,7 +121,8 @@ def read_clean(path: Path, header: Sequence[str]) -> ObservationColumns | None:
         if not plain.result():
             raise _NotClean
         return ObservationColumns.concat(parts) if parts else None
-    except (_NotClean, pa.ArrowException, OSError):
+    except (_NotClean, pa.ArrowException, OSError, ValueError, IndexError):
+        # Whatever stops this reader, the general reader reads the file and has the last word.
         return None
     finally:
         stop.set()
