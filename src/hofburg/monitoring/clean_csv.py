@@ -196,31 +196,27 @@ def _columns(arrays: dict[str, Any]) -> ObservationColumns:
     n = len(next(iter(arrays.values())))
     limit = csv.field_size_limit()
 
-    def text(name: str) -> Any:
-        """A column; an absent one as empty texts."""
-        if name not in arrays:
-            arrays[name] = pa.array([""] * n, pa.string())
-        return arrays[name]
-
     def take(name: str) -> Any:
         """A column, let go of here: each is read once after the checks of them all."""
         column = arrays.pop(name, None)
         return column if column is not None else pa.array([""] * n, pa.string())
 
     def require(ok: Any) -> None:
-        if not pc.all(ok).as_py():
+        """Every value true: a numpy array's, or an Arrow array's."""
+        if not (ok.all() if isinstance(ok, np.ndarray) else pc.all(ok).as_py()):
             raise _NotClean
 
-    # Lengths in bytes, which are at least the characters the general reader counts.
-    for name in list(arrays):
-        if _lengths(text(name)).max() >= limit:
+    # Lengths in bytes, which are at least the characters the general reader counts. The
+    # required columns are there: the header was checked.
+    for name in arrays:
+        if _lengths(arrays[name]).max() >= limit:
             raise _NotClean
     for name in REQUIRED:
-        if (_lengths(text(name)) == 0).any():
+        if (_lengths(arrays[name]) == 0).any():
             raise _NotClean
     for name in ("observation_id", "observer_id"):
         # Not white space alone: a first or last byte that is printable ASCII, not a space.
-        values = text(name)
+        values = arrays[name]
         first, last = _edge_bytes(values)
         if not (_printable(first) | _printable(last)).all() or _lengths(values).max() > ID_MAX:
             raise _NotClean
@@ -235,13 +231,13 @@ def _columns(arrays: dict[str, Any]) -> ObservationColumns:
     categories = _codes(take("category"), CATEGORIES)
     lon = _numbers(take("observer_lon"))
     lat = _numbers(take("observer_lat"))
-    require(pa.array((lon >= -180.0) & (lon <= 180.0) & (lat >= -90.0) & (lat <= 90.0)))
+    require((lon >= -180.0) & (lon <= 180.0) & (lat >= -90.0) & (lat <= 90.0))
 
     count_text = take("count")
     given = pc.not_equal(count_text, "")
     require(pc.or_(pc.invert(given), pc.match_substring_regex(count_text, _WHOLE)))
     count = _to_numpy(pc.cast(pc.if_else(given, count_text, "1"), pa.int64()), np.int64)
-    require(pa.array(count >= 1))
+    require(count >= 1)
 
     weapon_text = take("weapon_class")
     require(pc.or_(pc.equal(weapon_text, ""),
@@ -251,9 +247,9 @@ def _columns(arrays: dict[str, Any]) -> ObservationColumns:
     has_bearing = ~np.isnan(bearing)
     sector_text = take("sector")
     has_sector = _to_numpy(pc.not_equal(sector_text, ""), np.bool_)
-    require(pa.array(has_bearing != has_sector))
+    require(has_bearing != has_sector)
     with np.errstate(invalid="ignore"):
-        require(pa.array(~has_bearing | ((bearing >= 0.0) & (bearing <= 360.0))))
+        require(~has_bearing | ((bearing >= 0.0) & (bearing <= 360.0)))
         centre = np.where(has_bearing, np.mod(bearing, 360.0), 0.0)
     half = np.zeros(n)
     table_of_sectors = sector_texts()
@@ -274,7 +270,7 @@ def _columns(arrays: dict[str, Any]) -> ObservationColumns:
     if (band != ~np.isnan(high)).any():
         raise _NotClean
     with np.errstate(invalid="ignore"):
-        require(pa.array(~band | ((low >= 0) & (high > 0) & (low <= high))))
+        require(~band | ((low >= 0) & (high > 0) & (low <= high)))
 
     return ObservationColumns(
         observation_id=ids, observed_at=seconds, utc_offset_minutes=offsets,

@@ -1187,7 +1187,7 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
                and total >= Observation.objects.count() else [])
     sums = _RollupSums()
     wrote = False
-    flushes = 0
+    stored = 0  # stretches
     created = 0
     ids = _EventIds()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -1227,8 +1227,8 @@ def _merge_and_store(columns: ObservationColumns, stretches: list[tuple[int, int
                     observation_constants)
                 _add_time(timings, "store observations", mark)
                 sums.add(stretch.sums)
-                flushes += 1
-                if flushes % ROLLUP_FLUSH == 0:
+                stored += 1
+                if stored % ROLLUP_FLUSH == 0:
                     # Sums are added in the database, so they can be written as they come:
                     # here while the workers go on, rather than all at the end, alone.
                     mark = clock.perf_counter()
