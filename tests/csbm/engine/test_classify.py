@@ -27,7 +27,8 @@ from tests.csbm.engine.support import AGREED, ALL, START, make_activity
 TYPE_FOR = {
     Category.LAND_FORCES: ActivityType.LAND,
     Category.LANDING: ActivityType.AMPHIBIOUS,
-    Category.TRANSFER: ActivityType.TRANSFER,
+    # A concentration: (47.3) observes transferred forces there, not on arrival.
+    Category.TRANSFER: ActivityType.CONCENTRATION,
     Category.AIR: ActivityType.AIR,
 }
 
@@ -111,7 +112,7 @@ def test_40_2_1_a_parachute_assault_of_3000_troops_is_notifiable(vd2011: Ruleset
 
 def test_40_2_1_a_landing_inside_a_land_exercise_is_notifiable_in_its_own_right(
         vd2011: Ruleset) -> None:
-    found = classify(make_activity(troops=5000, landing_troops=3000), vd2011)
+    found = classify(make_activity(troops=5000, airborne_troops=3000), vd2011)
     assert found.notifiable
     assert [c.category for c in found.thresholds_crossed[NOTIFICATION]] == [Category.LANDING]
 
@@ -382,7 +383,9 @@ def activities(draw: st.DrawFn) -> Activity:
         end=start + timedelta(days=draw(st.integers(0, 30))),
         troops=draw(counts), battle_tanks=draw(counts), acvs=draw(counts),
         artillery=draw(counts), sorties=draw(counts),
-        landing_troops=draw(st.none() | counts),
+        amphibious_troops=draw(st.none() | counts),
+        airborne_troops=draw(st.none() | counts),
+        outside_zone=draw(st.booleans()),
         without_advance_notice=draw(st.booleans()),
         duration_hours=draw(st.none() | st.integers(0, 24 * 31)),
         divisional_structure=draw(st.none() | st.booleans()),

@@ -138,7 +138,7 @@ def test_61_a_notifiable_activity_outside_the_calendar_is_an_advisory(vd2011: Ru
     report = check_constraints([medium(0, in_calendar_on=None)], vd2011)
     assert report.kept
     [advisory] = report.advisories
-    assert (advisory.rule, advisory.paragraph) == ("calendar_omission", "(61)")
+    assert (advisory.rule, advisory.paragraph) == ("calendar_omission", "(72)")
 
 
 def test_below_threshold_activities_are_not_counted(vd2011: Ruleset) -> None:

@@ -3,6 +3,7 @@ files are refused with the file and the field named."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,12 @@ VD2011_PROVISIONS: list[tuple[str, Any, str | None, Confidence | None, Confidenc
     ("notification.formation_qualifier.min_brigades_or_regiments", 2, "(40.1.1)", C.UNCONFIRMED,
      C.UNCONFIRMED),
     ("notification.air_component_sorties", 200, "(40.1.2)", C.UNCONFIRMED, C.UNCONFIRMED),
-    ("notification.thresholds.landing.landing_troops", 3000, "(40.2.1)", C.UNCONFIRMED,
+    ("notification.thresholds.landing.amphibious_troops", 3000, "(40.2.1)", C.UNCONFIRMED,
      C.UNCONFIRMED),
+    ("notification.thresholds.landing.airborne_troops", 3000, "(40.2.1)", C.UNCONFIRMED,
+     C.UNCONFIRMED),
+    ("notification.formation_qualifier.transfer_min_brigades_or_regiments", 2, "(40.3.1)",
+     C.UNCONFIRMED, C.UNCONFIRMED),
     ("notification.thresholds.transfer.troops", 9000, "(40.3)", C.UNCONFIRMED, C.UNCONFIRMED),
     ("notification.alert_at_start", True, "(41)", C.UNCONFIRMED, C.UNCONFIRMED),
     # 4 observation
@@ -60,14 +65,19 @@ VD2011_PROVISIONS: list[tuple[str, Any, str | None, Confidence | None, Confidenc
     ("observation.thresholds.land_forces.acvs", 500, "(47.4)", C.UNCONFIRMED, C.UNCONFIRMED),
     ("observation.thresholds.land_forces.artillery", 250, "(47.4)", C.UNCONFIRMED,
      C.UNCONFIRMED),
-    ("observation.thresholds.landing.landing_troops", 3500, "(47.4)", C.UNCONFIRMED,
+    ("observation.thresholds.landing.amphibious_troops", 3500, "(47.4)", C.UNCONFIRMED,
      C.UNCONFIRMED),
+    ("observation.thresholds.landing.airborne_troops", 3500, "(47.4)", C.UNCONFIRMED,
+     C.UNCONFIRMED),
+    ("observation.transfer_at_concentration", True, "(47.3)", C.UNCONFIRMED, C.UNCONFIRMED),
     ("observation.invitation_lead_time_days", 42, None, None, C.SECONDARY),
     ("observation.reply_days", 21, "(51)", C.UNCONFIRMED, C.UNCONFIRMED),
     ("observation.observers_per_state", 2, "(49)", C.UNCONFIRMED, C.UNCONFIRMED),
     ("observation.alert_more_than_hours", 72, "(47.5)", C.UNCONFIRMED, C.UNCONFIRMED),
     # 5 calendars and constraining provisions
     ("calendar.deadline", MonthDay(11, 15), "(61)", C.UNCONFIRMED, C.UNCONFIRMED),
+    ("constraints.outside_calendar_as_few_as_possible", True, "(72)", C.UNCONFIRMED,
+     C.UNCONFIRMED),
     ("constraints.operator", Operator.MORE_THAN, "(67)", C.UNCONFIRMED, C.UNCONFIRMED),
     ("constraints.large.troops", 40000, "(67)", C.UNCONFIRMED, C.UNCONFIRMED),
     ("constraints.large.battle_tanks", 900, "(67)", C.UNCONFIRMED, C.UNCONFIRMED),
@@ -140,10 +150,12 @@ def test_vd2011_states_every_number_of_the_reference() -> None:
     assert {row[0] for row in VD2011_PROVISIONS} <= stated
 
 
-def test_vd2011_adoption_date_is_disputed_between_s1_and_s7() -> None:
+def test_vd2011_adoption_date_is_taken_from_the_title_page_of_fsc_doc_1_11() -> None:
     adopted = RULESETS["vd2011"].provision("dates.adopted")
-    assert adopted.confidence is Confidence.DISPUTED
-    assert set(adopted.sources) == {"S1", "S7"}
+    assert adopted.value == date(2011, 11, 30)
+    assert adopted.confidence is Confidence.CONFIRMED
+    assert adopted.sources == ("S1",)
+    assert "20 November" in adopted.note  # S7's other date is named, not hidden
 
 
 def test_vd1999_confirms_chapter_i_and_paragraph_109_by_its_own_text() -> None:
@@ -159,9 +171,11 @@ def test_vd1999_confirms_chapter_i_and_paragraph_109_by_its_own_text() -> None:
         Confidence.UNCONFIRMED)
 
 
-def test_vd1999_has_no_dates_the_reference_does_not_give() -> None:
+def test_vd1999_has_its_own_dates_labelled_unconfirmed() -> None:
     vd1999 = RULESETS["vd1999"]
-    assert not vd1999.provision("dates.adopted").stated
+    adopted, in_force = (vd1999.provision("dates.adopted"), vd1999.provision("dates.in_force"))
+    assert (adopted.value, in_force.value) == (date(1999, 11, 16), date(2000, 1, 1))
+    assert {adopted.confidence, in_force.confidence} == {Confidence.UNCONFIRMED}
     assert vd1999.document is None
 
 

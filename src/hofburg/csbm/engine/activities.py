@@ -17,7 +17,10 @@ class ActivityType(StrEnum):
     LAND = "land"  # (40.1) land forces exercise, possibly with air or naval components
     AMPHIBIOUS = "amphibious"  # (40.2) amphibious landing
     AIRBORNE = "airborne"  # (40.2) heliborne landing or parachute assault
-    TRANSFER = "transfer"  # (40.3) transfer into the zone of application, or concentration
+    # (40.3) arrival in the zone of application from outside it; (47.3) observes transferred
+    # forces at their concentration, not on arrival (reading UNCONFIRMED, see the ruleset).
+    TRANSFER = "transfer"
+    CONCENTRATION = "concentration"  # (40.3) concentration of forces inside the zone
     AIR = "air"  # air activity on its own
 
     @property
@@ -30,9 +33,15 @@ _CATEGORY = {
     ActivityType.AMPHIBIOUS: Category.LANDING,
     ActivityType.AIRBORNE: Category.LANDING,
     ActivityType.TRANSFER: Category.TRANSFER,
+    ActivityType.CONCENTRATION: Category.TRANSFER,
     ActivityType.AIR: Category.AIR,
 }
-_LANDINGS = (ActivityType.AMPHIBIOUS, ActivityType.AIRBORNE)
+# The landing figure a landing activity's `troops` stand for when it is not given apart.
+_LANDING_MEASURE = {
+    ActivityType.AMPHIBIOUS: Measure.AMPHIBIOUS_TROOPS,
+    ActivityType.AIRBORNE: Measure.AIRBORNE_TROOPS,
+}
+_LANDING_MEASURES = (Measure.AMPHIBIOUS_TROOPS, Measure.AIRBORNE_TROOPS)
 
 
 class ActivityError(ValueError):
@@ -48,9 +57,13 @@ class Activity:
     over phases rather than the sum). `state` is the participating State that notifies the
     activity, the one on whose territory it takes place.
 
-    `landing_troops` are the troops of an amphibious, heliborne or parachute landing; for an
-    AMPHIBIOUS or AIRBORNE activity they default to `troops`. `without_advance_notice` marks
-    an alert ("snap") activity (41). `duration_hours`, when known, decides the 72-hour rule for
+    `amphibious_troops` are the troops of an amphibious landing and `airborne_troops` those of
+    a parachute drop or heliborne landing; (40.2.1) compares each with its own threshold and
+    never their sum. For an AMPHIBIOUS activity `amphibious_troops` default to `troops`, for an
+    AIRBORNE one `airborne_troops` do. `outside_zone` marks an activity outside the zone of
+    application for CSBMs: it is not subject to notification, observation or the constraints
+    (for the United States and Canada only activities inside the zone count).
+    `without_advance_notice` marks an alert ("snap") activity (41). `duration_hours`, when known, decides the 72-hour rule for
     alert activities; otherwise it is bounded from the dates. The last three dates record what
     the State has done: notified, included in an annual calendar, announced two years ahead (70).
     """
@@ -64,9 +77,11 @@ class Activity:
     battle_tanks: int = 0
     acvs: int = 0
     artillery: int = 0
-    landing_troops: int | None = None
+    amphibious_troops: int | None = None
+    airborne_troops: int | None = None
     sorties: int = 0
     without_advance_notice: bool = False
+    outside_zone: bool = False
     duration_hours: int | None = None
     divisional_structure: bool | None = None
     brigades_or_regiments: int | None = None
@@ -77,7 +92,8 @@ class Activity:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ActivityError(f"{self.id}: ends on {self.end} before it starts on {self.start}")
-        for name in ("troops", "battle_tanks", "acvs", "artillery", "landing_troops", "sorties",
+        for name in ("troops", "battle_tanks", "acvs", "artillery", "amphibious_troops",
+                     "airborne_troops", "sorties",
                      "duration_hours", "brigades_or_regiments"):
             value = getattr(self, name)
             if value is None:
@@ -87,10 +103,11 @@ class Activity:
 
     def count(self, measure: Measure) -> int:
         """The activity's peak number for `measure`."""
-        if measure is Measure.LANDING_TROOPS:
-            if self.landing_troops is not None:
-                return self.landing_troops
-            return self.troops if self.type in _LANDINGS else 0
+        if measure in _LANDING_MEASURES:
+            given = getattr(self, measure.value)
+            if given is not None:
+                return int(given)
+            return self.troops if _LANDING_MEASURE.get(self.type) is measure else 0
         return int(getattr(self, measure.value))
 
     @property
@@ -101,7 +118,8 @@ class Activity:
         transfer includes a landing: (40.2) landings are notifiable in their own right.
         """
         own = self.type.category
-        if own in (Category.LAND_FORCES, Category.TRANSFER) and self.count(Measure.LANDING_TROOPS):
+        if own in (Category.LAND_FORCES, Category.TRANSFER) and any(
+                self.count(m) for m in _LANDING_MEASURES):
             return (own, Category.LANDING)
         return (own,)
 
@@ -112,8 +130,6 @@ class Activity:
 
     def raised(self, measure: Measure, by: int) -> Activity:
         """A copy with `measure` raised by `by` (for what-if questions and tests)."""
-        if measure is Measure.LANDING_TROOPS:
-            return replace(self, landing_troops=self.count(measure) + by)
         changes: dict[str, Any] = {measure.value: self.count(measure) + by}
         return replace(self, **changes)
 

@@ -19,7 +19,19 @@ from hofburg.csbm.engine.terms import Category, Measure, Operator
 
 NOTIFICATION = "notification"
 OBSERVATION = "observation"
-_QUALIFIER = "notification.formation_qualifier.min_brigades_or_regiments"
+# (40.1.1) and (40.3.1): the forces count only if organized into a divisional structure or at
+# least two brigades/regiments; each category's condition is a provision of its own.
+_QUALIFIERS = {
+    Category.LAND_FORCES: "notification.formation_qualifier.min_brigades_or_regiments",
+    Category.TRANSFER: "notification.formation_qualifier.transfer_min_brigades_or_regiments",
+}
+# The thresholds' name and the forces' name in the notes.
+_QUALIFIED_FORCES = {
+    Category.LAND_FORCES: ("land forces", "land forces"),
+    Category.TRANSFER: ("transfer", "transferred forces"),
+}
+_ZONE = "zone_of_application.inside_only"
+_AT_CONCENTRATION = "observation.transfer_at_concentration"
 
 
 class ThresholdResult(StrEnum):
@@ -70,8 +82,11 @@ class Classification:
     `notifiable` and `observable` are True only when a threshold is certainly met; the
     `*_undetermined` flags say the answer could still turn (a reported range, a figure the
     ruleset does not give, an alert activity of unknown length). `not_defined` lists what the
-    ruleset does not define. `citations` is keyed by answer: notifiable, observable,
+    ruleset does not define. `citations` is keyed by answer: subject, notifiable, observable,
     notify_by, invite_by, calendar_by, advance_notice_by, air_component.
+
+    `subject` is False for an activity outside the zone of application for CSBMs:
+    `not_subject_reason` then says why, and nothing else is asked of it.
     """
 
     activity_id: str
@@ -91,6 +106,8 @@ class Classification:
     not_defined: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     citations: Mapping[str, tuple[Citation, ...]] = field(default_factory=dict)
+    subject: bool = True
+    not_subject_reason: str = ""
 
     @property
     def thresholds_crossed(self) -> dict[str, list[ThresholdCheck]]:
@@ -131,6 +148,10 @@ class _Answer:
 def classify(activity: Activity, ruleset: Ruleset) -> Classification:
     """Decide notification, observation, calendar and their dates for `activity` under `ruleset`."""
     answer = _Answer(ruleset)
+    if activity.outside_zone:
+        reason = _outside_zone(ruleset, answer)
+        if reason is not None:
+            return _not_subject(activity, ruleset, answer, reason)
     alert = activity.without_advance_notice
 
     notification = _threshold_checks(activity, ruleset, NOTIFICATION, answer)
@@ -193,6 +214,41 @@ def classify(activity: Activity, ruleset: Ruleset) -> Classification:
     )
 
 
+def _outside_zone(ruleset: Ruleset, answer: _Answer) -> str | None:
+    """Why an activity outside the zone of application is not subject, or None when the
+    ruleset does not say that the measures apply inside the zone only."""
+    zone = ruleset.flag(_ZONE)
+    if not zone.value:
+        if zone.stated:
+            answer.missing(zone)
+        answer.notes.append(
+            f"the activity is outside the zone of application; this ruleset ({ruleset.id}) does "
+            "not state where its measures apply, so it is classified as if inside")
+        return None
+    answer.cite("subject", zone)
+    where = zone.paragraph or "paragraph not identified"
+    label = zone.confidence.value if zone.confidence else "not stated"
+    return (f"not subject: the activity is outside the zone of application for CSBMs. "
+            f"Notification, observation and the constraining provisions apply to activities "
+            f"in the zone; for the United States and Canada only activities inside it count "
+            f"({where}; {label})")
+
+
+def _not_subject(activity: Activity, ruleset: Ruleset, answer: _Answer,
+                 reason: str) -> Classification:
+    notes = [reason]
+    if ruleset.is_proposal:
+        notes.append(f"{ruleset.id} is a proposal, not agreed text")
+    return Classification(
+        activity_id=activity.id, ruleset_id=ruleset.id, proposal=ruleset.is_proposal,
+        notifiable=False, observable=False, notification_undetermined=False,
+        observation_undetermined=False, checks=(), notify_by=None, invite_by=None,
+        calendar_required=False, calendar_by=None, advance_notice_by=None,
+        air_component_included=False, not_defined=tuple(answer.not_defined),
+        notes=tuple(notes), citations={k: tuple(v) for k, v in answer.citations.items()},
+        subject=False, not_subject_reason=reason)
+
+
 def size_exceeds(activity: Activity, ruleset: Ruleset, band: str) -> bool | None:
     """Whether the activity is above a Chapter VIII size band, e.g. "constraints.large".
 
@@ -227,8 +283,12 @@ def _threshold_checks(activity: Activity, ruleset: Ruleset, chapter: str,
         if operator is None:
             answer.missing(operator_provision)
             continue
-        if category is Category.LAND_FORCES and not _organized_as_formations(
-                activity, ruleset, answer, chapter):
+        if category in _QUALIFIERS and not _organized_as_formations(
+                activity, ruleset, answer, chapter, category):
+            continue
+        if (chapter == OBSERVATION and category is Category.TRANSFER
+                and activity.type is ActivityType.TRANSFER
+                and _observed_at_concentration(ruleset, answer)):
             continue
         for measure, provision in stated:
             if not provision.defined:
@@ -242,11 +302,31 @@ def _threshold_checks(activity: Activity, ruleset: Ruleset, chapter: str,
     return checks
 
 
+def _observed_at_concentration(ruleset: Ruleset, answer: _Answer) -> bool:
+    """(47.3): transferred forces are observed at their concentration, not on arrival.
+
+    True when the ruleset says so: the arrival is then notified under (40.3) but not observed.
+    """
+    rule = ruleset.flag(_AT_CONCENTRATION)
+    if not rule.value:
+        return False
+    answer.cite("observable", rule)
+    where = rule.paragraph or "paragraph not identified"
+    label = rule.confidence.value if rule.confidence else "not stated"
+    note = (f"observation of transferred forces applies to their concentration, not to their "
+            f"arrival ({where}; {label}): record the concentration as an activity of its own")
+    if note not in answer.notes:
+        answer.notes.append(note)
+    return True
+
+
 def _organized_as_formations(activity: Activity, ruleset: Ruleset, answer: _Answer,
-                             chapter: str) -> bool:
-    """(40.1.1): land forces count only if organized into a divisional structure or at least
-    two brigades/regiments (the qualifier is a provision; observation follows (40.1))."""
-    qualifier = ruleset.count(_QUALIFIER)
+                             chapter: str, category: Category) -> bool:
+    """(40.1.1), (40.3.1): land forces and transferred forces count only if organized into a
+    divisional structure or at least two brigades/regiments (each qualifier is a provision;
+    observation follows (40.1) and (40.3))."""
+    qualifier = ruleset.count(_QUALIFIERS[category])
+    thresholds, forces = _QUALIFIED_FORCES[category]
     if qualifier.value is None:
         if qualifier.stated:
             answer.missing(qualifier)
@@ -256,16 +336,19 @@ def _organized_as_formations(activity: Activity, ruleset: Ruleset, answer: _Answ
     if activity.divisional_structure:
         return True
     if activity.brigades_or_regiments is None:
-        note = ("the organization of the land forces is not given; the activity is taken to be "
-                f"organized in a divisional structure or at least {qualifier.value} "
+        note = (f"the organization of the {forces} is not given; the activity is taken "
+                f"to be organized in a divisional structure or at least {qualifier.value} "
                 "brigades/regiments")
         if note not in answer.notes:
             answer.notes.append(note)
         return True
     if activity.brigades_or_regiments >= qualifier.value:
         return True
-    note = (f"land forces thresholds do not apply: {activity.brigades_or_regiments} "
-            f"brigades/regiments and no divisional structure (fewer than {qualifier.value})")
+    where = qualifier.paragraph or "paragraph not identified"
+    label = qualifier.confidence.value if qualifier.confidence else "not stated"
+    note = (f"{thresholds} thresholds do not apply: {activity.brigades_or_regiments} "
+            f"brigades/regiments and no divisional structure (fewer than {qualifier.value}; "
+            f"{where}, {label})")
     if note not in answer.notes:
         answer.notes.append(note)
     return False

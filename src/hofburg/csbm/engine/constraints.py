@@ -25,7 +25,8 @@ class Breach:
 
     `rule` is one of: large_activities (67), medium_activities (68), medium_upper (68.1),
     simultaneous (69), advance_notice (70), calendar_inclusion (71); advisories use
-    calendar_omission (61) and sub_threshold_notification (VD Plus).
+    calendar_omission (72, with the calendar deadline of (61)) and sub_threshold_notification
+    (VD Plus).
     """
 
     rule: str
@@ -89,8 +90,11 @@ def check_constraints(activities: Iterable[Activity], ruleset: Ruleset, *,
         by_state[activity.state].append(activity)
     wanted_years = sorted(set(years)) if years is not None else None
     for state in sorted(by_state):
-        own = sorted(by_state[state], key=lambda a: (a.start, a.id))
-        notifiable = [a for a in own if classify(a, ruleset).notifiable]
+        # Activities outside the zone of application are not subject to the constraints.
+        answers = {a.id: classify(a, ruleset) for a in by_state[state]}
+        own = sorted((a for a in by_state[state] if answers[a.id].subject),
+                     key=lambda a: (a.start, a.id))
+        notifiable = [a for a in own if answers[a.id].notifiable]
         _large_activities(state, notifiable, report)
         _medium_activities(state, notifiable, report)
         _simultaneous(state, notifiable, report)
@@ -249,11 +253,13 @@ def _advance_notice(state: str, notifiable: list[Activity], report: _Report,
 
 
 def _calendar(state: str, notifiable: list[Activity], report: _Report, as_of: date | None) -> None:
-    # (61): notifiable activities belong in the annual calendar; those added outside it
-    # "should be as few as possible", so an omission is an advisory, not a breach.
+    # (61): notifiable activities belong in the annual calendar sent by the deadline; (72):
+    # those added outside it "should be as few as possible", so an omission is an advisory,
+    # not a breach, and it is (72) that says so.
     r = report.ruleset
     deadline = r.month_day("calendar.deadline")
-    if not notifiable:
+    few = r.flag("constraints.outside_calendar_as_few_as_possible")
+    if not notifiable or not few.value:
         return
     report.note_missing(deadline)
     if deadline.value is None:
@@ -263,9 +269,10 @@ def _calendar(state: str, notifiable: list[Activity], report: _Report, as_of: da
         late = activity.in_calendar_on is None or activity.in_calendar_on > due
         if late and (as_of is None or as_of > due):
             report.add(
-                "calendar_omission", state, deadline, [activity], str(activity.start.year),
-                f"{activity.id} is notifiable but was not in the annual calendar sent by {due}",
-                advisory=True)
+                "calendar_omission", state, few, [activity], str(activity.start.year),
+                f"{activity.id} is notifiable but was not in the annual calendar sent by {due}; "
+                "activities outside the calendar should be as few as possible",
+                deadline, advisory=True)
 
 
 def _sub_threshold(state: str, own: list[Activity], notifiable: list[Activity], report: _Report,

@@ -59,6 +59,8 @@ def _threshold_keys(chapter: str) -> dict[str, Kind]:
 SCHEMA: Mapping[str, Kind] = MappingProxyType({
     "dates.adopted": Kind.DATE,
     "dates.in_force": Kind.DATE,
+    # Where the measures apply: the zone of application for CSBMs
+    "zone_of_application.inside_only": Kind.FLAG,
     # Chapter I: annual exchange of military information
     "annual_exchange.deadline": Kind.MONTH_DAY,
     "annual_exchange.valid_from": Kind.MONTH_DAY,
@@ -76,6 +78,7 @@ SCHEMA: Mapping[str, Kind] = MappingProxyType({
     "notification.operator": Kind.OPERATOR,
     **_threshold_keys("notification"),
     "notification.formation_qualifier.min_brigades_or_regiments": Kind.COUNT,
+    "notification.formation_qualifier.transfer_min_brigades_or_regiments": Kind.COUNT,
     "notification.air_component_sorties": Kind.COUNT,
     "notification.alert_at_start": Kind.FLAG,
     "notification.sub_threshold_major_activity": Kind.FLAG,
@@ -86,6 +89,7 @@ SCHEMA: Mapping[str, Kind] = MappingProxyType({
     "observation.reply_days": Kind.COUNT,
     "observation.observers_per_state": Kind.COUNT,
     "observation.alert_more_than_hours": Kind.COUNT,
+    "observation.transfer_at_concentration": Kind.FLAG,
     # Chapter VII
     "calendar.deadline": Kind.MONTH_DAY,
     # Chapter VIII
@@ -106,6 +110,7 @@ SCHEMA: Mapping[str, Kind] = MappingProxyType({
     "constraints.advance_notice.deadline": Kind.MONTH_DAY,
     "constraints.advance_notice.years_ahead": Kind.COUNT,
     "constraints.calendar_inclusion.deadline": Kind.MONTH_DAY,
+    "constraints.outside_calendar_as_few_as_possible": Kind.FLAG,
     # Chapter IX: evaluation
     "evaluation.units_per_visit": Kind.POSITIVE,
     "evaluation.max_per_year": Kind.COUNT,

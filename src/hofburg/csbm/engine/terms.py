@@ -50,7 +50,7 @@ class Category(StrEnum):
 
     LAND_FORCES = "land_forces"  # (40.1) land forces exercise
     LANDING = "landing"  # (40.2) amphibious landing, heliborne landing or parachute assault
-    TRANSFER = "transfer"  # (40.3) transfer from outside the zone, or concentration inside it
+    TRANSFER = "transfer"  # (40.3) arrival from outside the zone, or concentration inside it
     AIR = "air"  # air activities on their own; VD1999 and VD2011 set no threshold for them
 
 
@@ -61,7 +61,10 @@ class Measure(StrEnum):
     BATTLE_TANKS = "battle_tanks"
     ACVS = "acvs"  # armoured combat vehicles
     ARTILLERY = "artillery"  # artillery pieces, mortars and MRLs of 100 mm calibre and above
-    LANDING_TROOPS = "landing_troops"  # troops in an amphibious, heliborne or parachute landing
+    # (40.2.1) counts each landing on its own: an amphibious landing, and a parachute drop or
+    # heliborne landing, each against its own figure; the two are never added together.
+    AMPHIBIOUS_TROOPS = "amphibious_troops"  # troops in an amphibious landing
+    AIRBORNE_TROOPS = "airborne_troops"  # troops in a parachute drop or heliborne landing
     SORTIES = "sorties"  # aircraft sorties, helicopters excluded
 
     @property
@@ -74,7 +77,8 @@ _MEASURE_WORDS = {
     Measure.BATTLE_TANKS: "battle tanks",
     Measure.ACVS: "armoured combat vehicles",
     Measure.ARTILLERY: "artillery pieces, mortars and MRLs of 100 mm and above",
-    Measure.LANDING_TROOPS: "troops in the landing or assault",
+    Measure.AMPHIBIOUS_TROOPS: "troops in the amphibious landing",
+    Measure.AIRBORNE_TROOPS: "troops in the parachute drop or heliborne landing",
     Measure.SORTIES: "aircraft sorties (helicopters excluded)",
 }
 
