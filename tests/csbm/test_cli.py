@@ -40,7 +40,34 @@ def test_classify_counts_airborne_troops_as_a_landing():
     result = run("classify", "--type", "airborne", "--start", "2026-06-01", "--end",
                  "2026-06-03", "--airborne-troops", "4000", "--json")
     body = json.loads(result.stdout)
-    assert "landing_troops" in body["thresholds_crossed"]["observation"]
+    assert "airborne_troops" in body["thresholds_crossed"]["observation"]
+
+
+def test_classify_keeps_airborne_and_amphibious_troops_apart():
+    """(40.2.1): 2,000 airborne and 1,500 amphibious troops are two landings below 3,000."""
+    result = run("classify", "--type", "land", "--start", "2026-06-01", "--end",
+                 "2026-06-03", "--airborne-troops", "2000", "--amphibious-troops", "1500",
+                 "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert (body["notifiable"], body["observable"]) == (False, False)
+    amphibious = run("classify", "--type", "land", "--start", "2026-06-01", "--end",
+                     "2026-06-03", "--amphibious-troops", "3000", "--json")
+    assert json.loads(amphibious.stdout)["thresholds_crossed"]["notification"] == [
+        "amphibious_troops"]
+
+
+def test_classify_outside_the_zone_answers_not_subject_with_the_reason():
+    result = run("classify", "--type", "land", "--start", "2026-06-01", "--end",
+                 "2026-06-03", "--troops", "50000", "--outside-zone")
+    assert result.returncode == 0, result.stderr
+    assert "not subject: the activity is outside the zone of application" in result.stdout
+    assert "notifiable: no" in result.stdout
+    body = json.loads(run("classify", "--type", "land", "--start", "2026-06-01", "--end",
+                          "2026-06-03", "--troops", "50000", "--outside-zone",
+                          "--json").stdout)
+    assert body["subject"] is False
+    assert body["citations"]["subject"][0]["confidence"] == "secondary"
 
 
 def test_quota_prints_the_evaluation_quota_and_the_cap():

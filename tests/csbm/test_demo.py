@@ -36,7 +36,8 @@ def test_real_exercises_carry_only_the_figures_the_file_gives(states):
                              .read_text())["exercises"]
     for entry in entries:
         activity = Activity.objects.get(reference=entry["reference"])
-        for name in ("troops", "battle_tanks", "acvs", "artillery", "landing_troops", "sorties"):
+        for name in ("troops", "battle_tanks", "acvs", "artillery", "amphibious_troops",
+                     "airborne_troops", "sorties"):
             assert getattr(activity, name) == entry["figures"].get(name), name
 
 

@@ -89,8 +89,15 @@ class ActivityFigures(Schema):
     acvs: int = Field(0, ge=0)
     artillery: int = Field(0, ge=0)
     sorties: int = Field(0, ge=0)
-    landing_troops: int | None = Field(None, ge=0)
+    amphibious_troops: int | None = Field(
+        None, ge=0, description="Troops in an amphibious landing (40.2.1), counted on their "
+        "own; for an amphibious activity left out, its troops.")
+    airborne_troops: int | None = Field(
+        None, ge=0, description="Troops in a parachute drop or heliborne landing (40.2.1), "
+        "counted on their own; for an airborne activity left out, its troops.")
     without_advance_notice: bool = False
+    outside_zone: bool = Field(
+        False, description="Outside the zone of application for CSBMs: not subject.")
     duration_hours: int | None = Field(None, ge=0)
 
 
@@ -100,8 +107,10 @@ def _engine_activity(figures: ActivityFigures, activity_id: str = "request") -> 
             id=activity_id, state="", type=figures.type, start=figures.start, end=figures.end,
             troops=figures.troops, battle_tanks=figures.battle_tanks, acvs=figures.acvs,
             artillery=figures.artillery, sorties=figures.sorties,
-            landing_troops=figures.landing_troops,
+            amphibious_troops=figures.amphibious_troops,
+            airborne_troops=figures.airborne_troops,
             without_advance_notice=figures.without_advance_notice,
+            outside_zone=figures.outside_zone,
             duration_hours=figures.duration_hours)
     except ActivityError as exc:
         raise HttpError(422, str(exc).removeprefix(f"{activity_id}: ")) from exc
@@ -185,9 +194,11 @@ class ActivityOut(Schema):
     battle_tanks: int | None
     acvs: int | None
     artillery: int | None
-    landing_troops: int | None
+    amphibious_troops: int | None
+    airborne_troops: int | None
     sorties: int | None
     without_advance_notice: bool
+    outside_zone: bool
     duration_hours: int | None
     notified_on: dt.date | None
     in_calendar_on: dt.date | None
@@ -227,9 +238,11 @@ class ActivityIn(Schema):
     battle_tanks: int | None = Field(None, ge=0)
     acvs: int | None = Field(None, ge=0)
     artillery: int | None = Field(None, ge=0)
-    landing_troops: int | None = Field(None, ge=0)
+    amphibious_troops: int | None = Field(None, ge=0)
+    airborne_troops: int | None = Field(None, ge=0)
     sorties: int | None = Field(None, ge=0)
     without_advance_notice: bool = False
+    outside_zone: bool = False
     duration_hours: int | None = Field(None, ge=0)
     purpose: str = ""
     area: str = ""
@@ -282,9 +295,11 @@ class ActivityChanges(Schema):
     battle_tanks: int | None = Field(None, ge=0)
     acvs: int | None = Field(None, ge=0)
     artillery: int | None = Field(None, ge=0)
-    landing_troops: int | None = Field(None, ge=0)
+    amphibious_troops: int | None = Field(None, ge=0)
+    airborne_troops: int | None = Field(None, ge=0)
     sorties: int | None = Field(None, ge=0)
     without_advance_notice: bool | None = None
+    outside_zone: bool | None = None
     duration_hours: int | None = Field(None, ge=0)
     divisional_structure: bool | None = None
     brigades_or_regiments: int | None = Field(None, ge=0)

@@ -79,7 +79,7 @@ def _print(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:
 def classify(
     ruleset: str = typer.Option("vd2011", help="Ruleset id, e.g. vd2011 or joint-proposal-2019."),
     type: str = typer.Option(None, "--type",
-                             help="land, amphibious, airborne, transfer or air."),
+                             help="land, amphibious, airborne, transfer, concentration or air."),
     start: str = typer.Option(None, help="First day, ISO date."),
     end: str = typer.Option(None, help="Last day, ISO date."),
     troops: str = typer.Option(None, help="Peak number of troops."),
@@ -87,9 +87,14 @@ def classify(
     acv: str = typer.Option(None, help="Peak number of armoured combat vehicles."),
     artillery: str = typer.Option(None, help="Artillery, mortars and MRLs of 100 mm and above."),
     sorties: str = typer.Option(None, help="Aircraft sorties (helicopters excluded)."),
-    airborne_troops: str = typer.Option(None, help="Troops in a heliborne or parachute landing."),
-    amphibious_troops: str = typer.Option(None, help="Troops in an amphibious landing."),
+    airborne_troops: str = typer.Option(
+        None, help="Troops in a parachute drop or heliborne landing (40.2.1), counted apart."),
+    amphibious_troops: str = typer.Option(
+        None, help="Troops in an amphibious landing (40.2.1), counted apart."),
     alert: bool = typer.Option(False, help="Carried out without advance notice to the troops."),
+    outside_zone: bool = typer.Option(
+        False, "--outside-zone",
+        help="Outside the zone of application for CSBMs: not subject to Chapters V-VIII."),
     duration_hours: str = typer.Option(None, help="Length of an alert activity in hours."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
@@ -106,18 +111,20 @@ def classify(
              2)
     first, last = _day("--start", start), _day("--end", end)
     assert first is not None and last is not None
-    landing = None
-    if airborne_troops is not None or amphibious_troops is not None:
-        landing = (_count("--airborne-troops", airborne_troops)
-                   + _count("--amphibious-troops", amphibious_troops))
+    # (40.2.1) compares each landing with its own threshold: the figures are never added.
+    airborne = (_count("--airborne-troops", airborne_troops)
+                if airborne_troops is not None else None)
+    amphibious = (_count("--amphibious-troops", amphibious_troops)
+                  if amphibious_troops is not None else None)
     rules = _ruleset(ruleset)
     try:
         activity = Activity(
             id="cli", state="", type=activity_type, start=first, end=last,
             troops=_count("--troops", troops), battle_tanks=_count("--tanks", tanks),
             acvs=_count("--acv", acv), artillery=_count("--artillery", artillery),
-            sorties=_count("--sorties", sorties), landing_troops=landing,
-            without_advance_notice=alert,
+            sorties=_count("--sorties", sorties), airborne_troops=airborne,
+            amphibious_troops=amphibious, without_advance_notice=alert,
+            outside_zone=outside_zone,
             duration_hours=(_count("--duration-hours", duration_hours)
                             if duration_hours is not None else None),
         )
@@ -128,6 +135,7 @@ def classify(
     crossed = data["thresholds_crossed"]
     lines = [
         f"ruleset: {rules.id}" + (" (proposal, not agreed text)" if rules.is_proposal else ""),
+        *([answer.not_subject_reason] if not answer.subject else []),
         f"notifiable: {_yes(answer.notifiable, answer.notification_undetermined)}"
         + (f" (by {answer.notify_by})" if answer.notify_by else ""),
         f"observable: {_yes(answer.observable, answer.observation_undetermined)}"
@@ -191,8 +199,9 @@ def quota(
 
 # The columns `constraints` reads; only id, state, type, start and end are required.
 CSV_COLUMNS = ("id", "state", "type", "start", "end", "troops", "battle_tanks", "acvs",
-               "artillery", "landing_troops", "sorties", "without_advance_notice",
-               "duration_hours", "notified_on", "in_calendar_on", "announced_on")
+               "artillery", "amphibious_troops", "airborne_troops", "sorties",
+               "without_advance_notice", "outside_zone", "duration_hours", "notified_on",
+               "in_calendar_on", "announced_on")
 
 
 @app.command(cls=OneLineErrors)
@@ -207,8 +216,9 @@ def constraints(
     """Check activities against the Chapter VIII constraining provisions.
 
     CSV columns: id, state, type, start, end, troops, battle_tanks, acvs, artillery,
-    landing_troops, sorties, without_advance_notice, duration_hours, notified_on,
-    in_calendar_on, announced_on.
+    amphibious_troops, airborne_troops, sorties, without_advance_notice, outside_zone,
+    duration_hours, notified_on, in_calendar_on, announced_on. An old file's single
+    landing_troops column is refused: (40.2.1) needs the two landings apart.
     """
     from hofburg.csbm.engine.constraints import check_constraints
 
@@ -248,6 +258,9 @@ def _read_activities(path: Path) -> list[Any]:
                        if c not in (reader.fieldnames or [])]
             if missing:
                 fail(f"{path.name}: missing column(s) {', '.join(missing)}", 2)
+            if "landing_troops" in (reader.fieldnames or []):
+                fail(f"{path.name}: landing_troops is no longer read; give amphibious_troops "
+                     "and airborne_troops apart, (40.2.1) compares each with its own figure", 2)
             records = list(reader)
     except (UnicodeDecodeError, csv.Error) as exc:
         fail(f"{path.name}: not a readable CSV file ({exc})", 2)
@@ -267,7 +280,7 @@ def _read_activities(path: Path) -> list[Any]:
                   for name in ("troops", "battle_tanks", "acvs", "artillery", "sorties")}
         optional: dict[str, Any] = {name: (_count(f"{where} {name}", value(name))
                            if value(name) is not None else None)
-                    for name in ("landing_troops", "duration_hours")}
+                    for name in ("amphibious_troops", "airborne_troops", "duration_hours")}
         dates: dict[str, Any] = {name: _day(f"{where} {name}", value(name), required=False)
                  for name in ("notified_on", "in_calendar_on", "announced_on")}
         first = _day(f"{where} start", value("start"))
@@ -279,6 +292,7 @@ def _read_activities(path: Path) -> list[Any]:
                 type=kind, start=first, end=last,
                 without_advance_notice=(value("without_advance_notice") or "").lower()
                 in ("1", "true", "yes"),
+                outside_zone=(value("outside_zone") or "").lower() in ("1", "true", "yes"),
                 **counts, **optional, **dates))
         except ActivityError as exc:
             fail(f"{where}: {exc}", 2)

@@ -25,7 +25,8 @@ ACTIVITY_TYPES = [
     (ActivityType.LAND.value, _("Land forces exercise (40.1)")),
     (ActivityType.AMPHIBIOUS.value, _("Amphibious landing (40.2)")),
     (ActivityType.AIRBORNE.value, _("Heliborne landing or parachute assault (40.2)")),
-    (ActivityType.TRANSFER.value, _("Transfer or concentration of forces (40.3)")),
+    (ActivityType.TRANSFER.value, _("Transfer: arrival of forces in the zone (40.3)")),
+    (ActivityType.CONCENTRATION.value, _("Concentration of forces (40.3)")),
     (ActivityType.AIR.value, _("Air activity on its own")),
 ]
 
@@ -36,7 +37,8 @@ COUNT_FIELDS = [
     ("acvs", _("Armoured combat vehicles (ACVs)")),
     ("artillery", _("Artillery, mortars and MRLs of 100 mm and above")),
     ("sorties", _("Aircraft sorties (helicopters excluded)")),
-    ("landing_troops", _("Airborne or amphibious troops")),
+    ("amphibious_troops", _("Troops in an amphibious landing")),
+    ("airborne_troops", _("Troops in a parachute drop or heliborne landing")),
 ]
 
 
@@ -70,10 +72,16 @@ class ActivityForm(forms.Form):
     acvs = _count_field(COUNT_FIELDS[2][1])
     artillery = _count_field(COUNT_FIELDS[3][1])
     sorties = _count_field(COUNT_FIELDS[4][1])
-    landing_troops = _count_field(COUNT_FIELDS[5][1])
+    amphibious_troops = _count_field(COUNT_FIELDS[5][1])
+    airborne_troops = _count_field(COUNT_FIELDS[6][1])
     without_advance_notice = forms.BooleanField(
         label=_("Without advance notice to the troops (alert or “snap” activity)"),
         required=False)
+    outside_zone = forms.BooleanField(
+        label=_("Outside the zone of application for CSBMs"), required=False,
+        help_text=_("Such an activity is not subject to notification, observation or the "
+                    "constraints; for the United States and Canada only activities inside "
+                    "the zone count."))
     duration_hours = forms.IntegerField(
         label=_("Duration in hours (alert activities)"), min_value=0, max_value=100_000,
         required=False,
@@ -108,8 +116,10 @@ class ActivityForm(forms.Form):
                 acvs=data.get("acvs") or 0,
                 artillery=data.get("artillery") or 0,
                 sorties=data.get("sorties") or 0,
-                landing_troops=data.get("landing_troops"),
+                amphibious_troops=data.get("amphibious_troops"),
+                airborne_troops=data.get("airborne_troops"),
                 without_advance_notice=bool(data.get("without_advance_notice")),
+                outside_zone=bool(data.get("outside_zone")),
                 duration_hours=data.get("duration_hours"),
             )
         except ActivityError as error:  # the form's own checks should have caught it

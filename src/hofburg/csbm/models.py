@@ -34,7 +34,8 @@ class ActivityType(models.TextChoices):
     LAND = EngineActivityType.LAND.value, _("land forces exercise")
     AMPHIBIOUS = EngineActivityType.AMPHIBIOUS.value, _("amphibious landing")
     AIRBORNE = EngineActivityType.AIRBORNE.value, _("heliborne landing or parachute assault")
-    TRANSFER = EngineActivityType.TRANSFER.value, _("transfer or concentration")
+    TRANSFER = EngineActivityType.TRANSFER.value, _("transfer: arrival in the zone")
+    CONCENTRATION = EngineActivityType.CONCENTRATION.value, _("concentration of forces")
     AIR = EngineActivityType.AIR.value, _("air activity")
 
 
@@ -193,7 +194,7 @@ class Activity(ClassifiedRecord):
     states_involved = models.JSONField(_("States involved (ISO alpha-2)"), default=list,
                                        blank=True)
     name = models.CharField(_("designation"), max_length=200)
-    type = models.CharField(_("type"), max_length=12, choices=ActivityType.choices,
+    type = models.CharField(_("type"), max_length=16, choices=ActivityType.choices,
                             default=ActivityType.LAND)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.PLANNED)
@@ -204,10 +205,16 @@ class Activity(ClassifiedRecord):
     acvs = models.PositiveIntegerField(_("armoured combat vehicles"), null=True, blank=True)
     artillery = models.PositiveIntegerField(_("artillery, mortars, MRLs (100 mm and above)"),
                                             null=True, blank=True)
-    landing_troops = models.PositiveIntegerField(_("troops in a landing"), null=True, blank=True)
+    # (40.2.1): an amphibious landing and a parachute drop or heliborne landing are each
+    # compared with their own threshold, never added together.
+    amphibious_troops = models.PositiveIntegerField(_("troops in an amphibious landing"),
+                                                    null=True, blank=True)
+    airborne_troops = models.PositiveIntegerField(
+        _("troops in a parachute drop or heliborne landing"), null=True, blank=True)
     sorties = models.PositiveIntegerField(_("aircraft sorties"), null=True, blank=True)
     without_advance_notice = models.BooleanField(_("without advance notice (alert)"),
                                                  default=False)
+    outside_zone = models.BooleanField(_("outside the zone of application"), default=False)
     duration_hours = models.PositiveIntegerField(_("duration in hours"), null=True, blank=True)
     divisional_structure = models.BooleanField(_("under divisional structure"), null=True,
                                                blank=True)

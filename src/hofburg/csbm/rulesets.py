@@ -107,6 +107,8 @@ def classification_data(answer: Classification) -> dict[str, Any]:
     return {
         "ruleset": answer.ruleset_id,
         "proposal": answer.proposal,
+        "subject": answer.subject,
+        "not_subject_reason": answer.not_subject_reason or None,
         "notifiable": answer.notifiable,
         "observable": answer.observable,
         "notification_undetermined": answer.notification_undetermined,

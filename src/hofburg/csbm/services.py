@@ -284,7 +284,8 @@ def _store_units_and_holdings(exchange: AnnualExchange, units: Sequence[UnitIn],
 # The activity fields a caller may give or change; the rest are written by the services.
 ACTIVITY_FIELDS = (
     "name", "type", "status", "start", "end", "troops", "battle_tanks", "acvs", "artillery",
-    "landing_troops", "sorties", "without_advance_notice", "duration_hours",
+    "amphibious_troops", "airborne_troops", "sorties", "without_advance_notice",
+    "outside_zone", "duration_hours",
     "divisional_structure", "brigades_or_regiments", "purpose", "area", "states_involved",
     "announced_on", "source", "confidence", "note",
 )
@@ -302,9 +303,11 @@ def engine_activity(activity: Activity) -> EngineActivity:
         battle_tanks=activity.battle_tanks or 0,
         acvs=activity.acvs or 0,
         artillery=activity.artillery or 0,
-        landing_troops=activity.landing_troops,
+        amphibious_troops=activity.amphibious_troops,
+        airborne_troops=activity.airborne_troops,
         sorties=activity.sorties or 0,
         without_advance_notice=activity.without_advance_notice,
+        outside_zone=activity.outside_zone,
         duration_hours=activity.duration_hours,
         divisional_structure=activity.divisional_structure,
         brigades_or_regiments=activity.brigades_or_regiments,
@@ -403,16 +406,21 @@ def notification_content(activity: Activity, ruleset: Ruleset) -> dict[str, Any]
     A general, B per activity type, C area and timeframe, D other. Figures not declared
     are null. The classification answers under `ruleset` go with block D."""
     found = classify(engine_activity(activity), ruleset)
-    landing = activity.type in (ActivityType.AMPHIBIOUS, ActivityType.AIRBORNE)
     block_b: dict[str, Any] = {"type": activity.type}
-    if activity.type in (ActivityType.LAND, ActivityType.TRANSFER):
+    if activity.type in (ActivityType.LAND, ActivityType.TRANSFER, ActivityType.CONCENTRATION):
         block_b.update(troops=activity.troops, battle_tanks=activity.battle_tanks,
                        acvs=activity.acvs, artillery=activity.artillery,
                        divisional_structure=activity.divisional_structure,
                        brigades_or_regiments=activity.brigades_or_regiments)
-    if landing or activity.landing_troops is not None:
-        block_b["landing_troops"] = (activity.landing_troops if activity.landing_troops is not None
-                                     else activity.troops)
+    # (40.2.1): each kind of landing with its own figure, never their sum.
+    own_kind = {ActivityType.AMPHIBIOUS.value: "amphibious_troops",
+                ActivityType.AIRBORNE.value: "airborne_troops"}.get(str(activity.type))
+    for name in ("amphibious_troops", "airborne_troops"):
+        figure = getattr(activity, name)
+        if figure is None and name == own_kind:
+            figure = activity.troops
+        if figure is not None or name == own_kind:
+            block_b[name] = figure
     if activity.type == ActivityType.AIR or activity.sorties is not None:
         block_b["sorties"] = activity.sorties
     return {
@@ -432,6 +440,7 @@ def notification_content(activity: Activity, ruleset: Ruleset) -> dict[str, Any]
             "end": activity.end.isoformat(),
             "without_advance_notice": activity.without_advance_notice,
             "duration_hours": activity.duration_hours,
+            "outside_zone": activity.outside_zone,
         },
         "D": {
             "in_annual_calendar": activity.in_calendar_on is not None,

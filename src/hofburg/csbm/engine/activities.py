@@ -63,8 +63,9 @@ class Activity:
     AIRBORNE one `airborne_troops` do. `outside_zone` marks an activity outside the zone of
     application for CSBMs: it is not subject to notification, observation or the constraints
     (for the United States and Canada only activities inside the zone count).
-    `without_advance_notice` marks an alert ("snap") activity (41). `duration_hours`, when known, decides the 72-hour rule for
-    alert activities; otherwise it is bounded from the dates. The last three dates record what
+    `without_advance_notice` marks an alert ("snap") activity (41). `duration_hours`, when
+    known, decides the 72-hour rule for alert activities; otherwise it is bounded from the
+    dates. The last three dates record what
     the State has done: notified, included in an annual calendar, announced two years ahead (70).
     """
 

@@ -50,7 +50,8 @@ MEASURE_LABELS = {
     Measure.BATTLE_TANKS: _("battle tanks"),
     Measure.ACVS: _("armoured combat vehicles"),
     Measure.ARTILLERY: _("artillery, mortars and MRLs of 100 mm and above"),
-    Measure.LANDING_TROOPS: _("troops in the landing or assault"),
+    Measure.AMPHIBIOUS_TROOPS: _("troops in the amphibious landing"),
+    Measure.AIRBORNE_TROOPS: _("troops in the parachute drop or heliborne landing"),
     Measure.SORTIES: _("aircraft sorties"),
 }
 OPERATOR_LABELS = {Operator.AT_LEAST: _("at least"), Operator.MORE_THAN: _("more than")}
@@ -61,6 +62,7 @@ RESULT_LABELS = {
 }
 # The answers a citation can stand behind (Classification.citations keys), in reading order.
 CITED_ANSWERS = [
+    ("subject", _("Zone of application")),
     ("notifiable", _("Prior notification (Chapter V)")),
     ("notify_by", _("Notification time limit")),
     ("air_component", _("Air component")),
@@ -166,6 +168,10 @@ class Answer:
 
     def citations(self, key: str) -> tuple[Citation, ...]:
         return tuple(self.classification.citations.get(key, ()))
+
+    @property
+    def citations_for_zone(self) -> tuple[Citation, ...]:
+        return self.citations("subject")
 
     @property
     def notification_citations(self) -> tuple[Citation, ...]:
