@@ -427,7 +427,7 @@ def _withdrawal_zones(directory: Path) -> dict[str, Any]:
     for rule in rules.rules:
         for side, distance in rule.distance_km.items():
             key = (side, rule.reference_line[side], distance)
-            grouped.setdefault(key, []).append(rule.description)
+            grouped.setdefault(key, []).append(f"{rule.description} ({rule.labels})")
     features = []
     for (side, line_id, distance), weapons in sorted(grouped.items(), key=lambda kv: -kv[0][2]):
         ring = lines.line(line_id).zone_ring(side, distance)

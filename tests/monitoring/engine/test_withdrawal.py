@@ -88,7 +88,7 @@ def test_each_side_measures_from_its_own_line_under_the_package(
     # The same place measured for a tank (Addendum: both sides from the line of contact).
     tank = check_sighting(Sighting(*between, "tank"), withdrawal_rules, exercise_lines)
     assert tank.reference_line == "line_of_contact" and tank.distance_km > 0
-    assert "reference line unconfirmed" in tank.explanation
+    assert "reference line UNCONFIRMED" in tank.explanation
 
 
 def test_a_given_side_is_used_as_given(withdrawal_rules: WithdrawalRules,
@@ -143,7 +143,8 @@ def test_a_sighting_past_the_end_of_the_lines_is_flagged(withdrawal_rules: Withd
     ("artillery", 99.9, None, "artillery_below_100mm"),         # "up to 100 mm"
     ("mortar", 120, None, "mortar_up_to_120mm"),                # "up to 120 mm inclusive"
     ("mortar", 82, None, "mortar_up_to_120mm"),
-    ("mortar", 120.1, None, None),
+    ("mortar", 120.1, None, "mortar_above_120mm"),              # artillery of point 2
+    ("mortar", 240, None, "mortar_above_120mm"),
     ("artillery", None, None, None),                            # calibre unknown
     ("tank", None, None, "tank"),
     ("mlrs", None, "BM-21 Grad", "mlrs"),
@@ -173,8 +174,9 @@ def test_the_rules_file_carries_the_texts_figures_with_labels_and_no_coordinates
         "tank": ("addendum-2015", None, None, {LEFT: 15, RIGHT: 15}),
         "artillery_below_100mm": ("addendum-2015", None, None, {LEFT: 15, RIGHT: 15}),
         "mortar_up_to_120mm": ("addendum-2015", None, None, {LEFT: 15, RIGHT: 15}),
+        "mortar_above_120mm": ("package-2015", "point 2", 50, {LEFT: 25, RIGHT: 25}),
     }
-    labels = {"confirmed", "secondary", "unconfirmed", "disputed", "unlabelled"}
+    labels = {"confirmed", "derived", "secondary", "unconfirmed", "disputed"}
     for rule in data["rules"]:
         assert rule["confidence"] in labels and rule["reference_line_confidence"] in labels
     assert data["disengagement_areas"]["size_confidence"] == "disputed"

@@ -35,6 +35,11 @@ from hofburg.monitoring.engine.geodesy import GEOD, FloatArray, to_local, to_lon
 
 _DENSIFY_M = 1000.0
 
+# The labels a rule's figures carry (data/monitoring/README.md): the domain reference's four,
+# and `derived` for a figure computed from a confirmed one by a stated rule (a per-side
+# distance that is half the zone, "by equal distances").
+LABELS = ("confirmed", "derived", "secondary", "unconfirmed", "disputed")
+
 
 class WithdrawalError(ValueError):
     """A withdrawal rule, line or sighting cannot be used as given; the message says which."""
@@ -95,6 +100,21 @@ class WithdrawalRule:
     confidence: str
     reference_line_confidence: str
     distance_basis: str = ""
+    zone_width_confidence: str | None = None
+
+    @property
+    def labels(self) -> str:
+        """The rule's labels as an explanation shows them, e.g. "zone width 50 km CONFIRMED;
+        25 km per side DERIVED; reference line CONFIRMED"."""
+        parts = []
+        if self.zone_width_km is not None and self.zone_width_confidence is not None:
+            parts.append(f"zone width {self.zone_width_km:g} km "
+                         f"{self.zone_width_confidence.upper()}")
+        distances = sorted(set(self.distance_km.values()))
+        per_side = " or ".join(f"{km:g}" for km in distances)
+        parts.append(f"{per_side} km per side {self.confidence.upper()}")
+        parts.append(f"reference line {self.reference_line_confidence.upper()}")
+        return "; ".join(parts)
 
     @property
     def citation(self) -> str:
@@ -280,9 +300,7 @@ def check_sighting(sighting: Sighting, rules: WithdrawalRules, lines: ReferenceL
         f"{required:g} km from "
         f"{rules.line_labels[line_id]}; this one is {abs(distance_km):.3f} km {where} it: "
         f"{verdict}.")
-    if rule.reference_line_confidence != "unlabelled" or rule.confidence != "unlabelled":
-        explanation += (f" Rule confidence: distance {rule.confidence}, reference line "
-                        f"{rule.reference_line_confidence}.")
+    explanation += f" Labels: {rule.labels}."
     if at_end or at_end_of_contact:
         explanation += " The nearest point is an end of a line: check the geometry covers it."
     return WithdrawalCheck(
@@ -331,8 +349,9 @@ def withdrawal_rules_from_mapping(data: Mapping[str, Any]) -> WithdrawalRules:
         agreed = entry.get("agreed_on")
         if not isinstance(agreed, date):
             raise WithdrawalError(f"instruments.{entry.get('id')}.agreed_on: must be a date")
-        instruments[entry["id"]] = Instrument(instrument_id=entry["id"], title=entry["title"],
-                                              agreed_on=agreed, confidence=entry["confidence"])
+        instruments[entry["id"]] = Instrument(
+            instrument_id=entry["id"], title=entry["title"], agreed_on=agreed,
+            confidence=_label(entry, f"instruments.{entry.get('id')}", "confidence"))
     rules = []
     for entry in _list(data, "rules"):
         where = f"rules.{entry.get('weapon_class')}"
@@ -349,16 +368,20 @@ def withdrawal_rules_from_mapping(data: Mapping[str, Any]) -> WithdrawalRules:
         for side, line_id in reference.items():
             if line_id not in line_labels:
                 raise WithdrawalError(f"{where}.reference_line.{side}: unknown line {line_id!r}")
+        zone_width = entry.get("zone_width_km")
+        zone_width_label = (_label(entry, where, "zone_width_confidence")
+                            if zone_width is not None else None)
         scope = dict(entry.get("applies_to") or {})
         scope["systems"] = tuple(scope.get("systems") or ())
         rules.append(WithdrawalRule(
             weapon_class=entry["weapon_class"], description=entry["description"],
             instrument=instruments[entry["instrument"]], paragraph=entry.get("paragraph"),
-            applies_to=WeaponScope(**scope), zone_width_km=entry.get("zone_width_km"),
+            applies_to=WeaponScope(**scope), zone_width_km=zone_width,
             distance_km={side: float(km) for side, km in distance.items()},
-            reference_line=dict(reference), confidence=entry["confidence"],
-            reference_line_confidence=entry["reference_line_confidence"],
+            reference_line=dict(reference), confidence=_label(entry, where, "confidence"),
+            reference_line_confidence=_label(entry, where, "reference_line_confidence"),
             distance_basis=entry.get("distance_basis", ""),
+            zone_width_confidence=zone_width_label,
         ))
     classes = [rule.weapon_class for rule in rules]
     if len(set(classes)) != len(classes):
@@ -440,6 +463,15 @@ def _list(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
         raise WithdrawalError(f"{key}: must be a list of mappings")
     return value
+
+
+def _label(entry: Mapping[str, Any], where: str, key: str) -> str:
+    """A confidence label the entry must carry, from LABELS."""
+    value = entry.get(key)
+    if value not in LABELS:
+        raise WithdrawalError(f"{where}.{key}: must be one of {', '.join(LABELS)}, "
+                              f"not {value!r}")
+    return str(value)
 
 
 def _norm(text: str) -> str:
