@@ -85,6 +85,7 @@ def test_the_report_page_has_the_structure_and_the_exercise_mark(cast: Cast) -> 
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     assert headings == ["Summary", "Ceasefire violations per area",
                         "Weapons in violation of the withdrawal lines",
+                        "Disengagement areas", "Weapons storage sites",
                         "Restrictions of the mission's freedom of movement",
                         "Civilian casualties and damage"]
     assert "Reporting period: 19:30 9 March 2026 - 19:30 10 March 2026" in page

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
-from hofburg.monitoring import queries
+from hofburg.monitoring import queries, report_sections
 from hofburg.monitoring.engine.periods import ReportingPeriod, period_for_report_date
 from hofburg.monitoring.models import (
     Category,
@@ -100,6 +100,9 @@ class DailyReport:
     restrictions: list[MovementRestriction] = field(default_factory=list)
     civilian_impacts: list[CivilianImpact] = field(default_factory=list)
     is_exercise: bool = False
+    # The SMM's sections on the disengagement areas and on weapons storage (report_sections).
+    disengagement: report_sections.DisengagementSection | None = None
+    storage: report_sections.StorageSection | None = None
 
     @property
     def total(self) -> int:
@@ -187,11 +190,15 @@ def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
                    .order_by("-kind", "observed_at"))
     exercise = (shows_exercise_data(report_date - timedelta(days=1), report_date)
                 or any(r.is_exercise for r in [*weapons, *restrictions, *impacts]))
+    sightings = report_sections.period_sightings(user, period)
     return DailyReport(report_date=report_date, period=period,
                        published_only=scope is queries.PUBLISHED, areas=areas,
                        categories=category_rows(user, report_date),
                        weapons=weapons, restrictions=restrictions, civilian_impacts=impacts,
-                       is_exercise=exercise)
+                       is_exercise=exercise,
+                       disengagement=report_sections.disengagement_section(
+                           user, report_date, period, sightings=sightings),
+                       storage=report_sections.storage_section(sightings))
 
 
 def category_rows(user: AnyUser, report_date: date) -> list[CategoryRow]:
