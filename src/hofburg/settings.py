@@ -188,12 +188,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # data: for the images Leaflet's and Chart.js's own code may make of a canvas.
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF],
         "connect-src": [SELF],
         "font-src": [SELF],
         "worker-src": [SELF],  # the monitoring desk's service worker (/monitoring/sw.js)
-        "manifest-src": [SELF],
         "object-src": [NONE],
         "frame-src": [NONE],
         "base-uri": [SELF],

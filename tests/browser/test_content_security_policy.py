@@ -111,6 +111,8 @@ PAGES = [
     ("/monitoring/observe/", ("#observation-form", "data-cached", "true")),
     ("/monitoring/reports/", None),
     (f"/monitoring/reports/{REPORT_DATE}/", None),
+    # WeasyPrint's PDF, shown inline: Chromium's viewer works under object-src 'none'.
+    (f"/monitoring/reports/{REPORT_DATE}/pdf/", None),
     ("/accounts/tokens/", None),
     ("/audit/", None),
 ]
