@@ -27,7 +27,9 @@ def watch(page: Page, ignore: Callable[[ConsoleMessage], bool] = lambda message:
     problems: list[str] = []
 
     def seen(message: ConsoleMessage) -> None:
-        if ignore(message):
+        # A document that names no icon (an admin page, a PDF) makes the browser ask for
+        # /favicon.ico, which Hofburg does not serve: not a problem of the page.
+        if ignore(message) or message.location.get("url", "").endswith("/favicon.ico"):
             return
         if message.type == "error" or "Refused to" in message.text:
             problems.append(f"{page.url}: {message.text}")
