@@ -93,11 +93,12 @@
   }
 
   // Features without an ISO 3166 code (Kosovo, N. Cyprus, Somaliland, ...) get no name: the
-  // base map's naming of them is not the OSCE's to adopt.
+  // base map's naming of them is not the OSCE's to adopt. Leaflet reads a string tooltip as
+  // markup: the name goes in as a text element.
   function bindArea(layer, area, fallbackName) {
     var name = area ? area.name : fallbackName;
     if (name) {
-      layer.bindTooltip(name, { sticky: true, direction: "top" });
+      layer.bindTooltip(hofburg.text(name), { sticky: true, direction: "top" });
     }
     if (area && area.kind === "participating") {
       layer.on("click", function () {
@@ -124,7 +125,7 @@
     countries.features.forEach(function (feature) { unwrapGeometry(feature.geometry); });
     var extents = {};
     var base = L.geoJSON(countries, {
-      attribution: element.getAttribute("data-attribution"),
+      attribution: hofburg.escapeHtml(element.getAttribute("data-attribution")),
       style: function (feature) {
         return styleFor(areas[feature.id]);
       },

@@ -6,7 +6,8 @@
  * then the figures: H3 hexagons with the counts when zoomed out, single events when zoomed in
  * (for those entitled to see them), and the observers' positions. A category filter and a
  * time slider narrow the figures. When everything is drawn the map element gets
- * data-ready="true" (and "error" when it cannot be drawn).
+ * data-ready="true" (and "error" when it cannot be drawn). Labels from the server (observer
+ * ids among them) go into tooltips as text elements, never as markup (hofburg.js).
  */
 (function () {
   "use strict";
@@ -41,7 +42,7 @@
     map.setView([48, -30], 7);
     var countries = topojson.feature(atlas, atlas.objects.countries);
     L.geoJSON(countries, {
-      attribution: element.getAttribute("data-attribution"),
+      attribution: hofburg.escapeHtml(element.getAttribute("data-attribution")),
       style: { color: "#ffffff", weight: 0.6, fillColor: "#d3d3cf", fillOpacity: 1 },
       interactive: false
     }).addTo(map);
@@ -66,6 +67,11 @@
     return points;
   }
 
+  /* A name in the layer control: Leaflet writes it as markup, so it goes in escaped. */
+  function layerName(element, attribute) {
+    return hofburg.escapeHtml(element.getAttribute(attribute));
+  }
+
   function referenceLayers(map, layers, element) {
     var overlays = {};
     var zones = L.geoJSON(layers.zones, {
@@ -74,7 +80,7 @@
         return { color: colour, weight: 1, dashArray: "4 4", fillColor: colour, fillOpacity: 0.08 };
       },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.label, { sticky: true });
+        layer.bindTooltip(hofburg.text(feature.properties.label), { sticky: true });
       }
     });
     var lines = L.geoJSON(layers.lines, {
@@ -84,21 +90,21 @@
                  dashArray: contact ? null : "8 6" };
       },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.label, { sticky: true });
+        layer.bindTooltip(hofburg.text(feature.properties.label), { sticky: true });
       }
     });
     var areas = L.geoJSON(layers.areas, {
       style: { color: "#6a1b9a", weight: 2, fillColor: "#6a1b9a", fillOpacity: 0.25 },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.name, { sticky: true });
+        layer.bindTooltip(hofburg.text(feature.properties.name), { sticky: true });
       }
     });
     zones.addTo(map);
     lines.addTo(map);
     areas.addTo(map);
-    overlays[element.getAttribute("data-label-zones")] = zones;
-    overlays[element.getAttribute("data-label-lines")] = lines;
-    overlays[element.getAttribute("data-label-areas")] = areas;
+    overlays[layerName(element, "data-label-zones")] = zones;
+    overlays[layerName(element, "data-label-lines")] = lines;
+    overlays[layerName(element, "data-label-areas")] = areas;
     element.setAttribute("data-line-count", String(layers.lines.features.length));
     element.setAttribute("data-area-count", String(layers.areas.features.length));
     element.setAttribute("data-zone-count", String(layers.zones.features.length));
@@ -116,6 +122,7 @@
     var categories = JSON.parse(element.getAttribute("data-categories") || "[]");
     var daysNode = document.getElementById("map-days");
     var days = daysNode ? JSON.parse(daysNode.textContent) : [];
+    var filters = document.getElementById("map-filters");
     var categorySelect = document.getElementById("map-category");
     var slider = document.getElementById("map-day");
     var allDays = document.getElementById("map-all-days");
@@ -125,6 +132,11 @@
     var observers = L.layerGroup();
     var pending = null;
     var map = null;
+
+    if (filters) {
+      // The filters act as they change; Enter in the form must not reload the page.
+      filters.addEventListener("submit", function (event) { event.preventDefault(); });
+    }
 
     function chosenDay() {
       if (!slider || allDays.checked || !days.length) {
@@ -151,7 +163,7 @@
           fillOpacity: Math.min(0.15 + cell.violations / (data.max_violations || 1) * 0.6, 0.75),
           className: "h3-cell"
         });
-        polygon.bindTooltip(cell.label, { sticky: true });
+        polygon.bindTooltip(hofburg.text(cell.label), { sticky: true });
         figures.addLayer(polygon);
       });
       data.events.forEach(function (event) {
@@ -166,7 +178,7 @@
         var marker = L.circleMarker([event.lat, event.lon], {
           radius: 6, color: "#12263a", weight: 1, fillColor: colour, fillOpacity: 0.9
         });
-        marker.bindTooltip(event.label, { sticky: true });
+        marker.bindTooltip(hofburg.text(event.label), { sticky: true });
         if (event.url) {
           marker.on("click", function () { window.location.assign(event.url); });
         }
@@ -176,7 +188,7 @@
         var marker = L.circleMarker([observer.lat, observer.lon], {
           radius: 4, color: "#0b5394", weight: 2, fillColor: "#ffffff", fillOpacity: 1
         });
-        marker.bindTooltip(observer.label, { sticky: true });
+        marker.bindTooltip(hofburg.text(observer.label), { sticky: true });
         observers.addLayer(marker);
       });
       element.setAttribute("data-mode", data.mode);
@@ -223,8 +235,8 @@
       map.fitBounds(results[1].bounds);
       figures.addTo(map);
       observers.addTo(map);
-      overlays[element.getAttribute("data-label-figures")] = figures;
-      overlays[element.getAttribute("data-label-observers")] = observers;
+      overlays[layerName(element, "data-label-figures")] = figures;
+      overlays[layerName(element, "data-label-observers")] = observers;
       L.control.layers(null, overlays, { collapsed: false }).addTo(map);
       L.control.scale({ imperial: false }).addTo(map);
       element.hofburgMap = map;
@@ -284,11 +296,11 @@
                                    { color: "#0b5394", weight: 1, dashArray: "3 4" }));
         shapes.addLayer(L.circleMarker([observer.lat, observer.lon], {
           radius: 5, color: "#0b5394", weight: 2, fillColor: "#ffffff", fillOpacity: 1
-        }).bindTooltip(observer.label));
+        }).bindTooltip(hofburg.text(observer.label)));
       });
       shapes.addLayer(L.circleMarker([event.lat, event.lon], {
         radius: 6, color: "#12263a", weight: 1, fillColor: "#c62828", fillOpacity: 1
-      }).bindTooltip(event.label));
+      }).bindTooltip(hofburg.text(event.label)));
       map.fitBounds(shapes.getBounds().pad(0.4), { maxZoom: 13 });
       L.control.scale({ imperial: false }).addTo(map);
       element.hofburgMap = map;
