@@ -114,3 +114,18 @@ def test_the_basic_authentication_entry_point_shares_the_counts(cast: Cast) -> N
 def test_the_basic_authentication_entry_point_lets_the_right_password_in(cast: Cast) -> None:
     assert authenticate_with_limit(_request(), "alice", PASSWORD) == cast.alice
     signin.check_sign_in(_request(), "alice")  # nothing counted
+
+
+def test_behind_a_proxy_each_client_is_counted_by_the_address_the_proxy_passes(
+        cast: Cast, settings: Any) -> None:
+    settings.CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
+    url = reverse("core:login")
+    for i in range(LIMIT):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1").post(
+            url, {"username": f"nobody{i}", "password": "wrong"})
+    # The client that failed is held back, even when it forges an earlier address ...
+    held = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.1")
+    assert _sign_in(held, url, PASSWORD) == 429
+    # ... and another client behind the same proxy is not.
+    other = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert _sign_in(other, url, PASSWORD) == 302

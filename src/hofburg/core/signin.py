@@ -7,8 +7,8 @@ looked at, so a right password after the limit has been reached is refused until
 passes. Successful attempts do not count: a user signing in often is never locked out.
 
 The counters live in Django's cache (django-ratelimit's keys and windows): a deployment with
-several processes needs a shared cache (`HOFBURG_REDIS_URL`). The client address is
-`REMOTE_ADDR` unless `RATELIMIT_IP_META_KEY` names another header (behind a proxy).
+several processes needs a shared cache (`HOFBURG_REDIS_URL`). The client address is the
+connection's, or behind a reverse proxy the one the proxy passes on (`client_address`).
 
 Entry points:
 - `limit_sign_in(view)` wraps a sign-in page (the site's and the admin site's);
@@ -19,6 +19,7 @@ Entry points:
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -31,6 +32,21 @@ from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
 GROUP = "hofburg.signin"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: the last one in `settings.CLIENT_ADDRESS_HEADER` when set (the
+    one the deployment's own proxy added; earlier ones the client may have forged), else the
+    connection's. A header that is missing or not an address falls back to the connection's."""
+    header = settings.CLIENT_ADDRESS_HEADER
+    if header:
+        meta_key = "HTTP_" + header.upper().replace("-", "_")
+        passed = str(request.META.get(meta_key, "")).split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(passed))
+        except ValueError:
+            pass
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 class SignInRefused(Exception):
