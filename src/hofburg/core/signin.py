@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
@@ -46,7 +47,12 @@ def client_address(request: HttpRequest) -> str:
             return str(ipaddress.ip_address(passed))
         except ValueError:
             pass
-    return str(request.META.get("REMOTE_ADDR", ""))
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    if not address:
+        raise ImproperlyConfigured(
+            "The connection has no client address (a proxy on a Unix socket?): set "
+            "HOFBURG_CLIENT_ADDRESS_HEADER to the header in which the proxy passes it.")
+    return address
 
 
 class SignInRefused(Exception):
