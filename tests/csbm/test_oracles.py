@@ -110,3 +110,39 @@ def test_a_reference_held_by_a_hidden_activity_answers_as_one_held_by_a_visible_
     assert hidden.json() | {"instance": ""} == visible.json() | {"instance": ""}
     assert "exists" not in hidden.json()["detail"]
     assert "alpine" not in hidden.json()["detail"]
+
+
+def test_a_hidden_newer_calendar_does_not_hide_the_published_one(finland: Cast) -> None:
+    services.submit_calendar(None, state="FI", year=2027, submitted_on=date(2026, 11, 10),
+                             classification=Classification.PUBLIC)
+
+    def public_calendars() -> Any:
+        return Client().get(f"{API}/calendars", {"year": 2027}).json()
+
+    before = public_calendars()
+    services.submit_calendar(finland.bob, state="FI", year=2027,
+                             submitted_on=date(2027, 1, 10),
+                             classification=Classification.CONFIDENTIAL)
+    assert public_calendars() == before
+    assert [c["version"] for c in before["items"]] == [1]
+
+
+def test_a_hidden_correction_does_not_mark_the_published_notification_superseded(
+        finland: Cast) -> None:
+    activity = services.record_activity(
+        finland.bob, state="FI", reference="northern-shield", name="Northern Shield",
+        start=date(2027, 5, 1), end=date(2027, 5, 3), troops=14000,
+        classification=Classification.PUBLIC)
+    services.notify_activity(finland.bob, activity, sent_on=date(2027, 3, 1),
+                             classification=Classification.PUBLIC)
+
+    def public_notifications() -> Any:
+        return Client().get(f"{API}/notifications",
+                            {"activity": "northern-shield", "current_only": True}).json()
+
+    before = public_notifications()
+    services.notify_activity(finland.bob, activity, sent_on=date(2027, 3, 2),
+                             classification=Classification.CONFIDENTIAL,
+                             correction_reason="Figures corrected.")
+    assert public_notifications() == before
+    assert [(n["version"], n["is_current"]) for n in before["items"]] == [(1, True)]
