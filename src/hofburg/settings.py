@@ -212,7 +212,14 @@ if env_str("HOFBURG_REDIS_URL", ""):
         "LOCATION": env_str("HOFBURG_REDIS_URL", ""),
     }
 RATELIMIT_VIEW = "hofburg.core.views.auth.rate_limited"
+# Failed sign-in attempts allowed per client address and per account, on every way to sign in
+# (both sign-in pages, API tokens, HTTP Basic): see core.signin.
 LOGIN_RATE = env_str("HOFBURG_LOGIN_RATE", "10/m")
+# Behind a reverse proxy every request comes from the proxy's address: name the request header
+# in which the proxy passes the client's address (e.g. X-Forwarded-For), or the limits count
+# all clients as one. Empty: the connection's own address.
+CLIENT_ADDRESS_HEADER = env_str("HOFBURG_CLIENT_ADDRESS_HEADER", "")
+RATELIMIT_IP_META_KEY = "hofburg.core.signin.client_address"
 SILENCED_SYSTEM_CHECKS = (
     ["django_ratelimit.W001"] if "LocMemCache" in CACHES["default"]["BACKEND"] else []
 )

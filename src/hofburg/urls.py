@@ -4,9 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hofburg.api import api
+from hofburg.core.signin import limit_sign_in
+
+# The admin site's sign-in goes through the same limiter as the site's own (core.signin);
+# this route comes before the admin's own, which it replaces.
+admin_login = limit_sign_in(admin.site.login)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("registry/", include("hofburg.registry.urls")),

@@ -228,7 +228,7 @@ def test_bad_metadata_is_a_422_problem_naming_the_field_and_nothing_is_stored(
 
 def test_a_taken_symbol_is_a_422_problem(library: Library, tokens: dict[str, str]) -> None:
     body = _assert_problem(
-        _post_json(Client(), LIST, _payload(symbol="PC.DEL/3/26"), tokens["bob"]), 422)
+        _post_json(Client(), LIST, _payload(symbol="PC.DEL/3/26"), tokens["alice"]), 422)
     assert body["field"] == "symbol"
     assert "already registered" in body["detail"]
 

@@ -78,13 +78,13 @@ def test_registering_is_recorded_in_the_audit_trail(cast: Cast) -> None:
     assert "text" not in entry.after
 
 
-def test_a_symbol_registered_once_cannot_be_registered_again(cast: Cast, media_root: Path
-                                                             ) -> None:
+def test_a_symbol_registered_once_cannot_be_registered_again_by_the_same_affiliation(
+        cast: Cast, media_root: Path) -> None:
     _register(cast.alice)
     before, files_before = _counts(), stored_files(media_root)
 
     with pytest.raises(DocumentError) as raised:
-        _register(cast.bob, symbol="PC.DEL/10/26 OSCE+", title="Another title")
+        _register(cast.alice, symbol="PC.DEL/10/26 OSCE+", title="Another title")
 
     assert raised.value.field == "symbol"
     assert "already registered" in raised.value.message

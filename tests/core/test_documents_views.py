@@ -245,8 +245,8 @@ def test_sharing_a_restricted_document_is_refused_on_the_form(cast: Cast) -> Non
 
 
 def test_a_taken_symbol_is_refused_on_the_form(cast: Cast, library: Library) -> None:
-    response = cast.client(cast.bob).post(reverse("core:document_register"),
-                                          _form(symbol="PC.DEL/3/26"))
+    response = cast.client(cast.alice).post(reverse("core:document_register"),
+                                            _form(symbol="PC.DEL/3/26"))
 
     assert "already registered" in str(response.context["form"].errors["symbol"])
     assert Document.objects.count() == 4

@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 
 from hofburg import __version__
 from hofburg.core.models import ApiToken, User
+from hofburg.core.signin import SignInRefused, check_sign_in, record_failed_sign_in
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how precisely a token's last use is kept
@@ -38,18 +39,25 @@ def problem(
 
 
 class TokenAuth(HttpBearer):
-    """Bearer tokens issued to machine clients; a wrong or revoked token is a 401, not anonymous."""
+    """Bearer tokens issued to machine clients; a wrong or revoked token is a 401, not anonymous.
+
+    Wrong tokens count against the client's address in the sign-in limiter (`core.signin`):
+    once it is at the limit every token, a right one too, is a 429 until the window passes.
+    """
 
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
+        check_sign_in(request)
         try:
             api_token = ApiToken.objects.select_related("user").get(
                 key_digest=ApiToken.digest(token), revoked_at__isnull=True
             )
         except ApiToken.DoesNotExist as exc:
+            record_failed_sign_in(request)
             raise AuthenticationError(message="The API token is unknown or revoked.") from exc
         if not api_token.user.is_active:
+            record_failed_sign_in(request)
             raise AuthenticationError(message="The API token's user is inactive.")
         now = timezone.now()
         last = api_token.last_used_at
@@ -118,6 +126,12 @@ def build_api() -> NinjaAPI:
         message = str(exc) if str(exc) else "Authentication is required."
         response = problem(401, "Unauthorized", message, request.path)
         response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(SignInRefused)
+    def on_sign_in_refused(request: HttpRequest, exc: SignInRefused) -> HttpResponse:
+        response = problem(429, "Too many requests", str(exc), request.path)
+        response["Retry-After"] = str(exc.retry_after)
         return response
 
     @api.exception_handler(HttpError)

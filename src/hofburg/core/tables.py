@@ -2,6 +2,12 @@
 
 A desk reads its records into a `Table` of plain values (after `core.access` has narrowed them);
 the writers here only format it, so every export of every desk looks the same.
+
+This is also the one place that writes CSV and XLSX at all (a test keeps it so): every text
+cell goes through `guard_cell`, so a value a spreadsheet would run as a formula (CSV or
+formula injection) is written as text with a leading apostrophe, as OWASP advises. Numbers,
+dates and booleans are written as they are. Streaming writers use `csv_line`, `csv_writer` or
+`csv_dict_writer`; workbooks are written by `write_xlsx`, whose text cells are always strings.
 """
 
 from __future__ import annotations
@@ -9,16 +15,82 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 Cell = str | int | bool | date | None
+
+# A text cell starting with one of these is a formula to a spreadsheet (= + - @), or becomes
+# one once the spreadsheet strips the leading tab or carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain negative decimal ("-29.95") is read as that number, never as a formula: it is left
+# as it is (as defusedcsv does), so coordinates written as text still read back as numbers.
+_NEGATIVE_NUMBER = re.compile(r"-\d+(\.\d+)?")
+
+
+def guard_cell(value: Any) -> Any:
+    """`value` with a leading apostrophe if it is text a spreadsheet would run as a formula.
+
+    Numbers (int, float, Decimal), dates and booleans are returned as they are, and so is text
+    that is a plain negative decimal. Reading a file back (csbm.uploads) takes the apostrophe
+    off again.
+    """
+    if (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not _NEGATIVE_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+class _GuardedWriter:
+    """csv.writer whose rows go through `guard_cell`."""
+
+    def __init__(self, stream: IO[str], **options: Any) -> None:
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([guard_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+class _GuardedDictWriter:
+    """csv.DictWriter whose values go through `guard_cell`."""
+
+    def __init__(self, stream: IO[str], fieldnames: Sequence[str], **options: Any) -> None:
+        self._writer = csv.DictWriter(stream, fieldnames=fieldnames, **options)
+
+    def writeheader(self) -> Any:
+        return self._writer.writeheader()
+
+    def writerow(self, row: Mapping[str, Any]) -> Any:
+        return self._writer.writerow({key: guard_cell(value) for key, value in row.items()})
+
+
+def csv_writer(stream: IO[str], **options: Any) -> _GuardedWriter:
+    """A csv.writer (same options) that guards every text cell."""
+    return _GuardedWriter(stream, **options)
+
+
+def csv_dict_writer(stream: IO[str], fieldnames: Sequence[str],
+                    **options: Any) -> _GuardedDictWriter:
+    """A csv.DictWriter (same options) that guards every text cell."""
+    return _GuardedDictWriter(stream, fieldnames, **options)
+
+
+def csv_line(values: Sequence[Any]) -> str:
+    """One guarded CSV line ending in a newline, for exports streamed line by line."""
+    buffer = io.StringIO()
+    _GuardedWriter(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
 
 
 class ExportError(ValueError):
@@ -38,7 +110,7 @@ class Table:
 def write_csv(table: Table, stream: IO[bytes]) -> None:
     """UTF-8, comma-separated, one header row; dates as ISO 8601, empty cells for None."""
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-    writer = csv.writer(text)
+    writer = csv_writer(text)
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow(["" if value is None else _text(value) for value in row])
@@ -46,16 +118,12 @@ def write_csv(table: Table, stream: IO[bytes]) -> None:
     text.detach()  # leave the caller's stream open
 
 
-def _text(value: Cell) -> str:
+def _text(value: Cell) -> Cell:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    # A cell starting like a formula would run as one in a spreadsheet (CSV injection).
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return value
 
 
 def write_xlsx(table: Table, stream: IO[bytes]) -> None:
@@ -65,13 +133,22 @@ def write_xlsx(table: Table, stream: IO[bytes]) -> None:
     sheet.freeze_panes = "A2"
     header = []
     for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=column)
+        cell = _xlsx_cell(sheet, column)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in table.rows:
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     workbook.save(stream)
+
+
+def _xlsx_cell(sheet: Any, value: Cell) -> WriteOnlyCell:
+    """A cell whose text is a string (data type `s`) whatever it starts with: openpyxl would
+    otherwise store text starting with `=` as a formula."""
+    cell = WriteOnlyCell(sheet, value=guard_cell(value))
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def write_json(table: Table, stream: IO[bytes]) -> None:

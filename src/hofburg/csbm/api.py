@@ -337,6 +337,11 @@ class NotificationOut(Schema):
     activity: str
     version: int
     is_current: bool
+
+    @staticmethod
+    def resolve_is_current(obj: Any) -> bool:
+        # As for exchanges: current among the versions the caller may see.
+        return bool(getattr(obj, "newest_seen", obj.is_current))
     sent_on: dt.date
     ruleset: str
     content: dict[str, Any]
@@ -410,6 +415,12 @@ class ExchangeOut(Schema):
     note: str
     classification: str
     is_exercise: bool
+
+    @staticmethod
+    def resolve_is_current(obj: AnnualExchange) -> bool:
+        # The newest version the caller may see (queries annotate it): a later version they
+        # may not see does not make this one look superseded.
+        return bool(getattr(obj, "newest_seen", obj.is_current))
 
 
 class UnitOut(Schema):

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
@@ -31,6 +32,8 @@ from hofburg.csbm.models import (
 )
 from hofburg.csbm.services import engine_activity
 from hofburg.registry.models import ParticipatingState
+
+VersionedT = TypeVar("VersionedT", AnnualExchange, AnnualCalendar, Notification)
 
 # -- lists and details ----------------------------------------------------------------------
 
@@ -55,28 +58,44 @@ def visible_notifications(user: AnyUser, *, current_only: bool = False) -> Query
     notifications = access.visible(
         Notification.objects.select_related("activity", "activity__state", "ledger_entry"), user
     ).filter(activity__in=visible_activities(user).values("pk"))
-    return notifications.filter(is_current=True) if current_only else notifications
+    notifications = _newest_seen(notifications, user, same=("activity",))
+    return notifications.filter(Q(newest_seen=True)) if current_only else notifications
+
+
+def _newest_seen(queryset: QuerySet[VersionedT], user: AnyUser,
+                 same: tuple[str, ...] = ("state", "year")) -> QuerySet[VersionedT]:
+    """Annotate `newest_seen`: no later version of the same record (`same` fields) is visible
+    to `user`. It is the version's "current" flag as the user may know it: a later version the
+    user may not see must not mark the one they see as superseded (hidden is as absent)."""
+    model: type[Model] = queryset.model
+    later = access.visible(model._default_manager.filter(
+        version__gt=OuterRef("version"), **{name: OuterRef(name) for name in same}), user)
+    return queryset.annotate(newest_seen=~Exists(later))
 
 
 def visible_exchanges(user: AnyUser, *, current_only: bool = True) -> QuerySet[AnnualExchange]:
-    """Annual exchanges `user` may see (by default the current version of each)."""
-    exchanges = access.visible(AnnualExchange.objects.select_related("state"), user)
-    return exchanges.filter(is_current=True) if current_only else exchanges
+    """Annual exchanges `user` may see (by default the newest version of each they may see),
+    each annotated with `newest_seen`."""
+    exchanges = _newest_seen(access.visible(AnnualExchange.objects.select_related("state"),
+                                            user), user)
+    return exchanges.filter(Q(newest_seen=True)) if current_only else exchanges
 
 
 def get_exchange(user: AnyUser, state: str, year: int, version: int | None = None
                  ) -> AnnualExchange:
-    """A State's exchange for `year` (the current version unless `version` is given), with
-    its units and holdings prefetched; Http404 if missing or hidden."""
+    """A State's exchange for `year` (the newest version `user` may see unless `version` is
+    given), with its units and holdings prefetched and `newest_seen` annotated; Http404 if
+    missing or hidden."""
     lookup: dict[str, object] = {"state__iso2": state.upper(), "year": year}
     if version is None:
-        lookup["is_current"] = True
+        lookup["newest_seen"] = True
     else:
         lookup["version"] = version
-    queryset = AnnualExchange.objects.select_related("state").prefetch_related(
-        Prefetch("units", queryset=ExchangeUnit.objects.select_related("parent")),
-        Prefetch("holdings", queryset=ExchangeHolding.objects.select_related("unit")),
-    )
+    queryset = _newest_seen(access.visible(
+        AnnualExchange.objects.select_related("state").prefetch_related(
+            Prefetch("units", queryset=ExchangeUnit.objects.select_related("parent")),
+            Prefetch("holdings", queryset=ExchangeHolding.objects.select_related("unit")),
+        ), user), user)
     return access.get_visible_or_404(queryset, user, **lookup)
 
 
@@ -85,7 +104,8 @@ def visible_calendars(user: AnyUser, *, current_only: bool = True) -> QuerySet[A
     calendars = access.visible(AnnualCalendar.objects.select_related("state"), user)
     calendars = calendars.prefetch_related(
         Prefetch("activities", queryset=visible_activities(user).order_by("start")))
-    return calendars.filter(is_current=True) if current_only else calendars
+    calendars = _newest_seen(calendars, user)
+    return calendars.filter(Q(newest_seen=True)) if current_only else calendars
 
 
 def visible_visits(user: AnyUser) -> QuerySet[Visit]:

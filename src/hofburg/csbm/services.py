@@ -338,6 +338,10 @@ def _validate_activity(activity: Activity) -> None:
         raise CsbmError(field if field in ACTIVITY_FIELDS else "activity", message) from exc
 
 
+# References name activities across the desk (in URLs and calendars), so they stay unique.
+REFERENCE_TAKEN = "This reference cannot be used; choose another one."
+
+
 def record_activity(
     actor: Actor,
     *,
@@ -372,7 +376,9 @@ def record_activity(
             record_change(actor, "create", activity, None, snapshot(activity))
     except IntegrityError as exc:
         if Activity.objects.filter(reference=reference).exists():
-            raise CsbmError("reference", f"An activity {reference!r} exists already.") from exc
+            # One answer whether the actor may see the activity holding the reference or not,
+            # and it names no activity (decision 0020).
+            raise CsbmError("reference", REFERENCE_TAKEN) from exc
         raise
     return activity
 

@@ -46,7 +46,7 @@ IGNORED_COLUMNS = ("version", "classification", "exercise")
 _TRUE = {"yes", "true", "1", "y", "x"}
 _FALSE = {"no", "false", "0", "n"}
 # The export guards text cells that a spreadsheet would run as a formula with a leading
-# apostrophe (core.tables); reading takes it off again, so "'-16.4" is the longitude -16.4.
+# apostrophe (core.tables); reading takes it off again, so "'=A1" is the text "=A1".
 _GUARDED = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)

@@ -10,8 +10,6 @@ an area outside every named one (a coarse H3 cell) has no name: empty in CSV, nu
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -19,6 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
+from hofburg.core.tables import csv_line
 from hofburg.monitoring import services
 from hofburg.monitoring.models import DailyCount, Event
 from hofburg.monitoring.queries import Scope
@@ -71,9 +70,7 @@ class _AreaNames(dict[str, str | None]):
 
 
 def _csv_line(values: Sequence[Any]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
-    return buffer.getvalue()
+    return csv_line(values)  # text cells guarded against formula injection (core.tables)
 
 
 def _text(value: Any) -> Any:

@@ -171,11 +171,11 @@ def _observation(rng: np.random.Generator, observer: Observer, azimuth: float, d
 
 def write_csv(path: Path, rows: Iterator[dict[str, str]], columns: tuple[str, ...]) -> int:
     """Write generated rows as a CSV file with the import's header; the number of rows."""
-    import csv
+    from hofburg.core.tables import csv_dict_writer
 
     count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer = csv_dict_writer(handle, columns)
         writer.writeheader()
         for row in rows:
             writer.writerow(row)

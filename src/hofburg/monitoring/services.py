@@ -56,6 +56,7 @@ from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
+from hofburg.core.tables import csv_dict_writer, csv_writer
 from hofburg.monitoring.clean_csv import read_clean
 from hofburg.monitoring.engine.areas import ReportingAreas, load_reporting_areas
 from hofburg.monitoring.engine.columns import (
@@ -954,7 +955,7 @@ def _write_rejects(target: Path, header: list[str], bad: list[tuple[int, list[st
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     with temporary.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["row", "reason", *header])
         for (line, values), problem in zip(bad, problems, strict=True):
             writer.writerow([line, f"{problem.field}: {problem.reason}", *values])
@@ -2138,7 +2139,7 @@ def report_civilian_impact(user: AnyUser, report_id: str, *, observed_at: dateti
 def iter_csv_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """CSV text of observation mappings with the import's header (for tests and the demo)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer = csv_dict_writer(buffer, CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})

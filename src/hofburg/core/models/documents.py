@@ -9,9 +9,13 @@ from hofburg.core.models.classification import ClassifiedRecord
 
 
 class Document(ClassifiedRecord):
-    """A registered OSCE document. `classification` is the document's distribution."""
+    """A registered OSCE document. `classification` is the document's distribution.
 
-    symbol = models.CharField(_("symbol"), max_length=80, unique=True)
+    A symbol is registered once per owner affiliation, not once in the library: a clash with
+    a document the registering editor may not see would confirm that it exists (decision 0020).
+    """
+
+    symbol = models.CharField(_("symbol"), max_length=80)
     title = models.CharField(_("title"), max_length=500)
     date = models.DateField(_("date"), db_index=True)
     originator = models.CharField(_("originating delegation or body"), max_length=200)
@@ -26,6 +30,8 @@ class Document(ClassifiedRecord):
         ordering = ["-date", "symbol"]
         # The library's default order: the first page is read off this index, not sorted.
         indexes = [models.Index(fields=["-date", "symbol"], name="document_newest_first")]
+        constraints = [models.UniqueConstraint(fields=["owner_affiliation", "symbol"],
+                                               name="document_one_symbol_per_owner")]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 

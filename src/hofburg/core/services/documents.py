@@ -88,7 +88,7 @@ def register_document(
     if not access.can_register_documents(actor) or not isinstance(actor, User):
         raise AccessDenied(_("You may not register documents."))
     fields: dict[str, Any] = {
-        "symbol": _clean_symbol(symbol),
+        "symbol": _clean_symbol(symbol, owner_id=actor.affiliation_id),
         "title": _clean_text("title", title, Document._meta.get_field("title").max_length),
         "date": _clean_date(date),
         "originator": _clean_text(
@@ -114,7 +114,8 @@ def register_document(
             record_change(actor, "create", document, None, document_snapshot(document))
     except IntegrityError as exc:
         _discard(stored)
-        if Document.objects.filter(symbol=fields["symbol"]).exists():
+        if Document.objects.filter(symbol=fields["symbol"],
+                                   owner_affiliation_id=actor.affiliation_id).exists():
             raise DocumentError("symbol", _duplicate_symbol_message()) from exc
         raise
     except BaseException:
@@ -168,7 +169,8 @@ def update_document(actor: AnyUser, document: Document, **changes: Any) -> Docum
         raise AccessDenied(_("You may not change this document."))
     cleaned: dict[str, Any] = {}
     if "symbol" in changes:
-        cleaned["symbol"] = _clean_symbol(changes["symbol"], exclude_pk=document.pk)
+        cleaned["symbol"] = _clean_symbol(changes["symbol"], owner_id=document.owner_affiliation_id,
+                                          exclude_pk=document.pk)
     if "title" in changes:
         cleaned["title"] = _clean_text(
             "title", changes["title"], Document._meta.get_field("title").max_length)
@@ -208,8 +210,9 @@ def update_document(actor: AnyUser, document: Document, **changes: Any) -> Docum
             else:
                 record_change(actor, "update", locked, before, after)
     except IntegrityError as exc:
-        if "symbol" in cleaned and Document.objects.filter(symbol=cleaned["symbol"]).exclude(
-                pk=document.pk).exists():
+        if "symbol" in cleaned and Document.objects.filter(
+                symbol=cleaned["symbol"], owner_affiliation_id=document.owner_affiliation_id
+        ).exclude(pk=document.pk).exists():
             raise DocumentError("symbol", _duplicate_symbol_message()) from exc
         raise
     locked.refresh_from_db()
@@ -245,7 +248,13 @@ def document_snapshot(document: Document) -> dict[str, Any]:
 # Validation: each helper returns the clean value or raises DocumentError for its field.
 
 
-def _clean_symbol(text: object, *, exclude_pk: int | None = None) -> str:
+def _clean_symbol(text: object, *, owner_id: int | None, exclude_pk: int | None = None) -> str:
+    """The normalised symbol, not yet registered by `owner_id`'s affiliation.
+
+    Only the owner's own documents are compared: every one of them is visible to its
+    editors, so the answer never tells whether another affiliation's hidden document has
+    this symbol (decision 0020).
+    """
     if not isinstance(text, str):
         raise DocumentError("symbol", _("Enter a document symbol."))
     try:
@@ -254,7 +263,7 @@ def _clean_symbol(text: object, *, exclude_pk: int | None = None) -> str:
         raise DocumentError("symbol", _(
             "%(text)s is not an OSCE document symbol (expected e.g. PC.DEL/123/26 or PC.DEC/1234)."
         ) % {"text": repr(text.strip()[:80])}) from None
-    taken = Document.objects.filter(symbol=symbol)
+    taken = Document.objects.filter(symbol=symbol, owner_affiliation_id=owner_id)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
