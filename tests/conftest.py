@@ -31,6 +31,15 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The sign-in limiter's clock, standing still unless a test moves it: a counting window
+    never ends in the middle of a test by chance (each key's window starts at its own second)."""
+    now = [1_800_000_000.0]
+    monkeypatch.setattr("django_ratelimit.core.time.time", lambda: now[0])
+    return now
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is slow on purpose; tests need speed, not brute-force resistance.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,15 +16,6 @@ from tests.core.conftest import bearer
 LIMIT = 10  # settings.LOGIN_RATE is 10/m
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The limiter's clock, standing still unless a test moves it: a window never ends in the
-    middle of a test by chance (each key's window starts at its own second of the minute)."""
-    now = [1_800_000_000.0]
-    monkeypatch.setattr("django_ratelimit.core.time.time", lambda: now[0])
-    return now
-
-
 def _sign_in(client: Client, url: str, password: str, username: str = "alice") -> int:
     return client.post(url, {"username": username, "password": password}).status_code
 
