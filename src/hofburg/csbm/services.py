@@ -444,6 +444,14 @@ def notification_content(activity: Activity, ruleset: Ruleset) -> dict[str, Any]
     }
 
 
+def notification_payload(reference: str, version: int, sent_on: date, content: dict[str, Any],
+                         correction_reason: str) -> dict[str, Any]:
+    """What the ledger entry of a notification vouches for. `hofburg ledger verify` rebuilds
+    it from the stored notification (csbm/ledger.py), so both sides build it here."""
+    return {"activity": reference, "version": version, "sent_on": sent_on.isoformat(),
+            "content": content, "correction_reason": correction_reason}
+
+
 def notify_activity(
     actor: Actor,
     activity: Activity,
@@ -480,8 +488,8 @@ def notify_activity(
         version = (previous.version + 1) if previous else 1
         entry = append_entry(
             LEDGER_KIND_NOTIFICATION,
-            {"activity": locked.reference, "version": version, "sent_on": sent_on.isoformat(),
-             "content": content, "correction_reason": correction_reason},
+            notification_payload(locked.reference, version, sent_on, content,
+                                 correction_reason),
             author=_author(actor),
             reference=f"{locked.reference}/v{version}",
         )
