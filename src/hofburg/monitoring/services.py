@@ -466,7 +466,7 @@ def submit_observation(user: AnyUser, data: Mapping[str, Any], client_id: str | 
                         client_ids={reported.observation_id: client_id})
                 record = Observation.objects.get(observation_id=reported.observation_id)
                 record_change(actor, "create", record, None, snapshot(record))
-    except (IntegrityError, connection.Database.IntegrityError):
+    except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
         # The unique client or observation id: another request stored it first. (The rows go
         # in by COPY on PostgreSQL, whose errors come from the driver, unwrapped by Django.)
         taken = True
