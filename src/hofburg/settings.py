@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "hofburg.core.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "hofburg.urls"
