@@ -79,6 +79,26 @@ def test_ledger_verify_passes_then_catches_tampering(tmp_path: Path, demo_dir: P
     assert "the ledger is broken" in bad.stderr
 
 
+def test_ledger_verify_names_a_notification_altered_in_the_database(
+    tmp_path: Path, demo_dir: Path
+) -> None:
+    copy = tmp_path / "tampered"
+    copy.mkdir()
+    (copy / "cli.sqlite3").write_bytes((demo_dir / "cli.sqlite3").read_bytes())
+    db = sqlite3.connect(copy / "cli.sqlite3")
+    pk, reference = db.execute(
+        "select n.id, a.reference from csbm_notification n join csbm_activity a"
+        " on a.id = n.activity_id order by n.id limit 1").fetchone()
+    db.execute("update csbm_notification set sent_on = '2020-01-01',"
+               " content = json_set(content, '$.B.troops', 1) where id = ?", (pk,))
+    db.commit()
+    bad = run(copy, "ledger", "verify")
+    assert bad.returncode == 1
+    assert f"csbm.Notification #{pk} ({reference} " in bad.stderr
+    assert "sent on 2020-01-01" in bad.stderr
+    assert "the record was altered" in bad.stderr
+
+
 def test_bad_arguments_exit_2_with_a_message(demo_dir: Path) -> None:
     result = run(demo_dir, "serve", "--port", "not-a-port")
     assert result.returncode == 2

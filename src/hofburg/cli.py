@@ -173,7 +173,8 @@ def ledger_verify(
         ),
     ] = None,
 ) -> None:
-    """Check every ledger entry; exit 1 listing the breaks if any entry was altered or deleted."""
+    """Check every entry and the record it vouches for; exit 1 listing each break, altered or
+    deleted entry and altered or deleted record."""
     setup_django()
     call("verify_ledger", expect_head=expect_head)
 

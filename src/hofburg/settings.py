@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "hofburg.core.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "hofburg.urls"

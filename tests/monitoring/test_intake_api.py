@@ -191,9 +191,11 @@ def test_movement_restrictions_are_restricted_and_confidential_ones_stay_with_th
 def test_a_civilian_impact_report_is_stored_once_as_reported(cast: Cast) -> None:
     headers = _bearer(cast)
     first = _post("/civilian-impacts", _impact(), headers)
-    retry = _post("/civilian-impacts", _impact(injured=5), headers)  # a retry, not a change
+    retry = _post("/civilian-impacts", _impact(), headers)
     assert (first.status_code, retry.status_code) == (201, 200)
     assert retry.json() == first.json()
+    changed = _post("/civilian-impacts", _impact(injured=5), headers)  # not a retry: a conflict
+    assert changed.status_code == 409 and "injured differ" in changed.json()["detail"]
     assert first.json()["kind"] == "casualties"
     assert (first.json()["killed"], first.json()["injured"]) == (0, 1)
     damage = _post("/civilian-impacts", _impact("civ-2", kind="damage", injured=0,

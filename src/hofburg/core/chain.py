@@ -4,6 +4,9 @@ An entry's digest is the SHA-256 of its canonical fields, including the previous
 digest, so changing any stored field of any entry, removing an entry or reordering entries is
 detected by `verify_chain`. Removing entries from the tail is detected only against a head
 digest kept elsewhere (`expected_head`), which is why `hofburg ledger head` exists.
+
+The chain vouches for the entries; `payload_problem` vouches for the records behind them, by
+comparing an entry's payload digest with the digest of the payload rebuilt from its record.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ class ChainEntry:
         ]
         return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
 
+    def describe(self) -> str:
+        """The entry for people: its digest's first characters, its kind and reference."""
+        return f"(digest {self.entry_digest[:12]}, {self.kind} {self.reference or '-'})"
+
 
 @dataclass(frozen=True)
 class ChainProblem:
@@ -58,6 +65,27 @@ class ChainProblem:
 
     def __str__(self) -> str:
         return f"entry #{self.sequence}: {self.problem}"
+
+
+def payload_problem(
+    entry: ChainEntry, record: str | None, rebuilt_digest: str | None
+) -> ChainProblem | None:
+    """The problem with `entry` given the record it vouches for, or None when they match.
+
+    `record` names the record as stored now (None: it no longer exists) and `rebuilt_digest`
+    is the `payload_digest` of the payload rebuilt from it.
+    """
+    if record is None:
+        return ChainProblem(
+            entry.sequence, f"{entry.describe()}: the record it vouches for no longer exists"
+        )
+    if rebuilt_digest != entry.payload_digest:
+        return ChainProblem(
+            entry.sequence,
+            f"{entry.describe()}: {record} no longer matches the payload digest: "
+            "the record was altered",
+        )
+    return None
 
 
 def verify_chain(

@@ -22,8 +22,8 @@ from django.db import transaction
 
 from hofburg.core.models import Affiliation, Classification, Document, Role, User
 from hofburg.core.services.accounts import create_account, ensure_affiliation
+from hofburg.core.services.adoptions import record_adoption
 from hofburg.core.services.documents import register_document
-from hofburg.core.services.ledger import append_entry
 
 DemoLoader = Callable[[], None]
 _loaders: dict[str, DemoLoader] = {}
@@ -254,12 +254,7 @@ def _load_documents(affiliations: dict[str, Affiliation]) -> None:
                 is_exercise=True,
             )
             if spec.symbol.startswith("PC.DEC/"):
-                append_entry(
-                    "document.adopted",
-                    {"symbol": document.symbol, "sha256": [f.sha256 for f in document.files.all()]},
-                    author=actor.username,
-                    reference=document.symbol,
-                )
+                record_adoption(actor, document)
 
 
 def _editor_for(affiliation: Affiliation) -> User:

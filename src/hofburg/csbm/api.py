@@ -21,6 +21,7 @@ from pydantic import AliasChoices
 
 from hofburg.core.access import AccessDenied
 from hofburg.core.api import current_user, problem, require_user
+from hofburg.core.idempotency import is_replay
 from hofburg.core.models import Classification
 from hofburg.core.tables import CONTENT_TYPES
 from hofburg.csbm import exports, queries, rulesets, services, whatif
@@ -50,6 +51,11 @@ def _rules(name: str | None) -> Ruleset:
         return rulesets.get_ruleset(name or rulesets.DEFAULT_RULESET)
     except rulesets.UnknownRuleset as exc:
         raise HttpError(422, str(exc)) from exc
+
+
+def _written(record: Any) -> Status:
+    """201 for a record stored now, 200 for one an identical earlier request stored."""
+    return Status(200 if is_replay(record) else 201, record)
 
 
 def _refused(request: HttpRequest, error: services.CsbmError) -> JsonResponse:
@@ -566,11 +572,12 @@ class ExchangeWrittenOut(ExchangeOut):
         return ExchangeDetailOut.resolve_computed_evaluation_quota(obj)
 
 
-@router.post("/exchanges", response={201: ExchangeWrittenOut},
+@router.post("/exchanges", response={200: ExchangeWrittenOut, 201: ExchangeWrittenOut},
              summary="Submit a State's annual exchange (a correction when one exists)")
 def submit_exchange(request: HttpRequest, payload: ExchangeIn) -> Any:
     """Editors of the State's delegation, with an API token. A second submission for the
-    same State and year is stored as the next version and supersedes the current one."""
+    same State and year is stored as the next version and supersedes the current one (201);
+    one reporting the same as the current version is answered with it (200), storing nothing."""
     user = require_user(request)
     data = payload.dict()
     units = [services.UnitIn(parent=unit.pop("subordinate_to"), **unit)
@@ -582,7 +589,7 @@ def submit_exchange(request: HttpRequest, payload: ExchangeIn) -> Any:
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Status(201, exchange)
+    return _written(exchange)
 
 
 def _download(table: Any, file_format: str, stem: str) -> HttpResponse:
@@ -695,9 +702,11 @@ class VisitIn(Schema):
     is_exercise: bool = False
 
 
-@router.post("/visits", response={201: VisitOut}, summary="Request an inspection or evaluation")
+@router.post("/visits", response={200: VisitOut, 201: VisitOut},
+             summary="Request an inspection or evaluation")
 def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
-    """Editors of the requesting State's delegation, with an API token."""
+    """Editors of the requesting State's delegation, with an API token. 201 when stored; an
+    identical request is answered with the stored visit (200), storing nothing."""
     user = require_user(request)
     try:
         visit = services.request_visit(user, **payload.dict())
@@ -705,7 +714,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Status(201, visit)
+    return _written(visit)
 
 
 @router.post("/visits/{visit_id}/outcome", response=VisitOut, summary="Record a visit's outcome")
@@ -780,9 +789,10 @@ class RiskReductionIn(Schema):
     is_exercise: bool = False
 
 
-@router.post("/risk-reduction", response={201: RiskReductionOut},
+@router.post("/risk-reduction", response={200: RiskReductionOut, 201: RiskReductionOut},
              summary="Request an explanation of an unusual military activity (16)")
 def create_risk_reduction(request: HttpRequest, payload: RiskReductionIn) -> Any:
+    """201 when stored; an identical request is answered with the stored one (200)."""
     user = require_user(request)
     try:
         found = services.open_risk_reduction_request(user, **payload.dict())
@@ -790,7 +800,7 @@ def create_risk_reduction(request: HttpRequest, payload: RiskReductionIn) -> Any
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Status(201, found)
+    return _written(found)
 
 
 @router.get("/risk-reduction/{request_id}", response=RiskReductionOut,

@@ -8,7 +8,8 @@ class CsbmConfig(AppConfig):
     verbose_name = _("Vienna Document")
 
     def ready(self) -> None:
-        from hofburg.csbm import demo, panels
+        from hofburg.csbm import demo, ledger, panels
 
         demo.register()
+        ledger.register()
         panels.register()

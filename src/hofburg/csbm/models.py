@@ -362,6 +362,9 @@ class Visit(ClassifiedRecord):
     outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     report = models.TextField(_("report"), blank=True)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
+    # The request's content as a key: an identical request is the same request (decision 0021).
+    request_key = models.CharField("request key", max_length=64, unique=True, null=True,
+                                   blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -399,6 +402,9 @@ class RiskReductionRequest(ClassifiedRecord):
     meeting_held_at = models.DateTimeField(_("meeting held at"), null=True, blank=True)
     meeting_note = models.TextField(_("meeting record"), blank=True)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
+    # The request's content as a key: an identical request is the same request (decision 0021).
+    request_key = models.CharField("request key", max_length=64, unique=True, null=True,
+                                   blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

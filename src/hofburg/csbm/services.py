@@ -11,10 +11,10 @@ does. Rule numbers and deadlines come from the engine and its rulesets, never fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
+from hofburg.core.idempotency import as_replay, content_key
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.core.services.ledger import append_entry
@@ -165,10 +166,12 @@ def submit_exchange(
     """Record a State's annual exchange valid from 1 January of `year`.
 
     A second submission for the same State and year is a correction: a new version that
-    supersedes the current one (which stays on file). `units_reported` is the number of units
-    (brigades, regiments and equivalents) in `units`, as (10.1.1) counts them; the declared
-    quota is kept as sent, and pages compare it with the engine's. A nil report (`is_nil`)
-    carries no units or holdings (9).
+    supersedes the current one (which stays on file). A submission reporting the same as the
+    current version (units, holdings, quota, note, level; in any order) is a re-submission:
+    the current version is returned, marked as a replay, and no version is added.
+    `units_reported` is the number of units (brigades, regiments and equivalents) in `units`,
+    as (10.1.1) counts them; the declared quota is kept as sent, and pages compare it with
+    the engine's. A nil report (`is_nil`) carries no units or holdings (9).
     """
     participating_state = _state("state", state)
     _require_state_actor(actor, participating_state.iso2)
@@ -192,35 +195,91 @@ def submit_exchange(
     if declared_evaluation_quota is not None and declared_evaluation_quota < 0:
         raise CsbmError("declared_evaluation_quota", "Must be 0 or more.")
 
-    with transaction.atomic():
-        previous = (AnnualExchange.objects.select_for_update()
-                    .filter(state=participating_state, year=year, is_current=True).first())
-        if previous is not None:
-            before = snapshot(previous)
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
-            record_change(actor, "update", previous, before, snapshot(previous))
-        exchange = AnnualExchange.objects.create(
-            state=participating_state,
-            year=year,
-            version=(previous.version + 1) if previous else 1,
-            submitted_on=submitted_on,
-            supersedes=previous,
-            is_nil=is_nil,
-            units_reported=sum(1 for u in units if u.level == ExchangeUnit.Level.UNIT),
-            declared_evaluation_quota=declared_evaluation_quota,
-            note=note,
-            submitted_by=actor if isinstance(actor, User) else None,
-            classification=classification,
-            owner_affiliation=_owner(actor),
-            is_exercise=is_exercise,
-        )
-        _store_units_and_holdings(exchange, units, holdings)
-        after = snapshot(exchange)
-        after["formations_and_units"] = len(units)
-        after["holdings_rows"] = len(holdings)
-        record_change(actor, "create", exchange, None, after)
+    content = _exchange_content(
+        is_nil=is_nil, units=units, holdings=holdings,
+        declared_evaluation_quota=declared_evaluation_quota, note=note,
+        classification=classification, is_exercise=is_exercise)
+
+    def submit() -> AnnualExchange:
+        with transaction.atomic():
+            previous = (AnnualExchange.objects.select_for_update()
+                        .filter(state=participating_state, year=year, is_current=True).first())
+            if previous is not None and _stored_exchange_content(previous) == content:
+                return as_replay(previous)
+            return _store_exchange(actor, previous, state=participating_state, year=year,
+                                   submitted_on=submitted_on, units=units, holdings=holdings,
+                                   content=content)
+
+    try:
+        return submit()
+    except IntegrityError:
+        # A concurrent first submission took version 1 (there was no row to lock): look again.
+        return submit()
+
+
+def _store_exchange(actor: Actor, previous: AnnualExchange | None, *,
+                    state: ParticipatingState, year: int, submitted_on: date,
+                    units: Sequence[UnitIn], holdings: Sequence[HoldingIn],
+                    content: dict[str, Any]) -> AnnualExchange:
+    if previous is not None:
+        before = snapshot(previous)
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+        record_change(actor, "update", previous, before, snapshot(previous))
+    exchange = AnnualExchange.objects.create(
+        state=state,
+        year=year,
+        version=(previous.version + 1) if previous else 1,
+        submitted_on=submitted_on,
+        supersedes=previous,
+        is_nil=content["is_nil"],
+        units_reported=sum(1 for u in units if u.level == ExchangeUnit.Level.UNIT),
+        declared_evaluation_quota=content["declared_evaluation_quota"],
+        note=content["note"],
+        submitted_by=actor if isinstance(actor, User) else None,
+        classification=content["classification"],
+        owner_affiliation=_owner(actor),
+        is_exercise=content["is_exercise"],
+    )
+    _store_units_and_holdings(exchange, units, holdings)
+    after = snapshot(exchange)
+    after["formations_and_units"] = len(units)
+    after["holdings_rows"] = len(holdings)
+    record_change(actor, "create", exchange, None, after)
     return exchange
+
+
+def _exchange_content(*, is_nil: bool, units: Sequence[UnitIn], holdings: Sequence[HoldingIn],
+                      declared_evaluation_quota: int | None, note: str, classification: str,
+                      is_exercise: bool) -> dict[str, Any]:
+    """What an exchange reports, in an order-free form: two submissions with equal contents
+    report the same thing, whatever order their units and holdings came in."""
+    return {
+        "is_nil": is_nil,
+        "units": sorted((asdict(u) for u in units), key=lambda u: u["designation"]),
+        "holdings": sorted((asdict(h) for h in holdings),
+                           key=lambda h: (h["category"], h["type_name"], h["unit"] or "",
+                                          h["quantity"])),
+        "declared_evaluation_quota": declared_evaluation_quota,
+        "note": note,
+        "classification": classification,
+        "is_exercise": is_exercise,
+    }
+
+
+def _stored_exchange_content(exchange: AnnualExchange) -> dict[str, Any]:
+    units = [UnitIn(designation=u.designation, level=u.level, service=u.service,
+                    parent=u.parent.designation if u.parent else None, unit_type=u.unit_type,
+                    is_combat_unit=u.is_combat_unit, is_active=u.is_active,
+                    latitude=u.latitude, longitude=u.longitude, personnel=u.personnel)
+             for u in exchange.units.select_related("parent")]
+    holdings = [HoldingIn(category=h.category, quantity=h.quantity, type_name=h.type_name,
+                          unit=h.unit.designation if h.unit else None)
+                for h in exchange.holdings.select_related("unit")]
+    return _exchange_content(
+        is_nil=exchange.is_nil, units=units, holdings=holdings,
+        declared_evaluation_quota=exchange.declared_evaluation_quota, note=exchange.note,
+        classification=exchange.classification, is_exercise=exchange.is_exercise)
 
 
 def _check_units(units: Sequence[UnitIn]) -> None:
@@ -459,6 +518,14 @@ def notification_content(activity: Activity, ruleset: Ruleset) -> dict[str, Any]
     }
 
 
+def notification_payload(reference: str, version: int, sent_on: date, content: dict[str, Any],
+                         correction_reason: str) -> dict[str, Any]:
+    """What the ledger entry of a notification vouches for. `hofburg ledger verify` rebuilds
+    it from the stored notification (csbm/ledger.py), so both sides build it here."""
+    return {"activity": reference, "version": version, "sent_on": sent_on.isoformat(),
+            "content": content, "correction_reason": correction_reason}
+
+
 def notify_activity(
     actor: Actor,
     activity: Activity,
@@ -495,8 +562,8 @@ def notify_activity(
         version = (previous.version + 1) if previous else 1
         entry = append_entry(
             LEDGER_KIND_NOTIFICATION,
-            {"activity": locked.reference, "version": version, "sent_on": sent_on.isoformat(),
-             "content": content, "correction_reason": correction_reason},
+            notification_payload(locked.reference, version, sent_on, content,
+                                 correction_reason),
             author=_author(actor),
             reference=f"{locked.reference}/v{version}",
         )
@@ -581,6 +648,31 @@ def submit_calendar(
 # -- verification (Chapter IX) --------------------------------------------------------------
 
 
+Keyed = TypeVar("Keyed", Visit, RiskReductionRequest)
+
+
+def _once(model: type[Keyed], key: str, create: Callable[[], Keyed]) -> Keyed:
+    """The record stored under `key` (marked as a replay), or the one `create` stores now,
+    as stored (times in UTC), so the first answer and a replay's read the same.
+
+    The key is the request's content (decision 0021), unique in the table: of two identical
+    requests racing, the second fails on the constraint and answers with the first's record.
+    """
+    stored = model._default_manager.filter(request_key=key).first()
+    if stored is not None:
+        return as_replay(stored)
+    try:
+        with transaction.atomic():
+            created = create()
+        created.refresh_from_db()
+        return created
+    except IntegrityError:
+        stored = model._default_manager.filter(request_key=key).first()
+        if stored is None:
+            raise
+        return as_replay(stored)
+
+
 def request_visit(
     actor: Actor,
     *,
@@ -599,7 +691,9 @@ def request_visit(
     """Record an inspection or evaluation visit requested by `inspecting_state`.
 
     Whether the receiving State is obliged to accept is the quota board's answer
-    (queries.quota_board); a request is recorded either way, as it was sent.
+    (queries.quota_board); a request is recorded either way, as it was sent. An identical
+    request (every field the same) is the same request: the visit stored for it is returned,
+    marked as a replay (`core.idempotency.is_replay`), and nothing new is stored.
     """
     inspecting = _state("inspecting_state", inspecting_state)
     receiving = _state("receiving_state", receiving_state)
@@ -617,15 +711,24 @@ def request_visit(
         raise CsbmError("unit", f"{unit.designation} is not a unit of {receiving.iso2}.")
     if kind == Visit.Kind.INSPECTION and (unit is not None or unit_designation):
         raise CsbmError("unit", "An inspection is of a specified area, not of a unit.")
-    with transaction.atomic():
-        visit = Visit.objects.create(
-            kind=kind, inspecting_state=inspecting, receiving_state=receiving,
-            requested_at=requested_at, on=on, unit=unit,
-            unit_designation=unit_designation or (unit.designation if unit else ""),
-            temporarily_activated=temporarily_activated, area=area,
-            classification=classification, owner_affiliation=_owner(actor),
-            is_exercise=is_exercise)
-        record_change(actor, "create", visit, None, snapshot(visit))
+    designation = unit_designation or (unit.designation if unit else "")
+    key = content_key({
+        "kind": kind, "inspecting_state": inspecting.iso2, "receiving_state": receiving.iso2,
+        "requested_at": requested_at.astimezone(UTC).isoformat(), "on": on.isoformat(),
+        "unit": unit.pk if unit else None, "unit_designation": designation,
+        "temporarily_activated": temporarily_activated, "area": area,
+        "classification": classification, "is_exercise": is_exercise})
+    return _once(Visit, key, lambda: _create_visit(
+        actor, request_key=key, kind=kind, inspecting_state=inspecting,
+        receiving_state=receiving, requested_at=requested_at, on=on, unit=unit,
+        unit_designation=designation, temporarily_activated=temporarily_activated, area=area,
+        classification=classification, owner_affiliation=_owner(actor),
+        is_exercise=is_exercise))
+
+
+def _create_visit(actor: Actor, **values: Any) -> Visit:
+    visit = Visit.objects.create(**values)
+    record_change(actor, "create", visit, None, snapshot(visit))
     return visit
 
 
@@ -681,7 +784,8 @@ def open_risk_reduction_request(
     is_exercise: bool = False,
 ) -> RiskReductionRequest:
     """Record a request for explanation of an unusual military activity (16); the reply
-    clock starts at `requested_at` and runs for the ruleset's reply hours."""
+    clock starts at `requested_at` and runs for the ruleset's reply hours. An identical
+    request is the same request: the stored one is returned, marked as a replay."""
     requesting = _state("requesting_state", requesting_state)
     responding = _state("responding_state", responding_state)
     _require_state_actor(actor, requesting.iso2)
@@ -692,14 +796,22 @@ def open_risk_reduction_request(
     if not subject.strip():
         raise CsbmError("subject", "Say which activity gives rise to concern.")
     _aware("requested_at", requested_at)
-    with transaction.atomic():
-        request = RiskReductionRequest.objects.create(
-            requesting_state=requesting, responding_state=responding, activity=activity,
-            subject=subject, ruleset=rules.id, requested_at=requested_at,
-            reply_due_at=_deadline(deadlines.risk_reduction_reply_deadline, requested_at, rules),
-            classification=classification, owner_affiliation=_owner(actor),
-            is_exercise=is_exercise)
-        record_change(actor, "create", request, None, snapshot(request))
+    key = content_key({
+        "requesting_state": requesting.iso2, "responding_state": responding.iso2,
+        "activity": activity.pk if activity else None, "subject": subject, "ruleset": rules.id,
+        "requested_at": requested_at.astimezone(UTC).isoformat(),
+        "classification": classification, "is_exercise": is_exercise})
+    return _once(RiskReductionRequest, key, lambda: _create_risk_reduction_request(
+        actor, request_key=key, requesting_state=requesting, responding_state=responding,
+        activity=activity, subject=subject, ruleset=rules.id, requested_at=requested_at,
+        reply_due_at=_deadline(deadlines.risk_reduction_reply_deadline, requested_at, rules),
+        classification=classification, owner_affiliation=_owner(actor),
+        is_exercise=is_exercise))
+
+
+def _create_risk_reduction_request(actor: Actor, **values: Any) -> RiskReductionRequest:
+    request = RiskReductionRequest.objects.create(**values)
+    record_change(actor, "create", request, None, snapshot(request))
     return request
 
 

@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -54,6 +54,7 @@ from pydantic_core import to_json
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
+from hofburg.core.idempotency import differing_fields
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.core.tables import csv_dict_writer, csv_writer
@@ -436,17 +437,16 @@ def submit_observation(user: AnyUser, data: Mapping[str, Any], client_id: str | 
                        ) -> tuple[Observation, bool]:
     """Store one observation and merge it into the events; (the record, True if new).
 
-    Idempotent by `client_id`: a retry with the same id returns the stored record and False,
-    never a duplicate. Without `observation_id` in `data` the id is derived from `client_id`.
-    Raises SubmissionInvalid (a field does not validate), SubmissionConflict (the id is taken
-    by another record or another user's client) and AccessDenied.
+    Idempotent by `client_id` (decision 0021): a retry with the same id and the same content
+    returns the stored record and False, never a duplicate, also when retries race each other;
+    the same id with different content is a SubmissionConflict naming the fields that differ.
+    Without `observation_id` in `data` the id is derived from `client_id`. Raises
+    SubmissionInvalid (a field does not validate), SubmissionConflict (the id is taken by
+    another record, another user's client or different content) and AccessDenied.
     """
     actor = _require_submitter(user)
     if client_id is not None and not (isinstance(client_id, str) and 0 < len(client_id) <= 64):
         raise SubmissionInvalid("client_id", "must be a string of 1 to 64 characters")
-    existing = _existing_submission(actor, client_id)
-    if existing is not None:
-        return existing, False
     values = dict(data)
     if not values.get("observation_id"):
         if client_id is None:
@@ -456,31 +456,62 @@ def submit_observation(user: AnyUser, data: Mapping[str, Any], client_id: str | 
     if len(reported.observation_id) > 64:
         raise SubmissionInvalid("observation_id", "must be at most 64 characters")
     provenance = _provenance(actor, classification, is_exercise)
+    existing = _existing_submission(actor, client_id, reported, provenance)
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
-            if Observation.objects.filter(observation_id=reported.observation_id).exists():
-                raise SubmissionConflict(
-                    f"observation_id {reported.observation_id!r} is already stored")
-            _ingest([_Row.of(reported)], provenance, client_ids={reported.observation_id:
-                                                                 client_id})
-            record = Observation.objects.get(observation_id=reported.observation_id)
-            record_change(actor, "create", record, None, snapshot(record))
-    except IntegrityError:
-        # A concurrent retry won the race for the client id: answer as a retry.
-        existing = _existing_submission(actor, client_id)
+            taken = Observation.objects.filter(observation_id=reported.observation_id).exists()
+            if not taken:
+                _ingest([_Row.of(reported)], provenance,
+                        client_ids={reported.observation_id: client_id})
+                record = Observation.objects.get(observation_id=reported.observation_id)
+                record_change(actor, "create", record, None, snapshot(record))
+    except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
+        # The unique client or observation id: another request stored it first. (The rows go
+        # in by COPY on PostgreSQL, whose errors come from the driver, unwrapped by Django.)
+        taken = True
+    if taken:
+        # The first of several concurrent retries stored it meanwhile: answer as a retry.
+        existing = _existing_submission(actor, client_id, reported, provenance)
         if existing is None:
-            raise SubmissionConflict("the observation conflicts with a stored one") from None
+            raise SubmissionConflict(
+                f"observation_id {reported.observation_id!r} is already stored")
         return existing, False
     return record, True
 
 
-def _existing_submission(actor: User, client_id: str | None) -> Observation | None:
+def _existing_submission(actor: User, client_id: str | None, reported: Reported,
+                         provenance: Provenance) -> Observation | None:
+    """The observation stored under `client_id` when it is the same submission, else None;
+    SubmissionConflict when the id was another user's or came with different content."""
     if client_id is None:
         return None
     existing = Observation.objects.filter(client_id=client_id).first()
-    if existing is not None and existing.submitted_by_id != actor.pk:
+    if existing is None:
+        return None
+    if existing.submitted_by_id != actor.pk:
         raise SubmissionConflict("this client id was used by another user")
+    differing = differing_fields(_submission_content(_reported_of(existing),
+                                                     existing.classification,
+                                                     existing.is_exercise),
+                                 _submission_content(reported, provenance.classification,
+                                                     provenance.is_exercise))
+    if differing:
+        raise SubmissionConflict(
+            f"client id {client_id!r} was used for a different observation: "
+            f"{', '.join(differing)} differ from the stored one")
     return existing
+
+
+def _submission_content(reported: Reported, classification: str, is_exercise: bool
+                        ) -> dict[str, Any]:
+    """What a submission says, for comparing a retry with the stored record: the time with
+    its UTC offset (as entered), the other fields as validated."""
+    content = {f.name: getattr(reported, f.name) for f in fields(reported)}
+    content["observed_at"] = reported.observed_at.isoformat()
+    content.update(classification=classification, is_exercise=is_exercise)
+    return content
 
 
 # --- importing ------------------------------------------------------------------------------
@@ -2039,14 +2070,11 @@ def _withdrawal_inputs() -> tuple[Any, Any]:
 
 def _report(model: type[Model], user: AnyUser, report_id: str, values: Mapping[str, Any], *,
             classification: str | None, is_exercise: bool) -> tuple[Any, bool]:
+    """Store a patrol's report once (the record, True if new); idempotent by `report_id` as
+    observations are by their client id (decision 0021)."""
     actor = _require_submitter(user)
     if not report_id or len(report_id) > 64:
         raise SubmissionInvalid("report_id", "must be a string of 1 to 64 characters")
-    existing = model._default_manager.filter(report_id=report_id).first()
-    if existing is not None:
-        if getattr(existing, "submitted_by_id", None) != actor.pk:
-            raise SubmissionConflict("this report id was used by another user")
-        return existing, False
     for name in ("lon", "lat"):
         value = values.get(name)
         limit = 180 if name == "lon" else 90
@@ -2056,13 +2084,48 @@ def _report(model: type[Model], user: AnyUser, report_id: str, values: Mapping[s
     if not isinstance(observed_at, datetime) or observed_at.tzinfo is None:
         raise SubmissionInvalid("observed_at", "must be a time with its UTC offset")
     provenance = _provenance(actor, classification, is_exercise)
-    with transaction.atomic():
-        record = model._default_manager.create(
-            report_id=report_id, submitted_by=actor, is_exercise=is_exercise,
-            classification=provenance.classification,
-            owner_affiliation_id=provenance.owner_affiliation_id, **values)
-        record_change(actor, "create", record, None, snapshot(record))
+    existing = _existing_report(model, actor, report_id, values, provenance)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            record = model._default_manager.create(
+                report_id=report_id, submitted_by=actor, is_exercise=is_exercise,
+                classification=provenance.classification,
+                owner_affiliation_id=provenance.owner_affiliation_id, **values)
+            record_change(actor, "create", record, None, snapshot(record))
+    except IntegrityError:
+        # A concurrent retry stored it first: answer as a retry.
+        existing = _existing_report(model, actor, report_id, values, provenance)
+        if existing is None:
+            raise
+        return existing, False
     return record, True
+
+
+# Written by the service from the rules, not submitted: not part of what a retry repeats.
+_DERIVED_REPORT_FIELDS = frozenset({"compliance"})
+
+
+def _existing_report(model: type[Model], actor: User, report_id: str,
+                     values: Mapping[str, Any], provenance: Provenance) -> Any:
+    """The report stored under `report_id` when it is the same report, else None;
+    SubmissionConflict when the id was another user's or came with different content."""
+    existing: Any = model._default_manager.filter(report_id=report_id).first()
+    if existing is None:
+        return None
+    if getattr(existing, "submitted_by_id", None) != actor.pk:
+        raise SubmissionConflict("this report id was used by another user")
+    names = set(values) - _DERIVED_REPORT_FIELDS
+    differing = differing_fields(
+        {name: getattr(existing, name) for name in names}
+        | {"classification": existing.classification, "is_exercise": existing.is_exercise},
+        {name: values[name] for name in names}
+        | {"classification": provenance.classification, "is_exercise": provenance.is_exercise})
+    if differing:
+        raise SubmissionConflict(f"report id {report_id!r} was used for a different report: "
+                                 f"{', '.join(differing)} differ from the stored one")
+    return existing
 
 
 def submit_weapon_sighting(user: AnyUser, report_id: str, *, observed_at: datetime, lon: float,

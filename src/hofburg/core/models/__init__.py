@@ -3,6 +3,7 @@
 from hofburg.core.models.audit import AuditEntry
 from hofburg.core.models.classification import Classification, ClassificationField, ClassifiedRecord
 from hofburg.core.models.documents import Document, DocumentFile
+from hofburg.core.models.idempotency import IdempotentRequest
 from hofburg.core.models.ledger import LedgerEntry
 from hofburg.core.models.users import Affiliation, ApiToken, Role, User
 
@@ -15,6 +16,7 @@ __all__ = [
     "ClassifiedRecord",
     "Document",
     "DocumentFile",
+    "IdempotentRequest",
     "LedgerEntry",
     "Role",
     "User",

@@ -1,9 +1,18 @@
-"""Appending to and verifying the hash-chained ledger."""
+"""Appending to and verifying the hash-chained ledger.
+
+Each entry vouches for a record (a Vienna Document notification, an adopted document): its
+payload digest is the digest of the record's canonical payload when it was appended. The chain
+alone proves the entries were not changed; the records are proved by rebuilding each payload
+from the record as it stands now. Core knows no desk, so a desk registers, per entry kind, the
+function that rebuilds its records' payloads (`register_record_kind`, from its AppConfig.ready).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC
+from itertools import groupby
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,11 +23,38 @@ from hofburg.core.chain import (
     ChainEntry,
     ChainProblem,
     payload_digest,
+    payload_problem,
     verify_chain,
 )
 from hofburg.core.models import LedgerEntry
 
 _APPEND_ATTEMPTS = 5
+_VERIFY_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class VouchedRecord:
+    """The record an entry vouches for, as stored now: a label naming it for people (model, id
+    and symbol or reference) and its canonical payload, rebuilt as `append_entry` was given it."""
+
+    label: str
+    payload: Mapping[str, Any] | bytes
+
+
+# Given entries of one kind, the records they vouch for, by entry sequence number. An entry
+# left out is an entry whose record no longer exists.
+RecordRebuilder = Callable[[Sequence[LedgerEntry]], Mapping[int, VouchedRecord]]
+
+_rebuilders: dict[str, RecordRebuilder] = {}
+
+
+def register_record_kind(kind: str, rebuild: RecordRebuilder) -> None:
+    """Let a desk vouch for the records behind entries of `kind` (replaces an earlier one)."""
+    _rebuilders[kind] = rebuild
+
+
+def registered_record_kinds() -> list[str]:
+    return sorted(_rebuilders)
 
 
 def _as_chain_entry(entry: LedgerEntry) -> ChainEntry:
@@ -80,8 +116,44 @@ def iter_chain() -> Iterator[ChainEntry]:
         yield _as_chain_entry(entry)
 
 
+def verify_payloads() -> list[ChainProblem]:
+    """Every entry whose record no longer gives its payload digest, in sequence order.
+
+    Each entry's payload is rebuilt from its record as stored now; a record that was changed
+    (bypassing the services, say) or deleted is named beside its entry. An entry of a kind no
+    desk registered cannot be checked, and says so: an unchecked entry is not an intact one.
+    """
+    problems: list[ChainProblem] = []
+    entries = LedgerEntry.objects.order_by("sequence")
+    last = 0
+    while chunk := list(entries.filter(sequence__gt=last)[:_VERIFY_CHUNK]):
+        last = chunk[-1].sequence
+        for kind, group in groupby(sorted(chunk, key=lambda e: (e.kind, e.sequence)),
+                                   key=lambda e: e.kind):
+            of_kind = list(group)
+            rebuild = _rebuilders.get(kind)
+            if rebuild is None:
+                problems.extend(
+                    ChainProblem(e.sequence, f"{_as_chain_entry(e).describe()}: no desk "
+                                             f"vouches for records of kind {kind!r}, so its "
+                                             "payload cannot be checked")
+                    for e in of_kind)
+                continue
+            records = rebuild(of_kind)
+            for entry in of_kind:
+                record = records.get(entry.sequence)
+                problem = payload_problem(
+                    _as_chain_entry(entry), record.label if record else None,
+                    payload_digest(record.payload) if record else None)
+                if problem is not None:
+                    problems.append(problem)
+    return sorted(problems, key=lambda p: p.sequence)
+
+
 def verify_ledger(expected_head: str | None = None) -> list[ChainProblem]:
-    return verify_chain(iter_chain(), expected_head=expected_head)
+    """Every break in the chain and every record that no longer matches its entry, in order."""
+    problems = verify_chain(iter_chain(), expected_head=expected_head) + verify_payloads()
+    return sorted(problems, key=lambda p: p.sequence)
 
 
 def ledger_head() -> tuple[int, str]:
