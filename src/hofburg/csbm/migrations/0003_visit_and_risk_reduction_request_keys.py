@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('csbm', '0001_initial'),
+        ('csbm', '0002_activity_landings_apart_and_zone'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_document_order_index'),
+        ('core', '0004_document_symbol_per_owner'),
     ]
 
     operations = [
