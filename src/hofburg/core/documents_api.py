@@ -13,11 +13,11 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
-from hofburg.core.api import current_user, problem, require_user
+from hofburg.core.api import Page, current_user, problem, require_user
 from hofburg.core.models import Classification, Document, DocumentFile
 from hofburg.core.search import find_documents
 from hofburg.core.services.documents import (
@@ -100,7 +100,7 @@ def _document_problem(request: HttpRequest, error: DocumentError) -> JsonRespons
 
 
 @documents_router.get("", response=list[DocumentOut], summary="List the documents you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> QuerySet[Document]:
     return find_documents(
         access.visible(Document.objects.prefetch_related("files"), current_user(request)),

@@ -16,11 +16,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AliasChoices
 
 from hofburg.core.access import AccessDenied
-from hofburg.core.api import current_user, problem, require_user
+from hofburg.core.api import Page, current_user, problem, require_user
 from hofburg.core.models import Classification
 from hofburg.core.tables import CONTENT_TYPES
 from hofburg.csbm import exports, queries, rulesets, services, whatif
@@ -239,7 +239,7 @@ class ActivityIn(Schema):
 
 
 @router.get("/activities", response=list[ActivityOut], summary="Activities you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> QuerySet[Activity]:
     activities = queries.visible_activities(current_user(request))
     if filters.state:
@@ -356,7 +356,7 @@ class NotifyIn(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="Notifications")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_notifications(request: HttpRequest, activity: str = "",
                        current_only: bool = False) -> QuerySet[Notification]:
     notifications = queries.visible_notifications(current_user(request),
@@ -447,7 +447,7 @@ class ExchangeDetailOut(ExchangeOut):
 
 
 @router.get("/exchanges", response=list[ExchangeOut], summary="Annual exchanges you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_exchanges(request: HttpRequest, year: int | None = None, state: str = "",
                    all_versions: bool = False) -> QuerySet[AnnualExchange]:
     exchanges = queries.visible_exchanges(current_user(request), current_only=not all_versions)
@@ -586,7 +586,7 @@ class CalendarOut(Schema):
 
 
 @router.get("/calendars", response=list[CalendarOut], summary="Annual calendars")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_calendars(request: HttpRequest, year: int | None = None,
                    state: str = "") -> QuerySet[AnnualCalendar]:
     calendars = queries.visible_calendars(current_user(request))
@@ -648,7 +648,7 @@ class VisitOutcomeIn(Schema):
 
 
 @router.get("/visits", response=list[VisitOut], summary="Inspections and evaluation visits")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_visits(request: HttpRequest, year: int | None = None,
                 state: str = "") -> QuerySet[Visit]:
     visits = queries.visible_visits(current_user(request))
@@ -739,7 +739,7 @@ class RiskReductionOut(Schema):
 
 @router.get("/risk-reduction", response=list[RiskReductionOut],
             summary="Chapter III requests and their clocks")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_risk_reduction(request: HttpRequest) -> QuerySet[RiskReductionRequest]:
     return queries.visible_risk_reduction_requests(current_user(request))
 

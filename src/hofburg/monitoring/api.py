@@ -17,11 +17,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
-from hofburg.core.api import current_user, problem, require_user
+from hofburg.core.api import Page, current_user, problem, require_user
 from hofburg.core.models import Classification
 from hofburg.monitoring import exports, queries, services
 from hofburg.monitoring.engine.merge import explain
@@ -246,7 +246,7 @@ def submit_observation(request: HttpRequest, payload: ObservationIn) -> Any:
 
 @router.get("/observations", response=list[ObservationOut],
             summary="List the observations you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_observations(request: HttpRequest,
                       filters: Query[ObservationFilters]) -> QuerySet[Observation]:
     return queries.observations_for(current_user(request), **filters.dict())
@@ -287,7 +287,7 @@ def correct_observation(request: HttpRequest, observation_pk: int, payload: Corr
 
 
 @router.get("/events", response=list[EventOut], summary="List the events you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_events(request: HttpRequest, filters: Query[EventFilters]) -> QuerySet[Event]:
     return queries.events_for(current_user(request), **filters.dict())
 
@@ -662,7 +662,7 @@ def submit_weapon_sighting(request: HttpRequest, payload: WeaponSightingIn) -> A
 
 @router.get("/weapon-sightings", response=list[WeaponSightingOut],
             summary="List the weapon sightings you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_weapon_sightings(request: HttpRequest, filters: Query[WeaponSightingFilters]
                           ) -> QuerySet[WeaponSighting]:
     return _reports_for(request, WeaponSighting, filters)
@@ -687,7 +687,7 @@ def report_movement_restriction(request: HttpRequest, payload: MovementRestricti
 
 @router.get("/movement-restrictions", response=list[MovementRestrictionOut],
             summary="List the freedom-of-movement restrictions you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_movement_restrictions(request: HttpRequest,
                                filters: Query[MovementRestrictionFilters]
                                ) -> QuerySet[MovementRestriction]:
@@ -711,7 +711,7 @@ def report_civilian_impact(request: HttpRequest, payload: CivilianImpactIn) -> A
 
 @router.get("/civilian-impacts", response=list[CivilianImpactOut],
             summary="List the civilian damage and casualty reports you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_civilian_impacts(request: HttpRequest, filters: Query[CivilianImpactFilters]
                           ) -> QuerySet[CivilianImpact]:
     return _reports_for(request, CivilianImpact, filters)

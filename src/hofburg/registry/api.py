@@ -15,8 +15,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from hofburg.core.api import Page
 from hofburg.core.i18n import localized
 from hofburg.registry.models import (
     Chairmanship,
@@ -135,7 +136,7 @@ class StateFilter(Schema):
 
 
 @router.get("/states", response=list[StateOut], summary="Participating States")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_states(request: HttpRequest, filters: Query[StateFilter],
                 language: Query[LanguageQuery]) -> Any:
     states = ParticipatingState.objects.order_by("iso2")
@@ -176,7 +177,7 @@ class PartnerFilter(FilterSchema):
 
 
 @router.get("/partners", response=list[PartnerOut], summary="Partners for Co-operation")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_partners(request: HttpRequest, filters: Query[PartnerFilter],
                   language: Query[LanguageQuery]) -> QuerySet[Partner]:
     return filters.filter(Partner.objects.order_by("group", "iso2"))
@@ -204,7 +205,7 @@ class ChairmanshipFilter(Schema):
 
 
 @router.get("/chairmanships", response=list[ChairmanshipOut], summary="Chairmanships by year")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_chairmanships(request: HttpRequest, filters: Query[ChairmanshipFilter],
                        language: Query[LanguageQuery]) -> QuerySet[Chairmanship]:
     chairs = Chairmanship.objects.select_related("state").order_by("year")
@@ -238,7 +239,7 @@ class FieldOperationFilter(Schema):
 
 
 @router.get("/field-operations", response=list[FieldOperationOut], summary="Field operations")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_field_operations(request: HttpRequest, filters: Query[FieldOperationFilter],
                           language: Query[LanguageQuery]) -> QuerySet[FieldOperation]:
     operations = FieldOperation.objects.select_related("host_state").order_by("region", "code")
@@ -281,7 +282,7 @@ class ConflictOut(Named, Sourced):
 
 @router.get("/conflicts", response=list[ConflictOut],
             summary="Protracted conflicts with their negotiation formats and participants")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_conflicts(request: HttpRequest,
                    language: Query[LanguageQuery]) -> QuerySet[Conflict]:
     formats = NegotiationFormat.objects.prefetch_related("participants__state")
@@ -298,7 +299,7 @@ class InstitutionOut(Named, Sourced):
 
 
 @router.get("/institutions", response=list[InstitutionOut], summary="OSCE institutions")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_institutions(request: HttpRequest,
                       language: Query[LanguageQuery]) -> QuerySet[Institution]:
     return Institution.objects.order_by("code")
@@ -312,7 +313,7 @@ class SecretariatUnitOut(Named, Sourced):
 
 @router.get("/secretariat-units", response=list[SecretariatUnitOut],
             summary="Units of the Secretariat")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_secretariat_units(request: HttpRequest,
                            language: Query[LanguageQuery]) -> QuerySet[SecretariatUnit]:
     return SecretariatUnit.objects.select_related("parent").order_by("code")
