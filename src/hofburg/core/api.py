@@ -180,8 +180,10 @@ def build_api() -> NinjaAPI:
         detail = "; ".join(
             f"{e['field']}: {e['message']}" if e["field"] else str(e["message"]) for e in errors
         )
+        # `field` names the first offending field, as a service's refusal does.
+        first = next((e["field"] for e in errors if e["field"]), None)
         return problem(422, "Invalid request", detail or "The request is not valid.",
-                       request.path, errors=errors)
+                       request.path, errors=errors, **({"field": first} if first else {}))
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

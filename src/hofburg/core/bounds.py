@@ -34,6 +34,7 @@ LAST_YEAR = 2999
 FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
 LAST_DAY = dt.date(LAST_YEAR, 12, 31)
 CLOCK_SKEW = dt.timedelta(minutes=10)  # how far ahead of the server a device clock may run
+MAX_TEXT_LENGTH = 20_000  # notes, reports, reasons: a few pages of text
 MAX_PAGE_SIZE = 500
 MAX_OFFSET = 10_000_000
 NUL = "\x00"
@@ -59,6 +60,9 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 PositiveCount = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 RecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+
+# Text without a column limit of its own; a NUL is refused for every text (core.api).
+LongText = Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]
 
 # Days and moments.
 Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]

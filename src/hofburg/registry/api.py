@@ -18,6 +18,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
 from hofburg.core.api import Page
+from hofburg.core.bounds import Day, Year
 from hofburg.core.i18n import localized
 from hofburg.registry.models import (
     Chairmanship,
@@ -129,10 +130,11 @@ class StateDetailOut(StateOut):
 
 
 class StateFilter(Schema):
-    q: str | None = Field(None, description="part of the name in any language, or an ISO code")
+    q: str | None = Field(None, max_length=200,
+                          description="part of the name in any language, or an ISO code")
     confidence: ConfidenceLabel | None = None
-    joined_from: dt.date | None = Field(None, description="joined on or after this date")
-    joined_to: dt.date | None = Field(None, description="joined on or before this date")
+    joined_from: Day | None = Field(None, description="joined on or after this date")
+    joined_to: Day | None = Field(None, description="joined on or before this date")
 
 
 @router.get("/states", response=list[StateOut], summary="Participating States")
@@ -200,8 +202,8 @@ class ChairmanshipOut(Sourced):
 
 
 class ChairmanshipFilter(Schema):
-    year_from: int | None = Field(None, alias="from", description="first year, inclusive")
-    year_to: int | None = Field(None, alias="to", description="last year, inclusive")
+    year_from: Year | None = Field(None, alias="from", description="first year, inclusive")
+    year_to: Year | None = Field(None, alias="to", description="last year, inclusive")
 
 
 @router.get("/chairmanships", response=list[ChairmanshipOut], summary="Chairmanships by year")
@@ -225,7 +227,7 @@ class TroikaOut(Schema):
 
 @router.get("/troika/{year}", response=TroikaOut,
             summary="The Troika of a year: previous, current and incoming Chair")
-def get_troika(request: HttpRequest, year: int, language: Query[LanguageQuery]) -> Any:
+def get_troika(request: HttpRequest, year: Year, language: Query[LanguageQuery]) -> Any:
     """A seat is null where that year's Chair is not recorded."""
     return troika_for_year(year)
 
