@@ -260,3 +260,26 @@ _TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
 
 def _title(status: int) -> str:
     return _TITLES.get(status, "Error")
+
+
+class ProblemsUnderApi:
+    """Middleware: an error answer under /api/ that did not come from the API's handlers (a
+    method not allowed, a request Django refused before any endpoint ran) becomes problem+json
+    too."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if (response.status_code >= 400 and request.path.startswith("/api/")
+                and "json" not in response.get("Content-Type", "")):
+            detail = (f"Use one of: {response['Allow']}." if response.has_header("Allow")
+                      else _title(response.status_code) + ".")
+            answer = problem(response.status_code, _title(response.status_code), detail,
+                             request.path)
+            for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+                if response.has_header(header):
+                    answer[header] = response[header]
+            return answer
+        return response
