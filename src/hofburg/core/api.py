@@ -120,7 +120,7 @@ class _NoNul(Parser):
                            f"(line {exc.lineno}, column {exc.colno}).") from exc
         if _holds_nul(data):
             raise BadInput(_NUL_MESSAGE)
-        return data  # type: ignore[no-any-return]
+        return data
 
     def parse_querydict(self, data: MultiValueDict[str, Any], list_fields: list[str],
                         request: HttpRequest) -> dict[str, Any]:

@@ -19,7 +19,7 @@ database. See docs/decisions/0022-input-bounds.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -80,20 +80,20 @@ Degrees = Annotated[float, Field(ge=0, le=360, allow_inf_nan=False)]
 # -- the same bounds for Django forms ----------------------------------------------------------
 
 
-def day_field(label: object, **kwargs: object) -> forms.DateField:
+def day_field(label: Any, **kwargs: Any) -> forms.DateField:
     """A date form field bounded like `Day`."""
     kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", "min": FIRST_DAY,
                                                        "max": LAST_DAY}))
-    field = forms.DateField(label=label, **kwargs)  # type: ignore[arg-type]
+    field = forms.DateField(label=label, **kwargs)
     field.validators += [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
     return field
 
 
-def count_field(label: object, *, minimum: int = 0, maximum: int = MAX_COUNT,
-                **kwargs: object) -> forms.IntegerField:
+def count_field(label: Any, *, minimum: int = 0, maximum: int = MAX_COUNT,
+                **kwargs: Any) -> forms.IntegerField:
     """A whole-number form field bounded like `Count` (or tighter)."""
     kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
-    return forms.IntegerField(label=label, min_value=minimum,  # type: ignore[arg-type]
+    return forms.IntegerField(label=label, min_value=minimum,
                               max_value=min(maximum, MAX_COUNT), **kwargs)
 
 
@@ -104,4 +104,4 @@ def clean_past_moment(moment: dt.datetime | None) -> dt.datetime | None:
     try:
         return not_in_future(_within_calendar(moment))
     except ValueError as exc:
-        raise forms.ValidationError(_("The time %(error)s.") % {"error": _(str(exc))}) from exc
+        raise forms.ValidationError(_("The time %(error)s.") % {"error": exc}) from exc
