@@ -191,6 +191,8 @@ def main() -> None:
     HOFBURG_DEBUG=1), and exit code 1."""
     try:
         app()
+    except (typer.Exit, typer.Abort):
+        raise
     except Exception as exc:
         if os.environ.get("HOFBURG_DEBUG", "").lower() in ("1", "true", "yes", "on"):
             raise
