@@ -165,7 +165,6 @@ def empty_columns() -> ObservationColumns:
 
 
 _EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - naive on purpose: local times are built on it
-_COUNT_MAX = MAX_COUNT
 
 
 def _floats(values: Iterable[float | None]) -> FloatArray:
@@ -299,11 +298,6 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
             o = observation_from_mapping(data)
         except ObservationError as error:
             errors.append(RowError(k, data.get("observation_id", ""), error.field, error.message))
-            continue
-        if o.count > _COUNT_MAX:
-            # Valid for the rule, but beyond the count column.
-            errors.append(RowError(k, data.get("observation_id", ""), "count",
-                                   f"must be a whole number of at most {_COUNT_MAX}"))
             continue
         # The column checks were stricter than the rule ("nne" for "NNE", say): take the
         # record's values as the rule read them.
