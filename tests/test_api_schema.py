@@ -9,11 +9,14 @@ database holding a little of every desk's data.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -35,7 +38,18 @@ schema.config.phases.coverage.enabled = False
 
 
 @pytest.fixture
-def token(cast: Cast, tmp_path: Any) -> str:
+def open_connection() -> Iterator[None]:
+    """Keep the test's database connection across requests, as Django's test client does: the
+    WSGI app would close it at the end of each request (inside the test's transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
     """An editor's token, on a database with a State, an activity, an exchange and events."""
     for iso2, iso3, numeric, name in (("AT", "AUT", "040", "Austria"),
                                       ("FI", "FIN", "246", "Finland")):
