@@ -7,6 +7,7 @@ Errors are one clear line on stderr and a non-zero exit code (2 for bad argument
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -187,7 +188,20 @@ def ledger_head() -> None:
 
 
 def main() -> None:
-    app()
+    """Run the command; an error nobody foresaw is one line too (its traceback with
+    HOFBURG_DEBUG=1), and exit code 1."""
+    try:
+        app()
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:
+        if os.environ.get("HOFBURG_DEBUG", "").lower() in ("1", "true", "yes", "on"):
+            raise
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        typer.echo(f"hofburg: unexpected error: {type(exc).__name__}"
+                   + (f": {message}" if message else "")
+                   + " (set HOFBURG_DEBUG=1 to see the traceback)", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -23,3 +23,4 @@ urlpatterns = [
 
 handler404 = "hofburg.core.views.errors.not_found"
 handler403 = "hofburg.core.views.errors.forbidden"
+handler500 = "hofburg.core.views.errors.server_error"

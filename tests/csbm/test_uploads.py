@@ -201,3 +201,48 @@ def test_only_a_delegations_editor_may_upload(cast: Cast, states: Any) -> None:
     assert upload(cast.client(cast.nick), **files).status_code == 403
     assert upload(Client(), **files).status_code == 302  # to the sign-in page
     assert not AnnualExchange.objects.exists()
+
+
+# -- bad input: bounded, row by row, nothing stored -------------------------------------------
+
+
+def test_an_oversized_quantity_is_refused_on_its_row(cast: Cast, states: Any) -> None:
+    holdings = HOLDINGS_CSV + f",acvs,,{10**30}\n,acvs,,{2**31}\n,acvs,,²\n"
+    response = upload(cast.client(cast.alice), units_csv=csv_file("units.csv", UNITS_CSV),
+                      holdings_csv=csv_file("holdings.csv", holdings))
+    assert response.status_code == 422
+    page = " ".join(response.content.decode().split())
+    assert "holdings, row 5, quantity: 10000000000000000000… is more than 2147483647." in page
+    assert f"holdings, row 6, quantity: {2**31} is more than 2147483647." in page
+    assert "holdings, row 7, quantity: ² is not a whole number" in page
+    assert not AnnualExchange.objects.exists()
+
+
+def test_a_circular_hierarchy_is_refused_on_its_row(cast: Cast, states: Any) -> None:
+    units = ("designation,level,subordinate_to\n1. Division,formation,3. Division\n"
+             "2. Division,formation,1. Division\n3. Division,formation,2. Division\n"
+             "4. Brigade,unit,1. Division\n")
+    response = upload(cast.client(cast.alice), units_csv=csv_file("units.csv", units))
+    assert response.status_code == 422
+    page = " ".join(response.content.decode().split())
+    assert ("units, row 2, subordinate_to: The subordination goes round in a circle: "
+            "1. Division → 3. Division → 2. Division → 1. Division.") in page
+    assert not AnnualExchange.objects.exists()
+
+
+def test_a_formation_under_itself_through_one_other_is_refused() -> None:
+    found = read("designation,level,subordinate_to\nA,formation,B\nB,formation,A\n")
+    with pytest.raises(services.CsbmError, match="circle"):
+        services._check_units(found.units)
+
+
+def test_nul_long_text_and_numbers_that_are_not_finite_are_refused_on_their_rows() -> None:
+    units = ("designation,level,latitude,type\n1. Bri\x00gade,unit,,\n2. Brigade,unit,nan,\n"
+             f"3. Brigade,unit,1e400,\n{'x' * 201},unit,,\n5. Brigade,unit,,{'t' * 61}\n")
+    assert errors_of(units) == [
+        "units, row 2, designation: The cell holds a NUL character.",
+        "units, row 3, latitude: nan is not a number.",
+        "units, row 4, latitude: 1e400 is not a number.",
+        "units, row 5, designation: Longer than 200 characters.",
+        "units, row 6, type: Longer than 60 characters.",
+    ]

@@ -7,21 +7,30 @@ AnonymousUser) to `core.access`; an endpoint never decides visibility itself.
 
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
 # import time, and paginated endpoints cannot resolve them as strings.
+import json
+import logging
 from datetime import timedelta
 from typing import Any
 
+import pydantic
 from django.contrib.auth.models import AnonymousUser
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from django.utils.datastructures import MultiValueDict
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from hofburg import __version__
+from hofburg.core import bounds
 from hofburg.core.models import ApiToken, User
 from hofburg.core.signin import SignInRefused, check_sign_in, record_failed_sign_in
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+logger = logging.getLogger("hofburg.api")
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how precisely a token's last use is kept
 
 
@@ -98,6 +107,66 @@ def require_user(request: HttpRequest) -> User:
     return user
 
 
+class BadInput(ValueError):
+    """Input refused before any schema reads it: NUL in text, a number that is not finite."""
+
+
+class _NoNul(Parser):
+    """The JSON body, query and form fields, refusing NUL characters and non-finite numbers.
+
+    PostgreSQL cannot store NUL, and JSON has no NaN or Infinity (Python's reader would accept
+    them): one check here covers every endpoint, present and future.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data = json.loads(request.body, parse_constant=_refuse_constant)
+        except UnicodeDecodeError as exc:
+            raise BadInput("The request body is not UTF-8 text.") from exc
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"The request body is not valid JSON: {exc.msg} "
+                           f"(line {exc.lineno}, column {exc.colno}).") from exc
+        if _holds_nul(data):
+            raise BadInput(_NUL_MESSAGE)
+        return data
+
+    def parse_querydict(self, data: MultiValueDict[str, Any], list_fields: list[str],
+                        request: HttpRequest) -> dict[str, Any]:
+        found = super().parse_querydict(data, list_fields, request)
+        if _holds_nul(found) or any(bounds.NUL in key for key in found):
+            raise HttpError(422, _NUL_MESSAGE)
+        return found
+
+
+_NUL_MESSAGE = "Text may not contain NUL characters (U+0000)."
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BadInput(f"The request body holds {name}: numbers must be finite.")
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return bounds.NUL in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class Page(LimitOffsetPagination):
+    """`limit` and `offset` with their bounds (core.bounds) stated in the OpenAPI document."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=bounds.MAX_PAGE_SIZE,
+                           description=f"Items per page, at most {bounds.MAX_PAGE_SIZE}.")
+        offset: int = Field(0, ge=0, le=bounds.MAX_OFFSET, description="Items to skip.")
+
+    def __init__(self, max_limit: int = bounds.MAX_PAGE_SIZE, **kwargs: Any) -> None:
+        super().__init__(max_limit=max_limit, **kwargs)
+
+
 def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="Hofburg API",
@@ -109,6 +178,7 @@ def build_api() -> NinjaAPI:
         ),
         auth=[_token_auth, _optional_auth],
         urls_namespace="api",
+        parser=_NoNul(),
     )
 
     @api.exception_handler(ValidationError)
@@ -118,8 +188,10 @@ def build_api() -> NinjaAPI:
         detail = "; ".join(
             f"{e['field']}: {e['message']}" if e["field"] else str(e["message"]) for e in errors
         )
+        # `field` names the first offending field, as a service's refusal does.
+        first = next((e["field"] for e in errors if e["field"]), None)
         return problem(422, "Invalid request", detail or "The request is not valid.",
-                       request.path, errors=errors)
+                       request.path, errors=errors, **({"field": first} if first else {}))
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -136,7 +208,39 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, BadInput):  # the body parser's refusal, said plainly
+            status = 400 if isinstance(exc.__cause__.__cause__, ValueError) else 422
+            return problem(status, _title(status), str(exc.__cause__), request.path)
         return problem(exc.status_code, _title(exc.status_code), str(exc), request.path)
+
+    # The safety net: input the bounds should have refused but did not (a field added without
+    # them) is still a 4xx problem, and anything else a 500 problem, never an HTML page.
+    @api.exception_handler(OverflowError)
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        logger.warning("Out-of-range input at %s: %s", request.path, exc, exc_info=exc)
+        return problem(422, "Invalid request", "A number or date in the request is out of "
+                       "range.", request.path)
+
+    @api.exception_handler(DataError)
+    def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        logger.warning("Input the database refused at %s: %s", request.path, exc, exc_info=exc)
+        return problem(422, "Invalid request", "A value in the request is out of range or too "
+                       "long to be stored.", request.path)
+
+    @api.exception_handler(ValueError)
+    def on_value_error(request: HttpRequest, exc: ValueError) -> HttpResponse:
+        logger.warning("Invalid input at %s: %s", request.path, exc, exc_info=exc)
+        if "NUL" in str(exc) or "0x00" in str(exc):  # the database driver's refusal
+            return problem(422, "Invalid request", _NUL_MESSAGE, request.path)
+        return problem(422, "Invalid request", "A value in the request is not valid.",
+                       request.path)
+
+    @api.exception_handler(pydantic.ValidationError)  # an answer that fails its own schema
+    @api.exception_handler(Exception)
+    def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("Internal error at %s", request.path, exc_info=exc)
+        return problem(500, "Internal error", "The server could not answer this request; "
+                       "the error is logged.", request.path)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -170,3 +274,26 @@ _TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
 
 def _title(status: int) -> str:
     return _TITLES.get(status, "Error")
+
+
+class ProblemsUnderApi:
+    """Middleware: an error answer under /api/ that did not come from the API's handlers (a
+    method not allowed, a request Django refused before any endpoint ran) becomes problem+json
+    too."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if (response.status_code >= 400 and request.path.startswith("/api/")
+                and "json" not in response.get("Content-Type", "")):
+            detail = (f"Use one of: {response['Allow']}." if response.has_header("Allow")
+                      else _title(response.status_code) + ".")
+            answer = problem(response.status_code, _title(response.status_code), detail,
+                             request.path)
+            for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+                if response.has_header(header):
+                    answer[header] = response[header]
+            return answer
+        return response

@@ -13,11 +13,12 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
-from hofburg.core.api import current_user, problem, require_user
+from hofburg.core.api import Page, current_user, problem, require_user
+from hofburg.core.bounds import Day, RecordId, Year
 from hofburg.core.models import Classification, Document, DocumentFile
 from hofburg.core.search import find_documents
 from hofburg.core.services.documents import (
@@ -70,22 +71,25 @@ class DocumentDetailOut(DocumentOut):
 
 
 class DocumentFilters(Schema):
-    q: str = Field("", description="Full-text search in titles and document text.")
+    q: str = Field("", max_length=500,
+                   description="Full-text search in titles and document text.")
     distribution: Classification | None = None
-    year: int | None = Field(None, ge=1900, le=2999)
-    originator: str = ""
-    language: str = Field("", description="Only documents with a version in this language.")
+    year: Year | None = None
+    originator: str = Field("", max_length=200)
+    language: str = Field("", max_length=2,
+                          description="Only documents with a version in this language.")
 
 
 class DocumentIn(Schema):
-    symbol: str = Field(..., examples=["PC.DEL/123/26"])
-    title: str
-    date: datetime.date
-    originator: str
-    original_language: str = Field(..., examples=["en"])
+    symbol: str = Field(..., max_length=80, examples=["PC.DEL/123/26"])
+    title: str = Field(..., max_length=500)
+    date: Day
+    originator: str = Field(..., max_length=200)
+    original_language: str = Field(..., max_length=2, examples=["en"])
     distribution: Classification = Classification.RESTRICTED
     shared_with: list[str] = Field(
-        [], description="Codes of the affiliations a confidential document is shared with.")
+        [], max_length=100,
+        description="Codes of the affiliations a confidential document is shared with.")
     is_exercise: bool = False
 
 
@@ -100,7 +104,7 @@ def _document_problem(request: HttpRequest, error: DocumentError) -> JsonRespons
 
 
 @documents_router.get("", response=list[DocumentOut], summary="List the documents you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> QuerySet[Document]:
     return find_documents(
         access.visible(Document.objects.prefetch_related("files"), current_user(request)),
@@ -113,7 +117,7 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Que
 
 
 @documents_router.get("/{document_id}", response=DocumentDetailOut, summary="One document")
-def get_document(request: HttpRequest, document_id: int) -> Document:
+def get_document(request: HttpRequest, document_id: RecordId) -> Document:
     return access.get_visible_or_404(Document.objects.prefetch_related("files"),
                                      current_user(request), pk=document_id)
 
@@ -146,7 +150,7 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
 @documents_router.post("/{document_id}/files", response={201: DocumentDetailOut},
                        summary="Add a language version (multipart upload)")
 def upload_document_file(
-    request: HttpRequest, document_id: int, language: Form[str], file: File[UploadedFile]
+    request: HttpRequest, document_id: RecordId, language: Form[str], file: File[UploadedFile]
 ) -> Any:
     """Editors of the owning affiliation only, with an API token."""
     document = access.get_visible_or_404(Document.objects.all(), current_user(request),
@@ -166,7 +170,7 @@ def upload_document_file(
 @documents_router.get("/{document_id}/files/{language}", url_name="document_file",
                       summary="Download a language version", response={200: None})
 def download_document_file(
-    request: HttpRequest, document_id: int, language: str
+    request: HttpRequest, document_id: RecordId, language: str
 ) -> HttpResponseBase:
     document = access.get_visible_or_404(Document.objects.all(), current_user(request),
                                          pk=document_id)

@@ -16,15 +16,25 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AliasChoices
 
 from hofburg.core.access import AccessDenied
-from hofburg.core.api import current_user, problem, require_user
+from hofburg.core.api import Page, current_user, problem, require_user
+from hofburg.core.bounds import (
+    Count,
+    Day,
+    Latitude,
+    Longitude,
+    LongText,
+    PastMoment,
+    RecordId,
+    Year,
+)
 from hofburg.core.idempotency import is_replay
 from hofburg.core.models import Classification
 from hofburg.core.tables import CONTENT_TYPES
-from hofburg.csbm import exports, queries, rulesets, services, whatif
+from hofburg.csbm import exports, queries, rulesets, services, uploads, whatif
 from hofburg.csbm.engine import quotas
 from hofburg.csbm.engine.activities import Activity as EngineActivity
 from hofburg.csbm.engine.activities import ActivityError, ActivityType
@@ -86,25 +96,25 @@ def list_rulesets(request: HttpRequest) -> list[dict[str, Any]]:
 class ActivityFigures(Schema):
     """An activity's type, dates and peak figures, as the engine reads them."""
 
-    ruleset: str = Field(rulesets.DEFAULT_RULESET, examples=["vd2011"])
+    ruleset: str = Field(rulesets.DEFAULT_RULESET, max_length=64, examples=["vd2011"])
     type: ActivityType = ActivityType.LAND
-    start: dt.date
-    end: dt.date
-    troops: int = Field(0, ge=0)
-    battle_tanks: int = Field(0, ge=0)
-    acvs: int = Field(0, ge=0)
-    artillery: int = Field(0, ge=0)
-    sorties: int = Field(0, ge=0)
-    amphibious_troops: int | None = Field(
-        None, ge=0, description="Troops in an amphibious landing (40.2.1), counted on their "
+    start: Day
+    end: Day
+    troops: Count = 0
+    battle_tanks: Count = 0
+    acvs: Count = 0
+    artillery: Count = 0
+    sorties: Count = 0
+    amphibious_troops: Count | None = Field(
+        None, description="Troops in an amphibious landing (40.2.1), counted on their "
         "own; for an amphibious activity left out, its troops.")
-    airborne_troops: int | None = Field(
-        None, ge=0, description="Troops in a parachute drop or heliborne landing (40.2.1), "
+    airborne_troops: Count | None = Field(
+        None, description="Troops in a parachute drop or heliborne landing (40.2.1), "
         "counted on their own; for an airborne activity left out, its troops.")
     without_advance_notice: bool = False
     outside_zone: bool = Field(
         False, description="Outside the zone of application for CSBMs: not subject.")
-    duration_hours: int | None = Field(None, ge=0)
+    duration_hours: Count | None = None
 
 
 def _engine_activity(figures: ActivityFigures, activity_id: str = "request") -> EngineActivity:
@@ -136,10 +146,8 @@ def classify_post(request: HttpRequest, figures: ActivityFigures) -> dict[str, A
 
 
 @router.get("/quota", summary="Evaluation and inspection quotas for a number of units")
-def quota(request: HttpRequest, units: int,
+def quota(request: HttpRequest, units: Count,
           ruleset: str = rulesets.DEFAULT_RULESET) -> dict[str, Any]:
-    if units < 0:
-        raise HttpError(422, "units must be 0 or more")
     rules = _rules(ruleset)
     try:
         evaluation = quotas.evaluation_quota(units, rules)
@@ -155,17 +163,17 @@ def quota(request: HttpRequest, units: int,
 
 
 class ConstraintActivity(ActivityFigures):
-    id: str
-    state: str
-    notified_on: dt.date | None = None
-    in_calendar_on: dt.date | None = None
-    announced_on: dt.date | None = None
+    id: str = Field(..., max_length=80)
+    state: str = Field(..., max_length=2)
+    notified_on: Day | None = None
+    in_calendar_on: Day | None = None
+    announced_on: Day | None = None
 
 
 class ConstraintsIn(Schema):
-    ruleset: str = rulesets.DEFAULT_RULESET
-    as_of: dt.date | None = None
-    activities: list[ConstraintActivity]
+    ruleset: str = Field(rulesets.DEFAULT_RULESET, max_length=64)
+    as_of: Day | None = None
+    activities: list[ConstraintActivity] = Field(..., max_length=10_000)
 
 
 @router.post("/constraints", summary="Check activities against Chapter VIII")
@@ -227,38 +235,38 @@ class ActivityDetailOut(ActivityOut):
 
 
 class ActivityFilters(Schema):
-    state: str = ""
-    year: int | None = Field(None, ge=1990, le=2999)
+    state: str = Field("", max_length=2)
+    year: Year | None = None
     exercise: bool | None = None
 
 
 class ActivityIn(Schema):
-    state: str = Field(..., examples=["AT"])
-    reference: str
-    name: str
+    state: str = Field(..., max_length=2, examples=["AT"])
+    reference: str = Field(..., max_length=80)
+    name: str = Field(..., max_length=200)
     type: ActivityType = ActivityType.LAND
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     status: Literal["planned", "conducted", "cancelled"] = "planned"
-    troops: int | None = Field(None, ge=0)
-    battle_tanks: int | None = Field(None, ge=0)
-    acvs: int | None = Field(None, ge=0)
-    artillery: int | None = Field(None, ge=0)
-    amphibious_troops: int | None = Field(None, ge=0)
-    airborne_troops: int | None = Field(None, ge=0)
-    sorties: int | None = Field(None, ge=0)
+    troops: Count | None = None
+    battle_tanks: Count | None = None
+    acvs: Count | None = None
+    artillery: Count | None = None
+    amphibious_troops: Count | None = None
+    airborne_troops: Count | None = None
+    sorties: Count | None = None
     without_advance_notice: bool = False
     outside_zone: bool = False
-    duration_hours: int | None = Field(None, ge=0)
-    purpose: str = ""
-    area: str = ""
-    states_involved: list[str] = []
+    duration_hours: Count | None = None
+    purpose: LongText = ""
+    area: LongText = ""
+    states_involved: list[str] = Field([], max_length=57)
     classification: Classification = Classification.RESTRICTED
     is_exercise: bool = False
 
 
 @router.get("/activities", response=list[ActivityOut], summary="Activities you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> QuerySet[Activity]:
     activities = queries.visible_activities(current_user(request))
     if filters.state:
@@ -292,30 +300,30 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
 class ActivityChanges(Schema):
     """The fields to change; a field left out is kept, null empties a figure."""
 
-    name: str | None = None
+    name: str | None = Field(None, max_length=200)
     type: ActivityType | None = None
     status: Literal["planned", "conducted", "cancelled"] | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    troops: int | None = Field(None, ge=0)
-    battle_tanks: int | None = Field(None, ge=0)
-    acvs: int | None = Field(None, ge=0)
-    artillery: int | None = Field(None, ge=0)
-    amphibious_troops: int | None = Field(None, ge=0)
-    airborne_troops: int | None = Field(None, ge=0)
-    sorties: int | None = Field(None, ge=0)
+    start: Day | None = None
+    end: Day | None = None
+    troops: Count | None = None
+    battle_tanks: Count | None = None
+    acvs: Count | None = None
+    artillery: Count | None = None
+    amphibious_troops: Count | None = None
+    airborne_troops: Count | None = None
+    sorties: Count | None = None
     without_advance_notice: bool | None = None
     outside_zone: bool | None = None
-    duration_hours: int | None = Field(None, ge=0)
+    duration_hours: Count | None = None
     divisional_structure: bool | None = None
-    brigades_or_regiments: int | None = Field(None, ge=0)
-    purpose: str | None = None
-    area: str | None = None
-    states_involved: list[str] | None = None
-    announced_on: dt.date | None = None
-    source: str | None = None
+    brigades_or_regiments: Count | None = None
+    purpose: LongText | None = None
+    area: LongText | None = None
+    states_involved: list[str] | None = Field(None, max_length=57)
+    announced_on: Day | None = None
+    source: str | None = Field(None, max_length=500)
     confidence: Literal["", "confirmed", "secondary", "unconfirmed", "disputed"] | None = None
-    note: str | None = None
+    note: LongText | None = None
     classification: Classification | None = None
 
 
@@ -376,13 +384,13 @@ class NotificationOut(Schema):
 
 
 class NotifyIn(Schema):
-    sent_on: dt.date
-    ruleset: str | None = None
-    correction_reason: str = ""
+    sent_on: Day
+    ruleset: str | None = Field(None, max_length=64)
+    correction_reason: LongText = ""
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="Notifications")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_notifications(request: HttpRequest, activity: str = "",
                        current_only: bool = False) -> QuerySet[Notification]:
     notifications = queries.visible_notifications(current_user(request),
@@ -479,8 +487,8 @@ class ExchangeDetailOut(ExchangeOut):
 
 
 @router.get("/exchanges", response=list[ExchangeOut], summary="Annual exchanges you may see")
-@paginate(LimitOffsetPagination)
-def list_exchanges(request: HttpRequest, year: int | None = None, state: str = "",
+@paginate(Page)
+def list_exchanges(request: HttpRequest, year: Year | None = None, state: str = "",
                    all_versions: bool = False) -> QuerySet[AnnualExchange]:
     exchanges = queries.visible_exchanges(current_user(request), current_only=not all_versions)
     if year is not None:
@@ -490,16 +498,16 @@ def list_exchanges(request: HttpRequest, year: int | None = None, state: str = "
 
 @router.get("/exchanges/{state}/{year}", response=ExchangeDetailOut,
             summary="A State's exchange for a year, with units and holdings")
-def get_exchange(request: HttpRequest, state: str, year: int,
-                 version: int | None = None) -> AnnualExchange:
+def get_exchange(request: HttpRequest, state: str, year: Year,
+                 version: Count | None = None) -> AnnualExchange:
     return queries.get_exchange(current_user(request), state, year, version)
 
 
 @router.get("/exchanges/{state}/{year}/export", summary="Export an exchange (CSV, XLSX, JSON)",
             response={200: None})
-def export_exchange(request: HttpRequest, state: str, year: int, part: Literal[
+def export_exchange(request: HttpRequest, state: str, year: Year, part: Literal[
         "units", "holdings"] = "holdings", format: Format = "csv",
-        version: int | None = None) -> HttpResponse:
+        version: Count | None = None) -> HttpResponse:
     exchange = queries.get_exchange(current_user(request), state, year, version)
     table = (exports.exchange_units_table(exchange) if part == "units"
              else exports.exchange_holdings_table(exchange))
@@ -512,22 +520,22 @@ class UnitIn(Schema):
     designation: str = Field(..., min_length=1, max_length=200)
     level: Literal["formation", "unit"] = "unit"
     service: Literal["land", "air"] = "land"
-    subordinate_to: str | None = None
+    subordinate_to: str | None = Field(None, max_length=200)
     unit_type: str = Field("", max_length=60)
     is_combat_unit: bool = True
     is_active: bool = True
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
-    personnel: int = Field(0, ge=0)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    personnel: Count = 0
 
 
 class HoldingIn(Schema):
     """Holdings of one equipment type, in `unit` (a designation) or outside any unit."""
 
-    category: str = Field(..., examples=["battle_tanks"])
-    quantity: int = Field(..., ge=0)
+    category: str = Field(..., max_length=32, examples=["battle_tanks"])
+    quantity: Count
     type_name: str = Field("", max_length=120)
-    unit: str | None = None
+    unit: str | None = Field(None, max_length=200)
 
 
 # Every write endpoint calls the record's level `classification`; `distribution` is accepted
@@ -537,14 +545,14 @@ _CLASSIFICATION = Field(Classification.RESTRICTED,
 
 
 class ExchangeIn(Schema):
-    state: str = Field(..., examples=["AT"])
+    state: str = Field(..., max_length=2, examples=["AT"])
     year: int = Field(..., ge=1990, le=2999)
-    submitted_on: dt.date
-    units: list[UnitIn] = []
-    holdings: list[HoldingIn] = []
-    declared_evaluation_quota: int | None = Field(None, ge=0)
+    submitted_on: Day
+    units: list[UnitIn] = Field([], max_length=uploads.MAX_ROWS)
+    holdings: list[HoldingIn] = Field([], max_length=uploads.MAX_ROWS)
+    declared_evaluation_quota: Count | None = None
     is_nil: bool = False
-    note: str = ""
+    note: LongText = ""
     classification: Classification = _CLASSIFICATION
     is_exercise: bool = False
 
@@ -619,8 +627,8 @@ class CalendarOut(Schema):
 
 
 @router.get("/calendars", response=list[CalendarOut], summary="Annual calendars")
-@paginate(LimitOffsetPagination)
-def list_calendars(request: HttpRequest, year: int | None = None,
+@paginate(Page)
+def list_calendars(request: HttpRequest, year: Year | None = None,
                    state: str = "") -> QuerySet[AnnualCalendar]:
     calendars = queries.visible_calendars(current_user(request))
     if year is not None:
@@ -629,12 +637,13 @@ def list_calendars(request: HttpRequest, year: int | None = None,
 
 
 class CalendarIn(Schema):
-    state: str = Field(..., examples=["AT"])
+    state: str = Field(..., max_length=2, examples=["AT"])
     year: int = Field(..., ge=1990, le=2999)
-    submitted_on: dt.date
-    activities: list[str] = Field([], description="References of the State's activities; "
-                                                  "none is a nil calendar.")
-    note: str = ""
+    submitted_on: Day
+    activities: list[str] = Field([], max_length=10_000,
+                                  description="References of the State's activities; "
+                                              "none is a nil calendar.")
+    note: LongText = ""
     classification: Classification = _CLASSIFICATION
     is_exercise: bool = False
 
@@ -677,12 +686,12 @@ class VisitOut(Schema):
 
 class VisitOutcomeIn(Schema):
     outcome: Literal["conducted", "force_majeure", "declined_unit_away"]
-    report: str = ""
+    report: LongText = ""
 
 
 @router.get("/visits", response=list[VisitOut], summary="Inspections and evaluation visits")
-@paginate(LimitOffsetPagination)
-def list_visits(request: HttpRequest, year: int | None = None,
+@paginate(Page)
+def list_visits(request: HttpRequest, year: Year | None = None,
                 state: str = "") -> QuerySet[Visit]:
     visits = queries.visible_visits(current_user(request))
     if year is not None:
@@ -692,12 +701,12 @@ def list_visits(request: HttpRequest, year: int | None = None,
 
 class VisitIn(Schema):
     kind: Literal["inspection", "evaluation"]
-    inspecting_state: str
-    receiving_state: str
-    requested_at: dt.datetime
-    on: dt.date
-    unit_designation: str = ""
-    area: str = ""
+    inspecting_state: str = Field(..., max_length=2)
+    receiving_state: str = Field(..., max_length=2)
+    requested_at: PastMoment
+    on: Day
+    unit_designation: str = Field("", max_length=200)
+    area: LongText = ""
     classification: Classification = Classification.RESTRICTED
     is_exercise: bool = False
 
@@ -718,7 +727,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
 
 
 @router.post("/visits/{visit_id}/outcome", response=VisitOut, summary="Record a visit's outcome")
-def visit_outcome(request: HttpRequest, visit_id: int, payload: VisitOutcomeIn) -> Any:
+def visit_outcome(request: HttpRequest, visit_id: RecordId, payload: VisitOutcomeIn) -> Any:
     user = require_user(request)
     visit = _visible_or_404(queries.visible_visits(user), pk=visit_id)
     try:
@@ -739,7 +748,7 @@ def _visible_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:
 
 
 @router.get("/quota-board/{year}", summary="Every State's quotas for a year, used and left")
-def quota_board(request: HttpRequest, year: int,
+def quota_board(request: HttpRequest, year: Year,
                 ruleset: str = rulesets.DEFAULT_RULESET) -> list[dict[str, Any]]:
     board = queries.quota_board(year, current_user(request), _rules(ruleset))
     return [{
@@ -774,17 +783,17 @@ class RiskReductionOut(Schema):
 
 @router.get("/risk-reduction", response=list[RiskReductionOut],
             summary="Chapter III requests and their clocks")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_risk_reduction(request: HttpRequest) -> QuerySet[RiskReductionRequest]:
     return queries.visible_risk_reduction_requests(current_user(request))
 
 
 class RiskReductionIn(Schema):
-    requesting_state: str
-    responding_state: str
-    subject: str
-    requested_at: dt.datetime
-    ruleset: str | None = None
+    requesting_state: str = Field(..., max_length=2)
+    responding_state: str = Field(..., max_length=2)
+    subject: LongText
+    requested_at: PastMoment
+    ruleset: str | None = Field(None, max_length=64)
     classification: Classification = Classification.RESTRICTED
     is_exercise: bool = False
 
@@ -805,7 +814,7 @@ def create_risk_reduction(request: HttpRequest, payload: RiskReductionIn) -> Any
 
 @router.get("/risk-reduction/{request_id}", response=RiskReductionOut,
             summary="One Chapter III request")
-def get_risk_reduction(request: HttpRequest, request_id: int) -> RiskReductionRequest:
+def get_risk_reduction(request: HttpRequest, request_id: RecordId) -> RiskReductionRequest:
     found: RiskReductionRequest = _visible_or_404(
         queries.visible_risk_reduction_requests(current_user(request)), pk=request_id)
     return found
@@ -842,14 +851,14 @@ class ScorecardOut(Schema):
 
 @router.get("/scorecard/{year}", response=list[ScorecardOut],
             summary="Compliance scorecard of every State for a year")
-def scorecard(request: HttpRequest, year: int, ruleset: str = rulesets.DEFAULT_RULESET,
-              as_of: dt.date | None = None) -> list[ScorecardRow]:
+def scorecard(request: HttpRequest, year: Year, ruleset: str = rulesets.DEFAULT_RULESET,
+              as_of: Day | None = None) -> list[ScorecardRow]:
     return build_scorecard(year, current_user(request), _rules(ruleset), as_of)
 
 
 @router.get("/scorecard/{year}/export", response={200: None},
             summary="The scorecard as CSV, XLSX or JSON")
-def scorecard_export(request: HttpRequest, year: int, format: Format = "csv",
+def scorecard_export(request: HttpRequest, year: Year, format: Format = "csv",
                      ruleset: str = rulesets.DEFAULT_RULESET) -> HttpResponse:
     rows = build_scorecard(year, current_user(request), _rules(ruleset))
     return _download(exports.scorecard_table(rows), format, f"csbm-scorecard-{year}")
@@ -857,7 +866,7 @@ def scorecard_export(request: HttpRequest, year: int, format: Format = "csv",
 
 @router.get("/what-if", summary="Compare two rulesets over the activities you may see")
 def what_if(request: HttpRequest, a: str = rulesets.DEFAULT_RULESET,
-            b: str = "joint-proposal-2019", year: int | None = None, state: str = "",
+            b: str = "joint-proposal-2019", year: Year | None = None, state: str = "",
             changed_only: bool = True) -> dict[str, Any]:
     result = whatif.compare_visible_activities(current_user(request), _rules(a), _rules(b),
                                                year=year, state=state or None)

@@ -46,14 +46,16 @@ def _ruleset(name: str) -> Any:
 
 
 def _count(option: str, text: str | None) -> int:
+    from hofburg.core.bounds import MAX_COUNT
+
     if text is None:
         return 0
     try:
-        value = int(text)
+        value = int(text) if len(text.strip()) <= 20 else None
     except ValueError:
         fail(f"{option} must be a whole number, got {text!r}", 2)
-    if value < 0:
-        fail(f"{option} must be 0 or more, got {value}", 2)
+    if value is None or not 0 <= value <= MAX_COUNT:
+        fail(f"{option} must be a whole number from 0 to {MAX_COUNT}, got {text[:30]!r}", 2)
     return value
 
 
@@ -62,10 +64,15 @@ def _day(option: str, text: str | None, *, required: bool = True) -> date | None
         if required:
             fail(f"{option} is required (an ISO date such as 2026-06-01)", 2)
         return None
+    from hofburg.core.bounds import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         fail(f"{option} must be an ISO date such as 2026-06-01, got {text!r}", 2)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        fail(f"{option} must lie between {FIRST_DAY} and {LAST_DAY}, got {text!r}", 2)
+    return day
 
 
 def _print(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hofburg.core import bounds
 from hofburg.core.i18n import localized
 from hofburg.core.models import Classification
 from hofburg.csbm.engine.activities import Activity, ActivityError, ActivityType
@@ -57,7 +58,7 @@ def _count_field(label: Any) -> forms.IntegerField:
 
 
 def _date_field(label: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    return bounds.day_field(label)
 
 
 class ActivityForm(forms.Form):
@@ -230,8 +231,7 @@ class ExchangeUploadForm(forms.Form):
     one XLSX workbook, or a units CSV and a holdings CSV."""
 
     year = forms.IntegerField(label=_("Valid from 1 January of"), min_value=1990, max_value=2999)
-    submitted_on = forms.DateField(label=_("Submitted on"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    submitted_on = bounds.day_field(_("Submitted on"))
     workbook = forms.FileField(
         label=_("XLSX workbook"), required=False,
         help_text=_("With a sheet “units” and a sheet “holdings”."),

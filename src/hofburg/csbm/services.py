@@ -308,6 +308,26 @@ def _check_units(units: Sequence[UnitIn]) -> None:
         if unit.parent is not None and (unit.parent not in seen or unit.parent == unit.designation):
             raise CsbmError(f"units[{index}].parent",
                             f"No other formation {unit.parent!r} in this exchange.")
+    _check_no_circle(units)
+
+
+def _check_no_circle(units: Sequence[UnitIn]) -> None:
+    """Refuse a subordination that comes back to where it started (A under B, B under A)."""
+    parent_of = {u.designation: u.parent for u in units}
+    index_of = {u.designation: i for i, u in enumerate(units)}
+    cleared: set[str] = set()  # designations whose chain of formations reaches the top
+    for unit in units:
+        chain: list[str] = []
+        current: str | None = unit.designation
+        while current is not None and current not in cleared:
+            if current in chain:
+                circle = chain[chain.index(current):]
+                raise CsbmError(f"units[{index_of[current]}].parent",
+                                "The subordination goes round in a circle: "
+                                + " → ".join([*circle, current]) + ".")
+            chain.append(current)
+            current = parent_of.get(current)
+        cleared.update(chain)
 
 
 def _store_units_and_holdings(exchange: AnnualExchange, units: Sequence[UnitIn],

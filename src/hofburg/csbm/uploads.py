@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from hofburg.core.bounds import MAX_COUNT, NUL
 from hofburg.csbm.models import EquipmentCategory, ExchangeUnit
 from hofburg.csbm.services import HoldingIn, UnitIn
 
@@ -96,6 +98,10 @@ class ExchangeRows:
                     return sheet, rows[int(index_text)], column
         return "", None, field
 
+
+# The longest text each column's database field holds.
+_LONGEST = {"designation": 200, "subordinate_to": 200, "unit": 200, "type": 60,
+            "type_and_version": 120}
 
 # The services' names for what the file calls otherwise.
 _COLUMN_OF_FIELD = {"parent": "subordinate_to", "unit_type": "type", "type_name":
@@ -290,8 +296,14 @@ class _Cells:
 
     def text(self, column: str, *, required: bool = False) -> str:
         value = self.row.get(column, "")
+        if NUL in value:
+            self._error(column, _("The cell holds a NUL character."))
+            return value.replace(NUL, "")
         if required and not value:
             self._error(column, _("Required."))
+        longest = _LONGEST.get(column)
+        if longest is not None and len(value) > longest:
+            self._error(column, _("Longer than %(longest)s characters.") % {"longest": longest})
         return value
 
     def choice(self, column: str, values: Iterable[str], *, required: bool = False) -> str:
@@ -316,20 +328,32 @@ class _Cells:
         if not value:
             return None
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
-            self._error(column, _("%(value)s is not a number.") % {"value": value})
+            number = math.nan
+        if not math.isfinite(number):
+            self._error(column, _("%(value)s is not a number.") % {"value": _shown(value)})
             return None
+        return number
 
     def count(self, column: str, *, required: bool = False) -> int | None:
         value = self.text(column, required=required)
         if not value:
             return None
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             self._error(column, _("%(value)s is not a whole number of 0 or more.")
                         % {"value": value})
             return None
+        if len(value) > len(str(MAX_COUNT)) or int(value) > MAX_COUNT:
+            self._error(column, _("%(value)s is more than %(max)s.")
+                        % {"value": _shown(value), "max": MAX_COUNT})
+            return None
         return int(value)
+
+
+def _shown(value: str) -> str:
+    """A cell's text as an error quotes it: at most 20 characters."""
+    return value if len(value) <= 20 else value[:20] + "…"
 
 
 def refusal(rows: ExchangeRows, field: str, message: str) -> RowError:

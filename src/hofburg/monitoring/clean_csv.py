@@ -55,6 +55,7 @@ from hofburg.monitoring.engine.columns import (
     ObservationColumns,
     sector_texts,
 )
+from hofburg.monitoring.engine.observations import MAX_COUNT, MAX_DISTANCE_KM
 
 REQUIRED = ("observation_id", "observed_at", "observer_id", "observer_kind", "observer_lon",
             "observer_lat", "method", "category")
@@ -237,7 +238,7 @@ def _columns(arrays: dict[str, Any]) -> ObservationColumns:
     given = pc.not_equal(count_text, "")
     require(pc.or_(pc.invert(given), pc.match_substring_regex(count_text, _WHOLE)))
     count = _to_numpy(pc.cast(pc.if_else(given, count_text, "1"), pa.int64()), np.int64)
-    require(count >= 1)
+    require((count >= 1) & (count <= MAX_COUNT))
 
     weapon_text = take("weapon_class")
     require(pc.or_(pc.equal(weapon_text, ""),
@@ -270,7 +271,8 @@ def _columns(arrays: dict[str, Any]) -> ObservationColumns:
     if (band != ~np.isnan(high)).any():
         raise _NotClean
     with np.errstate(invalid="ignore"):
-        require(~band | ((low >= 0) & (high > 0) & (low <= high)))
+        require(~band | ((low >= 0) & (high > 0) & (low <= high)
+                         & (high <= MAX_DISTANCE_KM)))
 
     return ObservationColumns(
         observation_id=ids, observed_at=seconds, utc_offset_minutes=offsets,

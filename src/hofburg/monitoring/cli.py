@@ -33,6 +33,8 @@ def import_file(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import observations from CSV: all or nothing, idempotent on observation_id."""
+    if file.is_dir():
+        fail(f"{file}: is a directory, not a file", 2)
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     setup_django()
@@ -54,6 +56,8 @@ def import_file(
         fail(str(rejected))
     except services.MonitoringError as error:
         fail(str(error))
+    except OSError as error:
+        fail(f"{file}: cannot be read ({error.strerror or error})")
     if as_json:
         _print_json(summary.as_dict())
         return

@@ -14,6 +14,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hofburg.core import bounds
+from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
 from hofburg.monitoring.models import Category, Method, ObserverKind
 
 COMPASS_16 = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
@@ -54,9 +56,7 @@ class ObservationForm(forms.Form):
     method = forms.ChoiceField(label=_("How"), choices=Method.choices,
                                widget=forms.RadioSelect, initial=Method.HEARD)
     category = forms.ChoiceField(label=_("What"), choices=Category.choices)
-    count = forms.IntegerField(
-        label=_("How many (at least)"), min_value=1, initial=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    count = bounds.count_field(_("How many (at least)"), minimum=1, initial=1)
     sector = forms.ChoiceField(
         label=_("Direction (compass point)"), required=False,
         choices=[("", _("— or give a bearing —")), *((p, p) for p in COMPASS_16)])
@@ -64,14 +64,17 @@ class ObservationForm(forms.Form):
         label=_("Bearing (degrees)"), required=False, min_value=0, max_value=360,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     distance_km_min = forms.FloatField(
-        label=_("Distance from (km)"), required=False, min_value=0,
+        label=_("Distance from (km)"), required=False, min_value=0, max_value=MAX_DISTANCE_KM,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     distance_km_max = forms.FloatField(
-        label=_("Distance to (km)"), required=False, min_value=0,
+        label=_("Distance to (km)"), required=False, min_value=0, max_value=MAX_DISTANCE_KM,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     weapon_class = forms.ChoiceField(label=_("Weapon"), choices=WEAPON_CLASSES, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_observed_at(self) -> Any:
+        return bounds.clean_past_moment(self.cleaned_data.get("observed_at"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -108,7 +111,7 @@ class ObservationCorrectionForm(forms.Form):
 
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     weapon_class = forms.ChoiceField(label=_("Weapon"), choices=WEAPON_CLASSES, required=False)
-    count = forms.IntegerField(label=_("Count (at least)"), min_value=1)
+    count = bounds.count_field(_("Count (at least)"), minimum=1)
     reason = forms.CharField(label=_("Reason for the correction"), max_length=1000)
 
     def changes(self) -> dict[str, Any]:
@@ -124,8 +127,7 @@ class ListFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=[("", _("all categories")), *Category.choices])
-    day = forms.DateField(label=_("Report date"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    day = bounds.day_field(_("Report date"), required=False)
 
     def __init__(self, data: Any, *, statuses: list[tuple[str, Any]]) -> None:
         super().__init__(data)
@@ -137,10 +139,8 @@ class ListFilterForm(forms.Form):
 class RangeForm(forms.Form):
     """The trends page: report dates from and to, and a category (all optional)."""
 
-    start = forms.DateField(label=_("From report date"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To report date"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    start = bounds.day_field(_("From report date"), required=False)
+    end = bounds.day_field(_("To report date"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=[("", _("all categories")), *Category.choices])
 
@@ -157,8 +157,7 @@ class RangeForm(forms.Form):
 class PeriodForm(forms.Form):
     """A reporting period chosen by the date of its report."""
 
-    day = forms.DateField(label=_("Report date"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    day = bounds.day_field(_("Report date"), required=False)
 
     def report_date(self, default: date | None) -> date | None:
         if self.is_valid() and self.cleaned_data.get("day"):

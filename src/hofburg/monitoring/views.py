@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from hofburg.core import access
+from hofburg.core import access, bounds
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
 from hofburg.monitoring import queries, report, services
@@ -625,6 +625,8 @@ def _report_for(request: HttpRequest, day: str) -> report.DailyReport:
         report_date = date.fromisoformat(day)
     except ValueError:
         raise Http404("No such report date.") from None
+    if not bounds.FIRST_DAY <= report_date <= bounds.LAST_DAY:
+        raise Http404("No such report date.")
     return report.build_daily_report(request.user, report_date)
 
 

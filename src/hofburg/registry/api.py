@@ -15,8 +15,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from hofburg.core.api import Page
+from hofburg.core.bounds import Day, Year
 from hofburg.core.i18n import localized
 from hofburg.registry.models import (
     Chairmanship,
@@ -128,14 +130,15 @@ class StateDetailOut(StateOut):
 
 
 class StateFilter(Schema):
-    q: str | None = Field(None, description="part of the name in any language, or an ISO code")
+    q: str | None = Field(None, max_length=200,
+                          description="part of the name in any language, or an ISO code")
     confidence: ConfidenceLabel | None = None
-    joined_from: dt.date | None = Field(None, description="joined on or after this date")
-    joined_to: dt.date | None = Field(None, description="joined on or before this date")
+    joined_from: Day | None = Field(None, description="joined on or after this date")
+    joined_to: Day | None = Field(None, description="joined on or before this date")
 
 
 @router.get("/states", response=list[StateOut], summary="Participating States")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_states(request: HttpRequest, filters: Query[StateFilter],
                 language: Query[LanguageQuery]) -> Any:
     states = ParticipatingState.objects.order_by("iso2")
@@ -176,7 +179,7 @@ class PartnerFilter(FilterSchema):
 
 
 @router.get("/partners", response=list[PartnerOut], summary="Partners for Co-operation")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_partners(request: HttpRequest, filters: Query[PartnerFilter],
                   language: Query[LanguageQuery]) -> QuerySet[Partner]:
     return filters.filter(Partner.objects.order_by("group", "iso2"))
@@ -199,12 +202,12 @@ class ChairmanshipOut(Sourced):
 
 
 class ChairmanshipFilter(Schema):
-    year_from: int | None = Field(None, alias="from", description="first year, inclusive")
-    year_to: int | None = Field(None, alias="to", description="last year, inclusive")
+    year_from: Year | None = Field(None, alias="from", description="first year, inclusive")
+    year_to: Year | None = Field(None, alias="to", description="last year, inclusive")
 
 
 @router.get("/chairmanships", response=list[ChairmanshipOut], summary="Chairmanships by year")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_chairmanships(request: HttpRequest, filters: Query[ChairmanshipFilter],
                        language: Query[LanguageQuery]) -> QuerySet[Chairmanship]:
     chairs = Chairmanship.objects.select_related("state").order_by("year")
@@ -224,7 +227,7 @@ class TroikaOut(Schema):
 
 @router.get("/troika/{year}", response=TroikaOut,
             summary="The Troika of a year: previous, current and incoming Chair")
-def get_troika(request: HttpRequest, year: int, language: Query[LanguageQuery]) -> Any:
+def get_troika(request: HttpRequest, year: Year, language: Query[LanguageQuery]) -> Any:
     """A seat is null where that year's Chair is not recorded."""
     return troika_for_year(year)
 
@@ -238,7 +241,7 @@ class FieldOperationFilter(Schema):
 
 
 @router.get("/field-operations", response=list[FieldOperationOut], summary="Field operations")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_field_operations(request: HttpRequest, filters: Query[FieldOperationFilter],
                           language: Query[LanguageQuery]) -> QuerySet[FieldOperation]:
     operations = FieldOperation.objects.select_related("host_state").order_by("region", "code")
@@ -281,7 +284,7 @@ class ConflictOut(Named, Sourced):
 
 @router.get("/conflicts", response=list[ConflictOut],
             summary="Protracted conflicts with their negotiation formats and participants")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_conflicts(request: HttpRequest,
                    language: Query[LanguageQuery]) -> QuerySet[Conflict]:
     formats = NegotiationFormat.objects.prefetch_related("participants__state")
@@ -298,7 +301,7 @@ class InstitutionOut(Named, Sourced):
 
 
 @router.get("/institutions", response=list[InstitutionOut], summary="OSCE institutions")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_institutions(request: HttpRequest,
                       language: Query[LanguageQuery]) -> QuerySet[Institution]:
     return Institution.objects.order_by("code")
@@ -312,7 +315,7 @@ class SecretariatUnitOut(Named, Sourced):
 
 @router.get("/secretariat-units", response=list[SecretariatUnitOut],
             summary="Units of the Secretariat")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_secretariat_units(request: HttpRequest,
                            language: Query[LanguageQuery]) -> QuerySet[SecretariatUnit]:
     return SecretariatUnit.objects.select_related("parent").order_by("code")

@@ -118,3 +118,16 @@ def test_a_direction_without_distance_is_allowed() -> None:
 
 def test_a_bearing_of_360_is_north() -> None:
     assert observation_from_mapping(row(sector="", bearing_deg="360")).bearing_deg == 0.0
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    pytest.param({"count": str(2**31)}, "count", id="count-beyond-the-column"),
+    pytest.param({"distance_km_min": "1", "distance_km_max": "1e308"}, "distance_km_max",
+                 id="distance-beyond-the-earth"),
+])
+def test_counts_and_distances_have_an_upper_bound(changes: dict[str, str], field: str) -> None:
+    with pytest.raises(ObservationError) as caught:
+        observation_from_mapping(row(**changes))
+    assert caught.value.field == field
+    assert observation_from_mapping(row(count=str(2**31 - 1), distance_km_max="20000")).count \
+        == 2**31 - 1

@@ -27,6 +27,8 @@ from numpy.typing import NDArray
 
 from hofburg.monitoring.engine.observations import (
     COMPASS_16,
+    MAX_COUNT,
+    MAX_DISTANCE_KM,
     Category,
     Method,
     Observation,
@@ -163,7 +165,6 @@ def empty_columns() -> ObservationColumns:
 
 
 _EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - naive on purpose: local times are built on it
-_COUNT_MAX = int(np.iinfo(np.int64).max)
 
 
 def _floats(values: Iterable[float | None]) -> FloatArray:
@@ -251,7 +252,7 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
     lat = _numbers(col("observer_lat"), suspect)
     suspect |= ~((lon >= -180.0) & (lon <= 180.0)) | ~((lat >= -90.0) & (lat <= 90.0))
     count = _whole(col("count"), suspect, default=1)
-    suspect |= count < 1
+    suspect |= (count < 1) | (count > MAX_COUNT)
     weapon_text = col("weapon_class")
     weapon = [v or None for v in weapon_text]
     if any(map(str.isspace, weapon_text)):
@@ -284,7 +285,7 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
     with np.errstate(invalid="ignore"):
         suspect |= band != ~np.isnan(high)
         suspect |= band & ~((low >= 0) & (high >= 0) & np.isfinite(low) & np.isfinite(high)
-                            & (low <= high) & (high > 0))
+                            & (low <= high) & (high > 0) & (high <= MAX_DISTANCE_KM))
     compass = np.full(n, 16, dtype=np.int8)
     ids = col("observation_id")
     observers = col("observer_id")
@@ -297,11 +298,6 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
             o = observation_from_mapping(data)
         except ObservationError as error:
             errors.append(RowError(k, data.get("observation_id", ""), error.field, error.message))
-            continue
-        if o.count > _COUNT_MAX:
-            # Valid for the rule, but beyond the count column.
-            errors.append(RowError(k, data.get("observation_id", ""), "count",
-                                   f"must be a whole number of at most {_COUNT_MAX}"))
             continue
         # The column checks were stricter than the rule ("nne" for "NNE", say): take the
         # record's values as the rule read them.

@@ -57,6 +57,12 @@ COMPASS_16 = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
 COMPASS_8 = COMPASS_16[::2]
 _COMPASSES = {16: COMPASS_16, 8: COMPASS_8}
 
+# The largest count the count column holds on every supported database (PostgreSQL `integer`);
+# hofburg.core.bounds.MAX_COUNT is the same number (engines import no other hofburg package).
+MAX_COUNT = 2**31 - 1
+# Half the Earth's circumference: no point on Earth lies farther from an observer.
+MAX_DISTANCE_KM = 20_000.0
+
 
 @dataclass(frozen=True)
 class Direction:
@@ -134,8 +140,9 @@ class Observation:
         object.__setattr__(self, "category", _member(Category, "category", self.category))
         _check_coordinate("observer_lon", self.observer_lon, 180.0)
         _check_coordinate("observer_lat", self.observer_lat, 90.0)
-        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
-            raise ObservationError("count", "must be a whole number of at least 1")
+        if (isinstance(self.count, bool) or not isinstance(self.count, int)
+                or not 1 <= self.count <= MAX_COUNT):
+            raise ObservationError("count", f"must be a whole number from 1 to {MAX_COUNT}")
         if self.weapon_class is not None and (
                 not isinstance(self.weapon_class, str) or not self.weapon_class.strip()):
             raise ObservationError("weapon_class", "must be a non-empty string or absent")
@@ -165,8 +172,9 @@ class Observation:
         if low is None or high is None:
             return
         for name, value in (("distance_km_min", low), ("distance_km_max", high)):
-            if not _is_number(value) or value < 0:
-                raise ObservationError(name, "must be a number of kilometres, not negative")
+            if not _is_number(value) or not 0 <= value <= MAX_DISTANCE_KM:
+                raise ObservationError(name, f"must be a number of kilometres from 0 to "
+                                             f"{MAX_DISTANCE_KM:g}")
         if low > high:
             raise ObservationError("distance_km_min", "must not exceed distance_km_max")
         if high == 0:
