@@ -53,8 +53,7 @@ def ruleset_choices(rulesets: Mapping[str, Ruleset]) -> list[tuple[str, str]]:
 
 
 def _count_field(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=0, max_value=10_000_000, required=False,
-                              widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    return bounds.count_field(label, required=False)
 
 
 def _date_field(label: Any) -> forms.DateField:
