@@ -1,7 +1,8 @@
 """The field-monitoring API at /api/v1/monitoring; every route goes through core.access.
 
 Writes need an API token and call one service each. Map, trend and period endpoints read the
-rollups: anonymous callers get the published share, entitled callers every counted event.
+rollups: anonymous callers get the published share, entitled callers every counted event of
+the visibility scopes they may see (decision 0018).
 Observation and event details are restricted; a record the caller may not see is a 404.
 """
 

@@ -7,7 +7,9 @@ coarser weekly and monthly twins), which the services update on every ingest and
 never the raw rows.
 
 Classification: raw records and events are `restricted` by default (details are for the
-entitled); the public sees only the published share of the rollups and published events.
+entitled); the public sees only the published share of the rollups and published events, which
+are public events. Observations merge only within one visibility scope, an event is classified
+as its most protected member, and the rollups are kept per scope (decision 0018).
 """
 
 from __future__ import annotations
