@@ -246,6 +246,36 @@ def test_the_migration_counts_the_rollups_per_scope(cast: Cast, milo: User) -> N
     assert _rollup_rows() == before
 
 
+def test_the_migration_classifies_events_stored_before_as_their_members(cast: Cast,
+                                                                       milo: User) -> None:
+    # Stored before 0018: a restricted event that had absorbed a confidential observation, and
+    # a published restricted event.
+    restricted = _restricted(milo)
+    secret = _confidential(cast)
+    Observation.objects.filter(pk=secret.pk).update(event=restricted.event_id)
+    mixed = Event.objects.get(pk=restricted.event_id)
+    Event.objects.filter(pk=secret.event_id).delete()
+    published = Event.objects.get(pk=_submit(
+        cast.mona, "r-old", Classification.RESTRICTED, count=4,
+        observed_at=(WHEN + timedelta(days=1)).isoformat()).event_id)
+    Event.objects.filter(pk=published.pk).update(status=EventStatus.PUBLISHED)
+    migration = importlib.import_module(
+        "hofburg.monitoring.migrations.0007_rollup_visibility_scope")
+    editor = SimpleNamespace(connection=connection)
+    migration.classify_stored_events(django_apps, editor)
+    migration.recount_by_scope(django_apps, editor)
+
+    mixed.refresh_from_db()
+    assert (mixed.classification, mixed.owner_affiliation_id) == (Classification.CONFIDENTIAL,
+                                                                  cast.mission.pk)
+    published.refresh_from_db()
+    assert published.classification == Classification.PUBLIC
+    entry = AuditEntry.objects.get(action="reclass", object_id=str(published.pk))
+    assert entry.actor_label == "system" and "decision 0018" in entry.after["reason"]
+    assert _map_total(_api(cast.alice)) == 4 and _map_total(_api(None)) == 4
+    assert _map_total(_api(cast.mona)) == 4 + mixed.count_at_least
+
+
 def _rollup_rows() -> dict[Any, list[tuple[Any, ...]]]:
     rows = {}
     for model in ROLLUPS:
@@ -287,7 +317,7 @@ def test_declassifying_records_who_and_why_and_then_publishing_counts_for_all(
                            {"reason": "cleared for the daily report"},
                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert answer.status_code == 200 and answer.json()["classification"] == "public"
-    entry = AuditEntry.objects.get(action="declassify")
+    entry = AuditEntry.objects.get(action="reclass")
     assert entry.actor == cast.mona
     assert entry.after["reason"] == "cleared for the daily report"
     assert (entry.before["classification"], entry.after["classification"]) == (

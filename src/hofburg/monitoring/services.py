@@ -2094,7 +2094,8 @@ def declassify_event(user: AnyUser, event: Event, reason: str) -> Event:
         after = _contribution(record)
         if contribution is not None and after is not None:
             apply_rollup_deltas([(contribution, -1), (after, 1)])
-        record_change(actor, "declassify", record, before,
+        # "reclass": the audit trail's actions have at most eight characters.
+        record_change(actor, "reclass", record, before,
                       {**snapshot(record), "reason": reason.strip()})
     return record
 

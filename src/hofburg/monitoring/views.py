@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "create": gettext_lazy("created"), "update": gettext_lazy("updated"),
     "verify": gettext_lazy("verified"), "reject": gettext_lazy("rejected"),
     "correct": gettext_lazy("corrected"), "publish": gettext_lazy("published"),
+    "reclass": gettext_lazy("made public"),
 }
 
 # Bookkeeping fields that change with every edit and say nothing to a reader.

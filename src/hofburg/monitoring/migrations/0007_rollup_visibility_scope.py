@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import h3
 from django.db import migrations, models
+from django.db.models import F, Q
 
 MAP_RESOLUTION = 6  # services.MAP_RESOLUTION when this migration was written
 
@@ -24,6 +25,48 @@ def _scope(classification, owner_id):
     if classification == "restricted":
         return "restricted"
     return f"confidential:{owner_id or ''}"
+
+
+RANK = {"public": 0, "restricted": 1, "confidential": 2}
+PUBLISHED_BEFORE = ("published before publishing required a public event (decision 0018): its "
+                    "figures stay public")
+
+
+def classify_stored_events(apps, schema_editor):
+    """Events stored before merges kept to one visibility scope: an event is raised to its
+    most protected member's classification (and owner, the first such member's by time; a
+    confidential event keeps its owner); then
+    a published event that is restricted is made public, as its publication meant, with an
+    entry in the audit trail. A published confidential event stays confidential: its counts
+    leave the published share. The next re-merge near a mixed event splits it by scope."""
+    alias = schema_editor.connection.alias
+    Event = apps.get_model("monitoring", "Event")
+    Observation = apps.get_model("monitoring", "Observation")
+    AuditEntry = apps.get_model("core", "AuditEntry")
+    differing = (Observation.objects.using(alias).filter(event__isnull=False)
+                 .filter(~Q(classification=F("event__classification"))
+                         | Q(classification="confidential")
+                         & ~Q(owner_affiliation_id=F("event__owner_affiliation_id")))
+                 .order_by("observed_at", "observation_id")
+                 .values_list("event_id", "classification", "owner_affiliation_id"))
+    raised = {}
+    for event_id, level, owner in differing.iterator(chunk_size=5000):
+        if event_id not in raised or RANK[level] > RANK[raised[event_id][0]]:
+            raised[event_id] = (level, owner)
+    for event in Event.objects.using(alias).filter(pk__in=list(raised)):
+        level, owner = raised[event.pk]
+        if RANK[level] > RANK[event.classification]:
+            event.classification, event.owner_affiliation_id = level, owner
+            event.save(update_fields=["classification", "owner_affiliation"])
+    for event in Event.objects.using(alias).filter(status="published",
+                                                   classification="restricted"):
+        event.classification = "public"
+        event.save(update_fields=["classification"])
+        AuditEntry.objects.using(alias).create(
+            actor=None, actor_label="system", action="reclass", model_label="monitoring.Event",
+            object_id=str(event.pk), object_repr=str(event.event_key)[:300],
+            before={"classification": "restricted"},
+            after={"classification": "public", "reason": PUBLISHED_BEFORE})
 
 
 def recount_by_scope(apps, schema_editor):
@@ -84,6 +127,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("monitoring", "0006_rollup_generation_token"),
+        ("core", "0001_initial"),
     ]
 
     operations = [
@@ -96,5 +140,6 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=list(fields),
                                                name=f"monitoring_{name}_key"))
           for name, fields in KEYS.items()],
+        migrations.RunPython(classify_stored_events, migrations.RunPython.noop),
         migrations.RunPython(recount_by_scope, migrations.RunPython.noop),
     ]
