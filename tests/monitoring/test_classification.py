@@ -341,6 +341,12 @@ def test_new_members_of_a_declassified_event_classify_it_as_they_are_again(cast:
     services.declassify_event(cast.mona, event, "cleared")
     services.publish_event(cast.mona, event)
     assert _map_total(_api(None)) == 3
+    # A re-merge that leaves its members as they are leaves it public.
+    _submit(cast.mona, "r-other", Classification.RESTRICTED, category="burst",
+            observed_at=(WHEN + timedelta(seconds=30)).isoformat())
+    event.refresh_from_db()
+    assert (event.classification, event.number_of_sources) == (Classification.PUBLIC, 1)
+    assert _map_total(_api(None)) == 3
     _submit(cast.mona, "r-b", Classification.RESTRICTED, observer_id="patrol-2",
             observer_lat=48.25, observer_lon=-29.91, bearing_deg=150.0, count=5,
             observed_at=(WHEN + timedelta(seconds=20)).isoformat())

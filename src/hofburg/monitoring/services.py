@@ -1594,11 +1594,12 @@ _PROTECTION = {Classification.PUBLIC: 0, Classification.RESTRICTED: 1,
 
 def _classification_of(members: Sequence[Observation], current: Event | None
                        ) -> tuple[str, int | None]:
-    """(classification, owner affiliation) of an event with these members: the most protected
-    of its members' and, for a stored event, never lower than it was (a re-merge never lowers
-    a classification). Members share one visibility scope (see `_remerge`), so a confidential
-    event is owned by its members' owner; any other event by its stored owner, or when new by
-    the owner of its first member (whose id is the event's key)."""
+    """(classification, owner affiliation) of an event whose members are new or changed: the
+    most protected of its members' and, for a stored event, never lower than it was (a
+    re-merge never lowers a classification; a declassified event whose members changed is
+    classified as they are again). Members share one visibility scope (see `_remerge`), so a
+    confidential event is owned by its members' owner; any other event by its stored owner,
+    or when new by the owner of its first member (whose id is the event's key)."""
     level = max((o.classification for o in members), key=_PROTECTION.__getitem__)
     if current is not None and _PROTECTION[current.classification] > _PROTECTION[level]:
         return current.classification, current.owner_affiliation_id
@@ -1636,9 +1637,9 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
         if current is not None and current.status != EventStatus.WITHDRAWN and all(
                 o.event_id == current.pk for o in members) and \
                 current.number_of_sources == len(members) and \
-                _members_unchanged(current, members) and \
-                (current.classification, current.owner_affiliation_id) == (classification, owner):
-            continue  # the same members as stored: nothing to do
+                _members_unchanged(current, members):
+            # The same members as stored: nothing to do (a declassified event stays public).
+            continue
         values = _event_values(merged_event, any(o.is_exercise for o in members))
         if current is None:
             status = EventStatus.PROVISIONAL.value
