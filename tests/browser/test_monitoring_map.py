@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.monitoring import services
 from hofburg.monitoring.models import Event
+from tests.monitoring.rows import release
 from tests.monitoring.test_pages import crossing_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,8 +22,7 @@ def published(transactional_db: None) -> None:
                                     affiliation=mission, roles=[Role.READER, Role.EDITOR])
     crossing_pair(mona)
     for event in Event.objects.all():
-        services.verify_event(mona, event)
-        services.publish_event(mona, event)
+        release(mona, event)
 
 
 def test_a_visitor_sees_the_map_drawn_offline_with_lines_and_hexagons(

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
-from hofburg.core.models import Classification, Document
+from hofburg.core.models import Affiliation, Classification, Document, Role, User
 from hofburg.core.services.users import issue_api_token, revoke_api_token
+from hofburg.monitoring import services
 from tests.conftest import Cast
 from tests.core.conftest import SEARCH_WORD, Library, bearer
 
@@ -291,3 +294,147 @@ def test_the_audit_trail_withholds_confidential_details_from_an_administrator_ou
     secret.delete()  # even once the record is gone, its last snapshot decides
     page = cast.client(cast.dora).get(reverse("core:audit")).content.decode()
     assert "Sealed instructions" not in page
+
+
+# Field monitoring: records of every classification mixed together.
+#
+# Two missions watch one line. On one day mona's mission publishes a public event (5 rounds),
+# milo's mission reports a restricted one (3 rounds), and mona's secret patrol sees the same
+# explosion as milo's patrol (7 rounds, confidential); two days later the secret patrol alone
+# sees 2 more. Merges and sums are where classifications meet: every figure, explanation and
+# report date a viewer gets must come from what that viewer may see.
+
+WATCH_DAY = date(2026, 3, 10)
+SECRET_DAY = date(2026, 3, 12)
+SECRET_OBSERVER = "secret-patrol-7"
+WATCH_RANGE = {"start": "2026-03-01", "end": "2026-03-31"}
+# The violations each viewer may count on WATCH_DAY and over the month.
+WATCH_TOTALS = {
+    "anonymous": (5, 5), "nick": (5, 5),
+    "bob": (8, 8), "carol": (8, 8), "dora": (8, 8), "alice": (8, 8),
+    "mona": (15, 17),
+}
+
+
+@dataclass
+class Watch:
+    viewer: str
+    web: Client
+    api_headers: dict[str, Any]
+    restricted_event: int
+    secret_events: list[int]
+
+    @property
+    def day_total(self) -> int:
+        return WATCH_TOTALS[self.viewer][0]
+
+    @property
+    def month_total(self) -> int:
+        return WATCH_TOTALS[self.viewer][1]
+
+    @property
+    def sees_secrets(self) -> bool:
+        return self.viewer == "mona"
+
+    def api(self, path: str, data: Any = None) -> Any:
+        return Client().get(f"/api/v1/monitoring{path}", data, **self.api_headers)
+
+
+@pytest.fixture(params=list(WATCH_TOTALS))
+def watch(request: pytest.FixtureRequest, cast: Cast) -> Watch:
+    when = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)
+    base = {"observed_at": when.isoformat(), "observer_id": "patrol-1", "observer_kind": "patrol",
+            "observer_lon": -30.0, "observer_lat": 48.2, "method": "heard",
+            "category": "explosion_undetermined", "count": 3, "bearing_deg": 90.0,
+            "distance_km_min": 5.0, "distance_km_max": 9.0}
+
+    def submit(user: User, client_id: str, level: str, **changes: Any) -> Any:
+        record, _ = services.submit_observation(user, {**base, **changes}, client_id=client_id,
+                                                classification=level, is_exercise=True)
+        record.refresh_from_db()
+        return record
+
+    other = Affiliation.objects.create(code="mission-2", name="Second Monitoring Mission",
+                                       kind=Affiliation.Kind.FIELD_OPERATION)
+    milo = User.objects.create_user(username="milo", password="x", affiliation=other,
+                                    roles=[Role.READER, Role.EDITOR])
+    public = submit(cast.mona, "p-1", Classification.PUBLIC, count=5, observer_id="open-post",
+                    observed_at=(when - timedelta(hours=3)).isoformat())
+    event = services.verify_event(cast.mona, public.event)
+    services.publish_event(cast.mona, event)
+    restricted = submit(milo, "r-1", Classification.RESTRICTED)
+    secret = submit(cast.mona, "c-1", Classification.CONFIDENTIAL, observer_id=SECRET_OBSERVER,
+                    observer_lat=48.25, observer_lon=-29.91, bearing_deg=150.0, count=7,
+                    observed_at=(when + timedelta(seconds=20)).isoformat())
+    later = submit(cast.mona, "c-2", Classification.CONFIDENTIAL, observer_id=SECRET_OBSERVER,
+                   count=2, observed_at=(when + timedelta(days=2)).isoformat())
+    name = request.param
+    headers: dict[str, Any] = {}
+    web = Client()
+    if name != "anonymous":
+        user = getattr(cast, name)
+        _token, key = issue_api_token(user, "leak tests")
+        headers = bearer(key)
+        web = cast.client(user)
+    return Watch(name, web, headers, restricted.event_id, [secret.event_id, later.event_id])
+
+
+def _violations_in(text: str) -> int:
+    found = re.search(r"recorded (\d+) ceasefire violation", " ".join(text.split()))
+    return int(found.group(1)) if found else 0
+
+
+def test_the_monitoring_figures_count_only_what_the_viewer_may_see(watch: Watch) -> None:
+    features = watch.api("/map", WATCH_RANGE).json()["features"]
+    assert sum(f["properties"]["violations_at_least"] for f in features) == watch.month_total
+    series = watch.api("/trends", WATCH_RANGE).json()["series"]
+    assert sum(p["violations_at_least"] for p in series) == watch.month_total
+    periods = watch.api("/periods", WATCH_RANGE).json()["periods"]
+    assert sum(p["violations_at_least"] for p in periods) == watch.month_total
+    daily = b"".join(watch.api("/exports/daily-counts.csv", WATCH_RANGE).streaming_content)
+    rows = list(csv.DictReader(io.StringIO(daily.decode())))[1:]
+    assert sum(int(r["violations_at_least"]) for r in rows) == watch.month_total
+    cells = watch.web.get("/monitoring/map/data.json", {"zoom": 7}).json()["cells"]
+    assert sum(c["violations"] for c in cells) == watch.month_total
+
+
+def test_the_daily_report_and_its_dates_count_only_what_the_viewer_may_see(
+        watch: Watch) -> None:
+    listed = watch.web.get("/monitoring/reports/").content.decode()
+    assert (SECRET_DAY.isoformat() in listed) == watch.sees_secrets
+    assert WATCH_DAY.isoformat() in listed
+    page = watch.web.get(f"/monitoring/reports/{WATCH_DAY}/").content.decode()
+    assert _violations_in(page) == watch.day_total
+    assert SECRET_OBSERVER not in page
+    # The desk's home page shows the latest period the viewer has figures for.
+    home = watch.web.get("/monitoring/").content.decode()
+    latest = SECRET_DAY if watch.sees_secrets else WATCH_DAY
+    assert f"/monitoring/reports/{latest.isoformat()}/" in home
+
+
+def test_the_daily_report_pdf_counts_only_what_the_viewer_may_see(watch: Watch) -> None:
+    pdf = watch.web.get(f"/monitoring/reports/{WATCH_DAY}/pdf/").content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert _violations_in(text) == watch.day_total
+    assert SECRET_OBSERVER not in text
+
+
+def test_an_event_and_its_merge_explanation_show_nothing_the_viewer_may_not_see(
+        watch: Watch) -> None:
+    detail = watch.api(f"/events/{watch.restricted_event}")
+    if watch.viewer in ("anonymous", "nick"):
+        assert detail.status_code == 404
+    else:
+        body = detail.json()
+        assert SECRET_OBSERVER not in repr(body) and "c-1" not in repr(body)
+        assert (body["classification"], body["number_of_sources"], body["count_at_least"]) == (
+            "restricted", 1, 3)
+    for pk in watch.secret_events:
+        assert (watch.api(f"/events/{pk}").status_code == 200) == watch.sees_secrets
+        page = watch.web.get(f"/monitoring/events/{pk}/")
+        assert (page.status_code == 200) == watch.sees_secrets
+    listed = watch.api("/events", {"limit": 100}).content.decode()
+    exported = b"".join(watch.api("/exports/events.csv").streaming_content).decode()
+    geojson = b"".join(watch.api("/exports/events.geojson").streaming_content).decode()
+    for text in (listed, exported, geojson):
+        assert ("obs-c-1" in text) == watch.sees_secrets

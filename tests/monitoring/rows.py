@@ -7,6 +7,9 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from hofburg.core.models import Classification, User
+from hofburg.monitoring import services
+from hofburg.monitoring.models import Event, EventStatus
 from hofburg.monitoring.services import CSV_COLUMNS
 
 
@@ -43,3 +46,14 @@ def write_csv(path: Path, rows: list[dict[str, Any]], columns: Any = CSV_COLUMNS
         writer.writerows(rows)
     return path
 
+
+
+def release(user: User, event: Event, reason: str = "EXERCISE data, cleared for the report"
+            ) -> Event:
+    """Publish an event as the mission does: verified, declassified to public (with the
+    reason, decision 0018) unless it is public already, then published."""
+    if event.status == EventStatus.PROVISIONAL:
+        event = services.verify_event(user, event)
+    if event.classification != Classification.PUBLIC:
+        event = services.declassify_event(user, event, reason)
+    return services.publish_event(user, event)

@@ -11,7 +11,7 @@ from hofburg.core.services.users import issue_api_token
 from hofburg.monitoring import services
 from hofburg.monitoring.models import Event, Observation
 from tests.conftest import Cast
-from tests.monitoring.rows import same_explosion, write_csv
+from tests.monitoring.rows import release, same_explosion, write_csv
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/monitoring"
@@ -60,11 +60,13 @@ def test_outsiders_see_only_published_aggregates(loaded: Cast) -> None:
                          .streaming_content).decode()
         assert len(daily.splitlines()) == 2
     event = Event.objects.get(event_key="OBS-1")
-    services.publish_event(loaded.mona, services.verify_event(loaded.mona, event))
+    release(loaded.mona, event)
     for client in _outsiders(loaded):
         features = client.get(f"{API}/map", RANGE).json()["features"]
         assert [f["properties"]["events"] for f in features] == [1]
-        assert client.get(f"{API}/events").json()["count"] == 0  # details stay restricted
+        # The event was made public to be published; its observations stay restricted.
+        assert client.get(f"{API}/events").json()["count"] == 1
+        assert client.get(f"{API}/observations").json()["count"] == 0
 
 
 def test_a_delegate_sees_restricted_details_and_every_counted_event(loaded: Cast) -> None:

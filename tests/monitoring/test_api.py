@@ -68,6 +68,10 @@ def test_an_editor_verifies_and_publishes_an_event_through_the_api(
     assert early.status_code == 409 and early["Content-Type"] == "application/problem+json"
     assert _post(client, f"/events/{event.pk}/verify", {}, headers).json()["status"] == \
         "verified"
+    restricted = _post(client, f"/events/{event.pk}/publish", {}, headers)
+    assert restricted.status_code == 409 and "declassify it first" in restricted.json()["detail"]
+    assert _post(client, f"/events/{event.pk}/declassify", {"reason": "cleared"},
+                 headers).json()["classification"] == "public"
     assert _post(client, f"/events/{event.pk}/publish", {}, headers).json()["status"] == \
         "published"
     trends = Client().get(f"{API}/trends", {"start": "2026-01-01", "end": "2026-01-31"}).json()

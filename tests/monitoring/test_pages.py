@@ -60,6 +60,7 @@ def post_json(client: Client, url: str, payload: dict[str, object]) -> Any:
 def publish(cast: Cast, event: Event) -> None:
     mona = cast.client(cast.mona)
     mona.post(f"/monitoring/events/{event.pk}/verify/")
+    mona.post(f"/monitoring/events/{event.pk}/declassify/", {"reason": "cleared for the report"})
     mona.post(f"/monitoring/events/{event.pk}/publish/")
 
 
@@ -204,7 +205,16 @@ def test_an_event_goes_from_provisional_through_verified_to_published(cast: Cast
     mona.post(f"/monitoring/events/{event.pk}/verify/")
     event.refresh_from_db()
     assert event.status == EventStatus.VERIFIED
-    assert "Publish" in mona.get(f"/monitoring/events/{event.pk}/").content.decode()
+    page = mona.get(f"/monitoring/events/{event.pk}/").content.decode()
+    assert "Make public" in page and ">Publish<" not in page
+
+    # A restricted event is made public first, with the reason; then it can be published.
+    refused = mona.post(f"/monitoring/events/{event.pk}/declassify/", follow=True)
+    assert "Say why the event may be made public." in refused.content.decode()
+    mona.post(f"/monitoring/events/{event.pk}/declassify/", {"reason": "cleared"})
+    event.refresh_from_db()
+    assert event.classification == "public"
+    assert ">Publish<" in mona.get(f"/monitoring/events/{event.pk}/").content.decode()
     mona.post(f"/monitoring/events/{event.pk}/publish/")
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED

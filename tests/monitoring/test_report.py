@@ -15,6 +15,7 @@ from django.test import Client
 from hofburg.monitoring import report, services
 from hofburg.monitoring.models import Event
 from tests.conftest import Cast
+from tests.monitoring.rows import release
 from tests.monitoring.test_pages import REPORT_DATE, WHEN, crossing_pair, submit
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,7 @@ DAY = date.fromisoformat(REPORT_DATE)
 
 def publish_all(cast: Cast) -> None:
     for event in Event.objects.all():
-        services.verify_event(cast.mona, event)
-        services.publish_event(cast.mona, event)
+        release(cast.mona, event)
 
 
 def test_the_report_counts_per_area_against_the_previous_period(cast: Cast) -> None:

@@ -38,6 +38,7 @@ from hofburg.monitoring.models import (
     RollupGeneration,
 )
 from tests.conftest import Cast
+from tests.monitoring.rows import release
 
 API = "/api/v1/monitoring"
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,23 +107,30 @@ def _stored(model: Any, *key: str) -> dict[tuple[Any, ...], tuple[int, ...]]:
 
 def assert_coarse_rollups_are_sums_of_daily_ones() -> None:
     week, month = services.week_of, services.month_of
-    daily = list(DailyCount.objects.values("day", "category", "area", "is_exercise", *COUNTERS))
-    cells = list(CellCount.objects.values("cell", "day", "category", "is_exercise", *COUNTERS))
-    assert _stored(AreaWeekCount, "week", "category", "area", "is_exercise") == _sums(
-        daily, lambda r: (week(r["day"]), r["category"], r["area"], r["is_exercise"]))
-    assert _stored(CellWeekCount, "cell", "week", "category", "is_exercise") == _sums(
-        cells, lambda r: (r["cell"], week(r["day"]), r["category"], r["is_exercise"]))
-    assert _stored(CellMonthCount, "cell", "month", "category", "is_exercise") == _sums(
-        cells, lambda r: (r["cell"], month(r["day"]), r["category"], r["is_exercise"]))
+    daily = list(DailyCount.objects.values("day", "category", "area", "is_exercise", "scope",
+                                           *COUNTERS))
+    cells = list(CellCount.objects.values("cell", "day", "category", "is_exercise", "scope",
+                                          *COUNTERS))
+    assert _stored(AreaWeekCount, "week", "category", "area", "is_exercise", "scope") == _sums(
+        daily, lambda r: (week(r["day"]), r["category"], r["area"], r["is_exercise"],
+                          r["scope"]))
+    assert _stored(CellWeekCount, "cell", "week", "category", "is_exercise", "scope") == _sums(
+        cells, lambda r: (r["cell"], week(r["day"]), r["category"], r["is_exercise"],
+                          r["scope"]))
+    assert _stored(CellMonthCount, "cell", "month", "category", "is_exercise",
+                   "scope") == _sums(
+        cells, lambda r: (r["cell"], month(r["day"]), r["category"], r["is_exercise"],
+                          r["scope"]))
     assert CellWeekCount.objects.exists() and CellMonthCount.objects.exists()
 
 
-def _all_rollups() -> list[dict[tuple[Any, ...], tuple[int, ...]]]:
-    return [_stored(DailyCount, "day", "category", "area", "is_exercise"),
-            _stored(AreaWeekCount, "week", "category", "area", "is_exercise"),
-            _stored(CellCount, "cell", "day", "category", "is_exercise"),
-            _stored(CellWeekCount, "cell", "week", "category", "is_exercise"),
-            _stored(CellMonthCount, "cell", "month", "category", "is_exercise")]
+def _all_rollups(*, by_scope: bool = True) -> list[dict[tuple[Any, ...], tuple[int, ...]]]:
+    scope = ("scope",) if by_scope else ()
+    return [_stored(DailyCount, "day", "category", "area", "is_exercise", *scope),
+            _stored(AreaWeekCount, "week", "category", "area", "is_exercise", *scope),
+            _stored(CellCount, "cell", "day", "category", "is_exercise", *scope),
+            _stored(CellWeekCount, "cell", "week", "category", "is_exercise", *scope),
+            _stored(CellMonthCount, "cell", "month", "category", "is_exercise", *scope)]
 
 
 @pytest.fixture
@@ -135,7 +143,7 @@ def worked_scenario(cast: Cast, tmp_path: Path) -> Cast:
     assert_coarse_rollups_are_sums_of_daily_ones()
     events = list(Event.objects.order_by("event_key"))
     for event in pick.sample(events, len(events) // 3):
-        services.publish_event(cast.mona, services.verify_event(cast.mona, event))
+        release(cast.mona, event)
     assert Event.objects.filter(status=EventStatus.PUBLISHED).exists()
     assert_coarse_rollups_are_sums_of_daily_ones()
     published_members = list(Observation.objects.filter(event__status=EventStatus.PUBLISHED)
@@ -178,12 +186,14 @@ def test_coarse_rollups_stay_sums_of_daily_ones_and_equal_a_recount(
 @pytest.mark.django_db
 def test_the_migration_fills_the_coarse_rollups_from_the_daily_ones(
         worked_scenario: Cast) -> None:
-    expected = _all_rollups()
+    # 0002 predates the visibility scopes (0007 counts everything again per scope), so its
+    # sums are compared across scopes.
+    expected = _all_rollups(by_scope=False)
     for model in (AreaWeekCount, CellWeekCount, CellMonthCount):
         model.objects.all().delete()
     migration = importlib.import_module("hofburg.monitoring.migrations.0002_coarse_rollups")
     migration.fill_from_daily_rollups(django_apps, SimpleNamespace(connection=connection))
-    assert _all_rollups() == expected
+    assert _all_rollups(by_scope=False) == expected
 
 
 # --- reads: the same totals whichever rollup ------------------------------------------------
@@ -191,13 +201,17 @@ def test_the_migration_fills_the_coarse_rollups_from_the_daily_ones(
 
 def _expected_cells(start: date, end: date, published_only: bool
                     ) -> dict[str, tuple[int, int]]:
-    """The map straight from the events: what every granularity must answer."""
+    """The map straight from the events: what every granularity must answer. The published
+    share counts published public events (an event whose members changed after it was made
+    public is classified as they are again, decision 0018)."""
     statuses = [EventStatus.PUBLISHED] if published_only else [
         EventStatus.PROVISIONAL, EventStatus.VERIFIED, EventStatus.PUBLISHED]
+    events = Event.objects.filter(report_date__gte=start, report_date__lte=end,
+                                  status__in=statuses)
+    if published_only:
+        events = events.filter(classification="public")
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for cell, count in Event.objects.filter(report_date__gte=start, report_date__lte=end,
-                                            status__in=statuses).values_list("h3_cell",
-                                                                             "count_at_least"):
+    for cell, count in events.values_list("h3_cell", "count_at_least"):
         sums = totals[services.map_cell_of(cell)]
         sums[0] += 1
         sums[1] += count
@@ -291,7 +305,7 @@ def test_trend_points_come_once_each_in_date_category_area_order(worked_scenario
 def test_anonymous_callers_still_see_only_published_counts(worked_scenario: Cast) -> None:
     cast = worked_scenario
     year = {"start": "2026-01-01", "end": "2026-12-31"}
-    published = Event.objects.filter(status=EventStatus.PUBLISHED)
+    published = Event.objects.filter(status=EventStatus.PUBLISHED, classification="public")
     counted = Event.objects.exclude(status=EventStatus.WITHDRAWN)
     for client, events in ((Client(), published), (cast.client(cast.nick), published),
                            (cast.client(cast.mona), counted)):
@@ -358,7 +372,7 @@ def test_a_change_to_the_rollups_makes_cached_answers_stale(worked_scenario: Cas
     generation = queries.rollup_generation()
     event = Event.objects.filter(status=EventStatus.PROVISIONAL).order_by("event_key").first()
     assert event is not None
-    services.publish_event(cast.mona, services.verify_event(cast.mona, event))
+    release(cast.mona, event)
     assert queries.rollup_generation() > generation
     assert (published_on_map(), published_in_trends()) == (before[0] + 1, before[1] + 1)
 
@@ -376,10 +390,10 @@ def test_a_cached_answer_is_not_served_for_other_data_at_the_same_generation(
 
     provisional = Event.objects.filter(status=EventStatus.PROVISIONAL).order_by("event_key")
     first, second = provisional[:2]
-    services.publish_event(cast.mona, services.verify_event(cast.mona, first))
+    release(cast.mona, first)
     number = queries.rollup_generation()
     once = published_in_trends()  # cached at this number
-    services.publish_event(cast.mona, services.verify_event(cast.mona, second))
+    release(cast.mona, second)
     RollupGeneration.objects.filter(pk=1).update(value=number)  # the number comes back
     assert queries.rollup_generation() == number
     assert published_in_trends() == once + 1
@@ -404,11 +418,12 @@ def _summed_one_by_one(deltas: list[tuple[Any, int]]) -> Tables:
         name: {} for name in ("daily", "area_weeks", "cells", "cell_weeks", "cell_months")}
     for c, sign in deltas:
         week, month = services.week_of(c.day), services.month_of(c.day)
-        for name, key in (("daily", (c.day, c.category, c.area, c.is_exercise)),
-                          ("area_weeks", (week, c.category, c.area, c.is_exercise)),
-                          ("cells", (c.cell, c.day, c.category, c.is_exercise)),
-                          ("cell_weeks", (c.cell, week, c.category, c.is_exercise)),
-                          ("cell_months", (c.cell, month, c.category, c.is_exercise))):
+        for name, key in (("daily", (c.day, c.category, c.area, c.is_exercise, c.scope)),
+                          ("area_weeks", (week, c.category, c.area, c.is_exercise, c.scope)),
+                          ("cells", (c.cell, c.day, c.category, c.is_exercise, c.scope)),
+                          ("cell_weeks", (c.cell, week, c.category, c.is_exercise, c.scope)),
+                          ("cell_months", (c.cell, month, c.category, c.is_exercise,
+                                           c.scope))):
             sums = tables[name].setdefault(key, [0, 0, 0, 0])
             sums[0] += sign
             sums[1] += sign * c.violations
@@ -420,30 +435,34 @@ def _summed_one_by_one(deltas: list[tuple[Any, int]]) -> Tables:
 EVENTS = st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["shelling", "burst", "flare"]),
                             st.sampled_from(["sector-1", "sector-2", "862d"]),
                             st.sampled_from(["86a", "86b", "86c", "86d"]), st.integers(0, 50),
-                            st.booleans(), st.booleans(), st.sampled_from([1, -1])),
+                            st.booleans(), st.booleans(), st.sampled_from([1, -1]),
+                            st.sampled_from(["public", "restricted", "confidential:3"])),
                   max_size=60)
 
 
-@given(EVENTS, st.booleans())
+@given(EVENTS, st.booleans(), st.sampled_from(["public", "restricted", "confidential:3"]))
 def test_new_events_are_summed_as_their_contributions_are(
-        events: list[tuple[Any, ...]], is_exercise: bool) -> None:
-    # The import's sums of new events, column by column, equal their contributions added up.
+        events: list[tuple[Any, ...]], is_exercise: bool, scope: str) -> None:
+    # The import's sums of new events, column by column, equal their contributions added up
+    # (an import has one visibility scope for all its rows).
     days = [date(2026, 1, 26) + timedelta(days=offset) for offset, *_ in events]
     contributions = [(services._Contribution(day, category, area, cell, is_exercise, count,
-                                             False), 1)
+                                             False, scope), 1)
                      for day, (_, category, area, cell, count, *_) in zip(days, events,
                                                                          strict=True)]
     fast = services._grouped_sums(days, [e[1] for e in events], [e[2] for e in events],
                                   [e[3] for e in events], [is_exercise] * len(events),
-                                  [e[4] for e in events])
+                                  [e[4] for e in events], [scope] * len(events))
     assert fast.tables == _summed_one_by_one(contributions)
 
 
 @given(EVENTS)
 def test_signed_and_published_contributions_are_summed_as_one_by_one(
         events: list[tuple[Any, ...]]) -> None:
-    # Withdrawals (-1), publications and exercise flags mixed, as the general path sends them.
+    # Withdrawals (-1), publications, exercise flags and visibility scopes mixed, as the
+    # general path sends them.
     deltas = [(services._Contribution(date(2026, 1, 26) + timedelta(days=offset), category,
-                                      area, cell, is_exercise, count, published), sign)
-              for offset, category, area, cell, count, is_exercise, published, sign in events]
+                                      area, cell, is_exercise, count, published, scope), sign)
+              for offset, category, area, cell, count, is_exercise, published, sign, scope
+              in events]
     assert services._rollup_sums(deltas).tables == _summed_one_by_one(deltas)

@@ -11,7 +11,7 @@ from hofburg.core.models import AuditEntry, Role, User
 from hofburg.monitoring import services
 from hofburg.monitoring.models import DailyCount, Event, EventStatus, Observation
 from tests.conftest import Cast
-from tests.monitoring.rows import row, same_explosion, write_csv
+from tests.monitoring.rows import release, row, same_explosion, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +77,11 @@ def test_publishing_a_verified_event_moves_its_counts_into_the_public_share(
     event = Event.objects.get(event_key="OBS-1")
     with pytest.raises(services.WorkflowError):
         services.publish_event(cast.mona, event)
-    services.publish_event(cast.mona, services.verify_event(cast.mona, event))
-    daily = DailyCount.objects.get(category=event.category)
+    event = services.verify_event(cast.mona, event)
+    with pytest.raises(services.WorkflowError, match="declassify it first"):
+        services.publish_event(cast.mona, event)
+    release(cast.mona, event)
+    daily = DailyCount.objects.get(category=event.category, scope="public")
     assert (daily.events, daily.published_events, daily.published_violations) == (1, 1, 1)
     assert Event.objects.get(pk=event.pk).status == EventStatus.PUBLISHED
 

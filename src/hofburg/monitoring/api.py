@@ -1,7 +1,8 @@
 """The field-monitoring API at /api/v1/monitoring; every route goes through core.access.
 
 Writes need an API token and call one service each. Map, trend and period endpoints read the
-rollups: anonymous callers get the published share, entitled callers every counted event.
+rollups: anonymous callers get the published share, entitled callers every counted event of
+the visibility scopes they may see (decision 0018).
 Observation and event details are restricted; a record the caller may not see is a 404.
 """
 
@@ -35,7 +36,6 @@ from hofburg.core.bounds import (
 )
 from hofburg.core.models import Classification
 from hofburg.monitoring import exports, queries, services
-from hofburg.monitoring.engine.merge import explain
 from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
 from hofburg.monitoring.models import (
     Category,
@@ -138,6 +138,9 @@ class EventOut(Schema):
     number_of_sources: int
     needs_review: bool
     is_exercise: bool
+    classification: str = Field(..., description="public, restricted or confidential: the "
+                                                 "most protected of the event's members, or "
+                                                 "public once declassified.")
 
     @staticmethod
     def resolve_error_ellipse_m(obj: Event) -> dict[str, float] | None:
@@ -157,8 +160,8 @@ class EventDetailOut(EventOut):
     observation_ids: list[str]
 
     @staticmethod
-    def resolve_explanation(obj: Event) -> list[str]:
-        return explain(obj.explanation)
+    def resolve_explanation(obj: Event, context: dict[str, Any]) -> list[str]:
+        return queries.event_explanation(current_user(context["request"]), obj)
 
     @staticmethod
     def resolve_observation_ids(obj: Event, context: dict[str, Any]) -> list[str]:
@@ -322,11 +325,26 @@ def verify_event(request: HttpRequest, event_pk: RecordId) -> Any:
 
 
 @router.post("/events/{event_pk}/publish", response=EventOut,
-             summary="Publish a verified event (its counts become public)")
+             summary="Publish a verified public event (its counts become public); a "
+                     "restricted or confidential one is a 409: declassify it first")
 def publish_event(request: HttpRequest, event_pk: RecordId) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
     return _service_call(request, lambda: services.publish_event(user, event))
+
+
+class DeclassifyIn(Schema):
+    reason: LongText = Field(..., min_length=1, description="Why the event may be made "
+                                                            "public; kept in the audit trail.")
+
+
+@router.post("/events/{event_pk}/declassify", response=EventOut,
+             summary="Make an event public, with the reason (before publishing it)")
+def declassify_event(request: HttpRequest, event_pk: RecordId, payload: DeclassifyIn) -> Any:
+    event = queries.get_event_for_user(current_user(request), event_pk)
+    user = require_user(request)
+    return _service_call(request, lambda: services.declassify_event(user, event,
+                                                                    payload.reason))
 
 
 # --- aggregates (rollups) -------------------------------------------------------------------
@@ -424,10 +442,11 @@ def _trend_points(points: list[queries.TrendPoint], *, weekly: bool, by_area: bo
 
 def _rollup_answer(user: Any, name: str, params: Schema,
                    answer: Callable[[], dict[str, Any]]) -> HttpResponse:
-    """An answer read from the rollups, cached per scope, query and rollup generation: what
-    one caller of a scope computed, the next one of the same scope reads."""
+    """An answer read from the rollups, cached per share (with every visibility scope it
+    sums), query and rollup generation: what one caller of a share computed, the next one of
+    the same share reads; a member of another affiliation never does."""
     scope = queries.rollup_scope(user)
-    parts = (name, scope.name, params.model_dump_json())
+    parts = (name, scope.cache_key, params.model_dump_json())
     # pydantic-core's encoder writes a year of trends (thousands of points) in about a quarter
     # of the time the standard library's takes.
     body = queries.cached_answer(parts, lambda: pydantic_core.to_json(answer()))

@@ -30,7 +30,7 @@ from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
-from hofburg.core.models import User
+from hofburg.core.models import Classification, User
 from hofburg.core.services.audit import record_change
 from hofburg.monitoring import queries, services
 from hofburg.monitoring.engine.areas import AreasError, ReportingAreas, reporting_areas_from_geojson
@@ -162,13 +162,15 @@ def _move_events(areas: ReportingAreas, summary: RecountSummary) -> None:
 def count_area_rollups() -> None:
     """Count `DailyCount` and `AreaWeekCount` again from the events, in the database.
 
-    What ingest adds per event: a withdrawn event counts nowhere, a published one in both
-    shares. The weeks are summed from the new daily rows, so each weekly row is exactly the sum
-    of its days. In the caller's transaction; the caller raises the rollup generation.
+    What ingest adds per event: a withdrawn event counts nowhere, a published public one in
+    both shares, each in its visibility scope (`services.scope_expression`). The weeks are
+    summed from the new daily rows, so each weekly row is exactly the sum of its days. In the
+    caller's transaction; the caller raises the rollup generation.
     """
-    published = Q(status=EventStatus.PUBLISHED)
+    published = Q(status=EventStatus.PUBLISHED, classification=Classification.PUBLIC)
     daily = (Event.objects.exclude(status=EventStatus.WITHDRAWN).order_by()
-             .values("category", "area", "is_exercise", day=F("report_date"))
+             .values("category", "area", "is_exercise", day=F("report_date"),
+                     counted_scope=services.scope_expression())
              .annotate(counted_events=Count("pk"),
                        counted_violations=Sum("count_at_least"),
                        counted_published_events=Count("pk", filter=published),
@@ -178,7 +180,7 @@ def count_area_rollups() -> None:
     AreaWeekCount.objects.all().delete()
     _insert_counted(DailyCount, daily, period="day")
     weekly = (DailyCount.objects.order_by()
-              .values("category", "area", "is_exercise", week=TruncWeek("day"))
+              .values("category", "area", "is_exercise", "scope", week=TruncWeek("day"))
               .annotate(**{f"counted_{name}": Sum(name) for name in services.ROLLUP_COUNTERS}))
     _insert_counted(AreaWeekCount, weekly, period="week")
 
@@ -188,6 +190,7 @@ def _insert_counted(model: type[Model], counted: QuerySet[Any], *, period: str) 
     the period and the key by their own names, each counter from `counted_<name>`."""
     quote = connection.ops.quote_name
     targets = {period: period, "category": "category", "area": "area", "is_exercise": "is_exercise",
+               "scope": "counted_scope" if period == "day" else "scope",
                **{name: f"counted_{name}" for name in services.ROLLUP_COUNTERS}}
     sql, params = counted.query.sql_with_params()
     columns = ", ".join(quote(column) for column in targets)

@@ -124,10 +124,11 @@ def _feature(row: dict[str, Any]) -> str:
 
 
 def daily_counts_csv(scope: Scope, *, start: date, end: date) -> Iterator[str]:
-    """Counts per report date × area × category from the rollups (the caller's share)."""
+    """Counts per report date × area × category from the rollups: the caller's share, of the
+    visibility scopes it sums only."""
     yield _csv_line([name for name, _tag in DAILY_COLUMNS])
     yield _csv_line([tag for _name, tag in DAILY_COLUMNS])
-    rows = (DailyCount.objects.filter(day__gte=start, day__lte=end)
+    rows = (scope.rows(DailyCount.objects.filter(day__gte=start, day__lte=end))
             .values("day", "area", "category", "is_exercise")
             .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
             .filter(events__gt=0).order_by("day", "area", "category"))

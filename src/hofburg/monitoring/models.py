@@ -7,7 +7,9 @@ coarser weekly and monthly twins), which the services update on every ingest and
 never the raw rows.
 
 Classification: raw records and events are `restricted` by default (details are for the
-entitled); the public sees only the published share of the rollups and published events.
+entitled); the public sees only the published share of the rollups and published events, which
+are public events. Observations merge only within one visibility scope, an event is classified
+as its most protected member, and the rollups are kept per scope (decision 0018).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core.models.classification import (
+    Classification,
     ClassificationField,
     ClassifiedRecord,
     owner_affiliation_field,
@@ -303,25 +306,48 @@ class CivilianImpact(_FieldReport):
         verbose_name_plural = _("civilian impacts")
 
 
+PUBLIC_SCOPE = "public"
+RESTRICTED_SCOPE = "restricted"
+CONFIDENTIAL_SCOPE_PREFIX = "confidential:"
+
+
+def visibility_scope(classification: str, owner_affiliation_id: int | None) -> str:
+    """The rollup scope of an event: `public`, `restricted`, or `confidential:<owner id>`.
+
+    Rollups are kept per scope, and a reader sums exactly the scopes they may see
+    (`queries.rollup_scope`), so a count never reaches a reader who may not see its event
+    (decision 0018). A confidential event counts for its owner affiliation only: the events it
+    is shared with are readable by the affiliations named, but not summed for them.
+    """
+    if classification == Classification.PUBLIC:
+        return PUBLIC_SCOPE
+    if classification == Classification.RESTRICTED:
+        return RESTRICTED_SCOPE
+    return f"{CONFIDENTIAL_SCOPE_PREFIX}{owner_affiliation_id or ''}"
+
+
 class DailyCount(models.Model):
     """Rollup: events and violations per report date × category × area, updated on ingest.
 
     `violations` sums the events' "at least" counts. The `published_*` columns count only
-    published events: they are the only figures the public sees.
+    published events: they are the only figures the public sees. Every rollup row belongs to
+    one visibility `scope` (see `visibility_scope`): a reader sums the scopes they may see.
     """
 
     day = models.DateField(_("report date"))
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     area = models.CharField(_("reporting area"), max_length=32)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
+    scope = models.CharField(_("visibility scope"), max_length=32, default=RESTRICTED_SCOPE)
     events = models.IntegerField(default=0)
     violations = models.IntegerField(default=0)
     published_events = models.IntegerField(default=0)
     published_violations = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "category", "area", "is_exercise"],
-                                               name="monitoring_dailycount_key")]
+        constraints = [models.UniqueConstraint(
+            fields=["day", "category", "area", "is_exercise", "scope"],
+            name="monitoring_dailycount_key")]
         verbose_name = _("daily count")
         verbose_name_plural = _("daily counts")
 
@@ -339,6 +365,7 @@ class CellCount(models.Model):
     day = models.DateField(_("report date"))
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
+    scope = models.CharField(_("visibility scope"), max_length=32, default=RESTRICTED_SCOPE)
     lon = models.FloatField()
     lat = models.FloatField()
     events = models.IntegerField(default=0)
@@ -347,8 +374,9 @@ class CellCount(models.Model):
     published_violations = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cell", "day", "category", "is_exercise"],
-                                               name="monitoring_cellcount_key")]
+        constraints = [models.UniqueConstraint(
+            fields=["cell", "day", "category", "is_exercise", "scope"],
+            name="monitoring_cellcount_key")]
         indexes = [models.Index(fields=["day", "lon", "lat"], name="monitoring_cell_day_box")]
         verbose_name = _("cell count")
         verbose_name_plural = _("cell counts")
@@ -368,6 +396,7 @@ class _CellPeriodCount(models.Model):
     cell = models.CharField(_("H3 cell"), max_length=16)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
+    scope = models.CharField(_("visibility scope"), max_length=32, default=RESTRICTED_SCOPE)
     lon = models.FloatField()
     lat = models.FloatField()
     events = models.IntegerField(default=0)
@@ -385,8 +414,9 @@ class CellWeekCount(_CellPeriodCount):
     week = models.DateField(_("week (Monday)"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cell", "week", "category", "is_exercise"],
-                                               name="monitoring_cellweekcount_key")]
+        constraints = [models.UniqueConstraint(
+            fields=["cell", "week", "category", "is_exercise", "scope"],
+            name="monitoring_cellweekcount_key")]
         indexes = [models.Index(fields=["week", "lon", "lat"], name="monitoring_cell_week_box")]
         verbose_name = _("cell count per week")
         verbose_name_plural = _("cell counts per week")
@@ -401,8 +431,9 @@ class CellMonthCount(_CellPeriodCount):
     month = models.DateField(_("month (first day)"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cell", "month", "category", "is_exercise"],
-                                               name="monitoring_cellmonthcount_key")]
+        constraints = [models.UniqueConstraint(
+            fields=["cell", "month", "category", "is_exercise", "scope"],
+            name="monitoring_cellmonthcount_key")]
         indexes = [models.Index(fields=["month", "lon", "lat"], name="monitoring_cell_month_box")]
         verbose_name = _("cell count per month")
         verbose_name_plural = _("cell counts per month")
@@ -418,14 +449,16 @@ class AreaWeekCount(models.Model):
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     area = models.CharField(_("reporting area"), max_length=32)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
+    scope = models.CharField(_("visibility scope"), max_length=32, default=RESTRICTED_SCOPE)
     events = models.IntegerField(default=0)
     violations = models.IntegerField(default=0)
     published_events = models.IntegerField(default=0)
     published_violations = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["week", "category", "area", "is_exercise"],
-                                               name="monitoring_areaweekcount_key")]
+        constraints = [models.UniqueConstraint(
+            fields=["week", "category", "area", "is_exercise", "scope"],
+            name="monitoring_areaweekcount_key")]
         verbose_name = _("area count per week")
         verbose_name_plural = _("area counts per week")
 

@@ -6,9 +6,12 @@ rollups for the whole months and weeks inside it and the daily rows only for the
 so its totals are exactly those of the daily rows while a year reads a few rows per cell. Area
 trends over long ranges come in weekly buckets, from the weekly area rollup.
 
-Callers who are not entitled (anonymous visitors, users without an affiliation) get the
-published share of the rollups; entitled users get all events that count (provisional,
-verified and published). Lists and details of events and observations go through
+Rollups are kept per visibility scope (public, restricted, confidential of one owner), and
+every read sums exactly the scopes its caller may see (`rollup_scope`, decision 0018). Callers
+who are not entitled (anonymous visitors, users without an affiliation) get the published share
+of the public scope; entitled users get all events that count (provisional, verified and
+published) of the public and restricted scopes and of their own affiliation's confidential
+one. Lists and details of events and observations go through
 `core.access`; a hidden record is a 404.
 """
 
@@ -27,8 +30,12 @@ from django.db.models import Model, Q, QuerySet, Sum
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
+from hofburg.core.models import Classification
+from hofburg.monitoring.engine.merge import explain
 from hofburg.monitoring.engine.periods import CountedRecord, counts_per_period, daily_periods
 from hofburg.monitoring.models import (
+    PUBLIC_SCOPE,
+    RESTRICTED_SCOPE,
     AreaWeekCount,
     CellCount,
     CellMonthCount,
@@ -37,6 +44,7 @@ from hofburg.monitoring.models import (
     Event,
     Observation,
     RollupGeneration,
+    visibility_scope,
 )
 from hofburg.monitoring.services import month_of, reporting_calendar, week_of
 
@@ -45,20 +53,47 @@ BBox = tuple[float, float, float, float]  # west, south, east, north
 
 @dataclass(frozen=True)
 class Scope:
-    """Which share of the rollups a caller sees: `published` only, or `all` events."""
+    """Which share of the rollups a caller sees: `published` only, or `all` events; and of
+    which visibility scopes (`models.visibility_scope`), the rows' `scope` column."""
 
     name: str
     events: str
     violations: str
+    scopes: tuple[str, ...] = (PUBLIC_SCOPE,)
+
+    @property
+    def published_only(self) -> bool:
+        return self.name == "published"
+
+    @property
+    def cache_key(self) -> tuple[str, ...]:
+        """What names this share in a cache key: answers are never shared across shares."""
+        return (self.name, *self.scopes)
+
+    def rows(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The rollup rows of `queryset` this share sums."""
+        return queryset.filter(scope__in=self.scopes)
 
 
-ALL = Scope("all", "events", "violations")
-PUBLISHED = Scope("published", "published_events", "published_violations")
+# Visitors: the published events of the public scope, the only figures the public sees.
+PUBLISHED = Scope("published", "published_events", "published_violations", (PUBLIC_SCOPE,))
+
+
+def entitled_scope(affiliation_id: int) -> Scope:
+    """Every counted event an entitled member of the affiliation may see."""
+    return Scope("all", "events", "violations",
+                 (PUBLIC_SCOPE, RESTRICTED_SCOPE,
+                  visibility_scope(Classification.CONFIDENTIAL, affiliation_id)))
 
 
 def rollup_scope(user: AnyUser) -> Scope:
-    """Entitled users see every counted event; everyone else the published ones only."""
-    return ALL if access.is_entitled(user) else PUBLISHED
+    """The share of the rollups `user` may read: entitled users every counted event of the
+    scopes they may see (public, restricted, their affiliation's confidential); everyone else
+    the published events of the public scope."""
+    affiliation_id = getattr(user, "affiliation_id", None)
+    if not access.is_entitled(user) or affiliation_id is None:
+        return PUBLISHED
+    return entitled_scope(int(affiliation_id))
 
 
 @dataclass(frozen=True)
@@ -193,7 +228,7 @@ def map_cells(user: AnyUser, *, start: date, end: date, bbox: BBox | None = None
         when = Q()
         for span in ranges:
             when |= Q(**{f"{field}__gte": span.first, f"{field}__lte": span.last})
-        rows = model._default_manager.filter(when)
+        rows = scope.rows(model._default_manager.filter(when))
         if bbox is not None:
             west, south, east, north = bbox
             rows = rows.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
@@ -228,7 +263,8 @@ def trend_series(user: AnyUser, *, start: date, end: date, categories: Sequence[
     scope = rollup_scope(user)
     if granularity == WEEK:
         return scope, _weekly_trend(scope, start, end, categories, area, by_area)
-    rows = _filtered(DailyCount.objects.filter(day__gte=start, day__lte=end), categories, area)
+    rows = _filtered(scope.rows(DailyCount.objects.filter(day__gte=start, day__lte=end)),
+                     categories, area)
     keys = ["day", "category", *(["area"] if by_area else [])]
     grouped = (rows.values_list(*keys)
                .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
@@ -282,7 +318,7 @@ def _weekly_trend(scope: Scope, start: date, end: date, categories: Sequence[str
             rows = AreaWeekCount.objects.filter(week__gte=span.first, week__lte=span.last)
         else:
             rows = DailyCount.objects.filter(day__gte=span.first, day__lte=span.last)
-        grouped = (_filtered(rows, categories, area)
+        grouped = (_filtered(scope.rows(rows), categories, area)
                    .values_list("week" if span.granularity == WEEK else "day", "category",
                                 *area_keys)
                    .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
@@ -313,7 +349,7 @@ def period_counts(user: AnyUser, *, first: date, last: date, categories: Sequenc
     scope = rollup_scope(user)
     calendar = reporting_calendar()
     periods = daily_periods(first - timedelta(days=1), last, calendar)
-    rows = DailyCount.objects.filter(day__gte=periods[0].report_date, day__lte=last)
+    rows = scope.rows(DailyCount.objects.filter(day__gte=periods[0].report_date, day__lte=last))
     if categories:
         rows = rows.filter(category__in=list(categories))
     grouped = rows.values("day", "area").annotate(violations=Sum(scope.violations))
@@ -328,7 +364,7 @@ def period_counts(user: AnyUser, *, first: date, last: date, categories: Sequenc
 
 def areas_with_data(user: AnyUser) -> list[str]:
     scope = rollup_scope(user)
-    return list(DailyCount.objects.filter(**{f"{scope.events}__gt": 0})
+    return list(scope.rows(DailyCount.objects.filter(**{f"{scope.events}__gt": 0}))
                 .values_list("area", flat=True).distinct().order_by("area"))
 
 
@@ -389,6 +425,23 @@ def event_members(user: AnyUser, event: Event) -> QuerySet[Observation]:
     return access.visible(event.observations.all(), user).order_by("observed_at")
 
 
+EXPLANATION_WITHHELD = ("The reasons for this merge name observations you may not see; "
+                        "they are shown only to those who may see every member.")
+
+
+def event_explanation(user: AnyUser, event: Event) -> list[str]:
+    """The event's merge explanation as sentences, for a reader who may see every member.
+
+    The explanation names each member's id, observer, time, bearing and distances, so a
+    reader who may see the event but not all its members (a declassified event's public
+    readers, say) gets one sentence saying it is withheld, never part of it.
+    """
+    members = event.observations.all()
+    if access.visible(members, user).count() != members.count():
+        return [EXPLANATION_WITHHELD]
+    return explain(event.explanation)
+
+
 # --- cached answers -------------------------------------------------------------------------
 
 # How long an answer read from the rollups is kept; a change to the rollups makes it stale at
@@ -408,8 +461,9 @@ def _rollup_version() -> tuple[int, str]:
 
 
 def cached_answer(parts: tuple[Any, ...], compute: Callable[[], bytes]) -> bytes:
-    """The answer for `parts` (which must name the caller's scope) as computed at the current
-    rollup generation: from the cache when another caller of the same scope asked already."""
+    """The answer for `parts` (which must name the caller's share, `Scope.cache_key`: the
+    share and every visibility scope it sums) as computed at the current rollup generation:
+    from the cache when another caller of the same share asked already."""
     digest = hashlib.sha256(repr((_rollup_version(), parts)).encode()).hexdigest()
     key = f"hofburg:monitoring:answer:{digest}"
     body = cache.get(key)

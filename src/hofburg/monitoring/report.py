@@ -140,7 +140,7 @@ class DailyReport:
 def report_dates(user: AnyUser) -> list[date]:
     """The report dates with figures the reader may see, newest first."""
     scope = queries.rollup_scope(user)
-    return list(DailyCount.objects.filter(**{f"{scope.events}__gt": 0})
+    return list(scope.rows(DailyCount.objects.filter(**{f"{scope.events}__gt": 0}))
                 .values_list("day", flat=True).distinct().order_by("-day"))
 
 
@@ -149,10 +149,13 @@ def latest_report_date(user: AnyUser) -> date | None:
     return dates[0] if dates else None
 
 
-def shows_exercise_data(start: date | None = None, end: date | None = None) -> bool:
-    """Whether the figures of these report dates (all dates without them) include exercise
-    data: such pages and files carry the EXERCISE mark."""
-    rows = DailyCount.objects.filter(is_exercise=True)
+def shows_exercise_data(user: AnyUser, start: date | None = None, end: date | None = None
+                        ) -> bool:
+    """Whether the figures of these report dates (all dates without them) that `user` may
+    read include exercise data: such pages and files carry the EXERCISE mark."""
+    scope = queries.rollup_scope(user)
+    rows = scope.rows(DailyCount.objects.filter(is_exercise=True,
+                                                **{f"{scope.events}__gt": 0}))
     if start is not None:
         rows = rows.filter(day__gte=start)
     if end is not None:
@@ -188,11 +191,11 @@ def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
                         .order_by("observed_at"))
     impacts = list(_in_period(CivilianImpact.objects.all(), period, user)
                    .order_by("-kind", "observed_at"))
-    exercise = (shows_exercise_data(report_date - timedelta(days=1), report_date)
+    exercise = (shows_exercise_data(user, report_date - timedelta(days=1), report_date)
                 or any(r.is_exercise for r in [*weapons, *restrictions, *impacts]))
     sightings = report_sections.period_sightings(user, period)
     return DailyReport(report_date=report_date, period=period,
-                       published_only=scope is queries.PUBLISHED, areas=areas,
+                       published_only=scope.published_only, areas=areas,
                        categories=category_rows(user, report_date),
                        weapons=weapons, restrictions=restrictions, civilian_impacts=impacts,
                        is_exercise=exercise,
@@ -205,7 +208,7 @@ def category_rows(user: AnyUser, report_date: date) -> list[CategoryRow]:
     """Violations per category in the period and the one before (the SMM's breakdown, 1.2)."""
     scope = queries.rollup_scope(user)
     previous_date = report_date - timedelta(days=1)
-    sums = (DailyCount.objects.filter(day__in=[previous_date, report_date])
+    sums = (scope.rows(DailyCount.objects.filter(day__in=[previous_date, report_date]))
             .values("day", "category").annotate(violations=Sum(scope.violations)))
     now: dict[str, int] = {}
     before: dict[str, int] = {}

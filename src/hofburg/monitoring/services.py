@@ -47,7 +47,8 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Case, CharField, Model, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from numpy.typing import NDArray
 from pydantic_core import to_json
@@ -92,6 +93,9 @@ from hofburg.monitoring.engine.withdrawal import (
     load_withdrawal_rules,
 )
 from hofburg.monitoring.models import (
+    CONFIDENTIAL_SCOPE_PREFIX,
+    PUBLIC_SCOPE,
+    RESTRICTED_SCOPE,
     AreaWeekCount,
     CellCount,
     CellMonthCount,
@@ -106,6 +110,7 @@ from hofburg.monitoring.models import (
     ObservationStatus,
     RollupGeneration,
     WeaponSighting,
+    visibility_scope,
 )
 
 AnyUser = User | AnonymousUser
@@ -1026,7 +1031,7 @@ def _ingest(rows: Sequence[_Row], provenance: Provenance, *,
         _insert_observations(step, provenance, client_ids or {})
         _add_time(timings, "insert", mark)
         low, high = step[0].observed_at, step[-1].observed_at
-        outcome = _remerge(low, high, provenance, timings=timings)
+        outcome = _remerge(low, high, timings=timings)
         created += outcome[0]
         updated += outcome[1]
         if progress:
@@ -1057,11 +1062,13 @@ def _ingest_columns(columns: ObservationColumns, provenance: Provenance, *,
     window = merge_rules().time_window_seconds
     fresh: list[tuple[int, int]] = []
     near: list[int] = []
+    # Only stored observations of the import's own visibility scope can merge with its rows.
+    stored = Observation.objects.filter(_same_scope(provenance)).exclude(
+        status=ObservationStatus.REJECTED)
     for start, end in _stretches(columns.observed_at, window, STRETCH):
         low = _instant(float(columns.observed_at[start]) - window)
         high = _instant(float(columns.observed_at[end - 1]) + window)
-        if Observation.objects.filter(observed_at__gte=low, observed_at__lte=high).exclude(
-                status=ObservationStatus.REJECTED).exists():
+        if stored.filter(observed_at__gte=low, observed_at__lte=high).exists():
             near.extend(range(start, end))
         else:
             fresh.append((start, end))
@@ -1073,6 +1080,25 @@ def _ingest_columns(columns: ObservationColumns, provenance: Provenance, *,
         more, updated = _ingest(rows, provenance, timings=timings)
         created += more
     return created, updated
+
+
+def scope_expression() -> Case:
+    """`models.visibility_scope` of an event row, in SQL (for rollups counted in the
+    database)."""
+    return Case(
+        When(classification=Classification.PUBLIC, then=Value(PUBLIC_SCOPE)),
+        When(classification=Classification.RESTRICTED, then=Value(RESTRICTED_SCOPE)),
+        default=Concat(Value(CONFIDENTIAL_SCOPE_PREFIX),
+                       Cast("owner_affiliation_id", CharField())),
+        output_field=CharField())
+
+
+def _same_scope(provenance: Provenance) -> Q:
+    """The stored records of the visibility scope that `provenance` gives new records."""
+    if provenance.classification != Classification.CONFIDENTIAL:
+        return Q(classification=provenance.classification)
+    return Q(classification=Classification.CONFIDENTIAL,
+             owner_affiliation_id=provenance.owner_affiliation_id)
 
 
 def _instant(seconds: float) -> datetime:
@@ -1164,8 +1190,9 @@ def _merge_stretch(bounds: tuple[int, int]) -> _MergedStretch:
         categories.append(category)
         counts.append(count)
     map_cells = {cell: map_cell_of(cell) for cell in set(cells)}  # each looked up once
+    scope = visibility_scope(provenance.classification, provenance.owner_affiliation_id)
     sums = _grouped_sums(report_dates, categories, areas, [map_cells[c] for c in cells],
-                         [is_exercise] * len(merged), counts)
+                         [is_exercise] * len(merged), counts, [scope] * len(merged))
     return _MergedStretch(start, end, rows, event_of_row, sums)
 
 
@@ -1528,26 +1555,35 @@ class _Contribution(NamedTuple):
     is_exercise: bool
     violations: int
     published: bool
+    scope: str  # the event's visibility scope (models.visibility_scope)
 
 
 def _contribution(event: Event | Mapping[str, Any]) -> _Contribution | None:
+    """What an event adds to the rollups; None for a withdrawn one. Only a public event adds
+    to the published share: the public never sees a figure of an event it may not see."""
     get = (lambda name: getattr(event, name)) if isinstance(event, Event) else event.__getitem__
     if get("status") == EventStatus.WITHDRAWN:
         return None
+    classification = get("classification")
     return _Contribution(get("report_date"), get("category"), get("area"),
                          map_cell_of(get("h3_cell")), bool(get("is_exercise")),
-                         int(get("count_at_least")), get("status") == EventStatus.PUBLISHED)
+                         int(get("count_at_least")),
+                         get("status") == EventStatus.PUBLISHED
+                         and classification == Classification.PUBLIC,
+                         visibility_scope(classification, get("owner_affiliation_id")))
 
 
-def _remerge(low: datetime, high: datetime, provenance: Provenance, *,
+def _remerge(low: datetime, high: datetime, *,
              timings: dict[str, float] | None = None, force: Iterable[int] = ()
              ) -> tuple[int, int]:
     """Merge again every stored observation near [low, high] and store the events that changed.
 
     The scope is every observation not rejected within one merge window of the range, plus
     the other members of their events (and of the events in `force`), so a re-merged event
-    is always complete. Events the engine no longer produces are withdrawn. Returns
-    (events created, events updated or withdrawn).
+    is always complete. Observations merge only with observations of their own visibility
+    scope (`models.visibility_scope`: public, restricted, or confidential of one owner), so an
+    event never mixes what different readers may see (decision 0018). Events the engine no
+    longer produces are withdrawn. Returns (events created, events updated or withdrawn).
     """
     mark = clock.perf_counter()
     window = timedelta(seconds=merge_rules().time_window_seconds)
@@ -1560,13 +1596,20 @@ def _remerge(low: datetime, high: datetime, provenance: Provenance, *,
     if touched:
         scope_q |= Q(event_id__in=touched)
     scope = list(Observation.objects.filter(scope_q).exclude(status=ObservationStatus.REJECTED)
-                 .only(*_REPORTED_FIELDS, "event_id", "is_exercise"))
+                 .only(*_REPORTED_FIELDS, "event_id", "is_exercise", "classification",
+                       "owner_affiliation_id"))
     _add_time(timings, "load", mark)
     mark = clock.perf_counter()
-    merged = merge_with_engine([_reported_of(o) for o in scope], merge_rules()) if scope else []
+    by_visibility: dict[str, list[Observation]] = {}
+    for observation in scope:
+        by_visibility.setdefault(visibility_scope(observation.classification,
+                                                  observation.owner_affiliation_id),
+                                 []).append(observation)
+    merged = [event for group in by_visibility.values()
+              for event in merge_with_engine([_reported_of(o) for o in group], merge_rules())]
     _add_time(timings, "merge", mark)
     mark = clock.perf_counter()
-    outcome = _store_events(merged, scope, touched, provenance)
+    outcome = _store_events(merged, scope, touched)
     _add_time(timings, "store", mark)
     return outcome
 
@@ -1577,8 +1620,33 @@ _REPORTED_FIELDS = ("observation_id", "observed_at", "utc_offset_minutes", "obse
                     "weapon_class", "compass_points", "notes")
 
 
-def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: set[int],
-                  provenance: Provenance) -> tuple[int, int]:
+_PROTECTION = {Classification.PUBLIC: 0, Classification.RESTRICTED: 1,
+               Classification.CONFIDENTIAL: 2}
+
+
+def _classification_of(members: Sequence[Observation], current: Event | None
+                       ) -> tuple[str, int | None]:
+    """(classification, owner affiliation) of an event whose members are new or changed: the
+    most protected of its members' and, for a stored event, never lower than it was (a
+    re-merge never lowers a classification; a declassified event whose members changed is
+    classified as they are again). Members share one visibility scope (see `_remerge`), so a
+    confidential event is owned by its members' owner; any other event by its stored owner,
+    or when new by the owner of its first member (whose id is the event's key)."""
+    level = max((o.classification for o in members), key=_PROTECTION.__getitem__)
+    if current is not None and _PROTECTION[current.classification] > _PROTECTION[level]:
+        return current.classification, current.owner_affiliation_id
+    if level == Classification.CONFIDENTIAL:
+        return level, members[0].owner_affiliation_id
+    return level, (current.owner_affiliation_id if current is not None
+                   else members[0].owner_affiliation_id)
+
+
+def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: set[int]
+                  ) -> tuple[int, int]:
+    """Store the events the engine made of `scope`: create the new, update the changed,
+    withdraw those it no longer makes; add the changes to the rollups. Each event takes its
+    classification and owner from its members (`_classification_of`), never from who caused
+    the re-merge."""
     by_id = {o.observation_id: o for o in scope}
     old = {e.event_key: e for e in Event.objects.filter(pk__in=touched)} if touched else {}
     keys = {m.event_key for m in merged}
@@ -1597,10 +1665,13 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
     for merged_event in merged:
         members = [by_id[i] for i in merged_event.observation_ids]
         current = old.get(merged_event.event_key)
+        classification, owner = _classification_of(members, current)
         if current is not None and current.status != EventStatus.WITHDRAWN and all(
                 o.event_id == current.pk for o in members) and \
-                current.number_of_sources == len(members) and _members_unchanged(current, members):
-            continue  # the same members as stored: nothing to do
+                current.number_of_sources == len(members) and \
+                _members_unchanged(current, members):
+            # The same members as stored: nothing to do (a declassified event stays public).
+            continue
         values = _event_values(merged_event, any(o.is_exercise for o in members))
         if current is None:
             status = EventStatus.PROVISIONAL.value
@@ -1610,12 +1681,11 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
                   adapt_date(values[f]) if isinstance(values[f], date) else
                   json.dumps(values[f])
                   if f == "explanation" else values[f] for f in _EVENT_FIELDS],
-                values["is_exercise"], adapt(now), adapt(now), provenance.classification,
-                provenance.owner_affiliation_id))
+                values["is_exercise"], adapt(now), adapt(now), classification, owner))
             deltas.append((_Contribution(values["report_date"], values["category"],
                                          values["area"], map_cell_of(values["h3_cell"]),
                                          values["is_exercise"], values["count_at_least"],
-                                         False), 1))
+                                         False, visibility_scope(classification, owner)), 1))
             new_members[merged_event.event_key] = list(merged_event.observation_ids)
             continue
         before = _contribution(current)
@@ -1630,6 +1700,7 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
             current.status = EventStatus.PROVISIONAL
         for name in (*_EVENT_FIELDS, "is_exercise"):
             setattr(current, name, values[name])
+        current.classification, current.owner_affiliation_id = classification, owner
         current.updated_at = now
         updates.append(current)
         after = _contribution(current)
@@ -1651,6 +1722,7 @@ def _store_events(merged: list[MergedEvent], scope: list[Observation], touched: 
         _bulk_insert(Event, _EVENT_COLUMNS, new_rows)
     if updates:
         Event.objects.bulk_update(updates, [*_EVENT_FIELDS, "status", "is_exercise",
+                                            "classification", "owner_affiliation",
                                             "updated_at"], batch_size=500)
     _link_members(new_members, by_id)
     apply_rollup_deltas(deltas)
@@ -1767,6 +1839,7 @@ def _rollup_sums(deltas: Iterable[tuple[_Contribution, int]]) -> _RollupSums:
     return _grouped_sums([c.day for c, _ in pairs], [c.category for c, _ in pairs],
                          [c.area for c, _ in pairs], [c.cell for c, _ in pairs],
                          [c.is_exercise for c, _ in pairs], [c.violations for c, _ in pairs],
+                         [c.scope for c, _ in pairs],
                          published=[c.published for c, _ in pairs],
                          signs=[sign for _, sign in pairs])
 
@@ -1776,8 +1849,8 @@ _Key = TypeVar("_Key", str, date)
 
 def _grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequence[str],
                   cells: Sequence[str], is_exercise: Sequence[bool], violations: Sequence[int],
-                  *, published: Sequence[bool] | None = None, signs: Sequence[int] | None = None
-                  ) -> _RollupSums:
+                  scopes: Sequence[str], *, published: Sequence[bool] | None = None,
+                  signs: Sequence[int] | None = None) -> _RollupSums:
     """The rollup rows that events given column by column change: added once each unless
     `signs` says -1, unpublished unless `published` says otherwise. Grouped with numpy, so
     each row's key is made once: a stretch's tens of thousands of events fall into a few
@@ -1795,6 +1868,7 @@ def _grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequen
     area_list, area_codes = _sorted_codes(areas)
     cell_list, cell_codes = _sorted_codes(cells)
     exercise = ([False, True], np.asarray(is_exercise, dtype=np.int64))
+    scope = _sorted_codes(scopes)
     sign = np.ones(len(days), dtype=np.int64) if signs is None else np.asarray(signs, np.int64)
     weight = sign * np.asarray(violations, dtype=np.int64)
     shown = (np.zeros(len(days), dtype=np.int64) if published is None
@@ -1803,15 +1877,15 @@ def _grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequen
     # Each table's key, as (values, codes) of its parts in order.
     layouts = (
         ("daily", ((day_list, day_codes), (category_list, category_codes),
-                   (area_list, area_codes), exercise)),
+                   (area_list, area_codes), exercise, scope)),
         ("area_weeks", ((week_list, week_codes), (category_list, category_codes),
-                        (area_list, area_codes), exercise)),
+                        (area_list, area_codes), exercise, scope)),
         ("cells", ((cell_list, cell_codes), (day_list, day_codes),
-                   (category_list, category_codes), exercise)),
+                   (category_list, category_codes), exercise, scope)),
         ("cell_weeks", ((cell_list, cell_codes), (week_list, week_codes),
-                        (category_list, category_codes), exercise)),
+                        (category_list, category_codes), exercise, scope)),
         ("cell_months", ((cell_list, cell_codes), (month_list, month_codes),
-                         (category_list, category_codes), exercise)),
+                         (category_list, category_codes), exercise, scope)),
     )
     for name, parts in layouts:
         key = np.zeros(len(days), dtype=np.int64)
@@ -1846,17 +1920,17 @@ def _write_rollup_sums(result: _RollupSums, *, bump: bool = True) -> bool:
     # Each date adapted once: a few hundred serve hundreds of thousands of rows.
     adapt_date = cache(connection.ops.adapt_datefield_value)
     flag = _flag(connection.vendor)
-    _upsert(DailyCount, ("day", "category", "area", "is_exercise"),
-            [(adapt_date(k[0]), k[1], k[2], flag(k[3]), *v) for k, v in daily.items()
+    _upsert(DailyCount, ("day", "category", "area", "is_exercise", "scope"),
+            [(adapt_date(k[0]), k[1], k[2], flag(k[3]), k[4], *v) for k, v in daily.items()
              if any(v)])
-    _upsert(AreaWeekCount, ("week", "category", "area", "is_exercise"),
-            [(adapt_date(k[0]), k[1], k[2], flag(k[3]), *v) for k, v in area_weeks.items()
-             if any(v)])
+    _upsert(AreaWeekCount, ("week", "category", "area", "is_exercise", "scope"),
+            [(adapt_date(k[0]), k[1], k[2], flag(k[3]), k[4], *v)
+             for k, v in area_weeks.items() if any(v)])
     for model, period, table in ((CellCount, "day", cells), (CellWeekCount, "week", cell_weeks),
                                  (CellMonthCount, "month", cell_months)):
-        _upsert(model, ("cell", period, "category", "is_exercise", "lon", "lat"),
-                [(k[0], adapt_date(k[1]), k[2], flag(k[3]), *_cell_centre(k[0]), *v)
-                 for k, v in table.items() if any(v)], key_length=4)
+        _upsert(model, ("cell", period, "category", "is_exercise", "scope", "lon", "lat"),
+                [(k[0], adapt_date(k[1]), k[2], flag(k[3]), k[4], *_cell_centre(k[0]), *v)
+                 for k, v in table.items() if any(v)], key_length=5)
     changed = any(any(any(v) for v in table.values()) for table in result.tables.values())
     if changed and bump:
         next_rollup_generation()
@@ -1921,7 +1995,8 @@ def rebuild_rollups() -> int:
         deltas = []
         for values in Event.objects.exclude(status=EventStatus.WITHDRAWN).values(
                 "status", "report_date", "category", "area", "h3_cell", "is_exercise",
-                "count_at_least").iterator(chunk_size=5000):
+                "count_at_least", "classification", "owner_affiliation_id"
+        ).iterator(chunk_size=5000):
             contribution = _contribution(values)
             if contribution is not None:
                 deltas.append((contribution, 1))
@@ -1965,8 +2040,7 @@ def reject_observation(user: AnyUser, observation: Observation, reason: str) -> 
         record.status_reason = reason.strip()
         record.event = None
         record.save(update_fields=["status", "status_reason", "event"])
-        _remerge(record.observed_at, record.observed_at, _provenance_of(record),
-                 force=[old_event] if old_event else [])
+        _remerge(record.observed_at, record.observed_at, force=[old_event] if old_event else [])
         record_change(actor, "reject", record, before, snapshot(record))
     return record
 
@@ -2003,7 +2077,7 @@ def correct_observation(user: AnyUser, observation: Observation, changes: Mappin
         record.status_reason = f"corrected: {reason.strip()}"
         record.save()
         _remerge(min(old_time, record.observed_at), max(old_time, record.observed_at),
-                 _provenance_of(record), force=[old_event] if old_event else [])
+                 force=[old_event] if old_event else [])
         record.refresh_from_db()
         record_change(actor, "correct", record, before, snapshot(record))
     return record
@@ -2014,20 +2088,49 @@ _ENGINE_FIELDS = ("observed_at", "observer_id", "observer_kind", "observer_lon",
                   "compass_points", "distance_km_min", "distance_km_max", "notes")
 
 
-def _provenance_of(record: Observation) -> Provenance:
-    return Provenance(actor=None, classification=record.classification,
-                      owner_affiliation_id=record.owner_affiliation_id,
-                      is_exercise=record.is_exercise)
-
-
 def verify_event(user: AnyUser, event: Event) -> Event:
     """Provisional → verified; clears the review flag (the analyst has looked)."""
     return _move_event(user, event, EventStatus.PROVISIONAL, EventStatus.VERIFIED, "verify")
 
 
 def publish_event(user: AnyUser, event: Event) -> Event:
-    """Verified → published; its counts join the public share of the rollups."""
+    """Verified → published; its counts join the public share of the rollups.
+
+    Only a public event can be published: a restricted or confidential one must first be
+    declassified (`declassify_event`, which records who and why), else WorkflowError.
+    """
     return _move_event(user, event, EventStatus.VERIFIED, EventStatus.PUBLISHED, "publish")
+
+
+def declassify_event(user: AnyUser, event: Event, reason: str) -> Event:
+    """Make an event public (an editor of the owning affiliation, with a reason): the step
+    before publishing a restricted or confidential event. The audit trail keeps who, when and
+    why. Its counts move to the public scope of the rollups; its member observations keep
+    their own classification, so only those who may see every member read its explanation
+    (`queries.event_explanation`). A later change of its members classifies it as they are
+    again (`_classification_of`)."""
+    actor = _require_editor(user, event)
+    if not reason.strip():
+        raise SubmissionInvalid("reason", "say why the event may be made public")
+    with transaction.atomic():
+        record = Event.objects.select_for_update().get(pk=event.pk)
+        if record.classification == Classification.PUBLIC:
+            raise WorkflowError("the event is public already")
+        if record.status == EventStatus.WITHDRAWN:
+            raise WorkflowError("a withdrawn event cannot be declassified")
+        before = snapshot(record)
+        contribution = _contribution(record)
+        record.classification = Classification.PUBLIC
+        record.updated_at = timezone.now()
+        record.save(update_fields=["classification", "updated_at"])
+        record.shared_with.clear()
+        after = _contribution(record)
+        if contribution is not None and after is not None:
+            apply_rollup_deltas([(contribution, -1), (after, 1)])
+        # "reclass": the audit trail's actions have at most eight characters.
+        record_change(actor, "reclass", record, before,
+                      {**snapshot(record), "reason": reason.strip()})
+    return record
 
 
 def _move_event(user: AnyUser, event: Event, source: str, target: str, action: str) -> Event:
@@ -2037,22 +2140,28 @@ def _move_event(user: AnyUser, event: Event, source: str, target: str, action: s
         if record.status != source:
             raise WorkflowError(f"only a {source} event can be {target}, not a "
                                 f"{record.status} one")
+        if target == EventStatus.PUBLISHED and record.classification != Classification.PUBLIC:
+            raise WorkflowError(f"only a public event can be published, not a "
+                                f"{record.classification} one: declassify it first")
         before = snapshot(record)
         contribution = _contribution(record)
         record.status = target
         record.needs_review = False
         record.updated_at = timezone.now()
         record.save(update_fields=["status", "needs_review", "updated_at"])
-        if target == EventStatus.PUBLISHED and contribution is not None:
-            apply_rollup_deltas([(contribution, -1), (contribution._replace(published=True), 1)])
+        after = _contribution(record)
+        if contribution != after and contribution is not None and after is not None:
+            apply_rollup_deltas([(contribution, -1), (after, 1)])
         record_change(actor, action, record, before, snapshot(record))
     return record
 
 
 def publish_verified_events(user: AnyUser, report_date: date) -> int:
-    """Publish every verified event of one reporting period (the daily report's release)."""
-    events = list(access.visible(Event.objects.filter(report_date=report_date,
-                                                      status=EventStatus.VERIFIED), user))
+    """Publish every verified public event of one reporting period (the daily report's
+    release); restricted and confidential events stay as they are until declassified."""
+    events = list(access.visible(Event.objects.filter(
+        report_date=report_date, status=EventStatus.VERIFIED,
+        classification=Classification.PUBLIC), user))
     for event in events:
         publish_event(user, event)
     return len(events)

@@ -23,6 +23,8 @@ urlpatterns = [
          name="verify_event"),
     path("events/<int:pk>/publish/", views.event_action, {"action": "publish"},
          name="publish_event"),
+    path("events/<int:pk>/declassify/", views.event_action, {"action": "declassify"},
+         name="declassify_event"),
     path("map/", views.map_page, name="map"),
     path("map/layers.json", views.map_layers, name="map_layers"),
     path("map/data.json", views.map_data, name="map_data"),

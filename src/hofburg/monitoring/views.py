@@ -39,7 +39,6 @@ from hofburg.core import access, bounds
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
 from hofburg.monitoring import queries, report, services
-from hofburg.monitoring.engine.merge import explain
 from hofburg.monitoring.engine.withdrawal import load_reference_lines, load_withdrawal_rules
 from hofburg.monitoring.forms import (
     ListFilterForm,
@@ -70,6 +69,7 @@ ACTION_LABELS = {
     "create": gettext_lazy("created"), "update": gettext_lazy("updated"),
     "verify": gettext_lazy("verified"), "reject": gettext_lazy("rejected"),
     "correct": gettext_lazy("corrected"), "publish": gettext_lazy("published"),
+    "reclass": gettext_lazy("made public"),
 }
 
 # Bookkeeping fields that change with every edit and say nothing to a reader.
@@ -329,7 +329,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = queries.get_event_for_user(request.user, pk)
     members = list(queries.event_members(request.user, event))
     return render(request, "monitoring/event.html", {
-        "event": event, "explanation": explain(event.explanation), "members": members,
+        "event": event, "explanation": queries.event_explanation(request.user, event),
+        "members": members,
         "history": _history(event),
         "may_edit": access.can_edit(request.user, event),
         "map_event": _event_geometry(event, members),
@@ -353,13 +354,22 @@ def _event_geometry(event: Event, members: list[Observation]) -> dict[str, Any]:
 
 @require_POST
 def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Verify or publish an event, through the service of that name."""
+    """Verify, declassify or publish an event, through the service of that name."""
     event = queries.get_event_for_user(request.user, pk)
-    move = services.verify_event if action == "verify" else services.publish_event
     try:
-        move(request.user, event)
-        done = _("Event %(key)s verified.") if action == "verify" else _(
-            "Event %(key)s published: its counts are now public.")
+        if action == "declassify":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Say why the event may be made public."))
+                return redirect(_back(request, reverse("monitoring:event", args=[pk])))
+            services.declassify_event(request.user, event, form.cleaned_data["reason"])
+            done = _("Event %(key)s is now public; it can be published.")
+        elif action == "verify":
+            services.verify_event(request.user, event)
+            done = _("Event %(key)s verified.")
+        else:
+            services.publish_event(request.user, event)
+            done = _("Event %(key)s published: its counts are now public.")
         messages.success(request, done % {"key": event.event_key})
     except AccessDenied:
         raise PermissionDenied(_("Only editors of the mission that owns this event may change "
@@ -568,7 +578,7 @@ def trends(request: HttpRequest) -> HttpResponse:
             "weekly": granularity == queries.WEEK,
             "chart": _chart_data(_buckets(start, end, granularity), by_category, by_area),
             "comparison": report.compare_ranges(request.user, start, end, categories),
-            "shows_exercise_data": report.shows_exercise_data(start, end),
+            "shows_exercise_data": report.shows_exercise_data(request.user, start, end),
         })
     return render(request, "monitoring/trends.html", context)
 
@@ -616,7 +626,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         return redirect("monitoring:report", day=chosen.isoformat())
     return render(request, "monitoring/reports.html", {
         "dates": dates[:60], "form": form,
-        "shows_exercise_data": report.shows_exercise_data(),
+        "shows_exercise_data": report.shows_exercise_data(request.user),
     })
 
 
