@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from hofburg.core.models import AuditEntry
 from hofburg.monitoring import services
@@ -117,3 +119,37 @@ def test_the_rollups_hold_what_the_events_hold(tmp_path: Path) -> None:
     import_observations(write_csv(tmp_path / "o.csv", same_explosion()))
     daily = {(d.category, d.events, d.violations) for d in DailyCount.objects.all()}
     assert daily == {("explosion_undetermined", 1, 1), ("burst", 1, 12)}
+
+
+def _future_rows() -> list[dict[str, object]]:
+    return [*same_explosion(), row("OBS-4", observed_at="2099-06-01T12:00:00+00:00")]
+
+
+def test_a_row_observed_in_the_future_is_named_and_the_file_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ImportRejected) as rejected:
+        import_observations(write_csv(tmp_path / "o.csv", _future_rows()))
+    [problem] = rejected.value.summary.problems
+    assert (problem.row, problem.field) == (5, "observed_at")
+    assert "in the future" in problem.reason
+    assert _stored() == (0, 0, 0, 0)
+
+
+def test_a_stream_with_a_row_observed_in_the_future_is_rejected_too(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "o.csv", _future_rows())
+    with path.open("rb") as handle, pytest.raises(ImportRejected) as rejected:
+        import_observations(handle)
+    assert [(p.row, p.field) for p in rejected.value.summary.problems] == [(5, "observed_at")]
+    assert _stored() == (0, 0, 0, 0)
+
+
+def test_skip_bad_leaves_out_the_row_observed_in_the_future(tmp_path: Path) -> None:
+    summary = import_observations(write_csv(tmp_path / "o.csv", _future_rows()), skip_bad=True,
+                                  rejects_path=tmp_path / "rejects.csv")
+    assert (summary.inserted, summary.rejected) == (3, 1)
+    assert not Observation.objects.filter(observation_id="OBS-4").exists()
+
+
+def test_a_time_within_the_clock_skew_is_accepted(tmp_path: Path) -> None:
+    soon = (timezone.now() + timedelta(minutes=5)).isoformat()
+    summary = import_observations(write_csv(tmp_path / "o.csv", [row("OBS-9", observed_at=soon)]))
+    assert summary.inserted == 1

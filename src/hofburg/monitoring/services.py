@@ -55,6 +55,7 @@ from pydantic_core import to_json
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
+from hofburg.core.bounds import CLOCK_SKEW
 from hofburg.core.idempotency import differing_fields
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
@@ -403,10 +404,17 @@ def _offset(minutes: int) -> Any:
     return dt_timezone(timedelta(minutes=minutes))
 
 
+def latest_observation_time() -> datetime:
+    """The latest time an observation may carry: now, plus the skew a device's clock may have
+    (`core.bounds.CLOCK_SKEW`, the bound the API and the forms state)."""
+    return timezone.now() + CLOCK_SKEW
+
+
 def validate_observation(data: Mapping[str, Any]) -> Reported:
     """The engine's observation from plain data; SubmissionInvalid names the faulty field."""
     try:
-        return observation_from_mapping({k: v for k, v in data.items() if v is not None})
+        return observation_from_mapping({k: v for k, v in data.items() if v is not None},
+                                        latest_observation_time())
     except ObservationError as error:
         raise SubmissionInvalid(error.field, error.message) from None
     except TypeError as error:
@@ -553,7 +561,8 @@ def _import_observations(source: str | Path | IO[bytes], *, skip_bad: bool,
     stream, digest, name = _open_source(source)
     try:
         with stream:
-            columns, bad_rows, fieldnames = _read_source(source, stream, summary)
+            columns, bad_rows, fieldnames = _read_source(source, stream, summary,
+                                                         latest_observation_time())
     finally:
         summary.sha256 = digest()
     summary.seconds["parse"] = clock.perf_counter() - started
@@ -620,7 +629,8 @@ def parse_observations_file(source: str | Path | IO[bytes]) -> ImportSummary:
     stream, digest, _name = _open_source(source)
     try:
         with stream, collector_paused():
-            columns, _bad, _fields = _read_source(source, stream, summary)
+            columns, _bad, _fields = _read_source(source, stream, summary,
+                                                  latest_observation_time())
     finally:
         summary.sha256 = digest()
     summary.inserted = 0
@@ -669,7 +679,7 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_rows(stream: IO[str], summary: ImportSummary
+def _read_rows(stream: IO[str], summary: ImportSummary, latest: datetime
                ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]]:
     """Every valid row as columns, the bad rows as they were, and the header.
 
@@ -679,17 +689,21 @@ def _read_rows(stream: IO[str], summary: ImportSummary
     """
     reader = csv.reader(stream)
     header = _read_header(reader, summary)
-    return _finish_reading([_read_part(reader, header, marked=False)], header, summary)
+    return _finish_reading([_read_part(reader, header, latest, marked=False)], header,
+                           summary)
 
 
-def _read_source(source: str | Path | IO[bytes], stream: IO[str], summary: ImportSummary
+def _read_source(source: str | Path | IO[bytes], stream: IO[str], summary: ImportSummary,
+                 latest: datetime
                  ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]]:
+    """Every valid row as columns, the bad rows as they were, and the header; a row observed
+    after `latest` is a bad row."""
     if isinstance(source, str | Path):
-        return _read_file(Path(source), stream, summary)
-    return _read_rows(stream, summary)
+        return _read_file(Path(source), stream, summary, latest)
+    return _read_rows(stream, summary, latest)
 
 
-def _read_file(path: Path, stream: IO[str], summary: ImportSummary
+def _read_file(path: Path, stream: IO[str], summary: ImportSummary, latest: datetime
                ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]]:
     """`_read_rows` for a file on disk; a large one is read in parts, one per core.
 
@@ -700,19 +714,20 @@ def _read_file(path: Path, stream: IO[str], summary: ImportSummary
     that cannot be proved (a part did not end between rows, an id repeats across parts), the
     file is read again in one go.
     """
-    clean = _read_clean(path, summary)
+    clean = _read_clean(path, summary, latest)
     if clean is not None:
         return clean
     if MERGE_WORKERS > 1 and path.stat().st_size >= PARALLEL_READ_FROM:
-        read = _read_in_parts(path, MERGE_WORKERS, summary)
+        read = _read_in_parts(path, MERGE_WORKERS, summary, latest)
         if read is not None:
             return read
-    return _read_rows(stream, summary)
+    return _read_rows(stream, summary, latest)
 
 
-def _read_clean(path: Path, summary: ImportSummary
+def _read_clean(path: Path, summary: ImportSummary, latest: datetime
                 ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]] | None:
-    """A clean file read with Arrow (see clean_csv), or None: the general reader reads it."""
+    """A clean file read with Arrow (see clean_csv), or None: the general reader reads it
+    (also when a row is observed after `latest`, so that reader names the row)."""
     try:
         with path.open("rb") as handle:
             first = handle.readline().decode("utf-8-sig")
@@ -722,7 +737,7 @@ def _read_clean(path: Path, summary: ImportSummary
         return None
     header = _read_header(csv.reader(io.StringIO(first, newline="")), summary)
     columns = read_clean(path, header)
-    if columns is None:
+    if columns is None or (len(columns) and columns.observed_at.max() > latest.timestamp()):
         return None
     summary.read = len(columns)
     return columns, [], header
@@ -763,7 +778,8 @@ class _Part(NamedTuple):
 _PART_MARK = "\ue000"  # a private-use character: after a part, read back alone as a record
 
 
-def _read_part(reader: Iterator[list[str]], header: list[str], *, marked: bool) -> _Part:
+def _read_part(reader: Iterator[list[str]], header: list[str], latest: datetime, *,
+               marked: bool) -> _Part:
     """Read and validate rows until the reader ends, a block at a time; with `marked`, the
     last record must be the mark (see `_read_file`), which is not a row."""
     width = len(header)
@@ -777,7 +793,7 @@ def _read_part(reader: Iterator[list[str]], header: list[str], *, marked: bool) 
     read = 0
 
     def validate_block() -> None:
-        columns, errors = observation_columns(header, records)
+        columns, errors = observation_columns(header, records, latest)
         for error in errors:
             found.append((RowProblem(lines[error.index], error.observation_id, error.field,
                                      error.message), records[error.index]))
@@ -888,7 +904,7 @@ def _finish_reading(parts: Sequence[_Part], header: list[str], summary: ImportSu
     return ObservationColumns.concat([part.columns for part in parts]), bad, header
 
 
-def _read_in_parts(path: Path, count: int, summary: ImportSummary
+def _read_in_parts(path: Path, count: int, summary: ImportSummary, latest: datetime
                    ) -> tuple[ObservationColumns, list[tuple[int, list[str]]], list[str]] | None:
     """`_read_file`'s parallel reading; None where the answer could differ from reading the
     file in one go."""
@@ -901,9 +917,9 @@ def _read_in_parts(path: Path, count: int, summary: ImportSummary
     ranges = list(itertools.pairwise(cuts))
     last = len(ranges) - 1
     with ProcessPoolExecutor(last, mp_context=multiprocessing.get_context("fork")) as pool:
-        later = [pool.submit(_read_range, path, start, end, header, k < last)
+        later = [pool.submit(_read_range, path, start, end, header, latest, k < last)
                  for k, (start, end) in enumerate(ranges[1:], start=1)]
-        parts = [_read_range(path, *ranges[0], header, True),
+        parts = [_read_range(path, *ranges[0], header, latest, True),
                  *(future.result() for future in later)]
     stopped = next((k for k, part in enumerate(parts) if part.error is not None), len(parts))
     if not all(part.clean for part in parts[:stopped]):
@@ -920,7 +936,8 @@ def _read_in_parts(path: Path, count: int, summary: ImportSummary
     return _finish_reading(parts, header, summary)
 
 
-def _read_range(path: Path, start: int, end: int, header: list[str], marked: bool) -> _Part:
+def _read_range(path: Path, start: int, end: int, header: list[str], latest: datetime,
+                marked: bool) -> _Part:
     """Read bytes [start, end) of the file as rows (in a worker process, but the first)."""
     with path.open("rb") as handle:
         handle.seek(start)
@@ -928,7 +945,7 @@ def _read_range(path: Path, start: int, end: int, header: list[str], marked: boo
     if marked:
         data += f"{_PART_MARK}\n".encode()
     stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
-    return _read_part(csv.reader(stream), header, marked=marked)
+    return _read_part(csv.reader(stream), header, latest, marked=marked)
 
 
 def _cuts(path: Path, count: int) -> list[int] | None:

@@ -403,3 +403,19 @@ def test_concat_joins_parts_in_order() -> None:
     read, _ = observation_columns(HEADER, table(row(observation_id="obs-9")))
     joined = ObservationColumns.concat([columns, read])
     assert_same(joined, [*wanted, observation_from_mapping(row(observation_id="obs-9"))])
+
+
+def test_a_time_after_latest_is_an_error_as_the_row_rule_gives_it() -> None:
+    latest = datetime(2026, 12, 6, 12, 10, tzinfo=UTC)
+    header = ["observation_id", "observed_at", "observer_id", "observer_kind", "observer_lon",
+              "observer_lat", "method", "category", "bearing_deg"]
+    now = ["a", "2026-12-06T12:00:00+00:00", "o", "patrol", "30", "48", "saw", "burst", "10"]
+    later = ["b", "2026-12-06T14:20:00+02:00", "o", "patrol", "30", "48", "saw", "burst", "10"]
+    columns, errors = observation_columns(header, [now, later], latest)
+    assert list(columns.observation_id) == ["a"]
+    [error] = errors
+    assert (error.index, error.field) == (1, "observed_at")
+    with pytest.raises(ObservationError) as raised:
+        observation_from_mapping(dict(zip(header, later, strict=True)), latest)
+    assert raised.value.message == error.message
+    assert "in the future" in error.message

@@ -204,12 +204,14 @@ class RowError:
     message: str
 
 
-def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
+def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]],
+                        latest: datetime | None = None
                         ) -> tuple[ObservationColumns, list[RowError]]:
     """Validate text records (each as wide as `header`; "" is an absent value) as observations.
 
     Returns the columns of the valid records, in their order, and an error for each invalid
-    one, exactly as `observation_from_mapping` would have raised it for that record. The common
+    one, exactly as `observation_from_mapping` (with the same `latest`) would have raised it for
+    that record. The common
     case is checked a column at a time; only the records that fail a column check are looked
     at one by one, through `observation_from_mapping` itself.
     """
@@ -243,6 +245,9 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
         if name in ("observation_id", "observer_id") and any(map(str.isspace, values)):
             flag(k for k, v in enumerate(values) if v.isspace())
     observed_at = _times(col("observed_at"), suspect)
+    if latest is not None:
+        flag(k for k, t in enumerate(observed_at)
+             if t is not None and t.utcoffset() is not None and t > latest)
     offsets = np.array([_offset_minutes(t) if t is not None else 0 for t in observed_at],
                        dtype=np.int32)
     kinds = _codes(col("observer_kind"), OBSERVER_KINDS, suspect)
@@ -295,7 +300,7 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]]
     for k in np.flatnonzero(suspect).tolist():
         data = {name: values[k] for name, values in column.items() if values[k] != ""}
         try:
-            o = observation_from_mapping(data)
+            o = observation_from_mapping(data, latest)
         except ObservationError as error:
             errors.append(RowError(k, data.get("observation_id", ""), error.field, error.message))
             continue

@@ -200,11 +200,13 @@ class Observation:
 _FIELD_NAMES = frozenset(f.name for f in fields(Observation))
 
 
-def observation_from_mapping(data: Mapping[str, Any]) -> Observation:
+def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = None
+                             ) -> Observation:
     """An observation from plain data (a CSV row, a JSON object); ISO 8601 text for the time.
 
     Unknown keys are an error rather than silently dropped: a misspelt column would otherwise
-    lose its data.
+    lose its data. A time after `latest` (the caller's "now" plus the clock skew it allows) is
+    an error: nothing is observed in the future.
     """
     unknown = sorted(set(data) - _FIELD_NAMES)
     if unknown:
@@ -231,7 +233,11 @@ def observation_from_mapping(data: Mapping[str, Any]) -> Observation:
     for name in ("count", "compass_points"):
         if isinstance(values.get(name), str):
             values[name] = _parse_int(name, values[name])
-    return Observation(**values)
+    observation = Observation(**values)
+    if latest is not None and observation.observed_at > latest:
+        raise ObservationError("observed_at", f"{observation.observed_at.isoformat()} is in the "
+                                              f"future (after {latest.isoformat()})")
+    return observation
 
 
 def _member(kind: type[enum.StrEnum], field: str, value: Any) -> Any:
