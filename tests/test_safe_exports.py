@@ -218,7 +218,7 @@ def test_the_events_csv_download_is_defused(hostile_events: Cast) -> None:
 
 def test_the_daily_counts_csv_is_defused(hostile_events: Cast) -> None:
     text = "".join(monitoring_exports.daily_counts_csv(
-        monitoring_queries.ALL, start=datetime.date(2026, 1, 1),
+        monitoring_queries.rollup_scope(hostile_events.mona), start=datetime.date(2026, 1, 1),
         end=datetime.date(2026, 1, 31)))
     assert_csv_defused(text, [AREA])
 

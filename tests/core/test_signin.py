@@ -127,3 +127,14 @@ def test_behind_a_proxy_each_client_is_counted_by_the_address_the_proxy_passes(
     # ... and another client behind the same proxy is not.
     other = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
     assert _sign_in(other, url, PASSWORD) == 302
+
+
+def test_requests_without_a_client_address_share_one_count_and_are_answered(cast: Cast) -> None:
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert signin.client_address(request) == signin.UNKNOWN_ADDRESS
+    nowhere = Client(REMOTE_ADDR="")
+    assert nowhere.get("/api/v1/states").status_code == 200
+    for _ in range(LIMIT):
+        _sign_in(nowhere, reverse("core:login"), "wrong")
+    assert _sign_in(nowhere, reverse("core:login"), PASSWORD) == 429

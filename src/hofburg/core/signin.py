@@ -20,6 +20,7 @@ Entry points:
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -27,12 +28,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
 GROUP = "hofburg.signin"
+UNKNOWN_ADDRESS = "::"  # the unspecified address: no client has it
+logger = logging.getLogger("hofburg.signin")
 
 
 def client_address(request: HttpRequest) -> str:
@@ -49,9 +51,12 @@ def client_address(request: HttpRequest) -> str:
             pass
     address = str(request.META.get("REMOTE_ADDR", ""))
     if not address:
-        raise ImproperlyConfigured(
-            "The connection has no client address (a proxy on a Unix socket?): set "
-            "HOFBURG_CLIENT_ADDRESS_HEADER to the header in which the proxy passes it.")
+        # Every such connection shares one count: stricter, never looser, than one per client.
+        # Refusing the request instead would turn a proxy's misconfiguration into an outage.
+        logger.warning("A request came without a client address (a proxy on a Unix socket?): "
+                       "set HOFBURG_CLIENT_ADDRESS_HEADER to the header the proxy passes it "
+                       "in; until then such requests share one sign-in count.")
+        return UNKNOWN_ADDRESS
     return address
 
 
