@@ -17,10 +17,10 @@ from hofburg.core.models import Affiliation, Classification, Role, User
 from hofburg.core.services.documents import register_document
 from hofburg.csbm import services as csbm
 from hofburg.csbm.services import HoldingIn, UnitIn
-from hofburg.monitoring import services
 from hofburg.monitoring.models import Event
 from tests.browser import problems
 from tests.csbm.test_pages import create_desk
+from tests.monitoring.rows import release
 from tests.monitoring.test_pages import REPORT_DATE, crossing_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,8 +44,7 @@ def every_desk(transactional_db: None) -> dict[str, int]:
                                     roles=[Role.READER, Role.EDITOR, Role.ADMINISTRATOR])
     crossing_pair(mona)
     event = Event.objects.get()
-    services.verify_event(mona, event)
-    services.publish_event(mona, event)
+    release(mona, event)
     document = register_document(
         mona, symbol="SEC.GAL/1/26", title="Daily report summary", date=event.report_date,
         originator="Exercise Monitoring Mission", original_language="en",

@@ -19,9 +19,9 @@ from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Classification, Role, User
 from hofburg.core.services.documents import register_document
-from hofburg.monitoring import services
 from hofburg.monitoring.models import Event, Observation
 from tests.browser import problems
+from tests.monitoring.rows import release
 from tests.monitoring.test_pages import crossing_pair
 from tests.registry.factories import ORIGINAL, create_state, names
 
@@ -52,8 +52,7 @@ def hostile_event(monitor: User) -> Event:
     Observation.objects.filter(pk=first.pk).update(observer_id=IMAGE, notes=IMAGE)
     Observation.objects.filter(pk=second.pk).update(observer_id=SCRIPT, notes=SCRIPT)
     event = Event.objects.get()
-    services.verify_event(monitor, event)
-    services.publish_event(monitor, event)
+    release(monitor, event)
     return event
 
 

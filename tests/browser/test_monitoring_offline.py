@@ -3,6 +3,7 @@ when the connection returns, and a retry after a lost answer makes no duplicate.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -89,11 +90,12 @@ def test_records_wait_on_the_device_offline_and_are_sent_once_online(
     page.unroute("**/monitoring/observations/submit/")
 
     # And a replay of a whole submission by hand answers the stored record.
-    replayed = page.evaluate("""async () => {
+    stored = Observation.objects.get(count=12)  # the time as the device gave it, offset kept
+    replayed = page.evaluate("""async (observedAt) => {
         const sent = JSON.parse(localStorage.getItem(
             document.getElementById('observation-form').dataset.outboxKey + '.sent'));
         const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
-        const body = {client_id: sent[0].client_id, observed_at: '2026-03-10T12:00:00+00:00',
+        const body = {client_id: sent[0].client_id, observed_at: observedAt,
                       observer_id: 'patrol-7', observer_kind: 'patrol', observer_lat: 48.2,
                       observer_lon: -30.0, method: 'heard', category: 'explosion_undetermined',
                       count: 12, sector: 'ENE'};
@@ -101,7 +103,8 @@ def test_records_wait_on_the_device_offline_and_are_sent_once_online(
             headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
             body: JSON.stringify(body)});
         return [response.status, (await response.json()).observation_id, sent[0].observation_id];
-    }""")
+    }""", stored.observed_at.astimezone(
+        datetime.timezone(datetime.timedelta(minutes=stored.utc_offset_minutes))).isoformat())
     assert replayed[0] == 200 and replayed[1] == replayed[2]
 
     assert Observation.objects.count() == 2
