@@ -70,7 +70,8 @@ def _write(path: Path, rows: list[dict[str, Any]], header: list[str] = HEADER,
 def _general(path: Path) -> tuple[ObservationColumns, list[Any], list[str], ImportSummary]:
     summary = ImportSummary()
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        columns, bad, header = services._read_rows(stream, summary)
+        columns, bad, header = services._read_rows(
+            stream, summary, services.latest_observation_time())
     return columns, bad, header, summary
 
 

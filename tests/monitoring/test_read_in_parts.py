@@ -47,14 +47,16 @@ def _write(path: Path, rows: list[dict[str, Any]], *, extra: str = "") -> Path:
 def _in_one_go(path: Path) -> tuple[Any, ...]:
     summary = ImportSummary()
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        columns, bad, header = services._read_rows(stream, summary)
+        columns, bad, header = services._read_rows(
+            stream, summary, services.latest_observation_time())
     return _comparable(columns, bad, header, summary)
 
 
 def _in_parts(path: Path) -> tuple[Any, ...]:
     summary = ImportSummary()
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        columns, bad, header = services._read_file(path, stream, summary)
+        columns, bad, header = services._read_file(
+            path, stream, summary, services.latest_observation_time())
     return _comparable(columns, bad, header, summary)
 
 
