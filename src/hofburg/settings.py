@@ -242,3 +242,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("HOFBURG_LOG_LEVEL", "WARNING")},
 }
+
+# Operations (decision 0024): the request id, metrics and log line of every request; /healthz
+# and /metrics; logs as one JSON object per line when asked.
+MIDDLEWARE.insert(0, "hofburg.core.observability.RequestObservability")
+LOG_FORMAT = env_str("HOFBURG_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"HOFBURG_LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+LOGGING["filters"] = {"request_id": {"()": "hofburg.core.logging.RequestIdFilter"}}
+LOGGING["formatters"] = {"json": {"()": "hofburg.core.logging.JsonFormatter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]  # type: ignore[index]
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]
+    # One line per request, at INFO, whatever the root level.
+    LOGGING["loggers"] = {"hofburg.request": {"level": "INFO"}}
+# /metrics answers a caller with this bearer token, or one from these addresses; anyone else
+# gets 404. Both empty (the default): /metrics is off.
+METRICS_TOKEN = env_str("HOFBURG_METRICS_TOKEN", "")
+METRICS_ADDRESSES = env_list("HOFBURG_METRICS_ADDRESSES", [])
+# /healthz fails when the data directory's disk has less free space than this.
+HEALTH_MIN_FREE_BYTES = env_int("HOFBURG_HEALTH_MIN_FREE_MB", 500) * 1024 * 1024

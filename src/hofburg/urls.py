@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hofburg.api import api
+from hofburg.core.observability import healthz, metrics_page
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_page, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
