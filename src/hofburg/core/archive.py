@@ -94,7 +94,8 @@ class Manifest:
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise ArchiveError(f"the manifest cannot be read: {exc}") from exc
         if manifest.database_vendor not in DATABASE_PARTS:
-            raise ArchiveError(f"the manifest names an unknown database {manifest.database_vendor!r}")
+            raise ArchiveError(
+                f"the manifest names an unknown database {manifest.database_vendor!r}")
         return manifest
 
 
@@ -163,7 +164,7 @@ class ArchiveWriter:
             info.mtime = int(status.st_mtime)
             info.mode = 0o600
             reader = _HashingReader(stream, status.st_size)
-            self.tar.addfile(info, reader)  # type: ignore[arg-type]
+            self.tar.addfile(info, reader)
         part = Part(name, status.st_size, reader.digest.hexdigest())
         self.parts.append(part)
         return part

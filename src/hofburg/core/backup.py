@@ -25,7 +25,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -75,7 +75,7 @@ class _Snapshot:
 def backup_tables() -> list[str]:
     """The tables whose rows a backup counts: every model's table, plus the migration record."""
     names = connection.introspection.django_table_names(only_existing=True,
-                                                        include_auto_created=True)
+                                                        include_views=False)
     return sorted({*names, "django_migrations"})
 
 
@@ -147,7 +147,7 @@ def _copy_database(vendor: str, work: Path) -> _Snapshot:
 
 def _copy_sqlite(target: Path, tables: Sequence[str]) -> _Snapshot:
     connection.ensure_connection()
-    source: sqlite3.Connection = connection.connection  # type: ignore[assignment]
+    source: sqlite3.Connection = connection.connection
     copy = sqlite3.connect(target)
     try:
         # One step (pages=-1): the whole database inside one read transaction, so the copy is
@@ -171,10 +171,12 @@ def _dump_postgresql(target: Path, tables: Sequence[str]) -> _Snapshot:
             assert row is not None
             snapshot_id = str(row[0])
             snapshot = _read_snapshot(cursor, tables, '"')
-            command = ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+            command = ["pg_dump", "--format=custom", "--no-owner",
+                       "--no-privileges",
                        f"--snapshot={snapshot_id}", f"--file={target}", *params.cli_args()]
-            done = subprocess.run(command, env=params.cli_env(), capture_output=True, text=True,
-                                  check=False)
+            # The PostgreSQL client on PATH, arguments from the settings, no shell.
+            done = subprocess.run(command, env=params.cli_env(),  # noqa: S603
+                                  capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise BackupError(f"pg_dump failed: {_first_line(done.stderr)}")
         pg.rollback()
@@ -253,7 +255,7 @@ class PostgresParams:
         return env
 
 
-def postgres_params(database: dict[str, Any]) -> PostgresParams:
+def postgres_params(database: Mapping[str, Any]) -> PostgresParams:
     return PostgresParams(
         name=str(database.get("NAME") or ""),
         user=str(database.get("USER") or ""),

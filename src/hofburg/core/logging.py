@@ -35,7 +35,8 @@ class RequestIdFilter(logging.Filter):
     """Puts the current request id on every record as `request_id`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
+        if not getattr(record, "request_id", ""):
+            record.request_id = current_request_id()
         return True
 
 

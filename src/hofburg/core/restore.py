@@ -72,7 +72,7 @@ def unknown_migrations(manifest: Manifest) -> list[str]:
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     return [f"{app}.{name}" for app, names in sorted(manifest.migrations.items())
             for name in names
-            if (app, name) not in known and apps.is_installed_label(app)]
+            if (app, name) not in known and app in apps.app_configs]
 
 
 def restore_staged(staged: StagedArchive, *, force: bool = False,
@@ -186,11 +186,12 @@ def _restore_postgresql(staged: StagedArchive, *, replace: bool) -> None:
         with psycopg.connect(**params.connect_kwargs(), autocommit=True) as pg:
             pg.execute("DROP SCHEMA public CASCADE")
             pg.execute("CREATE SCHEMA public")
-    command = ["pg_restore", "--exit-on-error", "--single-transaction", "--no-owner",
+    command = ["pg_restore", "--exit-on-error", "--single-transaction",
+               "--no-owner",
                "--no-privileges", *params.cli_args(),
                str(staged.path_of(staged.manifest.database_part))]
-    done = subprocess.run(command, env=params.cli_env(), capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(command, env=params.cli_env(),  # noqa: S603
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
         raise RestoreError(f"pg_restore failed: {lines[0] if lines else done.returncode}")
