@@ -5,6 +5,7 @@ processes on a demo database, SQLite always and PostgreSQL as well when the suit
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -134,6 +135,21 @@ def rewrite(archive: Path, target: Path, *, drop: str | None = None,
             out.addfile(member, io.BytesIO(data))
 
 
+def repack(staged: Path, manifest: dict, target: Path) -> None:
+    """An archive of the unpacked parts in `staged`, with hashes and manifest made anew."""
+    with tarfile.open(target, "w") as out:
+        for part in manifest["parts"]:
+            raw = (staged / part["path"]).read_bytes()
+            part["size"], part["sha256"] = len(raw), hashlib.sha256(raw).hexdigest()
+            out.add(staged / part["path"], part["path"])
+        raw_manifest = json.dumps(manifest).encode()
+        digest = hashlib.sha256(raw_manifest).hexdigest().encode()
+        for name, raw in (("manifest.json", raw_manifest), ("manifest.json.sha256", digest)):
+            info = tarfile.TarInfo(name)
+            info.size = len(raw)
+            out.addfile(info, io.BytesIO(raw))
+
+
 # -- backup --------------------------------------------------------------------------------
 
 
@@ -261,27 +277,21 @@ def test_an_older_archive_is_migrated_after_restore(archive: Path, target: Site,
     with tarfile.open(archive) as tar:
         tar.extractall(staged, filter="data")
     database = staged / "database" / "hofburg.sqlite3"
-    with sqlite3.connect(database) as db:
-        db.execute("ALTER TABLE core_auditentry DROP COLUMN request_id")
-        db.execute("DELETE FROM django_migrations WHERE app='core' "
-                   "AND name='0004_auditentry_request_id'")
+    db = sqlite3.connect(database)
+    for (index,) in db.execute("SELECT name FROM sqlite_master WHERE type='index' "
+                               "AND tbl_name='core_auditentry' AND sql LIKE '%request_id%'"
+                               ).fetchall():
+        db.execute(f"DROP INDEX {index}")
+    db.execute("ALTER TABLE core_auditentry DROP COLUMN request_id")
+    db.execute("DELETE FROM django_migrations WHERE app='core' "
+               "AND name='0004_auditentry_request_id'")
+    db.commit()
+    db.close()  # the copy is in WAL mode: closing writes the log back into the file
     manifest = json.loads((staged / "manifest.json").read_text())
     manifest["migrations"]["core"].remove("0004_auditentry_request_id")
+    manifest["counts"]["django_migrations"] -= 1
     older = tmp_path / "older.tar"
-    with tarfile.open(older, "w") as out:
-        for part in manifest["parts"]:
-            if part["path"] == "database/hofburg.sqlite3":
-                import hashlib
-                raw = database.read_bytes()
-                part["size"], part["sha256"] = len(raw), hashlib.sha256(raw).hexdigest()
-            out.add(staged / part["path"], part["path"])
-        raw_manifest = json.dumps(manifest).encode()
-        for name, raw in (("manifest.json", raw_manifest),
-                          ("manifest.json.sha256",
-                           (__import__("hashlib").sha256(raw_manifest).hexdigest()).encode())):
-            info = tarfile.TarInfo(name)
-            info.size = len(raw)
-            out.addfile(info, io.BytesIO(raw))
+    repack(staged, manifest, older)
     done = restore(older, target)
     assert done.returncode == 0, done.stderr
     assert "Applied 1 migrations" in done.stdout
