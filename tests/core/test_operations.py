@@ -166,3 +166,16 @@ def test_json_log_lines_carry_the_request_id() -> None:
     assert line["message"] == "disk low"
     assert line["request_id"] == "abc123"
     assert line["route"] == "x"
+
+
+def test_the_audit_page_finds_the_changes_of_one_request(cast: Cast) -> None:
+    from datetime import date
+
+    for number, request_id in ((78, "req-one"), (79, "req-two")):
+        cast.client(cast.alice).post("/documents/new/", {
+            "symbol": f"SEC.GAL/{number}/26", "title": "An exercise", "date": date(2026, 3, 1),
+            "originator": "Austria", "original_language": "en", "classification": "public",
+        }, headers={"X-Request-ID": request_id})
+    page = cast.client(cast.dora).get("/audit/?request=req-two").content.decode()
+    assert "SEC.GAL/79/26" in page
+    assert "SEC.GAL/78/26" not in page
