@@ -179,3 +179,58 @@ def test_the_audit_page_finds_the_changes_of_one_request(cast: Cast) -> None:
     page = cast.client(cast.dora).get("/audit/?request=req-two").content.decode()
     assert "SEC.GAL/79/26" in page
     assert "SEC.GAL/78/26" not in page
+
+
+def test_a_served_instance_logs_json_lines_and_answers_health_and_metrics(
+        tmp_path: Any) -> None:
+    """`hofburg serve` as an operator runs it, with HOFBURG_LOG_FORMAT=json."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    hofburg = str(Path(sys.executable).parent / "hofburg")
+    env = {**os.environ, "HOFBURG_DATA_DIR": str(tmp_path),
+           "HOFBURG_DATABASE_URL": f"sqlite:///{tmp_path / 'ops.sqlite3'}",
+           "HOFBURG_LOG_FORMAT": "json", "HOFBURG_METRICS_ADDRESSES": "127.0.0.1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    migrated = subprocess.run([hofburg, "init"], env=env,
+                              capture_output=True, text=True, timeout=600, check=False)
+    assert migrated.returncode == 0, migrated.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([hofburg, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().startswith("Hofburg is at"), server.stderr
+        # With one process the line comes just before waitress binds: wait for the port.
+        for _attempt in range(300):
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert server.poll() is None, "the server stopped"
+            time.sleep(0.1)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz",
+                                         headers={"X-Request-ID": "probe-1"})
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            assert response.status == 200
+            assert json.load(response)["status"] == "ok"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics",
+                                    timeout=30) as response:
+            samples = parse_metrics(response.read().decode())
+        assert any(labels["route"] == "healthz" and labels["status"] == "200"
+                   for labels, _value in samples["hofburg_http_requests_total"])
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=30)
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    health_line = next(line for line in lines if line.get("route") == "healthz")
+    assert health_line["request_id"] == "probe-1"
+    assert health_line["status"] == 200
+    assert health_line["logger"] == "hofburg.request"
+    assert all(line.startswith("{") for line in err.splitlines() if line.strip()), err
