@@ -431,3 +431,27 @@ def test_check_lists_pending_migrations(vendor: str, tmp_path: Path) -> None:
         assert "core.0004_auditentry_request_id" in done.stdout
     finally:
         _drop(site)
+
+
+def test_the_manifest_names_the_keys_desks_register_and_never_holds_them(
+        transactional_db: None, tmp_path: Path, settings: object) -> None:
+    from hofburg.core import backup
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    backup.register_key_source("evidence", lambda: ["evidence-2026", "evidence-2025"])
+    try:
+        manifest = backup.take_backup(tmp_path / "keys.tar")
+    finally:
+        backup._key_sources.pop("evidence")
+    assert manifest.keys_needed == ["evidence-2025", "evidence-2026"]
+    assert manifest_of(tmp_path / "keys.tar")["keys_needed"] == ["evidence-2025", "evidence-2026"]
+    assert backup.keys_needed() == []
+
+
+def test_a_backup_inside_a_transaction_is_refused(db: None, tmp_path: Path) -> None:
+    """Its copy would include writes not yet committed (and SQLite would wait for ever)."""
+    from hofburg.core import backup
+
+    with pytest.raises(backup.BackupError, match="inside a transaction"):
+        backup.take_backup(tmp_path / "never.tar")
+    assert not (tmp_path / "never.tar").exists()

@@ -90,6 +90,9 @@ def take_backup(output: Path) -> Manifest:
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):
         raise BackupError(f"cannot back up a {vendor} database")
+    if connection.in_atomic_block:
+        # SQLite would copy this connection's uncommitted writes (or wait on its own locks).
+        raise BackupError("cannot back up inside a transaction")
     work = Path(tempfile.mkdtemp(prefix=".hofburg-backup-", dir=output.parent))
     partial = work / "archive.tar"
     writer = ArchiveWriter(partial)
