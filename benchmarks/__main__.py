@@ -12,6 +12,7 @@ BENCHMARKS = {
     "monitoring_engine": [sys.executable, str(HERE / "monitoring_engine.py")],
     "monitoring_import": [sys.executable, str(HERE / "monitoring_import.py")],
     "csbm": [sys.executable, "-m", "benchmarks.csbm"],
+    "backup_restore": [sys.executable, str(HERE / "backup_restore.py")],
 }
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from hofburg.core import serving
+from hofburg.core import opscli, serving
 from hofburg.core.clitools import OneLineErrors, call, fail, setup_django
 from hofburg.csbm.cli import app as csbm_app
 from hofburg.monitoring.cli import app as monitoring_app
@@ -185,6 +185,47 @@ def ledger_head() -> None:
     """Print the sequence number and digest of the last ledger entry."""
     setup_django()
     call("ledger_head")
+
+
+app.command("backup", cls=OneLineErrors)(opscli.backup)
+app.command("restore", cls=OneLineErrors)(opscli.restore)
+
+
+@app.command(cls=OneLineErrors)
+def check() -> None:
+    """Say what `hofburg init` would change: pending migrations and reference-data differences.
+
+    Exit 0 when nothing would change, 1 when something would, 3 when it cannot be told.
+    """
+    setup_django()
+    from django.conf import settings
+    from django.db import Error as DatabaseError
+
+    from hofburg.core.upgrade import pending_migrations
+    from hofburg.registry.services import ReferenceDataError, compare_reference
+
+    try:
+        pending = pending_migrations()
+    except DatabaseError as exc:
+        fail(f"cannot read the migration state: {str(exc).strip().splitlines()[0]}", 3)
+    typer.echo(f"Pending migrations: {len(pending)}")
+    for name in pending:
+        typer.echo(f"  {name}")
+    folder = Path(settings.REFERENCE_DATA_DIR) / "registry"
+    try:
+        summary = compare_reference(folder)
+    except ReferenceDataError as exc:
+        fail(f"the reference data cannot be read: {exc}", 3)
+    except DatabaseError as exc:
+        if not pending:
+            fail(f"cannot compare the reference data: {str(exc).strip().splitlines()[0]}", 3)
+        typer.echo("Reference data: compared after the migrations (the tables are not ready)")
+        raise typer.Exit(1) from exc
+    typer.echo(f"Reference data differences ({folder}): {summary.changed}")
+    for line in summary.lines():
+        typer.echo(f"  {line}")
+    if pending or summary.changed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import time as dt_time
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -103,6 +104,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every request has its id, its count and its log line (decision 0024).
+    "hofburg.core.observability.RequestObservability",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -268,9 +271,25 @@ MONITORING_AREAS = Path(env_str("HOFBURG_MONITORING_AREAS", "") or
 if not MONITORING_AREAS.is_file():
     raise ImproperlyConfigured(f"HOFBURG_MONITORING_AREAS: no file at {MONITORING_AREAS}")
 
-LOGGING = {
+# Logs as one JSON object per line when asked, each with the request id (decision 0024).
+LOG_FORMAT = env_str("HOFBURG_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"HOFBURG_LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "hofburg.core.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "hofburg.core.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             **({"formatter": "json"} if LOG_FORMAT == "json" else {})}},
     "root": {"handlers": ["console"], "level": env_str("HOFBURG_LOG_LEVEL", "WARNING")},
+    # With JSON logs, one line per request at INFO, whatever the root level.
+    "loggers": {"hofburg.request": {"level": "INFO"}} if LOG_FORMAT == "json" else {},
 }
+
+# /metrics answers a caller with this bearer token, or one from these addresses; anyone else
+# gets 404. Both empty (the default): /metrics is off.
+METRICS_TOKEN = env_str("HOFBURG_METRICS_TOKEN", "")
+METRICS_ADDRESSES = env_list("HOFBURG_METRICS_ADDRESSES", [])
+# /healthz fails when the data directory's disk has less free space than this.
+HEALTH_MIN_FREE_BYTES = env_int("HOFBURG_HEALTH_MIN_FREE_MB", 500) * 1024 * 1024

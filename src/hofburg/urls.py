@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hofburg.api import api
+from hofburg.core.observability import healthz, metrics_page
 from hofburg.core.signin import limit_sign_in
 
 # The admin site's sign-in goes through the same limiter as the site's own (core.signin);
@@ -11,6 +12,8 @@ from hofburg.core.signin import limit_sign_in
 admin_login = limit_sign_in(admin.site.login)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_page, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

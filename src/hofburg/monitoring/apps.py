@@ -8,7 +8,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Field monitoring")
 
     def ready(self) -> None:
-        from hofburg.monitoring import demo, panels
+        from hofburg.monitoring import demo, metrics, panels
 
         demo.register()
         panels.register()
+        metrics.register()

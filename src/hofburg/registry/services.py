@@ -35,7 +35,9 @@ from hofburg.registry.models import (
     StatusEvent,
 )
 
-__all__ = ["LoadSummary", "ReferenceDataError", "load_reference", "troika_for_year"]
+__all__ = [
+    "LoadSummary", "ReferenceDataError", "compare_reference", "load_reference", "troika_for_year",
+]
 
 M = TypeVar("M", bound=Model)
 Progress = Callable[[str, int, int], None]
@@ -134,6 +136,20 @@ def load_reference(directory: Path, *, progress: Progress | None = None) -> Load
     summary = LoadSummary()
     with transaction.atomic():
         _Writer(data, summary, progress).run()
+    return summary
+
+
+def compare_reference(directory: Path) -> LoadSummary:
+    """What `load_reference` would change, without changing anything (for `hofburg check`).
+
+    The same load runs inside a transaction that is rolled back, so the comparison is the
+    loader's own. Raises `ReferenceDataError` like the load.
+    """
+    data = read_reference(Path(directory))
+    summary = LoadSummary()
+    with transaction.atomic():
+        _Writer(data, summary, None).run()
+        transaction.set_rollback(True)
     return summary
 
 

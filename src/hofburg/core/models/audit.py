@@ -28,6 +28,9 @@ class AuditEntry(models.Model):
     model_label = models.CharField(_("record type"), max_length=100, db_index=True)
     object_id = models.CharField(_("record"), max_length=64, db_index=True)
     object_repr = models.CharField(max_length=300, blank=True)
+    # The id of the web request that made the change (the `X-Request-ID` answer header and the
+    # request's log lines carry it); empty for commands and jobs.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import serializers
 from django.db.models import Model
 
+from hofburg.core.logging import current_request_id
 from hofburg.core.models import AuditEntry, User
 
 
@@ -34,6 +35,7 @@ def record_change(
         model_label=instance._meta.label,
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
+        request_id=current_request_id(),
         before=before,
         after=after,
     )

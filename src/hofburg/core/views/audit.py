@@ -37,6 +37,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor")
     if form.is_valid() and form.cleaned_data["type"]:
         entries = entries.filter(model_label=form.cleaned_data["type"])
+    # `?request=ID`: the changes one request made (its id is in the logs and the answer header).
+    if request.GET.get("request"):
+        entries = entries.filter(request_id=request.GET["request"][:64])
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = access.audit_details_visible(request.user, page.object_list)
     query = request.GET.copy()
