@@ -158,7 +158,7 @@ def test_the_manifest_says_what_the_archive_holds(demo_site: Site, archive: Path
     manifest = manifest_of(archive)
     assert manifest["format"] == "hofburg-backup"
     assert manifest["database_vendor"] == vendor
-    assert "0004_auditentry_request_id" in manifest["migrations"]["core"]
+    assert "0006_auditentry_request_id" in manifest["migrations"]["core"]
     assert manifest["counts"]["registry_participatingstate"] == 57
     assert manifest["counts"]["core_document"] > 0
     assert manifest["keys_needed"] == []  # nothing is encrypted yet
@@ -279,7 +279,7 @@ def test_an_older_archive_is_migrated_after_restore(archive: Path, target: Site,
     else:
         _forget_the_request_id_in_postgresql(staged / "database" / "hofburg.pgdump", tmp_path)
     manifest = json.loads((staged / "manifest.json").read_text())
-    manifest["migrations"]["core"].remove("0004_auditentry_request_id")
+    manifest["migrations"]["core"].remove("0006_auditentry_request_id")
     manifest["counts"]["django_migrations"] -= 1
     older = tmp_path / "older.tar"
     repack(staged, manifest, older)
@@ -291,7 +291,7 @@ def test_an_older_archive_is_migrated_after_restore(archive: Path, target: Site,
 
 FORGET_THE_REQUEST_ID = ("ALTER TABLE core_auditentry DROP COLUMN request_id",
                          "DELETE FROM django_migrations WHERE app='core' "
-                         "AND name='0004_auditentry_request_id'")
+                         "AND name='0006_auditentry_request_id'")
 
 
 def _forget_the_request_id_in_sqlite(database: Path) -> None:
@@ -424,11 +424,11 @@ def test_check_lists_pending_migrations(vendor: str, tmp_path: Path) -> None:
     try:
         assert site.run("init").returncode == 0
         back = site.python("from django.core.management import call_command\n"
-                           "call_command('migrate', 'core', '0003', verbosity=0)")
+                           "call_command('migrate', 'core', '0005', verbosity=0)")
         assert back.returncode == 0, back.stderr
         done = site.run("check")
         assert done.returncode == 1
-        assert "core.0004_auditentry_request_id" in done.stdout
+        assert "core.0006_auditentry_request_id" in done.stdout
     finally:
         _drop(site)
 
