@@ -1,4 +1,5 @@
-"""Hidden is as absent on the Vienna Document desk: version flags and activity references.
+"""Hidden is as absent on the Vienna Document desk: version flags, version numbers and
+activity references.
 
 Finland published version 1 of its 2027 exchange; version 2, a confidential correction of
 Finland's delegation, is hidden from Austria and from the public. To them every answer about
@@ -31,11 +32,15 @@ def _token_client(user: User) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
-def _page(response: Any) -> str:
-    """The page without its CSRF token, which is masked afresh on every answer."""
-    assert response.status_code == 200
+def _text(response: Any) -> str:
+    """The answer without its CSRF token, which is masked afresh on every answer."""
     return re.sub(r'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', r"\1",
                   response.content.decode())
+
+
+def _page(response: Any) -> str:
+    assert response.status_code == 200
+    return _text(response)
 
 
 def _answers(cast: Cast) -> dict[str, Any]:
@@ -89,21 +94,103 @@ def test_the_owner_still_sees_the_correction_as_current(finland: Cast) -> None:
     assert {(e["version"], e["is_current"]) for e in listed["items"]} == {(1, False), (2, True)}
 
 
-def _record(client: Client, reference: str) -> Any:
-    body = {"state": "FI", "reference": reference, "name": "Northern Shield",
+def _record(client: Client, reference: str, state: str = "FI") -> Any:
+    body = {"state": state, "reference": reference, "name": "Northern Shield",
             "start": "2027-05-01", "end": "2027-05-03", "troops": 100}
     return client.post(f"{API}/activities", json.dumps(body), content_type="application/json")
 
 
-def test_a_reference_held_by_a_hidden_activity_answers_as_one_held_by_a_visible_one(
+def _austrian_secret(cast: Cast, reference: str = "alpine-secret") -> None:
+    services.record_activity(cast.alice, state="AT", reference=reference, name="Alpine Secret",
+                             start=date(2027, 4, 1), end=date(2027, 4, 2),
+                             classification=Classification.CONFIDENTIAL)
+
+
+def _without(body: Any, *texts: str) -> str:
+    """The answer as text, with the names that differ by design (the reference asked for,
+    the request's own path) blanked out."""
+    found = json.dumps(body, sort_keys=True)
+    for text in texts:
+        found = found.replace(text, "…")
+    return found
+
+
+def test_a_reference_held_by_another_states_hidden_activity_is_recorded_as_a_free_one(
         cast: Cast, states: Any) -> None:
+    _austrian_secret(cast)
+    client = _token_client(cast.bob)
+    taken, free = _record(client, "alpine-secret"), _record(client, "alpine-free")
+    assert taken.status_code == free.status_code == 201
+    assert _without(taken.json(), "alpine-secret") == _without(free.json(), "alpine-free")
+    assert taken.json()["state"] == "FI"
+
+
+def test_two_states_may_use_the_same_reference_and_each_address_names_its_own(
+        cast: Cast, states: Any) -> None:
+    for actor, state in ((cast.alice, "AT"), (cast.bob, "FI")):
+        services.record_activity(actor, state=state, reference="spring-2027",
+                                 name=f"Spring {state}", start=date(2027, 4, 1),
+                                 end=date(2027, 4, 2))
+    for user in (cast.alice, cast.bob):
+        api, web = _token_client(user), cast.client(user)
+        for state in ("AT", "FI"):
+            found = api.get(f"{API}/activities/{state}/spring-2027").json()
+            assert (found["state"], found["name"]) == (state, f"Spring {state}")
+            page = web.get(reverse("csbm:activity", args=[state, "spring-2027"]))
+            assert f"Spring {state}" in _page(page)
+    assert cast.client(cast.alice).get("/csbm/activities/spring-2027/").status_code == 404
+    assert _token_client(cast.alice).get(f"{API}/activities/spring-2027").status_code == 404
+
+
+def test_a_hidden_activity_answers_as_an_absent_one_at_every_address(
+        cast: Cast, states: Any) -> None:
+    _austrian_secret(cast)
+    api, web = _token_client(cast.bob), cast.client(cast.bob)
+
+    def answers(reference: str) -> list[Any]:
+        path = f"{API}/activities/AT/{reference}"
+        found = [api.get(path), api.patch(path, json.dumps({"troops": 1}),
+                                          content_type="application/json"),
+                 api.post(f"{path}/notifications", json.dumps({"sent_on": "2027-03-01"}),
+                          content_type="application/json"),
+                 web.get(reverse("csbm:activity", args=["AT", reference]))]
+        return [(r.status_code, _text(r).replace(reference, "…")) for r in found]
+
+    hidden, absent = answers("alpine-secret"), answers("alpine-absent")
+    assert hidden == absent
+    assert {status for status, _body in hidden} == {404}
+
+
+def test_a_calendar_and_the_notification_list_read_references_within_the_state(
+        cast: Cast, states: Any) -> None:
+    _austrian_secret(cast, "spring-2027")
+    finnish = services.record_activity(cast.bob, state="FI", reference="spring-2027",
+                                       name="Spring FI", start=date(2027, 4, 1),
+                                       end=date(2027, 4, 2), troops=14000)
+    services.notify_activity(cast.bob, finnish, sent_on=date(2027, 2, 1))
+    client = _token_client(cast.bob)
+    calendar = client.post(f"{API}/calendars", json.dumps({
+        "state": "FI", "year": 2027, "submitted_on": "2026-11-10",
+        "activities": ["spring-2027"]}), content_type="application/json")
+    assert calendar.status_code == 201
+    assert list(finnish.calendars.all()) != []
+    listed = client.get(f"{API}/notifications", {"state": "FI", "activity": "spring-2027"})
+    assert [(n["state"], n["activity"]) for n in listed.json()["items"]] == [
+        ("FI", "spring-2027")]
+    assert client.get(f"{API}/notifications", {"state": "AT"}).json()["items"] == []
+
+
+def test_a_clash_within_the_state_answers_alike_whether_the_holder_is_seen_or_not(
+        cast: Cast, states: Any) -> None:
+    # A confidential activity the system recorded for Austria is seen by no delegation; its
+    # reference is still Austria's (decision 0020), and the refusal names nothing.
     for reference, level in (("alpine-secret", Classification.CONFIDENTIAL),
                              ("alpine-open", Classification.RESTRICTED)):
-        services.record_activity(cast.alice, state="AT", reference=reference, name=reference,
+        services.record_activity(None, state="AT", reference=reference, name=reference,
                                  start=date(2027, 4, 1), end=date(2027, 4, 2),
                                  classification=level)
-    client = _token_client(cast.bob)
-    hidden, visible = (_record(client, ref) for ref in ("alpine-secret", "alpine-open"))
+    client = _token_client(cast.alice)
+    hidden, visible = (_record(client, ref, "AT") for ref in ("alpine-secret", "alpine-open"))
     assert hidden.status_code == visible.status_code == 422
     for body in (hidden.json(), visible.json()):
         body.pop("instance", None)

@@ -43,10 +43,10 @@ def visible_activities(user: AnyUser) -> QuerySet[Activity]:
     return access.visible(Activity.objects.select_related("state"), user)
 
 
-def get_activity(user: AnyUser, reference: str) -> Activity:
-    """One activity by reference; Http404 if missing or hidden."""
+def get_activity(user: AnyUser, state: str, reference: str) -> Activity:
+    """One activity by its State and reference; Http404 if missing or hidden."""
     return access.get_visible_or_404(Activity.objects.select_related("state"), user,
-                                     reference=reference)
+                                     state__iso2=state.upper(), reference=reference)
 
 
 def visible_notifications(user: AnyUser, *, current_only: bool = False) -> QuerySet[Notification]:
