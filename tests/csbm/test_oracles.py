@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from hofburg.core.models import ApiToken, Classification, User
 from hofburg.csbm import services
+from hofburg.csbm.models import AnnualExchange
 from hofburg.csbm.services import UnitIn
 from tests.conftest import Cast
 from tests.registry.factories import freeze_today
@@ -233,3 +234,118 @@ def test_a_hidden_correction_does_not_mark_the_published_notification_superseded
                              correction_reason="Figures corrected.")
     assert public_notifications() == before
     assert [(n["version"], n["is_current"]) for n in before["items"]] == [(1, True)]
+
+
+# -- version numbers: a hidden version leaves no gap ---------------------------------------
+
+
+def _publish_correction(cast: Cast) -> None:
+    services.submit_exchange(cast.bob, state="FI", year=2027, submitted_on=date(2027, 2, 1),
+                             units=[UnitIn("Karelia Brigade"), UnitIn("Pori Brigade")],
+                             declared_evaluation_quota=1,
+                             classification=Classification.PUBLIC)
+
+
+def _version_answers(cast: Cast) -> dict[str, Any]:
+    """Everything the public and Austria learn of the versions of Finland's exchange."""
+    found = _answers(cast)
+    for name, client in (("public", Client()), ("austria", _token_client(cast.alice))):
+        found[f"{name}-all"] = client.get(f"{API}/exchanges", {
+            "year": 2027, "all_versions": True}).json()
+        for version in (1, 2, 3):
+            found[f"{name}-v{version}"] = client.get(f"{API}/exchanges/FI/2027",
+                                                     {"version": version}).json()
+            export = client.get(f"{API}/exchanges/FI/2027/export",
+                                {"part": "units", "version": version})
+            found[f"{name}-v{version}-csv"] = (export.status_code, export.content.decode())
+        page = client.get(reverse("csbm:exchange", args=["FI", 2027]), {"version": 2})
+        found[f"{name}-v2-page"] = _text(page)
+        download = client.get(reverse("csbm:exchange", args=["FI", 2027]),
+                              {"version": 2, "part": "units", "format": "csv"})
+        found[f"{name}-v2-download"] = (download.get("Content-Disposition"),
+                                        download.content.decode())
+    found["state-panel"] = _page(Client().get(reverse("registry:state", args=["FI"])))
+    return found
+
+
+def _delete_exchanges() -> None:
+    for exchange in AnnualExchange.objects.order_by("-version"):
+        exchange.delete()
+
+
+def test_a_hidden_version_between_two_published_ones_leaves_no_gap_in_the_numbers(
+        finland: Cast) -> None:
+    _publish_correction(finland)
+    without_hidden = _version_answers(finland)
+    _delete_exchanges()
+    services.submit_exchange(None, state="FI", year=2027, submitted_on=date(2026, 12, 10),
+                             units=[UnitIn("Karelia Brigade")], declared_evaluation_quota=1,
+                             classification=Classification.PUBLIC)
+    _hidden_correction(finland)
+    _publish_correction(finland)
+    with_hidden = _version_answers(finland)
+    assert with_hidden == without_hidden
+    listed = with_hidden["public-all"]["items"]
+    assert [(e["version"], e["is_current"]) for e in listed] == [(2, True), (1, False)]
+    assert with_hidden["public-v3"]["status"] == 404
+    assert "v2-units" in with_hidden["public-v2-download"][0]
+
+
+def test_the_owner_sees_the_stored_numbers_and_a_writer_is_answered_in_its_own(
+        finland: Cast) -> None:
+    _hidden_correction(finland)
+    _publish_correction(finland)
+    owner = _token_client(finland.bob)
+    listed = owner.get(f"{API}/exchanges", {"year": 2027, "all_versions": True}).json()
+    assert [e["version"] for e in listed["items"]] == [3, 2, 1]
+    assert owner.get(f"{API}/exchanges/FI/2027", {"version": 2}).json()["units_reported"] == 2
+
+
+def test_a_writer_who_cannot_see_the_version_it_corrects_is_answered_as_if_it_were_absent(
+        cast: Cast, states: Any) -> None:
+    # A confidential exchange the system recorded for Finland is seen by no delegation.
+    services.submit_exchange(None, state="FI", year=2027, submitted_on=date(2026, 12, 10),
+                             units=[UnitIn("Karelia Brigade")],
+                             classification=Classification.CONFIDENTIAL)
+    body = {"state": "FI", "year": 2027, "submitted_on": "2027-01-20",
+            "units": [{"designation": "Pori Brigade"}]}
+    written = _token_client(cast.bob).post(f"{API}/exchanges", json.dumps(body),
+                                           content_type="application/json")
+    assert written.status_code == 201
+    found = written.json()
+    assert (found["version"], found["supersedes_version"], found["is_current"]) == (
+        1, None, True)
+
+
+def test_a_hidden_correction_between_published_notifications_leaves_no_gap(
+        finland: Cast) -> None:
+    activity = services.record_activity(
+        finland.bob, state="FI", reference="northern-shield", name="Northern Shield",
+        start=date(2027, 5, 1), end=date(2027, 5, 3), troops=14000,
+        classification=Classification.PUBLIC)
+    for day, level in ((1, Classification.PUBLIC), (2, Classification.CONFIDENTIAL),
+                       (3, Classification.PUBLIC)):
+        services.notify_activity(finland.bob, activity, sent_on=date(2027, 3, day),
+                                 classification=level,
+                                 correction_reason="" if day == 1 else "Figures corrected.")
+    listed = Client().get(f"{API}/notifications", {"state": "FI",
+                                                   "activity": "northern-shield"}).json()
+    assert sorted((n["version"], n["sent_on"], n["is_current"]) for n in listed["items"]) == [
+        (1, "2027-03-01", False), (2, "2027-03-03", True)]
+    page = _page(Client().get(reverse("csbm:activity", args=["FI", "northern-shield"])))
+    assert "version 2, sent" in page
+    assert "version 3" not in page
+    owner = _token_client(finland.bob).get(f"{API}/notifications",
+                                           {"activity": "northern-shield"}).json()
+    assert sorted(n["version"] for n in owner["items"]) == [1, 2, 3]
+
+
+def test_a_hidden_calendar_version_between_published_ones_leaves_no_gap(
+        finland: Cast) -> None:
+    for day, level in ((10, Classification.PUBLIC), (11, Classification.CONFIDENTIAL),
+                       (12, Classification.PUBLIC)):
+        services.submit_calendar(finland.bob, state="FI", year=2027,
+                                 submitted_on=date(2026, 11, day), classification=level)
+    listed = Client().get(f"{API}/calendars", {"year": 2027}).json()
+    assert [(c["version"], c["submitted_on"]) for c in listed["items"]] == [
+        (2, "2026-11-12")]

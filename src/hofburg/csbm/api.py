@@ -360,6 +360,10 @@ class NotificationOut(Schema):
     def resolve_is_current(obj: Any) -> bool:
         # As for exchanges: current among the versions the caller may see.
         return bool(getattr(obj, "newest_seen", obj.is_current))
+
+    @staticmethod
+    def resolve_version(obj: Notification) -> int:
+        return queries.seen_version(obj)
     sent_on: dt.date
     ruleset: str
     content: dict[str, Any]
@@ -423,7 +427,7 @@ def notify(request: HttpRequest, state: str, reference: str, payload: NotifyIn) 
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Status(201, notification)
+    return Status(201, queries.as_seen(user, notification))
 
 
 # -- annual exchanges ------------------------------------------------------------------------
@@ -447,6 +451,11 @@ class ExchangeOut(Schema):
         # The newest version the caller may see (queries annotate it): a later version they
         # may not see does not make this one look superseded.
         return bool(getattr(obj, "newest_seen", obj.is_current))
+
+    @staticmethod
+    def resolve_version(obj: AnnualExchange) -> int:
+        # Numbered among the versions the caller may see: a hidden one leaves no gap.
+        return queries.seen_version(obj)
 
 
 class UnitOut(Schema):
@@ -577,7 +586,10 @@ class ExchangeWrittenOut(ExchangeOut):
 
     @staticmethod
     def resolve_supersedes_version(obj: AnnualExchange) -> int | None:
-        return obj.version - 1 if obj.supersedes_id else None
+        # The version before it that the caller may see, in the caller's numbers: a hidden
+        # version it superseded is as absent.
+        seen = queries.seen_version(obj)
+        return seen - 1 if obj.supersedes_id and seen > 1 else None
 
     @staticmethod
     def resolve_formations_and_units(obj: AnnualExchange) -> int:
@@ -609,7 +621,7 @@ def submit_exchange(request: HttpRequest, payload: ExchangeIn) -> Any:
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return _written(exchange)
+    return _written(queries.as_seen(user, exchange))
 
 
 def _download(table: Any, file_format: str, stem: str) -> HttpResponse:
@@ -632,6 +644,10 @@ class CalendarOut(Schema):
     note: str
     classification: str
     is_exercise: bool
+
+    @staticmethod
+    def resolve_version(obj: AnnualCalendar) -> int:
+        return queries.seen_version(obj)
 
     @staticmethod
     def resolve_activities(obj: AnnualCalendar) -> list[str]:
@@ -680,7 +696,7 @@ def submit_calendar(request: HttpRequest, payload: CalendarIn) -> Any:
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Status(201, calendar)
+    return Status(201, queries.as_seen(user, calendar))
 
 
 class VisitOut(Schema):
