@@ -143,6 +143,16 @@ def test_two_states_may_use_the_same_reference_and_each_address_names_its_own(
     assert _token_client(cast.alice).get(f"{API}/activities/spring-2027").status_code == 404
 
 
+def test_the_what_if_page_shows_each_states_activity_under_a_shared_reference(
+        cast: Cast, states: Any) -> None:
+    for actor, state, name in ((cast.alice, "AT", "Alpine Spring"),
+                               (cast.bob, "FI", "Nordic Spring")):
+        services.record_activity(actor, state=state, reference="spring-2027", name=name,
+                                 start=date(2027, 4, 1), end=date(2027, 4, 2), troops=9500)
+    page = _page(cast.client(cast.carol).get(reverse("csbm:what_if")))
+    assert page.count("Alpine Spring") == page.count("Nordic Spring") == 1
+
+
 def test_a_hidden_activity_answers_as_an_absent_one_at_every_address(
         cast: Cast, states: Any) -> None:
     _austrian_secret(cast)
