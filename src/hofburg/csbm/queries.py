@@ -91,8 +91,8 @@ def as_seen(user: AnyUser, record: VersionedT) -> VersionedT:
     same = ("activity",) if isinstance(record, Notification) else ("state", "year")
     found = _newest_seen(access.visible(type(record)._default_manager.filter(pk=record.pk),
                                         user), user, same).first()
-    for name in ("newest_seen", "seen_version"):
-        if found is not None:
+    if found is not None:
+        for name in ("newest_seen", "seen_version"):
             setattr(record, name, getattr(found, name))
     return record
 
