@@ -86,15 +86,15 @@ def test_ledger_verify_names_a_notification_altered_in_the_database(
     copy.mkdir()
     (copy / "cli.sqlite3").write_bytes((demo_dir / "cli.sqlite3").read_bytes())
     db = sqlite3.connect(copy / "cli.sqlite3")
-    pk, reference = db.execute(
-        "select n.id, a.reference from csbm_notification n join csbm_activity a"
+    pk, state, reference = db.execute(
+        "select n.id, a.state_id, a.reference from csbm_notification n join csbm_activity a"
         " on a.id = n.activity_id order by n.id limit 1").fetchone()
     db.execute("update csbm_notification set sent_on = '2020-01-01',"
                " content = json_set(content, '$.B.troops', 1) where id = ?", (pk,))
     db.commit()
     bad = run(copy, "ledger", "verify")
     assert bad.returncode == 1
-    assert f"csbm.Notification #{pk} ({reference} " in bad.stderr
+    assert f"csbm.Notification #{pk} ({state}/{reference} " in bad.stderr
     assert "sent on 2020-01-01" in bad.stderr
     assert "the record was altered" in bad.stderr
 

@@ -100,7 +100,7 @@ PAGES = [
     ("/csbm/scorecard/", None),
     ("/csbm/exchanges/", None),
     ("/csbm/exchanges/FI/2026/", None),
-    ("/csbm/activities/alpine-shield-2026/", None),
+    ("/csbm/activities/AT/alpine-shield-2026/", None),
     ("/monitoring/", None),
     ("/monitoring/map/", ("#monitoring-map", "data-ready", "true")),
     ("/monitoring/trends/", ("#chart-categories", "data-ready", "true")),

@@ -40,7 +40,7 @@ def restricted(cast, states):
 
 LISTS = ["/activities", "/notifications", "/exchanges", "/calendars", "/visits",
          "/risk-reduction"]
-DETAILS = ["/activities/secret-1", "/exchanges/AT/2027", "/exchanges/AT/2027/export",
+DETAILS = ["/activities/AT/secret-1", "/exchanges/AT/2027", "/exchanges/AT/2027/export",
            "/risk-reduction/{request}"]
 
 

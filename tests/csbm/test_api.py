@@ -71,7 +71,7 @@ def test_a_delegate_records_and_notifies_an_activity_with_a_token(cast, states):
         "end": "2027-06-10", "troops": 9500}), content_type="application/json")
     assert created.status_code == 201, created.content
     assert created.json()["classification_answers"]["notifiable"] is True
-    notified = client.post(f"{API}/activities/at-api-1/notifications",
+    notified = client.post(f"{API}/activities/AT/at-api-1/notifications",
                            json.dumps({"sent_on": "2027-04-01"}),
                            content_type="application/json")
     assert notified.status_code == 201, notified.content

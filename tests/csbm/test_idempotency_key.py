@@ -62,7 +62,7 @@ def test_a_key_reused_for_different_content_is_a_409_naming_the_fields(
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
     assert "name, troops differ" in response.json()["detail"]
-    elsewhere = _send("/activities/at-2027-1", {"troops": 1}, headers, key="k-1",
+    elsewhere = _send("/activities/AT/at-2027-1", {"troops": 1}, headers, key="k-1",
                       method="patch")
     assert elsewhere.status_code == 409
     assert "POST /api/v1/csbm/activities" in elsewhere.json()["detail"]
@@ -92,8 +92,8 @@ def test_a_notification_sent_twice_under_its_key_is_one_version(cast: Cast, stat
     headers = _bearer(cast.alice)
     assert _send("/activities", _activity(), headers).status_code == 201
     body = {"sent_on": "2027-04-01"}
-    first = _send("/activities/at-2027-1/notifications", body, headers, key="n-1")
-    again = _send("/activities/at-2027-1/notifications", body, headers, key="n-1")
+    first = _send("/activities/AT/at-2027-1/notifications", body, headers, key="n-1")
+    again = _send("/activities/AT/at-2027-1/notifications", body, headers, key="n-1")
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
     assert Notification.objects.count() == 1

@@ -69,7 +69,7 @@ def test_a_stored_activity_keeps_the_landings_apart_and_its_zone(cast: Any, stat
     content = services.notification_content(stored, get_ruleset("vd2011"))
     assert (content["B"]["airborne_troops"], content["B"]["amphibious_troops"]) == (2000, 1500)
     changed = _token_client(cast.alice).patch(
-        f"{API}/activities/at-landings", json.dumps({"outside_zone": True,
+        f"{API}/activities/AT/at-landings", json.dumps({"outside_zone": True,
                                                      "amphibious_troops": 4000}),
         content_type="application/json")
     assert changed.status_code == 200, changed.content

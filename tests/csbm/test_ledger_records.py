@@ -43,7 +43,7 @@ def test_a_notification_altered_in_the_database_is_named_with_its_entry(cast, st
     assert [p.sequence for p in problems] == [entry.sequence]
     assert str(problems[0]) == (
         f"entry #{entry.sequence}: (digest {entry.entry_digest[:12]}, csbm.notification "
-        f"at-2027-2/v1): csbm.Notification #{altered.pk} (at-2027-2 v1, sent on 2027-03-20) "
+        f"AT/at-2027-2/v1): csbm.Notification #{altered.pk} (AT/at-2027-2 v1, sent on 2027-03-20) "
         "no longer matches the payload digest: the record was altered")
     with pytest.raises(CommandError, match="the ledger is broken: 1 problem"):
         call_command("verify_ledger")

@@ -101,7 +101,7 @@ def test_a_delegate_sees_restricted_activities_overdue_items_and_the_quota_board
 
 
 def test_an_activity_page_answers_with_the_agreed_ruleset(desk: Desk, client: Client) -> None:
-    page = text(client.get(reverse("csbm:activity", args=["zapad-2017"])))
+    page = text(client.get(reverse("csbm:activity", args=["RU", "zapad-2017"])))
     assert "<h1>Zapad 2017</h1>" in page
     assert '<h2 id="notification-verdict">Subject to prior notification</h2>' in page
     # 12,700 troops: over the notification threshold, under the observation threshold; the
@@ -112,7 +112,7 @@ def test_an_activity_page_answers_with_the_agreed_ruleset(desk: Desk, client: Cl
 
 def test_a_restricted_activity_is_a_404_for_the_public_and_for_a_reader_without_affiliation(
         desk: Desk, cast: Cast, client: Client) -> None:
-    url = reverse("csbm:activity", args=["exercise-danube-2026"])
+    url = reverse("csbm:activity", args=["AT", "exercise-danube-2026"])
     assert client.get(url).status_code == 404
     assert cast.client(cast.nick).get(url).status_code == 404
     page = text(cast.client(cast.carol).get(url))

@@ -196,7 +196,7 @@ def test_only_the_states_delegation_submits_its_calendar(cast: Cast, states: Any
 
 def test_a_delegate_changes_an_activity_of_its_state(cast: Cast, states: Any) -> None:
     _activity("at-spring", date(2027, 4, 1))
-    response = _patch(_token_client(cast.alice), "/activities/at-spring",
+    response = _patch(_token_client(cast.alice), "/activities/AT/at-spring",
                       {"troops": 9500, "end": "2027-04-10", "classification": "public"})
     assert response.status_code == 200, response.content
     assert response.json()["classification_answers"]["notifiable"] is True
@@ -209,7 +209,7 @@ def test_a_delegate_changes_an_activity_of_its_state(cast: Cast, states: Any) ->
 def test_a_change_that_makes_an_activity_end_before_it_starts_is_refused(
         cast: Cast, states: Any) -> None:
     _activity("at-spring", date(2027, 4, 1))
-    response = _patch(_token_client(cast.alice), "/activities/at-spring",
+    response = _patch(_token_client(cast.alice), "/activities/AT/at-spring",
                       {"end": "2027-03-01", "troops": 100})
     assert (response.status_code, response.json()["field"]) == (422, "end")
     stored = Activity.objects.get()
@@ -218,20 +218,20 @@ def test_a_change_that_makes_an_activity_end_before_it_starts_is_refused(
 
 def test_a_required_field_cannot_be_emptied(cast: Cast, states: Any) -> None:
     _activity("at-spring", date(2027, 4, 1))
-    response = _patch(_token_client(cast.alice), "/activities/at-spring", {"name": None})
+    response = _patch(_token_client(cast.alice), "/activities/AT/at-spring", {"name": None})
     assert (response.status_code, response.json()["field"]) == (422, "name")
 
 
 def test_another_states_delegate_cannot_change_austrias_activity(
         cast: Cast, states: Any, client: Client) -> None:
     _activity("at-spring", date(2027, 4, 1))
-    assert _patch(_token_client(cast.bob), "/activities/at-spring",
+    assert _patch(_token_client(cast.bob), "/activities/AT/at-spring",
                   {"troops": 1}).status_code == 403
-    assert _patch(client, "/activities/at-spring", {"troops": 1}).status_code == 401
+    assert _patch(client, "/activities/AT/at-spring", {"troops": 1}).status_code == 401
     assert Activity.objects.get().troops is None
 
 
 def test_an_activity_the_caller_may_not_see_is_a_404(cast: Cast, states: Any) -> None:
     _activity("at-spring", date(2027, 4, 1))  # restricted; nick has no affiliation
-    response = _patch(_token_client(cast.nick), "/activities/at-spring", {"troops": 1})
+    response = _patch(_token_client(cast.nick), "/activities/AT/at-spring", {"troops": 1})
     assert response.status_code == 404

@@ -278,9 +278,11 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> Qu
     return activities
 
 
-@router.get("/activities/{reference}", response=ActivityDetailOut, summary="One activity")
-def get_activity(request: HttpRequest, reference: str) -> Activity:
-    return queries.get_activity(current_user(request), reference)
+@router.get("/activities/{state}/{reference}", response=ActivityDetailOut,
+            summary="One activity of a State")
+def get_activity(request: HttpRequest, state: str, reference: str) -> Activity:
+    """An activity is named by its notifying State and its reference."""
+    return queries.get_activity(current_user(request), state, reference)
 
 
 @router.post("/activities", response={201: ActivityDetailOut}, summary="Record an activity")
@@ -327,13 +329,14 @@ class ActivityChanges(Schema):
     classification: Classification | None = None
 
 
-@router.patch("/activities/{reference}", response=ActivityDetailOut,
+@router.patch("/activities/{state}/{reference}", response=ActivityDetailOut,
               summary="Change an activity of your State")
-def change_activity(request: HttpRequest, reference: str, payload: ActivityChanges) -> Any:
+def change_activity(request: HttpRequest, state: str, reference: str,
+                    payload: ActivityChanges) -> Any:
     """Editors of the State's delegation, with an API token. Notifications already sent stay
     as they were: send a correction for that."""
     user = require_user(request)
-    activity = queries.get_activity(user, reference)
+    activity = queries.get_activity(user, state, reference)
     changes = payload.dict(exclude_unset=True)
     for name, value in changes.items():
         if value is None and not getattr(Activity._meta.get_field(name), "null", False):
@@ -348,6 +351,7 @@ def change_activity(request: HttpRequest, reference: str, payload: ActivityChang
 
 class NotificationOut(Schema):
     id: int
+    state: str
     activity: str
     version: int
     is_current: bool
@@ -356,6 +360,10 @@ class NotificationOut(Schema):
     def resolve_is_current(obj: Any) -> bool:
         # As for exchanges: current among the versions the caller may see.
         return bool(getattr(obj, "newest_seen", obj.is_current))
+
+    @staticmethod
+    def resolve_version(obj: Notification) -> int:
+        return queries.seen_version(obj)
     sent_on: dt.date
     ruleset: str
     content: dict[str, Any]
@@ -369,6 +377,10 @@ class NotificationOut(Schema):
     ledger_digest: str
     classification: str
     is_exercise: bool
+
+    @staticmethod
+    def resolve_state(obj: Notification) -> str:
+        return obj.activity.state_id
 
     @staticmethod
     def resolve_activity(obj: Notification) -> str:
@@ -391,18 +403,22 @@ class NotifyIn(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], summary="Notifications")
 @paginate(Page)
-def list_notifications(request: HttpRequest, activity: str = "",
+def list_notifications(request: HttpRequest, state: str = "", activity: str = "",
                        current_only: bool = False) -> QuerySet[Notification]:
+    """`state` and `activity` narrow the list to a State's notifications and to one
+    reference (references are unique within a State only)."""
     notifications = queries.visible_notifications(current_user(request),
                                                   current_only=current_only)
+    if state:
+        notifications = notifications.filter(activity__state__iso2=state.upper())
     return notifications.filter(activity__reference=activity) if activity else notifications
 
 
-@router.post("/activities/{reference}/notifications", response={201: NotificationOut},
+@router.post("/activities/{state}/{reference}/notifications", response={201: NotificationOut},
              summary="Notify an activity (or send a correction)")
-def notify(request: HttpRequest, reference: str, payload: NotifyIn) -> Any:
+def notify(request: HttpRequest, state: str, reference: str, payload: NotifyIn) -> Any:
     user = require_user(request)
-    activity = queries.get_activity(user, reference)
+    activity = queries.get_activity(user, state, reference)
     try:
         notification = services.notify_activity(
             user, activity, sent_on=payload.sent_on, ruleset=payload.ruleset,
@@ -411,7 +427,7 @@ def notify(request: HttpRequest, reference: str, payload: NotifyIn) -> Any:
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Status(201, notification)
+    return Status(201, queries.as_seen(user, notification))
 
 
 # -- annual exchanges ------------------------------------------------------------------------
@@ -435,6 +451,11 @@ class ExchangeOut(Schema):
         # The newest version the caller may see (queries annotate it): a later version they
         # may not see does not make this one look superseded.
         return bool(getattr(obj, "newest_seen", obj.is_current))
+
+    @staticmethod
+    def resolve_version(obj: AnnualExchange) -> int:
+        # Numbered among the versions the caller may see: a hidden one leaves no gap.
+        return queries.seen_version(obj)
 
 
 class UnitOut(Schema):
@@ -565,7 +586,10 @@ class ExchangeWrittenOut(ExchangeOut):
 
     @staticmethod
     def resolve_supersedes_version(obj: AnnualExchange) -> int | None:
-        return obj.version - 1 if obj.supersedes_id else None
+        # The version before it that the caller may see, in the caller's numbers: a hidden
+        # version it superseded is as absent.
+        seen = queries.seen_version(obj)
+        return seen - 1 if obj.supersedes_id and seen > 1 else None
 
     @staticmethod
     def resolve_formations_and_units(obj: AnnualExchange) -> int:
@@ -597,7 +621,7 @@ def submit_exchange(request: HttpRequest, payload: ExchangeIn) -> Any:
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return _written(exchange)
+    return _written(queries.as_seen(user, exchange))
 
 
 def _download(table: Any, file_format: str, stem: str) -> HttpResponse:
@@ -620,6 +644,10 @@ class CalendarOut(Schema):
     note: str
     classification: str
     is_exercise: bool
+
+    @staticmethod
+    def resolve_version(obj: AnnualCalendar) -> int:
+        return queries.seen_version(obj)
 
     @staticmethod
     def resolve_activities(obj: AnnualCalendar) -> list[str]:
@@ -655,8 +683,9 @@ def submit_calendar(request: HttpRequest, payload: CalendarIn) -> Any:
     user = require_user(request)
     data = payload.dict()
     references = data.pop("activities")
-    found = {a.reference: a for a in
-             queries.visible_activities(user).filter(reference__in=references)}
+    # References name activities within the calendar's State only.
+    found = {a.reference: a for a in queries.visible_activities(user).filter(
+        state__iso2=data["state"].upper(), reference__in=references)}
     unknown = [r for r in references if r not in found]
     if unknown:
         return _refused(request, services.CsbmError(
@@ -667,7 +696,7 @@ def submit_calendar(request: HttpRequest, payload: CalendarIn) -> Any:
         return _refused(request, error)
     except AccessDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Status(201, calendar)
+    return Status(201, queries.as_seen(user, calendar))
 
 
 class VisitOut(Schema):

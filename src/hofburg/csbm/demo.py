@@ -79,7 +79,7 @@ def load_real_exercises(path: Path, known_states: list[str]) -> int:
     created = 0
     for entry in entries:
         if entry["state"] not in known_states or Activity.objects.filter(
-                reference=entry["reference"]).exists():
+                state=entry["state"], reference=entry["reference"]).exists():
             continue
         figures: dict[str, Any] = dict(entry.get("figures") or {})
         notes = [entry.get("figures_note", ""), entry.get("dates_note", "")]

@@ -11,6 +11,7 @@ from typing import IO
 
 from hofburg.core.tables import WRITERS, Cell, Table, check_format
 from hofburg.csbm.models import AnnualExchange
+from hofburg.csbm.queries import seen_version
 from hofburg.csbm.scorecard import ScorecardRow
 
 UNIT_COLUMNS = ["state", "year", "version", "designation", "level", "service", "type",
@@ -34,7 +35,8 @@ def exchange_units_table(exchange: AnnualExchange) -> Table:
     rows: list[list[Cell]] = []
     for unit in exchange.units.all():
         rows.append([
-            exchange.state_id, exchange.year, exchange.version, unit.designation, unit.level,
+            exchange.state_id, exchange.year, seen_version(exchange), unit.designation,
+            unit.level,
             unit.service, unit.unit_type, unit.parent.designation if unit.parent else None,
             _yes_no(unit.is_combat_unit), _yes_no(unit.is_active),
             None if unit.latitude is None else str(unit.latitude),
@@ -47,7 +49,7 @@ def exchange_units_table(exchange: AnnualExchange) -> Table:
 def exchange_holdings_table(exchange: AnnualExchange) -> Table:
     """The holdings of one exchange by equipment category (prefetch `holdings__unit`)."""
     rows: list[list[Cell]] = [
-        [exchange.state_id, exchange.year, exchange.version,
+        [exchange.state_id, exchange.year, seen_version(exchange),
          holding.unit.designation if holding.unit else None, holding.category,
          holding.type_name, holding.quantity, exchange.classification,
          _yes_no(holding.is_exercise)]

@@ -17,7 +17,8 @@ def notification_records(entries: Sequence[LedgerEntry]) -> Mapping[int, ledger.
              .select_related("activity").order_by())
     return {
         sequences[n.ledger_entry_id]: ledger.VouchedRecord(
-            label=f"csbm.Notification #{n.pk} ({n.activity.reference} v{n.version}, "
+            label=f"csbm.Notification #{n.pk} ({n.activity.state_id}/{n.activity.reference} "
+                  f"v{n.version}, "
                   f"sent on {n.sent_on.isoformat()})",
             payload=notification_payload(n.activity.reference, n.version, n.sent_on, n.content,
                                          n.correction_reason),

@@ -187,7 +187,9 @@ class Activity(ClassifiedRecord):
         CONDUCTED = "conducted", _("conducted")
         CANCELLED = "cancelled", _("cancelled")
 
-    reference = models.SlugField(_("reference"), max_length=80, unique=True)
+    # An activity is known by its notifying State and its reference, as a notification is in
+    # the Vienna Document practice: two States may use the same reference.
+    reference = models.SlugField(_("reference"), max_length=80)
     state = models.ForeignKey("registry.ParticipatingState", to_field="iso2",
                               verbose_name=_("participating State"), on_delete=models.PROTECT,
                               related_name="csbm_activities")
@@ -238,6 +240,8 @@ class Activity(ClassifiedRecord):
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
                                    name="csbm_activity_ends_after_start"),
+            models.UniqueConstraint(fields=["state", "reference"],
+                                    name="csbm_activity_one_reference_per_state"),
         ]
         indexes = [models.Index(fields=["start"], name="csbm_activity_start")]
         verbose_name = _("military activity")
@@ -287,7 +291,7 @@ class Notification(ClassifiedRecord):
         verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
-        return f"{self.activity.reference} v{self.version}"
+        return f"{self.activity.state_id}/{self.activity.reference} v{self.version}"
 
 
 class AnnualCalendar(ClassifiedRecord):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
@@ -43,10 +43,10 @@ def visible_activities(user: AnyUser) -> QuerySet[Activity]:
     return access.visible(Activity.objects.select_related("state"), user)
 
 
-def get_activity(user: AnyUser, reference: str) -> Activity:
-    """One activity by reference; Http404 if missing or hidden."""
+def get_activity(user: AnyUser, state: str, reference: str) -> Activity:
+    """One activity by its State and reference; Http404 if missing or hidden."""
     return access.get_visible_or_404(Activity.objects.select_related("state"), user,
-                                     reference=reference)
+                                     state__iso2=state.upper(), reference=reference)
 
 
 def visible_notifications(user: AnyUser, *, current_only: bool = False) -> QuerySet[Notification]:
@@ -64,13 +64,42 @@ def visible_notifications(user: AnyUser, *, current_only: bool = False) -> Query
 
 def _newest_seen(queryset: QuerySet[VersionedT], user: AnyUser,
                  same: tuple[str, ...] = ("state", "year")) -> QuerySet[VersionedT]:
-    """Annotate `newest_seen`: no later version of the same record (`same` fields) is visible
-    to `user`. It is the version's "current" flag as the user may know it: a later version the
-    user may not see must not mark the one they see as superseded (hidden is as absent)."""
+    """Annotate `newest_seen` and `seen_version`, the version as `user` may know it.
+
+    `newest_seen`: no later version of the same record (`same` fields) is visible to `user`;
+    it is the version's "current" flag for that reader. `seen_version`: the version's place
+    among the versions of the record `user` may see (1, 2, 3...), the number pages, the API
+    and exports show and `?version=N` looks up. A version the reader may not see is as
+    absent: it neither marks the one they see as superseded nor leaves a gap in the numbers
+    they see (decision 0020). Versions are only ever appended, so a reader's numbers do not
+    change when a version hidden from them is added; a reader who sees every version sees the
+    stored numbers.
+    """
     model: type[Model] = queryset.model
+    record = {name: OuterRef(name) for name in same}
     later = access.visible(model._default_manager.filter(
-        version__gt=OuterRef("version"), **{name: OuterRef(name) for name in same}), user)
-    return queryset.annotate(newest_seen=~Exists(later))
+        version__gt=OuterRef("version"), **record), user)
+    up_to = (access.visible(model._default_manager.filter(
+        version__lte=OuterRef("version"), **record), user)
+        .order_by().values(*same).annotate(n=Count("pk")).values("n"))
+    return queryset.annotate(newest_seen=~Exists(later), seen_version=Subquery(up_to))
+
+
+def as_seen(user: AnyUser, record: VersionedT) -> VersionedT:
+    """`record` (as a service returned it) with `newest_seen` and `seen_version` set for
+    `user`, who may see it; the record's other attributes (a replay mark) are kept."""
+    same = ("activity",) if isinstance(record, Notification) else ("state", "year")
+    found = _newest_seen(access.visible(type(record)._default_manager.filter(pk=record.pk),
+                                        user), user, same).first()
+    if found is not None:
+        for name in ("newest_seen", "seen_version"):
+            setattr(record, name, getattr(found, name))
+    return record
+
+
+def seen_version(record: AnnualExchange | AnnualCalendar | Notification) -> int:
+    """The version number to show: `seen_version` where the queries annotated it."""
+    return int(getattr(record, "seen_version", None) or record.version)
 
 
 def visible_exchanges(user: AnyUser, *, current_only: bool = True) -> QuerySet[AnnualExchange]:
@@ -84,13 +113,13 @@ def visible_exchanges(user: AnyUser, *, current_only: bool = True) -> QuerySet[A
 def get_exchange(user: AnyUser, state: str, year: int, version: int | None = None
                  ) -> AnnualExchange:
     """A State's exchange for `year` (the newest version `user` may see unless `version` is
-    given), with its units and holdings prefetched and `newest_seen` annotated; Http404 if
-    missing or hidden."""
+    given: a number as `user` sees it, `seen_version`), with its units and holdings
+    prefetched and `newest_seen` annotated; Http404 if missing or hidden."""
     lookup: dict[str, object] = {"state__iso2": state.upper(), "year": year}
     if version is None:
         lookup["newest_seen"] = True
     else:
-        lookup["version"] = version
+        lookup["seen_version"] = version
     queryset = _newest_seen(access.visible(
         AnnualExchange.objects.select_related("state").prefetch_related(
             Prefetch("units", queryset=ExchangeUnit.objects.select_related("parent")),

@@ -116,12 +116,15 @@ def build_scorecard(year: int, user: AnyUser, ruleset: Ruleset | None = None,
 
     report = check_constraints([a for own in by_state.values() for a in own], rules,
                                as_of=today, years=[year])
-    in_year = {a.id for own in by_state.values() for a in own if a.start.year == year}
+    # References are unique within a State only, so an activity is its State and reference.
+    in_year = {(a.state, a.id) for own in by_state.values() for a in own
+               if a.start.year == year}
     breaches: dict[str, list[Breach]] = defaultdict(list)
     advisories: dict[str, list[Breach]] = defaultdict(list)
     for found, target in ((report.breaches, breaches), (report.advisories, advisories)):
         for breach in found:
-            if any(a in in_year for a in breach.activities) or breach.period == str(year):
+            if (any((breach.state, a) in in_year for a in breach.activities)
+                    or breach.period == str(year)):
                 target[breach.state].append(breach)
 
     rows = []

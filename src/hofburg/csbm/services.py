@@ -417,7 +417,9 @@ def _validate_activity(activity: Activity) -> None:
         raise CsbmError(field if field in ACTIVITY_FIELDS else "activity", message) from exc
 
 
-# References name activities across the desk (in URLs and calendars), so they stay unique.
+# A reference is unique within its State's activities (`csbm_activity_one_reference_per_state`),
+# and only the State's own delegation records them: a clash is with an activity of the
+# recorder's own State, never with another State's (decision 0020).
 REFERENCE_TAKEN = "This reference cannot be used; choose another one."
 
 
@@ -435,7 +437,8 @@ def record_activity(
     **details: Any,
 ) -> Activity:
     """Record a planned or conducted activity of `state`. `details` are further
-    ACTIVITY_FIELDS (troops, battle_tanks, ...); `reference` is unique across the desk."""
+    ACTIVITY_FIELDS (troops, battle_tanks, ...); `reference` is unique among the State's
+    activities (another State may use the same one)."""
     participating_state = _state("state", state)
     _require_state_actor(actor, participating_state.iso2)
     _classification(classification)
@@ -454,7 +457,7 @@ def record_activity(
             activity.save()
             record_change(actor, "create", activity, None, snapshot(activity))
     except IntegrityError as exc:
-        if Activity.objects.filter(reference=reference).exists():
+        if Activity.objects.filter(state=participating_state, reference=reference).exists():
             # One answer whether the actor may see the activity holding the reference or not,
             # and it names no activity (decision 0020).
             raise CsbmError("reference", REFERENCE_TAKEN) from exc
@@ -585,7 +588,7 @@ def notify_activity(
             notification_payload(locked.reference, version, sent_on, content,
                                  correction_reason),
             author=_author(actor),
-            reference=f"{locked.reference}/v{version}",
+            reference=f"{locked.state_id}/{locked.reference}/v{version}",
         )
         if previous is not None:
             before = snapshot(previous)

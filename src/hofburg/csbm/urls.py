@@ -15,5 +15,5 @@ urlpatterns = [
     path("exchanges/", views.exchanges, name="exchanges"),
     path("exchanges/upload/", views.exchange_upload, name="exchange_upload"),
     path("exchanges/<str:iso2>/<int:year>/", views.exchange_detail, name="exchange"),
-    path("activities/<slug:reference>/", views.activity_detail, name="activity"),
+    path("activities/<str:iso2>/<slug:reference>/", views.activity_detail, name="activity"),
 ]

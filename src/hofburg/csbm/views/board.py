@@ -260,9 +260,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def activity_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    """One stored activity and what the agreed ruleset says about it; 404 if hidden."""
-    record = queries.get_activity(request.user, reference)
+def activity_detail(request: HttpRequest, iso2: str, reference: str) -> HttpResponse:
+    """One stored activity of a State and what the agreed ruleset says about it; 404 if
+    hidden."""
+    record = queries.get_activity(request.user, iso2, reference)
     ruleset = get_ruleset()
     notifications = queries.visible_notifications(request.user).filter(
         activity=record).order_by("version")

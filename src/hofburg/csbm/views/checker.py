@@ -270,12 +270,13 @@ def what_if(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.has_activity():
         activities.append(form.activity(TYPED_ACTIVITY))
     result = whatif.compare_rulesets(activities, ruleset_a, ruleset_b)
-    by_reference = {record.reference: record for record in records}
+    # A reference names an activity within its State only.
+    by_reference = {(record.state_id, record.reference): record for record in records}
     rows = [
         Compared(label=str(_("The activity typed in")) if row.activity_id == TYPED_ACTIVITY
                  else row.activity_id,
                  activity=activity, a=Verdict(row.a), b=Verdict(row.b), changed=row.changed,
-                 record=by_reference.get(row.activity_id))
+                 record=by_reference.get((row.state, row.activity_id)))
         for row, activity in zip(result.rows, activities, strict=True)
     ]
     context.update({

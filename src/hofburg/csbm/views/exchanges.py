@@ -157,7 +157,7 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
     except access.AccessDenied as exc:
         raise PermissionDenied from exc
     messages.success(request, _("Version %(version)s of the exchange is stored.")
-                     % {"version": exchange.version})
+                     % {"version": queries.seen_version(queries.as_seen(request.user, exchange))})
     return redirect("csbm:exchange", iso2=exchange.state_id, year=exchange.year)
 
 
@@ -312,8 +312,9 @@ def quota_check(exchange: AnnualExchange) -> QuotaCheck:
 
 @require_safe
 def exchange_detail(request: HttpRequest, iso2: str, year: int) -> HttpResponse:
-    """A State's exchanged data for a year: the current version (or ?version=N) with its
-    formations, units and holdings, its history and its evaluation quota; 404 if hidden.
+    """A State's exchanged data for a year: the current version (or ?version=N, numbered
+    among the versions the user may see) with its formations, units and holdings, its
+    history and its evaluation quota; 404 if hidden.
     With ?part=units|holdings&format=csv|xlsx, that table as a download."""
     version = request.GET.get("version", "")
     exchange = queries.get_exchange(request.user, iso2, year,
@@ -335,7 +336,7 @@ def exchange_detail(request: HttpRequest, iso2: str, year: int) -> HttpResponse:
         "status": ScoreStatus.ON_TIME if first <= due else ScoreStatus.LATE,
         "formats": EXCHANGE_FORMATS,
         "parts": EXCHANGE_PARTS,
-        "version_query": f"&version={exchange.version}" if version else "",
+        "version_query": f"&version={queries.seen_version(exchange)}" if version else "",
         "shows_exercise_data": exchange.is_exercise,
     })
 
@@ -351,6 +352,6 @@ def _exchange_file(exchange: AnnualExchange, part: str, file_format: str) -> Htt
     buffer = io.BytesIO()
     exports.write_table(table, file_format, buffer)
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[file_format])
-    stem = f"aemi-{exchange.state_id}-{exchange.year}-v{exchange.version}-{part}"
+    stem = f"aemi-{exchange.state_id}-{exchange.year}-v{queries.seen_version(exchange)}-{part}"
     response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
     return response
