@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from hofburg.core.idempotency import is_replay
 from hofburg.core.models import ApiToken, Classification, User
 from hofburg.csbm import services
 from hofburg.csbm.models import AnnualExchange
@@ -359,3 +360,16 @@ def test_a_hidden_calendar_version_between_published_ones_leaves_no_gap(
     listed = Client().get(f"{API}/calendars", {"year": 2027}).json()
     assert [(c["version"], c["submitted_on"]) for c in listed["items"]] == [
         (2, "2026-11-12")]
+
+
+def test_a_resubmission_identical_to_a_hidden_version_is_answered_as_if_it_were_absent(
+        cast: Cast, states: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    freeze_today(monkeypatch, date(2027, 3, 1))
+    content: dict[str, Any] = {
+        "state": "FI", "year": 2027, "units": [UnitIn("Karelia Brigade")],
+        "declared_evaluation_quota": 1, "classification": Classification.CONFIDENTIAL}
+    hidden = services.submit_exchange(None, submitted_on=date(2026, 12, 10), **content)
+    answer = services.submit_exchange(cast.bob, submitted_on=date(2027, 1, 20), **content)
+    assert answer.pk != hidden.pk
+    assert not is_replay(answer)
+    assert AnnualExchange.objects.filter(state="FI", year=2027).count() == 2

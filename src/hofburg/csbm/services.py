@@ -204,7 +204,10 @@ def submit_exchange(
         with transaction.atomic():
             previous = (AnnualExchange.objects.select_for_update()
                         .filter(state=participating_state, year=year, is_current=True).first())
-            if previous is not None and _stored_exchange_content(previous) == content:
+            # Only a version the submitter may see answers a re-submission: a hidden one is
+            # answered as if absent (a new version), never handed back (decision 0020).
+            if (previous is not None and _stored_exchange_content(previous) == content
+                    and (actor is None or access.can_view(actor, previous))):
                 return as_replay(previous)
             return _store_exchange(actor, previous, state=participating_state, year=year,
                                    submitted_on=submitted_on, units=units, holdings=holdings,
