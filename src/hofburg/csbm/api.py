@@ -349,21 +349,29 @@ def change_activity(request: HttpRequest, state: str, reference: str,
         raise HttpError(403, str(exc)) from exc
 
 
-class NotificationOut(Schema):
+class _NumberedForReader(Schema):
+    """A version numbered among the versions the caller may see: a hidden one leaves no gap."""
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return queries.seen_version(obj)
+
+
+class _CurrentForReader(_NumberedForReader):
+    """Also current when no later version is visible to the caller (queries annotate
+    `newest_seen`): a later version they may not see does not make this one superseded."""
+
+    @staticmethod
+    def resolve_is_current(obj: Any) -> bool:
+        return bool(getattr(obj, "newest_seen", obj.is_current))
+
+
+class NotificationOut(_CurrentForReader):
     id: int
     state: str
     activity: str
     version: int
     is_current: bool
-
-    @staticmethod
-    def resolve_is_current(obj: Any) -> bool:
-        # As for exchanges: current among the versions the caller may see.
-        return bool(getattr(obj, "newest_seen", obj.is_current))
-
-    @staticmethod
-    def resolve_version(obj: Notification) -> int:
-        return queries.seen_version(obj)
     sent_on: dt.date
     ruleset: str
     content: dict[str, Any]
@@ -433,7 +441,7 @@ def notify(request: HttpRequest, state: str, reference: str, payload: NotifyIn) 
 # -- annual exchanges ------------------------------------------------------------------------
 
 
-class ExchangeOut(Schema):
+class ExchangeOut(_CurrentForReader):
     state: str = Field(..., alias="state_id")
     year: int
     version: int
@@ -445,17 +453,6 @@ class ExchangeOut(Schema):
     note: str
     classification: str
     is_exercise: bool
-
-    @staticmethod
-    def resolve_is_current(obj: AnnualExchange) -> bool:
-        # The newest version the caller may see (queries annotate it): a later version they
-        # may not see does not make this one look superseded.
-        return bool(getattr(obj, "newest_seen", obj.is_current))
-
-    @staticmethod
-    def resolve_version(obj: AnnualExchange) -> int:
-        # Numbered among the versions the caller may see: a hidden one leaves no gap.
-        return queries.seen_version(obj)
 
 
 class UnitOut(Schema):
@@ -635,7 +632,7 @@ def _download(table: Any, file_format: str, stem: str) -> HttpResponse:
 # -- calendars, visits, risk reduction ---------------------------------------------------
 
 
-class CalendarOut(Schema):
+class CalendarOut(_NumberedForReader):
     state: str = Field(..., alias="state_id")
     year: int
     version: int
@@ -644,10 +641,6 @@ class CalendarOut(Schema):
     note: str
     classification: str
     is_exercise: bool
-
-    @staticmethod
-    def resolve_version(obj: AnnualCalendar) -> int:
-        return queries.seen_version(obj)
 
     @staticmethod
     def resolve_activities(obj: AnnualCalendar) -> list[str]:

@@ -220,15 +220,20 @@ def submit_exchange(
         return submit()
 
 
+def _supersede(actor: Actor, previous: AnnualExchange | AnnualCalendar | Notification) -> None:
+    """Mark the current version as superseded by the one being stored, in the audit trail."""
+    before = snapshot(previous)
+    previous.is_current = False
+    previous.save(update_fields=["is_current"])
+    record_change(actor, "update", previous, before, snapshot(previous))
+
+
 def _store_exchange(actor: Actor, previous: AnnualExchange | None, *,
                     state: ParticipatingState, year: int, submitted_on: date,
                     units: Sequence[UnitIn], holdings: Sequence[HoldingIn],
                     content: dict[str, Any]) -> AnnualExchange:
     if previous is not None:
-        before = snapshot(previous)
-        previous.is_current = False
-        previous.save(update_fields=["is_current"])
-        record_change(actor, "update", previous, before, snapshot(previous))
+        _supersede(actor, previous)
     exchange = AnnualExchange.objects.create(
         state=state,
         year=year,
@@ -594,10 +599,7 @@ def notify_activity(
             reference=f"{locked.state_id}/{locked.reference}/v{version}",
         )
         if previous is not None:
-            before = snapshot(previous)
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
-            record_change(actor, "update", previous, before, snapshot(previous))
+            _supersede(actor, previous)
         notification = Notification.objects.create(
             activity=locked, version=version, supersedes=previous, sent_on=sent_on,
             ruleset=rules.id, content=content, notifiable=found.notifiable,
@@ -649,10 +651,7 @@ def submit_calendar(
         previous = (AnnualCalendar.objects.select_for_update()
                     .filter(state=participating_state, year=year, is_current=True).first())
         if previous is not None:
-            before = snapshot(previous)
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
-            record_change(actor, "update", previous, before, snapshot(previous))
+            _supersede(actor, previous)
         calendar = AnnualCalendar.objects.create(
             state=participating_state, year=year, version=(previous.version + 1) if previous else 1,
             submitted_on=submitted_on, supersedes=previous, note=note,
