@@ -360,3 +360,29 @@ def test_it_rejects_malformed_yaml_naming_the_file_and_line() -> None:
 def test_it_rejects_a_file_that_is_not_a_mapping() -> None:
     with pytest.raises(ReferenceDataError, match=r"^partners\.yaml: the file must hold a mapping"):
         reference.read_document("- just\n- a list\n", "partners.yaml")
+
+
+# --- what the loader fills in -----------------------------------------------------------------
+
+
+def test_it_refuses_a_field_the_loader_fills_in(
+    documents: Documents, countries: dict[str, Country]
+) -> None:
+    index, japan = _row(documents, "partners.yaml", "iso2", "JP")
+    japan["iso3"] = "JPN"
+    assert str(_error(documents, countries)) == (
+        f"partners.yaml, row {index} (iso2=JP), field 'iso3': unknown field"
+    )
+
+
+def test_it_names_a_missing_parent_further_up_the_chain(
+    documents: Documents, countries: dict[str, Country]
+) -> None:
+    # A unit whose parent's parent is missing: the missing one is named, wherever the walk starts.
+    _index, first = _row(documents, "secretariat_units.yaml", "code", "gender-issues-programme")
+    first["parent"] = "operations-service"
+    index, centre = _row(documents, "secretariat_units.yaml", "code", "conflict-prevention-centre")
+    centre["parent"] = "nowhere"
+    error = _error(documents, countries)
+    assert (error.row, error.field) == (index, "parent")
+    assert error.message == "no unit with code 'nowhere'"
