@@ -371,6 +371,10 @@ def test_the_good_example_loads(tmp_path: Path) -> None:
     (with_provision("notification.operator", {
         "value": ">=", "paragraph": None, "confidence": "unconfirmed"}),
      "notification.operator.value"),
+    (with_provision("notification.operator", {
+        "value": ["at_least"], "paragraph": None, "confidence": "unconfirmed"}),
+     "notification.operator.value"),
+    ({**GOOD, "status": ["agreed"]}, "status"),
     (with_provision("notification.alert_at_start", {
         "value": "yes", "paragraph": None, "confidence": "unconfirmed"}),
      "notification.alert_at_start.value"),
