@@ -152,7 +152,7 @@ Label = Annotated[Confidence, BeforeValidator(_confidence)]
 class Rule(BaseModel):
     """One provision as the file writes it: a value (or a reported range) and its labels."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     KIND: ClassVar[Kind]
 
     value: Any  # required, null when not defined; read by the subclass of its kind
@@ -234,7 +234,7 @@ Text = Annotated[str | None, BeforeValidator(_text)]
 class Header(BaseModel):
     """What every ruleset file says about itself (the sections follow, in `RulesetFile`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Annotated[str, BeforeValidator(_required_text)]
     title: Annotated[str, BeforeValidator(_required_text)]
@@ -273,7 +273,7 @@ def _section(path: str, keys: list[str]) -> Any:
             below = [key.split(".", 1)[1] for key in keys if key.split(".")[0] == child]
             fields[child] = (_section(full, below) | None, None)
     name = "".join(part.title() for part in re.split(r"[._]", path))
-    return create_model(name, __config__=ConfigDict(extra="forbid", frozen=True), **fields)
+    return create_model(name, __config__=ConfigDict(extra="forbid", frozen=True, defer_build=True), **fields)
 
 
 def _file_model() -> type[Header]:

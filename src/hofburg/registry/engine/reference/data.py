@@ -42,7 +42,7 @@ class ReferenceData(Record):
     order, so the name overrides are known before the States and Partners that take them.
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     name_overrides_file: NameOverridesFile = Field(alias="name_overrides.yaml")
     states_file: StatesFile = Field(alias="participating_states.yaml")

@@ -84,7 +84,7 @@ def context_of(info: ValidationInfo) -> Context:
 class Record(BaseModel):
     """A mapping of known fields: an unknown one is refused, and a record never changes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     # Fields the loader fills in; a file may not write them.
     DERIVED: ClassVar[tuple[str, ...]] = ()
