@@ -273,7 +273,8 @@ def _section(path: str, keys: list[str]) -> Any:
             below = [key.split(".", 1)[1] for key in keys if key.split(".")[0] == child]
             fields[child] = (_section(full, below) | None, None)
     name = "".join(part.title() for part in re.split(r"[._]", path))
-    return create_model(name, __config__=ConfigDict(extra="forbid", frozen=True, defer_build=True), **fields)
+    config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    return create_model(name, __config__=config, **fields)
 
 
 def _file_model() -> type[Header]:
