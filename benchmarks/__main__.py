@@ -13,6 +13,7 @@ BENCHMARKS = {
     "monitoring_import": [sys.executable, str(HERE / "monitoring_import.py")],
     "csbm": [sys.executable, "-m", "benchmarks.csbm"],
     "backup_restore": [sys.executable, str(HERE / "backup_restore.py")],
+    "metrics_hook": [sys.executable, str(HERE / "metrics_hook.py")],
 }
 
 

@@ -89,7 +89,10 @@ def serve(
     setup_django()
     from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
+    from hofburg.core import metrics
     from hofburg.wsgi import application
+
+    metrics.server_starting()  # the service's counters start at zero with it
 
     try:
         if workers == 1:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import socket
 from typing import Any
 
 import pytest
@@ -234,3 +236,227 @@ def test_a_served_instance_logs_json_lines_and_answers_health_and_metrics(
     assert health_line["status"] == 200
     assert health_line["logger"] == "hofburg.request"
     assert all(line.startswith("{") for line in err.splitlines() if line.strip()), err
+
+
+# --- counts summed over processes, outcomes of imports and submissions ---------------------
+
+
+def _sample(samples: dict[str, list[tuple[dict[str, str], float]]], name: str,
+            **labels: str) -> float:
+    """The value of the sample `name` with these labels (others ignored), summed; 0 if none."""
+    return sum(value for sample_labels, value in samples.get(name, [])
+               if all(sample_labels.get(key) == wanted for key, wanted in labels.items()))
+
+
+def _scrape(client: Client) -> dict[str, list[tuple[dict[str, str], float]]]:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    return parse_metrics(response.content.decode())
+
+
+def test_metrics_add_the_counts_other_processes_left(db: None, settings: Any,
+                                                     tmp_path: Any) -> None:
+    from hofburg.core import metrics
+
+    settings.METRICS_ADDRESSES = ["127.0.0.1"]
+    settings.DATA_DIR = tmp_path
+    client = Client()
+    own = _sample(_scrape(client), "hofburg_http_requests_total", route="healthz", status="200")
+    other = metrics.Counts()
+    other.requests[("healthz", "GET", "200")] = 40
+    other.latency["healthz"] = [40.0] + [0.0] * len(metrics.LATENCY_BUCKETS) + [0.04]
+    other.counters[("hofburg_imports_total", (("desk", "monitoring"), ("outcome", "rejected")))] = 3
+    folder = metrics.directory()
+    folder.mkdir()
+    (folder / "999999-feedbeef.json").write_text(json.dumps(other.to_json()))
+    (folder / "999998-broken.json").write_text("{not json")  # left out, with a warning
+    samples = _scrape(client)
+    assert _sample(samples, "hofburg_http_requests_total",
+                   route="healthz", status="200") == own + 40
+    assert _sample(samples, "hofburg_http_request_duration_seconds_bucket",
+                   route="healthz", le="0.005") >= 40
+    assert _sample(samples, "hofburg_imports_total", outcome="rejected") >= 3
+    assert _sample(samples, "hofburg_metrics_processes") == 2
+
+    metrics.server_starting()  # a server starting again: every process's counts are gone
+    assert list(folder.iterdir()) == []
+    assert _sample(_scrape(client), "hofburg_http_requests_total",
+                   route="healthz", status="200") == own
+
+
+def test_a_process_writes_its_counts_only_when_flushed(settings: Any, tmp_path: Any) -> None:
+    """A request adds to memory; the file is written by the flusher or at exit, whole."""
+    from hofburg.core import metrics
+
+    settings.DATA_DIR = tmp_path
+    metrics.observe_request("healthz", "GET", 200, 0.002)
+    assert not (tmp_path / "metrics").exists()
+    metrics.flush()
+    (written,) = (tmp_path / "metrics").iterdir()
+    counts = metrics.Counts.from_json(json.loads(written.read_text()))
+    assert counts.requests[("healthz", "GET", "200")] >= 1
+    assert written.name.startswith(f"{os.getpid()}-")
+
+
+def test_submissions_through_the_api_count_by_outcome_and_a_refused_one_changes_nothing(
+        cast: Cast, settings: Any) -> None:
+    from hofburg.core.services.users import issue_api_token
+    from hofburg.monitoring.models import Observation
+    from tests.monitoring.rows import row
+
+    settings.METRICS_ADDRESSES = ["127.0.0.1"]
+    scraper = Client()
+    _token, key = issue_api_token(cast.mona, "test")
+    api = Client(headers={"Authorization": f"Bearer {key}"})
+
+    def post(**changes: Any) -> int:
+        data = {k: v for k, v in row("MET-1").items() if v != ""}
+        data.update(client_id="phone-met-1", **changes)
+        return api.post("/api/v1/monitoring/observations", json.dumps(data),
+                        content_type="application/json").status_code
+
+    def outcomes() -> dict[str, float]:
+        samples = _scrape(scraper)
+        return {outcome: _sample(samples, "hofburg_submissions_total", desk="monitoring",
+                                 outcome=outcome)
+                for outcome in ("accepted", "duplicate", "rejected")}
+
+    before = outcomes()
+    assert post() == 201
+    assert post() == 200
+    stored = (Observation.objects.count(), AuditEntry.objects.count())
+    assert post(count=5) == 409  # the same client id with other content
+    assert (Observation.objects.count(), AuditEntry.objects.count()) == stored
+    after = outcomes()
+    assert {outcome: after[outcome] - before[outcome] for outcome in after} == {
+        "accepted": 1, "duplicate": 1, "rejected": 1}
+
+
+def test_an_import_refused_as_a_whole_counts_as_rejected_and_changes_nothing(
+        db: None, settings: Any, tmp_path: Any) -> None:
+    """Through the import service, which every way of importing calls."""
+    from hofburg.monitoring.models import ImportBatch, Observation
+    from hofburg.monitoring.services import ImportRejected, import_observations
+    from tests.monitoring.rows import row, same_explosion, write_csv
+
+    settings.METRICS_ADDRESSES = ["127.0.0.1"]
+    client = Client()
+
+    def outcomes() -> dict[str, float]:
+        samples = _scrape(client)
+        return {outcome: _sample(samples, "hofburg_imports_total", desk="monitoring",
+                                 outcome=outcome)
+                for outcome in ("imported", "duplicate", "rejected")}
+
+    before = outcomes()
+    audit = AuditEntry.objects.count()
+    with pytest.raises(ImportRejected):
+        import_observations(write_csv(tmp_path / "bad.csv",
+                                      [*same_explosion(), row("OBS-4", method="smelled")]))
+    assert (ImportBatch.objects.count(), Observation.objects.count()) == (0, 0)
+    assert AuditEntry.objects.count() == audit
+    good = write_csv(tmp_path / "good.csv", same_explosion())
+    import_observations(good)
+    import_observations(good)
+    after = outcomes()
+    assert {outcome: after[outcome] - before[outcome] for outcome in after} == {
+        "imported": 1, "duplicate": 1, "rejected": 1}
+
+
+def _table_counts(database: Any) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(database) as connection_:
+        tables = [name for (name,) in connection_.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        # The names come from the database's own catalogue.
+        return {table: connection_.execute(
+                    f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+                for table in tables}
+
+
+def test_two_workers_report_the_sum_of_their_requests_and_of_a_command_line_import(
+        tmp_path: Any) -> None:
+    """`hofburg serve --workers 2`: /metrics answers the requests of both workers, and the
+    import the command line rejected meanwhile, which changed nothing in the database."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from hofburg.core.metrics import Counts
+    from tests.monitoring.rows import row, same_explosion, write_csv
+
+    hofburg = str(Path(sys.executable).parent / "hofburg")
+    database = tmp_path / "ops.sqlite3"
+    env = {**os.environ, "HOFBURG_DATA_DIR": str(tmp_path),
+           "HOFBURG_DATABASE_URL": f"sqlite:///{database}",
+           "HOFBURG_METRICS_ADDRESSES": "127.0.0.1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    migrated = subprocess.run([hofburg, "init"], env=env,
+                              capture_output=True, text=True, timeout=600, check=False)
+    assert migrated.returncode == 0, migrated.stderr
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "1-before-the-start.json").write_text(
+        json.dumps(Counts(requests={("healthz", "GET", "200"): 1000.0}).to_json()))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([hofburg, "serve", "--port", str(port), "--workers", "2",
+                               "--threads", "2"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def get(path: str) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}",
+                                    timeout=30) as response:
+            return str(response.read().decode())
+
+    def per_worker() -> list[float]:
+        """The health requests each worker has written to its file so far."""
+        values = []
+        for path in (tmp_path / "metrics").glob("*.json"):
+            counts = Counts.from_json(json.loads(path.read_text()))
+            values.append(counts.requests.get(("healthz", "GET", "200"), 0))
+        return values
+
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().startswith("Hofburg is at"), server.stderr
+        sent = 0
+        # Until each worker has answered some (the kernel hands connections to either).
+        for _round in range(20):
+            for _request in range(20):
+                get("/healthz")
+                sent += 1
+            for _wait in range(300):  # each worker writes its counts within a second
+                if sum(per_worker()) == sent:
+                    break
+                time.sleep(0.1)
+            assert sum(per_worker()) == sent, per_worker()
+            if len([value for value in per_worker() if value]) == 2:
+                break
+        shares = per_worker()
+        assert len(shares) == 2 and all(0 < share < sent for share in shares), shares
+        samples = parse_metrics(get("/metrics"))
+        assert _sample(samples, "hofburg_http_requests_total",
+                       route="healthz", method="GET", status="200") == sent
+        assert _sample(samples, "hofburg_http_request_duration_seconds_count",
+                       route="healthz") == sent
+        assert _sample(samples, "hofburg_metrics_processes") == 2
+
+        before = _table_counts(database)
+        bad = write_csv(tmp_path / "bad.csv", [*same_explosion(), row("OBS-4", count=0)])
+        refused = subprocess.run([hofburg, "monitoring", "import", str(bad)], env=env,
+                                 capture_output=True, text=True, timeout=600, check=False)
+        assert refused.returncode == 1, refused.stderr
+        assert _table_counts(database) == before
+        samples = parse_metrics(get("/metrics"))
+        assert _sample(samples, "hofburg_imports_total", desk="monitoring",
+                       outcome="rejected") == 1
+        assert _sample(samples, "hofburg_imports_total", desk="monitoring",
+                       outcome="imported") == 0
+        assert _sample(samples, "hofburg_metrics_processes") == 3
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)

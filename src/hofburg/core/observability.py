@@ -42,7 +42,7 @@ class RequestObservability:
             response = self.get_response(request)
             seconds = time.perf_counter() - started
             route = _route(request)
-            metrics.requests.observe(route, request.method or "", response.status_code, seconds)
+            metrics.observe_request(route, request.method or "", response.status_code, seconds)
             response["X-Request-ID"] = request_id
             logger.info("%s %s %s", request.method, request.path, response.status_code,
                         extra={"request_id": request_id, "method": request.method,

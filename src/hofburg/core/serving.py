@@ -140,6 +140,8 @@ def _run_worker(application: WSGIApplication, sock: socket.socket, threads: int,
     parent's exit handlers."""
     from waitress import serve  # type: ignore[import-untyped]
 
+    from hofburg.core import metrics
+
     code = 0
     try:
         # Ctrl-C reaches the whole process group; the parent decides and sends SIGTERM.
@@ -147,6 +149,7 @@ def _run_worker(application: WSGIApplication, sock: socket.socket, threads: int,
         signal.signal(signal.SIGTERM, _leave)
         threading.Thread(target=_stop_when_parent_is_gone, args=(lifeline,), daemon=True,
                          name="lifeline").start()
+        metrics.worker_started()
         # waitress catches the SystemExit raised by _leave, finishes the requests in progress
         # and returns.
         serve(application, sockets=[sock], threads=threads, ident="hofburg")
@@ -156,6 +159,7 @@ def _run_worker(application: WSGIApplication, sock: socket.socket, threads: int,
         traceback.print_exc()
         code = 1
     finally:
+        metrics.flush()  # os._exit skips the exit handlers that would write the counts
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

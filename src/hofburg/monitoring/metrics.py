@@ -1,22 +1,74 @@
 """The field monitoring desk's figures on /metrics (registered from `MonitoringConfig.ready`).
 
+Counted as they happen, in every process and summed over them (core/metrics.py):
+
+- `hofburg_imports_total{desk="monitoring",outcome}`: every call of the import service
+  (`services.import_observations`, which the command line and the demo call), by outcome:
+  `imported` (a batch committed), `duplicate` (every row stored already: nothing written),
+  `rejected` (refused as a whole and nothing written: an unreadable or malformed file, a bad
+  row without `--skip-bad`, or no good row), `empty` (a header and no row), `failed` (an
+  unexpected error; the transaction left nothing);
+- `hofburg_submissions_total{desk="monitoring",outcome}`: every call of the submission service
+  (`services.submit_observation`, behind the web form and the API), by outcome: `accepted`,
+  `duplicate` (a retry answered with the stored record), `rejected` (a field that does not
+  validate, or an id taken by another record), `denied` (the user may not submit), `failed`.
+  A payload the API's schema or the web form refuses never reaches the service: it shows in
+  the request counter of its route (422 or 400).
+
+Computed from the database when the page is read:
+
 - observations by status: `submitted` is the queue waiting for verification;
 - committed imports and the rows they inserted, skipped as duplicates or rejected;
 - rollup freshness: the rollup generation and when the last import committed.
-
-Submissions one by one are counted by outcome in the request counter of their route
-(`api/v1/monitoring/observations`, POST: 201 accepted, 200 a retry, 409 a conflict, 422
-refused), which core keeps for every route.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Max
 
-from hofburg.core.metrics import Family, register_collector
+from hofburg.core.access import AccessDenied
+from hofburg.core.metrics import Family, count_outcomes, counter, register_collector
 from hofburg.monitoring.models import ImportBatch, Observation, RollupGeneration
+
+IMPORTS = counter("hofburg_imports_total",
+                  "Imports run since the service started, by desk and outcome "
+                  "(rejected ones changed nothing).")
+SUBMISSIONS = counter("hofburg_submissions_total",
+                      "Single submissions since the service started, by desk and outcome.")
+
+
+def import_outcome(summary: Any, error: Exception | None) -> str:
+    """The outcome of one call of `services.import_observations`."""
+    from hofburg.monitoring.services import MonitoringError  # services imports this module
+
+    if error is not None:
+        # A file that cannot be read is an OSError (AccessDenied is one too).
+        return "rejected" if isinstance(error, MonitoringError | OSError) else "failed"
+    if summary.inserted:
+        return "imported"
+    if summary.rejected:
+        return "rejected"
+    return "duplicate" if summary.duplicates else "empty"
+
+
+def submission_outcome(result: Any, error: Exception | None) -> str:
+    """The outcome of one call of `services.submit_observation`."""
+    from hofburg.monitoring.services import MonitoringError  # services imports this module
+
+    if error is None:
+        _record, created = result
+        return "accepted" if created else "duplicate"
+    if isinstance(error, AccessDenied):
+        return "denied"
+    return "rejected" if isinstance(error, MonitoringError) else "failed"
+
+
+# Each decorates the one service function every caller goes through.
+imports_counted = count_outcomes(IMPORTS, import_outcome, desk="monitoring")
+submissions_counted = count_outcomes(SUBMISSIONS, submission_outcome, desk="monitoring")
 
 
 def monitoring_families() -> Iterable[Family]:

@@ -93,6 +93,7 @@ from hofburg.monitoring.engine.withdrawal import (
     load_reference_lines,
     load_withdrawal_rules,
 )
+from hofburg.monitoring.metrics import imports_counted, submissions_counted
 from hofburg.monitoring.models import (
     CONFIDENTIAL_SCOPE_PREFIX,
     PUBLIC_SCOPE,
@@ -445,6 +446,7 @@ def _provenance(actor: User | None, classification: str | None, is_exercise: boo
                       is_exercise=is_exercise)
 
 
+@submissions_counted
 def submit_observation(user: AnyUser, data: Mapping[str, Any], client_id: str | None = None, *,
                        classification: str | None = None, is_exercise: bool = False
                        ) -> tuple[Observation, bool]:
@@ -533,6 +535,7 @@ def _submission_content(reported: Reported, classification: str, is_exercise: bo
 Progress = Callable[[str, int, int], None]
 
 
+@imports_counted
 def import_observations(source: str | Path | IO[bytes], *, skip_bad: bool = False,
                         rejects_path: str | Path | None = None, actor: User | None = None,
                         classification: str | None = None, is_exercise: bool = False,
