@@ -607,7 +607,7 @@ def notify_activity(
             activity=locked, version=version, supersedes=previous, sent_on=sent_on,
             ruleset=rules.id, content=content, notifiable=found.notifiable,
             observable=found.observable, notify_by=found.notify_by, invite_by=found.invite_by,
-            is_late=found.notify_by is not None and sent_on > found.notify_by,
+            is_late=deadlines.is_late(sent_on, found.notify_by),
             correction_reason=correction_reason, ledger_entry=entry,
             sent_by=actor if isinstance(actor, User) else None, classification=level,
             owner_affiliation=_owner(actor) or locked.owner_affiliation,
