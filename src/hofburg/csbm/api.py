@@ -3,7 +3,8 @@
 The rule endpoints (rulesets, classify, quota, constraints, what-if over given figures) read
 no stored record. Every stored record goes through core.access (via queries.py): what a
 caller may not see is a 404, never a 403. Writes need an API token and go through
-services.py; their refusals are problem+json with the offending `field`.
+services.py; their refusals (core.errors) rise to core.api's handler, which answers
+problem+json with the offending `field`.
 """
 
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
