@@ -23,14 +23,17 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from hofburg.core.errors import NotAllowed
 from hofburg.core.models import AuditEntry, Classification, ClassifiedRecord, Role, User
 
 M = TypeVar("M", bound=Model)
 AnyUser = User | AnonymousUser
 
 
-class AccessDenied(PermissionError):
-    """The user may not do this. Views answer 403 when the user can see the record, else 404."""
+class AccessDenied(NotAllowed):
+    """The user may not do this. Views answer 403 when the user can see the record, else 404;
+    the API answers 403 (`core.errors.NotAllowed`): services raise it only for a record the
+    caller may see, or for a request that names none."""
 
 
 def is_entitled(user: AnyUser) -> bool:

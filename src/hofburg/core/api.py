@@ -2,13 +2,16 @@
 
 Callers are identified by a bearer token (`Authorization: Bearer hfb_...`), by their browser
 session for safe methods, or are anonymous. Every endpoint passes `request.auth` (a user or
-AnonymousUser) to `core.access`; an endpoint never decides visibility itself.
+AnonymousUser) to `core.access`; an endpoint never decides visibility itself. A service's
+refusal (`core.errors`) rises through the endpoint to one handler in `build_api`.
 """
 
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
 # import time, and paginated endpoints cannot resolve them as strings.
 import json
 import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +29,7 @@ from ninja.security import HttpBearer
 
 from hofburg import __version__
 from hofburg.core import bounds
+from hofburg.core.errors import ServiceError
 from hofburg.core.models import ApiToken, User
 from hofburg.core.signin import SignInRefused, check_sign_in, record_failed_sign_in
 
@@ -45,6 +49,19 @@ def problem(
     body.update(extra)
     return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE,
                         json_dumps_params={"ensure_ascii": False})
+
+
+@contextmanager
+def api_field_names(names: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, a refusal naming a service's field is re-raised under the name the
+    endpoint gives that field (the document library's `classification` is `distribution`)."""
+    try:
+        yield
+    except ServiceError as error:
+        renamed = names.get(error.field or "")
+        if renamed:
+            error.field = renamed
+        raise
 
 
 class TokenAuth(HttpBearer):
@@ -120,7 +137,7 @@ class _NoNul(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
-            data = json.loads(request.body, parse_constant=_refuse_constant)
+            data: dict[str, Any] = json.loads(request.body, parse_constant=_refuse_constant)
         except UnicodeDecodeError as exc:
             raise BadInput("The request body is not UTF-8 text.") from exc
         except json.JSONDecodeError as exc:
@@ -206,6 +223,8 @@ def build_api() -> NinjaAPI:
         response["Retry-After"] = str(exc.retry_after)
         return response
 
+    api.exception_handler(ServiceError)(_on_refused)
+
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc.__cause__, BadInput):  # the body parser's refusal, said plainly
@@ -247,6 +266,16 @@ def build_api() -> NinjaAPI:
         return problem(404, "Not found", str(exc) or "No such record.", request.path)
 
     return api
+
+
+def _on_refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    """Every desk's refusals (core.errors): the status their class names, the message as
+    `detail` and the offending `field` (also in `errors`) when they name one. An endpoint lets
+    them rise and never maps them itself."""
+    extra: dict[str, Any] = {}
+    if exc.field:
+        extra = {"field": exc.field, "errors": [{"field": exc.field, "message": exc.message}]}
+    return problem(exc.status, exc.title, exc.message, request.path, **extra)
 
 
 def _field_name(loc: Any) -> str | None:

@@ -6,23 +6,21 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hofburg.core import access
-from hofburg.core.access import AccessDenied
-from hofburg.core.api import Page, current_user, problem, require_user
+from hofburg.core.api import Page, api_field_names, current_user, require_user
 from hofburg.core.bounds import Day, RecordId, Year
+from hofburg.core.errors import NotAllowed
 from hofburg.core.models import Classification, Document, DocumentFile
 from hofburg.core.search import find_documents
 from hofburg.core.services.documents import (
-    DocumentError,
     add_language_version,
     register_document,
     resolve_affiliations,
@@ -45,7 +43,7 @@ class DocumentOut(Schema):
 
     @staticmethod
     def resolve_distribution(obj: Document) -> str:
-        return obj.classification
+        return str(obj.classification)
 
 
 class DocumentFileOut(Schema):
@@ -97,12 +95,6 @@ class DocumentIn(Schema):
 _API_FIELDS = {"classification": "distribution"}
 
 
-def _document_problem(request: HttpRequest, error: DocumentError) -> JsonResponse:
-    field = _API_FIELDS.get(error.field, error.field)
-    return problem(422, "Invalid request", error.message, request.path, field=field,
-                   errors=[{"field": field, "message": error.message}])
-
-
 @documents_router.get("", response=list[DocumentOut], summary="List the documents you may see")
 @paginate(Page)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> QuerySet[Document]:
@@ -127,8 +119,8 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
     """Editors only, with an API token. The document belongs to the caller's affiliation."""
     user = require_user(request)
     if not access.can_register_documents(user):
-        raise HttpError(403, "Only editors with an affiliation may register documents.")
-    try:
+        raise NotAllowed("Only editors with an affiliation may register documents.")
+    with api_field_names(_API_FIELDS):
         document = register_document(
             user,
             symbol=payload.symbol,
@@ -140,10 +132,6 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
             shared_with=resolve_affiliations(payload.shared_with),
             is_exercise=payload.is_exercise,
         )
-    except DocumentError as error:
-        return _document_problem(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
     return Status(201, document)
 
 
@@ -157,13 +145,9 @@ def upload_document_file(
                                          pk=document_id)
     user = require_user(request)
     if not access.can_edit(user, document):
-        raise HttpError(403, "You may see this document but not change it.")
-    try:
+        raise NotAllowed("You may see this document but not change it.")
+    with api_field_names(_API_FIELDS):
         add_language_version(user, document, language, file)
-    except DocumentError as error:
-        return _document_problem(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
     return Status(201, Document.objects.prefetch_related("files").get(pk=document.pk))
 
 

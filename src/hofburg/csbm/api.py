@@ -3,7 +3,8 @@
 The rule endpoints (rulesets, classify, quota, constraints, what-if over given figures) read
 no stored record. Every stored record goes through core.access (via queries.py): what a
 caller may not see is a 404, never a 403. Writes need an API token and go through
-services.py; their refusals are problem+json with the offending `field`.
+services.py; their refusals (core.errors) rise to core.api's handler, which answers
+problem+json with the offending `field`.
 """
 
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
@@ -13,14 +14,12 @@ import io
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import AliasChoices
 
-from hofburg.core.access import AccessDenied
-from hofburg.core.api import Page, current_user, problem, require_user
+from hofburg.core.api import Page, current_user, require_user
 from hofburg.core.bounds import (
     Count,
     Day,
@@ -31,6 +30,7 @@ from hofburg.core.bounds import (
     RecordId,
     Year,
 )
+from hofburg.core.errors import Invalid
 from hofburg.core.idempotency import is_replay
 from hofburg.core.models import Classification
 from hofburg.core.tables import CONTENT_TYPES
@@ -60,17 +60,12 @@ def _rules(name: str | None) -> Ruleset:
     try:
         return rulesets.get_ruleset(name or rulesets.DEFAULT_RULESET)
     except rulesets.UnknownRuleset as exc:
-        raise HttpError(422, str(exc)) from exc
+        raise Invalid(str(exc)) from exc
 
 
-def _written(record: Any) -> Status:
+def _written(record: Any) -> Status[Any]:
     """201 for a record stored now, 200 for one an identical earlier request stored."""
     return Status(200 if is_replay(record) else 201, record)
-
-
-def _refused(request: HttpRequest, error: services.CsbmError) -> JsonResponse:
-    return problem(422, "Invalid request", error.message, request.path, field=error.field,
-                   errors=[{"field": error.field, "message": error.message}])
 
 
 # -- rules -----------------------------------------------------------------------------------
@@ -129,7 +124,7 @@ def _engine_activity(figures: ActivityFigures, activity_id: str = "request") -> 
             outside_zone=figures.outside_zone,
             duration_hours=figures.duration_hours)
     except ActivityError as exc:
-        raise HttpError(422, str(exc).removeprefix(f"{activity_id}: ")) from exc
+        raise Invalid(str(exc).removeprefix(f"{activity_id}: ")) from exc
 
 
 @router.get("/classify", summary="Classify an activity's figures (query parameters)")
@@ -159,7 +154,7 @@ def quota(request: HttpRequest, units: Count,
             "inspection_max_from_one_state": quotas.inspection_same_state_cap(rules),
         }
     except NotDefinedError as exc:
-        raise HttpError(422, str(exc)) from exc
+        raise Invalid(str(exc)) from exc
 
 
 class ConstraintActivity(ActivityFigures):
@@ -290,12 +285,7 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
     """Editors of the State's delegation, with an API token."""
     user = require_user(request)
     data = payload.dict()
-    try:
-        activity = services.record_activity(user, **data)
-    except services.CsbmError as error:
-        return _refused(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    activity = services.record_activity(user, **data)
     return Status(201, activity)
 
 
@@ -340,13 +330,8 @@ def change_activity(request: HttpRequest, state: str, reference: str,
     changes = payload.dict(exclude_unset=True)
     for name, value in changes.items():
         if value is None and not getattr(Activity._meta.get_field(name), "null", False):
-            return _refused(request, services.CsbmError(name, "Cannot be emptied."))
-    try:
-        return services.update_activity(user, activity, **changes)
-    except services.CsbmError as error:
-        return _refused(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+            raise services.CsbmError(name, "Cannot be emptied.")
+    return services.update_activity(user, activity, **changes)
 
 
 class _NumberedForReader(Schema):
@@ -427,14 +412,9 @@ def list_notifications(request: HttpRequest, state: str = "", activity: str = ""
 def notify(request: HttpRequest, state: str, reference: str, payload: NotifyIn) -> Any:
     user = require_user(request)
     activity = queries.get_activity(user, state, reference)
-    try:
-        notification = services.notify_activity(
-            user, activity, sent_on=payload.sent_on, ruleset=payload.ruleset,
-            correction_reason=payload.correction_reason)
-    except services.CsbmError as error:
-        return _refused(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    notification = services.notify_activity(
+        user, activity, sent_on=payload.sent_on, ruleset=payload.ruleset,
+        correction_reason=payload.correction_reason)
     return Status(201, queries.as_seen(user, notification))
 
 
@@ -612,12 +592,7 @@ def submit_exchange(request: HttpRequest, payload: ExchangeIn) -> Any:
     units = [services.UnitIn(parent=unit.pop("subordinate_to"), **unit)
              for unit in data.pop("units")]
     holdings = [services.HoldingIn(**holding) for holding in data.pop("holdings")]
-    try:
-        exchange = services.submit_exchange(user, units=units, holdings=holdings, **data)
-    except services.CsbmError as error:
-        return _refused(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    exchange = services.submit_exchange(user, units=units, holdings=holdings, **data)
     return _written(queries.as_seen(user, exchange))
 
 
@@ -681,14 +656,9 @@ def submit_calendar(request: HttpRequest, payload: CalendarIn) -> Any:
         state__iso2=data["state"].upper(), reference__in=references)}
     unknown = [r for r in references if r not in found]
     if unknown:
-        return _refused(request, services.CsbmError(
-            "activities", f"No activity {', '.join(unknown)} that you may see."))
-    try:
-        calendar = services.submit_calendar(user, activities=list(found.values()), **data)
-    except services.CsbmError as error:
-        return _refused(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+        raise services.CsbmError(
+            "activities", f"No activity {', '.join(unknown)} that you may see.")
+    calendar = services.submit_calendar(user, activities=list(found.values()), **data)
     return Status(201, queries.as_seen(user, calendar))
 
 
@@ -739,12 +709,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
     """Editors of the requesting State's delegation, with an API token. 201 when stored; an
     identical request is answered with the stored visit (200), storing nothing."""
     user = require_user(request)
-    try:
-        visit = services.request_visit(user, **payload.dict())
-    except services.CsbmError as error:
-        return _refused(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    visit = services.request_visit(user, **payload.dict())
     return _written(visit)
 
 
@@ -752,13 +717,8 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
 def visit_outcome(request: HttpRequest, visit_id: RecordId, payload: VisitOutcomeIn) -> Any:
     user = require_user(request)
     visit = _visible_or_404(queries.visible_visits(user), pk=visit_id)
-    try:
-        return services.record_visit_outcome(user, visit, outcome=payload.outcome,
-                                             report=payload.report)
-    except services.CsbmError as error:
-        return _refused(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    return services.record_visit_outcome(user, visit, outcome=payload.outcome,
+                                         report=payload.report)
 
 
 def _visible_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:
@@ -825,12 +785,7 @@ class RiskReductionIn(Schema):
 def create_risk_reduction(request: HttpRequest, payload: RiskReductionIn) -> Any:
     """201 when stored; an identical request is answered with the stored one (200)."""
     user = require_user(request)
-    try:
-        found = services.open_risk_reduction_request(user, **payload.dict())
-    except services.CsbmError as error:
-        return _refused(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    found = services.open_risk_reduction_request(user, **payload.dict())
     return _written(found)
 
 

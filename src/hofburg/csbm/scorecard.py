@@ -23,7 +23,6 @@ from hofburg.core.i18n import localized
 from hofburg.csbm import rulesets
 from hofburg.csbm.engine import deadlines, quotas
 from hofburg.csbm.engine.activities import Activity as EngineActivity
-from hofburg.csbm.engine.classify import classify
 from hofburg.csbm.engine.constraints import Breach, check_constraints
 from hofburg.csbm.engine.rulesets import NotDefinedError, Ruleset
 from hofburg.csbm.queries import visible_activities, visible_calendars, visible_exchanges
@@ -32,12 +31,13 @@ from hofburg.registry.models import ParticipatingState
 
 
 class Status:
-    """How a yearly submission stands."""
+    """How a yearly submission stands: the engine's standing (`deadlines.Standing`), or not
+    published to the reader."""
 
-    ON_TIME = "on_time"
-    LATE = "late"
-    MISSING = "missing"  # the deadline has passed and nothing was sent
-    NOT_DUE = "not_due"  # nothing sent, and the deadline is still to come
+    ON_TIME = deadlines.Standing.ON_TIME.value
+    LATE = deadlines.Standing.LATE.value
+    MISSING = deadlines.Standing.MISSING.value  # the deadline has passed and nothing was sent
+    NOT_DUE = deadlines.Standing.NOT_DUE.value  # nothing sent, the deadline is still to come
     NOT_PUBLISHED = "not_published"  # nothing the user may see; restricted records may exist
 
 
@@ -129,22 +129,8 @@ def build_scorecard(year: int, user: AnyUser, ruleset: Ruleset | None = None,
 
     rows = []
     for iso2, names in states:
-        notifiable = late = missing = 0
-        late_refs = []
-        for judged in by_state.get(iso2, ()):
-            if judged.start.year != year:
-                continue
-            answer = classify(judged, rules)
-            if answer.notify_by is None:
-                continue
-            notifiable += 1
-            if judged.notified_on is None:
-                if today > answer.notify_by:
-                    missing += 1
-                    late_refs.append(judged.id)
-            elif judged.notified_on > answer.notify_by:
-                late += 1
-                late_refs.append(judged.id)
+        notifications = deadlines.tally_notifications(
+            (a for a in by_state.get(iso2, ()) if a.start.year == year), rules, today)
         first_exchange = exchanges.get(iso2, {}).get("first")
         units, declared = current.get(iso2) or (None, None)
         rows.append(ScorecardRow(
@@ -158,22 +144,20 @@ def build_scorecard(year: int, user: AnyUser, ruleset: Ruleset | None = None,
             calendar_status=_status(calendars.get(iso2), calendar_due, today, entitled),
             calendar_submitted_on=calendars.get(iso2),
             calendar_due_on=calendar_due,
-            notifiable_activities=notifiable,
-            late_notifications=late,
-            missing_notifications=missing,
+            notifiable_activities=notifications.notifiable,
+            late_notifications=notifications.late,
+            missing_notifications=notifications.missing,
             breaches=tuple(breaches.get(iso2, ())),
             advisories=tuple(advisories.get(iso2, ())),
-            late_activity_references=tuple(late_refs),
+            late_activity_references=notifications.overdue,
         ))
     return rows
 
 
 def _status(submitted_on: date | None, due: date, today: date, entitled: bool) -> str:
-    if submitted_on is not None:
-        return Status.ON_TIME if submitted_on <= due else Status.LATE
-    if not entitled:
+    if submitted_on is None and not entitled:
         return Status.NOT_PUBLISHED
-    return Status.MISSING if today > due else Status.NOT_DUE
+    return deadlines.standing(submitted_on, due, today).value
 
 
 def _quota_mismatch(units: int | None, declared: int | None, rules: Ruleset) -> bool:

@@ -2,7 +2,9 @@
 verification visits and risk-reduction requests.
 
 Every function owns its transaction, checks its input before it writes, records the change in
-the audit trail and raises `CsbmError(field, message)` on bad input, having changed nothing.
+the audit trail and raises `CsbmError(field, message)` (a `core.errors.Invalid`) on bad input
+and `AccessDenied` (a `core.errors.NotAllowed`) for a user who may not act, having changed
+nothing.
 `actor` is the user acting, or None for the system (demo data, imports). A user acts for the
 participating State of their delegation only (`can_act_for_state`); Secretariat staff may
 record verification outcomes and risk-reduction clocks, as the Conflict Prevention Centre
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
+from hofburg.core.errors import Invalid
 from hofburg.core.idempotency import as_replay, content_key
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
@@ -53,13 +56,13 @@ Actor = User | AnonymousUser | None
 LEDGER_KIND_NOTIFICATION = "csbm.notification"
 
 
-class CsbmError(ValueError):
+class CsbmError(Invalid):
     """Input a service refuses; `field` names the offending input (as the API calls it)."""
 
+    field: str
+
     def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        super().__init__(message, field=field)
 
 
 # -- who may act ----------------------------------------------------------------------------
@@ -604,7 +607,7 @@ def notify_activity(
             activity=locked, version=version, supersedes=previous, sent_on=sent_on,
             ruleset=rules.id, content=content, notifiable=found.notifiable,
             observable=found.observable, notify_by=found.notify_by, invite_by=found.invite_by,
-            is_late=found.notify_by is not None and sent_on > found.notify_by,
+            is_late=deadlines.is_late(sent_on, found.notify_by),
             correction_reason=correction_reason, ledger_entry=entry,
             sent_by=actor if isinstance(actor, User) else None, classification=level,
             owner_affiliation=_owner(actor) or locked.owner_affiliation,
@@ -789,7 +792,8 @@ def _aware(field: str, moment: datetime) -> datetime:
     return moment
 
 
-def _deadline(compute: Any, moment: datetime, rules: Ruleset) -> datetime | None:
+def _deadline(compute: Callable[[datetime, Ruleset], datetime], moment: datetime,
+              rules: Ruleset) -> datetime | None:
     try:
         return compute(moment, rules)
     except NotDefinedError:

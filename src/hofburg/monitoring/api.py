@@ -17,12 +17,10 @@ from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from hofburg.core import access
-from hofburg.core.access import AccessDenied
-from hofburg.core.api import Page, current_user, problem, require_user
+from hofburg.core.api import Page, current_user, require_user
 from hofburg.core.bounds import (
     Count,
     Day,
@@ -34,6 +32,7 @@ from hofburg.core.bounds import (
     PositiveCount,
     RecordId,
 )
+from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import Classification
 from hofburg.monitoring import exports, queries, services
 from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
@@ -215,30 +214,11 @@ class CorrectIn(Schema):
     changes: dict[str, Any]
 
 
-def _invalid(request: HttpRequest, error: services.SubmissionInvalid) -> JsonResponse:
-    return problem(422, "Invalid request", error.message, request.path, field=error.field,
-                   errors=[{"field": error.field, "message": error.message}])
-
-
 def _check_range(start: datetime.date, end: datetime.date) -> None:
     if end < start:
-        raise HttpError(422, "end: must not be before start")
+        raise Invalid("end: must not be before start")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise HttpError(422, f"the range may span at most {MAX_RANGE_DAYS} days")
-
-
-def _service_call(request: HttpRequest, call: Any) -> Any:
-    """Run a service, mapping its errors to problem+json (403, 409, 422)."""
-    try:
-        return call()
-    except services.SubmissionInvalid as error:
-        return _invalid(request, error)
-    except services.SubmissionConflict as error:
-        return problem(409, "Conflict", str(error), request.path)
-    except services.WorkflowError as error:
-        return problem(409, "Conflict", str(error), request.path)
-    except AccessDenied as error:
-        raise HttpError(403, str(error)) from error
+        raise Invalid(f"the range may span at most {MAX_RANGE_DAYS} days")
 
 
 # --- observations ---------------------------------------------------------------------------
@@ -254,13 +234,10 @@ def submit_observation(request: HttpRequest, payload: ObservationIn) -> Any:
     for name in ("observer_kind", "method", "category"):
         data[name] = str(data[name].value if hasattr(data[name], "value") else data[name])
 
-    def call() -> Any:
-        record, created = services.submit_observation(
-            user, data, payload.client_id, classification=payload.distribution,
-            is_exercise=payload.is_exercise)
-        return Status(201 if created else 200, record)
-
-    return _service_call(request, call)
+    record, created = services.submit_observation(
+        user, data, payload.client_id, classification=payload.distribution,
+        is_exercise=payload.is_exercise)
+    return Status(201 if created else 200, record)
 
 
 @router.get("/observations", response=list[ObservationOut],
@@ -281,7 +258,7 @@ def get_observation(request: HttpRequest, observation_pk: RecordId) -> Observati
 def verify_observation(request: HttpRequest, observation_pk: RecordId) -> Any:
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.verify_observation(user, record))
+    return services.verify_observation(user, record)
 
 
 @router.post("/observations/{observation_pk}/reject", response=ObservationOut,
@@ -289,8 +266,7 @@ def verify_observation(request: HttpRequest, observation_pk: RecordId) -> Any:
 def reject_observation(request: HttpRequest, observation_pk: RecordId, payload: RejectIn) -> Any:
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
-    return _service_call(request,
-                         lambda: services.reject_observation(user, record, payload.reason))
+    return services.reject_observation(user, record, payload.reason)
 
 
 @router.post("/observations/{observation_pk}/correct", response=ObservationOut,
@@ -298,8 +274,7 @@ def reject_observation(request: HttpRequest, observation_pk: RecordId, payload: 
 def correct_observation(request: HttpRequest, observation_pk: RecordId, payload: CorrectIn) -> Any:
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.correct_observation(
-        user, record, payload.changes, payload.reason))
+    return services.correct_observation(user, record, payload.changes, payload.reason)
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -321,7 +296,7 @@ def get_event(request: HttpRequest, event_pk: RecordId) -> Event:
 def verify_event(request: HttpRequest, event_pk: RecordId) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.verify_event(user, event))
+    return services.verify_event(user, event)
 
 
 @router.post("/events/{event_pk}/publish", response=EventOut,
@@ -330,7 +305,7 @@ def verify_event(request: HttpRequest, event_pk: RecordId) -> Any:
 def publish_event(request: HttpRequest, event_pk: RecordId) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.publish_event(user, event))
+    return services.publish_event(user, event)
 
 
 class DeclassifyIn(Schema):
@@ -343,8 +318,7 @@ class DeclassifyIn(Schema):
 def declassify_event(request: HttpRequest, event_pk: RecordId, payload: DeclassifyIn) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.declassify_event(user, event,
-                                                                    payload.reason))
+    return services.declassify_event(user, event, payload.reason)
 
 
 # --- aggregates (rollups) -------------------------------------------------------------------
@@ -356,9 +330,9 @@ def _bbox(text: str | None) -> queries.BBox | None:
     try:
         west, south, east, north = (float(part) for part in text.split(","))
     except ValueError:
-        raise HttpError(422, "bbox: give west,south,east,north in degrees") from None
+        raise Invalid("bbox: give west,south,east,north in degrees") from None
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise HttpError(422, "bbox: west <= east and south <= north, within the globe")
+        raise Invalid("bbox: west <= east and south <= north, within the globe")
     return west, south, east, north
 
 
@@ -641,29 +615,24 @@ def _report_values(payload: _ReportIn) -> dict[str, Any]:
 
 
 def _submit_report(request: HttpRequest, model: type[_Report], report_id: str, call: Any) -> Any:
-    """Run a report service: 201 when stored, 200 for a retry, problem+json for its errors."""
+    """Run a report service: 201 when stored, 200 for a retry; its refusals rise."""
     user = require_user(request)
-
-    def stored() -> Any:
-        record, created = call(user)
-        return Status(201 if created else 200, record)
-
     try:
-        return _service_call(request, stored)
+        record, created = call(user)
     except IntegrityError:
         # A concurrent retry stored the report id first: answer as a retry.
         existing = model._default_manager.filter(report_id=report_id).first()
         if existing is None or existing.submitted_by_id != user.pk:
-            return problem(409, "Conflict", "the report conflicts with a stored one",
-                           request.path)
+            raise Conflict("the report conflicts with a stored one") from None
         return Status(200, existing)
+    return Status(201 if created else 200, record)
 
 
 def _reports_for(request: HttpRequest, model: type[_Report], filters: ReportFilters
                  ) -> QuerySet[_Report]:
     """The reports the caller may see, filtered by the date of observed_at; newest first."""
     if filters.start and filters.end and filters.end < filters.start:
-        raise HttpError(422, "end: must not be before start")
+        raise Invalid("end: must not be before start")
     lookups: dict[str, Any] = {}
     for name, value in filters.dict().items():
         if value is None:

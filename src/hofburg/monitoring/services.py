@@ -56,6 +56,7 @@ from pydantic_core import to_json
 from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.bounds import CLOCK_SKEW
+from hofburg.core.errors import Conflict, Invalid, ServiceError
 from hofburg.core.idempotency import differing_fields
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
@@ -159,24 +160,24 @@ IN_BATCH = 900  # SQLite's historical limit of bound parameters per statement, w
 # --- errors ---------------------------------------------------------------------------------
 
 
-class MonitoringError(ValueError):
-    """A request the desk cannot carry out; the message says why."""
+class MonitoringError(ServiceError, ValueError):
+    """A request the desk cannot carry out; the message says why (422 in the API)."""
 
 
-class SubmissionInvalid(MonitoringError):
+class SubmissionInvalid(MonitoringError, Invalid):
     """A submitted record does not validate; `field` names the first faulty field."""
 
+    field: str
+
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field)
 
 
-class SubmissionConflict(MonitoringError):
+class SubmissionConflict(MonitoringError, Conflict):
     """The client or observation id is already used by a different record."""
 
 
-class WorkflowError(MonitoringError):
+class WorkflowError(MonitoringError, Conflict):
     """A status change the workflow does not allow (publishing a provisional event, say)."""
 
 

@@ -8,11 +8,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from hofburg.core.errors import Invalid
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.core.services.audit import record_change, snapshot
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """The account cannot be created as asked; the message says why."""
 
 

@@ -30,6 +30,7 @@ from pypdf import PdfReader
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
+from hofburg.core.errors import Invalid
 from hofburg.core.models import Affiliation, Classification, Document, DocumentFile, User
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.core.symbols import SymbolError, parse_symbol
@@ -44,13 +45,13 @@ _PDF_MAGIC = b"%PDF-"
 _SAFE_EXTENSION = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 
-class DocumentError(ValueError):
+class DocumentError(Invalid):
     """The input for a document is not acceptable; `field` names the part that is wrong."""
 
+    field: str
+
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hofburg.core.errors import Invalid
 from hofburg.core.models import ApiToken, User
 from hofburg.core.services.audit import record_change
 
 
-class TokenError(ValueError):
+class TokenError(Invalid):
     """The token cannot be issued as asked; the message says why."""
 
 

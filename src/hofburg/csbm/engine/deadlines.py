@@ -9,6 +9,7 @@ A "year" argument is always the calendar year that the information covers.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -117,6 +118,64 @@ def _hours_after(moment: datetime, ruleset: Ruleset, key: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("hour limits need a timezone-aware datetime (they run in UTC)")
     return moment.astimezone(UTC) + timedelta(hours=ruleset.required(ruleset.count(key)))
+
+
+# -- on time, late or missing -------------------------------------------------------------
+
+
+class Standing(StrEnum):
+    """How a message stands against its deadline on a given day."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"  # not sent, and the deadline has passed
+    NOT_DUE = "not_due"  # not sent, and the deadline is still to come
+
+
+def is_late(sent_on: date, due: date | None) -> bool:
+    """Sent after its deadline (sent on the deadline is on time); without one, never late."""
+    return due is not None and sent_on > due
+
+
+def standing(sent_on: date | None, due: date, today: date) -> Standing:
+    """A message sent is on time or late for good; one not sent is missing once `today` is
+    past `due`, and not due before."""
+    if sent_on is not None:
+        return Standing.LATE if is_late(sent_on, due) else Standing.ON_TIME
+    return Standing.MISSING if today > due else Standing.NOT_DUE
+
+
+def notification_standing(activity: Activity, ruleset: Ruleset, today: date) -> Standing | None:
+    """How the notification (38) of `activity` stands on `today`, judged by its
+    `notified_on`; None when the ruleset gives it no notification time limit (it is not
+    notifiable, or the ruleset cannot date it)."""
+    due = classify(activity, ruleset).notify_by
+    return None if due is None else standing(activity.notified_on, due, today)
+
+
+@dataclass(frozen=True)
+class NotificationTally:
+    """How the notifications of some activities stand on a day: how many are `notifiable`
+    (have a time limit), sent `late`, or `missing` (not sent and overdue); `overdue` names
+    the late and missing activities, in the order given."""
+
+    notifiable: int = 0
+    late: int = 0
+    missing: int = 0
+    overdue: tuple[str, ...] = ()
+
+
+def tally_notifications(activities: Iterable[Activity], ruleset: Ruleset,
+                        today: date) -> NotificationTally:
+    """The `NotificationTally` of `activities` on `today` under `ruleset`."""
+    found = [(a.id, notification_standing(a, ruleset, today)) for a in activities]
+    judged = [(activity_id, s) for activity_id, s in found if s is not None]
+    return NotificationTally(
+        notifiable=len(judged),
+        late=sum(s is Standing.LATE for _, s in judged),
+        missing=sum(s is Standing.MISSING for _, s in judged),
+        overdue=tuple(activity_id for activity_id, s in judged
+                      if s in (Standing.LATE, Standing.MISSING)))
 
 
 # -- what is due for a State --------------------------------------------------------------

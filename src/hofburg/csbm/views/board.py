@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from hofburg.core import access
 from hofburg.core.tables import CONTENT_TYPES
 from hofburg.csbm import exports, queries
+from hofburg.csbm.engine import deadlines
 from hofburg.csbm.engine import quotas as quota_engine
 from hofburg.csbm.engine.classify import (
     Classification,
@@ -55,8 +56,8 @@ class ActivityLine:
     @property
     def overdue(self) -> bool:
         due = self.classification.notify_by
-        return (due is not None and self.record.notified_on is None
-                and due < timezone.localdate())
+        return due is not None and deadlines.standing(
+            self.record.notified_on, due, timezone.localdate()) is deadlines.Standing.MISSING
 
 
 def _classified(records: Iterable[StoredActivity]) -> list[ActivityLine]:

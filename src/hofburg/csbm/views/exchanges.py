@@ -68,7 +68,8 @@ class ExchangeLine:
 
     @property
     def status(self) -> str:
-        return ScoreStatus.ON_TIME if self.first_submitted_on <= self.due_on else ScoreStatus.LATE
+        return (ScoreStatus.LATE if deadlines.is_late(self.first_submitted_on, self.due_on)
+                else ScoreStatus.ON_TIME)
 
 
 def exchange_lines(year: int, user: Any) -> list[ExchangeLine]:
