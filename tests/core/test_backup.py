@@ -209,7 +209,7 @@ def test_restore_brings_back_every_record_and_file(archive: Path, target: Site) 
     head = target.run("ledger", "verify", "--expect-head", manifest["ledger_head"])
     assert head.returncode == 0, head.stderr
     counted = target.python(
-        "from hofburg.core.models import Document, DocumentFile\n"
+        "from hofburg.documents.models import Document, DocumentFile\n"
         "import hashlib\n"
         "files = list(DocumentFile.objects.all())\n"
         "ok = all(hashlib.sha256(f.file.read()).hexdigest() == f.sha256 for f in files)\n"
@@ -350,7 +350,7 @@ def test_a_backup_taken_under_writes_restores_whole(demo_site: Site, target: Sit
     restored = restore(path, target)
     assert restored.returncode == 0, restored.stderr + restored.stdout
     check = target.python(
-        "from hofburg.core.models import Document, DocumentFile\n"
+        "from hofburg.documents.models import Document, DocumentFile\n"
         "import hashlib\n"
         "docs = Document.objects.filter(symbol__startswith='SEC.GAL/')\n"
         "files = DocumentFile.objects.filter(document__in=docs)\n"
@@ -361,7 +361,7 @@ def test_a_backup_taken_under_writes_restores_whole(demo_site: Site, target: Sit
     assert int(documents) == int(files), "every restored document has its file"
     assert ok == "True"
     assert manifest["counts"]["core_document"] == int(
-        target.python("from hofburg.core.models import Document\n"
+        target.python("from hofburg.documents.models import Document\n"
                       "print(Document.objects.count())").stdout)
 
 
@@ -372,7 +372,7 @@ os.environ['DJANGO_SETTINGS_MODULE'] = 'hofburg.settings'
 django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.core.services.documents import register_document
+from hofburg.documents.services import register_document
 stop = Path(sys.argv[1])
 affiliation = Affiliation.objects.create(code='ops-writer', name='Writer', kind='delegation')
 user = User.objects.create_user(username='ops-writer', password='x' * 12,

@@ -19,17 +19,24 @@ from hofburg.core import access
 from hofburg.core.access import AccessDenied
 from hofburg.core.api import Page, current_user, problem, require_user
 from hofburg.core.bounds import Day, RecordId, Year
-from hofburg.core.models import Classification, Document, DocumentFile
-from hofburg.core.search import find_documents
-from hofburg.core.services.documents import (
+from hofburg.core.models import Classification
+from hofburg.documents.models import Document, DocumentFile
+from hofburg.documents.search import find_documents
+from hofburg.documents.services import (
     DocumentError,
     add_language_version,
     register_document,
     resolve_affiliations,
 )
-from hofburg.core.views.documents import document_file_response
+from hofburg.documents.views import document_file_response
 
-documents_router = Router(tags=["documents"])
+router = Router(tags=["documents"])
+
+
+def _operation_id(name: str) -> str:
+    """The operation id the endpoint had before the library left `core`: clients generated from
+    the OpenAPI document keep their method names (decision 0028)."""
+    return f"hofburg_core_documents_api_{name}"
 
 
 class DocumentOut(Schema):
@@ -45,7 +52,7 @@ class DocumentOut(Schema):
 
     @staticmethod
     def resolve_distribution(obj: Document) -> str:
-        return obj.classification
+        return str(obj.classification)
 
 
 class DocumentFileOut(Schema):
@@ -103,7 +110,8 @@ def _document_problem(request: HttpRequest, error: DocumentError) -> JsonRespons
                    errors=[{"field": field, "message": error.message}])
 
 
-@documents_router.get("", response=list[DocumentOut], summary="List the documents you may see")
+@router.get("", response=list[DocumentOut], summary="List the documents you may see",
+            operation_id=_operation_id("list_documents"))
 @paginate(Page)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> QuerySet[Document]:
     return find_documents(
@@ -116,13 +124,15 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Que
     )
 
 
-@documents_router.get("/{document_id}", response=DocumentDetailOut, summary="One document")
+@router.get("/{document_id}", response=DocumentDetailOut, summary="One document",
+            operation_id=_operation_id("get_document"))
 def get_document(request: HttpRequest, document_id: RecordId) -> Document:
     return access.get_visible_or_404(Document.objects.prefetch_related("files"),
                                      current_user(request), pk=document_id)
 
 
-@documents_router.post("", response={201: DocumentDetailOut}, summary="Register a document")
+@router.post("", response={201: DocumentDetailOut}, summary="Register a document",
+             operation_id=_operation_id("create_document"))
 def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
     """Editors only, with an API token. The document belongs to the caller's affiliation."""
     user = require_user(request)
@@ -147,8 +157,9 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
     return Status(201, document)
 
 
-@documents_router.post("/{document_id}/files", response={201: DocumentDetailOut},
-                       summary="Add a language version (multipart upload)")
+@router.post("/{document_id}/files", response={201: DocumentDetailOut},
+             summary="Add a language version (multipart upload)",
+             operation_id=_operation_id("upload_document_file"))
 def upload_document_file(
     request: HttpRequest, document_id: RecordId, language: Form[str], file: File[UploadedFile]
 ) -> Any:
@@ -167,8 +178,9 @@ def upload_document_file(
     return Status(201, Document.objects.prefetch_related("files").get(pk=document.pk))
 
 
-@documents_router.get("/{document_id}/files/{language}", url_name="document_file",
-                      summary="Download a language version", response={200: None})
+@router.get("/{document_id}/files/{language}", url_name="document_file",
+            summary="Download a language version", response={200: None},
+            operation_id=_operation_id("download_document_file"))
 def download_document_file(
     request: HttpRequest, document_id: RecordId, language: str
 ) -> HttpResponseBase:
