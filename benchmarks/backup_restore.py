@@ -51,7 +51,7 @@ os.environ['DJANGO_SETTINGS_MODULE'] = 'hofburg.settings'
 django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.core.services.documents import register_document
+from hofburg.documents.services import register_document
 stop = Path(sys.argv[1])
 affiliation, _ = Affiliation.objects.get_or_create(code='bench-writer', name='Writer',
                                                    kind='delegation', is_exercise=True)

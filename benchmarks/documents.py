@@ -81,8 +81,9 @@ def main() -> None:
     from django.db import connection
 
     from hofburg.core import access
-    from hofburg.core.models import Affiliation, Classification, Document, Role, User
-    from hofburg.core.search import find_documents
+    from hofburg.core.models import Affiliation, Classification, Role, User
+    from hofburg.documents.models import Document
+    from hofburg.documents.search import find_documents
 
     if connection.vendor == "postgresql":
         call_command("flush", interactive=False, verbosity=0)

@@ -18,9 +18,10 @@ from django.test import Client
 from django.utils import timezone
 
 from hofburg.core import bounds
-from hofburg.core.models import AuditEntry, Document
+from hofburg.core.models import AuditEntry
 from hofburg.core.services.users import issue_api_token
 from hofburg.csbm.models import Activity, AnnualExchange, RiskReductionRequest, Visit
+from hofburg.documents.models import Document
 from hofburg.monitoring.models import CivilianImpact, Observation, WeaponSighting
 from tests.conftest import Cast
 from tests.csbm.conftest import states  # noqa: F401 - the fixture below

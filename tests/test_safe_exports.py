@@ -21,11 +21,12 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from hofburg.core.models import Classification, Document
+from hofburg.core.models import Classification
 from hofburg.core.tables import FORMULA_STARTS, Table, write_csv, write_xlsx
 from hofburg.csbm import exports as csbm_exports
 from hofburg.csbm import services as csbm_services
 from hofburg.csbm.services import HoldingIn, UnitIn
+from hofburg.documents.models import Document
 from hofburg.monitoring import exports as monitoring_exports
 from hofburg.monitoring import queries as monitoring_queries
 from hofburg.monitoring import scenario
@@ -109,7 +110,7 @@ def hostile_documents(cast: Cast) -> list[Document]:
 
 
 def test_the_document_list_download_is_defused(hostile_documents: list[Document]) -> None:
-    response = Client().get(reverse("core:documents"), {"format": "csv"})
+    response = Client().get(reverse("documents:documents"), {"format": "csv"})
     assert_csv_defused(b"".join(response.streaming_content).decode()
                        if response.streaming else response.content.decode())
 

@@ -1,8 +1,8 @@
 """The JSON API at /api/v1/: one NinjaAPI with a router per desk."""
 
 from hofburg.core.api import build_api
-from hofburg.core.documents_api import documents_router
 from hofburg.csbm.api import router as csbm_router
+from hofburg.documents.api import router as documents_router
 from hofburg.monitoring.api import router as monitoring_router
 from hofburg.registry.api import router as registry_router
 

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "csp",
     "hofburg.core",
     "hofburg.registry",
+    "hofburg.documents",
     "hofburg.csbm",
     "hofburg.monitoring",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("registry/", include("hofburg.registry.urls")),
     path("csbm/", include("hofburg.csbm.urls")),
     path("monitoring/", include("hofburg.monitoring.urls")),
+    path("documents/", include("hofburg.documents.urls")),
     path("", include("hofburg.core.urls")),
 ]
 

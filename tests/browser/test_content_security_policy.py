@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import APIResponse, Page, Response, expect
 
 from hofburg.core.models import Affiliation, Classification, Role, User
-from hofburg.core.services.documents import register_document
 from hofburg.csbm import services as csbm
 from hofburg.csbm.services import HoldingIn, UnitIn
+from hofburg.documents.services import register_document
 from hofburg.monitoring.models import Event
 from tests.browser import problems
 from tests.csbm.test_pages import create_desk

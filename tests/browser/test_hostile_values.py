@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Classification, Role, User
-from hofburg.core.services.documents import register_document
+from hofburg.documents.services import register_document
 from hofburg.monitoring.models import Event, Observation
 from tests.browser import problems
 from tests.monitoring.rows import release

@@ -22,11 +22,13 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from hofburg.core.models import Affiliation, Classification, Document, Role, User
+from hofburg.core.models import Affiliation, Classification, Role, User
 from hofburg.core.services.users import issue_api_token, revoke_api_token
+from hofburg.documents.models import Document
 from hofburg.monitoring import services
 from tests.conftest import Cast
-from tests.core.conftest import SEARCH_WORD, Library, bearer
+from tests.core.conftest import bearer
+from tests.documents.library import SEARCH_WORD, Library
 
 pytestmark = pytest.mark.django_db
 
@@ -98,21 +100,21 @@ def _is_not_found(response: Any) -> bool:
 
 
 def test_the_list_page(viewer: Viewer) -> None:
-    response = viewer.web.get(reverse("core:documents"))
+    response = viewer.web.get(reverse("documents:documents"))
 
     assert {d.symbol for d in response.context["documents"]} == viewer.visible_symbols()
     _assert_nothing_hidden_in(response.content.decode(), viewer)
 
 
 def test_the_list_as_csv(viewer: Viewer) -> None:
-    response = viewer.web.get(reverse("core:documents"), {"format": "csv"})
+    response = viewer.web.get(reverse("documents:documents"), {"format": "csv"})
 
     assert _csv_symbols(response) == viewer.visible_symbols()
     _assert_nothing_hidden_in(response.content.decode(), viewer)
 
 
 def test_the_list_searched_and_filtered_as_csv(viewer: Viewer) -> None:
-    response = viewer.web.get(reverse("core:documents"),
+    response = viewer.web.get(reverse("documents:documents"),
                               {"format": "csv", "q": SEARCH_WORD, "distribution": "confidential"})
 
     assert _csv_symbols(response) == {
@@ -120,7 +122,7 @@ def test_the_list_searched_and_filtered_as_csv(viewer: Viewer) -> None:
 
 
 def test_full_text_search(viewer: Viewer) -> None:
-    response = viewer.web.get(reverse("core:documents"), {"q": SEARCH_WORD})
+    response = viewer.web.get(reverse("documents:documents"), {"q": SEARCH_WORD})
 
     assert {d.symbol for d in response.context["documents"]} == viewer.visible_symbols()
     _assert_nothing_hidden_in(response.content.decode(), viewer)
@@ -128,7 +130,7 @@ def test_full_text_search(viewer: Viewer) -> None:
 
 def test_searching_for_words_only_hidden_documents_contain(viewer: Viewer) -> None:
     for document in viewer.hidden():
-        response = viewer.web.get(reverse("core:documents"), {"q": document.title})
+        response = viewer.web.get(reverse("documents:documents"), {"q": document.title})
         assert {d.symbol for d in response.context["documents"]} <= viewer.visible_symbols()
         assert document.symbol not in response.content.decode()
 
@@ -136,7 +138,7 @@ def test_searching_for_words_only_hidden_documents_contain(viewer: Viewer) -> No
 def test_the_detail_page(viewer: Viewer) -> None:
     for name in sorted(ALL):
         document = viewer.library.by_name(name)
-        response = viewer.web.get(reverse("core:document", args=[document.pk]))
+        response = viewer.web.get(reverse("documents:document", args=[document.pk]))
         assert response.status_code == (200 if name in viewer.sees else 404), name
 
 
@@ -147,23 +149,23 @@ def _main(response: Any) -> str:
 
 
 def test_a_hidden_document_looks_exactly_like_a_missing_one(viewer: Viewer) -> None:
-    missing = viewer.web.get(reverse("core:document", args=[999999]))
+    missing = viewer.web.get(reverse("documents:document", args=[999999]))
     for document in viewer.hidden():
-        hidden = viewer.web.get(reverse("core:document", args=[document.pk]))
+        hidden = viewer.web.get(reverse("documents:document", args=[document.pk]))
         assert (hidden.status_code, _main(hidden)) == (missing.status_code, _main(missing))
 
 
 def test_the_download(viewer: Viewer) -> None:
     for name in sorted(ALL):
         document = viewer.library.by_name(name)
-        response = viewer.web.get(reverse("core:document_download", args=[document.pk, "en"]))
+        response = viewer.web.get(reverse("documents:document_download", args=[document.pk, "en"]))
         assert response.status_code == (200 if name in viewer.sees else 404), name
 
 
 def test_the_edit_page(viewer: Viewer) -> None:
     for name in sorted(ALL):
         document = viewer.library.by_name(name)
-        response = viewer.web.get(reverse("core:document_edit", args=[document.pk]))
+        response = viewer.web.get(reverse("documents:document_edit", args=[document.pk]))
         if name not in viewer.sees:
             expected = 404
         elif viewer.is_owner:
@@ -177,7 +179,7 @@ def test_the_edit_page(viewer: Viewer) -> None:
 
 def test_posting_an_edit(viewer: Viewer) -> None:
     for document in viewer.hidden():
-        response = viewer.web.post(reverse("core:document_edit", args=[document.pk]),
+        response = viewer.web.post(reverse("documents:document_edit", args=[document.pk]),
                                    {"title": "Taken over"})
         assert _is_not_found(response)
         document.refresh_from_db()
@@ -277,7 +279,7 @@ def test_a_user_who_lost_their_affiliation_loses_what_it_let_them_see(
 def test_the_audit_trail_withholds_confidential_details_from_an_administrator_outside_them(
     cast: Cast,
 ) -> None:
-    from hofburg.core.services.documents import register_document
+    from hofburg.documents.services import register_document
 
     secret = register_document(
         cast.alice, symbol="PC.DEL/777/26", title="Sealed instructions", date=date(2026, 1, 5),

@@ -209,7 +209,7 @@ def test_restore_brings_back_every_record_and_file(archive: Path, target: Site) 
     head = target.run("ledger", "verify", "--expect-head", manifest["ledger_head"])
     assert head.returncode == 0, head.stderr
     counted = target.python(
-        "from hofburg.core.models import Document, DocumentFile\n"
+        "from hofburg.documents.models import Document, DocumentFile\n"
         "import hashlib\n"
         "files = list(DocumentFile.objects.all())\n"
         "ok = all(hashlib.sha256(f.file.read()).hexdigest() == f.sha256 for f in files)\n"
@@ -270,7 +270,8 @@ def test_restore_of_a_missing_file_is_a_bad_argument(target: Site, tmp_path: Pat
 
 def test_an_older_archive_is_migrated_after_restore(archive: Path, target: Site,
                                                     tmp_path: Path, vendor: str) -> None:
-    """An archive taken before the audit's request id existed comes back migrated."""
+    """An archive taken before the audit's request id existed, and before the document library
+    left core, comes back migrated, its documents under their new app."""
     staged = tmp_path / "old"
     with tarfile.open(archive) as tar:
         tar.extractall(staged, filter="data")
@@ -280,18 +281,31 @@ def test_an_older_archive_is_migrated_after_restore(archive: Path, target: Site,
         _forget_the_request_id_in_postgresql(staged / "database" / "hofburg.pgdump", tmp_path)
     manifest = json.loads((staged / "manifest.json").read_text())
     manifest["migrations"]["core"].remove("0006_auditentry_request_id")
-    manifest["counts"]["django_migrations"] -= 1
+    manifest["migrations"]["core"].remove("0007_documents_leave_core")
+    del manifest["migrations"]["documents"]
+    manifest["counts"]["django_migrations"] -= 3
     older = tmp_path / "older.tar"
     repack(staged, manifest, older)
     done = restore(older, target)
     assert done.returncode == 0, done.stderr
-    assert "Applied 1 migrations" in done.stdout
+    assert "Applied 3 migrations" in done.stdout
     assert "Pending migrations: 0" in target.run("check").stdout
+    moved = target.python(
+        "from django.contrib.contenttypes.models import ContentType\n"
+        "from hofburg.documents.models import Document\n"
+        "kind = ContentType.objects.get_for_model(Document)\n"
+        "print(Document.objects.count(), kind.app_label,"
+        " ContentType.objects.filter(app_label='core', model='document').count())").stdout
+    assert moved.split() == [str(manifest["counts"]["core_document"]), "documents", "0"]
 
 
 FORGET_THE_REQUEST_ID = ("ALTER TABLE core_auditentry DROP COLUMN request_id",
                          "DELETE FROM django_migrations WHERE app='core' "
-                         "AND name='0006_auditentry_request_id'")
+                         "AND name IN ('0006_auditentry_request_id', '0007_documents_leave_core')",
+                         # Before the library left core (decision 0028).
+                         "DELETE FROM django_migrations WHERE app='documents'",
+                         "UPDATE django_content_type SET app_label='core' "
+                         "WHERE app_label='documents'")
 
 
 def _forget_the_request_id_in_sqlite(database: Path) -> None:
@@ -350,7 +364,7 @@ def test_a_backup_taken_under_writes_restores_whole(demo_site: Site, target: Sit
     restored = restore(path, target)
     assert restored.returncode == 0, restored.stderr + restored.stdout
     check = target.python(
-        "from hofburg.core.models import Document, DocumentFile\n"
+        "from hofburg.documents.models import Document, DocumentFile\n"
         "import hashlib\n"
         "docs = Document.objects.filter(symbol__startswith='SEC.GAL/')\n"
         "files = DocumentFile.objects.filter(document__in=docs)\n"
@@ -361,7 +375,7 @@ def test_a_backup_taken_under_writes_restores_whole(demo_site: Site, target: Sit
     assert int(documents) == int(files), "every restored document has its file"
     assert ok == "True"
     assert manifest["counts"]["core_document"] == int(
-        target.python("from hofburg.core.models import Document\n"
+        target.python("from hofburg.documents.models import Document\n"
                       "print(Document.objects.count())").stdout)
 
 
@@ -372,7 +386,7 @@ os.environ['DJANGO_SETTINGS_MODULE'] = 'hofburg.settings'
 django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.core.services.documents import register_document
+from hofburg.documents.services import register_document
 stop = Path(sys.argv[1])
 affiliation = Affiliation.objects.create(code='ops-writer', name='Writer', kind='delegation')
 user = User.objects.create_user(username='ops-writer', password='x' * 12,

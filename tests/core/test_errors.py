@@ -13,9 +13,9 @@ from hofburg.core.access import AccessDenied
 from hofburg.core.api import PROBLEM_CONTENT_TYPE, _on_refused, api_field_names
 from hofburg.core.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError
 from hofburg.core.services.accounts import AccountError
-from hofburg.core.services.documents import DocumentError
 from hofburg.core.services.users import TokenError
 from hofburg.csbm.services import CsbmError
+from hofburg.documents.services import DocumentError
 from hofburg.monitoring import services as monitoring
 
 PATH = "/api/v1/somewhere"

@@ -136,7 +136,7 @@ def test_the_request_id_reaches_the_log_line_and_the_audit(
         }, headers={"X-Request-ID": "trace-4711"})
     assert response.status_code in (200, 302)
     assert response["X-Request-ID"] == "trace-4711"
-    entry = AuditEntry.objects.get(model_label="core.Document", action="create")
+    entry = AuditEntry.objects.get(model_label="documents.Document", action="create")
     assert entry.request_id == "trace-4711"
     record = next(r for r in caplog.records if r.name == "hofburg.request")
     RequestIdFilter().filter(record)

@@ -6,8 +6,3 @@ class CoreConfig(AppConfig):
     name = "hofburg.core"
     label = "core"
     verbose_name = _("Core")
-
-    def ready(self) -> None:
-        from hofburg.core.services import adoptions
-
-        adoptions.register()

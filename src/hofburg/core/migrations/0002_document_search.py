@@ -1,7 +1,7 @@
 """Full-text search over documents: FTS5 on SQLite, a GIN expression index on PostgreSQL.
 
 Nothing here changes the model state; each database gets what its search backend in
-`hofburg.core.search` reads, and the other database is left untouched.
+`hofburg.documents.search` reads (then `hofburg.core.search`), and the other database is left untouched.
 
 Mind on SQLite: a later migration that makes Django rebuild the core_document table (most
 field changes do) drops these triggers with the old table; such a migration must run
@@ -37,7 +37,7 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS core_document_fts",
 ]
 
-# Must stay the very expression `hofburg.core.search` builds, or the planner will not use it.
+# Must stay the very expression `hofburg.documents.search` builds, or the planner will not use it.
 POSTGRESQL_FORWARD = [
     "CREATE INDEX core_document_search_gin ON core_document USING GIN (("
     "setweight(to_tsvector('simple'::regconfig, COALESCE(title, '')), 'A') || "

@@ -2,7 +2,6 @@
 
 from hofburg.core.models.audit import AuditEntry
 from hofburg.core.models.classification import Classification, ClassificationField, ClassifiedRecord
-from hofburg.core.models.documents import Document, DocumentFile
 from hofburg.core.models.idempotency import IdempotentRequest
 from hofburg.core.models.ledger import LedgerEntry
 from hofburg.core.models.users import Affiliation, ApiToken, Role, User
@@ -14,8 +13,6 @@ __all__ = [
     "Classification",
     "ClassificationField",
     "ClassifiedRecord",
-    "Document",
-    "DocumentFile",
     "IdempotentRequest",
     "LedgerEntry",
     "Role",

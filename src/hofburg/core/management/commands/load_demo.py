@@ -5,9 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hofburg.core.demo import ACCOUNTS_FILE_NAME, load_demo
+from hofburg.core.demo import ACCOUNTS_FILE_NAME, DemoError, load_demo
 from hofburg.core.services.accounts import AccountError
-from hofburg.core.services.documents import DocumentError
 
 
 class Command(BaseCommand):
@@ -16,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             accounts = load_demo()
-        except (AccountError, DocumentError) as exc:
+        except (AccountError, DemoError) as exc:
             raise CommandError(f"demo data could not be loaded: {exc}") from exc
         self.stdout.write("")
         self.stdout.write("Demo accounts (exercise data; one per role, and a field monitor):")

@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 
-from hofburg.core.models import Classification, Document, DocumentFile
-from hofburg.core.services.adoptions import record_adoption
-from hofburg.core.services.documents import add_language_version, register_document
+from hofburg.core.models import Classification
 from hofburg.core.services.ledger import verify_ledger
+from hofburg.documents.models import Document, DocumentFile
+from hofburg.documents.services import add_language_version, record_adoption, register_document
 from tests.conftest import Cast
-from tests.core.conftest import text_file
+from tests.documents.library import text_file
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_a_language_version_swapped_in_the_database_is_named(cast: Cast) -> None
     document = _adopted(cast)
     DocumentFile.objects.filter(document=document, language="fr").update(sha256="0" * 64)
     [problem] = verify_ledger()
-    assert f"core.Document #{document.pk} (PC.DEC/1500)" in problem.problem
+    assert f"documents.Document #{document.pk} (PC.DEC/1500)" in problem.problem
     assert "the record was altered" in problem.problem
 
 

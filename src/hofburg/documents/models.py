@@ -1,11 +1,16 @@
-"""The document library: OSCE documents by symbol, with a file per language version."""
+"""The document library: OSCE documents by symbol, with a file per language version.
+
+The models moved here from `core` keep their tables (`core_document`, `core_documentfile`,
+`core_document_shared_with`): the full-text index, its triggers and every backup archive name
+them (decision 0028).
+"""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hofburg.core.models.classification import ClassifiedRecord
+from hofburg.core.models import ClassifiedRecord
 
 
 class Document(ClassifiedRecord):
@@ -27,6 +32,7 @@ class Document(ClassifiedRecord):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "core_document"
         ordering = ["-date", "symbol"]
         # The library's default order: the first page is read off this index, not sorted.
         indexes = [models.Index(fields=["-date", "symbol"], name="document_newest_first")]
@@ -56,6 +62,7 @@ class DocumentFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "core_documentfile"
         ordering = ["language"]
         constraints = [
             models.UniqueConstraint(fields=["document", "language"], name="one_file_per_language")

@@ -6,8 +6,9 @@
 The full-text index covers each document's title and the text extracted from its files:
 
 - SQLite: the FTS5 external-content table `core_document_fts`, kept in sync by triggers
-  (migration 0002). User input is reduced to word tokens, each quoted and prefix-matched
-  (`confid` finds "confidence"), so nothing a user types is ever read as FTS5 syntax.
+  (core's migration 0002, from before the library had its own app). User input is reduced to
+  word tokens, each quoted and prefix-matched (`confid` finds "confidence"), so nothing a user
+  types is ever read as FTS5 syntax.
 - PostgreSQL: a weighted tsvector with the `simple` configuration matched by a tsquery built
   from the same word tokens, each prefix-matched (`word:*`) and joined by AND, so both
   databases answer a query alike; a GIN expression index from the same migration serves it.
@@ -24,7 +25,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from hofburg.core.models import Document, DocumentFile
+from hofburg.documents.models import Document, DocumentFile
 
 FTS_TABLE = "core_document_fts"
 # Enough for any real query; bounds the work a single request can ask of the index.

@@ -6,28 +6,37 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hofburg.core import access
-from hofburg.core.api import Page, api_field_names, current_user, require_user
+from hofburg.core.access import AccessDenied
+from hofburg.core.api import Page, current_user, problem, require_user
 from hofburg.core.bounds import Day, RecordId, Year
-from hofburg.core.errors import NotAllowed
-from hofburg.core.models import Classification, Document, DocumentFile
-from hofburg.core.search import find_documents
-from hofburg.core.services.documents import (
+from hofburg.core.models import Classification
+from hofburg.documents.models import Document, DocumentFile
+from hofburg.documents.search import find_documents
+from hofburg.documents.services import (
+    DocumentError,
     add_language_version,
     register_document,
     resolve_affiliations,
 )
-from hofburg.core.views.documents import document_file_response
+from hofburg.documents.views import document_file_response
 
-documents_router = Router(tags=["documents"])
+router = Router(tags=["documents"])
+
+
+def _operation_id(name: str) -> str:
+    """The operation id the endpoint had before the library left `core`: clients generated from
+    the OpenAPI document keep their method names (decision 0028)."""
+    return f"hofburg_core_documents_api_{name}"
 
 
 class DocumentOut(Schema):
@@ -95,7 +104,14 @@ class DocumentIn(Schema):
 _API_FIELDS = {"classification": "distribution"}
 
 
-@documents_router.get("", response=list[DocumentOut], summary="List the documents you may see")
+def _document_problem(request: HttpRequest, error: DocumentError) -> JsonResponse:
+    field = _API_FIELDS.get(error.field, error.field)
+    return problem(422, "Invalid request", error.message, request.path, field=field,
+                   errors=[{"field": field, "message": error.message}])
+
+
+@router.get("", response=list[DocumentOut], summary="List the documents you may see",
+            operation_id=_operation_id("list_documents"))
 @paginate(Page)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> QuerySet[Document]:
     return find_documents(
@@ -108,19 +124,21 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Que
     )
 
 
-@documents_router.get("/{document_id}", response=DocumentDetailOut, summary="One document")
+@router.get("/{document_id}", response=DocumentDetailOut, summary="One document",
+            operation_id=_operation_id("get_document"))
 def get_document(request: HttpRequest, document_id: RecordId) -> Document:
     return access.get_visible_or_404(Document.objects.prefetch_related("files"),
                                      current_user(request), pk=document_id)
 
 
-@documents_router.post("", response={201: DocumentDetailOut}, summary="Register a document")
+@router.post("", response={201: DocumentDetailOut}, summary="Register a document",
+             operation_id=_operation_id("create_document"))
 def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
     """Editors only, with an API token. The document belongs to the caller's affiliation."""
     user = require_user(request)
     if not access.can_register_documents(user):
-        raise NotAllowed("Only editors with an affiliation may register documents.")
-    with api_field_names(_API_FIELDS):
+        raise HttpError(403, "Only editors with an affiliation may register documents.")
+    try:
         document = register_document(
             user,
             symbol=payload.symbol,
@@ -132,11 +150,16 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
             shared_with=resolve_affiliations(payload.shared_with),
             is_exercise=payload.is_exercise,
         )
+    except DocumentError as error:
+        return _document_problem(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
     return Status(201, document)
 
 
-@documents_router.post("/{document_id}/files", response={201: DocumentDetailOut},
-                       summary="Add a language version (multipart upload)")
+@router.post("/{document_id}/files", response={201: DocumentDetailOut},
+             summary="Add a language version (multipart upload)",
+             operation_id=_operation_id("upload_document_file"))
 def upload_document_file(
     request: HttpRequest, document_id: RecordId, language: Form[str], file: File[UploadedFile]
 ) -> Any:
@@ -145,14 +168,19 @@ def upload_document_file(
                                          pk=document_id)
     user = require_user(request)
     if not access.can_edit(user, document):
-        raise NotAllowed("You may see this document but not change it.")
-    with api_field_names(_API_FIELDS):
+        raise HttpError(403, "You may see this document but not change it.")
+    try:
         add_language_version(user, document, language, file)
+    except DocumentError as error:
+        return _document_problem(request, error)
+    except AccessDenied as exc:
+        raise HttpError(403, str(exc)) from exc
     return Status(201, Document.objects.prefetch_related("files").get(pk=document.pk))
 
 
-@documents_router.get("/{document_id}/files/{language}", url_name="document_file",
-                      summary="Download a language version", response={200: None})
+@router.get("/{document_id}/files/{language}", url_name="document_file",
+            summary="Download a language version", response={200: None},
+            operation_id=_operation_id("download_document_file"))
 def download_document_file(
     request: HttpRequest, document_id: RecordId, language: str
 ) -> HttpResponseBase:

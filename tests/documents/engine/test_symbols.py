@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hofburg.core.symbols import SymbolError, parse_symbol
+from hofburg.documents.engine.symbols import SymbolError, parse_symbol
 
 
 @pytest.mark.parametrize("text", [

@@ -1,27 +1,15 @@
-"""Adopted documents in the ledger: the entry vouches for the symbol and the SHA-256 of every
-language version on file when the decision was adopted."""
+"""The records this desk's ledger entries vouch for, rebuilt for `hofburg ledger verify`: an
+adopted document's symbol and the SHA-256 of every language version on file when the decision
+was adopted (the entries are written by `services.record_adoption`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from hofburg.core.models import Document, DocumentFile, LedgerEntry, User
+from hofburg.core.models import LedgerEntry
 from hofburg.core.services import ledger
-
-LEDGER_KIND_ADOPTED = "document.adopted"
-
-
-def adoption_payload(symbol: str, files: Sequence[DocumentFile]) -> dict[str, Any]:
-    """What an adoption entry vouches for; files in language order, as `Document.files`."""
-    return {"symbol": symbol, "sha256": [f.sha256 for f in sorted(files, key=lambda f: f.language)]}
-
-
-def record_adoption(actor: User, document: Document) -> LedgerEntry:
-    """Append the adoption of `document`, with its language versions as they stand now."""
-    return ledger.append_entry(LEDGER_KIND_ADOPTED,
-                               adoption_payload(document.symbol, list(document.files.all())),
-                               author=actor.username, reference=document.symbol)
+from hofburg.documents.models import Document
+from hofburg.documents.services import LEDGER_KIND_ADOPTED, adoption_payload
 
 
 def adopted_documents(entries: Sequence[LedgerEntry]) -> Mapping[int, ledger.VouchedRecord]:
@@ -37,7 +25,7 @@ def adopted_documents(entries: Sequence[LedgerEntry]) -> Mapping[int, ledger.Vou
             continue
         files = [f for f in document.files.all() if f.uploaded_at <= entry.recorded_at]
         found[entry.sequence] = ledger.VouchedRecord(
-            label=f"core.Document #{document.pk} ({document.symbol})",
+            label=f"{Document._meta.label} #{document.pk} ({document.symbol})",
             payload=adoption_payload(document.symbol, files))
     return found
 

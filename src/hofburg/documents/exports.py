@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
-from hofburg.core.models import Document
 from hofburg.core.tables import Cell, Table
+from hofburg.documents.models import Document
 
 DOCUMENT_COLUMNS = ["symbol", "title", "date", "distribution", "originator", "original_language",
                     "languages", "exercise", "url"]

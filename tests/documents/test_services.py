@@ -13,16 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from hofburg.core.access import AccessDenied
-from hofburg.core.models import AuditEntry, Classification, Document, DocumentFile
-from hofburg.core.services import documents as document_services
-from hofburg.core.services.documents import (
+from hofburg.core.models import AuditEntry, Classification
+from hofburg.documents import services as document_services
+from hofburg.documents.models import Document, DocumentFile
+from hofburg.documents.services import (
     DocumentError,
     add_language_version,
     register_document,
     update_document,
 )
 from tests.conftest import Cast
-from tests.core.conftest import Library, minimal_pdf, stored_files, text_file
+from tests.documents.library import Library, minimal_pdf, stored_files, text_file
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_registering_is_recorded_in_the_audit_trail(cast: Cast) -> None:
     document = _register(cast.alice, shared_with=[cast.cpc],
                          classification=Classification.CONFIDENTIAL)
 
-    entry = AuditEntry.objects.get(model_label="core.Document", object_id=str(document.pk))
+    entry = AuditEntry.objects.get(model_label="documents.Document", object_id=str(document.pk))
     assert (entry.actor, entry.action, entry.before) == (cast.alice, "create", None)
     assert entry.after is not None
     assert entry.after["symbol"] == "PC.DEL/10/26"

@@ -25,16 +25,17 @@ from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
-from hofburg.core.exports import documents_table
-from hofburg.core.models import Affiliation, Classification, Document, DocumentFile
-from hofburg.core.search import MAX_QUERY_CHARS, find_documents
-from hofburg.core.services.documents import (
+from hofburg.core.models import Affiliation, Classification
+from hofburg.core.tables import CONTENT_TYPES, write_csv
+from hofburg.documents.exports import documents_table
+from hofburg.documents.models import Document, DocumentFile
+from hofburg.documents.search import MAX_QUERY_CHARS, find_documents
+from hofburg.documents.services import (
     DocumentError,
     add_language_version,
     register_document,
     update_document,
 )
-from hofburg.core.tables import CONTENT_TYPES, write_csv
 
 PAGE_SIZE = 25
 class DocumentFilterForm(forms.Form):
@@ -118,7 +119,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/documents.html", {
+    return render(request, "documents/documents.html", {
         "form": form,
         "page": page,
         "documents": page.object_list,
@@ -131,7 +132,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.get_visible_or_404(
         Document.objects.select_related("owner_affiliation"), request.user, pk=pk)
-    return render(request, "core/document.html", {
+    return render(request, "documents/document.html", {
         "document": document,
         "files": document.files.all(),
         "shared_with": document.shared_with.all(),
@@ -161,8 +162,8 @@ def document_register(request: HttpRequest) -> HttpResponse:
             _add_error(form, error, {"language": "file"})
         else:
             messages.success(request, _("The document is registered."))
-            return redirect("core:document", pk=document.pk)
-    return render(request, "core/document_form.html", {"form": form, "document": None})
+            return redirect("documents:document", pk=document.pk)
+    return render(request, "documents/document_form.html", {"form": form, "document": None})
 
 
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -187,7 +188,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 _add_error(form, error)
             else:
                 messages.success(request, _("The document is saved."))
-                return redirect("core:document", pk=document.pk)
+                return redirect("documents:document", pk=document.pk)
         if adding_version and version_form.is_valid():
             try:
                 add_language_version(request.user, document, version_form.cleaned_data["language"],
@@ -196,10 +197,10 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 _add_error(version_form, error)
             else:
                 messages.success(request, _("The language version is added."))
-                return redirect("core:document", pk=document.pk)
+                return redirect("documents:document", pk=document.pk)
     except AccessDenied as exc:
         raise PermissionDenied from exc
-    return render(request, "core/document_form.html", {
+    return render(request, "documents/document_form.html", {
         "form": form, "version_form": version_form, "document": document,
         "shows_exercise_data": document.is_exercise,
     })
@@ -250,7 +251,7 @@ def _add_error(form: forms.Form, error: DocumentError, aliases: dict[str, str] |
 def _csv_response(request: HttpRequest, documents: QuerySet[Document]) -> HttpResponse:
     buffer = io.BytesIO()
     write_csv(documents_table(documents, lambda document: request.build_absolute_uri(
-        reverse("core:document", args=[document.pk]))), buffer)
+        reverse("documents:document", args=[document.pk]))), buffer)
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = 'attachment; filename="documents.csv"'
     return response

@@ -11,11 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hofburg.core import access
-from hofburg.core.models import Classification, Document
-from hofburg.core.search import find_documents, query_terms, search_documents
-from hofburg.core.services.documents import add_language_version, register_document, update_document
+from hofburg.core.models import Classification
+from hofburg.documents.models import Document
+from hofburg.documents.search import find_documents, query_terms, search_documents
+from hofburg.documents.services import add_language_version, register_document, update_document
 from tests.conftest import Cast
-from tests.core.conftest import Library, text_file
+from tests.documents.library import Library, text_file
 
 pytestmark = pytest.mark.django_db
 

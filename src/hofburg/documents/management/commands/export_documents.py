@@ -7,9 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hofburg.core import access
-from hofburg.core.exports import documents_table
-from hofburg.core.models import Document, User
+from hofburg.core.models import User
 from hofburg.core.tables import WRITERS, ExportError, check_format
+from hofburg.documents.exports import documents_table
+from hofburg.documents.models import Document
 
 
 class Command(BaseCommand):

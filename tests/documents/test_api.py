@@ -12,10 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from hofburg.core.api import TOKEN_USE_RESOLUTION
-from hofburg.core.models import ApiToken, AuditEntry, Document, DocumentFile
+from hofburg.core.models import ApiToken, AuditEntry
 from hofburg.core.services.users import issue_api_token, revoke_api_token
+from hofburg.documents.models import Document, DocumentFile
 from tests.conftest import Cast
-from tests.core.conftest import Library, bearer
+from tests.core.conftest import bearer
+from tests.documents.library import Library
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +194,7 @@ def test_an_editor_registers_a_document_with_a_token(cast: Cast, tokens: dict[st
                                                                      [])
     assert document.owner_affiliation == cast.austria
     assert AuditEntry.objects.filter(action="create", actor=cast.alice,
-                                     model_label="core.Document").count() == 1
+                                     model_label="documents.Document").count() == 1
 
 
 def test_a_confidential_document_is_shared_by_affiliation_code(cast: Cast,

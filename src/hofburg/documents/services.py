@@ -14,10 +14,10 @@ import logging
 import mimetypes
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -31,9 +31,11 @@ from pypdf import PdfReader
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Invalid
-from hofburg.core.models import Affiliation, Classification, Document, DocumentFile, User
+from hofburg.core.models import Affiliation, Classification, LedgerEntry, User
+from hofburg.core.services import ledger
 from hofburg.core.services.audit import record_change, snapshot
-from hofburg.core.symbols import SymbolError, parse_symbol
+from hofburg.documents.engine.symbols import SymbolError, parse_symbol
+from hofburg.documents.models import Document, DocumentFile
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ EDITABLE_FIELDS = frozenset({
 })
 _PDF_MAGIC = b"%PDF-"
 _SAFE_EXTENSION = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
+LEDGER_KIND_ADOPTED = "document.adopted"
 
 
 class DocumentError(Invalid):
@@ -67,18 +70,24 @@ class _Upload:
     text: str
 
 
+class DocumentMetadata(TypedDict):
+    """A new document's metadata, as `register_document` takes it by keyword."""
+
+    symbol: str
+    title: str
+    date: datetime.date
+    originator: str
+    original_language: str
+    classification: str
+    shared_with: NotRequired[Iterable[Affiliation]]
+    is_exercise: NotRequired[bool]
+
+
 def register_document(
     actor: AnyUser,
     *,
-    symbol: str,
-    title: str,
-    date: datetime.date,
-    originator: str,
-    original_language: str,
-    classification: str,
-    shared_with: Iterable[Affiliation] = (),
     files: Sequence[tuple[str, UploadedFile]] = (),
-    is_exercise: bool = False,
+    **metadata: Unpack[DocumentMetadata],
 ) -> Document:
     """Register a document owned by the actor's affiliation, with any language versions given.
 
@@ -88,17 +97,10 @@ def register_document(
     """
     if not access.can_register_documents(actor) or not isinstance(actor, User):
         raise AccessDenied(_("You may not register documents."))
-    fields: dict[str, Any] = {
-        "symbol": _clean_symbol(symbol, owner_id=actor.affiliation_id),
-        "title": _clean_text("title", title, Document._meta.get_field("title").max_length),
-        "date": _clean_date(date),
-        "originator": _clean_text(
-            "originator", originator, Document._meta.get_field("originator").max_length),
-        "original_language": _clean_language("original_language", original_language),
-        "classification": _clean_classification(actor, classification),
-        "is_exercise": bool(is_exercise),
-    }
-    sharing = _clean_sharing(fields["classification"], shared_with)
+    fields = _clean_metadata(actor, {"is_exercise": False, **metadata},
+                             owner_id=actor.affiliation_id)
+    fields.pop("shared_with", None)
+    sharing = _clean_sharing(fields["classification"], metadata.get("shared_with", ()))
     uploads = _read_uploads(files, existing_languages=())
 
     stored: list[str] = []
@@ -168,25 +170,8 @@ def update_document(actor: AnyUser, document: Document, **changes: Any) -> Docum
         raise DocumentError(unknown[0], _("This field cannot be changed."))
     if not access.can_edit(actor, document) or not isinstance(actor, User):
         raise AccessDenied(_("You may not change this document."))
-    cleaned: dict[str, Any] = {}
-    if "symbol" in changes:
-        cleaned["symbol"] = _clean_symbol(changes["symbol"], owner_id=document.owner_affiliation_id,
-                                          exclude_pk=document.pk)
-    if "title" in changes:
-        cleaned["title"] = _clean_text(
-            "title", changes["title"], Document._meta.get_field("title").max_length)
-    if "date" in changes:
-        cleaned["date"] = _clean_date(changes["date"])
-    if "originator" in changes:
-        cleaned["originator"] = _clean_text(
-            "originator", changes["originator"], Document._meta.get_field("originator").max_length)
-    if "original_language" in changes:
-        cleaned["original_language"] = _clean_language(
-            "original_language", changes["original_language"])
-    if "classification" in changes:
-        cleaned["classification"] = _clean_classification(actor, changes["classification"])
-    if "is_exercise" in changes:
-        cleaned["is_exercise"] = bool(changes["is_exercise"])
+    cleaned = _clean_metadata(actor, changes, owner_id=document.owner_affiliation_id,
+                              exclude_pk=document.pk)
     classification = cleaned.get("classification", document.classification)
     if "shared_with" in changes:
         sharing: list[Affiliation] | None = _clean_sharing(classification, changes["shared_with"])
@@ -246,7 +231,39 @@ def document_snapshot(document: Document) -> dict[str, Any]:
     return data
 
 
+def adoption_payload(symbol: str, files: Sequence[DocumentFile]) -> dict[str, Any]:
+    """What an adoption entry in the ledger vouches for: the symbol and the SHA-256 of every
+    language version, in language order (as `Document.files`)."""
+    return {"symbol": symbol, "sha256": [f.sha256 for f in sorted(files, key=lambda f: f.language)]}
+
+
+def record_adoption(actor: User, document: Document) -> LedgerEntry:
+    """Append the adoption of `document` to the ledger, with its language versions as they
+    stand now (`hofburg ledger verify` rebuilds the payload through `documents.ledger`)."""
+    return ledger.append_entry(LEDGER_KIND_ADOPTED,
+                               adoption_payload(document.symbol, list(document.files.all())),
+                               author=actor.username, reference=document.symbol)
+
+
 # Validation: each helper returns the clean value or raises DocumentError for its field.
+
+
+def _clean_metadata(actor: User, values: Mapping[str, Any], *, owner_id: int | None,
+                    exclude_pk: int | None = None) -> dict[str, Any]:
+    """The clean value of each metadata field in `values`, checked in this order; sharing is
+    left to `_clean_sharing`, which needs the classification."""
+    title_length = Document._meta.get_field("title").max_length
+    originator_length = Document._meta.get_field("originator").max_length
+    cleaners: dict[str, Callable[[Any], Any]] = {
+        "symbol": lambda v: _clean_symbol(v, owner_id=owner_id, exclude_pk=exclude_pk),
+        "title": lambda v: _clean_text("title", v, title_length),
+        "date": _clean_date,
+        "originator": lambda v: _clean_text("originator", v, originator_length),
+        "original_language": lambda v: _clean_language("original_language", v),
+        "classification": lambda v: _clean_classification(actor, v),
+        "is_exercise": bool,
+    }
+    return {name: clean(values[name]) for name, clean in cleaners.items() if name in values}
 
 
 def _clean_symbol(text: object, *, owner_id: int | None, exclude_pk: int | None = None) -> str:

@@ -15,10 +15,11 @@ from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 
-from hofburg.core.models import AuditEntry, Classification, Document, DocumentFile
-from hofburg.core.services.documents import register_document
+from hofburg.core.models import AuditEntry, Classification
+from hofburg.documents.models import Document, DocumentFile
+from hofburg.documents.services import register_document
 from tests.conftest import Cast
-from tests.core.conftest import Library, stored_files, text_file
+from tests.documents.library import Library, stored_files, text_file
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def _body(response: Any) -> bytes:
 
 
 def test_the_list_shows_symbol_title_date_and_distribution(cast: Cast, library: Library) -> None:
-    response = cast.client(cast.alice).get(reverse("core:documents"))
+    response = cast.client(cast.alice).get(reverse("documents:documents"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -65,7 +66,7 @@ def test_the_list_filters_by_text_distribution_year_originator_and_language(
     client = cast.client(cast.alice)
 
     def symbols(**query: str) -> list[str]:
-        response = client.get(reverse("core:documents"), query)
+        response = client.get(reverse("documents:documents"), query)
         return [d.symbol for d in response.context["documents"]]
 
     assert symbols(q="deployments") == ["PC.DEL/2/26"]
@@ -77,7 +78,7 @@ def test_the_list_filters_by_text_distribution_year_originator_and_language(
 
 
 def test_filters_it_cannot_read_are_ignored_and_said_so(cast: Cast, library: Library) -> None:
-    response = cast.client(cast.alice).get(reverse("core:documents"),
+    response = cast.client(cast.alice).get(reverse("documents:documents"),
                                            {"year": "soon", "distribution": "secret"})
     assert response.status_code == 200
     assert len(response.context["documents"]) == 4
@@ -91,8 +92,8 @@ def test_the_list_is_paginated(cast: Cast) -> None:
                           original_language="en", classification=Classification.PUBLIC)
     client = Client()
 
-    first = client.get(reverse("core:documents"))
-    second = client.get(reverse("core:documents"), {"page": "2"})
+    first = client.get(reverse("documents:documents"))
+    second = client.get(reverse("documents:documents"), {"page": "2"})
 
     assert len(first.context["documents"]) == 25
     assert len(second.context["documents"]) == 2
@@ -105,7 +106,7 @@ def test_exercise_data_is_tagged_and_raises_the_banner(cast: Cast) -> None:
                       original_language="en", classification=Classification.PUBLIC,
                       is_exercise=True)
 
-    response = Client().get(reverse("core:documents"))
+    response = Client().get(reverse("documents:documents"))
 
     assert response.context["shows_exercise_data"] is True
     assert 'class="tag exercise"' in response.content.decode()
@@ -115,7 +116,7 @@ def test_exercise_data_is_tagged_and_raises_the_banner(cast: Cast) -> None:
 def test_the_csv_export_has_the_filtered_visible_rows_and_an_exercise_column(
     cast: Cast, library: Library
 ) -> None:
-    response = cast.client(cast.bob).get(reverse("core:documents"),
+    response = cast.client(cast.bob).get(reverse("documents:documents"),
                                          {"format": "csv", "q": "ceasefire"})
 
     assert response.status_code == 200
@@ -134,7 +135,7 @@ def test_the_csv_export_defuses_cells_that_look_like_formulas(cast: Cast) -> Non
                       date=datetime.date(2026, 3, 1), originator="@Austria",
                       original_language="en", classification=Classification.PUBLIC)
 
-    [row] = _csv_rows(Client().get(reverse("core:documents"), {"format": "csv"}))
+    [row] = _csv_rows(Client().get(reverse("documents:documents"), {"format": "csv"}))
 
     assert row["title"] == "'=HYPERLINK(\"http://x\")"
     assert row["originator"] == "'@Austria"
@@ -148,27 +149,27 @@ def test_the_detail_page_shows_metadata_versions_and_their_digests(
 ) -> None:
     file = library.shared.files.get()
 
-    response = cast.client(cast.carol).get(reverse("core:document", args=[library.shared.pk]))
+    response = cast.client(cast.carol).get(reverse("documents:document", args=[library.shared.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "PC.DEL/4/26" in html and "Confidential assessment for the CPC" in html
     assert file.sha256 in html
-    assert reverse("core:document_download", args=[library.shared.pk, "en"]) in html
+    assert reverse("documents:document_download", args=[library.shared.pk, "en"]) in html
     assert "Conflict Prevention Centre" in html  # shared with
-    assert reverse("core:document_edit", args=[library.shared.pk]) not in html
+    assert reverse("documents:document_edit", args=[library.shared.pk]) not in html
 
 
 def test_the_owner_sees_the_edit_link(cast: Cast, library: Library) -> None:
-    response = cast.client(cast.alice).get(reverse("core:document", args=[library.shared.pk]))
-    assert reverse("core:document_edit", args=[library.shared.pk]) in response.content.decode()
+    response = cast.client(cast.alice).get(reverse("documents:document", args=[library.shared.pk]))
+    assert reverse("documents:document_edit", args=[library.shared.pk]) in response.content.decode()
 
 
 def test_a_download_streams_the_file_as_an_attachment(cast: Cast, library: Library) -> None:
     stored = library.restricted.files.get()
 
     response = cast.client(cast.bob).get(
-        reverse("core:document_download", args=[library.restricted.pk, "en"]))
+        reverse("documents:document_download", args=[library.restricted.pk, "en"]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain"
@@ -178,7 +179,7 @@ def test_a_download_streams_the_file_as_an_attachment(cast: Cast, library: Libra
 
 
 def test_a_language_without_a_version_is_not_found(cast: Cast, library: Library) -> None:
-    response = Client().get(reverse("core:document_download", args=[library.public.pk, "fr"]))
+    response = Client().get(reverse("documents:document_download", args=[library.public.pk, "fr"]))
     assert response.status_code == 404
 
 
@@ -190,11 +191,11 @@ def test_an_editor_registers_a_document_through_the_form(cast: Cast) -> None:
     upload = SimpleUploadedFile("statement.txt", b"We welcome the ceasefire.",
                                 content_type="text/plain")
 
-    response = client.post(reverse("core:document_register"), _form(file=upload))
+    response = client.post(reverse("documents:document_register"), _form(file=upload))
 
     document = Document.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:document", args=[document.pk])
+    assert response["Location"] == reverse("documents:document", args=[document.pk])
     assert document.symbol == "PC.DEL/20/26"
     assert document.owner_affiliation == cast.austria
     assert document.files.get().filename == "statement.txt"
@@ -204,7 +205,7 @@ def test_an_editor_registers_a_document_through_the_form(cast: Cast) -> None:
 def test_the_register_form_offers_only_official_languages_and_the_three_levels(
     cast: Cast
 ) -> None:
-    response = cast.client(cast.alice).get(reverse("core:document_register"))
+    response = cast.client(cast.alice).get(reverse("documents:document_register"))
 
     form = response.context["form"]
     assert response.status_code == 200
@@ -226,7 +227,7 @@ def test_bad_input_is_shown_on_the_form_and_nothing_is_stored(
 ) -> None:
     upload = SimpleUploadedFile("statement.txt", b"Text.", content_type="text/plain")
 
-    response = cast.client(cast.alice).post(reverse("core:document_register"),
+    response = cast.client(cast.alice).post(reverse("documents:document_register"),
                                             _form(file=upload, **overrides))
 
     assert response.status_code == 200
@@ -238,14 +239,14 @@ def test_bad_input_is_shown_on_the_form_and_nothing_is_stored(
 
 def test_sharing_a_restricted_document_is_refused_on_the_form(cast: Cast) -> None:
     response = cast.client(cast.alice).post(
-        reverse("core:document_register"), _form(shared_with=[cast.cpc.pk]))
+        reverse("documents:document_register"), _form(shared_with=[cast.cpc.pk]))
 
     assert "shared_with" in response.context["form"].errors
     assert Document.objects.count() == 0
 
 
 def test_a_taken_symbol_is_refused_on_the_form(cast: Cast, library: Library) -> None:
-    response = cast.client(cast.alice).post(reverse("core:document_register"),
+    response = cast.client(cast.alice).post(reverse("documents:document_register"),
                                             _form(symbol="PC.DEL/3/26"))
 
     assert "already registered" in str(response.context["form"].errors["symbol"])
@@ -256,14 +257,15 @@ def test_a_file_over_the_limit_is_refused_on_the_form(cast: Cast, settings: Any)
     settings.DOCUMENT_MAX_BYTES = 4
     upload = SimpleUploadedFile("statement.txt", b"Too long.", content_type="text/plain")
 
-    response = cast.client(cast.alice).post(reverse("core:document_register"), _form(file=upload))
+    response = cast.client(cast.alice).post(reverse("documents:document_register"),
+                                            _form(file=upload))
 
     assert "file" in response.context["form"].errors
     assert Document.objects.count() == 0
 
 
 def test_the_register_page_asks_anonymous_visitors_to_sign_in() -> None:
-    response = Client().get(reverse("core:document_register"))
+    response = Client().get(reverse("documents:document_register"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("core:login"))
 
@@ -272,8 +274,8 @@ def test_the_register_page_asks_anonymous_visitors_to_sign_in() -> None:
 def test_the_register_page_is_forbidden_to_those_who_are_not_editors(who: str, cast: Cast
                                                                      ) -> None:
     client = cast.client(getattr(cast, who))
-    assert client.get(reverse("core:document_register")).status_code == 403
-    assert client.post(reverse("core:document_register"), _form()).status_code == 403
+    assert client.get(reverse("documents:document_register")).status_code == 403
+    assert client.post(reverse("documents:document_register"), _form()).status_code == 403
     assert Document.objects.count() == 0
 
 
@@ -281,7 +283,7 @@ def test_the_register_page_is_forbidden_to_those_who_are_not_editors(who: str, c
 
 
 def test_the_owner_edits_a_document(cast: Cast, library: Library) -> None:
-    url = reverse("core:document_edit", args=[library.confidential.pk])
+    url = reverse("documents:document_edit", args=[library.confidential.pk])
 
     response = cast.client(cast.alice).post(url, _form(
         symbol="PC.DEL/3/26", title="Confidential instructions, corrected",
@@ -296,7 +298,8 @@ def test_the_owner_edits_a_document(cast: Cast, library: Library) -> None:
 
 
 def test_the_edit_form_starts_from_the_stored_values(cast: Cast, library: Library) -> None:
-    response = cast.client(cast.alice).get(reverse("core:document_edit", args=[library.shared.pk]))
+    response = cast.client(cast.alice).get(
+        reverse("documents:document_edit", args=[library.shared.pk]))
 
     form = response.context["form"]
     assert form["symbol"].value() == "PC.DEL/4/26"
@@ -304,7 +307,7 @@ def test_the_edit_form_starts_from_the_stored_values(cast: Cast, library: Librar
 
 
 def test_a_bad_edit_is_shown_on_the_form_and_changes_nothing(cast: Cast, library: Library) -> None:
-    url = reverse("core:document_edit", args=[library.public.pk])
+    url = reverse("documents:document_edit", args=[library.public.pk])
 
     response = cast.client(cast.alice).post(url, _form(symbol="PC.DEL/2/26", date="2026-01-01",
                                                        classification="public"))
@@ -316,7 +319,7 @@ def test_a_bad_edit_is_shown_on_the_form_and_changes_nothing(cast: Cast, library
 
 
 def test_the_owner_adds_a_language_version_on_the_edit_page(cast: Cast, library: Library) -> None:
-    url = reverse("core:document_edit", args=[library.public.pk])
+    url = reverse("documents:document_edit", args=[library.public.pk])
     upload = SimpleUploadedFile("ru.txt", "Прекращение огня соблюдается.".encode(),
                                 content_type="text/plain")
 
@@ -328,7 +331,7 @@ def test_the_owner_adds_a_language_version_on_the_edit_page(cast: Cast, library:
 
 
 def test_a_language_that_has_a_version_is_not_offered_again(cast: Cast, library: Library) -> None:
-    url = reverse("core:document_edit", args=[library.public.pk])
+    url = reverse("documents:document_edit", args=[library.public.pk])
 
     response = cast.client(cast.alice).post(url, {"add_version": "1", "language": "en",
                                                   "file": text_file("again")})
@@ -343,7 +346,7 @@ def test_those_who_see_a_document_but_may_not_change_it_are_forbidden(
     who: str, cast: Cast, library: Library
 ) -> None:
     client = cast.client(getattr(cast, who))
-    url = reverse("core:document_edit", args=[library.public.pk])
+    url = reverse("documents:document_edit", args=[library.public.pk])
 
     assert client.get(url).status_code == 403
     assert client.post(url, _form(title="Taken over")).status_code == 403
@@ -354,7 +357,7 @@ def test_those_who_see_a_document_but_may_not_change_it_are_forbidden(
 def test_anonymous_visitors_are_asked_to_sign_in_to_edit_a_public_document(
     library: Library
 ) -> None:
-    response = Client().get(reverse("core:document_edit", args=[library.public.pk]))
+    response = Client().get(reverse("documents:document_edit", args=[library.public.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("core:login"))
 
@@ -408,17 +411,17 @@ def test_the_tokens_page_asks_anonymous_visitors_to_sign_in() -> None:
 
 def test_administrators_read_who_changed_what(cast: Cast, library: Library) -> None:
     client = cast.client(cast.alice)
-    client.post(reverse("core:document_edit", args=[library.public.pk]), _form(
+    client.post(reverse("documents:document_edit", args=[library.public.pk]), _form(
         symbol="PC.DEL/1/26", title="Statement, corrected", date="2026-01-01",
         classification="public"))
 
-    response = cast.client(cast.dora).get(reverse("core:audit"), {"type": "core.Document"})
+    response = cast.client(cast.dora).get(reverse("core:audit"), {"type": "documents.Document"})
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "alice" in html
     assert "Statement on the public ceasefire report" in html and "Statement, corrected" in html
-    assert {e.model_label for e in response.context["entries"]} == {"core.Document"}
+    assert {e.model_label for e in response.context["entries"]} == {"documents.Document"}
 
 
 def test_the_audit_page_filters_by_record_type(cast: Cast, library: Library) -> None:

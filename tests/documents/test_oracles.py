@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from hofburg.core.models import Document
-from hofburg.core.services.documents import DocumentError, register_document, update_document
+from hofburg.documents.models import Document
+from hofburg.documents.services import DocumentError, register_document, update_document
 from tests.conftest import Cast
-from tests.core.conftest import Library, bearer
+from tests.core.conftest import bearer
+from tests.documents.library import Library
 
 HIDDEN = "PC.DEL/3/26"
 ABSENT = "PC.DEL/99/26"

@@ -1,0 +1,1 @@
+"""Pure rules of the document library: standard library only, never Django."""
