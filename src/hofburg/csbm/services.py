@@ -789,7 +789,8 @@ def _aware(field: str, moment: datetime) -> datetime:
     return moment
 
 
-def _deadline(compute: Any, moment: datetime, rules: Ruleset) -> datetime | None:
+def _deadline(compute: Callable[[datetime, Ruleset], datetime], moment: datetime,
+              rules: Ruleset) -> datetime | None:
     try:
         return compute(moment, rules)
     except NotDefinedError:

@@ -286,7 +286,8 @@ def _crossing_angle_deg(a_xx: FloatArray, a_xy: FloatArray, a_yy: FloatArray) ->
     root = np.sqrt((a_xx - a_yy) ** 2 + 4 * a_xy**2)
     large, small = (trace + root) / 2, np.maximum((trace - root) / 2, 0.0)
     ratio = np.divide(small, large, out=np.zeros_like(large), where=large > 0)
-    return np.degrees(2 * np.arctan(np.sqrt(ratio)))
+    angle: FloatArray = np.degrees(2 * np.arctan(np.sqrt(ratio)))
+    return angle
 
 
 def _ellipse_of(c_xx: float, c_xy: float, c_yy: float, scale: float, confidence: float
@@ -395,7 +396,7 @@ def assembler(cls: type[_T]) -> Callable[..., _T]:
     new = object.__new__
 
     def assemble(**values: Any) -> _T:
-        instance: Any = new(cls)
+        instance: _T = new(cls)
         instance.__dict__.update(values)
         return instance
 
