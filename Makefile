@@ -31,7 +31,7 @@ install: $(STAMP) ## create .venv and install the locked dependencies (hashes ch
 PIP_TOOLS := pip-tools==7.7.0
 LOCK_VENV := $(or $(TMPDIR),/tmp)/hofburg-lock-venv
 PIP_COMPILE = cd requirements && PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= CUSTOM_COMPILE_COMMAND="make lock" \
-	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
 	--no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple \
 	$(LOCK_ARGS)
 
