@@ -8,19 +8,38 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test lint types boundaries check pytest test-postgres bench messages vendor browser-deps clean
+.PHONY: help install lock demo serve test lint types boundaries check pytest test-postgres bench messages vendor browser-deps clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock
+# requirements/run.lock: what runs the product; requirements/dev.lock: that plus what develops
+# and tests it (the same pins: it is compiled under run.lock). Every file is checked against its
+# hash; the project itself goes in editable and without dependencies (they are all locked).
+$(STAMP): pyproject.toml requirements/run.lock requirements/dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Hofburg needs $(PYTHON) on PATH" >&2; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the pinned dependencies
+install: $(STAMP) ## create .venv and install the locked dependencies (hashes checked)
+
+# pip-tools runs in a throwaway venv, against PyPI alone (no local pip configuration), so the
+# hashes are those of the files PyPI serves for every platform. Pins already in a lock file are
+# kept; to move one: make lock LOCK_ARGS="--upgrade-package NAME".
+PIP_TOOLS := pip-tools==7.7.0
+LOCK_VENV := $(or $(TMPDIR),/tmp)/hofburg-lock-venv
+PIP_COMPILE = cd requirements && PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= CUSTOM_COMPILE_COMMAND="make lock" \
+	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+	--no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple \
+	$(LOCK_ARGS)
+
+lock: ## regenerate requirements/run.lock and dev.lock (hashes) from pyproject.toml
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS); }
+	$(PIP_COMPILE) --extra fast -o run.lock ../pyproject.toml
+	$(PIP_COMPILE) --extra fast --extra dev -c run.lock -o dev.lock ../pyproject.toml
 
 demo: $(STAMP) ## set up the database with reference and demo data, print demo accounts, serve on :8000
 	$(BIN)/hofburg demo --host $(HOST) --port $(PORT)

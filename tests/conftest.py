@@ -13,11 +13,13 @@ Everyone's password is `PASSWORD`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from time_machine import TimeMachineFixture
 
 from hofburg.core.models import Affiliation, Role, User
 
@@ -30,13 +32,17 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The sign-in limiter's clock, standing still unless a test moves it: a counting window
-    never ends in the middle of a test by chance (each key's window starts at its own second)."""
-    now = [1_800_000_000.0]
-    monkeypatch.setattr("django_ratelimit.core.time.time", lambda: now[0])
-    return now
+STILL_AT = datetime(2027, 1, 15, 8, 0, tzinfo=UTC)  # 1,800,000,000 seconds after the epoch
+
+
+@pytest.fixture
+def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
+    """The clock (time, datetime, Django's now) standing still unless the test moves it with
+    `clock.shift(seconds)`: a sign-in limiter's counting window never ends in the middle of a
+    test by chance (each key's window starts at its own second). Tests that count sign-ins
+    use it; time-machine puts the real clock back after the test."""
+    time_machine.move_to(STILL_AT, tick=False)
+    return time_machine
 
 
 @pytest.fixture(autouse=True)

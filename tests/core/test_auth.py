@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -28,6 +29,7 @@ def test_the_sign_in_form_needs_its_csrf_token(cast: Cast) -> None:
     assert response.status_code == 403
 
 
+@pytest.mark.usefixtures("clock")  # the count never straddles a window's end
 def test_repeated_failed_sign_ins_are_rate_limited(cast: Cast) -> None:
     client = Client()
     statuses = [

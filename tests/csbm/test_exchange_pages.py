@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hofburg.core.models import Classification
 from hofburg.csbm import services
@@ -36,8 +37,8 @@ def austrian_holdings(brigades: int = 3, tanks: int = 40) -> list[HoldingIn]:
 
 
 @pytest.fixture
-def exchanges(cast: Cast, states: Any, monkeypatch: pytest.MonkeyPatch) -> AnnualExchange:
-    freeze_today(monkeypatch, TODAY)
+def exchanges(cast: Cast, states: Any, time_machine: TimeMachineFixture) -> AnnualExchange:
+    freeze_today(time_machine, TODAY)
     services.submit_exchange(cast.alice, state="AT", year=2027, submitted_on=date(2026, 12, 10),
                              units=austrian_units(), holdings=austrian_holdings(),
                              declared_evaluation_quota=2, is_exercise=True)

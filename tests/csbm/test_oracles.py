@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hofburg.core.idempotency import is_replay
 from hofburg.core.models import ApiToken, Classification, User
@@ -61,8 +62,8 @@ def _answers(cast: Cast) -> dict[str, Any]:
 
 
 @pytest.fixture
-def finland(cast: Cast, states: Any, monkeypatch: pytest.MonkeyPatch) -> Cast:
-    freeze_today(monkeypatch, date(2027, 3, 1))
+def finland(cast: Cast, states: Any, time_machine: TimeMachineFixture) -> Cast:
+    freeze_today(time_machine, date(2027, 3, 1))
     services.submit_exchange(None, state="FI", year=2027, submitted_on=date(2026, 12, 10),
                              units=[UnitIn("Karelia Brigade")], declared_evaluation_quota=1,
                              classification=Classification.PUBLIC)
@@ -363,8 +364,8 @@ def test_a_hidden_calendar_version_between_published_ones_leaves_no_gap(
 
 
 def test_a_resubmission_identical_to_a_hidden_version_is_answered_as_if_it_were_absent(
-        cast: Cast, states: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    freeze_today(monkeypatch, date(2027, 3, 1))
+        cast: Cast, states: Any, time_machine: TimeMachineFixture) -> None:
+    freeze_today(time_machine, date(2027, 3, 1))
     content: dict[str, Any] = {
         "state": "FI", "year": 2027, "units": [UnitIn("Karelia Brigade")],
         "declared_evaluation_quota": 1, "classification": Classification.CONFIDENTIAL}

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hofburg.core.models import Classification
 from hofburg.csbm import services
@@ -19,8 +20,8 @@ PANEL = 'id="csbm-panel-heading"'
 
 
 @pytest.fixture
-def desk(db: None, monkeypatch: pytest.MonkeyPatch) -> Desk:
-    freeze_today(monkeypatch, TODAY)
+def desk(db: None, time_machine: TimeMachineFixture) -> Desk:
+    freeze_today(time_machine, TODAY)
     return create_desk()
 
 

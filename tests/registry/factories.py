@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-import pytest
+from time_machine import TimeMachineFixture
 
 from hofburg.registry.models import (
     Chairmanship,
@@ -169,7 +169,6 @@ def create_czechoslovak_chair() -> Chairmanship:
                                        source="osce.org")
 
 
-def freeze_today(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
-    """Make Django's clock (and so `timezone.localdate()`) read `day`, at noon in Vienna."""
-    moment = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+def freeze_today(time_machine: TimeMachineFixture, day: date) -> None:
+    """Stop the clock (and so `timezone.localdate()`) on `day`, at noon in Vienna."""
+    time_machine.move_to(datetime(day.year, day.month, day.day, 10, tzinfo=UTC), tick=False)

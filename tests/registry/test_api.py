@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from time_machine import TimeMachineFixture
 
 from tests.registry.factories import Osce, create_czechoslovak_chair, create_osce, freeze_today
 
@@ -227,7 +228,7 @@ def test_the_openapi_document_lists_the_registry_endpoints(db: None) -> None:
 
 
 def test_the_troika_does_not_depend_on_the_calendar(osce: Osce,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    freeze_today(monkeypatch, date(2030, 1, 1))
+                                                     time_machine: TimeMachineFixture) -> None:
+    freeze_today(time_machine, date(2030, 1, 1))
 
     assert get("/troika/2025").json()["current"]["state"] == "FI"

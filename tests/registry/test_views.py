@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from time_machine import TimeMachineFixture
 
 from hofburg.registry.models import Confidence, StatusEvent
 from tests.registry.factories import (
@@ -23,8 +24,8 @@ from tests.registry.factories import (
 
 
 @pytest.fixture
-def osce(db: None, monkeypatch: pytest.MonkeyPatch) -> Osce:
-    freeze_today(monkeypatch, date(2025, 6, 1))
+def osce(db: None, time_machine: TimeMachineFixture) -> Osce:
+    freeze_today(time_machine, date(2025, 6, 1))
     return create_osce()
 
 

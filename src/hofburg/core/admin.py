@@ -7,7 +7,7 @@ Audit entries and the ledger are read-only here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -15,22 +15,30 @@ from django.http import HttpRequest
 
 from hofburg.core.models import Affiliation, AuditEntry, LedgerEntry, User
 
+if TYPE_CHECKING:  # django-stubs makes the admin classes generic in their model; Django does not
+    _AffiliationAdmin = admin.ModelAdmin[Affiliation]
+    _UserAdmin = UserAdmin[User]
+    _AnyAdmin = admin.ModelAdmin[Any]
+else:
+    _AffiliationAdmin = _AnyAdmin = admin.ModelAdmin
+    _UserAdmin = UserAdmin
+
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(_AffiliationAdmin):
     list_display = ("name", "code", "kind", "state_iso2", "is_exercise")
     list_filter = ("kind", "is_exercise")
     search_fields = ("name", "code")
 
 
 @admin.register(User)
-class HofburgUserAdmin(UserAdmin):
+class HofburgUserAdmin(_UserAdmin):
     list_display = ("username", "affiliation", "roles", "is_active", "last_login")
     list_filter = ("is_active", "affiliation__kind")
     fieldsets = (*UserAdmin.fieldsets, ("Hofburg", {"fields": ("affiliation", "roles")}))  # type: ignore[misc]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(_AnyAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -208,6 +208,20 @@ def unpack_verified(archive: Path, directory: Path) -> StagedArchive:
     one the manifest does not name, an unsafe path, a missing or altered manifest.
     Only regular files under `database/` and `media/` are written, and only below `directory`.
     """
+    seen, manifest_raw, manifest_digest = _unpack_members(archive, directory)
+    if manifest_raw is None or manifest_digest is None:
+        raise ArchiveError("the archive has no manifest: it is incomplete or truncated")
+    if hashlib.sha256(manifest_raw).hexdigest() != manifest_digest:
+        raise ArchiveError("the manifest does not match its SHA-256: it was altered or damaged")
+    manifest = Manifest.from_json(manifest_raw)
+    _check_parts(manifest, seen)
+    return StagedArchive(manifest, directory)
+
+
+def _unpack_members(archive: Path, directory: Path
+                    ) -> tuple[dict[str, Part], bytes | None, str | None]:
+    """Every part unpacked below `directory` (path: size and SHA-256), the manifest and its
+    digest as found (None when absent)."""
     seen: dict[str, Part] = {}
     manifest_raw: bytes | None = None
     manifest_digest: str | None = None
@@ -229,11 +243,11 @@ def unpack_verified(archive: Path, directory: Path) -> StagedArchive:
         raise ArchiveError(f"the archive is damaged or truncated: {exc}") from exc
     except EOFError as exc:
         raise ArchiveError("the archive is truncated") from exc
-    if manifest_raw is None or manifest_digest is None:
-        raise ArchiveError("the archive has no manifest: it is incomplete or truncated")
-    if hashlib.sha256(manifest_raw).hexdigest() != manifest_digest:
-        raise ArchiveError("the manifest does not match its SHA-256: it was altered or damaged")
-    manifest = Manifest.from_json(manifest_raw)
+    return seen, manifest_raw, manifest_digest
+
+
+def _check_parts(manifest: Manifest, seen: dict[str, Part]) -> None:
+    """The parts unpacked are exactly the manifest's, each of its size and SHA-256."""
     listed = {part.path: part for part in manifest.parts}
     if manifest.database_part not in listed:
         raise ArchiveError("the manifest lists no database part")
@@ -248,7 +262,6 @@ def unpack_verified(archive: Path, directory: Path) -> StagedArchive:
     extra = sorted(set(seen) - set(listed))
     if extra:
         raise ArchiveError(f"part {extra[0]} is in the archive but not in the manifest")
-    return StagedArchive(manifest, directory)
 
 
 def _members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.conf import settings
@@ -30,6 +30,9 @@ from django.utils import timezone
 
 from hofburg.core.demo import register_loader
 from hofburg.core.models import Classification
+
+if TYPE_CHECKING:
+    from hofburg.csbm.models import Activity
 
 EXERCISES_FILE = "exercises.yaml"
 DEMO_SEED = 1975  # the Helsinki Final Act; any fixed seed keeps the demo reproducible
@@ -190,24 +193,24 @@ def synthetic_activities(states: list[str], years: range, count: int, rng: rando
 def load_synthetic(states: list[str], today: date, *, total_units: int = 10_000,
                    activities: int = 240) -> None:
     """The synthetic exercise data; skipped when any exercise exchange exists already."""
-    from hofburg.csbm.models import Activity, AnnualExchange, ExchangeUnit
-    from hofburg.csbm.queries import classify_activity
-    from hofburg.csbm.services import (
-        notify_activity,
-        open_risk_reduction_request,
-        record_activity,
-        record_meeting,
-        record_reply,
-        record_visit_outcome,
-        request_visit,
-        submit_calendar,
-        submit_exchange,
-    )
+    from hofburg.csbm.models import AnnualExchange
 
     if AnnualExchange.objects.filter(is_exercise=True).exists():
         return
     rng = random.Random(DEMO_SEED)  # noqa: S311 - a reproducible demo, not a secret
     year = today.year if today.month < 12 else today.year + 1  # the exchange in force
+    # One generator through every step, in this order: the same seed gives the same data.
+    _synthetic_exchanges(states, year, total_units, rng)
+    created = _synthetic_activities_and_calendars(states, year, activities, rng)
+    _synthetic_notifications(created, today, rng)
+    _synthetic_visits(states, year, today, rng)
+    _synthetic_risk_reduction(states, today, rng)
+
+
+def _synthetic_exchanges(states: list[str], year: int, total_units: int,
+                         rng: random.Random) -> None:
+    from hofburg.csbm.services import submit_exchange
+
     sizes = units_per_state(states, total_units, rng)
     for iso2 in states:
         fate = rng.random()
@@ -217,7 +220,7 @@ def load_synthetic(states: list[str], today: date, *, total_units: int = 10_000,
         submitted = date(year - 1, 12, rng.randrange(1, 15)) if not late else date(
             year, 1, rng.randrange(5, 28))
         data = synthetic_exchange(iso2, rng, sizes[iso2])
-        exchange = submit_exchange(
+        submit_exchange(
             None, state=iso2, year=year, submitted_on=submitted, units=data.units,
             holdings=data.holdings,
             note="EXERCISE DATA: generated for the demonstration; not any State's forces.",
@@ -227,7 +230,12 @@ def load_synthetic(states: list[str], today: date, *, total_units: int = 10_000,
                 None, state=iso2, year=year, submitted_on=submitted + timedelta(days=20),
                 units=data.units, holdings=data.holdings[1:],
                 note="EXERCISE DATA: correction of the first version.", is_exercise=True)
-        del exchange
+
+
+def _synthetic_activities_and_calendars(states: list[str], year: int, activities: int,
+                                        rng: random.Random) -> list[Activity]:
+    from hofburg.csbm.queries import classify_activity
+    from hofburg.csbm.services import record_activity, submit_calendar
 
     with transaction.atomic():
         created = [record_activity(None, classification=Classification.RESTRICTED,
@@ -242,6 +250,13 @@ def load_synthetic(states: list[str], today: date, *, total_units: int = 10_000,
         submit_calendar(None, state=iso2, year=activity_year,
                         submitted_on=date(activity_year - 1, 11, rng.randrange(1, 20)),
                         activities=listed, note="EXERCISE DATA", is_exercise=True)
+    return created
+
+
+def _synthetic_notifications(created: list[Activity], today: date, rng: random.Random) -> None:
+    from hofburg.csbm.queries import classify_activity
+    from hofburg.csbm.services import notify_activity
+
     notified = 0
     for activity in created:
         answer = classify_activity(activity)
@@ -252,6 +267,11 @@ def load_synthetic(states: list[str], today: date, *, total_units: int = 10_000,
             answer.notify_by - timedelta(days=rng.randrange(0, 10)))
         notify_activity(None, activity, sent_on=sent_on)
         notified += 1
+
+
+def _synthetic_visits(states: list[str], year: int, today: date, rng: random.Random) -> None:
+    from hofburg.csbm.models import ExchangeUnit
+    from hofburg.csbm.services import record_visit_outcome, request_visit
 
     units = list(ExchangeUnit.objects.filter(exchange__is_exercise=True, exchange__is_current=True,
                                              level="unit").select_related("exchange")[:4000])
@@ -274,6 +294,10 @@ def load_synthetic(states: list[str], today: date, *, total_units: int = 10_000,
             outcome = "conducted" if rng.random() < 0.9 else "force_majeure"
             record_visit_outcome(None, visit, outcome=outcome,
                                  report="EXERCISE DATA: generated report.")
+
+
+def _synthetic_risk_reduction(states: list[str], today: date, rng: random.Random) -> None:
+    from hofburg.csbm.services import open_risk_reduction_request, record_meeting, record_reply
 
     for n in range(3):
         requesting, responding = rng.sample(states, 2)

@@ -303,7 +303,8 @@ def _plain_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return []
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        fetched: list[tuple[Any, ...]] = cursor.fetchall()
+        return fetched
 
 
 def _weekly_trend(scope: Scope, start: date, end: date, categories: Sequence[str],

@@ -123,34 +123,45 @@ def generate(*, days: int = 90, seed: int = 1, line_path: Path, start: date | No
             azimuth, _back, distance = GEOD.inv(o_lon[chosen], o_lat[chosen],
                                                 np.full(len(chosen), e_lon[k]),
                                                 np.full(len(chosen), e_lat[k]))
+            event = _Event(time=float(times[k]), category=int(category[k]),
+                           weapon=int(weapon[k]), count=int(count[k]))
             for position, index in enumerate(chosen):
                 if produced >= total:
                     return
                 observer = observers[int(index)]
                 rows = _observation(rng, observer, float(azimuth[position]) % 360,
-                                    float(distance[position]), times[k], int(category[k]),
-                                    int(weapon[k]), int(count[k]), begin, zone)
+                                    float(distance[position]), event, begin, zone)
                 number += 1
                 rows["observation_id"] = f"{prefix}-{number:08d}"
                 produced += 1
                 yield rows
 
 
+@dataclass(frozen=True)
+class _Event:
+    """What happened: seconds after the start, and indexes into the categories and weapons."""
+
+    time: float
+    category: int
+    weapon: int
+    count: int
+
+
 def _observation(rng: np.random.Generator, observer: Observer, azimuth: float, distance: float,
-                 event_time: float, category: int, weapon: int, count: int, begin: datetime,
-                 zone: tzinfo) -> dict[str, str]:
+                 event: _Event, begin: datetime, zone: tzinfo) -> dict[str, str]:
     method = {"camera": "recorded", "drone": "saw"}.get(
         observer.kind, "heard" if rng.random() < 0.6 else "saw")
     delay = distance / SPEED_OF_SOUND_M_S if method == "heard" else 0.0
-    moment = begin + timedelta(seconds=event_time + delay + float(rng.uniform(-15, 15)))
+    moment = begin + timedelta(seconds=event.time + delay + float(rng.uniform(-15, 15)))
     sigma = {"heard": 4.0, "saw": 2.0, "recorded": 1.0}[method]
     bearing = (azimuth + float(rng.normal(0, sigma))) % 360
     use_sector = method == "heard" and rng.random() < 0.5
     km = distance / 1000
     low = max(0.0, round(km * float(rng.uniform(0.6, 0.95)), 1))
     high = max(low + 0.5, round(km * float(rng.uniform(1.05, 1.4)), 1))
-    name = _CATEGORIES[category]
-    weapon_class = _WEAPONS[weapon] if name == "explosion_weapon" and rng.random() < 0.8 else ""
+    name = _CATEGORIES[event.category]
+    armed = name == "explosion_weapon" and rng.random() < 0.8
+    weapon_class = _WEAPONS[event.weapon] if armed else ""
     return {
         "observed_at": moment.astimezone(zone).isoformat(timespec="seconds"),
         "observer_id": observer.observer_id,
@@ -160,7 +171,7 @@ def _observation(rng: np.random.Generator, observer: Observer, azimuth: float, d
         "method": method,
         "category": name,
         "weapon_class": weapon_class,
-        "count": str(count),
+        "count": str(event.count),
         "bearing_deg": "" if use_sector else f"{bearing:.1f}",
         "sector": COMPASS_16[round(bearing / 22.5) % 16] if use_sector else "",
         "distance_km_min": f"{low:g}",

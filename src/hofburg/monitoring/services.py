@@ -1641,8 +1641,8 @@ _REPORTED_FIELDS = ("observation_id", "observed_at", "utc_offset_minutes", "obse
                     "weapon_class", "compass_points", "notes")
 
 
-_PROTECTION = {Classification.PUBLIC: 0, Classification.RESTRICTED: 1,
-               Classification.CONFIDENTIAL: 2}
+_PROTECTION: dict[str, int] = {Classification.PUBLIC: 0, Classification.RESTRICTED: 1,
+                               Classification.CONFIDENTIAL: 2}
 
 
 def _classification_of(members: Sequence[Observation], current: Event | None

@@ -162,42 +162,50 @@ def submit_observation(request: HttpRequest) -> HttpResponse:
     Answers 201 for a new record and 200 for a resubmission of the same client id (the queue's
     retry after a lost answer), with the stored observation id; 400 with the reasons otherwise.
     """
-    wants_json = request.content_type == "application/json"
+    if request.content_type == "application/json":
+        return _submit_observation_json(request)
+    return _submit_observation_form(request)
+
+
+def _submit_observation_json(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        if wants_json:
-            return JsonResponse({"message": _("Sign in again.")}, status=401)
-        return redirect(f"{settings.LOGIN_URL}?next={reverse('monitoring:observe')}")
-    if wants_json:
-        try:
-            payload = json.loads(request.body or b"{}")
-        except ValueError:
-            return JsonResponse({"message": _("The record is not valid JSON.")}, status=400)
-        form = ObservationForm(payload if isinstance(payload, dict) else {})
-    else:
-        form = ObservationForm(request.POST)
+        return JsonResponse({"message": _("Sign in again.")}, status=401)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"message": _("The record is not valid JSON.")}, status=400)
+    form = ObservationForm(payload if isinstance(payload, dict) else {})
     if not form.is_valid():
-        if wants_json:
-            return JsonResponse({"message": _problems(form), "errors": form.errors},
-                                status=400)
+        return JsonResponse({"message": _problems(form), "errors": form.errors}, status=400)
+    data = form.observation_data()
+    client_id = data.pop("client_id")
+    try:
+        record, created = services.submit_observation(request.user, data, client_id=client_id)
+    except AccessDenied:
+        return JsonResponse({"message": _("You may not enter observations.")}, status=403)
+    except services.MonitoringError as error:
+        return JsonResponse({"message": str(error)}, status=400)
+    return JsonResponse({"observation_id": record.observation_id, "status": record.status,
+                         "created": created}, status=201 if created else 200)
+
+
+def _submit_observation_form(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{settings.LOGIN_URL}?next={reverse('monitoring:observe')}")
+    form = ObservationForm(request.POST)
+    if not form.is_valid():
         return render(request, "monitoring/observe.html", {
             "form": form, "form_texts": {key: str(text) for key, text in FORM_TEXTS.items()},
         }, status=400)
     data = form.observation_data()
     client_id = data.pop("client_id")
     try:
-        record, created = services.submit_observation(request.user, data, client_id=client_id)
+        record = services.submit_observation(request.user, data, client_id=client_id)[0]
     except AccessDenied:
-        if wants_json:
-            return JsonResponse({"message": _("You may not enter observations.")}, status=403)
         raise PermissionDenied from None
     except services.MonitoringError as error:
-        if wants_json:
-            return JsonResponse({"message": str(error)}, status=400)
         messages.error(request, str(error))
         return redirect("monitoring:observe")
-    if wants_json:
-        return JsonResponse({"observation_id": record.observation_id, "status": record.status,
-                             "created": created}, status=201 if created else 200)
     messages.success(request, _("Observation %(id)s stored.") % {"id": record.observation_id})
     return redirect("monitoring:observe")
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
 from hofburg.registry import models
 
+if TYPE_CHECKING:  # django-stubs makes ModelAdmin generic in its model; Django does not
+    _AnyAdmin = admin.ModelAdmin[Any]
+else:
+    _AnyAdmin = admin.ModelAdmin
 
-class ReferenceAdmin(admin.ModelAdmin):
+
+class ReferenceAdmin(_AnyAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -15,7 +15,9 @@ from typing import IO, Any
 from django.conf import settings
 
 from hofburg.core.tables import CONTENT_TYPES as CONTENT_TYPES  # re-exported for the views
-from hofburg.core.tables import WRITERS, Cell, ExportError, Table, check_format
+from hofburg.core.tables import WRITERS as WRITERS  # re-exported for the command
+from hofburg.core.tables import Cell, Table, check_format
+from hofburg.core.tables import ExportError as ExportError  # re-exported for the views
 from hofburg.registry.models import (
     Chairmanship,
     FieldOperation,

@@ -5,10 +5,15 @@ Who may see what is decided in `hofburg.core.access`, never here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # django-stubs makes fields generic in what they set and get; Django does not
+    _StrField = models.CharField[str, str]
+else:
+    _StrField = models.CharField
 
 
 class Classification(models.TextChoices):
@@ -17,7 +22,7 @@ class Classification(models.TextChoices):
     CONFIDENTIAL = "confidential", _("Confidential")
 
 
-class ClassificationField(models.CharField):
+class ClassificationField(_StrField):
     """A CharField limited to the three classification levels, `restricted` unless told."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -79,8 +79,9 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         .exclude(status=StoredActivity.Status.CANCELLED).order_by("start", "pk"))
         if line.classification.notifiable or line.classification.notification_undetermined]
     scorecard_rows = build_scorecard(year, user)
-    overdue = sorted((row for row in scorecard_rows if row.exchange_status == ScoreStatus.MISSING
-                      or row.calendar_status == ScoreStatus.MISSING or row.missing_notifications),
+    overdue = sorted((row for row in scorecard_rows
+                      if ScoreStatus.MISSING in {row.exchange_status, row.calendar_status}
+                      or row.missing_notifications),
                      key=lambda row: folded(row.state_name))
     board = quota_lines(year, user)
     return render(request, "csbm/home.html", {

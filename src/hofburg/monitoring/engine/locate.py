@@ -152,27 +152,53 @@ def locate_many(groups: Sequence[Sequence[Bearing]], parameters: LocateParameter
     index = np.repeat(np.arange(len(groups)), sizes)
     sigma = np.array([b.sigma_deg if b.sigma_deg is not None else parameters.bearing_sigma_deg
                       for b in flat], dtype=np.float64)
-    return solve_fixes(
-        index,
-        np.array([b.lon for b in flat], dtype=np.float64),
-        np.array([b.lat for b in flat], dtype=np.float64),
-        np.array([b.azimuth_deg for b in flat], dtype=np.float64),
-        sigma,
-        len(groups),
-        parameters,
+    return solve_fixes(BearingArrays(
+        group=index,
+        lon=np.array([b.lon for b in flat], dtype=np.float64),
+        lat=np.array([b.lat for b in flat], dtype=np.float64),
+        azimuth_deg=np.array([b.azimuth_deg for b in flat], dtype=np.float64),
+        sigma_deg=sigma,
+        n_groups=len(groups),
         labels=[b.label for b in flat],
-    )
+    ), parameters)
 
 
 _OK, _TOO_FEW, _PARALLEL, _BEHIND = 0, 1, 2, 3
 
 
-def solve_fixes(group: NDArray[np.intp], lon: FloatArray, lat: FloatArray,
-                azimuth_deg: FloatArray, sigma_deg: FloatArray, n_groups: int,
-                parameters: LocateParameters, labels: Sequence[str] | None = None,
+@dataclass(frozen=True)
+class BearingArrays:
+    """The bearings of many groups as arrays, one entry per bearing: bearing i belongs to
+    group[i] (0 to n_groups - 1); labels name the bearings in error messages."""
+
+    group: NDArray[np.intp]
+    lon: FloatArray
+    lat: FloatArray
+    azimuth_deg: FloatArray
+    sigma_deg: FloatArray
+    n_groups: int
+    labels: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """Per group: status code, fix, covariance and crossing angle; per bearing: residual,
+    range, and how far ahead of its observer the fix lies along the ray."""
+
+    status: NDArray[Any]
+    centre_lon: FloatArray
+    centre_lat: FloatArray
+    cov: FloatArray
+    crossing: FloatArray
+    residual: FloatArray
+    ranges: FloatArray
+    ahead: FloatArray
+
+
+def solve_fixes(bearings: BearingArrays, parameters: LocateParameters,
                 max_iterations: int = 10, tolerance_m: float = 1e-3
                 ) -> list[Fix | LocateError]:
-    """The fix of each group of bearings; bearing i belongs to group[i]. Arrays in, one pass.
+    """The fix of each group of bearings. Arrays in, one pass.
 
     The first pass, centred on the observers, weighs every line alike because the ranges are
     not known yet; later passes are centred on the estimate and weigh by 1 / (range * sigma)^2.
@@ -180,6 +206,8 @@ def solve_fixes(group: NDArray[np.intp], lon: FloatArray, lat: FloatArray,
     (or not at all): each group stops by its own test, so a group's fix is the same whether it
     is solved alone or with others.
     """
+    group, lon, lat = bearings.group, bearings.lon, bearings.lat
+    azimuth_deg, sigma_deg, n_groups = bearings.azimuth_deg, bearings.sigma_deg, bearings.n_groups
     counts = np.bincount(group, minlength=n_groups).astype(np.float64)
     status = np.where(counts < 2, _TOO_FEW, _OK)
     safe = np.maximum(counts, 1.0)
@@ -233,25 +261,25 @@ def solve_fixes(group: NDArray[np.intp], lon: FloatArray, lat: FloatArray,
     status = np.where((status == _OK) & behind, _BEHIND, status)
     true_azimuth_to_fix = np.degrees(np.arctan2(-x, -y)) - gamma
     residual = (azimuth_deg - true_azimuth_to_fix + 180.0) % 360.0 - 180.0
-    ranges = np.hypot(x, y)
-    scale = math.sqrt(-2.0 * math.log(1.0 - parameters.ellipse_confidence))
-    return _results(group, n_groups, status, centre_lon, centre_lat, cov, crossing, residual,
-                    ranges, ahead, scale, parameters, labels)
+    solved = _Solved(status=status, centre_lon=centre_lon, centre_lat=centre_lat, cov=cov,
+                     crossing=crossing, residual=residual, ranges=np.hypot(x, y), ahead=ahead)
+    return _results(bearings, solved, parameters)
 
 
-def _results(group: NDArray[np.intp], n_groups: int, status: NDArray[Any],
-             centre_lon: FloatArray, centre_lat: FloatArray, cov: FloatArray,
-             crossing: FloatArray, residual: FloatArray, ranges: FloatArray, ahead: FloatArray,
-             scale: float, parameters: LocateParameters, labels: Sequence[str] | None
+def _results(bearings: BearingArrays, solved: _Solved, parameters: LocateParameters
              ) -> list[Fix | LocateError]:
+    group, n_groups, labels = bearings.group, bearings.n_groups, bearings.labels
+    status, cov, ahead = solved.status, solved.cov, solved.ahead
+    scale = math.sqrt(-2.0 * math.log(1.0 - parameters.ellipse_confidence))
     order = np.argsort(group, kind="stable")
     starts = np.searchsorted(group[order], np.arange(n_groups + 1)).tolist()
-    residuals, reaches = residual[order].tolist(), ranges[order].tolist()
+    residuals, reaches = solved.residual[order].tolist(), solved.ranges[order].tolist()
     confidence = parameters.ellipse_confidence
     results: list[Fix | LocateError] = []
     for g, (code, fix_lon, fix_lat, c_xx, c_xy, c_yy, angle) in enumerate(zip(
-            status.tolist(), centre_lon.tolist(), centre_lat.tolist(), cov[:, 0, 0].tolist(),
-            cov[:, 0, 1].tolist(), cov[:, 1, 1].tolist(), crossing.tolist(), strict=True)):
+            status.tolist(), solved.centre_lon.tolist(), solved.centre_lat.tolist(),
+            cov[:, 0, 0].tolist(), cov[:, 0, 1].tolist(), cov[:, 1, 1].tolist(),
+            solved.crossing.tolist(), strict=True)):
         low, high = starts[g], starts[g + 1]
         if code == _OK:
             results.append(_make_fix(
@@ -286,7 +314,8 @@ def _crossing_angle_deg(a_xx: FloatArray, a_xy: FloatArray, a_yy: FloatArray) ->
     root = np.sqrt((a_xx - a_yy) ** 2 + 4 * a_xy**2)
     large, small = (trace + root) / 2, np.maximum((trace - root) / 2, 0.0)
     ratio = np.divide(small, large, out=np.zeros_like(large), where=large > 0)
-    return np.degrees(2 * np.arctan(np.sqrt(ratio)))
+    angle: FloatArray = np.degrees(2 * np.arctan(np.sqrt(ratio)))
+    return angle
 
 
 def _ellipse_of(c_xx: float, c_xy: float, c_yy: float, scale: float, confidence: float
@@ -395,7 +424,7 @@ def assembler(cls: type[_T]) -> Callable[..., _T]:
     new = object.__new__
 
     def assemble(**values: Any) -> _T:
-        instance: Any = new(cls)
+        instance: _T = new(cls)
         instance.__dict__.update(values)
         return instance
 

@@ -60,6 +60,7 @@ from hofburg.monitoring.engine.geodesy import (
     wedge_ring,
 )
 from hofburg.monitoring.engine.locate import (
+    BearingArrays,
     Fix,
     LocateError,
     LocateParameters,
@@ -1113,9 +1114,10 @@ def _fixes(table: _Table, rules: MergeRules, texts: _Texts, clusters: list[_Clus
         return {}
     rows = np.array(members, dtype=np.intp)
     sigma = np.array([rules.bearing_sigma_deg[m] for m in METHODS])[table.columns.method[rows]]
-    results = solve_fixes(np.array(group, dtype=np.intp), table.lon[rows], table.lat[rows],
-                          table.centre[rows], sigma, len(chosen), rules.locate,
-                          labels=[texts.ids[m] for m in members])
+    results = solve_fixes(BearingArrays(
+        group=np.array(group, dtype=np.intp), lon=table.lon[rows], lat=table.lat[rows],
+        azimuth_deg=table.centre[rows], sigma_deg=sigma, n_groups=len(chosen),
+        labels=[texts.ids[m] for m in members]), rules.locate)
     return dict(zip(chosen, results, strict=True))
 
 

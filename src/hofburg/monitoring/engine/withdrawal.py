@@ -344,6 +344,16 @@ def withdrawal_rules_from_mapping(data: Mapping[str, Any]) -> WithdrawalRules:
     inference_line = data.get("side_inference_line")
     if not isinstance(inference_line, str) or inference_line not in line_labels:
         raise WithdrawalError("side_inference_line: must name one of the reference_lines")
+    instruments = _instruments(data)
+    rules = [_rule(entry, instruments, sides, line_labels) for entry in _list(data, "rules")]
+    classes = [rule.weapon_class for rule in rules]
+    if len(set(classes)) != len(classes):
+        raise WithdrawalError("rules: a weapon_class occurs twice")
+    return WithdrawalRules(status=str(data.get("status")), sides=sides, line_labels=line_labels,
+                           side_inference_line=inference_line, rules=tuple(rules))
+
+
+def _instruments(data: Mapping[str, Any]) -> dict[str, Instrument]:
     instruments = {}
     for entry in _list(data, "instruments"):
         agreed = entry.get("agreed_on")
@@ -352,42 +362,41 @@ def withdrawal_rules_from_mapping(data: Mapping[str, Any]) -> WithdrawalRules:
         instruments[entry["id"]] = Instrument(
             instrument_id=entry["id"], title=entry["title"], agreed_on=agreed,
             confidence=_label(entry, f"instruments.{entry.get('id')}", "confidence"))
-    rules = []
-    for entry in _list(data, "rules"):
-        where = f"rules.{entry.get('weapon_class')}"
-        if entry.get("instrument") not in instruments:
-            raise WithdrawalError(f"{where}.instrument: unknown instrument")
-        distance = entry.get("distance_km") or {}
-        reference = entry.get("reference_line") or {}
-        if set(distance) != set(sides) or set(reference) != set(sides):
-            raise WithdrawalError(f"{where}: distance_km and reference_line need every side "
-                                  f"({', '.join(sides)})")
-        for side, km in distance.items():
-            if isinstance(km, bool) or not isinstance(km, int | float) or km <= 0:
-                raise WithdrawalError(f"{where}.distance_km.{side}: must be positive km")
-        for side, line_id in reference.items():
-            if line_id not in line_labels:
-                raise WithdrawalError(f"{where}.reference_line.{side}: unknown line {line_id!r}")
-        zone_width = entry.get("zone_width_km")
-        zone_width_label = (_label(entry, where, "zone_width_confidence")
-                            if zone_width is not None else None)
-        scope = dict(entry.get("applies_to") or {})
-        scope["systems"] = tuple(scope.get("systems") or ())
-        rules.append(WithdrawalRule(
-            weapon_class=entry["weapon_class"], description=entry["description"],
-            instrument=instruments[entry["instrument"]], paragraph=entry.get("paragraph"),
-            applies_to=WeaponScope(**scope), zone_width_km=zone_width,
-            distance_km={side: float(km) for side, km in distance.items()},
-            reference_line=dict(reference), confidence=_label(entry, where, "confidence"),
-            reference_line_confidence=_label(entry, where, "reference_line_confidence"),
-            distance_basis=entry.get("distance_basis", ""),
-            zone_width_confidence=zone_width_label,
-        ))
-    classes = [rule.weapon_class for rule in rules]
-    if len(set(classes)) != len(classes):
-        raise WithdrawalError("rules: a weapon_class occurs twice")
-    return WithdrawalRules(status=str(data.get("status")), sides=sides, line_labels=line_labels,
-                           side_inference_line=inference_line, rules=tuple(rules))
+    return instruments
+
+
+def _rule(entry: Mapping[str, Any], instruments: Mapping[str, Instrument],
+          sides: Mapping[str, str], line_labels: Mapping[str, str]) -> WithdrawalRule:
+    """One entry of `rules`, checked against the instruments, sides and lines declared."""
+    where = f"rules.{entry.get('weapon_class')}"
+    if entry.get("instrument") not in instruments:
+        raise WithdrawalError(f"{where}.instrument: unknown instrument")
+    distance = entry.get("distance_km") or {}
+    reference = entry.get("reference_line") or {}
+    if set(distance) != set(sides) or set(reference) != set(sides):
+        raise WithdrawalError(f"{where}: distance_km and reference_line need every side "
+                              f"({', '.join(sides)})")
+    for side, km in distance.items():
+        if isinstance(km, bool) or not isinstance(km, int | float) or km <= 0:
+            raise WithdrawalError(f"{where}.distance_km.{side}: must be positive km")
+    for side, line_id in reference.items():
+        if line_id not in line_labels:
+            raise WithdrawalError(f"{where}.reference_line.{side}: unknown line {line_id!r}")
+    zone_width = entry.get("zone_width_km")
+    zone_width_label = (_label(entry, where, "zone_width_confidence")
+                        if zone_width is not None else None)
+    scope = dict(entry.get("applies_to") or {})
+    scope["systems"] = tuple(scope.get("systems") or ())
+    return WithdrawalRule(
+        weapon_class=entry["weapon_class"], description=entry["description"],
+        instrument=instruments[entry["instrument"]], paragraph=entry.get("paragraph"),
+        applies_to=WeaponScope(**scope), zone_width_km=zone_width,
+        distance_km={side: float(km) for side, km in distance.items()},
+        reference_line=dict(reference), confidence=_label(entry, where, "confidence"),
+        reference_line_confidence=_label(entry, where, "reference_line_confidence"),
+        distance_basis=entry.get("distance_basis", ""),
+        zone_width_confidence=zone_width_label,
+    )
 
 
 def load_reference_lines(path: str | Path) -> ReferenceLines:
