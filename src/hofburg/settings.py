@@ -142,7 +142,13 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("HOFBURG_DATABASE_URL", f"sqlite:///{DATA_DIR / 'hofburg.sqlite3'}")
-_database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("HOFBURG_DB_CONN_MAX_AGE", 0))
+# Each server thread keeps its database connection between requests: opening one (and, on
+# SQLite, running the pragmas below) cost more than the rest of a cached read together
+# (benchmarks/README.md, "Serving"). A connection found broken at the start of a request is
+# replaced before it is used (CONN_HEALTH_CHECKS). 0 opens one per request.
+_database = dj_database_url.parse(DATABASE_URL,
+                                  conn_max_age=env_int("HOFBURG_DB_CONN_MAX_AGE", 600),
+                                  conn_health_checks=True)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions take the write
     # lock at BEGIN, so two writers queue instead of failing with "database is locked".
