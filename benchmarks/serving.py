@@ -31,6 +31,7 @@ import argparse
 import io
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -41,7 +42,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +218,8 @@ def _server_command(server: str, port: int) -> list[str]:
         "gunicorn-gthread": [*gunicorn, "--worker-class", "gthread", "--threads", "8",
                              "hofburg.wsgi:application"],
         "plain": [sys.executable, "-c",
-                  "import sys; from hofburg.core import serving; from benchmarks.serving "
+                  "import django; django.setup(); from hofburg.core import serving; "
+                  "from benchmarks.serving "
                   "import plain_application as app; "
                   f"serving.serve_with_workers(app, serving.listening_socket('127.0.0.1', "
                   f"{port}), workers=2, threads=8)"],
@@ -225,8 +227,29 @@ def _server_command(server: str, port: int) -> list[str]:
     return commands[server]
 
 
+def _process_tree(pid: int) -> list[int]:
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        with suppress(OSError):
+            queue += [int(child) for child in Path(f"/proc/{current}/task/{current}/children")
+                      .read_text().split()]
+    return pids
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """Processor seconds (user and system) used so far by the server and its workers."""
+    ticks = 0
+    for each in _process_tree(pid):
+        with suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def running_server(server: str, env: dict[str, str]) -> Iterator[str]:
+def running_server(server: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
     port = free_port()
     process = subprocess.Popen(_server_command(server, port), env=env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -242,14 +265,17 @@ def running_server(server: str, env: dict[str, str]) -> Iterator[str]:
                 if process.poll() is not None:
                     raise SystemExit(f"the {server} server exited") from None
                 time.sleep(0.1)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: int
+def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: int, server_pid: int
         ) -> dict[str, float]:
+    """wrk's figures for one run, with the processor time per request of the server (all its
+    processes) and of wrk itself: on an idle machine the cores can answer at most
+    cores / (server + wrk) requests per second."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_WRK_REPORT)
     try:
@@ -257,36 +283,56 @@ def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: int
                    "-s", script.name, url]
         for name, value in headers.items():
             command[1:1] = ["-H", f"{name}: {value}"]
+        load_average = os.getloadavg()[0]
+        server_before = server_cpu_seconds(server_pid)
+        wrk_before = _children_cpu_seconds()
         done = subprocess.run(command, capture_output=True, text=True, check=True)
+        server_cpu = server_cpu_seconds(server_pid) - server_before
+        wrk_cpu = _children_cpu_seconds() - wrk_before
     finally:
         os.unlink(script.name)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     seconds_run = figures["duration_us"] / 1e6
     return {"rps": figures["requests"] / seconds_run, "p50_ms": figures["p50_us"] / 1000,
             "p95_ms": figures["p95_us"] / 1000, "p99_ms": figures["p99_us"] / 1000,
-            "errors": figures["errors"] + figures["non2xx"], "load": os.getloadavg()[0]}
+            "errors": figures["errors"] + figures["non2xx"], "load": load_average,
+            "server_cpu_ms": server_cpu / max(figures["requests"], 1) * 1000,
+            "wrk_cpu_ms": wrk_cpu / max(figures["requests"], 1) * 1000}
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load(env: dict[str, str], token: str, *, server: str, runs: int, seconds: int,
-         connections: int) -> dict[str, list[dict[str, float]]]:
+         connections: int, only: str = "") -> dict[str, list[dict[str, float]]]:
     endpoints = ([("plain WSGI hello-world", "/", "", False)] if server == "plain"
-                 else ENDPOINTS)
+                 else [e for e in ENDPOINTS if only in e[0]])
     results: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in endpoints}
-    with running_server(server, env) as base:
-        for name, path, query, entitled in endpoints:  # warm-up: every worker fills its cache
+    with running_server(server, env) as (base, pid):
+        for _name, path, query, entitled in endpoints:  # warm-up: every worker fills its cache
             headers = {"Authorization": f"Bearer {token}"} if entitled else {}
-            wrk(f"{base}{path}?{query}", headers, connections=connections, seconds=2)
+            wrk(f"{base}{path}?{query}", headers, connections=connections, seconds=2,
+                server_pid=pid)
         for run in range(runs):
             for name, path, query, entitled in endpoints:
                 headers = {"Authorization": f"Bearer {token}"} if entitled else {}
                 figures = wrk(f"{base}{path}?{query}", headers, connections=connections,
-                              seconds=seconds)
+                              seconds=seconds, server_pid=pid)
                 results[name].append(figures)
                 print(f"  run {run + 1}  {name:<26} {figures['rps']:7.0f} req/s   p50 "
                       f"{figures['p50_ms']:6.1f} ms   p95 {figures['p95_ms']:6.1f} ms   p99 "
-                      f"{figures['p99_ms']:6.1f} ms   errors {figures['errors']:.0f}   load "
-                      f"{figures['load']:.1f}", flush=True)
+                      f"{figures['p99_ms']:6.1f} ms   errors {figures['errors']:.0f}   "
+                      f"{_cpu_text(figures)}   load {figures['load']:.1f}", flush=True)
     return results
+
+
+def _cpu_text(figures: dict[str, float]) -> str:
+    per_request = figures["server_cpu_ms"] + figures["wrk_cpu_ms"]
+    ceiling = (os.cpu_count() or 1) * 1000 / per_request if per_request else 0.0
+    return (f"cpu/req server {figures['server_cpu_ms']:.2f} + wrk {figures['wrk_cpu_ms']:.2f} ms "
+            f"(cores' ceiling {ceiling:5.0f} req/s)")
 
 
 def main(argv: list[str]) -> int:
@@ -304,6 +350,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--calls", type=int, default=1000, help="calls per profile round")
+    parser.add_argument("--only", default="", help="the endpoints whose name holds this text")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--no-load", action="store_true")
     options = parser.parse_args(argv)
@@ -323,14 +370,15 @@ def main(argv: list[str]) -> int:
         print(f"{options.server}, 2 processes, wrk with {options.connections} connections, "
               f"{options.seconds} s per run, {options.runs} runs:", flush=True)
         results = load(env, token, server=options.server, runs=options.runs,
-                       seconds=options.seconds, connections=options.connections)
+                       seconds=options.seconds, connections=options.connections,
+                       only=options.only)
         print("medians:")
         for name, runs in results.items():
             median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
             print(f"  {name:<26} {median['rps']:7.0f} req/s   p50 {median['p50_ms']:6.1f} ms   "
                   f"p95 {median['p95_ms']:6.1f} ms   p99 {median['p99_ms']:6.1f} ms   "
-                  f"errors {sum(r['errors'] for r in runs):.0f}   load "
-                  f"{median['load']:.1f}", flush=True)
+                  f"errors {sum(r['errors'] for r in runs):.0f}   {_cpu_text(median)}   "
+                  f"load {median['load']:.1f}", flush=True)
     return 0
 
 

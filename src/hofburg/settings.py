@@ -113,10 +113,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "hofburg.core.middleware.LazyMessages",  # Django's, its storage made on first use
     "hofburg.core.api.ProblemsUnderApi",  # every error under /api/ is problem+json
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "hofburg.core.middleware.ContentSecurityPolicy",  # django-csp's, the header built once
     "django_ratelimit.middleware.RatelimitMiddleware",
     "hofburg.core.idempotency.IdempotencyKeyMiddleware",
 ]
