@@ -19,7 +19,7 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.functional import SimpleLazyObject, empty
 
@@ -84,9 +84,8 @@ class LazyMessages(MessageMiddleware):
         request._messages = SimpleLazyObject(  # type: ignore[attr-defined]
             lambda: default_storage(request))
 
-    def process_response(self, request: HttpRequest, response: HttpResponseBase
-                         ) -> HttpResponseBase:
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         messages = getattr(request, "_messages", None)
-        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+        if isinstance(messages, SimpleLazyObject) and vars(messages)["_wrapped"] is empty:
             return response
         return super().process_response(request, response)
