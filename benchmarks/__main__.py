@@ -1,4 +1,8 @@
-"""Run every benchmark in turn: `python -m benchmarks [name ...]`."""
+"""Run every benchmark in turn: `python -m benchmarks [name ...] [--option ...]`.
+
+Options after the names are passed to each benchmark named (`python -m benchmarks serving
+--runs 5`).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,14 @@ BENCHMARKS = {
     "csbm": [sys.executable, "-m", "benchmarks.csbm"],
     "backup_restore": [sys.executable, str(HERE / "backup_restore.py")],
     "metrics_hook": [sys.executable, str(HERE / "metrics_hook.py")],
+    "serving": [sys.executable, "-m", "benchmarks.serving"],
 }
 
 
-def main(names: list[str]) -> int:
+def main(arguments: list[str]) -> int:
+    first_option = next((i for i, a in enumerate(arguments) if a.startswith("-")),
+                        len(arguments))
+    names, options = arguments[:first_option], arguments[first_option:]
     chosen = names or list(BENCHMARKS)
     unknown = [n for n in chosen if n not in BENCHMARKS]
     if unknown:
@@ -30,7 +38,8 @@ def main(names: list[str]) -> int:
         if not Path(command[-1]).exists() and command[-1].endswith(".py"):
             continue
         print(f"== {name}", flush=True)
-        status |= subprocess.run(command, cwd=HERE.parent, check=False).returncode
+        status |= subprocess.run([*command, *options], cwd=HERE.parent,
+                                 check=False).returncode
     return status
 
 

@@ -114,10 +114,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "hofburg.core.middleware.LazyMessages",  # Django's, its storage made on first use
     "hofburg.core.api.ProblemsUnderApi",  # every error under /api/ is problem+json
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "hofburg.core.middleware.ContentSecurityPolicy",  # django-csp's, the header built once
     "django_ratelimit.middleware.RatelimitMiddleware",
     "hofburg.core.idempotency.IdempotencyKeyMiddleware",
 ]
@@ -143,7 +143,13 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("HOFBURG_DATABASE_URL", f"sqlite:///{DATA_DIR / 'hofburg.sqlite3'}")
-_database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("HOFBURG_DB_CONN_MAX_AGE", 0))
+# Each server thread keeps its database connection between requests: opening one (and, on
+# SQLite, running the pragmas below) cost more than the rest of a cached read together
+# (benchmarks/README.md, "Serving"). A connection found broken at the start of a request is
+# replaced before it is used (CONN_HEALTH_CHECKS). 0 opens one per request.
+_database = dj_database_url.parse(DATABASE_URL,
+                                  conn_max_age=env_int("HOFBURG_DB_CONN_MAX_AGE", 600),
+                                  conn_health_checks=True)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions take the write
     # lock at BEGIN, so two writers queue instead of failing with "database is locked".

@@ -466,3 +466,34 @@ def test_signed_and_published_contributions_are_summed_as_one_by_one(
               for offset, category, area, cell, count, is_exercise, published, sign, scope
               in events]
     assert services._rollup_sums(deltas).tables == _summed_one_by_one(deltas)
+
+
+@pytest.mark.django_db
+def test_a_cached_answer_is_tagged_and_a_caller_holding_it_gets_304(
+        worked_scenario: Cast) -> None:
+    """The tag names the share like the cache key: the same caller sending it back gets 304
+    without a body; a caller of another share sending it gets that share's own answer; a change
+    to the rollups changes the tag."""
+    cast = worked_scenario
+    year = {"start": "2026-01-01", "end": "2026-12-31"}
+    for path in ("map", "trends"):
+        visitor = Client().get(f"{API}/{path}", year)
+        tag = visitor["ETag"]
+        assert tag.startswith('"') and visitor["Cache-Control"] == "private, no-cache"
+        held = Client().get(f"{API}/{path}", year, headers={"If-None-Match": tag})
+        assert (held.status_code, held.content, held["ETag"]) == (304, b"", tag)
+        weak = Client().get(f"{API}/{path}", year, headers={"If-None-Match": f"W/{tag}"})
+        assert weak.status_code == 304
+        other = cast.client(cast.mona).get(f"{API}/{path}", year,
+                                           headers={"If-None-Match": tag})
+        assert other.status_code == 200 and other["ETag"] != tag
+        assert other.json()["scope"] == "all" and other.json() != visitor.json()
+        elsewhere = Client().get(f"{API}/{path}", {**year, "start": "2026-02-01"},
+                                 headers={"If-None-Match": tag})
+        assert elsewhere.status_code == 200 and elsewhere["ETag"] != tag
+    tag = Client().get(f"{API}/map", year)["ETag"]
+    event = Event.objects.filter(status=EventStatus.PROVISIONAL).order_by("event_key").first()
+    assert event is not None
+    release(cast.mona, event)
+    after = Client().get(f"{API}/map", year, headers={"If-None-Match": tag})
+    assert after.status_code == 200 and after["ETag"] != tag

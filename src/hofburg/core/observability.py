@@ -44,11 +44,12 @@ class RequestObservability:
             route = _route(request)
             metrics.observe_request(route, request.method or "", response.status_code, seconds)
             response["X-Request-ID"] = request_id
-            logger.info("%s %s %s", request.method, request.path, response.status_code,
-                        extra={"request_id": request_id, "method": request.method,
-                               "path": request.path, "route": route,
-                               "status": response.status_code,
-                               "duration_ms": round(seconds * 1000, 1)})
+            if logger.isEnabledFor(logging.INFO):  # the line's fields only when it is written
+                logger.info("%s %s %s", request.method, request.path, response.status_code,
+                            extra={"request_id": request_id, "method": request.method,
+                                   "path": request.path, "route": route,
+                                   "status": response.status_code,
+                                   "duration_ms": round(seconds * 1000, 1)})
             return response
         finally:
             reset_request_id(token)

@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal, TypeVar
 import pydantic_core
 from django.db import IntegrityError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.utils.http import parse_etags
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -363,7 +370,7 @@ def map_aggregates(request: HttpRequest, params: Query[MapQuery]) -> HttpRespons
                                          "violations_at_least": c.violations}}
                          for c in cells]}
 
-    return _rollup_answer(user, "map", params, answer)
+    return _rollup_answer(request, user, "map", params, answer)
 
 
 @router.get("/trends", summary="Counts per report date (or week) and category")
@@ -385,7 +392,7 @@ def trends(request: HttpRequest, params: Query[TrendQuery]) -> HttpResponse:
                 "series": _trend_points(points, weekly=granularity == queries.WEEK,
                                         by_area=params.by_area)}
 
-    return _rollup_answer(user, "trends", params, answer)
+    return _rollup_answer(request, user, "trends", params, answer)
 
 
 def _trend_points(points: list[queries.TrendPoint], *, weekly: bool, by_area: bool
@@ -414,17 +421,28 @@ def _trend_points(points: list[queries.TrendPoint], *, weekly: bool, by_area: bo
     return series
 
 
-def _rollup_answer(user: Any, name: str, params: Schema,
+def _rollup_answer(request: HttpRequest, user: Any, name: str, params: Schema,
                    answer: Callable[[], dict[str, Any]]) -> HttpResponse:
     """An answer read from the rollups, cached per share (with every visibility scope it
     sums), query and rollup generation: what one caller of a share computed, the next one of
-    the same share reads; a member of another affiliation never does."""
+    the same share reads; a member of another affiliation never does.
+
+    The answer carries its entity tag; a caller that sends it back in `If-None-Match` gets
+    304 without a body while the rollups have not changed."""
     scope = queries.rollup_scope(user)
     parts = (name, scope.cache_key, params.model_dump_json())
+    known = [tag.removeprefix("W/") for tag in  # the weak comparison of RFC 9110
+             parse_etags(request.headers.get("If-None-Match", ""))]
     # pydantic-core's encoder writes a year of trends (thousands of points) in about a quarter
     # of the time the standard library's takes.
-    body = queries.cached_answer(parts, lambda: pydantic_core.to_json(answer()))
-    return HttpResponse(body, content_type="application/json")
+    cached = queries.cached_answer(parts, lambda: pydantic_core.to_json(answer()), known)
+    response = (HttpResponseNotModified() if cached.body is None
+                else HttpResponse(cached.body, content_type="application/json"))
+    response["ETag"] = cached.etag
+    # Kept by the caller's browser only, and asked again every time (the answer changes
+    # with the rollups and with who asks).
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @router.get("/periods", summary="Counts per 19:30-19:30 reporting period and area")

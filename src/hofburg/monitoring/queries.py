@@ -456,20 +456,45 @@ def rollup_generation() -> int:
 
 
 def _rollup_version() -> tuple[int, str]:
-    """The generation's number and token: together they name one state of the rollups."""
-    row = RollupGeneration.objects.filter(pk=1).values_list("value", "token").first()
-    return row or (0, "")
+    """The generation's number and token: together they name one state of the rollups.
+
+    Read on every cached answer, so in plain SQL: building the ORM's query took longer than
+    the database takes to answer it.
+    """
+    connection = connections[RollupGeneration.objects.db]
+    table = connection.ops.quote_name(RollupGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value, token FROM {table} WHERE id = %s", [1])  # noqa: S608
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, "")
 
 
-def cached_answer(parts: tuple[Any, ...], compute: Callable[[], bytes]) -> bytes:
+class CachedAnswer(NamedTuple):
+    """An answer's encoded body, or None when only its tag was asked for and it matched, and
+    its entity tag: the digest of its cache key, so the same tag means the same bytes."""
+
+    body: bytes | None
+    etag: str
+
+
+def cached_answer(parts: tuple[Any, ...], compute: Callable[[], bytes],
+                  known_tags: Sequence[str] = ()) -> CachedAnswer:
     """The answer for `parts` (which must name the caller's share, `Scope.cache_key`: the
     share and every visibility scope it sums) as computed at the current rollup generation:
-    from the cache when another caller of the same share asked already."""
+    from the cache when another caller of the same share asked already.
+
+    When the answer's tag is among `known_tags` (the caller's `If-None-Match`), the body is
+    neither read nor computed: the caller holds these bytes already. The tag names the share
+    like the key does, so a tag never matches an answer of another share.
+    """
     digest = hashlib.sha256(repr((_rollup_version(), parts)).encode()).hexdigest()
+    etag = f'"{digest[:40]}"'
+    if etag in known_tags or "*" in known_tags:
+        return CachedAnswer(None, etag)
     key = f"hofburg:monitoring:answer:{digest}"
     body = cache.get(key)
     if body is None:
         body = compute()
         if len(body) <= _LARGEST_CACHED:
             cache.set(key, body, ANSWER_SECONDS)
-    return bytes(body)
+    return CachedAnswer(bytes(body), etag)

@@ -7,6 +7,7 @@ holds all six. Lists are paginated with `limit` and `offset` and answer `{"items
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from django.conf import settings
@@ -60,6 +61,8 @@ class Named(Schema):
 
     @staticmethod
     def resolve_name(obj: Any, context: dict[str, Any]) -> str:
+        if isinstance(obj, dict):  # a row named already (list_states)
+            return str(obj["name"])
         return _name(obj, context)
 
 
@@ -148,13 +151,35 @@ def list_states(request: HttpRequest, filters: Query[StateFilter],
         states = states.filter(joined__gte=filters.joined_from)
     if filters.joined_to:
         states = states.filter(joined__lte=filters.joined_to)
+    # Plain rows with the name already in the caller's language: model instances, and the
+    # language looked up again for each of them, took most of the answer's time.
+    rows = states.values(*_STATE_COLUMNS)
     if filters.q:
         # Names are JSON in six scripts; matching them in Python works the same on every database.
         wanted = filters.q.strip().casefold()
-        return [s for s in states
-                if wanted in {s.iso2.casefold(), s.iso3.casefold(), s.numeric}
-                or any(wanted in name.casefold() for name in s.names.values())]
-    return states
+        rows = [s for s in rows
+                if wanted in {s["iso2"].casefold(), s["iso3"].casefold(), s["numeric"]}
+                or any(wanted in name.casefold() for name in s["names"].values())]
+    return _NamedRows(rows, _language({"request": request}))
+
+
+_STATE_COLUMNS = ("pk", "iso2", "iso3", "numeric", "joined", "names", "source", "confidence",
+                  "note")
+
+
+class _NamedRows:
+    """Rows as dictionaries, read once; each given its `name` in `language` as the paginator
+    takes its page of them."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], language: str | None) -> None:
+        self.rows, self.language = list(rows), language
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [{**row, "name": localized(row["names"], self.language, str(row["pk"]))}
+                for row in self.rows[window]]
 
 
 @router.get("/states/{iso2}", response=StateDetailOut, summary="One participating State")
