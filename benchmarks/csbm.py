@@ -56,7 +56,13 @@ def main() -> None:
     from hofburg.csbm import demo, rulesets
     from hofburg.csbm.models import Activity, ExchangeHolding, ExchangeUnit
     from hofburg.csbm.scorecard import build_scorecard
-    from hofburg.csbm.services import engine_activity, record_activity, submit_exchange
+    from hofburg.csbm.services import (
+        ActivityRecord,
+        ExchangeSubmission,
+        engine_activity,
+        record_activity,
+        submit_exchange,
+    )
     from hofburg.csbm.whatif import compare_rulesets
     from hofburg.registry.services import load_reference
 
@@ -77,8 +83,9 @@ def main() -> None:
 
     start = time.perf_counter()
     for iso2, data in zip(states, exchanges, strict=True):
-        submit_exchange(None, state=iso2, year=year, submitted_on=date(year - 1, 12, 10),
-                        units=data.units, holdings=data.holdings, is_exercise=True)
+        submit_exchange(None, ExchangeSubmission(
+            state=iso2, year=year, submitted_on=date(year - 1, 12, 10), units=data.units,
+            holdings=data.holdings, is_exercise=True))
     load_exchange = time.perf_counter() - start
     print(f"  {'load the exchange (57 submit_exchange calls)':<58} {load_exchange:8.1f} s")
 
@@ -86,7 +93,7 @@ def main() -> None:
     with transaction.atomic():
         for spec in demo.synthetic_activities(states, range(year - 4, year + 1),
                                               args.activities, rng):
-            record_activity(None, is_exercise=True, **spec)
+            record_activity(None, ActivityRecord.from_fields({**spec, "is_exercise": True}))
     print(f"  {'load the activities (record_activity each)':<58} "
           f"{time.perf_counter() - start:8.1f} s")
     print(f"  stored: {ExchangeUnit.objects.count():,} units, "

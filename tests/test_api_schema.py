@@ -56,15 +56,15 @@ def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
         ParticipatingState.objects.create(iso2=iso2, iso3=iso3, numeric=numeric,
                                           joined=date(1973, 6, 25), names={"en": name},
                                           source="test")
-    csbm_services.record_activity(
-        cast.alice, state="AT", reference="AT-2026-1", name="EXERCISE Alpine", type="land",
-        start=date(2026, 5, 1), end=date(2026, 5, 10), troops=12_000,
-        classification=Classification.PUBLIC)
-    csbm_services.submit_exchange(
-        cast.alice, state="AT", year=2026, submitted_on=date(2025, 12, 10),
+    csbm_services.record_activity(cast.alice, csbm_services.ActivityRecord(
+        state="AT", reference="AT-2026-1", name="EXERCISE Alpine", type="land",
+        start=date(2026, 5, 1), end=date(2026, 5, 10), classification=Classification.PUBLIC,
+        details={"troops": 12_000}))
+    csbm_services.submit_exchange(cast.alice, csbm_services.ExchangeSubmission(
+        state="AT", year=2026, submitted_on=date(2025, 12, 10),
         units=[csbm_services.UnitIn("1. Brigade", personnel=3000)],
         holdings=[csbm_services.HoldingIn("battle_tanks", 40, unit="1. Brigade")],
-        classification=Classification.PUBLIC)
+        classification=Classification.PUBLIC))
     monitoring_services.import_observations(write_csv(tmp_path / "obs.csv", same_explosion()),
                                             is_exercise=True)
     _token, key = issue_api_token(cast.alice, "schema run")

@@ -158,10 +158,10 @@ def states(db: None) -> None:
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_the_exchange_export_is_defused(cast: Cast, states: Any, file_format: str) -> None:
-    exchange = csbm_services.submit_exchange(
-        cast.alice, state="AT", year=2027, submitted_on=datetime.date(2026, 12, 10),
+    exchange = csbm_services.submit_exchange(cast.alice, csbm_services.ExchangeSubmission(
+        state="AT", year=2027, submitted_on=datetime.date(2026, 12, 10),
         units=[UnitIn(value, unit_type=value[:60]) for value in HOSTILE],
-        holdings=[HoldingIn("mortars", 1, value, unit=value) for value in HOSTILE])
+        holdings=[HoldingIn("mortars", 1, value, unit=value) for value in HOSTILE]))
     for table in (csbm_exports.exchange_units_table(exchange),
                   csbm_exports.exchange_holdings_table(exchange)):
         stream = io.BytesIO()
@@ -173,9 +173,9 @@ def test_the_exchange_export_is_defused(cast: Cast, states: Any, file_format: st
 
 
 def test_the_exchange_download_page_is_defused(cast: Cast, states: Any) -> None:
-    csbm_services.submit_exchange(
-        None, state="FI", year=2027, submitted_on=datetime.date(2026, 12, 10),
-        units=[UnitIn(value) for value in HOSTILE], classification=Classification.PUBLIC)
+    csbm_services.submit_exchange(None, csbm_services.ExchangeSubmission(
+        state="FI", year=2027, submitted_on=datetime.date(2026, 12, 10),
+        units=[UnitIn(value) for value in HOSTILE], classification=Classification.PUBLIC))
     response = Client().get(reverse("csbm:exchange", args=["FI", 2027]),
                             {"part": "units", "format": "xlsx"})
     assert response.status_code == 200

@@ -33,11 +33,12 @@ def every_desk(transactional_db: None) -> dict[str, int]:
     """States, activities and an exchange, a document, and a published event; the ids the
     pages need."""
     create_desk()
-    csbm.submit_exchange(None, state="FI", year=2026, submitted_on=date(2025, 12, 10),
-                         units=[UnitIn("Karelia Brigade", level="formation", personnel=3000),
-                                UnitIn("Jaeger Battalion", parent="Karelia Brigade")],
-                         holdings=[HoldingIn("mortars", 30, unit="Karelia Brigade")],
-                         declared_evaluation_quota=1, classification=Classification.PUBLIC)
+    csbm.submit_exchange(None, csbm.ExchangeSubmission(
+        state="FI", year=2026, submitted_on=date(2025, 12, 10),
+        units=[UnitIn("Karelia Brigade", level="formation", personnel=3000),
+               UnitIn("Jaeger Battalion", parent="Karelia Brigade")],
+        holdings=[HoldingIn("mortars", 30, unit="Karelia Brigade")], declared_evaluation_quota=1,
+        classification=Classification.PUBLIC))
     mission = Affiliation.objects.create(code="mission", name="Exercise Monitoring Mission",
                                          kind=Affiliation.Kind.FIELD_OPERATION, is_exercise=True)
     mona = User.objects.create_user("mona", password=PASSPHRASE, affiliation=mission,

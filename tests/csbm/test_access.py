@@ -20,21 +20,21 @@ API = "/api/v1/csbm"
 
 @pytest.fixture
 def restricted(cast, states):
-    services.submit_exchange(cast.alice, state="AT", year=2027, submitted_on=date(2026, 12, 1),
-                             units=[UnitIn("1. Brigade")],
-                             holdings=[HoldingIn("acvs", 9, unit="1. Brigade")])
-    activity = services.record_activity(cast.alice, state="AT", reference="secret-1",
-                                        name="Restricted", start=date(2027, 6, 1),
-                                        end=date(2027, 6, 9), troops=9500)
+    services.submit_exchange(cast.alice, services.ExchangeSubmission(
+        state="AT", year=2027, submitted_on=date(2026, 12, 1), units=[UnitIn("1. Brigade")],
+        holdings=[HoldingIn("acvs", 9, unit="1. Brigade")]))
+    activity = services.record_activity(cast.alice, services.ActivityRecord(
+        state="AT", reference="secret-1", name="Restricted", start=date(2027, 6, 1),
+        end=date(2027, 6, 9), details={"troops": 9500}))
     services.notify_activity(cast.alice, activity, sent_on=date(2027, 4, 1))
     services.submit_calendar(cast.alice, state="AT", year=2027, submitted_on=date(2026, 11, 1),
                              activities=[activity])
-    services.request_visit(cast.bob, kind="inspection", inspecting_state="FI",
-                           receiving_state="AT", requested_at=datetime(2027, 3, 1, tzinfo=UTC),
-                           on=date(2027, 3, 10))
-    request = services.open_risk_reduction_request(
-        cast.bob, requesting_state="FI", responding_state="AT", subject="x",
-        requested_at=datetime(2027, 3, 1, tzinfo=UTC))
+    services.request_visit(cast.bob, services.VisitRequest(
+        kind="inspection", inspecting_state="FI", receiving_state="AT",
+        requested_at=datetime(2027, 3, 1, tzinfo=UTC), on=date(2027, 3, 10)))
+    request = services.open_risk_reduction_request(cast.bob, services.ExplanationRequest(
+        requesting_state="FI", responding_state="AT", subject="x",
+        requested_at=datetime(2027, 3, 1, tzinfo=UTC)))
     return [route.format(request=request.pk) for route in DETAILS]
 
 
@@ -79,9 +79,9 @@ def test_entitled_users_see_the_restricted_records(cast, restricted):
 
 
 def test_a_public_notification_of_a_restricted_activity_stays_hidden(cast, states):
-    activity = services.record_activity(cast.alice, state="AT", reference="hidden",
-                                        name="Hidden", start=date(2027, 6, 1),
-                                        end=date(2027, 6, 9), troops=9500)
+    activity = services.record_activity(cast.alice, services.ActivityRecord(
+        state="AT", reference="hidden", name="Hidden", start=date(2027, 6, 1),
+        end=date(2027, 6, 9), details={"troops": 9500}))
     services.notify_activity(cast.alice, activity, sent_on=date(2027, 4, 1),
                              classification="public")
     assert Client().get(f"{API}/notifications").json()["count"] == 0

@@ -105,9 +105,9 @@ def test_writing_needs_a_token(client, states):
 
 
 def test_an_exchange_is_read_with_its_units_holdings_and_computed_quota(cast, states):
-    services.submit_exchange(cast.alice, state="AT", year=2027, submitted_on=date(2026, 12, 1),
-                             units=[UnitIn(f"{n}. Brigade") for n in range(61)],
-                             declared_evaluation_quota=2)
+    services.submit_exchange(cast.alice, services.ExchangeSubmission(
+        state="AT", year=2027, submitted_on=date(2026, 12, 1),
+        units=[UnitIn(f"{n}. Brigade") for n in range(61)], declared_evaluation_quota=2))
     body = _token_client(cast.bob).get(f"{API}/exchanges/at/2027").json()
     assert body["units_reported"] == 61
     assert body["computed_evaluation_quota"] == 2
@@ -115,9 +115,9 @@ def test_an_exchange_is_read_with_its_units_holdings_and_computed_quota(cast, st
 
 
 def test_the_exchange_exports_as_csv_and_xlsx(cast, states):
-    services.submit_exchange(cast.alice, state="AT", year=2027, submitted_on=date(2026, 12, 1),
-                             units=[UnitIn("1. Brigade")], is_exercise=True,
-                             holdings=[services.HoldingIn("acvs", 12, unit="1. Brigade")])
+    services.submit_exchange(cast.alice, services.ExchangeSubmission(
+        state="AT", year=2027, submitted_on=date(2026, 12, 1), units=[UnitIn("1. Brigade")],
+        is_exercise=True, holdings=[services.HoldingIn("acvs", 12, unit="1. Brigade")]))
     client = _token_client(cast.bob)
     csv = client.get(f"{API}/exchanges/AT/2027/export", {"format": "csv"})
     assert csv.status_code == 200
@@ -137,9 +137,9 @@ def test_the_scorecard_has_a_row_per_state_and_exports(cast, states):
 
 
 def test_what_if_compares_two_rulesets_over_visible_activities(cast, states):
-    services.record_activity(None, state="RU", reference="near", name="Near the threshold",
-                             start=date(2027, 9, 14), end=date(2027, 9, 20), troops=12700,
-                             classification="public")
+    services.record_activity(None, services.ActivityRecord(
+        state="RU", reference="near", name="Near the threshold", start=date(2027, 9, 14),
+        end=date(2027, 9, 20), classification="public", details={"troops": 12700}))
     body = Client().get(f"{API}/what-if", {"a": "vd2011", "b": "joint-proposal-2019",
                                            "changed_only": False}).json()
     assert body["summary"]["activities"] == 1

@@ -39,18 +39,17 @@ def austrian_holdings(brigades: int = 3, tanks: int = 40) -> list[HoldingIn]:
 @pytest.fixture
 def exchanges(cast: Cast, states: Any, time_machine: TimeMachineFixture) -> AnnualExchange:
     freeze_today(time_machine, TODAY)
-    services.submit_exchange(cast.alice, state="AT", year=2027, submitted_on=date(2026, 12, 10),
-                             units=austrian_units(), holdings=austrian_holdings(),
-                             declared_evaluation_quota=2, is_exercise=True)
-    services.submit_exchange(None, state="FI", year=2027, submitted_on=date(2026, 12, 20),
-                             units=[UnitIn("Karelia Brigade")],
-                             holdings=[HoldingIn("mortars", 30, unit="Karelia Brigade")],
-                             declared_evaluation_quota=1,
-                             classification=Classification.PUBLIC)
-    return services.submit_exchange(
-        cast.alice, state="AT", year=2027, submitted_on=date(2027, 1, 20),
+    services.submit_exchange(cast.alice, services.ExchangeSubmission(
+        state="AT", year=2027, submitted_on=date(2026, 12, 10), units=austrian_units(),
+        holdings=austrian_holdings(), declared_evaluation_quota=2, is_exercise=True))
+    services.submit_exchange(None, services.ExchangeSubmission(
+        state="FI", year=2027, submitted_on=date(2026, 12, 20), units=[UnitIn("Karelia Brigade")],
+        holdings=[HoldingIn("mortars", 30, unit="Karelia Brigade")], declared_evaluation_quota=1,
+        classification=Classification.PUBLIC))
+    return services.submit_exchange(cast.alice, services.ExchangeSubmission(
+        state="AT", year=2027, submitted_on=date(2027, 1, 20),
         units=[*austrian_units(), UnitIn("4. Brigade", parent="1. Division")],
-        holdings=austrian_holdings(tanks=44), declared_evaluation_quota=2, is_exercise=True)
+        holdings=austrian_holdings(tanks=44), declared_evaluation_quota=2, is_exercise=True))
 
 
 def text(response: Any) -> str:
@@ -134,12 +133,12 @@ def test_the_page_reads_with_the_same_number_of_queries_whatever_the_units(
     reader = cast.client(cast.bob)
 
     def queries_for(state: str, brigades: int) -> int:
-        services.submit_exchange(None, state=state, year=2027, submitted_on=date(2026, 12, 1),
-                                 units=austrian_units(brigades),
-                                 holdings=austrian_holdings(brigades))
-        services.submit_exchange(None, state=state, year=2027, submitted_on=date(2026, 12, 2),
-                                 units=austrian_units(brigades),
-                                 holdings=austrian_holdings(brigades))
+        services.submit_exchange(None, services.ExchangeSubmission(
+            state=state, year=2027, submitted_on=date(2026, 12, 1), units=austrian_units(brigades),
+            holdings=austrian_holdings(brigades)))
+        services.submit_exchange(None, services.ExchangeSubmission(
+            state=state, year=2027, submitted_on=date(2026, 12, 2), units=austrian_units(brigades),
+            holdings=austrian_holdings(brigades)))
         with CaptureQueriesContext(connection) as captured:
             assert reader.get(exchange_url(state)).status_code == 200
         return len(captured)
@@ -147,8 +146,9 @@ def test_the_page_reads_with_the_same_number_of_queries_whatever_the_units(
     assert queries_for("AT", 3) == queries_for("PL", 175)
     with CaptureQueriesContext(connection) as few:
         reader.get(reverse("csbm:exchanges"), {"year": 2027})
-    services.submit_exchange(None, state="BY", year=2027, submitted_on=date(2026, 12, 1),
-                             units=austrian_units(60), holdings=austrian_holdings(60))
+    services.submit_exchange(None, services.ExchangeSubmission(
+        state="BY", year=2027, submitted_on=date(2026, 12, 1), units=austrian_units(60),
+        holdings=austrian_holdings(60)))
     with CaptureQueriesContext(connection) as more:
         reader.get(reverse("csbm:exchanges"), {"year": 2027})
     assert len(few) == len(more)

@@ -15,9 +15,9 @@ from hofburg.csbm.models import Notification
 
 
 def _notified(actor, reference: str, sent_on: date) -> Notification:
-    activity = services.record_activity(
-        actor, state="AT", reference=reference, name="Exercise Alpine Shield",
-        start=date(2027, 6, 1), end=date(2027, 6, 10), troops=9500, battle_tanks=100)
+    activity = services.record_activity(actor, services.ActivityRecord(
+        state="AT", reference=reference, name="Exercise Alpine Shield", start=date(2027, 6, 1),
+        end=date(2027, 6, 10), details={"troops": 9500, "battle_tanks": 100}))
     return services.notify_activity(actor, activity, sent_on=sent_on)
 
 

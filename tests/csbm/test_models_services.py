@@ -35,7 +35,7 @@ def _exchange(actor, **changes):
     data = {"state": "AT", "year": 2027, "submitted_on": date(2026, 12, 10), "units": UNITS,
             "holdings": HOLDINGS, "declared_evaluation_quota": 1}
     data.update(changes)
-    return services.submit_exchange(actor, **data)
+    return services.submit_exchange(actor, services.ExchangeSubmission(**data))
 
 
 def _activity(actor, reference="at-2027-1", **changes):
@@ -43,7 +43,7 @@ def _activity(actor, reference="at-2027-1", **changes):
             "start": date(2027, 6, 1), "end": date(2027, 6, 10), "troops": 9500,
             "battle_tanks": 100}
     data.update(changes)
-    return services.record_activity(actor, **data)
+    return services.record_activity(actor, services.ActivityRecord.from_fields(data))
 
 
 def test_an_exchange_stores_units_with_their_subordination_and_holdings(cast, states):
@@ -101,6 +101,25 @@ def test_an_activity_that_ends_before_it_starts_is_refused(cast, states):
     with pytest.raises(CsbmError) as refused:
         _activity(cast.alice, end=date(2027, 5, 1))
     assert refused.value.field == "end"
+    assert not Activity.objects.exists()
+
+
+def test_an_activity_record_takes_its_own_fields_by_name_and_the_rest_as_details():
+    record = services.ActivityRecord.from_fields(
+        {"state": "AT", "reference": "r", "name": "n", "start": date(2027, 6, 1),
+         "end": date(2027, 6, 2), "is_exercise": True, "troops": 9500, "status": "conducted"})
+    assert (record.state, record.reference, record.is_exercise, record.type) == (
+        "AT", "r", True, "land")
+    assert record.details == {"troops": 9500, "status": "conducted"}
+    with pytest.raises(TypeError, match="'name' is a field of its own"):
+        services.ActivityRecord(state="AT", reference="r", name="n", start=date(2027, 6, 1),
+                                end=date(2027, 6, 2), details={"name": "other"})
+
+
+def test_a_detail_that_is_not_a_field_of_an_activity_is_refused(cast, states):
+    with pytest.raises(CsbmError) as refused:
+        _activity(cast.alice, notified_on=date(2027, 4, 1))
+    assert refused.value.field == "notified_on"
     assert not Activity.objects.exists()
 
 
@@ -176,9 +195,9 @@ def test_a_calendar_may_only_list_the_states_own_activities_of_the_year(cast, st
 def test_a_visit_is_requested_and_its_outcome_recorded_by_the_secretariat(cast, states):
     exchange = _exchange(cast.alice)
     unit = exchange.units.get(designation="3. Mechanized Brigade")
-    visit = services.request_visit(
-        cast.bob, kind="evaluation", inspecting_state="FI", receiving_state="AT",
-        requested_at=datetime(2027, 3, 1, 9, tzinfo=UTC), on=date(2027, 3, 20), unit=unit)
+    visit = services.request_visit(cast.bob, services.VisitRequest(
+        kind="evaluation", inspecting_state="FI", receiving_state="AT",
+        requested_at=datetime(2027, 3, 1, 9, tzinfo=UTC), on=date(2027, 3, 20), unit=unit))
     assert visit.unit_designation == "3. Mechanized Brigade"
     done = services.record_visit_outcome(cast.carol, visit, outcome="conducted")
     assert done.outcome == "conducted" and done.outcome_recorded_at is not None
@@ -188,16 +207,16 @@ def test_a_visit_is_requested_and_its_outcome_recorded_by_the_secretariat(cast, 
 
 def test_a_state_cannot_inspect_itself(cast, states):
     with pytest.raises(CsbmError):
-        services.request_visit(cast.alice, kind="inspection", inspecting_state="AT",
-                               receiving_state="AT", on=date(2027, 3, 20),
-                               requested_at=datetime(2027, 3, 1, tzinfo=UTC))
+        services.request_visit(cast.alice, services.VisitRequest(
+            kind="inspection", inspecting_state="AT", receiving_state="AT", on=date(2027, 3, 20),
+            requested_at=datetime(2027, 3, 1, tzinfo=UTC)))
 
 
 def test_a_risk_reduction_request_starts_the_reply_and_meeting_clocks(cast, states):
     asked = datetime(2027, 2, 10, 12, tzinfo=UTC)
-    request = services.open_risk_reduction_request(
-        cast.bob, requesting_state="FI", responding_state="AT", subject="Unusual activity",
-        requested_at=asked)
+    request = services.open_risk_reduction_request(cast.bob, services.ExplanationRequest(
+        requesting_state="FI", responding_state="AT", subject="Unusual activity",
+        requested_at=asked))
     hours = get_ruleset("vd2011").count("risk_reduction.reply_hours").value
     assert request.reply_due_at == asked + timedelta(hours=hours)
     replied = services.record_reply(cast.alice, request, replied_at=asked + timedelta(hours=20),
@@ -211,8 +230,8 @@ def test_a_risk_reduction_request_starts_the_reply_and_meeting_clocks(cast, stat
 
 def test_clock_times_must_carry_a_time_zone(cast, states):
     with pytest.raises(CsbmError) as refused:
-        services.open_risk_reduction_request(
-            cast.bob, requesting_state="FI", responding_state="AT", subject="x",
-            requested_at=datetime(2027, 2, 10, 12))
+        services.open_risk_reduction_request(cast.bob, services.ExplanationRequest(
+            requesting_state="FI", responding_state="AT", subject="x",
+            requested_at=datetime(2027, 2, 10, 12)))
     assert refused.value.field == "requested_at"
     assert not Notification.objects.exists()

@@ -64,17 +64,17 @@ def _answers(cast: Cast) -> dict[str, Any]:
 @pytest.fixture
 def finland(cast: Cast, states: Any, time_machine: TimeMachineFixture) -> Cast:
     freeze_today(time_machine, date(2027, 3, 1))
-    services.submit_exchange(None, state="FI", year=2027, submitted_on=date(2026, 12, 10),
-                             units=[UnitIn("Karelia Brigade")], declared_evaluation_quota=1,
-                             classification=Classification.PUBLIC)
+    services.submit_exchange(None, services.ExchangeSubmission(
+        state="FI", year=2027, submitted_on=date(2026, 12, 10), units=[UnitIn("Karelia Brigade")],
+        declared_evaluation_quota=1, classification=Classification.PUBLIC))
     return cast
 
 
 def _hidden_correction(cast: Cast) -> None:
-    services.submit_exchange(cast.bob, state="FI", year=2027, submitted_on=date(2027, 1, 20),
-                             units=[UnitIn("Karelia Brigade"), UnitIn("Kainuu Brigade")],
-                             declared_evaluation_quota=1,
-                             classification=Classification.CONFIDENTIAL)
+    services.submit_exchange(cast.bob, services.ExchangeSubmission(
+        state="FI", year=2027, submitted_on=date(2027, 1, 20),
+        units=[UnitIn("Karelia Brigade"), UnitIn("Kainuu Brigade")], declared_evaluation_quota=1,
+        classification=Classification.CONFIDENTIAL))
 
 
 def test_a_hidden_newer_version_does_not_mark_the_visible_one_superseded(finland: Cast) -> None:
@@ -104,9 +104,9 @@ def _record(client: Client, reference: str, state: str = "FI") -> Any:
 
 
 def _austrian_secret(cast: Cast, reference: str = "alpine-secret") -> None:
-    services.record_activity(cast.alice, state="AT", reference=reference, name="Alpine Secret",
-                             start=date(2027, 4, 1), end=date(2027, 4, 2),
-                             classification=Classification.CONFIDENTIAL)
+    services.record_activity(cast.alice, services.ActivityRecord(
+        state="AT", reference=reference, name="Alpine Secret", start=date(2027, 4, 1),
+        end=date(2027, 4, 2), classification=Classification.CONFIDENTIAL))
 
 
 def _without(body: Any, *texts: str) -> str:
@@ -131,9 +131,9 @@ def test_a_reference_held_by_another_states_hidden_activity_is_recorded_as_a_fre
 def test_two_states_may_use_the_same_reference_and_each_address_names_its_own(
         cast: Cast, states: Any) -> None:
     for actor, state in ((cast.alice, "AT"), (cast.bob, "FI")):
-        services.record_activity(actor, state=state, reference="spring-2027",
-                                 name=f"Spring {state}", start=date(2027, 4, 1),
-                                 end=date(2027, 4, 2))
+        services.record_activity(actor, services.ActivityRecord(
+            state=state, reference="spring-2027", name=f"Spring {state}", start=date(2027, 4, 1),
+            end=date(2027, 4, 2)))
     for user in (cast.alice, cast.bob):
         api, web = _token_client(user), cast.client(user)
         for state in ("AT", "FI"):
@@ -149,8 +149,9 @@ def test_the_what_if_page_shows_each_states_activity_under_a_shared_reference(
         cast: Cast, states: Any) -> None:
     for actor, state, name in ((cast.alice, "AT", "Alpine Spring"),
                                (cast.bob, "FI", "Nordic Spring")):
-        services.record_activity(actor, state=state, reference="spring-2027", name=name,
-                                 start=date(2027, 4, 1), end=date(2027, 4, 2), troops=9500)
+        services.record_activity(actor, services.ActivityRecord(
+            state=state, reference="spring-2027", name=name, start=date(2027, 4, 1),
+            end=date(2027, 4, 2), details={"troops": 9500}))
     page = _page(cast.client(cast.carol).get(reverse("csbm:what_if")))
     assert page.count("Alpine Spring") == page.count("Nordic Spring") == 1
 
@@ -177,9 +178,9 @@ def test_a_hidden_activity_answers_as_an_absent_one_at_every_address(
 def test_a_calendar_and_the_notification_list_read_references_within_the_state(
         cast: Cast, states: Any) -> None:
     _austrian_secret(cast, "spring-2027")
-    finnish = services.record_activity(cast.bob, state="FI", reference="spring-2027",
-                                       name="Spring FI", start=date(2027, 4, 1),
-                                       end=date(2027, 4, 2), troops=14000)
+    finnish = services.record_activity(cast.bob, services.ActivityRecord(
+        state="FI", reference="spring-2027", name="Spring FI", start=date(2027, 4, 1),
+        end=date(2027, 4, 2), details={"troops": 14000}))
     services.notify_activity(cast.bob, finnish, sent_on=date(2027, 2, 1))
     client = _token_client(cast.bob)
     calendar = client.post(f"{API}/calendars", json.dumps({
@@ -199,9 +200,9 @@ def test_a_clash_within_the_state_answers_alike_whether_the_holder_is_seen_or_no
     # reference is still Austria's (decision 0020), and the refusal names nothing.
     for reference, level in (("alpine-secret", Classification.CONFIDENTIAL),
                              ("alpine-open", Classification.RESTRICTED)):
-        services.record_activity(None, state="AT", reference=reference, name=reference,
-                                 start=date(2027, 4, 1), end=date(2027, 4, 2),
-                                 classification=level)
+        services.record_activity(None, services.ActivityRecord(
+            state="AT", reference=reference, name=reference, start=date(2027, 4, 1),
+            end=date(2027, 4, 2), classification=level))
     client = _token_client(cast.alice)
     hidden, visible = (_record(client, ref, "AT") for ref in ("alpine-secret", "alpine-open"))
     assert hidden.status_code == visible.status_code == 422
@@ -229,10 +230,9 @@ def test_a_hidden_newer_calendar_does_not_hide_the_published_one(finland: Cast) 
 
 def test_a_hidden_correction_does_not_mark_the_published_notification_superseded(
         finland: Cast) -> None:
-    activity = services.record_activity(
-        finland.bob, state="FI", reference="northern-shield", name="Northern Shield",
-        start=date(2027, 5, 1), end=date(2027, 5, 3), troops=14000,
-        classification=Classification.PUBLIC)
+    activity = services.record_activity(finland.bob, services.ActivityRecord(
+        state="FI", reference="northern-shield", name="Northern Shield", start=date(2027, 5, 1),
+        end=date(2027, 5, 3), classification=Classification.PUBLIC, details={"troops": 14000}))
     services.notify_activity(finland.bob, activity, sent_on=date(2027, 3, 1),
                              classification=Classification.PUBLIC)
 
@@ -252,10 +252,10 @@ def test_a_hidden_correction_does_not_mark_the_published_notification_superseded
 
 
 def _publish_correction(cast: Cast) -> None:
-    services.submit_exchange(cast.bob, state="FI", year=2027, submitted_on=date(2027, 2, 1),
-                             units=[UnitIn("Karelia Brigade"), UnitIn("Pori Brigade")],
-                             declared_evaluation_quota=1,
-                             classification=Classification.PUBLIC)
+    services.submit_exchange(cast.bob, services.ExchangeSubmission(
+        state="FI", year=2027, submitted_on=date(2027, 2, 1),
+        units=[UnitIn("Karelia Brigade"), UnitIn("Pori Brigade")], declared_evaluation_quota=1,
+        classification=Classification.PUBLIC))
 
 
 def _version_answers(cast: Cast) -> dict[str, Any]:
@@ -290,9 +290,9 @@ def test_a_hidden_version_between_two_published_ones_leaves_no_gap_in_the_number
     _publish_correction(finland)
     without_hidden = _version_answers(finland)
     _delete_exchanges()
-    services.submit_exchange(None, state="FI", year=2027, submitted_on=date(2026, 12, 10),
-                             units=[UnitIn("Karelia Brigade")], declared_evaluation_quota=1,
-                             classification=Classification.PUBLIC)
+    services.submit_exchange(None, services.ExchangeSubmission(
+        state="FI", year=2027, submitted_on=date(2026, 12, 10), units=[UnitIn("Karelia Brigade")],
+        declared_evaluation_quota=1, classification=Classification.PUBLIC))
     _hidden_correction(finland)
     _publish_correction(finland)
     with_hidden = _version_answers(finland)
@@ -316,9 +316,9 @@ def test_the_owner_sees_the_stored_numbers_and_a_writer_is_answered_in_its_own(
 def test_a_writer_who_cannot_see_the_version_it_corrects_is_answered_as_if_it_were_absent(
         cast: Cast, states: Any) -> None:
     # A confidential exchange the system recorded for Finland is seen by no delegation.
-    services.submit_exchange(None, state="FI", year=2027, submitted_on=date(2026, 12, 10),
-                             units=[UnitIn("Karelia Brigade")],
-                             classification=Classification.CONFIDENTIAL)
+    services.submit_exchange(None, services.ExchangeSubmission(
+        state="FI", year=2027, submitted_on=date(2026, 12, 10), units=[UnitIn("Karelia Brigade")],
+        classification=Classification.CONFIDENTIAL))
     body = {"state": "FI", "year": 2027, "submitted_on": "2027-01-20",
             "units": [{"designation": "Pori Brigade"}]}
     written = _token_client(cast.bob).post(f"{API}/exchanges", json.dumps(body),
@@ -331,10 +331,9 @@ def test_a_writer_who_cannot_see_the_version_it_corrects_is_answered_as_if_it_we
 
 def test_a_hidden_correction_between_published_notifications_leaves_no_gap(
         finland: Cast) -> None:
-    activity = services.record_activity(
-        finland.bob, state="FI", reference="northern-shield", name="Northern Shield",
-        start=date(2027, 5, 1), end=date(2027, 5, 3), troops=14000,
-        classification=Classification.PUBLIC)
+    activity = services.record_activity(finland.bob, services.ActivityRecord(
+        state="FI", reference="northern-shield", name="Northern Shield", start=date(2027, 5, 1),
+        end=date(2027, 5, 3), classification=Classification.PUBLIC, details={"troops": 14000}))
     for day, level in ((1, Classification.PUBLIC), (2, Classification.CONFIDENTIAL),
                        (3, Classification.PUBLIC)):
         services.notify_activity(finland.bob, activity, sent_on=date(2027, 3, day),
@@ -369,8 +368,10 @@ def test_a_resubmission_identical_to_a_hidden_version_is_answered_as_if_it_were_
     content: dict[str, Any] = {
         "state": "FI", "year": 2027, "units": [UnitIn("Karelia Brigade")],
         "declared_evaluation_quota": 1, "classification": Classification.CONFIDENTIAL}
-    hidden = services.submit_exchange(None, submitted_on=date(2026, 12, 10), **content)
-    answer = services.submit_exchange(cast.bob, submitted_on=date(2027, 1, 20), **content)
+    hidden = services.submit_exchange(None, services.ExchangeSubmission(
+        submitted_on=date(2026, 12, 10), **content))
+    answer = services.submit_exchange(cast.bob, services.ExchangeSubmission(
+        submitted_on=date(2027, 1, 20), **content))
     assert answer.pk != hidden.pk
     assert not is_replay(answer)
     assert AnnualExchange.objects.filter(state="FI", year=2027).count() == 2

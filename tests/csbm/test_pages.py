@@ -39,21 +39,22 @@ def create_desk() -> Desk:
                                            "Russische Föderation", "Federazione Russa",
                                            "Российская Федерация", "Federación de Rusia"),
                  ORIGINAL)
-    public = services.record_activity(
-        None, state="AT", reference="alpine-shield-2026", name="Alpine Shield 2026",
-        start=date(2026, 7, 20), end=date(2026, 7, 30), troops=9500,
-        classification=Classification.PUBLIC, source="test fixture")
-    restricted = services.record_activity(
-        None, state="AT", reference="exercise-danube-2026", name="Exercise Danube 2026",
-        start=date(2026, 8, 10), end=date(2026, 8, 20), troops=14000,
-        classification=Classification.RESTRICTED, is_exercise=True)
-    zapad = services.record_activity(
-        None, state="RU", reference="zapad-2017", name="Zapad 2017", start=date(2017, 9, 14),
-        end=date(2017, 9, 20), troops=12700, artillery=200,
-        classification=Classification.PUBLIC, source="S15: IAI", confidence="secondary")
-    visit = services.request_visit(
-        None, kind="inspection", inspecting_state="FI", receiving_state="AT",
-        requested_at=datetime(2026, 3, 2, 9, tzinfo=UTC), on=date(2026, 3, 4))
+    public = services.record_activity(None, services.ActivityRecord(
+        state="AT", reference="alpine-shield-2026", name="Alpine Shield 2026",
+        start=date(2026, 7, 20), end=date(2026, 7, 30), classification=Classification.PUBLIC,
+        details={"troops": 9500, "source": "test fixture"}))
+    restricted = services.record_activity(None, services.ActivityRecord(
+        state="AT", reference="exercise-danube-2026", name="Exercise Danube 2026",
+        start=date(2026, 8, 10), end=date(2026, 8, 20), classification=Classification.RESTRICTED,
+        is_exercise=True, details={"troops": 14000}))
+    zapad = services.record_activity(None, services.ActivityRecord(
+        state="RU", reference="zapad-2017", name="Zapad 2017", start=date(2017, 9, 14),
+        end=date(2017, 9, 20), classification=Classification.PUBLIC,
+        details={"troops": 12700, "artillery": 200, "source": "S15: IAI",
+                 "confidence": "secondary"}))
+    visit = services.request_visit(None, services.VisitRequest(
+        kind="inspection", inspecting_state="FI", receiving_state="AT",
+        requested_at=datetime(2026, 3, 2, 9, tzinfo=UTC), on=date(2026, 3, 4)))
     services.record_visit_outcome(None, visit, outcome="conducted",
                                   recorded_at=datetime(2026, 3, 5, 9, tzinfo=UTC))
     return Desk(public, restricted, zapad)
@@ -150,9 +151,9 @@ def test_the_calendar_reads_the_same_number_of_queries_for_more_activities(
         client.get(reverse("csbm:calendar"))
     before = len(captured)
     for day in range(1, 6):
-        services.record_activity(None, state="FI", reference=f"north-{day}", name=f"North {day}",
-                                 start=date(2026, 9, day), end=date(2026, 9, day + 3),
-                                 troops=3000 * day)
+        services.record_activity(None, services.ActivityRecord(
+            state="FI", reference=f"north-{day}", name=f"North {day}", start=date(2026, 9, day),
+            end=date(2026, 9, day + 3), details={"troops": 3000 * day}))
     with django_assert_max_num_queries(before):
         page = text(client.get(reverse("csbm:calendar")))
     assert "North 5" in page

@@ -57,9 +57,9 @@ def test_the_public_sees_only_what_austria_published_and_no_overdue_claims(
 def test_a_state_with_nothing_visible_has_no_panel(desk: Desk, cast: Cast,
                                                    client: Client) -> None:
     assert PANEL not in profile(cast.client(cast.alice), "MT")
-    services.record_activity(None, state="MT", reference="malta-secret", name="Malta Secret",
-                             start=date(2026, 9, 1), end=date(2026, 9, 3), troops=100,
-                             classification=Classification.RESTRICTED)
+    services.record_activity(None, services.ActivityRecord(
+        state="MT", reference="malta-secret", name="Malta Secret", start=date(2026, 9, 1),
+        end=date(2026, 9, 3), classification=Classification.RESTRICTED, details={"troops": 100}))
     assert PANEL not in profile(client, "MT")  # restricted: the public sees no panel
     assert PANEL in profile(cast.client(cast.alice), "MT")
 
@@ -71,8 +71,8 @@ def test_the_panel_reads_a_fixed_number_of_queries(
         profile(client, "AT")
     before = len(captured)
     for day in range(1, 6):
-        services.record_activity(None, state="AT", reference=f"more-{day}", name=f"More {day}",
-                                 start=date(2026, 10, day), end=date(2026, 10, day + 1),
-                                 troops=1000 * day)
+        services.record_activity(None, services.ActivityRecord(
+            state="AT", reference=f"more-{day}", name=f"More {day}", start=date(2026, 10, day),
+            end=date(2026, 10, day + 1), details={"troops": 1000 * day}))
     with django_assert_max_num_queries(before):
         assert "<strong>7</strong> military activities" in profile(client, "AT")

@@ -25,8 +25,8 @@ def _row(rows, state):
 
 
 def _exchange(state, submitted_on, **extra):
-    return services.submit_exchange(None, state=state, year=2027, submitted_on=submitted_on,
-                                    units=[UnitIn("1. Brigade")], **extra)
+    return services.submit_exchange(None, services.ExchangeSubmission(
+        state=state, year=2027, submitted_on=submitted_on, units=[UnitIn("1. Brigade")], **extra))
 
 
 def test_an_exchange_sent_by_15_december_is_on_time_and_one_sent_later_is_late(cast, states):
@@ -60,13 +60,16 @@ def test_a_declared_quota_that_differs_from_the_computed_one_is_flagged(cast, st
 
 
 def test_late_and_missing_notifications_are_counted(cast, states):
-    late = services.record_activity(None, state="AT", reference="late", name="Late",
-                                    start=date(2027, 6, 1), end=date(2027, 6, 5), troops=9500)
+    late = services.record_activity(None, services.ActivityRecord(
+        state="AT", reference="late", name="Late", start=date(2027, 6, 1), end=date(2027, 6, 5),
+        details={"troops": 9500}))
     services.notify_activity(None, late, sent_on=date(2027, 5, 20))
-    services.record_activity(None, state="AT", reference="silent", name="Silent",
-                             start=date(2027, 7, 1), end=date(2027, 7, 5), troops=9500)
-    services.record_activity(None, state="AT", reference="small", name="Small",
-                             start=date(2027, 7, 1), end=date(2027, 7, 5), troops=500)
+    services.record_activity(None, services.ActivityRecord(
+        state="AT", reference="silent", name="Silent", start=date(2027, 7, 1),
+        end=date(2027, 7, 5), details={"troops": 9500}))
+    services.record_activity(None, services.ActivityRecord(
+        state="AT", reference="small", name="Small", start=date(2027, 7, 1), end=date(2027, 7, 5),
+        details={"troops": 500}))
     row = _row(build_scorecard(2027, cast.carol, as_of=AS_OF), "AT")
     assert (row.notifiable_activities, row.late_notifications, row.missing_notifications) == (
         2, 1, 1)
@@ -75,9 +78,9 @@ def test_late_and_missing_notifications_are_counted(cast, states):
 
 def test_constraint_breaches_come_from_the_engine(cast, states):
     for n in (1, 2):
-        services.record_activity(None, state="PL", reference=f"big-{n}", name="Big",
-                                 start=date(2027, 3 * n, 1), end=date(2027, 3 * n, 9),
-                                 troops=45000)
+        services.record_activity(None, services.ActivityRecord(
+            state="PL", reference=f"big-{n}", name="Big", start=date(2027, 3 * n, 1),
+            end=date(2027, 3 * n, 9), details={"troops": 45000}))
     row = _row(build_scorecard(2027, cast.carol, as_of=AS_OF), "PL")
     assert "large_activities" in {b.rule for b in row.breaches}
     assert not row.clean

@@ -163,10 +163,11 @@ def test_a_refusal_by_the_service_names_the_row_and_stores_nothing(
 
 def test_an_exported_workbook_uploads_again_as_the_next_version(cast: Cast,
                                                                 states: Any) -> None:
-    services.submit_exchange(cast.alice, state="AT", year=2027, submitted_on=date(2026, 12, 1),
-                             units=[UnitIn("1. Division", level="formation"),
-                                    UnitIn("1. Brigade", parent="1. Division", longitude=-3.5)],
-                             holdings=[HoldingIn("acvs", 12, "Type B", unit="1. Brigade")])
+    services.submit_exchange(cast.alice, services.ExchangeSubmission(
+        state="AT", year=2027, submitted_on=date(2026, 12, 1),
+        units=[UnitIn("1. Division", level="formation"),
+               UnitIn("1. Brigade", parent="1. Division", longitude=-3.5)],
+        holdings=[HoldingIn("acvs", 12, "Type B", unit="1. Brigade")]))
     reader = cast.client(cast.alice)
     page = reverse("csbm:exchange", args=["AT", 2027])
     book = Workbook()

@@ -152,8 +152,8 @@ def test_a_refused_correction_leaves_the_current_version_current(
 
 
 def _activity(reference: str, start: date, state: str = "AT") -> Activity:
-    return services.record_activity(None, state=state, reference=reference, name=reference,
-                                    start=start, end=start)
+    return services.record_activity(None, services.ActivityRecord(
+        state=state, reference=reference, name=reference, start=start, end=start))
 
 
 def test_a_delegate_submits_a_calendar_listing_its_activities(cast: Cast, states: Any) -> None:

@@ -284,8 +284,8 @@ def get_activity(request: HttpRequest, state: str, reference: str) -> Activity:
 def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
     """Editors of the State's delegation, with an API token."""
     user = require_user(request)
-    data = payload.dict()
-    activity = services.record_activity(user, **data)
+    record = services.ActivityRecord.from_fields(payload.dict())
+    activity = services.record_activity(user, record)
     return Status(201, activity)
 
 
@@ -592,7 +592,8 @@ def submit_exchange(request: HttpRequest, payload: ExchangeIn) -> Any:
     units = [services.UnitIn(parent=unit.pop("subordinate_to"), **unit)
              for unit in data.pop("units")]
     holdings = [services.HoldingIn(**holding) for holding in data.pop("holdings")]
-    exchange = services.submit_exchange(user, units=units, holdings=holdings, **data)
+    exchange = services.submit_exchange(
+        user, services.ExchangeSubmission(units=units, holdings=holdings, **data))
     return _written(queries.as_seen(user, exchange))
 
 
@@ -709,7 +710,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
     """Editors of the requesting State's delegation, with an API token. 201 when stored; an
     identical request is answered with the stored visit (200), storing nothing."""
     user = require_user(request)
-    visit = services.request_visit(user, **payload.dict())
+    visit = services.request_visit(user, services.VisitRequest(**payload.dict()))
     return _written(visit)
 
 
@@ -785,7 +786,8 @@ class RiskReductionIn(Schema):
 def create_risk_reduction(request: HttpRequest, payload: RiskReductionIn) -> Any:
     """201 when stored; an identical request is answered with the stored one (200)."""
     user = require_user(request)
-    found = services.open_risk_reduction_request(user, **payload.dict())
+    found = services.open_risk_reduction_request(
+        user, services.ExplanationRequest(**payload.dict()))
     return _written(found)
 
 

@@ -76,7 +76,7 @@ def load_csbm_demo() -> None:
 def load_real_exercises(path: Path, known_states: list[str]) -> int:
     """Load the sourced exercises of `path` as public activities; returns how many were new."""
     from hofburg.csbm.models import Activity
-    from hofburg.csbm.services import record_activity
+    from hofburg.csbm.services import ActivityRecord, record_activity
 
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))["exercises"]
     created = 0
@@ -86,23 +86,24 @@ def load_real_exercises(path: Path, known_states: list[str]) -> int:
             continue
         figures: dict[str, Any] = dict(entry.get("figures") or {})
         notes = [entry.get("figures_note", ""), entry.get("dates_note", "")]
-        record_activity(
-            None,
+        record_activity(None, ActivityRecord(
             state=entry["state"],
             reference=entry["reference"],
             name=entry["name"],
             type=entry["type"],
             start=entry["start"],
             end=entry["end"],
-            status="conducted",
-            states_involved=list(entry.get("states_involved", [])),
-            source=" ".join(entry["source"].split()),
-            confidence=entry["confidence"],
-            note="\n\n".join(" ".join(n.split()) for n in notes if n),
             classification=Classification.PUBLIC,
             is_exercise=False,
-            **figures,
-        )
+            details={
+                "status": "conducted",
+                "states_involved": list(entry.get("states_involved", [])),
+                "source": " ".join(entry["source"].split()),
+                "confidence": entry["confidence"],
+                "note": "\n\n".join(" ".join(n.split()) for n in notes if n),
+                **figures,
+            },
+        ))
         created += 1
     return created
 
@@ -161,7 +162,7 @@ def units_per_state(states: list[str], total: int, rng: random.Random) -> dict[s
 
 def synthetic_activities(states: list[str], years: range, count: int, rng: random.Random
                          ) -> Iterator[dict[str, Any]]:
-    """Invented activities for `record_activity`: most small, some near or above the
+    """Invented activities for `ActivityRecord.from_fields`: most small, some near or above the
     thresholds, a few very large; figures are drawn, not taken from any real activity."""
     for n in range(1, count + 1):
         iso2 = rng.choice(states)
@@ -209,7 +210,7 @@ def load_synthetic(states: list[str], today: date, *, total_units: int = 10_000,
 
 def _synthetic_exchanges(states: list[str], year: int, total_units: int,
                          rng: random.Random) -> None:
-    from hofburg.csbm.services import submit_exchange
+    from hofburg.csbm.services import ExchangeSubmission, submit_exchange
 
     sizes = units_per_state(states, total_units, rng)
     for iso2 in states:
@@ -220,26 +221,27 @@ def _synthetic_exchanges(states: list[str], year: int, total_units: int,
         submitted = date(year - 1, 12, rng.randrange(1, 15)) if not late else date(
             year, 1, rng.randrange(5, 28))
         data = synthetic_exchange(iso2, rng, sizes[iso2])
-        submit_exchange(
-            None, state=iso2, year=year, submitted_on=submitted, units=data.units,
+        submit_exchange(None, ExchangeSubmission(
+            state=iso2, year=year, submitted_on=submitted, units=data.units,
             holdings=data.holdings,
             note="EXERCISE DATA: generated for the demonstration; not any State's forces.",
-            is_exercise=True)
+            is_exercise=True))
         if rng.random() < 0.05:  # a correction: the holdings of one unit were wrong
-            submit_exchange(
-                None, state=iso2, year=year, submitted_on=submitted + timedelta(days=20),
+            submit_exchange(None, ExchangeSubmission(
+                state=iso2, year=year, submitted_on=submitted + timedelta(days=20),
                 units=data.units, holdings=data.holdings[1:],
-                note="EXERCISE DATA: correction of the first version.", is_exercise=True)
+                note="EXERCISE DATA: correction of the first version.", is_exercise=True))
 
 
 def _synthetic_activities_and_calendars(states: list[str], year: int, activities: int,
                                         rng: random.Random) -> list[Activity]:
     from hofburg.csbm.queries import classify_activity
-    from hofburg.csbm.services import record_activity, submit_calendar
+    from hofburg.csbm.services import ActivityRecord, record_activity, submit_calendar
 
     with transaction.atomic():
-        created = [record_activity(None, classification=Classification.RESTRICTED,
-                                   is_exercise=True, **spec)
+        created = [record_activity(None, ActivityRecord.from_fields(
+                       {**spec, "classification": Classification.RESTRICTED,
+                        "is_exercise": True}))
                    for spec in synthetic_activities(states, range(year - 1, year + 1),
                                                     activities, rng)]
     by_state: dict[tuple[str, int], list[Activity]] = {}
@@ -271,7 +273,7 @@ def _synthetic_notifications(created: list[Activity], today: date, rng: random.R
 
 def _synthetic_visits(states: list[str], year: int, today: date, rng: random.Random) -> None:
     from hofburg.csbm.models import ExchangeUnit
-    from hofburg.csbm.services import record_visit_outcome, request_visit
+    from hofburg.csbm.services import VisitRequest, record_visit_outcome, request_visit
 
     units = list(ExchangeUnit.objects.filter(exchange__is_exercise=True, exchange__is_current=True,
                                              level="unit").select_related("exchange")[:4000])
@@ -285,11 +287,11 @@ def _synthetic_visits(states: list[str], year: int, today: date, rng: random.Ran
             if not candidates:
                 continue
             unit = rng.choice(candidates)
-        visit = request_visit(
-            None, kind=kind, inspecting_state=inspecting, receiving_state=receiving,
+        visit = request_visit(None, VisitRequest(
+            kind=kind, inspecting_state=inspecting, receiving_state=receiving,
             requested_at=datetime.combine(on - timedelta(days=10), datetime.min.time(), UTC),
             on=on, unit=unit, area="" if unit else f"{EXERCISE_PREFIX} specified area",
-            is_exercise=True)
+            is_exercise=True))
         if on < today:
             outcome = "conducted" if rng.random() < 0.9 else "force_majeure"
             record_visit_outcome(None, visit, outcome=outcome,
@@ -297,15 +299,20 @@ def _synthetic_visits(states: list[str], year: int, today: date, rng: random.Ran
 
 
 def _synthetic_risk_reduction(states: list[str], today: date, rng: random.Random) -> None:
-    from hofburg.csbm.services import open_risk_reduction_request, record_meeting, record_reply
+    from hofburg.csbm.services import (
+        ExplanationRequest,
+        open_risk_reduction_request,
+        record_meeting,
+        record_reply,
+    )
 
     for n in range(3):
         requesting, responding = rng.sample(states, 2)
         asked = datetime.combine(today - timedelta(days=10 * n + 1), datetime.min.time(), UTC)
-        request = open_risk_reduction_request(
-            None, requesting_state=requesting, responding_state=responding,
+        request = open_risk_reduction_request(None, ExplanationRequest(
+            requesting_state=requesting, responding_state=responding,
             subject="EXERCISE DATA: unusual military activity near the border (generated).",
-            requested_at=asked, is_exercise=True)
+            requested_at=asked, is_exercise=True))
         if n > 0:
             record_reply(None, request, replied_at=asked + timedelta(hours=30),
                          reply="EXERCISE DATA: the activity is a routine exercise.")

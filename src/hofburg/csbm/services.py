@@ -13,8 +13,8 @@ does. Rule numbers and deadlines come from the engine and its rulesets, never fr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -152,21 +152,24 @@ class HoldingIn:
     unit: str | None = None
 
 
-def submit_exchange(
-    actor: Actor,
-    *,
-    state: str,
-    year: int,
-    submitted_on: date,
-    units: Sequence[UnitIn] = (),
-    holdings: Sequence[HoldingIn] = (),
-    declared_evaluation_quota: int | None = None,
-    is_nil: bool = False,
-    note: str = "",
-    classification: str = Classification.RESTRICTED,
-    is_exercise: bool = False,
-) -> AnnualExchange:
-    """Record a State's annual exchange valid from 1 January of `year`.
+@dataclass(frozen=True)
+class ExchangeSubmission:
+    """A State's annual exchange as sent: its formations and units, holdings and quota."""
+
+    state: str
+    year: int
+    submitted_on: date
+    units: Sequence[UnitIn] = ()
+    holdings: Sequence[HoldingIn] = ()
+    declared_evaluation_quota: int | None = None
+    is_nil: bool = False
+    note: str = ""
+    classification: str = Classification.RESTRICTED
+    is_exercise: bool = False
+
+
+def submit_exchange(actor: Actor, submission: ExchangeSubmission) -> AnnualExchange:
+    """Record a State's annual exchange valid from 1 January of `submission.year`.
 
     A second submission for the same State and year is a correction: a new version that
     supersedes the current one (which stays on file). A submission reporting the same as the
@@ -176,12 +179,13 @@ def submit_exchange(
     as (10.1.1) counts them; the declared quota is kept as sent, and pages compare it with
     the engine's. A nil report (`is_nil`) carries no units or holdings (9).
     """
-    participating_state = _state("state", state)
+    participating_state = _state("state", submission.state)
     _require_state_actor(actor, participating_state.iso2)
-    _classification(classification)
+    _classification(submission.classification)
+    year, units, holdings = submission.year, submission.units, submission.holdings
     if year < 1990 or year > 2999:
         raise CsbmError("year", "Give the calendar year the exchange is valid for, e.g. 2026.")
-    if is_nil and (units or holdings):
+    if submission.is_nil and (units or holdings):
         raise CsbmError("is_nil", "A nil report carries no formations, units or holdings.")
     _check_units(units)
     designations = {u.designation for u in units}
@@ -195,13 +199,14 @@ def submit_exchange(
         if holding.unit is not None and holding.unit not in designations:
             raise CsbmError(f"holdings[{index}].unit",
                             f"No formation or unit {holding.unit!r} in this exchange.")
-    if declared_evaluation_quota is not None and declared_evaluation_quota < 0:
+    quota = submission.declared_evaluation_quota
+    if quota is not None and quota < 0:
         raise CsbmError("declared_evaluation_quota", "Must be 0 or more.")
 
     content = _exchange_content(
-        is_nil=is_nil, units=units, holdings=holdings,
-        declared_evaluation_quota=declared_evaluation_quota, note=note,
-        classification=classification, is_exercise=is_exercise)
+        is_nil=submission.is_nil, units=units, holdings=holdings,
+        declared_evaluation_quota=quota, note=submission.note,
+        classification=submission.classification, is_exercise=submission.is_exercise)
 
     def submit() -> AnnualExchange:
         with transaction.atomic():
@@ -213,8 +218,8 @@ def submit_exchange(
                     and (actor is None or access.can_view(actor, previous))):
                 return as_replay(previous)
             return _store_exchange(actor, previous, state=participating_state, year=year,
-                                   submitted_on=submitted_on, units=units, holdings=holdings,
-                                   content=content)
+                                   submitted_on=submission.submitted_on, units=units,
+                                   holdings=holdings, content=content)
 
     try:
         return submit()
@@ -434,34 +439,54 @@ def _validate_activity(activity: Activity) -> None:
 REFERENCE_TAKEN = "This reference cannot be used; choose another one."
 
 
-def record_activity(
-    actor: Actor,
-    *,
-    state: str,
-    reference: str,
-    name: str,
-    start: date,
-    end: date,
-    type: str = ActivityType.LAND,
-    classification: str = Classification.RESTRICTED,
-    is_exercise: bool = False,
-    **details: Any,
-) -> Activity:
-    """Record a planned or conducted activity of `state`. `details` are further
-    ACTIVITY_FIELDS (troops, battle_tanks, ...); `reference` is unique among the State's
-    activities (another State may use the same one)."""
-    participating_state = _state("state", state)
+@dataclass(frozen=True)
+class ActivityRecord:
+    """An activity to record. `details` are further ACTIVITY_FIELDS (troops, battle_tanks,
+    ...) by name; `reference` is unique among the State's activities (another State may use
+    the same one)."""
+
+    state: str
+    reference: str
+    name: str
+    start: date
+    end: date
+    type: str = ActivityType.LAND
+    classification: str = Classification.RESTRICTED
+    is_exercise: bool = False
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        repeated = sorted(set(self.details) & _ACTIVITY_RECORD_FIELDS)
+        if repeated:
+            raise TypeError(f"{repeated[0]!r} is a field of its own, not one of the details")
+
+    @classmethod
+    def from_fields(cls, values: Mapping[str, Any]) -> ActivityRecord:
+        """The record of `values` (as an API payload gives them): the fields of the record
+        by name, the rest as its details."""
+        own = {k: v for k, v in values.items() if k in _ACTIVITY_RECORD_FIELDS}
+        details = {k: v for k, v in values.items() if k not in _ACTIVITY_RECORD_FIELDS}
+        return cls(**own, details=details)
+
+
+_ACTIVITY_RECORD_FIELDS = frozenset(f.name for f in fields(ActivityRecord)) - {"details"}
+
+
+def record_activity(actor: Actor, record: ActivityRecord) -> Activity:
+    """Record a planned or conducted activity of `record.state`."""
+    participating_state = _state("state", record.state)
     _require_state_actor(actor, participating_state.iso2)
-    _classification(classification)
-    unknown = sorted(set(details) - set(ACTIVITY_FIELDS))
+    _classification(record.classification)
+    unknown = sorted(set(record.details) - set(ACTIVITY_FIELDS))
     if unknown:
         raise CsbmError(unknown[0], "Not a field of an activity.")
+    reference = record.reference
     if not reference.strip():
         raise CsbmError("reference", "An activity needs a reference.")
     activity = Activity(
-        state=participating_state, reference=reference, name=name, type=type, start=start,
-        end=end, classification=classification, owner_affiliation=_owner(actor),
-        is_exercise=is_exercise, **details)
+        state=participating_state, reference=reference, name=record.name, type=record.type,
+        start=record.start, end=record.end, classification=record.classification,
+        owner_affiliation=_owner(actor), is_exercise=record.is_exercise, **record.details)
     _validate_activity(activity)
     try:
         with transaction.atomic():
@@ -701,32 +726,37 @@ def _once(model: type[Keyed], key: str, create: Callable[[], Keyed]) -> Keyed:
         return as_replay(stored)
 
 
-def request_visit(
-    actor: Actor,
-    *,
-    kind: str,
-    inspecting_state: str,
-    receiving_state: str,
-    requested_at: datetime,
-    on: date,
-    unit: ExchangeUnit | None = None,
-    unit_designation: str = "",
-    temporarily_activated: bool = False,
-    area: str = "",
-    classification: str = Classification.RESTRICTED,
-    is_exercise: bool = False,
-) -> Visit:
-    """Record an inspection or evaluation visit requested by `inspecting_state`.
+@dataclass(frozen=True)
+class VisitRequest:
+    """An inspection or evaluation visit as requested. `unit` is the evaluated unit when it
+    is on file, `unit_designation` its designation when it is not (evaluations only)."""
+
+    kind: str
+    inspecting_state: str
+    receiving_state: str
+    requested_at: datetime
+    on: date
+    unit: ExchangeUnit | None = None
+    unit_designation: str = ""
+    temporarily_activated: bool = False
+    area: str = ""
+    classification: str = Classification.RESTRICTED
+    is_exercise: bool = False
+
+
+def request_visit(actor: Actor, request: VisitRequest) -> Visit:
+    """Record an inspection or evaluation visit requested by `request.inspecting_state`.
 
     Whether the receiving State is obliged to accept is the quota board's answer
     (queries.quota_board); a request is recorded either way, as it was sent. An identical
     request (every field the same) is the same request: the visit stored for it is returned,
     marked as a replay (`core.idempotency.is_replay`), and nothing new is stored.
     """
-    inspecting = _state("inspecting_state", inspecting_state)
-    receiving = _state("receiving_state", receiving_state)
+    inspecting = _state("inspecting_state", request.inspecting_state)
+    receiving = _state("receiving_state", request.receiving_state)
     _require_state_actor(actor, inspecting.iso2)
-    _classification(classification)
+    _classification(request.classification)
+    kind, requested_at, on, unit = request.kind, request.requested_at, request.on, request.unit
     if kind not in Visit.Kind.values:
         raise CsbmError("kind", f"Choose one of: {', '.join(Visit.Kind.values)}.")
     if inspecting.pk == receiving.pk:
@@ -737,21 +767,21 @@ def request_visit(
         raise CsbmError("on", "The visit cannot come before its request.")
     if unit is not None and unit.exchange.state_id != receiving.iso2:
         raise CsbmError("unit", f"{unit.designation} is not a unit of {receiving.iso2}.")
-    if kind == Visit.Kind.INSPECTION and (unit is not None or unit_designation):
+    if kind == Visit.Kind.INSPECTION and (unit is not None or request.unit_designation):
         raise CsbmError("unit", "An inspection is of a specified area, not of a unit.")
-    designation = unit_designation or (unit.designation if unit else "")
+    designation = request.unit_designation or (unit.designation if unit else "")
     key = content_key({
         "kind": kind, "inspecting_state": inspecting.iso2, "receiving_state": receiving.iso2,
         "requested_at": requested_at.astimezone(UTC).isoformat(), "on": on.isoformat(),
         "unit": unit.pk if unit else None, "unit_designation": designation,
-        "temporarily_activated": temporarily_activated, "area": area,
-        "classification": classification, "is_exercise": is_exercise})
+        "temporarily_activated": request.temporarily_activated, "area": request.area,
+        "classification": request.classification, "is_exercise": request.is_exercise})
     return _once(Visit, key, lambda: _create_visit(
         actor, request_key=key, kind=kind, inspecting_state=inspecting,
         receiving_state=receiving, requested_at=requested_at, on=on, unit=unit,
-        unit_designation=designation, temporarily_activated=temporarily_activated, area=area,
-        classification=classification, owner_affiliation=_owner(actor),
-        is_exercise=is_exercise))
+        unit_designation=designation, temporarily_activated=request.temporarily_activated,
+        area=request.area, classification=request.classification,
+        owner_affiliation=_owner(actor), is_exercise=request.is_exercise))
 
 
 def _create_visit(actor: Actor, **values: Any) -> Visit:
@@ -800,26 +830,32 @@ def _deadline(compute: Callable[[datetime, Ruleset], datetime], moment: datetime
         return None  # a ruleset without the limit leaves the clock unset
 
 
-def open_risk_reduction_request(
-    actor: Actor,
-    *,
-    requesting_state: str,
-    responding_state: str,
-    subject: str,
-    requested_at: datetime,
-    activity: Activity | None = None,
-    ruleset: str | None = None,
-    classification: str = Classification.RESTRICTED,
-    is_exercise: bool = False,
-) -> RiskReductionRequest:
+@dataclass(frozen=True)
+class ExplanationRequest:
+    """A Chapter III request for explanation as sent; `ruleset` names the rules whose reply
+    hours apply (the default ruleset when None)."""
+
+    requesting_state: str
+    responding_state: str
+    subject: str
+    requested_at: datetime
+    activity: Activity | None = None
+    ruleset: str | None = None
+    classification: str = Classification.RESTRICTED
+    is_exercise: bool = False
+
+
+def open_risk_reduction_request(actor: Actor,
+                                request: ExplanationRequest) -> RiskReductionRequest:
     """Record a request for explanation of an unusual military activity (16); the reply
-    clock starts at `requested_at` and runs for the ruleset's reply hours. An identical
-    request is the same request: the stored one is returned, marked as a replay."""
-    requesting = _state("requesting_state", requesting_state)
-    responding = _state("responding_state", responding_state)
+    clock starts at `request.requested_at` and runs for the ruleset's reply hours. An
+    identical request is the same request: the stored one is returned, marked as a replay."""
+    requesting = _state("requesting_state", request.requesting_state)
+    responding = _state("responding_state", request.responding_state)
     _require_state_actor(actor, requesting.iso2)
-    _classification(classification)
-    rules = _ruleset(ruleset)
+    _classification(request.classification)
+    rules = _ruleset(request.ruleset)
+    subject, requested_at, activity = request.subject, request.requested_at, request.activity
     if requesting.pk == responding.pk:
         raise CsbmError("responding_state", "A State does not ask itself for an explanation.")
     if not subject.strip():
@@ -829,13 +865,13 @@ def open_risk_reduction_request(
         "requesting_state": requesting.iso2, "responding_state": responding.iso2,
         "activity": activity.pk if activity else None, "subject": subject, "ruleset": rules.id,
         "requested_at": requested_at.astimezone(UTC).isoformat(),
-        "classification": classification, "is_exercise": is_exercise})
+        "classification": request.classification, "is_exercise": request.is_exercise})
     return _once(RiskReductionRequest, key, lambda: _create_risk_reduction_request(
         actor, request_key=key, requesting_state=requesting, responding_state=responding,
         activity=activity, subject=subject, ruleset=rules.id, requested_at=requested_at,
         reply_due_at=_deadline(deadlines.risk_reduction_reply_deadline, requested_at, rules),
-        classification=classification, owner_affiliation=_owner(actor),
-        is_exercise=is_exercise))
+        classification=request.classification, owner_affiliation=_owner(actor),
+        is_exercise=request.is_exercise))
 
 
 def _create_risk_reduction_request(actor: Actor, **values: Any) -> RiskReductionRequest:
@@ -901,9 +937,9 @@ def record_meeting(
 
 
 __all__ = [
-    "ACTIVITY_FIELDS", "CsbmError", "HoldingIn", "UnitIn", "can_act_for_state",
-    "can_record_verification", "engine_activity", "notification_content", "notify_activity",
-    "open_risk_reduction_request", "record_activity", "record_meeting", "record_reply",
-    "record_visit_outcome", "request_visit", "submit_calendar", "submit_exchange",
-    "update_activity",
+    "ACTIVITY_FIELDS", "ActivityRecord", "CsbmError", "ExchangeSubmission", "ExplanationRequest",
+    "HoldingIn", "UnitIn", "VisitRequest", "can_act_for_state", "can_record_verification",
+    "engine_activity", "notification_content", "notify_activity", "open_risk_reduction_request",
+    "record_activity", "record_meeting", "record_reply", "record_visit_outcome", "request_visit",
+    "submit_calendar", "submit_exchange", "update_activity",
 ]

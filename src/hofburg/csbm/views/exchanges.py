@@ -147,11 +147,11 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
     except uploads.UploadError as error:
         return _exchange_index(request, year, form, error.errors, status=422)
     try:
-        exchange = services.submit_exchange(
-            request.user, state=state, year=year, submitted_on=data["submitted_on"],
+        exchange = services.submit_exchange(request.user, services.ExchangeSubmission(
+            state=state, year=year, submitted_on=data["submitted_on"],
             units=rows.units, holdings=rows.holdings,
             declared_evaluation_quota=data["declared_evaluation_quota"], note=data["note"],
-            classification=data["classification"])
+            classification=data["classification"]))
     except services.CsbmError as error:
         found = uploads.refusal(rows, error.field, error.message)
         return _exchange_index(request, year, form, [found], status=422)
