@@ -27,8 +27,10 @@ from numpy.typing import NDArray
 
 from hofburg.monitoring.engine.observations import (
     COMPASS_16,
+    FILE_FIELDS,
     MAX_COUNT,
     MAX_DISTANCE_KM,
+    REQUIRED_FIELDS,
     Category,
     Method,
     Observation,
@@ -188,10 +190,7 @@ def _zone(minutes: int) -> timezone:
 
 # --- reading text columns ---------------------------------------------------------------------
 
-_READ = frozenset(("observation_id", "observed_at", "observer_id", "observer_kind",
-                   "observer_lon", "observer_lat", "method", "category", "weapon_class",
-                   "count", "bearing_deg", "sector", "distance_km_min", "distance_km_max",
-                   "notes"))  # the columns checked a column at a time
+_READ = frozenset(FILE_FIELDS)  # the columns checked a column at a time
 
 
 @dataclass(frozen=True)
@@ -237,8 +236,7 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]],
             flag(k for k, v in enumerate(given) if v)
     # Each column is scanned at C speed first; the rows are looked for only where one is bad.
     # (For a value that is not empty, `not v.strip()` is `v.isspace()`.)
-    for name in ("observation_id", "observed_at", "observer_id", "observer_kind",
-                 "observer_lon", "observer_lat", "method", "category"):
+    for name in REQUIRED_FIELDS:
         values = col(name)
         if "" in values:
             flag(k for k, v in enumerate(values) if not v)
