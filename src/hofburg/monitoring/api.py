@@ -35,8 +35,9 @@ from hofburg.core.bounds import (
     RecordId,
 )
 from hofburg.core.models import Classification
-from hofburg.monitoring import exports, queries, services
+from hofburg.monitoring import errors, exports, mission, queries
 from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
+from hofburg.monitoring.intake import patrol_reports, submit, workflow
 from hofburg.monitoring.models import (
     Category,
     CivilianImpact,
@@ -152,7 +153,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_area_name(obj: Event) -> str | None:
-        return services.area_name(obj.area)
+        return mission.area_name(obj.area)
 
 
 class EventDetailOut(EventOut):
@@ -215,7 +216,7 @@ class CorrectIn(Schema):
     changes: dict[str, Any]
 
 
-def _invalid(request: HttpRequest, error: services.SubmissionInvalid) -> JsonResponse:
+def _invalid(request: HttpRequest, error: errors.SubmissionInvalid) -> JsonResponse:
     return problem(422, "Invalid request", error.message, request.path, field=error.field,
                    errors=[{"field": error.field, "message": error.message}])
 
@@ -231,11 +232,11 @@ def _service_call(request: HttpRequest, call: Any) -> Any:
     """Run a service, mapping its errors to problem+json (403, 409, 422)."""
     try:
         return call()
-    except services.SubmissionInvalid as error:
+    except errors.SubmissionInvalid as error:
         return _invalid(request, error)
-    except services.SubmissionConflict as error:
+    except errors.SubmissionConflict as error:
         return problem(409, "Conflict", str(error), request.path)
-    except services.WorkflowError as error:
+    except errors.WorkflowError as error:
         return problem(409, "Conflict", str(error), request.path)
     except AccessDenied as error:
         raise HttpError(403, str(error)) from error
@@ -255,7 +256,7 @@ def submit_observation(request: HttpRequest, payload: ObservationIn) -> Any:
         data[name] = str(data[name].value if hasattr(data[name], "value") else data[name])
 
     def call() -> Any:
-        record, created = services.submit_observation(
+        record, created = submit.submit_observation(
             user, data, payload.client_id, classification=payload.distribution,
             is_exercise=payload.is_exercise)
         return Status(201 if created else 200, record)
@@ -281,7 +282,7 @@ def get_observation(request: HttpRequest, observation_pk: RecordId) -> Observati
 def verify_observation(request: HttpRequest, observation_pk: RecordId) -> Any:
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.verify_observation(user, record))
+    return _service_call(request, lambda: workflow.verify_observation(user, record))
 
 
 @router.post("/observations/{observation_pk}/reject", response=ObservationOut,
@@ -290,7 +291,7 @@ def reject_observation(request: HttpRequest, observation_pk: RecordId, payload: 
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
     return _service_call(request,
-                         lambda: services.reject_observation(user, record, payload.reason))
+                         lambda: workflow.reject_observation(user, record, payload.reason))
 
 
 @router.post("/observations/{observation_pk}/correct", response=ObservationOut,
@@ -298,7 +299,7 @@ def reject_observation(request: HttpRequest, observation_pk: RecordId, payload: 
 def correct_observation(request: HttpRequest, observation_pk: RecordId, payload: CorrectIn) -> Any:
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.correct_observation(
+    return _service_call(request, lambda: workflow.correct_observation(
         user, record, payload.changes, payload.reason))
 
 
@@ -321,7 +322,7 @@ def get_event(request: HttpRequest, event_pk: RecordId) -> Event:
 def verify_event(request: HttpRequest, event_pk: RecordId) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.verify_event(user, event))
+    return _service_call(request, lambda: workflow.verify_event(user, event))
 
 
 @router.post("/events/{event_pk}/publish", response=EventOut,
@@ -330,7 +331,7 @@ def verify_event(request: HttpRequest, event_pk: RecordId) -> Any:
 def publish_event(request: HttpRequest, event_pk: RecordId) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.publish_event(user, event))
+    return _service_call(request, lambda: workflow.publish_event(user, event))
 
 
 class DeclassifyIn(Schema):
@@ -343,7 +344,7 @@ class DeclassifyIn(Schema):
 def declassify_event(request: HttpRequest, event_pk: RecordId, payload: DeclassifyIn) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return _service_call(request, lambda: services.declassify_event(user, event,
+    return _service_call(request, lambda: workflow.declassify_event(user, event,
                                                                     payload.reason))
 
 
@@ -423,7 +424,7 @@ def _trend_points(points: list[queries.TrendPoint], *, weekly: bool, by_area: bo
     is written and each area named once, not once per point.
     """
     dates = {day: day.isoformat() for day in {p.day for p in points} | {p.until for p in points}}
-    names = ({code: services.area_name(code or "") for code in {p.area for p in points}}
+    names = ({code: mission.area_name(code or "") for code in {p.area for p in points}}
              if by_area else {})
     series = []
     for p in points:
@@ -465,7 +466,7 @@ def periods(request: HttpRequest, params: Query[RangeQuery]) -> JsonResponse:
                                         categories=[c.value for c in params.category])
     return JsonResponse({"scope": scope.name, "periods": [
         {"report_date": r.report_date.isoformat(), "period": r.label, "area": r.area,
-         "area_name": services.area_name(r.area), "violations_at_least": r.violations,
+         "area_name": mission.area_name(r.area), "violations_at_least": r.violations,
          "previous": r.previous, "change": r.change}
         for r in rows]})
 
@@ -690,7 +691,7 @@ def submit_weapon_sighting(request: HttpRequest, payload: WeaponSightingIn) -> A
     """Needs an API token of an affiliated editor. Exercise sightings are checked against the
     withdrawal rules on the exercise lines; the answer carries the check."""
     return _submit_report(request, WeaponSighting, payload.report_id, lambda user: (
-        services.submit_weapon_sighting(user, payload.report_id, **_report_values(payload))))
+        patrol_reports.submit_weapon_sighting(user, payload.report_id, **_report_values(payload))))
 
 
 @router.get("/weapon-sightings", response=list[WeaponSightingOut],
@@ -714,7 +715,7 @@ def get_weapon_sighting(request: HttpRequest, report_pk: RecordId) -> WeaponSigh
 def report_movement_restriction(request: HttpRequest, payload: MovementRestrictionIn) -> Any:
     """Needs an API token of an affiliated editor. `imposed_by` is a category, not a person."""
     return _submit_report(request, MovementRestriction, payload.report_id, lambda user: (
-        services.report_movement_restriction(user, payload.report_id,
+        patrol_reports.report_movement_restriction(user, payload.report_id,
                                              **_report_values(payload))))
 
 
@@ -739,7 +740,7 @@ def get_movement_restriction(request: HttpRequest, report_pk: RecordId) -> Movem
 def report_civilian_impact(request: HttpRequest, payload: CivilianImpactIn) -> Any:
     """Needs an API token of an affiliated editor."""
     return _submit_report(request, CivilianImpact, payload.report_id, lambda user: (
-        services.report_civilian_impact(user, payload.report_id, **_report_values(payload))))
+        patrol_reports.report_civilian_impact(user, payload.report_id, **_report_values(payload))))
 
 
 @router.get("/civilian-impacts", response=list[CivilianImpactOut],
