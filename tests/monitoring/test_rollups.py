@@ -454,9 +454,9 @@ def test_new_events_are_summed_as_their_contributions_are(
                                              False, scope), 1)
                      for day, (_, category, area, cell, count, *_) in zip(days, events,
                                                                          strict=True)]
-    fast = rollups.grouped_sums(days, [e[1] for e in events], [e[2] for e in events],
-                                  [e[3] for e in events], [is_exercise] * len(events),
-                                  [e[4] for e in events], [scope] * len(events))
+    fast = rollups.grouped_sums(rollups.CountedEvents(
+        days, [e[1] for e in events], [e[2] for e in events], [e[3] for e in events],
+        [is_exercise] * len(events), [e[4] for e in events], [scope] * len(events)))
     assert fast.tables == _summed_one_by_one(contributions)
 
 

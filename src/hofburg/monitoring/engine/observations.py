@@ -221,6 +221,20 @@ def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = 
     unknown = sorted(set(data) - _FIELD_NAMES)
     if unknown:
         raise ObservationError(unknown[0], "is not an observation field")
+    values = _with_time(data)
+    for name in REQUIRED_FIELDS:
+        if values.get(name) in (None, ""):
+            raise ObservationError(name, "is required")
+    _read_numbers(values)
+    observation = Observation(**values)
+    if latest is not None and observation.observed_at > latest:
+        raise ObservationError("observed_at", f"{observation.observed_at.isoformat()} is in the "
+                                              f"future (after {latest.isoformat()})")
+    return observation
+
+
+def _with_time(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The values, the time given as text read as ISO 8601."""
     values = dict(data)
     observed_at = values.get("observed_at")
     if isinstance(observed_at, str):
@@ -229,9 +243,11 @@ def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = 
         except ValueError:
             raise ObservationError("observed_at", f"{observed_at!r} is not an ISO 8601 time") \
                 from None
-    for name in REQUIRED_FIELDS:
-        if values.get(name) in (None, ""):
-            raise ObservationError(name, "is required")
+    return values
+
+
+def _read_numbers(values: dict[str, Any]) -> None:
+    """Empty optional fields as None, numbers and counts given as text read (in place)."""
     for name in ("sector", "weapon_class", "bearing_deg", "distance_km_min", "distance_km_max"):
         if values.get(name) == "":
             values[name] = None
@@ -242,11 +258,6 @@ def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = 
     for name in ("count", "compass_points"):
         if isinstance(values.get(name), str):
             values[name] = _parse_int(name, values[name])
-    observation = Observation(**values)
-    if latest is not None and observation.observed_at > latest:
-        raise ObservationError("observed_at", f"{observation.observed_at.isoformat()} is in the "
-                                              f"future (after {latest.isoformat()})")
-    return observation
 
 
 def _member(kind: type[enum.StrEnum], field: str, value: Any) -> Any:

@@ -119,25 +119,35 @@ class RollupSums:
 def rollup_sums(deltas: Iterable[tuple[Contribution, int]]) -> RollupSums:
     """The rollup rows the contributions change, each by its sign (1 or -1)."""
     pairs = list(deltas)
-    return grouped_sums([c.day for c, _ in pairs], [c.category for c, _ in pairs],
-                        [c.area for c, _ in pairs], [c.cell for c, _ in pairs],
-                        [c.is_exercise for c, _ in pairs], [c.violations for c, _ in pairs],
-                        [c.scope for c, _ in pairs],
-                        published=[c.published for c, _ in pairs],
-                        signs=[sign for _, sign in pairs])
+    return grouped_sums(CountedEvents(
+        [c.day for c, _ in pairs], [c.category for c, _ in pairs], [c.area for c, _ in pairs],
+        [c.cell for c, _ in pairs], [c.is_exercise for c, _ in pairs],
+        [c.violations for c, _ in pairs], [c.scope for c, _ in pairs]),
+        published=[c.published for c, _ in pairs], signs=[sign for _, sign in pairs])
 
 
 _Key = TypeVar("_Key", str, date)
 
 
-def grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequence[str],
-                 cells: Sequence[str], is_exercise: Sequence[bool], violations: Sequence[int],
-                 scopes: Sequence[str], *, published: Sequence[bool] | None = None,
+class CountedEvents(NamedTuple):
+    """Events as the rollups count them, column by column (`Contribution`'s fields)."""
+
+    days: Sequence[date]
+    categories: Sequence[str]
+    areas: Sequence[str]
+    cells: Sequence[str]
+    is_exercise: Sequence[bool]
+    violations: Sequence[int]
+    scopes: Sequence[str]
+
+
+def grouped_sums(events: CountedEvents, *, published: Sequence[bool] | None = None,
                  signs: Sequence[int] | None = None) -> RollupSums:
-    """The rollup rows that events given column by column change: added once each unless
-    `signs` says -1, unpublished unless `published` says otherwise. Grouped with numpy, so
-    each row's key is made once: a stretch's tens of thousands of events fall into a few
-    hundred area rows and some thousands of cell rows."""
+    """The rollup rows that the events change: added once each unless `signs` says -1,
+    unpublished unless `published` says otherwise. Grouped with numpy, so each row's key is
+    made once: a stretch's tens of thousands of events fall into a few hundred area rows and
+    some thousands of cell rows."""
+    days = events.days
     result = RollupSums()
     if not days:
         return result
@@ -147,13 +157,13 @@ def grouped_sums(days: Sequence[date], categories: Sequence[str], areas: Sequenc
     month_list = sorted({month for _, month in periods})
     week_codes = np.array([week_list.index(week) for week, _ in periods])[day_codes]
     month_codes = np.array([month_list.index(month) for _, month in periods])[day_codes]
-    category = _sorted_codes(categories)
-    area = _sorted_codes(areas)
-    cell = _sorted_codes(cells)
-    exercise = ([False, True], np.asarray(is_exercise, dtype=np.int64))
-    scope = _sorted_codes(scopes)
+    category = _sorted_codes(events.categories)
+    area = _sorted_codes(events.areas)
+    cell = _sorted_codes(events.cells)
+    exercise = ([False, True], np.asarray(events.is_exercise, dtype=np.int64))
+    scope = _sorted_codes(events.scopes)
     sign = np.ones(len(days), dtype=np.int64) if signs is None else np.asarray(signs, np.int64)
-    weight = sign * np.asarray(violations, dtype=np.int64)
+    weight = sign * np.asarray(events.violations, dtype=np.int64)
     shown = (np.zeros(len(days), dtype=np.int64) if published is None
              else np.asarray(published, dtype=np.int64))
     counters = (sign, weight, sign * shown, weight * shown)  # ROLLUP_COUNTERS, in order

@@ -30,7 +30,7 @@ from hofburg.monitoring.engine.binning import event_cell, map_cell_of
 from hofburg.monitoring.engine.columns import CATEGORIES, ObservationColumns
 from hofburg.monitoring.engine.merge import MergeRules, located_at, merge_columns
 from hofburg.monitoring.engine.periods import ReportDates
-from hofburg.monitoring.events.rollups import RollupSums, grouped_sums
+from hofburg.monitoring.events.rollups import CountedEvents, RollupSums, grouped_sums
 from hofburg.monitoring.events.store import location_figures
 from hofburg.monitoring.mission import areas_at
 from hofburg.monitoring.models import visibility_scope
@@ -113,8 +113,9 @@ def merge_stretch(inputs: MergeInputs, bounds: tuple[int, int]) -> MergedStretch
     map_cells = {cell: map_cell_of(cell) for cell in set(cells)}  # each looked up once
     provenance = inputs.provenance
     scope = visibility_scope(provenance.classification, provenance.owner_affiliation_id)
-    sums = grouped_sums(report_dates, categories, areas, [map_cells[c] for c in cells],
-                        [provenance.is_exercise] * len(merged), counts, [scope] * len(merged))
+    sums = grouped_sums(CountedEvents(
+        report_dates, categories, areas, [map_cells[c] for c in cells],
+        [provenance.is_exercise] * len(merged), counts, [scope] * len(merged)))
     return MergedStretch(start, end, rows, event_of_row, sums)
 
 

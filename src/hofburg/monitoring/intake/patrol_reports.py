@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -97,22 +97,85 @@ def _existing_report(model: type[Model], actor: User, report_id: str,
     return existing
 
 
-def submit_weapon_sighting(user: AnyUser, report_id: str, *, observed_at: datetime, lon: float,
-                           lat: float, weapon_class: str, count: int = 1, weapon_type: str = "",
-                           calibre_mm: float | None = None, observer_id: str = "",
-                           place: str = "", notes: str = "", classification: str | None = None,
-                           is_exercise: bool = False) -> tuple[WeaponSighting, bool]:
+class WeaponSightingValues(TypedDict):
+    """What a weapon sighting says (`submit_weapon_sighting`'s keywords)."""
+
+    observed_at: datetime
+    lon: float
+    lat: float
+    weapon_class: str
+    count: NotRequired[int]
+    weapon_type: NotRequired[str]
+    calibre_mm: NotRequired[float | None]
+    observer_id: NotRequired[str]
+    place: NotRequired[str]
+    notes: NotRequired[str]
+
+
+class MovementRestrictionValues(TypedDict):
+    """What a movement restriction report says (`report_movement_restriction`'s keywords)."""
+
+    observed_at: datetime
+    lon: float
+    lat: float
+    kind: str
+    imposed_by: NotRequired[str]
+    place: NotRequired[str]
+    notes: NotRequired[str]
+    observer_id: NotRequired[str]
+
+
+class CivilianImpactValues(TypedDict):
+    """What a civilian impact report says (`report_civilian_impact`'s keywords)."""
+
+    observed_at: datetime
+    lon: float
+    lat: float
+    kind: str
+    object_type: NotRequired[str]
+    killed: NotRequired[int]
+    injured: NotRequired[int]
+    reported_by: NotRequired[str]
+    place: NotRequired[str]
+    notes: NotRequired[str]
+    observer_id: NotRequired[str]
+
+
+_PLACE = ("observed_at", "lon", "lat")
+_SIGHTING_DEFAULTS = {"count": 1, "weapon_type": "", "calibre_mm": None, "observer_id": "",
+                      "place": "", "notes": ""}
+_RESTRICTION_DEFAULTS = {"imposed_by": "unknown", "place": "", "notes": "", "observer_id": ""}
+_IMPACT_DEFAULTS = {"object_type": "", "killed": 0, "injured": 0, "reported_by": "",
+                    "place": "", "notes": "", "observer_id": ""}
+
+
+def _values(given: Mapping[str, Any], required: tuple[str, ...],
+            defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """The report's values, the defaults filled in; TypeError for a missing or unknown one (as
+    for a function's missing or unknown keyword)."""
+    missing = [name for name in required if name not in given]
+    unknown = sorted(set(given) - set(required) - set(defaults))
+    if missing or unknown:
+        raise TypeError(f"missing {missing}, unknown {unknown}")
+    return {**defaults, **given}
+
+
+def submit_weapon_sighting(user: AnyUser, report_id: str, *, classification: str | None = None,
+                           is_exercise: bool = False, **given: Unpack[WeaponSightingValues]
+                           ) -> tuple[WeaponSighting, bool]:
     """Record weapons seen at a position; idempotent by `report_id`.
 
     Exercise sightings are checked against the withdrawal rules on the exercise lines; real
     lines are not in the repository, so a real sighting's check is left empty.
     """
+    values = _values(given, (*_PLACE, "weapon_class"), _SIGHTING_DEFAULTS)
     compliance: dict[str, Any] = {}
     if is_exercise:
         rules, lines = _withdrawal_inputs()
         try:
-            check = check_sighting(Sighting(lon=lon, lat=lat, weapon_class=weapon_class,
-                                            observed_on=observed_at.date()), rules, lines)
+            check = check_sighting(Sighting(
+                lon=values["lon"], lat=values["lat"], weapon_class=values["weapon_class"],
+                observed_on=values["observed_at"].date()), rules, lines)
             compliance = {"status": check.status.value, "required_km": check.required_km,
                           "distance_km": round(check.distance_km, 3),
                           "shortfall_km": round(check.shortfall_km, 3),
@@ -120,49 +183,41 @@ def submit_weapon_sighting(user: AnyUser, report_id: str, *, observed_at: dateti
                           "explanation": check.explanation}
         except WithdrawalError as error:
             compliance = {"status": "not_checked", "explanation": str(error)}
+    count = values["count"]
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise SubmissionInvalid("count", "must be a whole number of at least 1")
-    return _report(WeaponSighting, user, report_id, {
-        "observed_at": observed_at, "lon": lon, "lat": lat, "weapon_class": weapon_class,
-        "count": count, "weapon_type": weapon_type, "calibre_mm": calibre_mm,
-        "observer_id": observer_id, "place": place, "notes": notes, "compliance": compliance},
-        classification=classification, is_exercise=is_exercise)
+    return _report(WeaponSighting, user, report_id, {**values, "compliance": compliance},
+                   classification=classification, is_exercise=is_exercise)
 
 
-def report_movement_restriction(user: AnyUser, report_id: str, *, observed_at: datetime,
-                                lon: float, lat: float, kind: str, imposed_by: str = "unknown",
-                                place: str = "", notes: str = "", observer_id: str = "",
-                                classification: str | None = None, is_exercise: bool = False
+def report_movement_restriction(user: AnyUser, report_id: str, *,
+                                classification: str | None = None, is_exercise: bool = False,
+                                **given: Unpack[MovementRestrictionValues]
                                 ) -> tuple[MovementRestriction, bool]:
     """Record a restriction of the monitors' freedom of movement; idempotent by `report_id`.
 
     `imposed_by` is a category (armed personnel, checkpoint staff, ...), never a person.
     """
-    if kind not in MovementRestriction.Kind.values:
+    values = _values(given, (*_PLACE, "kind"), _RESTRICTION_DEFAULTS)
+    if values["kind"] not in MovementRestriction.Kind.values:
         raise SubmissionInvalid("kind", f"must be one of {', '.join(MovementRestriction.Kind)}")
-    if imposed_by not in MovementRestriction.ImposedBy.values:
+    if values["imposed_by"] not in MovementRestriction.ImposedBy.values:
         raise SubmissionInvalid("imposed_by", "must be one of "
                                 f"{', '.join(MovementRestriction.ImposedBy)}")
-    return _report(MovementRestriction, user, report_id, {
-        "observed_at": observed_at, "lon": lon, "lat": lat, "kind": kind,
-        "imposed_by": imposed_by, "place": place, "notes": notes, "observer_id": observer_id},
-        classification=classification, is_exercise=is_exercise)
+    return _report(MovementRestriction, user, report_id, values,
+                   classification=classification, is_exercise=is_exercise)
 
 
-def report_civilian_impact(user: AnyUser, report_id: str, *, observed_at: datetime, lon: float,
-                           lat: float, kind: str, object_type: str = "", killed: int = 0,
-                           injured: int = 0, reported_by: str = "", place: str = "",
-                           notes: str = "", observer_id: str = "",
-                           classification: str | None = None, is_exercise: bool = False
+def report_civilian_impact(user: AnyUser, report_id: str, *, classification: str | None = None,
+                           is_exercise: bool = False, **given: Unpack[CivilianImpactValues]
                            ) -> tuple[CivilianImpact, bool]:
     """Record damage to a civilian object or civilian casualties as reported to the monitors."""
-    if kind not in CivilianImpact.Kind.values:
+    values = _values(given, (*_PLACE, "kind"), _IMPACT_DEFAULTS)
+    if values["kind"] not in CivilianImpact.Kind.values:
         raise SubmissionInvalid("kind", f"must be one of {', '.join(CivilianImpact.Kind)}")
-    for name, value in (("killed", killed), ("injured", injured)):
+    for name in ("killed", "injured"):
+        value = values[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise SubmissionInvalid(name, "must be a whole number, not negative")
-    return _report(CivilianImpact, user, report_id, {
-        "observed_at": observed_at, "lon": lon, "lat": lat, "kind": kind,
-        "object_type": object_type, "killed": killed, "injured": injured,
-        "reported_by": reported_by, "place": place, "notes": notes, "observer_id": observer_id},
-        classification=classification, is_exercise=is_exercise)
+    return _report(CivilianImpact, user, report_id, values,
+                   classification=classification, is_exercise=is_exercise)
