@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from hofburg.core.models import Affiliation, Classification, Document, Role, User
 from hofburg.core.services.users import issue_api_token, revoke_api_token
 from hofburg.monitoring.intake import workflow
+from hofburg.monitoring.intake.submit import submit_observation
 from tests.conftest import Cast
 from tests.core.conftest import SEARCH_WORD, Library, bearer
 
@@ -349,7 +350,7 @@ def watch(request: pytest.FixtureRequest, cast: Cast) -> Watch:
             "distance_km_min": 5.0, "distance_km_max": 9.0}
 
     def submit(user: User, client_id: str, level: str, **changes: Any) -> Any:
-        record, _ = submit.submit_observation(user, {**base, **changes}, client_id=client_id,
+        record, _ = submit_observation(user, {**base, **changes}, client_id=client_id,
                                                 classification=level, is_exercise=True)
         record.refresh_from_db()
         return record
