@@ -21,7 +21,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hofburg.monitoring import queries, scenario
@@ -444,6 +444,8 @@ EVENTS = st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["shelling", "bu
                   max_size=60)
 
 
+# No deadline: on a busy machine one example can take longer than Hypothesis' default allows.
+@settings(deadline=None)
 @given(EVENTS, st.booleans(), st.sampled_from(["public", "restricted", "confidential:3"]))
 def test_new_events_are_summed_as_their_contributions_are(
         events: list[tuple[Any, ...]], is_exercise: bool, scope: str) -> None:
@@ -460,6 +462,7 @@ def test_new_events_are_summed_as_their_contributions_are(
     assert fast.tables == _summed_one_by_one(contributions)
 
 
+@settings(deadline=None)
 @given(EVENTS)
 def test_signed_and_published_contributions_are_summed_as_one_by_one(
         events: list[tuple[Any, ...]]) -> None:
