@@ -53,7 +53,7 @@ def nullable_floats(vendor: str) -> Callable[[FloatArray], list[Any]]:
 
 
 def _nan_for_null(values: FloatArray) -> list[float]:
-    return values.tolist()  # type: ignore[no-any-return]
+    return list(values.tolist())
 
 
 def flag(vendor: str) -> Callable[[bool], int | bool]:
