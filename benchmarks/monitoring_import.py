@@ -49,23 +49,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hofburg.settings")
 import django
 django.setup()
 from django.core.management import call_command
-from hofburg.monitoring import services
+from hofburg.monitoring.importing import pipeline
+from hofburg.monitoring.events import rollups
 from hofburg.monitoring.models import CellCount, DailyCount, Event, ImportBatch, Observation
 mode, path = sys.argv[1], sys.argv[2]
 call_command("migrate", interactive=False, verbosity=0)
 if mode == "wipe":
     # A process of its own: deleting a million rows through the ORM would otherwise count in
     # the import's peak memory (and in its forked workers').
-    for model in (Observation, Event, *services.ROLLUP_MODELS, ImportBatch):
+    for model in (Observation, Event, *rollups.ROLLUP_MODELS, ImportBatch):
         model.objects.all()._raw_delete(model.objects.db)
     sys.exit(0)
 if mode == "parse":
     started = time.perf_counter()
-    summary = services.parse_observations_file(path)
+    summary = pipeline.parse_observations_file(path)
     seconds = time.perf_counter() - started
 else:
     started = time.perf_counter()
-    summary = services.import_observations(path, is_exercise=True)
+    summary = pipeline.import_observations(path, is_exercise=True)
     seconds = time.perf_counter() - started
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -96,7 +97,7 @@ def generate(path: Path, total: int) -> None:
 
     django.setup()
     from hofburg.monitoring import scenario
-    from hofburg.monitoring.services import CSV_COLUMNS
+    from hofburg.monitoring.importing.header import CSV_COLUMNS
 
     line = ROOT / "data" / "monitoring" / "exercise_lines.geojson"
     rows = scenario.generate(days=DAYS, seed=2026, line_path=line, observations=total,

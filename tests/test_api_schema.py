@@ -23,7 +23,7 @@ from schemathesis.checks import not_a_server_error
 from hofburg.core.models import Classification
 from hofburg.core.services.users import issue_api_token
 from hofburg.csbm import services as csbm_services
-from hofburg.monitoring import services as monitoring_services
+from hofburg.monitoring.importing import pipeline
 from hofburg.registry.models import ParticipatingState
 from hofburg.wsgi import application
 from tests.conftest import Cast
@@ -65,7 +65,7 @@ def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
         units=[csbm_services.UnitIn("1. Brigade", personnel=3000)],
         holdings=[csbm_services.HoldingIn("battle_tanks", 40, unit="1. Brigade")],
         classification=Classification.PUBLIC))
-    monitoring_services.import_observations(write_csv(tmp_path / "obs.csv", same_explosion()),
+    pipeline.import_observations(write_csv(tmp_path / "obs.csv", same_explosion()),
                                             is_exercise=True)
     _token, key = issue_api_token(cast.alice, "schema run")
     return key

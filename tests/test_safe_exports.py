@@ -30,7 +30,7 @@ from hofburg.documents.models import Document
 from hofburg.monitoring import exports as monitoring_exports
 from hofburg.monitoring import queries as monitoring_queries
 from hofburg.monitoring import scenario
-from hofburg.monitoring import services as monitoring_services
+from hofburg.monitoring.importing import header, pipeline
 from hofburg.monitoring.models import DailyCount, Event
 from hofburg.registry import exports as registry_exports
 from hofburg.registry.models import ParticipatingState
@@ -190,7 +190,7 @@ AREA = "@SUM(A1:A9)"  # an area code is at most 32 characters
 
 @pytest.fixture
 def hostile_events(cast: Cast, tmp_path: Path) -> Cast:
-    monitoring_services.import_observations(
+    pipeline.import_observations(
         write_observations(tmp_path / "o.csv", same_explosion()), actor=cast.mona,
         is_exercise=True)
     events = list(Event.objects.order_by("pk"))
@@ -228,7 +228,7 @@ def test_the_rejects_file_is_defused(cast: Cast, tmp_path: Path) -> None:
     bad = [row(f"BAD-{n}", method="smelled", notes=value) for n, value in enumerate(HOSTILE)]
     source = write_observations(tmp_path / "mixed.csv", [row("GOOD-1"), *bad])
     rejects = tmp_path / "rejects.csv"
-    monitoring_services.import_observations(source, actor=cast.mona, skip_bad=True,
+    pipeline.import_observations(source, actor=cast.mona, skip_bad=True,
                                             rejects_path=rejects)
     text = rejects.read_bytes().decode()
     assert_csv_defused(text)
@@ -237,10 +237,10 @@ def test_the_rejects_file_is_defused(cast: Cast, tmp_path: Path) -> None:
 
 def test_the_import_files_written_for_tests_and_the_demo_are_defused(tmp_path: Path) -> None:
     rows = [row(f"R-{n}", notes=value) for n, value in enumerate(HOSTILE)]
-    assert_csv_defused("".join(monitoring_services.iter_csv_rows(rows)))
+    assert_csv_defused("".join(header.iter_csv_rows(rows)))
     path = tmp_path / "scenario.csv"
     scenario.write_csv(path, iter([{k: str(v) for k, v in r.items()} for r in rows]),
-                       monitoring_services.CSV_COLUMNS)
+                       header.CSV_COLUMNS)
     assert_csv_defused(path.read_bytes().decode())
 
 

@@ -25,7 +25,8 @@ from pypdf import PdfReader
 from hofburg.core.models import Affiliation, Classification, Role, User
 from hofburg.core.services.users import issue_api_token, revoke_api_token
 from hofburg.documents.models import Document
-from hofburg.monitoring import services
+from hofburg.monitoring.intake import workflow
+from hofburg.monitoring.intake.submit import submit_observation
 from tests.conftest import Cast
 from tests.core.conftest import bearer
 from tests.documents.library import SEARCH_WORD, Library
@@ -351,7 +352,7 @@ def watch(request: pytest.FixtureRequest, cast: Cast) -> Watch:
             "distance_km_min": 5.0, "distance_km_max": 9.0}
 
     def submit(user: User, client_id: str, level: str, **changes: Any) -> Any:
-        record, _ = services.submit_observation(user, {**base, **changes}, client_id=client_id,
+        record, _ = submit_observation(user, {**base, **changes}, client_id=client_id,
                                                 classification=level, is_exercise=True)
         record.refresh_from_db()
         return record
@@ -362,8 +363,8 @@ def watch(request: pytest.FixtureRequest, cast: Cast) -> Watch:
                                     roles=[Role.READER, Role.EDITOR])
     public = submit(cast.mona, "p-1", Classification.PUBLIC, count=5, observer_id="open-post",
                     observed_at=(when - timedelta(hours=3)).isoformat())
-    event = services.verify_event(cast.mona, public.event)
-    services.publish_event(cast.mona, event)
+    event = workflow.verify_event(cast.mona, public.event)
+    workflow.publish_event(cast.mona, event)
     restricted = submit(milo, "r-1", Classification.RESTRICTED)
     secret = submit(cast.mona, "c-1", Classification.CONFIDENTIAL, observer_id=SECRET_OBSERVER,
                     observer_lat=48.25, observer_lon=-29.91, bearing_deg=150.0, count=7,

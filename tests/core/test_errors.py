@@ -16,7 +16,7 @@ from hofburg.core.services.accounts import AccountError
 from hofburg.core.services.users import TokenError
 from hofburg.csbm.services import CsbmError
 from hofburg.documents.services import DocumentError
-from hofburg.monitoring import services as monitoring
+from hofburg.monitoring import errors as monitoring
 
 PATH = "/api/v1/somewhere"
 

@@ -335,8 +335,9 @@ def test_submissions_through_the_api_count_by_outcome_and_a_refused_one_changes_
 def test_an_import_refused_as_a_whole_counts_as_rejected_and_changes_nothing(
         db: None, settings: Any, tmp_path: Any) -> None:
     """Through the import service, which every way of importing calls."""
+    from hofburg.monitoring.importing.pipeline import import_observations
+    from hofburg.monitoring.importing.summary import ImportRejected
     from hofburg.monitoring.models import ImportBatch, Observation
-    from hofburg.monitoring.services import ImportRejected, import_observations
     from tests.monitoring.rows import row, same_explosion, write_csv
 
     settings.METRICS_ADDRESSES = ["127.0.0.1"]

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from hofburg.core.models import Classification, User
-from hofburg.monitoring import services
+from hofburg.monitoring.importing.header import CSV_COLUMNS
+from hofburg.monitoring.intake import workflow
 from hofburg.monitoring.models import Event, EventStatus
-from hofburg.monitoring.services import CSV_COLUMNS
 
 
 def row(observation_id: str, **changes: Any) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def release(user: User, event: Event, reason: str = "EXERCISE data, cleared for 
     """Publish an event as the mission does: verified, declassified to public (with the
     reason, decision 0018) unless it is public already, then published."""
     if event.status == EventStatus.PROVISIONAL:
-        event = services.verify_event(user, event)
+        event = workflow.verify_event(user, event)
     if event.classification != Classification.PUBLIC:
-        event = services.declassify_event(user, event, reason)
-    return services.publish_event(user, event)
+        event = workflow.declassify_event(user, event, reason)
+    return workflow.publish_event(user, event)

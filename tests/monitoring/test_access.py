@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from hofburg.core.services.users import issue_api_token
-from hofburg.monitoring import services
+from hofburg.monitoring.importing import pipeline
 from hofburg.monitoring.models import Event, Observation
 from tests.conftest import Cast
 from tests.monitoring.rows import release, same_explosion, write_csv
@@ -20,7 +20,7 @@ RANGE = {"start": "2026-01-01", "end": "2026-01-31"}
 
 @pytest.fixture
 def loaded(cast: Cast, tmp_path: Path) -> Cast:
-    services.import_observations(write_csv(tmp_path / "o.csv", same_explosion()), actor=cast.mona)
+    pipeline.import_observations(write_csv(tmp_path / "o.csv", same_explosion()), actor=cast.mona)
     return cast
 
 

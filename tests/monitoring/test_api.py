@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from hofburg.core.services.users import issue_api_token
-from hofburg.monitoring import services
+from hofburg.monitoring import mission
+from hofburg.monitoring.importing import pipeline
 from hofburg.monitoring.models import Event, Observation
 from tests.conftest import Cast
 from tests.monitoring.rows import row, same_explosion, write_csv
@@ -61,7 +62,7 @@ def test_a_submission_without_a_token_is_a_401_problem(cast: Cast) -> None:
 
 def test_an_editor_verifies_and_publishes_an_event_through_the_api(
         cast: Cast, tmp_path: Path) -> None:
-    services.import_observations(write_csv(tmp_path / "o.csv", same_explosion()), actor=cast.mona)
+    pipeline.import_observations(write_csv(tmp_path / "o.csv", same_explosion()), actor=cast.mona)
     event = Event.objects.get(event_key="OBS-1")
     client, headers = Client(), _bearer(cast)
     early = _post(client, f"/events/{event.pk}/publish", {}, headers)
@@ -81,7 +82,7 @@ def test_an_editor_verifies_and_publishes_an_event_through_the_api(
 
 
 def test_the_event_detail_explains_the_merge(cast: Cast, tmp_path: Path) -> None:
-    services.import_observations(write_csv(tmp_path / "o.csv", same_explosion()), actor=cast.mona)
+    pipeline.import_observations(write_csv(tmp_path / "o.csv", same_explosion()), actor=cast.mona)
     event = Event.objects.get(event_key="OBS-1")
     detail = Client().get(f"{API}/events/{event.pk}", **_bearer(cast)).json()
     assert detail["observation_ids"] == ["OBS-1", "OBS-2"]
@@ -92,18 +93,14 @@ def test_the_event_detail_explains_the_merge(cast: Cast, tmp_path: Path) -> None
 def test_period_counts_compare_each_period_with_the_one_before(
         cast: Cast, tmp_path: Path, settings: Any) -> None:
     settings.MONITORING_TIME_ZONE = "Europe/Kyiv"
-    services.reporting_calendar.cache_clear()
-    services._zone.cache_clear()
-    services._cutoff_on.cache_clear()
+    mission.clear_calendar()
     try:
-        services.import_observations(write_csv(tmp_path / "o.csv", same_explosion()),
+        pipeline.import_observations(write_csv(tmp_path / "o.csv", same_explosion()),
                                      actor=cast.mona)
         answer = Client().get(f"{API}/periods", {"start": "2026-01-06", "end": "2026-01-07"},
                               **_bearer(cast)).json()
     finally:
-        services.reporting_calendar.cache_clear()
-        services._zone.cache_clear()
-        services._cutoff_on.cache_clear()
+        mission.clear_calendar()
     by_date: dict[str, int] = {}
     for period in answer["periods"]:
         by_date[period["report_date"]] = by_date.get(period["report_date"], 0) + \

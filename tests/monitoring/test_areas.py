@@ -23,8 +23,12 @@ from django.test import Client
 from shapely.geometry import mapping, shape
 
 from hofburg.core.models import AuditEntry
-from hofburg.monitoring import areas, queries, report, scenario, services
+from hofburg.monitoring import areas, mission, queries, report, scenario
+from hofburg.monitoring.engine import binning, periods
 from hofburg.monitoring.engine.areas import load_reporting_areas
+from hofburg.monitoring.events import rollups
+from hofburg.monitoring.importing import header, pipeline
+from hofburg.monitoring.intake import workflow
 from hofburg.monitoring.models import (
     AreaWeekCount,
     CellCount,
@@ -61,16 +65,16 @@ def test_an_event_takes_the_code_of_the_named_area_holding_it(cast: Cast) -> Non
     first, _second = crossing_pair(cast.mona)
     event = first.event
     assert event is not None
-    assert event.area == services.reporting_areas().code_at(event.lon, event.lat)
+    assert event.area == mission.reporting_areas().code_at(event.lon, event.lat)
     assert event.area in {"EX-CENTRE-SOUTH", "EX-CENTRE-NORTH"}
     assert DailyCount.objects.get(day=REPORT_DATE).area == event.area
 
 
 def test_an_event_outside_every_named_area_counts_under_its_coarse_cell(cast: Cast) -> None:
     event = _outside_event(cast)
-    assert services.reporting_areas().code_at(event.lon, event.lat) is None
-    assert event.area == h3.cell_to_parent(event.h3_cell, services.AREA_RESOLUTION)
-    assert services.area_name(event.area) is None
+    assert mission.reporting_areas().code_at(event.lon, event.lat) is None
+    assert event.area == h3.cell_to_parent(event.h3_cell, binning.AREA_RESOLUTION)
+    assert mission.area_name(event.area) is None
     row = DailyCount.objects.get(day=REPORT_DATE, area=event.area)
     assert (row.events, row.violations) == (1, 3)
 
@@ -83,13 +87,13 @@ def test_the_areas_file_is_the_one_the_setting_names(
          "geometry": {"type": "Polygon", "coordinates": [
              [[-32, 47], [-31, 47], [-31, 49], [-32, 49], [-32, 47]]]}}]}))
     settings.MONITORING_AREAS = mine
-    services.reporting_areas.cache_clear()
+    mission.reporting_areas.cache_clear()
     try:
         assert _outside_event(cast).area == "WEST"
-        assert services.area_name("WEST") == "Far west"
-        assert services.area_name("EX-NORTH") is None
+        assert mission.area_name("WEST") == "Far west"
+        assert mission.area_name("EX-NORTH") is None
     finally:
-        services.reporting_areas.cache_clear()
+        mission.reporting_areas.cache_clear()
 
 
 # --- what readers see -----------------------------------------------------------------------
@@ -99,7 +103,7 @@ def test_the_daily_report_names_the_areas_and_places_the_others(cast: Cast) -> N
     first, _second = crossing_pair(cast.mona)
     outside = _outside_event(cast)
     assert first.event is not None
-    named = services.area_name(first.event.area)
+    named = mission.area_name(first.event.area)
     assert named is not None and named.endswith("(exercise)")
 
     daily = report.build_daily_report(cast.mona, date.fromisoformat(REPORT_DATE))
@@ -127,7 +131,7 @@ def test_the_answers_by_area_keep_the_code_and_add_the_name(cast: Cast) -> None:
     outside = _outside_event(cast)
     assert first.event is not None
     code = first.event.area
-    names = {code: services.area_name(code), outside.area: None}
+    names = {code: mission.area_name(code), outside.area: None}
     client = cast.client(cast.mona)
     day = {"start": REPORT_DATE, "end": REPORT_DATE}
 
@@ -147,9 +151,9 @@ def test_the_event_answers_carry_the_area_name_beside_the_code(cast: Cast) -> No
 
     listed = client.get(f"{API}/events").json()["items"]
     assert {e["id"]: (e["area"], e["area_name"]) for e in listed} == {
-        named.pk: (named.area, services.area_name(named.area)), outside.pk: (outside.area, None)}
-    assert services.area_name(named.area)
-    for event, name in ((named, services.area_name(named.area)), (outside, None)):
+        named.pk: (named.area, mission.area_name(named.area)), outside.pk: (outside.area, None)}
+    assert mission.area_name(named.area)
+    for event, name in ((named, mission.area_name(named.area)), (outside, None)):
         detail = client.get(f"{API}/events/{event.pk}").json()
         assert (detail["area"], detail["area_name"]) == (event.area, name)
 
@@ -161,7 +165,7 @@ def test_the_trends_legend_names_the_areas(cast: Cast) -> None:
     publish(cast, first.event)
     page = Client().get("/monitoring/trends/", {"start": REPORT_DATE, "end": REPORT_DATE})
     chart = page.context["chart"]
-    assert [area["label"] for area in chart["areas"]] == [services.area_name(first.event.area)]
+    assert [area["label"] for area in chart["areas"]] == [mission.area_name(first.event.area)]
     signed_in = cast.client(cast.mona).get("/monitoring/trends/", {"start": REPORT_DATE,
                                                                   "end": REPORT_DATE})
     assert len(signed_in.context["chart"]["areas"]) == 2
@@ -178,13 +182,13 @@ def stored_scenario(cast: Cast, tmp_path: Path) -> Cast:
                              observations=400,
                              line_path=ROOT / "data" / "monitoring" / "exercise_lines.geojson")
     path = tmp_path / "scenario.csv"
-    scenario.write_csv(path, rows, services.CSV_COLUMNS)
-    services.import_observations(path, actor=cast.mona, is_exercise=True)
+    scenario.write_csv(path, rows, header.CSV_COLUMNS)
+    pipeline.import_observations(path, actor=cast.mona, is_exercise=True)
     events = list(Event.objects.order_by("event_key"))
     for event in random.Random(3).sample(events, len(events) // 3):
         release(cast.mona, event)
     for observation in Observation.objects.order_by("observation_id")[:3]:
-        services.reject_observation(cast.mona, observation, "EXERCISE: test rejection")
+        workflow.reject_observation(cast.mona, observation, "EXERCISE: test rejection")
     _outside_event(cast)
     assert Event.objects.filter(status=EventStatus.WITHDRAWN).exists()
     return cast
@@ -210,7 +214,7 @@ def _counted_from_events() -> list[dict[tuple[Any, ...], tuple[int, ...]]]:
                 "classification", "owner_affiliation_id"):
         scope = visibility_scope(level, owner)
         for sums in (days[(day, category, area, exercise, scope)],
-                     weeks[(services.week_of(day), category, area, exercise, scope)]):
+                     weeks[(periods.week_of(day), category, area, exercise, scope)]):
             published = status == EventStatus.PUBLISHED and level == "public"
             sums[0] += 1
             sums[1] += count
@@ -238,7 +242,7 @@ def test_the_migration_names_the_areas_of_stored_events_and_recounts_their_rollu
     scoped.recount_by_scope(django_apps, editor)
     cells = dict(Event.objects.values_list("event_key", "h3_cell"))
     assert dict(Event.objects.values_list("event_key", "area")) == {
-        key: h3.cell_to_parent(cell, services.AREA_RESOLUTION) for key, cell in cells.items()}
+        key: h3.cell_to_parent(cell, binning.AREA_RESOLUTION) for key, cell in cells.items()}
     assert _area_rollups() == _counted_from_events() != expected
     assert queries.rollup_generation() == generation + 2
 
@@ -247,7 +251,7 @@ def test_the_migration_names_the_areas_of_stored_events_and_recounts_their_rollu
     assert dict(Event.objects.values_list("event_key", "area")) == expected_areas
     assert _area_rollups() == expected
     assert queries.rollup_generation() == generation + 4
-    named = [a for a in expected_areas.values() if services.area_name(a)]
+    named = [a for a in expected_areas.values() if mission.area_name(a)]
     assert len(named) == len(expected_areas) - 1  # all but the one outside every area
 
 
@@ -293,7 +297,7 @@ def areas_file(settings: Any, tmp_path: Path) -> Iterator[Callable[[str], Path]]
         return path
 
     yield use
-    services.reporting_areas.cache_clear()
+    mission.reporting_areas.cache_clear()
 
 
 def _stored_state() -> dict[str, Any]:
@@ -311,7 +315,7 @@ def test_a_recount_moves_events_to_the_areas_of_the_current_file(
     path = areas_file(json.dumps(_redrawn_areas()))
     redrawn = load_reporting_areas(path)
     events = list(Event.objects.values_list("event_key", "lon", "lat", "h3_cell"))
-    expected = {key: redrawn.code_at(lon, lat) or services.area_of_cell(cell)
+    expected = {key: redrawn.code_at(lon, lat) or binning.area_of_cell(cell)
                 for key, lon, lat, cell in events}
     moving = {key for key, area in expected.items() if area != before["areas"][key]}
 
@@ -330,10 +334,10 @@ def test_a_recount_moves_events_to_the_areas_of_the_current_file(
     assert after["rollups"] == _counted_from_events() != before["rollups"]
     assert after["cells"] == before["cells"]
     assert after["generation"] == summary.rollup_generation == before["generation"] + 1
-    services.rebuild_rollups()
+    rollups.rebuild_rollups()
     assert _area_rollups() == after["rollups"]
     # Readers of this process see the names of the file the events now follow.
-    assert services.area_name("EX-CENTRE") == "Sector Centre (exercise)"
+    assert mission.area_name("EX-CENTRE") == "Sector Centre (exercise)"
     entry = AuditEntry.objects.get(action="recount")
     assert (entry.actor, entry.model_label) == (stored_scenario.mona, "monitoring.RollupGeneration")
     assert entry.after is not None and entry.before == {"value": before["generation"]}

@@ -14,10 +14,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
-from hofburg.monitoring import queries, scenario, services
+from hofburg.monitoring import mission, queries, records, scenario
 from hofburg.monitoring.engine.columns import ObservationColumns
+from hofburg.monitoring.events import rollups, window
+from hofburg.monitoring.importing import bulk, pipeline
+from hofburg.monitoring.importing.header import CSV_COLUMNS
+from hofburg.monitoring.importing.pipeline import import_observations
+from hofburg.monitoring.importing.tuning import ImportTuning
 from hofburg.monitoring.models import Event, Observation
-from hofburg.monitoring.services import CSV_COLUMNS, import_observations
 from tests.monitoring.rows import row, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -49,22 +53,23 @@ def _stored() -> dict[str, Any]:
     figures = {o[0]: o[1:] for o in Observation.objects.values_list(
         "observation_id", "bearing_deg", "distance_km_min", "distance_km_max")}
     times = dict(Observation.objects.values_list("observation_id", "observed_at"))
-    rollups = {model.__name__: sorted(
+    counts = {model.__name__: sorted(
         tuple(v for k, v in values.items() if k != "id")
         for values in model._default_manager.values())
-        for model in services.ROLLUP_MODELS}
-    return {"events": events, "members": members, "times": times, "rollups": rollups,
+        for model in rollups.ROLLUP_MODELS}
+    return {"events": events, "members": members, "times": times, "rollups": counts,
             "figures": figures}
 
 
-def _general_path(columns: ObservationColumns, provenance: services.Provenance, *,
-                  progress: Any = None, timings: Any = None) -> tuple[int, int]:
-    rows = [services._Row.of(columns.observation(k)) for k in range(len(columns))]
-    return services._ingest(rows, provenance, timings=timings)
+def _general_path(columns: ObservationColumns, provenance: records.Provenance,
+                  tuning: ImportTuning, *, progress: Any = None, timings: Any = None
+                  ) -> tuple[int, int]:
+    rows = [records.Row.of(columns.observation(k)) for k in range(len(columns))]
+    return window.ingest(rows, provenance, timings=timings, tuning=tuning)
 
 
 def _wipe() -> None:
-    models: tuple[type[Model], ...] = (Observation, Event, *services.ROLLUP_MODELS)
+    models: tuple[type[Model], ...] = (Observation, Event, *rollups.ROLLUP_MODELS)
     for model in models:
         model._default_manager.all().delete()
 
@@ -72,19 +77,19 @@ def _wipe() -> None:
 def test_the_bulk_path_stores_what_the_general_path_stores(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _scenario(tmp_path / "o.csv", 3)
-    monkeypatch.setattr(services, "STRETCH", 200)  # many stretches, in this process
-    # Rollup sums written every second stretch, keys across a flush written twice (added).
-    monkeypatch.setattr(services, "ROLLUP_FLUSH", 2)
+    # Many stretches, in this process; rollup sums written every second stretch, keys across
+    # a flush written twice (added).
+    tuning = ImportTuning(stretch=200, rollup_flush=2)
     flushes: list[bool] = []
-    write = services._write_rollup_sums
+    write = rollups.write_rollup_sums
 
-    def spy(sums: Any, *, bump: bool = True) -> bool:
+    def spy(sums: Any, *, bump: bool = True, batch: int = 5_000) -> bool:
         flushes.append(bump)
-        return write(sums, bump=bump)
+        return write(sums, bump=bump, batch=batch)
 
-    monkeypatch.setattr(services, "_write_rollup_sums", spy)
+    monkeypatch.setattr(rollups, "write_rollup_sums", spy)
     generation = queries.rollup_generation()
-    bulk = import_observations(path, is_exercise=True)
+    bulk = import_observations(path, is_exercise=True, tuning=tuning)
     assert bulk.seconds.get("store observations") is not None  # it took the bulk path
     assert len(flushes) > 3 and not any(flushes)
     assert queries.rollup_generation() == generation + 1  # raised once, at the end
@@ -96,8 +101,8 @@ def test_the_bulk_path_stores_what_the_general_path_stores(
     assert {e[15] is None for e in stored["events"].values()} == {True, False}
     assert {e[18] is None for e in stored["events"].values()} == {True, False}
     _wipe()
-    monkeypatch.setattr(services, "_ingest_columns", _general_path)
-    general = import_observations(path, is_exercise=True)
+    monkeypatch.setattr(pipeline, "ingest_columns", _general_path)
+    general = import_observations(path, is_exercise=True, tuning=tuning)
     assert general.events == bulk.events
     assert _stored() == stored
 
@@ -109,34 +114,32 @@ def test_both_paths_agree_on_areas_inside_and_outside_the_named_ones(
     areas["features"] = areas["features"][::2]
     settings.MONITORING_AREAS = tmp_path / "areas.geojson"
     settings.MONITORING_AREAS.write_text(json.dumps(areas), encoding="utf-8")
-    services.reporting_areas.cache_clear()
+    mission.reporting_areas.cache_clear()
     try:
         path = _scenario(tmp_path / "o.csv", 2)
-        monkeypatch.setattr(services, "STRETCH", 200)
-        import_observations(path, is_exercise=True)
+        tuning = ImportTuning(stretch=200)
+        import_observations(path, is_exercise=True, tuning=tuning)
         bulk = _stored()
-        named = {e[7] for e in bulk["events"].values() if services.area_name(e[7])}
+        named = {e[7] for e in bulk["events"].values() if mission.area_name(e[7])}
         assert named == {"EX-SOUTH", "EX-CENTRE-NORTH"}
         assert len({e[7] for e in bulk["events"].values()}) > len(named)  # and coarse cells
         _wipe()
-        monkeypatch.setattr(services, "_ingest_columns", _general_path)
-        import_observations(path, is_exercise=True)
+        monkeypatch.setattr(pipeline, "ingest_columns", _general_path)
+        import_observations(path, is_exercise=True, tuning=tuning)
         assert _stored() == bulk
     finally:
-        services.reporting_areas.cache_clear()
+        mission.reporting_areas.cache_clear()
 
 
 def test_worker_processes_store_what_one_process_stores(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _scenario(tmp_path / "o.csv", 2)
-    monkeypatch.setattr(services, "STRETCH", 150)
-    monkeypatch.setattr(services, "PARALLEL_FROM", 10**9)
-    import_observations(path, is_exercise=True)
+    import_observations(path, is_exercise=True,
+                        tuning=ImportTuning(stretch=150, parallel_from=10**9))
     alone = _stored()
     _wipe()
-    monkeypatch.setattr(services, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(services, "MERGE_WORKERS", 2)
-    summary = import_observations(path, is_exercise=True)
+    summary = import_observations(path, is_exercise=True, tuning=ImportTuning(
+        stretch=150, parallel_from=1, merge_workers=2))
     assert summary.events == len(alone["events"])
     assert _stored() == alone
 
@@ -145,7 +148,7 @@ def test_a_file_next_to_stored_observations_merges_with_them(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Stretches next to stored data take the general path; the rest the bulk path; together
     they store what one import of everything stores."""
-    monkeypatch.setattr(services, "STRETCH", 150)
+    tuning = ImportTuning(stretch=150)
     whole = _scenario(tmp_path / "all.csv", 2, observations=3000)
     lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)
     times = [datetime.fromisoformat(line.split(",")[1]) for line in lines[1:]]
@@ -155,11 +158,11 @@ def test_a_file_next_to_stored_observations_merges_with_them(
     (tmp_path / "first.csv").write_text("".join(lines[:middle]), encoding="utf-8")
     (tmp_path / "second.csv").write_text("".join([lines[0], *lines[middle - 40:]]),
                                          encoding="utf-8")
-    import_observations(whole, is_exercise=True)
+    import_observations(whole, is_exercise=True, tuning=tuning)
     at_once = _stored()
     _wipe()
-    import_observations(tmp_path / "first.csv", is_exercise=True)
-    second = import_observations(tmp_path / "second.csv", is_exercise=True)
+    import_observations(tmp_path / "first.csv", is_exercise=True, tuning=tuning)
+    second = import_observations(tmp_path / "second.csv", is_exercise=True, tuning=tuning)
     assert second.duplicates == 40
     assert "store observations" in second.seconds and "load" in second.seconds  # both paths
     # The general path withdraws an event it re-merged away (events are never deleted);
@@ -196,8 +199,7 @@ def test_report_dates_in_bulk_are_the_report_dates_one_by_one(
     """Across a year with its clock changes, and cut-offs in a gap or a fold of the clock."""
     settings.MONITORING_TIME_ZONE = zone
     settings.MONITORING_PERIOD_CUTOFF = time.fromisoformat(cutoff)
-    for cached in (services.reporting_calendar, services._zone, services._cutoff_on):
-        cached.cache_clear()
+    mission.clear_calendar()
     try:
         begin = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
         rng = np.random.default_rng(3)
@@ -205,11 +207,10 @@ def test_report_dates_in_bulk_are_the_report_dates_one_by_one(
             begin + rng.uniform(0, 365 * 86400, 20_000),
             begin + np.arange(0, 365 * 86400, 900.0),  # every quarter hour, clock changes too
         ]))
-        expected = [services.report_date_of(datetime.fromtimestamp(s, UTC)) for s in seconds]
-        assert services._report_dates(seconds) == expected
+        expected = [mission.report_date_of(datetime.fromtimestamp(s, UTC)) for s in seconds]
+        assert mission.report_dates().of_seconds(seconds) == expected
     finally:
-        for cached in (services.reporting_calendar, services._zone, services._cutoff_on):
-            cached.cache_clear()
+        mission.clear_calendar()
 
 
 def _indexes() -> set[tuple[str, str]]:
@@ -222,9 +223,8 @@ def test_a_large_import_rebuilds_the_indexes_it_set_aside(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = _indexes()
     assert len(before) > 10
-    monkeypatch.setattr(services, "REINDEX_FROM", 10)
-    monkeypatch.setattr(services, "STRETCH", 200)
-    summary = import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
+    summary = import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True,
+                                  tuning=ImportTuning(reindex_from=10, stretch=200))
     assert ("indexes" in summary.seconds) == (connection.vendor == "sqlite")  # COPY needs none
     assert _indexes() == before
     assert Observation.objects.filter(observed_at__gte=datetime(2026, 3, 2, tzinfo=UTC)).exists()
@@ -233,27 +233,24 @@ def test_a_large_import_rebuilds_the_indexes_it_set_aside(
 def test_a_failed_large_import_keeps_the_indexes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = _indexes()
-    monkeypatch.setattr(services, "REINDEX_FROM", 10)
-
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_write_rollup_sums", crash)
+    monkeypatch.setattr(rollups, "write_rollup_sums", crash)
     with pytest.raises(RuntimeError):
-        import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
+        import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True,
+                            tuning=ImportTuning(reindex_from=10))
     assert _indexes() == before
     assert not Observation.objects.exists()
 
 
-def test_rollups_written_in_bulk_equal_rollups_written_in_batches(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rollups_written_in_bulk_equal_rollups_written_in_batches(tmp_path: Path) -> None:
     """With more rollup rows than a batch, PostgreSQL upserts through a scratch table."""
     path = _scenario(tmp_path / "o.csv", 2)
     import_observations(path, is_exercise=True)
     batched = _stored()["rollups"]
     _wipe()
-    monkeypatch.setattr(services, "_INSERT_BATCH", 3)
-    import_observations(path, is_exercise=True)
+    import_observations(path, is_exercise=True, tuning=ImportTuning(insert_batch=3))
     assert _stored()["rollups"] == batched
     assert sum(len(rows) for rows in batched.values()) > 3
 
@@ -266,9 +263,9 @@ def _checks_ignored() -> bool:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's CHECK constraints")
 def test_check_constraints_are_back_after_the_bulk_writes_and_nothing_broke_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "STRETCH", 200)
-    import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
+        tmp_path: Path) -> None:
+    import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True,
+                        tuning=ImportTuning(stretch=200))
     assert not _checks_ignored()
     with connection.cursor() as cursor:  # what the constraints would have checked holds
         cursor.execute("SELECT COUNT(*) FROM monitoring_event WHERE NOT json_valid(explanation)"
@@ -297,10 +294,10 @@ def _database_refuses(*args: object, **kwargs: object) -> None:
 def test_check_constraints_are_back_after_a_failed_bulk_write(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Any,
         error: type[Exception]) -> None:
-    monkeypatch.setattr(services, "STRETCH", 200)
-    monkeypatch.setattr(services, "_observation_rows", failure)
+    monkeypatch.setattr(bulk, "observation_rows", failure)
     with pytest.raises(error):
-        import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True)
+        import_observations(_scenario(tmp_path / "o.csv", 2), is_exercise=True,
+                            tuning=ImportTuning(stretch=200))
     assert not _checks_ignored()
     assert not Observation.objects.exists()
 
@@ -319,29 +316,28 @@ def test_a_large_import_writes_without_checking_its_own_references_and_they_hold
     writes (each is one it made); afterwards every one of them holds, and the checks are on
     again, after a failed import too."""
     path = _scenario(tmp_path / "o.csv", 2)
-    monkeypatch.setattr(services, "STRETCH", 200)
-    monkeypatch.setattr(services, "PARALLEL_FROM", 100)
+    tuning = ImportTuning(stretch=200, parallel_from=100)
     seen: list[bool] = []
-    merge_and_store = services._merge_and_store
+    merge_and_store = pipeline.merge_and_store
 
     def spy(*args: Any, **kwargs: Any) -> int:
         seen.append(_foreign_keys_on())
         return merge_and_store(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_merge_and_store", spy)
-    write_rollup_sums = services._write_rollup_sums
+    monkeypatch.setattr(pipeline, "merge_and_store", spy)
+    write_rollup_sums = rollups.write_rollup_sums
 
     def broken(*args: Any, **kwargs: Any) -> bool:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_write_rollup_sums", broken)
+    monkeypatch.setattr(rollups, "write_rollup_sums", broken)
     assert _foreign_keys_on()
     with pytest.raises(RuntimeError):
-        import_observations(path, is_exercise=True)
+        import_observations(path, is_exercise=True, tuning=tuning)
     assert seen == [False] and _foreign_keys_on() and not Observation.objects.exists()
 
-    monkeypatch.setattr(services, "_write_rollup_sums", write_rollup_sums)
-    summary = import_observations(path, is_exercise=True)
+    monkeypatch.setattr(rollups, "write_rollup_sums", write_rollup_sums)
+    summary = import_observations(path, is_exercise=True, tuning=tuning)
     assert seen == [False, False] and _foreign_keys_on()
     assert summary.inserted == Observation.objects.count() > 100
     with connection.cursor() as cursor:
@@ -353,15 +349,14 @@ def test_a_large_import_writes_without_checking_its_own_references_and_they_hold
 def test_an_import_inside_a_transaction_keeps_the_checks(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The pragma cannot change inside a transaction (here the test's own)."""
-    monkeypatch.setattr(services, "STRETCH", 200)
-    monkeypatch.setattr(services, "PARALLEL_FROM", 100)
     seen: list[bool] = []
-    merge_and_store = services._merge_and_store
+    merge_and_store = pipeline.merge_and_store
 
     def spy(*args: Any, **kwargs: Any) -> int:
         seen.append(connection.vendor != "sqlite" or _foreign_keys_on())
         return merge_and_store(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_merge_and_store", spy)
-    import_observations(_scenario(tmp_path / "o.csv", 1), is_exercise=True)
+    monkeypatch.setattr(pipeline, "merge_and_store", spy)
+    import_observations(_scenario(tmp_path / "o.csv", 1), is_exercise=True,
+                        tuning=ImportTuning(stretch=200, parallel_from=100))
     assert seen == [True]

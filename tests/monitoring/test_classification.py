@@ -23,7 +23,10 @@ from django.test import Client
 
 from hofburg.core.models import Affiliation, AuditEntry, Classification, Role, User
 from hofburg.core.services.users import issue_api_token
-from hofburg.monitoring import areas, queries, report, services
+from hofburg.monitoring import areas, errors, queries, report
+from hofburg.monitoring.events import rollups
+from hofburg.monitoring.importing import pipeline
+from hofburg.monitoring.intake import submit, workflow
 from hofburg.monitoring.models import (
     AreaWeekCount,
     CellCount,
@@ -56,7 +59,7 @@ def milo(cast: Cast) -> User:
 
 
 def _submit(user: User, client_id: str, classification: str, **overrides: Any) -> Observation:
-    record, _created = services.submit_observation(
+    record, _created = submit.submit_observation(
         user, observation_data(**overrides), client_id=client_id,
         classification=classification, is_exercise=True)
     record.refresh_from_db()
@@ -124,7 +127,7 @@ def test_rejecting_the_restricted_sibling_never_declassifies_the_confidential_on
     restricted = _restricted(milo)
     secret = _confidential(cast)
 
-    services.reject_observation(milo, restricted, "wrong bearing")
+    workflow.reject_observation(milo, restricted, "wrong bearing")
 
     secret.refresh_from_db()
     event = Event.objects.get(pk=secret.event_id)
@@ -156,7 +159,7 @@ def test_an_import_merges_only_within_its_own_scope(cast: Cast, milo: User,
     _restricted(milo)
     rows = [row("CONF-1", observed_at=(WHEN + timedelta(seconds=30)).isoformat(),
                 observer_id=SECRET_OBSERVER, count=7)]
-    services.import_observations(write_csv(tmp_path / "c.csv", rows), actor=cast.mona,
+    pipeline.import_observations(write_csv(tmp_path / "c.csv", rows), actor=cast.mona,
                                  classification=Classification.CONFIDENTIAL, is_exercise=True)
     imported = Observation.objects.get(observation_id="CONF-1")
     assert imported.event is not None
@@ -227,7 +230,7 @@ def test_rebuilding_and_recounting_keep_the_scopes(cast: Cast, milo: User) -> No
     _restricted(milo)
     _confidential(cast)
     before = _rollup_rows()
-    services.rebuild_rollups()
+    rollups.rebuild_rollups()
     assert _rollup_rows() == before
     areas.count_area_rollups()
     assert _rollup_rows() == before
@@ -291,16 +294,16 @@ def _rollup_rows() -> dict[Any, list[tuple[Any, ...]]]:
 
 def test_publishing_a_restricted_or_confidential_event_is_refused(cast: Cast) -> None:
     secret = _confidential(cast)
-    event = services.verify_event(cast.mona, Event.objects.get(pk=secret.event_id))
-    with pytest.raises(services.WorkflowError, match="only a public event can be published"):
-        services.publish_event(cast.mona, event)
+    event = workflow.verify_event(cast.mona, Event.objects.get(pk=secret.event_id))
+    with pytest.raises(errors.WorkflowError, match="only a public event can be published"):
+        workflow.publish_event(cast.mona, event)
     _token, key = issue_api_token(cast.mona, "t")
     answer = Client().post(f"{API}/events/{event.pk}/publish",
                            HTTP_AUTHORIZATION=f"Bearer {key}")
     assert answer.status_code == 409
     page = cast.client(cast.mona).post(f"/monitoring/events/{event.pk}/publish/", follow=True)
     assert "declassify it first" in page.content.decode()
-    assert services.publish_verified_events(cast.mona, event.report_date) == 0
+    assert workflow.publish_verified_events(cast.mona, event.report_date) == 0
     event.refresh_from_db()
     assert event.status == EventStatus.VERIFIED
     assert _map_total(_api(None)) == 0
@@ -309,9 +312,9 @@ def test_publishing_a_restricted_or_confidential_event_is_refused(cast: Cast) ->
 def test_declassifying_records_who_and_why_and_then_publishing_counts_for_all(
         cast: Cast) -> None:
     secret = _confidential(cast)
-    event = services.verify_event(cast.mona, Event.objects.get(pk=secret.event_id))
-    with pytest.raises(services.SubmissionInvalid):
-        services.declassify_event(cast.mona, event, "  ")
+    event = workflow.verify_event(cast.mona, Event.objects.get(pk=secret.event_id))
+    with pytest.raises(errors.SubmissionInvalid):
+        workflow.declassify_event(cast.mona, event, "  ")
     _token, key = issue_api_token(cast.mona, "t")
     answer = Client().post(f"{API}/events/{event.pk}/declassify",
                            {"reason": "cleared for the daily report"},
@@ -324,7 +327,7 @@ def test_declassifying_records_who_and_why_and_then_publishing_counts_for_all(
         "confidential", "public")
     # Public but not published: the entitled count it, visitors not yet.
     assert (_map_total(_api(cast.alice)), _map_total(_api(None))) == (7, 0)
-    services.publish_event(cast.mona, event)
+    workflow.publish_event(cast.mona, event)
     assert (_map_total(_api(cast.alice)), _map_total(_api(None))) == (7, 7)
     # The members stay confidential: a visitor reads the event, not the reasons naming them.
     detail = _api(None)(f"{API}/events/{event.pk}").json()
@@ -337,9 +340,9 @@ def test_declassifying_records_who_and_why_and_then_publishing_counts_for_all(
 
 def test_new_members_of_a_declassified_event_classify_it_as_they_are_again(cast: Cast) -> None:
     first = _submit(cast.mona, "r-a", Classification.RESTRICTED)
-    event = services.verify_event(cast.mona, Event.objects.get(pk=first.event_id))
-    services.declassify_event(cast.mona, event, "cleared")
-    services.publish_event(cast.mona, event)
+    event = workflow.verify_event(cast.mona, Event.objects.get(pk=first.event_id))
+    workflow.declassify_event(cast.mona, event, "cleared")
+    workflow.publish_event(cast.mona, event)
     assert _map_total(_api(None)) == 3
     # A re-merge that leaves its members as they are leaves it public.
     _submit(cast.mona, "r-other", Classification.RESTRICTED, category="burst",

@@ -1,4 +1,4 @@
-"""A clean file is read with Arrow (monitoring.clean_csv); every other file by the general
+"""A clean file is read with Arrow (monitoring.importing.clean); every other file by the general
 reader. Where the Arrow reader answers, the answer must be the general reader's, value for
 value and bit for bit; where a file breaks one of its rules, it must not answer."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import sys
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hofburg.monitoring import services
-from hofburg.monitoring.clean_csv import read_clean
+from hofburg.monitoring import records
 from hofburg.monitoring.engine.columns import ObservationColumns
+from hofburg.monitoring.importing import pipeline, reading
+from hofburg.monitoring.importing.clean import read_clean
+from hofburg.monitoring.importing.header import CSV_COLUMNS
+from hofburg.monitoring.importing.summary import ImportSummary
 from hofburg.monitoring.models import Observation
-from hofburg.monitoring.services import CSV_COLUMNS, ImportSummary
 from tests.monitoring.rows import row
 
 HEADER = list(CSV_COLUMNS)
@@ -70,8 +73,8 @@ def _write(path: Path, rows: list[dict[str, Any]], header: list[str] = HEADER,
 def _general(path: Path) -> tuple[ObservationColumns, list[Any], list[str], ImportSummary]:
     summary = ImportSummary()
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        columns, bad, header = services._read_rows(
-            stream, summary, services.latest_observation_time())
+        columns, bad, header = reading.read_rows(
+            stream, summary, reading.ReadContext(records.latest_observation_time()))
     return columns, bad, header, summary
 
 
@@ -189,19 +192,19 @@ def test_the_import_takes_the_arrow_reader_for_a_clean_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
     answers: list[bool] = []
 
-    def spy(path: Path, header: Any) -> Any:
-        columns = read_clean(path, header)
+    def spy(path: Path, header: Any, tuning: Any) -> Any:
+        columns = read_clean(path, header, tuning)
         answers.append(columns is not None)
         return columns
 
-    monkeypatch.setattr(services, "read_clean", spy)
+    monkeypatch.setattr(reading, "read_clean", spy)
     clean = _write(tmp_path / "clean.csv", _rows(300))
-    summary = services.import_observations(clean, is_exercise=True)
+    summary = pipeline.import_observations(clean, is_exercise=True)
     assert (summary.read, summary.inserted, summary.rejected) == (300, 300, 0)
     dirty = _replace_first(_write(tmp_path / "dirty.csv", [
         row(f"EX-B-{k}", observed_at=f"2026-02-01T10:{k:02d}:00+02:00") for k in range(40)]),
         "observation_point", "lighthouse")
-    summary = services.import_observations(dirty, skip_bad=True, is_exercise=True)
+    summary = pipeline.import_observations(dirty, skip_bad=True, is_exercise=True)
     assert (summary.read, summary.inserted, summary.rejected) == (40, 39, 1)
     assert summary.problems[0].row == 2 and summary.problems[0].field == "observer_kind"
     assert answers == [True, False]
@@ -247,3 +250,23 @@ def test_the_benchmark_scenario_reads_alike(tmp_path: Path) -> None:
     assert problems == [] and got is not None and len(got) == 5000
     _assert_same(got, expected)
     assert not any(math.isnan(v) for v in got.observed_at.tolist())
+
+
+def test_without_pyarrow_the_general_reader_reads_every_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
+    """pyarrow is optional: where it cannot be imported, the fast reader steps aside and the
+    import reads, stores and counts exactly as with it."""
+    path = _write(tmp_path / "clean.csv", _rows(300))
+    with_arrow = read_clean(path, HEADER)
+    assert with_arrow is not None
+    for name in ("pyarrow", "pyarrow.csv", "pyarrow.compute"):
+        monkeypatch.setitem(sys.modules, name, None)  # `import pyarrow` raises ImportError
+    with pytest.raises(ImportError):
+        import pyarrow  # noqa: F401
+    assert read_clean(path, HEADER) is None
+    got, expected, problems = _general(path)[0], with_arrow, _general(path)[1]
+    assert problems == []
+    _assert_same(got, expected)
+    summary = pipeline.import_observations(path, is_exercise=True)
+    assert (summary.read, summary.inserted, summary.rejected) == (300, 300, 0)
+    assert Observation.objects.count() == 300

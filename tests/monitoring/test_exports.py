@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hofburg.monitoring import exports, queries, services
+from hofburg.monitoring import exports, mission, queries
+from hofburg.monitoring.importing import pipeline
 from hofburg.monitoring.models import Event
 from tests.conftest import Cast
 from tests.monitoring.rows import row, same_explosion, write_csv
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def events(cast: Cast, tmp_path: Path) -> Cast:
-    services.import_observations(write_csv(tmp_path / "o.csv", same_explosion()),
+    pipeline.import_observations(write_csv(tmp_path / "o.csv", same_explosion()),
                                  actor=cast.mona, is_exercise=True)
     return cast
 
@@ -36,15 +37,15 @@ OUTSIDE = [row(key, observer_id="EX-OP-FAR", observer_lon=-31.5, observer_lat=48
 @pytest.fixture
 def named_and_outside(cast: Cast, tmp_path: Path) -> Cast:
     """The events of `events` and two more outside every named area, in one coarse cell."""
-    services.import_observations(write_csv(tmp_path / "o.csv", [*same_explosion(), *OUTSIDE]),
+    pipeline.import_observations(write_csv(tmp_path / "o.csv", [*same_explosion(), *OUTSIDE]),
                                  actor=cast.mona, is_exercise=True)
     far, later = (Event.objects.get(event_key=key) for key in ("OBS-FAR", "OBS-FAR-LATER"))
-    assert far.area == later.area and services.area_name(far.area) is None
+    assert far.area == later.area and mission.area_name(far.area) is None
     return cast
 
 
 def _names_by_event() -> dict[str, tuple[str, str | None]]:
-    return {key: (area, services.area_name(area))
+    return {key: (area, mission.area_name(area))
             for key, area in Event.objects.values_list("event_key", "area")}
 
 
@@ -87,9 +88,9 @@ def test_an_export_looks_up_each_area_name_once(named_and_outside: Cast,
 
     def area_name(code: str) -> str | None:
         asked.append(code)
-        return services.reporting_areas().name_of(code)
+        return mission.reporting_areas().name_of(code)
 
-    monkeypatch.setattr(services, "area_name", area_name)
+    monkeypatch.setattr(mission, "area_name", area_name)
     for export in (exports.events_csv, exports.events_geojson):
         asked.clear()
         "".join(export(queries.events_for(named_and_outside.alice)))
@@ -121,7 +122,7 @@ def test_the_daily_counts_csv_gives_the_callers_share(events: Cast) -> None:
                         "#event+num", "#affected+count+min", "#meta+exercise"]
     assert sorted((r[3], r[5]) for r in rows) == [("burst", "12"),
                                                    ("explosion_undetermined", "1")]
-    assert all(r[2] == (services.area_name(r[1]) or "") for r in rows)
+    assert all(r[2] == (mission.area_name(r[1]) or "") for r in rows)
     public = "".join(exports.daily_counts_csv(queries.PUBLISHED, start=date(2026, 1, 1),
                                               end=date(2026, 1, 31)))
     assert len(public.splitlines()) == 2

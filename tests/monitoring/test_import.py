@@ -10,9 +10,11 @@ import pytest
 from django.utils import timezone
 
 from hofburg.core.models import AuditEntry
-from hofburg.monitoring import services
+from hofburg.monitoring.events import rollups
+from hofburg.monitoring.importing.header import CSV_COLUMNS
+from hofburg.monitoring.importing.pipeline import import_observations
+from hofburg.monitoring.importing.summary import ImportRejected
 from hofburg.monitoring.models import DailyCount, Event, ImportBatch, Observation
-from hofburg.monitoring.services import CSV_COLUMNS, ImportRejected, import_observations
 from tests.monitoring.rows import row, same_explosion, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +110,7 @@ def test_a_crash_half_way_leaves_nothing_behind(tmp_path: Path,
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_write_rollup_sums", crash)
+    monkeypatch.setattr(rollups, "write_rollup_sums", crash)
     with pytest.raises(RuntimeError):
         import_observations(write_csv(tmp_path / "o.csv", same_explosion()))
     assert _stored() == (0, 0, 0, 0)

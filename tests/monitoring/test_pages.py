@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from hofburg.core.models import User
-from hofburg.monitoring import services
+from hofburg.monitoring.intake.submit import submit_observation
 from hofburg.monitoring.models import Event, EventStatus, Observation, ObservationStatus
 from tests.conftest import Cast
 
@@ -37,7 +37,7 @@ def observation_data(**overrides: Any) -> dict[str, Any]:
 
 def submit(user: User, client_id: str, *, is_exercise: bool = True, **overrides: Any
            ) -> Observation:
-    record, _created = services.submit_observation(user, observation_data(**overrides),
+    record, _created = submit_observation(user, observation_data(**overrides),
                                                    client_id=client_id, is_exercise=is_exercise)
     return record
 

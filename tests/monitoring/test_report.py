@@ -12,7 +12,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.test import Client
 
-from hofburg.monitoring import report, services
+from hofburg.monitoring import report
+from hofburg.monitoring.intake.patrol_reports import (
+    report_civilian_impact,
+    report_movement_restriction,
+    submit_weapon_sighting,
+)
 from hofburg.monitoring.models import Event
 from tests.conftest import Cast
 from tests.monitoring.rows import release
@@ -53,14 +58,14 @@ def test_visitors_read_the_published_share_only(cast: Cast) -> None:
 
 def test_the_record_sections_list_what_the_reader_may_see(cast: Cast) -> None:
     moment = WHEN
-    services.submit_weapon_sighting(cast.mona, "ws-1", observed_at=moment, lon=-29.95, lat=48.2,
+    submit_weapon_sighting(cast.mona, "ws-1", observed_at=moment, lon=-29.95, lat=48.2,
                                     weapon_class="tank", count=2, weapon_type="T-72",
                                     place="EXERCISE hamlet", is_exercise=True)
-    services.report_movement_restriction(cast.mona, "fom-1", observed_at=moment, lon=-30.1,
+    report_movement_restriction(cast.mona, "fom-1", observed_at=moment, lon=-30.1,
                                          lat=48.1, kind="denied_passage",
                                          imposed_by="armed_personnel", place="EXERCISE bridge",
                                          is_exercise=True)
-    services.report_civilian_impact(cast.mona, "civ-1", observed_at=moment, lon=-30.2, lat=48.3,
+    report_civilian_impact(cast.mona, "civ-1", observed_at=moment, lon=-30.2, lat=48.3,
                                     kind="casualties", killed=0, injured=1,
                                     place="EXERCISE village", is_exercise=True)
 

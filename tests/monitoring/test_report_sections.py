@@ -11,7 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from hofburg.core.models import Classification
-from hofburg.monitoring import report, services
+from hofburg.monitoring import report
+from hofburg.monitoring.intake.patrol_reports import submit_weapon_sighting
 from hofburg.monitoring.models import Event, EventStatus
 from tests.conftest import Cast
 from tests.monitoring.test_pages import REPORT_DATE, WHEN
@@ -42,7 +43,7 @@ def test_the_disengagement_section_counts_what_is_inside_each_area_for_the_reade
            status=EventStatus.VERIFIED, count=3, category="burst")
     _event("outside", classification=Classification.PUBLIC, status=EventStatus.PUBLISHED,
            where=(-30.5, 48.2))
-    services.submit_weapon_sighting(cast.mona, "ws-inside", observed_at=WHEN, lon=INSIDE_A[0],
+    submit_weapon_sighting(cast.mona, "ws-inside", observed_at=WHEN, lon=INSIDE_A[0],
                                     lat=INSIDE_A[1], weapon_class="tank", count=1,
                                     weapon_type="T-64", is_exercise=True)
 
@@ -64,14 +65,14 @@ def test_the_disengagement_section_counts_what_is_inside_each_area_for_the_reade
 
 def test_the_storage_section_lists_weapons_beyond_the_lines_and_those_not_checked(
         cast: Cast) -> None:
-    services.submit_weapon_sighting(cast.mona, "ws-far", observed_at=WHEN, lon=-31.5, lat=48.2,
+    submit_weapon_sighting(cast.mona, "ws-far", observed_at=WHEN, lon=-31.5, lat=48.2,
                                     weapon_class="tank", count=3, weapon_type="T-72",
                                     place="EXERCISE depot", is_exercise=True)
-    services.submit_weapon_sighting(cast.mona, "ws-near", observed_at=WHEN, lon=-29.95,
+    submit_weapon_sighting(cast.mona, "ws-near", observed_at=WHEN, lon=-29.95,
                                     lat=48.2, weapon_class="tank", count=1, is_exercise=True)
-    services.submit_weapon_sighting(cast.mona, "ws-real", observed_at=WHEN, lon=37.8, lat=48.0,
+    submit_weapon_sighting(cast.mona, "ws-real", observed_at=WHEN, lon=37.8, lat=48.0,
                                     weapon_class="tank", count=1, weapon_type="2S1")
-    services.submit_weapon_sighting(cast.mona, "ws-yesterday", observed_at=WHEN - timedelta(
+    submit_weapon_sighting(cast.mona, "ws-yesterday", observed_at=WHEN - timedelta(
         days=1), lon=-31.5, lat=48.2, weapon_class="tank", is_exercise=True)
 
     storage = report.build_daily_report(cast.carol, DAY).storage
@@ -86,7 +87,7 @@ def test_the_storage_section_lists_weapons_beyond_the_lines_and_those_not_checke
 def test_both_sections_are_in_the_page_and_the_pdf(cast: Cast) -> None:
     _event("inside-published", classification=Classification.PUBLIC,
            status=EventStatus.PUBLISHED)
-    services.submit_weapon_sighting(cast.mona, "ws-far", observed_at=WHEN, lon=-31.5, lat=48.2,
+    submit_weapon_sighting(cast.mona, "ws-far", observed_at=WHEN, lon=-31.5, lat=48.2,
                                     weapon_class="tank", count=3, weapon_type="T-72",
                                     place="EXERCISE depot", is_exercise=True)
     page = cast.client(cast.carol).get(f"/monitoring/reports/{REPORT_DATE}/").content.decode()

@@ -21,10 +21,14 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hofburg.monitoring import queries, scenario, services
+from hofburg.monitoring import queries, scenario
+from hofburg.monitoring.engine import binning, periods
+from hofburg.monitoring.events import rollups
+from hofburg.monitoring.importing import header, pipeline
+from hofburg.monitoring.intake import submit, workflow
 from hofburg.monitoring.models import (
     AreaWeekCount,
     CellCount,
@@ -89,8 +93,8 @@ def _import_scenario(cast: Cast, tmp_path: Path) -> None:
     rows = scenario.generate(days=DAYS, seed=11, start=FIRST_DAY, observations=700,
                              line_path=ROOT / "data" / "monitoring" / "exercise_lines.geojson")
     path = tmp_path / "scenario.csv"
-    scenario.write_csv(path, rows, services.CSV_COLUMNS)
-    services.import_observations(path, actor=cast.mona, is_exercise=True)
+    scenario.write_csv(path, rows, header.CSV_COLUMNS)
+    pipeline.import_observations(path, actor=cast.mona, is_exercise=True)
 
 
 def _sums(rows: Iterable[dict[str, Any]], key: Any) -> dict[tuple[Any, ...], tuple[int, ...]]:
@@ -106,7 +110,7 @@ def _stored(model: Any, *key: str) -> dict[tuple[Any, ...], tuple[int, ...]]:
 
 
 def assert_coarse_rollups_are_sums_of_daily_ones() -> None:
-    week, month = services.week_of, services.month_of
+    week, month = periods.week_of, periods.month_of
     daily = list(DailyCount.objects.values("day", "category", "area", "is_exercise", "scope",
                                            *COUNTERS))
     cells = list(CellCount.objects.values("cell", "day", "category", "is_exercise", "scope",
@@ -151,16 +155,16 @@ def worked_scenario(cast: Cast, tmp_path: Path) -> Cast:
     others = list(Observation.objects.filter(event__status=EventStatus.PROVISIONAL)
                   .order_by("observation_id")[:4])
     for observation in [*published_members, *others]:
-        services.reject_observation(cast.mona, observation, "EXERCISE: test rejection")
+        workflow.reject_observation(cast.mona, observation, "EXERCISE: test rejection")
         assert_coarse_rollups_are_sums_of_daily_ones()
     moved = Observation.objects.exclude(status=ObservationStatus.REJECTED).order_by(
         "observation_id").first()
     assert moved is not None
-    services.correct_observation(
+    workflow.correct_observation(
         cast.mona, moved, {"observed_at": (moved.observed_at + timedelta(days=38)).isoformat()},
         "EXERCISE: wrong date")
     assert_coarse_rollups_are_sums_of_daily_ones()
-    services.submit_observation(cast.mona, {
+    submit.submit_observation(cast.mona, {
         "observation_id": "EX-NEW-1", "observed_at": "2026-02-28T21:00:00+00:00",
         "observer_id": "EX-OP-NEW", "observer_kind": "observation_point",
         "observer_lon": moved.observer_lon, "observer_lat": moved.observer_lat,
@@ -178,7 +182,7 @@ def worked_scenario(cast: Cast, tmp_path: Path) -> Cast:
 def test_coarse_rollups_stay_sums_of_daily_ones_and_equal_a_recount(
         worked_scenario: Cast) -> None:
     incremental = _all_rollups()
-    assert services.rebuild_rollups() > 0
+    assert rollups.rebuild_rollups() > 0
     assert _all_rollups() == incremental
     assert_coarse_rollups_are_sums_of_daily_ones()
 
@@ -212,7 +216,7 @@ def _expected_cells(start: date, end: date, published_only: bool
         events = events.filter(classification="public")
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for cell, count in events.values_list("h3_cell", "count_at_least"):
-        sums = totals[services.map_cell_of(cell)]
+        sums = totals[binning.map_cell_of(cell)]
         sums[0] += 1
         sums[1] += count
     return {cell: (events, violations) for cell, (events, violations) in totals.items()}
@@ -271,7 +275,7 @@ def test_weekly_area_trends_are_the_daily_points_summed_per_week(worked_scenario
                                              granularity=queries.WEEK)
             summed: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
             for p in daily:
-                bucket = max(services.week_of(p.day), start)
+                bucket = max(periods.week_of(p.day), start)
                 sums = summed[(bucket, p.category, p.area)]
                 sums[0] += p.events
                 sums[1] += p.violations
@@ -280,7 +284,7 @@ def test_weekly_area_trends_are_the_daily_points_summed_per_week(worked_scenario
             for p in weekly:
                 assert start <= p.day <= p.until <= end
                 assert p.until - p.day <= timedelta(days=6)
-                assert services.week_of(p.day) == services.week_of(p.until)
+                assert periods.week_of(p.day) == periods.week_of(p.until)
 
 
 @pytest.mark.django_db
@@ -417,7 +421,7 @@ def _summed_one_by_one(deltas: list[tuple[Any, int]]) -> Tables:
     tables: Tables = {
         name: {} for name in ("daily", "area_weeks", "cells", "cell_weeks", "cell_months")}
     for c, sign in deltas:
-        week, month = services.week_of(c.day), services.month_of(c.day)
+        week, month = periods.week_of(c.day), periods.month_of(c.day)
         for name, key in (("daily", (c.day, c.category, c.area, c.is_exercise, c.scope)),
                           ("area_weeks", (week, c.category, c.area, c.is_exercise, c.scope)),
                           ("cells", (c.cell, c.day, c.category, c.is_exercise, c.scope)),
@@ -440,32 +444,35 @@ EVENTS = st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["shelling", "bu
                   max_size=60)
 
 
+# No deadline: on a busy machine one example can take longer than Hypothesis' default allows.
+@settings(deadline=None)
 @given(EVENTS, st.booleans(), st.sampled_from(["public", "restricted", "confidential:3"]))
 def test_new_events_are_summed_as_their_contributions_are(
         events: list[tuple[Any, ...]], is_exercise: bool, scope: str) -> None:
     # The import's sums of new events, column by column, equal their contributions added up
     # (an import has one visibility scope for all its rows).
     days = [date(2026, 1, 26) + timedelta(days=offset) for offset, *_ in events]
-    contributions = [(services._Contribution(day, category, area, cell, is_exercise, count,
+    contributions = [(rollups.Contribution(day, category, area, cell, is_exercise, count,
                                              False, scope), 1)
                      for day, (_, category, area, cell, count, *_) in zip(days, events,
                                                                          strict=True)]
-    fast = services._grouped_sums(days, [e[1] for e in events], [e[2] for e in events],
-                                  [e[3] for e in events], [is_exercise] * len(events),
-                                  [e[4] for e in events], [scope] * len(events))
+    fast = rollups.grouped_sums(rollups.CountedEvents(
+        days, [e[1] for e in events], [e[2] for e in events], [e[3] for e in events],
+        [is_exercise] * len(events), [e[4] for e in events], [scope] * len(events)))
     assert fast.tables == _summed_one_by_one(contributions)
 
 
+@settings(deadline=None)
 @given(EVENTS)
 def test_signed_and_published_contributions_are_summed_as_one_by_one(
         events: list[tuple[Any, ...]]) -> None:
     # Withdrawals (-1), publications, exercise flags and visibility scopes mixed, as the
     # general path sends them.
-    deltas = [(services._Contribution(date(2026, 1, 26) + timedelta(days=offset), category,
+    deltas = [(rollups.Contribution(date(2026, 1, 26) + timedelta(days=offset), category,
                                       area, cell, is_exercise, count, published, scope), sign)
               for offset, category, area, cell, count, is_exercise, published, sign, scope
               in events]
-    assert services._rollup_sums(deltas).tables == _summed_one_by_one(deltas)
+    assert rollups.rollup_sums(deltas).tables == _summed_one_by_one(deltas)
 
 
 @pytest.mark.django_db

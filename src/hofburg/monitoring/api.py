@@ -41,8 +41,9 @@ from hofburg.core.bounds import (
 )
 from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import Classification
-from hofburg.monitoring import exports, queries, services
+from hofburg.monitoring import exports, mission, queries
 from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
+from hofburg.monitoring.intake import patrol_reports, submit, workflow
 from hofburg.monitoring.models import (
     Category,
     CivilianImpact,
@@ -158,7 +159,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_area_name(obj: Event) -> str | None:
-        return services.area_name(obj.area)
+        return mission.area_name(obj.area)
 
 
 class EventDetailOut(EventOut):
@@ -241,7 +242,7 @@ def submit_observation(request: HttpRequest, payload: ObservationIn) -> Any:
     for name in ("observer_kind", "method", "category"):
         data[name] = str(data[name].value if hasattr(data[name], "value") else data[name])
 
-    record, created = services.submit_observation(
+    record, created = submit.submit_observation(
         user, data, payload.client_id, classification=payload.distribution,
         is_exercise=payload.is_exercise)
     return Status(201 if created else 200, record)
@@ -265,7 +266,7 @@ def get_observation(request: HttpRequest, observation_pk: RecordId) -> Observati
 def verify_observation(request: HttpRequest, observation_pk: RecordId) -> Any:
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
-    return services.verify_observation(user, record)
+    return workflow.verify_observation(user, record)
 
 
 @router.post("/observations/{observation_pk}/reject", response=ObservationOut,
@@ -273,7 +274,7 @@ def verify_observation(request: HttpRequest, observation_pk: RecordId) -> Any:
 def reject_observation(request: HttpRequest, observation_pk: RecordId, payload: RejectIn) -> Any:
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
-    return services.reject_observation(user, record, payload.reason)
+    return workflow.reject_observation(user, record, payload.reason)
 
 
 @router.post("/observations/{observation_pk}/correct", response=ObservationOut,
@@ -281,7 +282,7 @@ def reject_observation(request: HttpRequest, observation_pk: RecordId, payload: 
 def correct_observation(request: HttpRequest, observation_pk: RecordId, payload: CorrectIn) -> Any:
     record = queries.get_observation_for_user(current_user(request), observation_pk)
     user = require_user(request)
-    return services.correct_observation(user, record, payload.changes, payload.reason)
+    return workflow.correct_observation(user, record, payload.changes, payload.reason)
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -303,7 +304,7 @@ def get_event(request: HttpRequest, event_pk: RecordId) -> Event:
 def verify_event(request: HttpRequest, event_pk: RecordId) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return services.verify_event(user, event)
+    return workflow.verify_event(user, event)
 
 
 @router.post("/events/{event_pk}/publish", response=EventOut,
@@ -312,7 +313,7 @@ def verify_event(request: HttpRequest, event_pk: RecordId) -> Any:
 def publish_event(request: HttpRequest, event_pk: RecordId) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return services.publish_event(user, event)
+    return workflow.publish_event(user, event)
 
 
 class DeclassifyIn(Schema):
@@ -325,7 +326,7 @@ class DeclassifyIn(Schema):
 def declassify_event(request: HttpRequest, event_pk: RecordId, payload: DeclassifyIn) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
-    return services.declassify_event(user, event, payload.reason)
+    return workflow.declassify_event(user, event, payload.reason)
 
 
 # --- aggregates (rollups) -------------------------------------------------------------------
@@ -404,7 +405,7 @@ def _trend_points(points: list[queries.TrendPoint], *, weekly: bool, by_area: bo
     is written and each area named once, not once per point.
     """
     dates = {day: day.isoformat() for day in {p.day for p in points} | {p.until for p in points}}
-    names = ({code: services.area_name(code or "") for code in {p.area for p in points}}
+    names = ({code: mission.area_name(code or "") for code in {p.area for p in points}}
              if by_area else {})
     series = []
     for p in points:
@@ -457,7 +458,7 @@ def periods(request: HttpRequest, params: Query[RangeQuery]) -> JsonResponse:
                                         categories=[c.value for c in params.category])
     return JsonResponse({"scope": scope.name, "periods": [
         {"report_date": r.report_date.isoformat(), "period": r.label, "area": r.area,
-         "area_name": services.area_name(r.area), "violations_at_least": r.violations,
+         "area_name": mission.area_name(r.area), "violations_at_least": r.violations,
          "previous": r.previous, "change": r.change}
         for r in rows]})
 
@@ -677,7 +678,7 @@ def submit_weapon_sighting(request: HttpRequest, payload: WeaponSightingIn) -> A
     """Needs an API token of an affiliated editor. Exercise sightings are checked against the
     withdrawal rules on the exercise lines; the answer carries the check."""
     return _submit_report(request, WeaponSighting, payload.report_id, lambda user: (
-        services.submit_weapon_sighting(user, payload.report_id, **_report_values(payload))))
+        patrol_reports.submit_weapon_sighting(user, payload.report_id, **_report_values(payload))))
 
 
 @router.get("/weapon-sightings", response=list[WeaponSightingOut],
@@ -701,7 +702,7 @@ def get_weapon_sighting(request: HttpRequest, report_pk: RecordId) -> WeaponSigh
 def report_movement_restriction(request: HttpRequest, payload: MovementRestrictionIn) -> Any:
     """Needs an API token of an affiliated editor. `imposed_by` is a category, not a person."""
     return _submit_report(request, MovementRestriction, payload.report_id, lambda user: (
-        services.report_movement_restriction(user, payload.report_id,
+        patrol_reports.report_movement_restriction(user, payload.report_id,
                                              **_report_values(payload))))
 
 
@@ -726,7 +727,7 @@ def get_movement_restriction(request: HttpRequest, report_pk: RecordId) -> Movem
 def report_civilian_impact(request: HttpRequest, payload: CivilianImpactIn) -> Any:
     """Needs an API token of an affiliated editor."""
     return _submit_report(request, CivilianImpact, payload.report_id, lambda user: (
-        services.report_civilian_impact(user, payload.report_id, **_report_values(payload))))
+        patrol_reports.report_civilian_impact(user, payload.report_id, **_report_values(payload))))
 
 
 @router.get("/civilian-impacts", response=list[CivilianImpactOut],

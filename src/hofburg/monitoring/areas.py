@@ -32,8 +32,9 @@ from django.utils import timezone
 
 from hofburg.core.models import Classification, User
 from hofburg.core.services.audit import record_change
-from hofburg.monitoring import queries, services
+from hofburg.monitoring import errors, mission, queries, vendor
 from hofburg.monitoring.engine.areas import AreasError, ReportingAreas, reporting_areas_from_geojson
+from hofburg.monitoring.events import rollups
 from hofburg.monitoring.models import (
     AreaWeekCount,
     DailyCount,
@@ -45,7 +46,7 @@ from hofburg.monitoring.models import (
 READ_BLOCK = 50_000  # events read and looked up at a time
 
 
-class AreasFileError(services.MonitoringError):
+class AreasFileError(errors.MonitoringError):
     """The areas file cannot be read or is not a valid set of reporting areas."""
 
     def __init__(self, path: Path, reason: str) -> None:
@@ -100,7 +101,7 @@ def recount_areas(actor: User | None = None) -> RecountSummary:
 
     The file is read and checked before anything is written. When no event moves, nothing is
     written: not the rollups, not the generation, not the audit trail. Afterwards this process
-    reads area names from the same file (`services.reporting_areas` is read again).
+    reads area names from the same file (`mission.reporting_areas` is read again).
     """
     path = Path(settings.MONITORING_AREAS)
     areas, sha256 = read_areas_file(path)
@@ -111,12 +112,12 @@ def recount_areas(actor: User | None = None) -> RecountSummary:
         if summary.moved:
             before = queries.rollup_generation()
             count_area_rollups()
-            services.next_rollup_generation()
+            rollups.next_rollup_generation()
             summary.rollup_generation = queries.rollup_generation()
             record_change(actor, "recount", RollupGeneration.objects.get(pk=1),
                           {"value": before}, {"value": summary.rollup_generation,
                                               **summary.as_dict()})
-    services.reporting_areas.cache_clear()
+    mission.reporting_areas.cache_clear()
     return summary
 
 
@@ -140,7 +141,7 @@ def _move_events(areas: ReportingAreas, summary: RecountSummary) -> None:
         if not block:
             break
         last = block[-1][0]
-        now_in = services.areas_at(np.array([row[1] for row in block], dtype=float),
+        now_in = mission.areas_at(np.array([row[1] for row in block], dtype=float),
                                    np.array([row[2] for row in block], dtype=float),
                                    [row[3] for row in block], areas)
         moves: dict[str, list[int]] = defaultdict(list)
@@ -149,8 +150,8 @@ def _move_events(areas: ReportingAreas, summary: RecountSummary) -> None:
                 moves[area].append(pk)
                 summary.moved_out[stored] += 1
         for area, keys in moves.items():
-            for start in range(0, len(keys), services.IN_BATCH):
-                Event.objects.filter(pk__in=keys[start:start + services.IN_BATCH]).update(
+            for start in range(0, len(keys), vendor.IN_BATCH):
+                Event.objects.filter(pk__in=keys[start:start + vendor.IN_BATCH]).update(
                     area=area, updated_at=now)
             summary.moved_in[area] += len(keys)
             summary.moved += len(keys)
@@ -163,14 +164,14 @@ def count_area_rollups() -> None:
     """Count `DailyCount` and `AreaWeekCount` again from the events, in the database.
 
     What ingest adds per event: a withdrawn event counts nowhere, a published public one in
-    both shares, each in its visibility scope (`services.scope_expression`). The weeks are
+    both shares, each in its visibility scope (`rollups.scope_expression`). The weeks are
     summed from the new daily rows, so each weekly row is exactly the sum of its days. In the
     caller's transaction; the caller raises the rollup generation.
     """
     published = Q(status=EventStatus.PUBLISHED, classification=Classification.PUBLIC)
     daily = (Event.objects.exclude(status=EventStatus.WITHDRAWN).order_by()
              .values("category", "area", "is_exercise", day=F("report_date"),
-                     counted_scope=services.scope_expression())
+                     counted_scope=rollups.scope_expression())
              .annotate(counted_events=Count("pk"),
                        counted_violations=Sum("count_at_least"),
                        counted_published_events=Count("pk", filter=published),
@@ -181,7 +182,7 @@ def count_area_rollups() -> None:
     _insert_counted(DailyCount, daily, period="day")
     weekly = (DailyCount.objects.order_by()
               .values("category", "area", "is_exercise", "scope", week=TruncWeek("day"))
-              .annotate(**{f"counted_{name}": Sum(name) for name in services.ROLLUP_COUNTERS}))
+              .annotate(**{f"counted_{name}": Sum(name) for name in rollups.ROLLUP_COUNTERS}))
     _insert_counted(AreaWeekCount, weekly, period="week")
 
 
@@ -191,7 +192,7 @@ def _insert_counted(model: type[Model], counted: QuerySet[Any], *, period: str) 
     quote = connection.ops.quote_name
     targets = {period: period, "category": "category", "area": "area", "is_exercise": "is_exercise",
                "scope": "counted_scope" if period == "day" else "scope",
-               **{name: f"counted_{name}" for name in services.ROLLUP_COUNTERS}}
+               **{name: f"counted_{name}" for name in rollups.ROLLUP_COUNTERS}}
     sql, params = counted.query.sql_with_params()
     columns = ", ".join(quote(column) for column in targets)
     selected = ", ".join(f"counted.{quote(alias)}" for alias in targets.values())

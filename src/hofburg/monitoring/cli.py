@@ -38,23 +38,25 @@ def import_file(
     if not file.is_file():
         fail(f"{file}: no such file", 2)
     setup_django()
-    from hofburg.monitoring import services
+    from hofburg.monitoring.errors import MonitoringError
+    from hofburg.monitoring.importing.pipeline import import_observations
+    from hofburg.monitoring.importing.summary import ImportRejected
 
     def progress(step: str, done: int, total: int) -> None:
         if not as_json:
             typer.echo(f"  {step}: {done:,} of {total:,}", err=True)
 
     try:
-        summary = services.import_observations(file, skip_bad=skip_bad, rejects_path=rejects,
+        summary = import_observations(file, skip_bad=skip_bad, rejects_path=rejects,
                                                is_exercise=exercise, progress=progress)
-    except services.ImportRejected as rejected:
+    except ImportRejected as rejected:
         if as_json:
             _print_json({**rejected.summary.as_dict(), "error": str(rejected)})
         else:
             for problem in rejected.summary.problems[:50]:
                 typer.echo(f"  {problem}", err=True)
         fail(str(rejected))
-    except services.MonitoringError as error:
+    except MonitoringError as error:
         fail(str(error))
     except OSError as error:
         fail(f"{file}: cannot be read ({error.strerror or error})")
@@ -99,7 +101,7 @@ def locate(
     setup_django()
     from hofburg.monitoring.engine.locate import LocateError
     from hofburg.monitoring.engine.locate import locate as locate_point
-    from hofburg.monitoring.services import merge_rules
+    from hofburg.monitoring.mission import merge_rules
 
     try:
         fix = locate_point(bearings, merge_rules().locate)
@@ -128,7 +130,10 @@ def demo_scenario(
     setup_django()
     from django.conf import settings
 
-    from hofburg.monitoring import scenario, services
+    from hofburg.monitoring import scenario
+    from hofburg.monitoring.errors import MonitoringError
+    from hofburg.monitoring.importing.header import CSV_COLUMNS
+    from hofburg.monitoring.importing.pipeline import import_observations
 
     line = Path(settings.REFERENCE_DATA_DIR) / "monitoring" / "exercise_lines.geojson"
     rows = scenario.generate(days=days, seed=seed, line_path=line)
@@ -140,15 +145,15 @@ def demo_scenario(
             "w", suffix=".csv", prefix=f"exercise-{seed}-", delete=False, newline="")
         target = Path(handle.name)
         handle.close()
-    written = scenario.write_csv(target, rows, services.CSV_COLUMNS)
+    written = scenario.write_csv(target, rows, CSV_COLUMNS)
     if output is not None:
         data = {"written": written, "file": str(output), "exercise": True}
         _print_json(data) if as_json else typer.echo(
             f"wrote {written:,} EXERCISE observations to {output}")
         return
     try:
-        summary = services.import_observations(target, is_exercise=True)
-    except services.MonitoringError as error:
+        summary = import_observations(target, is_exercise=True)
+    except MonitoringError as error:
         fail(str(error))
     finally:
         target.unlink(missing_ok=True)

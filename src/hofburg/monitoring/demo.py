@@ -34,7 +34,9 @@ def load_demo_scenario() -> None:
 
     from hofburg.core.models import Role, User
     from hofburg.core.services.accounts import create_account, ensure_affiliation
-    from hofburg.monitoring import scenario, services
+    from hofburg.monitoring import mission, scenario
+    from hofburg.monitoring.importing import header, pipeline
+    from hofburg.monitoring.intake import workflow
     from hofburg.monitoring.models import Event, EventStatus, Observation
 
     if Observation.objects.filter(observation_id__startswith=f"{DEMO_PREFIX}-").exists():
@@ -49,19 +51,19 @@ def load_demo_scenario() -> None:
         monitor.save(update_fields=["password"])
     line = Path(settings.REFERENCE_DATA_DIR) / "monitoring" / "exercise_lines.geojson"
     rows = scenario.generate(days=DEMO_DAYS, seed=DEMO_SEED, line_path=line, start=DEMO_START,
-                             id_prefix=DEMO_PREFIX, zone=services.reporting_calendar().zone)
+                             id_prefix=DEMO_PREFIX, zone=mission.reporting_calendar().zone)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "exercise-week.csv"
-        scenario.write_csv(path, rows, services.CSV_COLUMNS)
-        services.import_observations(path, actor=monitor, is_exercise=True)
+        scenario.write_csv(path, rows, header.CSV_COLUMNS)
+        pipeline.import_observations(path, actor=monitor, is_exercise=True)
     last_day = DEMO_START + timedelta(days=DEMO_DAYS - 1)
     corroborated = Event.objects.filter(is_exercise=True, status=EventStatus.PROVISIONAL,
                                         number_of_sources__gte=2, report_date__lt=last_day)
     for event in corroborated.order_by("first_observed_at"):
-        event = services.verify_event(monitor, event)
-        event = services.declassify_event(monitor, event, "EXERCISE data: released for the "
+        event = workflow.verify_event(monitor, event)
+        event = workflow.declassify_event(monitor, event, "EXERCISE data: released for the "
                                                           "demonstration")
-        services.publish_event(monitor, event)
+        workflow.publish_event(monitor, event)
 
 
 def demo_window() -> tuple[date, date]:

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from hofburg.core.tables import csv_line
-from hofburg.monitoring import services
+from hofburg.monitoring import mission
 from hofburg.monitoring.models import DailyCount, Event
 from hofburg.monitoring.queries import Scope
 
@@ -65,7 +65,7 @@ class _AreaNames(dict[str, str | None]):
     """Area names by code for one export: each area's name is looked up once."""
 
     def __missing__(self, code: str) -> str | None:
-        name = self[code] = services.area_name(code)
+        name = self[code] = mission.area_name(code)
         return name
 
 

@@ -115,7 +115,7 @@ class ObservationCorrectionForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=1000)
 
     def changes(self) -> dict[str, Any]:
-        """The corrected fields as `services.correct_observation` takes them."""
+        """The corrected fields as `intake.workflow.correct_observation` takes them."""
         return {"category": self.cleaned_data["category"],
                 "weapon_class": self.cleaned_data["weapon_class"] or None,
                 "count": self.cleaned_data["count"]}

@@ -3,13 +3,14 @@
 Counted as they happen, in every process and summed over them (core/metrics.py):
 
 - `hofburg_imports_total{desk="monitoring",outcome}`: every call of the import service
-  (`services.import_observations`, which the command line and the demo call), by outcome:
+  (`importing.pipeline.import_observations`, which the command line and the demo call), by
+  outcome:
   `imported` (a batch committed), `duplicate` (every row stored already: nothing written),
   `rejected` (refused as a whole and nothing written: an unreadable or malformed file, a bad
   row without `--skip-bad`, or no good row), `empty` (a header and no row), `failed` (an
   unexpected error; the transaction left nothing);
 - `hofburg_submissions_total{desk="monitoring",outcome}`: every call of the submission service
-  (`services.submit_observation`, behind the web form and the API), by outcome: `accepted`,
+  (`intake.submit.submit_observation`, behind the web form and the API), by outcome: `accepted`,
   `duplicate` (a retry answered with the stored record), `rejected` (a field that does not
   validate, or an id taken by another record), `denied` (the user may not submit), `failed`.
   A payload the API's schema or the web form refuses never reaches the service: it shows in
@@ -31,6 +32,7 @@ from django.db.models import Count, Max
 
 from hofburg.core.access import AccessDenied
 from hofburg.core.metrics import Family, count_outcomes, counter, register_collector
+from hofburg.monitoring.errors import MonitoringError
 from hofburg.monitoring.models import ImportBatch, Observation, RollupGeneration
 
 IMPORTS = counter("hofburg_imports_total",
@@ -41,9 +43,7 @@ SUBMISSIONS = counter("hofburg_submissions_total",
 
 
 def import_outcome(summary: Any, error: Exception | None) -> str:
-    """The outcome of one call of `services.import_observations`."""
-    from hofburg.monitoring.services import MonitoringError  # services imports this module
-
+    """The outcome of one call of `importing.pipeline.import_observations`."""
     if error is not None:
         # A file that cannot be read is an OSError (AccessDenied is one too).
         return "rejected" if isinstance(error, MonitoringError | OSError) else "failed"
@@ -55,9 +55,7 @@ def import_outcome(summary: Any, error: Exception | None) -> str:
 
 
 def submission_outcome(result: Any, error: Exception | None) -> str:
-    """The outcome of one call of `services.submit_observation`."""
-    from hofburg.monitoring.services import MonitoringError  # services imports this module
-
+    """The outcome of one call of `intake.submit.submit_observation`."""
     if error is None:
         _record, created = result
         return "accepted" if created else "duplicate"

@@ -1,9 +1,9 @@
-"""Models of the field-monitoring desk (see services.py for the only write path).
+"""Models of the field-monitoring desk (written by `intake`, `importing` and `events` only).
 
 Raw records (observations and the other reports of a patrol) are kept as entered; the engine
 merges observations into events, which carry the location and the explanation of the merge.
 Maps, trends and period counts read the rollup tables (`DailyCount`, `CellCount` and their
-coarser weekly and monthly twins), which the services update on every ingest and status change,
+coarser weekly and monthly twins), which the write path updates on every ingest and status change,
 never the raw rows.
 
 Classification: raw records and events are `restricted` by default (details are for the
@@ -25,34 +25,39 @@ from hofburg.core.models.classification import (
     ClassifiedRecord,
     owner_affiliation_field,
 )
+from hofburg.monitoring.engine.observations import Category as EngineCategory
+from hofburg.monitoring.engine.observations import Method as EngineMethod
+from hofburg.monitoring.engine.observations import ObserverKind as EngineObserverKind
 
-# The engine's vocabularies, repeated here as Django choices (the engine imports no Django).
+# The engine's vocabularies as Django choices: the values are the engine's
+# (hofburg.monitoring.engine.observations), the labels translated here.
 
 
 class ObserverKind(models.TextChoices):
-    PATROL = "patrol", _("patrol")
-    OBSERVATION_POINT = "observation_point", _("observation point")
-    CAMERA = "camera", _("camera")
-    DRONE = "drone", _("drone")
+    PATROL = EngineObserverKind.PATROL.value, _("patrol")
+    OBSERVATION_POINT = EngineObserverKind.OBSERVATION_POINT.value, _("observation point")
+    CAMERA = EngineObserverKind.CAMERA.value, _("camera")
+    DRONE = EngineObserverKind.DRONE.value, _("drone")
 
 
 class Method(models.TextChoices):
-    HEARD = "heard", _("heard")
-    SAW = "saw", _("saw")
-    RECORDED = "recorded", _("recorded")
+    HEARD = EngineMethod.HEARD.value, _("heard")
+    SAW = EngineMethod.SAW.value, _("saw")
+    RECORDED = EngineMethod.RECORDED.value, _("recorded")
 
 
 class Category(models.TextChoices):
     """Kinds of ceasefire violation as the SMM reported them (domain reference, 1.2)."""
 
-    EXPLOSION_UNDETERMINED = "explosion_undetermined", _("explosion, undetermined")
-    AIRBURST = "airburst", _("explosion, airburst")
-    EXPLOSION_WEAPON = "explosion_weapon", _("explosion, by weapon")
-    PROJECTILE_IN_FLIGHT = "projectile_in_flight", _("projectile in flight")
-    MUZZLE_FLASH = "muzzle_flash", _("muzzle flash")
-    ILLUMINATION_FLARE = "illumination_flare", _("illumination flare")
-    BURST = "burst", _("burst")
-    SHOT = "shot", _("shot")
+    EXPLOSION_UNDETERMINED = (EngineCategory.EXPLOSION_UNDETERMINED.value,
+                              _("explosion, undetermined"))
+    AIRBURST = EngineCategory.AIRBURST.value, _("explosion, airburst")
+    EXPLOSION_WEAPON = EngineCategory.EXPLOSION_WEAPON.value, _("explosion, by weapon")
+    PROJECTILE_IN_FLIGHT = EngineCategory.PROJECTILE_IN_FLIGHT.value, _("projectile in flight")
+    MUZZLE_FLASH = EngineCategory.MUZZLE_FLASH.value, _("muzzle flash")
+    ILLUMINATION_FLARE = EngineCategory.ILLUMINATION_FLARE.value, _("illumination flare")
+    BURST = EngineCategory.BURST.value, _("burst")
+    SHOT = EngineCategory.SHOT.value, _("shot")
 
 
 class ObservationStatus(models.TextChoices):

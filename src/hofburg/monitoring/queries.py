@@ -32,7 +32,14 @@ from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.models import Classification
 from hofburg.monitoring.engine.merge import explain
-from hofburg.monitoring.engine.periods import CountedRecord, counts_per_period, daily_periods
+from hofburg.monitoring.engine.periods import (
+    CountedRecord,
+    counts_per_period,
+    daily_periods,
+    month_of,
+    week_of,
+)
+from hofburg.monitoring.mission import reporting_calendar
 from hofburg.monitoring.models import (
     PUBLIC_SCOPE,
     RESTRICTED_SCOPE,
@@ -46,7 +53,6 @@ from hofburg.monitoring.models import (
     RollupGeneration,
     visibility_scope,
 )
-from hofburg.monitoring.services import month_of, reporting_calendar, week_of
 
 BBox = tuple[float, float, float, float]  # west, south, east, north
 

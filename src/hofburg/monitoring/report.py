@@ -24,6 +24,7 @@ from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.monitoring import queries, report_sections
 from hofburg.monitoring.engine.periods import ReportingPeriod, period_for_report_date
+from hofburg.monitoring.mission import area_name, reporting_calendar
 from hofburg.monitoring.models import (
     Category,
     CivilianImpact,
@@ -31,7 +32,6 @@ from hofburg.monitoring.models import (
     MovementRestriction,
     WeaponSighting,
 )
-from hofburg.monitoring.services import area_name, reporting_calendar
 
 EXPLOSIONS = (Category.EXPLOSION_UNDETERMINED, Category.AIRBURST, Category.EXPLOSION_WEAPON)
 TEMPLATE = "monitoring/report.html"

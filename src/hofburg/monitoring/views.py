@@ -38,7 +38,8 @@ from django.views.decorators.http import require_POST, require_safe
 from hofburg.core import access, bounds
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
-from hofburg.monitoring import queries, report, services
+from hofburg.monitoring import errors, permissions, queries, report
+from hofburg.monitoring.engine import binning
 from hofburg.monitoring.engine.withdrawal import load_reference_lines, load_withdrawal_rules
 from hofburg.monitoring.forms import (
     ListFilterForm,
@@ -48,6 +49,7 @@ from hofburg.monitoring.forms import (
     RangeForm,
     ReasonForm,
 )
+from hofburg.monitoring.intake import submit, workflow
 from hofburg.monitoring.models import (
     Category,
     Event,
@@ -112,7 +114,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     daily = report.build_daily_report(request.user, latest) if latest else None
     return render(request, "monitoring/home.html", {
         "daily": daily,
-        "may_submit": services.may_submit(request.user),
+        "may_submit": permissions.may_submit(request.user),
         "shows_exercise_data": daily.is_exercise if daily else False,
     })
 
@@ -141,7 +143,7 @@ FORM_TEXTS = {
 
 
 def _may_submit_or_deny(request: HttpRequest) -> None:
-    if not services.may_submit(request.user):
+    if not permissions.may_submit(request.user):
         raise PermissionDenied(_("Only affiliated editors (monitors) may enter observations."))
 
 
@@ -180,10 +182,10 @@ def _submit_observation_json(request: HttpRequest) -> HttpResponse:
     data = form.observation_data()
     client_id = data.pop("client_id")
     try:
-        record, created = services.submit_observation(request.user, data, client_id=client_id)
+        record, created = submit.submit_observation(request.user, data, client_id=client_id)
     except AccessDenied:
         return JsonResponse({"message": _("You may not enter observations.")}, status=403)
-    except services.MonitoringError as error:
+    except errors.MonitoringError as error:
         return JsonResponse({"message": str(error)}, status=400)
     return JsonResponse({"observation_id": record.observation_id, "status": record.status,
                          "created": created}, status=201 if created else 200)
@@ -200,10 +202,10 @@ def _submit_observation_form(request: HttpRequest) -> HttpResponse:
     data = form.observation_data()
     client_id = data.pop("client_id")
     try:
-        record = services.submit_observation(request.user, data, client_id=client_id)[0]
+        record = submit.submit_observation(request.user, data, client_id=client_id)[0]
     except AccessDenied:
         raise PermissionDenied from None
-    except services.MonitoringError as error:
+    except errors.MonitoringError as error:
         messages.error(request, str(error))
         return redirect("monitoring:observe")
     messages.success(request, _("Observation %(id)s stored.") % {"id": record.observation_id})
@@ -253,7 +255,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
 
 def _editable_ids(request: HttpRequest, records: list[Any]) -> set[int]:
     """The ids of the listed records the user may change (one check for the whole page)."""
-    if not records or not services.may_submit(request.user):
+    if not records or not permissions.may_submit(request.user):
         return set()
     affiliation = getattr(request.user, "affiliation_id", None)
     return {r.pk for r in records if r.owner_affiliation_id == affiliation}
@@ -280,7 +282,7 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     done = reverse("monitoring:observation", args=[pk])
     try:
         if action == "verify":
-            services.verify_observation(request.user, observation)
+            workflow.verify_observation(request.user, observation)
             messages.success(request, _("Observation %(id)s verified.")
                              % {"id": observation.observation_id})
         elif action == "reject":
@@ -288,7 +290,7 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
             if not form.is_valid():
                 messages.error(request, _("Say why the observation is rejected."))
                 return redirect(_back(request, done))
-            services.reject_observation(request.user, observation, form.cleaned_data["reason"])
+            workflow.reject_observation(request.user, observation, form.cleaned_data["reason"])
             messages.success(request, _("Observation %(id)s rejected.")
                              % {"id": observation.observation_id})
         else:
@@ -301,7 +303,7 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                                    for name, errors in correction.errors.items())})
                 return redirect(done)
             changes = correction.changes()
-            services.correct_observation(request.user, observation, changes,
+            workflow.correct_observation(request.user, observation, changes,
                                          correction.cleaned_data["reason"])
             messages.success(request, _("Observation %(id)s corrected; the earlier version is "
                                         "kept in its history.")
@@ -309,7 +311,7 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     except AccessDenied:
         raise PermissionDenied(_("Only editors of the mission that owns this record may change "
                                  "it.")) from None
-    except services.MonitoringError as error:
+    except errors.MonitoringError as error:
         messages.error(request, str(error))
     return redirect(_back(request, done))
 
@@ -370,19 +372,19 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not form.is_valid():
                 messages.error(request, _("Say why the event may be made public."))
                 return redirect(_back(request, reverse("monitoring:event", args=[pk])))
-            services.declassify_event(request.user, event, form.cleaned_data["reason"])
+            workflow.declassify_event(request.user, event, form.cleaned_data["reason"])
             done = _("Event %(key)s is now public; it can be published.")
         elif action == "verify":
-            services.verify_event(request.user, event)
+            workflow.verify_event(request.user, event)
             done = _("Event %(key)s verified.")
         else:
-            services.publish_event(request.user, event)
+            workflow.publish_event(request.user, event)
             done = _("Event %(key)s published: its counts are now public.")
         messages.success(request, done % {"key": event.event_key})
     except AccessDenied:
         raise PermissionDenied(_("Only editors of the mission that owns this event may change "
                                  "its status.")) from None
-    except services.MonitoringError as error:
+    except errors.MonitoringError as error:
         messages.error(request, str(error))
     return redirect(_back(request, reverse("monitoring:event", args=[pk])))
 
@@ -400,7 +402,7 @@ def _cell_resolution(zoom: int) -> int:
         return 4
     if zoom <= 7:
         return 5
-    return services.MAP_RESOLUTION
+    return binning.MAP_RESOLUTION
 
 
 @require_safe

@@ -27,8 +27,10 @@ from numpy.typing import NDArray
 
 from hofburg.monitoring.engine.observations import (
     COMPASS_16,
+    FILE_FIELDS,
     MAX_COUNT,
     MAX_DISTANCE_KM,
+    REQUIRED_FIELDS,
     Category,
     Method,
     Observation,
@@ -173,7 +175,9 @@ def _floats(values: Iterable[float | None]) -> FloatArray:
 
 def none_for_nan(values: FloatArray) -> list[float | None]:
     """The values as a list, None where NaN (an absent figure, as JSON and SQL write it)."""
-    return [None if v != v else v for v in values.tolist()]  # NaN is the only v != v
+    out = values.astype(object)
+    out[np.isnan(values)] = None
+    return list(out.tolist())
 
 
 def _offset_minutes(moment: datetime) -> int:
@@ -188,10 +192,7 @@ def _zone(minutes: int) -> timezone:
 
 # --- reading text columns ---------------------------------------------------------------------
 
-_READ = frozenset(("observation_id", "observed_at", "observer_id", "observer_kind",
-                   "observer_lon", "observer_lat", "method", "category", "weapon_class",
-                   "count", "bearing_deg", "sector", "distance_km_min", "distance_km_max",
-                   "notes"))  # the columns checked a column at a time
+_READ = frozenset(FILE_FIELDS)  # the columns checked a column at a time
 
 
 @dataclass(frozen=True)
@@ -215,65 +216,186 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]],
     case is checked a column at a time; only the records that fail a column check are looked
     at one by one, through `observation_from_mapping` itself.
     """
-    position = {name: k for k, name in enumerate(header)}
-    n = len(records)
-    if n == 0:
+    if not records:
         return empty_columns(), []
-    text = list(zip(*records, strict=True))
-    column: dict[str, Sequence[str]] = {name: text[k] for name, k in position.items()}
-    blank: Sequence[str] = ("",) * n
-    suspect = np.zeros(n, dtype=bool)
+    check = _Check(header, records)
+    check.unknown_and_required()
+    parsed = _Parsed.read(check, latest)
+    errors = parsed.recheck(check, latest)
+    return parsed.columns(check), errors
 
-    def flag(bad: Iterable[int]) -> None:
+
+class _Check:
+    """The records' text by column, and which records a column check found suspect."""
+
+    def __init__(self, header: Sequence[str], records: Sequence[Sequence[str]]) -> None:
+        position = {name: k for k, name in enumerate(header)}
+        self.n = len(records)
+        text = list(zip(*records, strict=True))
+        self.column: dict[str, Sequence[str]] = {name: text[k] for name, k in position.items()}
+        self.blank: Sequence[str] = ("",) * self.n
+        self.suspect = np.zeros(self.n, dtype=bool)
+
+    def flag(self, bad: Iterable[int]) -> None:
         for k in bad:
-            suspect[k] = True
+            self.suspect[k] = True
 
-    def col(name: str) -> Sequence[str]:
-        return column.get(name, blank)
+    def col(self, name: str) -> Sequence[str]:
+        return self.column.get(name, self.blank)
 
-    # Unknown keys (and compass_points, which only the rule reads) and required values.
-    for name, given in column.items():
-        if name not in _READ:
-            flag(k for k, v in enumerate(given) if v)
-    # Each column is scanned at C speed first; the rows are looked for only where one is bad.
-    # (For a value that is not empty, `not v.strip()` is `v.isspace()`.)
-    for name in ("observation_id", "observed_at", "observer_id", "observer_kind",
-                 "observer_lon", "observer_lat", "method", "category"):
-        values = col(name)
-        if "" in values:
-            flag(k for k, v in enumerate(values) if not v)
-        if name in ("observation_id", "observer_id") and any(map(str.isspace, values)):
-            flag(k for k, v in enumerate(values) if v.isspace())
-    observed_at = _times(col("observed_at"), suspect)
-    if latest is not None:
-        flag(k for k, t in enumerate(observed_at)
-             if t is not None and t.utcoffset() is not None and t > latest)
-    offsets = np.array([_offset_minutes(t) if t is not None else 0 for t in observed_at],
-                       dtype=np.int32)
-    kinds = _codes(col("observer_kind"), OBSERVER_KINDS, suspect)
-    methods = _codes(col("method"), METHODS, suspect)
-    categories = _codes(col("category"), CATEGORIES, suspect)
-    lon = _numbers(col("observer_lon"), suspect)
-    lat = _numbers(col("observer_lat"), suspect)
-    suspect |= ~((lon >= -180.0) & (lon <= 180.0)) | ~((lat >= -90.0) & (lat <= 90.0))
-    count = _whole(col("count"), suspect, default=1)
-    suspect |= (count < 1) | (count > MAX_COUNT)
-    weapon_text = col("weapon_class")
-    weapon = [v or None for v in weapon_text]
-    if any(map(str.isspace, weapon_text)):
-        flag(k for k, v in enumerate(weapon_text) if v.isspace())
-    bearing = _numbers(col("bearing_deg"), suspect)
-    sector = [v or None for v in col("sector")]
+    def unknown_and_required(self) -> None:
+        """Flag values in unknown columns (and compass_points, which only the rule reads) and
+        required values that are missing or white space."""
+        for name, given in self.column.items():
+            if name not in _READ:
+                self.flag(k for k, v in enumerate(given) if v)
+        # Each column is scanned at C speed first; the rows are looked for only where one is
+        # bad. (For a value that is not empty, `not v.strip()` is `v.isspace()`.)
+        for name in REQUIRED_FIELDS:
+            values = self.col(name)
+            if "" in values:
+                self.flag(k for k, v in enumerate(values) if not v)
+            if name in ("observation_id", "observer_id") and any(map(str.isspace, values)):
+                self.flag(k for k, v in enumerate(values) if v.isspace())
+
+    def numbers(self, name: str) -> FloatArray:
+        """A column of optional numbers, NaN where empty; text that is no number is suspect."""
+        read = _numbers(self.col(name), self.suspect)
+        given = self.col(name)
+        self.flag(k for k in np.flatnonzero(np.isnan(read)).tolist() if given[k])
+        return read
+
+
+@dataclass
+class _Parsed:
+    """The records' values as the column checks read them (suspect records aside)."""
+
+    observed_at: list[datetime | None]
+    offsets: NDArray[np.int32]
+    kinds: NDArray[np.int8]
+    methods: NDArray[np.int8]
+    categories: NDArray[np.int8]
+    lon: FloatArray
+    lat: FloatArray
+    count: NDArray[np.int64]
+    weapon: list[str | None]
+    sector: list[str | None]
+    compass: NDArray[np.int8]
+    has_bearing: NDArray[np.bool_]
+    centre: FloatArray
+    half: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+    @classmethod
+    def read(cls, check: _Check, latest: datetime | None) -> _Parsed:
+        suspect, col = check.suspect, check.col
+        observed_at = _times(col("observed_at"), suspect)
+        if latest is not None:
+            check.flag(k for k, t in enumerate(observed_at)
+                       if t is not None and t.utcoffset() is not None and t > latest)
+        lon = _numbers(col("observer_lon"), suspect)
+        lat = _numbers(col("observer_lat"), suspect)
+        suspect |= ~((lon >= -180.0) & (lon <= 180.0)) | ~((lat >= -90.0) & (lat <= 90.0))
+        count = _whole(col("count"), suspect, default=1)
+        suspect |= (count < 1) | (count > MAX_COUNT)
+        weapon_text = col("weapon_class")
+        if any(map(str.isspace, weapon_text)):
+            check.flag(k for k, v in enumerate(weapon_text) if v.isspace())
+        sector, has_bearing, centre, half = _directions(check)
+        low, high = _distance_band(check)
+        return cls(
+            observed_at=observed_at,
+            offsets=np.array([_offset_minutes(t) if t is not None else 0 for t in observed_at],
+                             dtype=np.int32),
+            kinds=_codes(col("observer_kind"), OBSERVER_KINDS, suspect),
+            methods=_codes(col("method"), METHODS, suspect),
+            categories=_codes(col("category"), CATEGORIES, suspect),
+            lon=lon, lat=lat, count=count, weapon=[v or None for v in weapon_text],
+            sector=sector, compass=np.full(check.n, 16, dtype=np.int8),
+            has_bearing=has_bearing, centre=centre, half=half, low=low, high=high)
+
+    def recheck(self, check: _Check, latest: datetime | None) -> list[RowError]:
+        """Each suspect record through the rule itself: an error, or its values as the rule
+        read them (the column checks were stricter than the rule: "nne" for "NNE", say)."""
+        errors: list[RowError] = []
+        for k in np.flatnonzero(check.suspect).tolist():
+            data = {name: values[k] for name, values in check.column.items() if values[k] != ""}
+            try:
+                o = observation_from_mapping(data, latest)
+            except ObservationError as error:
+                errors.append(RowError(k, data.get("observation_id", ""), error.field,
+                                       error.message))
+                continue
+            check.suspect[k] = False
+            self.take(k, o)
+        return errors
+
+    def take(self, k: int, o: Observation) -> None:
+        """Record k's values from the rule's observation."""
+        self.observed_at[k] = o.observed_at
+        self.offsets[k] = _offset_minutes(o.observed_at)
+        self.kinds[k] = OBSERVER_KINDS.index(o.observer_kind)
+        self.methods[k] = METHODS.index(o.method)
+        self.categories[k] = CATEGORIES.index(o.category)
+        self.lon[k], self.lat[k], self.count[k] = o.observer_lon, o.observer_lat, o.count
+        self.weapon[k], self.sector[k], self.compass[k] = (o.weapon_class, o.sector,
+                                                           o.compass_points)
+        self.has_bearing[k] = o.bearing_deg is not None
+        direction = o.direction
+        self.centre[k], self.half[k] = direction.centre_deg, direction.half_width_deg
+        self.low[k] = math.nan if o.distance_km_min is None else o.distance_km_min
+        self.high[k] = math.nan if o.distance_km_max is None else o.distance_km_max
+
+    def columns(self, check: _Check) -> ObservationColumns:
+        """The columns of the records that are not suspect."""
+        good = np.flatnonzero(~check.suspect)
+        keep = good.tolist()
+        shared: dict[str, str] = {}
+
+        def share(value: str | None) -> str | None:
+            return None if value is None else shared.setdefault(value, value)
+
+        ids, observers, notes = (check.col("observation_id"), check.col("observer_id"),
+                                 check.col("notes"))
+        observed_at = self.observed_at
+        return ObservationColumns(
+            observation_id=[ids[k] for k in keep],
+            observed_at=np.array([observed_at[k].timestamp() for k in keep],  # type: ignore[union-attr]
+                                 dtype=np.float64),
+            utc_offset_minutes=self.offsets[good],
+            observer_id=[share(observers[k]) for k in keep],  # type: ignore[misc]
+            observer_kind=self.kinds[good], observer_lon=self.lon[good],
+            observer_lat=self.lat[good], method=self.methods[good],
+            category=self.categories[good],
+            weapon_class=[share(self.weapon[k]) for k in keep],
+            count=self.count[good],
+            bearing_deg=np.where(self.has_bearing, self.centre, np.nan)[good],
+            sector=[share(self.sector[k]) for k in keep],
+            compass_points=self.compass[good],
+            distance_km_min=self.low[good], distance_km_max=self.high[good],
+            notes=[share(notes[k]) or "" for k in keep],
+            centre_deg=self.centre[good], half_width_deg=self.half[good],
+        )
+
+
+def _directions(check: _Check
+                ) -> tuple[list[str | None], NDArray[np.bool_], FloatArray, FloatArray]:
+    """(sectors, has a bearing, centre, half-width): a bearing from 0 to 360 or a sector of
+    the 16-point compass, exactly one of the two; anything else suspect."""
+    suspect = check.suspect
+    bearing = _numbers(check.col("bearing_deg"), suspect)
+    sector = [v or None for v in check.col("sector")]
     has_bearing = ~np.isnan(bearing)
     has_sector = np.array([s is not None for s in sector], dtype=bool)
     suspect |= has_bearing == has_sector
     # Bearings: finite, 0..360 (a NaN that was written as "nan" fails here too).
-    bearing_text = col("bearing_deg")
-    flag(k for k in np.flatnonzero(~has_bearing).tolist() if bearing_text[k])
+    bearing_text = check.col("bearing_deg")
+    check.flag(k for k in np.flatnonzero(~has_bearing).tolist() if bearing_text[k])
     suspect |= has_bearing & ~((bearing >= 0.0) & (bearing <= 360.0))
     with np.errstate(invalid="ignore"):  # an infinite bearing is already suspect
         centre = np.where(has_bearing, np.mod(bearing, 360.0), 0.0)
-    half = np.zeros(n)
+    half = np.zeros(check.n)
     directions = sector_texts()
     for k in np.flatnonzero(has_sector & ~has_bearing).tolist():
         found = directions.get(sector[k])  # type: ignore[arg-type]
@@ -281,68 +403,21 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]],
             suspect[k] = True
         else:
             centre[k], half[k] = found
-    low = _numbers(col("distance_km_min"), suspect)
-    high = _numbers(col("distance_km_max"), suspect)
-    for name, read in (("distance_km_min", low), ("distance_km_max", high)):
-        given = col(name)
-        flag(k for k in np.flatnonzero(np.isnan(read)).tolist() if given[k])
+    return sector, has_bearing, centre, half
+
+
+def _distance_band(check: _Check) -> tuple[FloatArray, FloatArray]:
+    """The distance band, NaN where not given; given in part, backwards or out of range
+    suspect."""
+    low = check.numbers("distance_km_min")
+    high = check.numbers("distance_km_max")
     band = ~np.isnan(low)
     with np.errstate(invalid="ignore"):
-        suspect |= band != ~np.isnan(high)
-        suspect |= band & ~((low >= 0) & (high >= 0) & np.isfinite(low) & np.isfinite(high)
-                            & (low <= high) & (high > 0) & (high <= MAX_DISTANCE_KM))
-    compass = np.full(n, 16, dtype=np.int8)
-    ids = col("observation_id")
-    observers = col("observer_id")
-    notes = col("notes")
-
-    errors: list[RowError] = []
-    for k in np.flatnonzero(suspect).tolist():
-        data = {name: values[k] for name, values in column.items() if values[k] != ""}
-        try:
-            o = observation_from_mapping(data, latest)
-        except ObservationError as error:
-            errors.append(RowError(k, data.get("observation_id", ""), error.field, error.message))
-            continue
-        # The column checks were stricter than the rule ("nne" for "NNE", say): take the
-        # record's values as the rule read them.
-        suspect[k] = False
-        observed_at[k] = o.observed_at
-        offsets[k] = _offset_minutes(o.observed_at)
-        kinds[k] = OBSERVER_KINDS.index(o.observer_kind)
-        methods[k] = METHODS.index(o.method)
-        categories[k] = CATEGORIES.index(o.category)
-        lon[k], lat[k], count[k] = o.observer_lon, o.observer_lat, o.count
-        weapon[k], sector[k], compass[k] = o.weapon_class, o.sector, o.compass_points
-        has_bearing[k] = o.bearing_deg is not None
-        direction = o.direction
-        centre[k], half[k] = direction.centre_deg, direction.half_width_deg
-        low[k] = math.nan if o.distance_km_min is None else o.distance_km_min
-        high[k] = math.nan if o.distance_km_max is None else o.distance_km_max
-    good = np.flatnonzero(~suspect)
-    keep = good.tolist()
-    shared: dict[str, str] = {}
-
-    def share(value: str | None) -> str | None:
-        return None if value is None else shared.setdefault(value, value)
-
-    columns = ObservationColumns(
-        observation_id=[ids[k] for k in keep],
-        observed_at=np.array([observed_at[k].timestamp() for k in keep],  # type: ignore[union-attr]
-                             dtype=np.float64),
-        utc_offset_minutes=offsets[good],
-        observer_id=[share(observers[k]) for k in keep],  # type: ignore[misc]
-        observer_kind=kinds[good], observer_lon=lon[good], observer_lat=lat[good],
-        method=methods[good], category=categories[good],
-        weapon_class=[share(weapon[k]) for k in keep],
-        count=count[good], bearing_deg=np.where(has_bearing, centre, np.nan)[good],
-        sector=[share(sector[k]) for k in keep],
-        compass_points=compass[good],
-        distance_km_min=low[good], distance_km_max=high[good],
-        notes=[share(notes[k]) or "" for k in keep],
-        centre_deg=centre[good], half_width_deg=half[good],
-    )
-    return columns, errors
+        check.suspect |= band != ~np.isnan(high)
+        check.suspect |= band & ~((low >= 0) & (high >= 0) & np.isfinite(low)
+                                  & np.isfinite(high) & (low <= high) & (high > 0)
+                                  & (high <= MAX_DISTANCE_KM))
+    return low, high
 
 
 def _times(values: Sequence[str], suspect: NDArray[np.bool_]) -> list[datetime | None]:

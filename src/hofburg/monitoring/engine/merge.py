@@ -679,7 +679,7 @@ def _consistent_pairs(table: _Table, rules: MergeRules, texts: _Texts) -> _Pairs
                                          wedges[order], common[order])
     number = dict(zip((i.astype(np.int64) * n + j).tolist(), range(len(i)), strict=True))
     start = np.searchsorted(j, np.arange(n + 1))
-    through_b, through_c = _through(table, i, j, x, y, gamma, common, start, number)
+    through_b, through_c = _through(table, i, j, (x, y, gamma), common, start, number)
     apart_start, apart_notes = _kept_apart(table, texts, frames, apart_i, apart_j, apart_why)
     return _Pairs(n=n, i=i, j=j, x=x, y=y, gamma=gamma, start=start.tolist(),
                   earlier=i.tolist(), number=number, wedge=wedges, own=own,
@@ -761,13 +761,14 @@ def _inside(table: _Table, rows: NDArray[np.intp], px: FloatArray, py: FloatArra
                 & (reach >= table.sure_near[rows, None]) & (reach <= table.sure_far[rows, None]))
 
 
-def _through(table: _Table, i: NDArray[np.intp], j: NDArray[np.intp], x: FloatArray,
-             y: FloatArray, gamma: FloatArray, common: NDArray[np.int64],
+def _through(table: _Table, i: NDArray[np.intp], j: NDArray[np.intp],
+             geometry: tuple[FloatArray, FloatArray, FloatArray], common: NDArray[np.int64],
              start: NDArray[np.intp], number: dict[int, int]
              ) -> tuple[dict[int, int], dict[int, int]]:
     """The candidate points inside all three wedges of each triple of pairwise consistent
     observations, as bits (see _Pairs): an event whose members' wedges and j's certainly
-    share a point need not be drawn."""
+    share a point need not be drawn. `geometry` is each pair's (x, y, gamma)."""
+    x, y, gamma = geometry
     n = len(table.time)
     # Triples a < b < c: two pairs (a, c) and (b, c), where (a, b) is a pair too.
     lengths = start[j + 1] - np.arange(len(j)) - 1  # the later pairs of the same c

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -115,12 +115,12 @@ class Observation:
     observer_lat: float
     method: Method
     category: Category
+    weapon_class: str | None = None
     count: int = 1
     bearing_deg: float | None = None
     sector: str | None = None
     distance_km_min: float | None = None
     distance_km_max: float | None = None
-    weapon_class: str | None = None
     compass_points: int = 16
     notes: str = ""
 
@@ -197,7 +197,17 @@ class Observation:
         return self.distance_km_max is not None
 
 
-_FIELD_NAMES = frozenset(f.name for f in fields(Observation))
+# The observation's fields, spelled out once (above) and read from there by every list of them:
+# the desk's model, the CSV import's header, the database rows.
+OBSERVATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Observation))
+# The fields an observation must give (those without a default), in order.
+REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Observation)
+                                         if f.default is MISSING)
+# The columns of an observations file: every field but the compass the sector is read on (a
+# file's sectors are on the 16-point compass), in the fields' order.
+FILE_FIELDS: tuple[str, ...] = tuple(name for name in OBSERVATION_FIELDS
+                                     if name != "compass_points")
+_FIELD_NAMES = frozenset(OBSERVATION_FIELDS)
 
 
 def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = None
@@ -211,6 +221,20 @@ def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = 
     unknown = sorted(set(data) - _FIELD_NAMES)
     if unknown:
         raise ObservationError(unknown[0], "is not an observation field")
+    values = _with_time(data)
+    for name in REQUIRED_FIELDS:
+        if values.get(name) in (None, ""):
+            raise ObservationError(name, "is required")
+    _read_numbers(values)
+    observation = Observation(**values)
+    if latest is not None and observation.observed_at > latest:
+        raise ObservationError("observed_at", f"{observation.observed_at.isoformat()} is in the "
+                                              f"future (after {latest.isoformat()})")
+    return observation
+
+
+def _with_time(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The values, the time given as text read as ISO 8601."""
     values = dict(data)
     observed_at = values.get("observed_at")
     if isinstance(observed_at, str):
@@ -219,10 +243,11 @@ def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = 
         except ValueError:
             raise ObservationError("observed_at", f"{observed_at!r} is not an ISO 8601 time") \
                 from None
-    for name in ("observation_id", "observed_at", "observer_id", "observer_kind", "observer_lon",
-                 "observer_lat", "method", "category"):
-        if values.get(name) in (None, ""):
-            raise ObservationError(name, "is required")
+    return values
+
+
+def _read_numbers(values: dict[str, Any]) -> None:
+    """Empty optional fields as None, numbers and counts given as text read (in place)."""
     for name in ("sector", "weapon_class", "bearing_deg", "distance_km_min", "distance_km_max"):
         if values.get(name) == "":
             values[name] = None
@@ -233,11 +258,6 @@ def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = 
     for name in ("count", "compass_points"):
         if isinstance(values.get(name), str):
             values[name] = _parse_int(name, values[name])
-    observation = Observation(**values)
-    if latest is not None and observation.observed_at > latest:
-        raise ObservationError("observed_at", f"{observation.observed_at.isoformat()} is in the "
-                                              f"future (after {latest.isoformat()})")
-    return observation
 
 
 def _member(kind: type[enum.StrEnum], field: str, value: Any) -> Any:

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
+from numpy.typing import NDArray
+
 
 class PeriodError(ValueError):
     """A reporting period or calendar cannot be built as asked."""
@@ -100,6 +103,72 @@ def reporting_period(moment: datetime, calendar: ReportingCalendar) -> Reporting
     if _utc(moment) >= _utc(end):
         local_day += timedelta(days=1)
     return period_for_report_date(local_day, calendar)
+
+
+class ReportDates:
+    """The report date of moments by one calendar: the local date of the cut-off that ends the
+    period holding each moment. The cut-off of each local day is computed once."""
+
+    def __init__(self, calendar: ReportingCalendar) -> None:
+        self.calendar = calendar
+        self.zone = calendar.zone
+        self._cutoffs: dict[date, datetime] = {}
+
+    def cutoff_on(self, day: date) -> datetime:
+        found = self._cutoffs.get(day)
+        if found is None:
+            found = self._cutoffs[day] = self.calendar.cutoff_on(day)
+        return found
+
+    def of(self, moment: datetime) -> date:
+        """The report date of one aware moment (as `reporting_period(...).report_date`)."""
+        local_day = moment.astimezone(self.zone).date()
+        if moment >= self.cutoff_on(local_day):
+            return local_day + timedelta(days=1)
+        return local_day
+
+    def of_seconds(self, seconds: NDArray[np.float64]) -> list[date]:
+        """`of` for many instants (POSIX seconds) at once, with the same answers.
+
+        The zone's offset is looked up once per hour of UTC (per instant in an hour that holds
+        a change of offset) and the cut-off once per local day.
+        """
+        if not len(seconds):
+            return []
+        hours = np.floor(seconds / 3600).astype(np.int64)
+        unique_hours, which = np.unique(hours, return_inverse=True)
+        offset = np.empty(len(unique_hours))
+        changing = np.zeros(len(unique_hours), dtype=bool)
+        for k, hour in enumerate(unique_hours.tolist()):
+            begins = self._utc_offset(hour * 3600)
+            offset[k] = begins
+            changing[k] = begins != self._utc_offset(hour * 3600 + 3599)
+        local = seconds + offset[which]
+        for k in np.flatnonzero(changing[which]).tolist():
+            local[k] = seconds[k] + self._utc_offset(float(seconds[k]))
+        day_number = np.floor(local / 86400).astype(np.int64)
+        unique_days, day_of = np.unique(day_number, return_inverse=True)
+        epoch = date(1970, 1, 1)
+        days = [epoch + timedelta(days=d) for d in unique_days.tolist()]
+        cutoff = np.array([self.cutoff_on(day).timestamp() for day in days])
+        after = seconds >= cutoff[day_of]
+        following = [day + timedelta(days=1) for day in days]
+        return [following[d] if late else days[d]
+                for d, late in zip(day_of.tolist(), after.tolist(), strict=True)]
+
+    def _utc_offset(self, seconds: float) -> float:
+        offset = datetime.fromtimestamp(seconds, UTC).astimezone(self.zone).utcoffset()
+        return offset.total_seconds() if offset else 0.0
+
+
+def week_of(day: date) -> date:
+    """The key of `day`'s ISO week in weekly counts: its Monday."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_of(day: date) -> date:
+    """The key of `day`'s month in monthly counts: its first day."""
+    return day.replace(day=1)
 
 
 def period_for_report_date(report_date: date, calendar: ReportingCalendar) -> ReportingPeriod:

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from hofburg.monitoring import report, services
+from hofburg.monitoring import mission, report
 
 
 class Command(BaseCommand):
@@ -53,5 +53,5 @@ class Command(BaseCommand):
     @staticmethod
     def _last_ended() -> date:
         """The report date of the last period that has ended (today's after 19:30)."""
-        current = services.report_date_of(timezone.now())
+        current = mission.report_date_of(timezone.now())
         return date.fromordinal(current.toordinal() - 1)

@@ -1,6 +1,6 @@
 """A clean observations file read at C speed, with Apache Arrow.
 
-The import's general reader (`services._read_file`) reads a file with Python's csv module and
+The import's general reader (`importing.reading`) reads a file with Python's csv module and
 checks it a column at a time (`engine.columns.observation_columns`), handing every doubtful row
 to the engine's own rule. For a million rows that is about twelve processor-seconds, most of it
 in Python, and it comes before anything else can start.
@@ -40,7 +40,7 @@ from __future__ import annotations
 import csv
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -52,17 +52,14 @@ from hofburg.monitoring.engine.columns import (
     CATEGORIES,
     METHODS,
     OBSERVER_KINDS,
+    FloatArray,
     ObservationColumns,
     sector_texts,
 )
-from hofburg.monitoring.engine.observations import MAX_COUNT, MAX_DISTANCE_KM
+from hofburg.monitoring.engine.observations import MAX_COUNT, MAX_DISTANCE_KM, REQUIRED_FIELDS
+from hofburg.monitoring.importing.tuning import DEFAULT_TUNING, ImportTuning
 
-REQUIRED = ("observation_id", "observed_at", "observer_id", "observer_kind", "observer_lon",
-            "observer_lat", "method", "category")
 ID_MAX = 64  # bytes here; the database keeps ids of up to 64 characters
-_BLOCK = 16 << 20  # bytes scanned at a time
-_ARROW_BLOCK = 4 << 20  # bytes of the file parsed into one batch of rows
-_BATCHES_AHEAD = 3  # batches parsed and not yet checked, at most (memory)
 _NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
 _WHOLE = r"^[0-9]{1,18}$"
 _TIME = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
@@ -74,51 +71,35 @@ class _NotClean(Exception):
     """The file breaks a rule: the general reader reads it."""
 
 
-def read_clean(path: Path, header: Sequence[str]) -> ObservationColumns | None:
+def read_clean(path: Path, header: Sequence[str], tuning: ImportTuning = DEFAULT_TUNING
+               ) -> ObservationColumns | None:
     """The rows of a clean file (see the module), or None where the general reader must read
-    it. `header` is the file's first row as the general reader read and checked it."""
-    import pyarrow as pa
-    from pyarrow import csv as arrow_csv
+    it (also when pyarrow is not installed). `header` is the file's first row as the general
+    reader read and checked it.
 
+    No thread of this reader outlives the call: the import forks its merge workers later, and
+    nothing may fork while threads run (decision 0010)."""
+    try:
+        import pyarrow as pa
+        from pyarrow import csv as arrow_csv
+    except ImportError:
+        return None
     # The bytes are checked in a thread while Arrow parses (both let go of the interpreter);
     # nothing is answered until they pass.
     checking = ThreadPoolExecutor(1, thread_name_prefix="plain-bytes")
     stop = threading.Event()
-    plain = checking.submit(_plain_file, path, stop)
-    checking.shutdown(wait=False)
-    parts: list[ObservationColumns] = []
-    seen: set[str] = set()
+    plain = checking.submit(_plain_file, path, stop, tuning.scan_block)
     try:
         # A batch of rows at a time: the file's text is never all held at once.
         batches = arrow_csv.open_csv(
             path,
             read_options=arrow_csv.ReadOptions(column_names=list(header), skip_rows=1,
-                                               block_size=_ARROW_BLOCK),
+                                               block_size=tuning.arrow_block),
             parse_options=arrow_csv.ParseOptions(newlines_in_values=False,
                                                  ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False))
-        # Two batches checked at once: Arrow's functions and numpy's let go of the interpreter.
-        with ThreadPoolExecutor(2, thread_name_prefix="clean-batch") as pool:
-            pending: deque[Future[ObservationColumns]] = deque()
-
-            def take_oldest() -> None:
-                part = pending.popleft().result()
-                if not seen.isdisjoint(part.observation_id):
-                    raise _NotClean
-                seen.update(part.observation_id)
-                parts.append(part)
-
-            for batch in batches:
-                if plain.done() and not plain.result():
-                    raise _NotClean
-                if batch.num_rows:
-                    pending.append(pool.submit(_columns, dict(zip(
-                        batch.schema.names, batch.columns, strict=True))))
-                if len(pending) > _BATCHES_AHEAD:
-                    take_oldest()
-            while pending:
-                take_oldest()
+        parts = _checked_batches(batches, plain, tuning.batches_ahead)
         if not plain.result():
             raise _NotClean
         return ObservationColumns.concat(parts) if parts else None
@@ -127,39 +108,70 @@ def read_clean(path: Path, header: Sequence[str]) -> ObservationColumns | None:
         return None
     finally:
         stop.set()
-        parts.clear()  # the batches' arrays, which Arrow's memory pool holds
+        # The byte check stops within a block once told to: wait for its thread to end.
+        checking.shutdown(wait=True)
         pa.default_memory_pool().release_unused()  # back to the system before the merge forks
 
 
-def _plain_file(path: Path, stop: threading.Event) -> bool:
+def _checked_batches(batches: Iterable[Any], plain: Future[bool], ahead: int
+                     ) -> list[ObservationColumns]:
+    """The columns of every batch, two batches checked at once (Arrow's functions and numpy's
+    let go of the interpreter); _NotClean as soon as the byte check or a batch fails, or an id
+    repeats across batches. The checking threads have ended when this returns or raises."""
+    parts: list[ObservationColumns] = []
+    seen: set[str] = set()
+    with ThreadPoolExecutor(2, thread_name_prefix="clean-batch") as pool:
+        pending: deque[Future[ObservationColumns]] = deque()
+
+        def take_oldest() -> None:
+            part = pending.popleft().result()
+            if not seen.isdisjoint(part.observation_id):
+                raise _NotClean
+            seen.update(part.observation_id)
+            parts.append(part)
+
+        for batch in batches:
+            if plain.done() and not plain.result():
+                raise _NotClean
+            if batch.num_rows:
+                pending.append(pool.submit(_columns, dict(zip(
+                    batch.schema.names, batch.columns, strict=True))))
+            if len(pending) > ahead:
+                take_oldest()
+        while pending:
+            take_oldest()
+    return parts
+
+
+def _plain_file(path: Path, stop: threading.Event, block: int) -> bool:
     """_plain_bytes of the whole file, read a block of whole lines at a time (every rule is
     about bytes within one line, or about a line's start); False once `stop` is set."""
     try:
         with path.open("rb") as handle:
             rest = b""
-            while not stop.is_set() and (block := handle.read(_BLOCK)):
-                lines = rest + block
+            while not stop.is_set() and (read := handle.read(block)):
+                lines = rest + read
                 end = lines.rfind(b"\n") + 1
                 if end == 0:
                     rest = lines
                     continue
-                if not _plain_bytes(lines[:end]):
+                if not _plain_bytes(lines[:end], block):
                     return False
                 rest = lines[end:]
-            return not stop.is_set() and (not rest or _plain_bytes(rest))
+            return not stop.is_set() and (not rest or _plain_bytes(rest, block))
     except OSError:
         return False
 
 
-def _plain_bytes(data: bytes) -> bool:
+def _plain_bytes(data: bytes, step: int) -> bool:
     """No NUL and no blank line; a carriage return only right before a line feed; a double
     quote only around a whole field (right after a comma or a line start, right before a
     comma or a line end) that holds no quote, carriage return or line feed."""
     everything = np.frombuffer(data, dtype=np.uint8)
     size = len(everything)
     found: dict[int, list[NDArray[np.intp]]] = {b: [] for b in b'\r\n"'}
-    for start in range(0, size, _BLOCK):  # a block at a time: the comparisons' arrays are big
-        block = everything[start:start + _BLOCK]
+    for start in range(0, size, step):  # a block at a time: the comparisons' arrays are big
+        block = everything[start:start + step]
         if (block == 0).any():
             return False
         for byte, places in found.items():
@@ -192,27 +204,60 @@ def _plain_bytes(data: bytes) -> bool:
 def _columns(arrays: dict[str, Any]) -> ObservationColumns:
     """The columns of one batch of rows (its ids not repeated within it)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     n = len(next(iter(arrays.values())))
-    limit = csv.field_size_limit()
 
     def take(name: str) -> Any:
         """A column, let go of here: each is read once after the checks of them all."""
         column = arrays.pop(name, None)
         return column if column is not None else pa.array([""] * n, pa.string())
 
-    def require(ok: Any) -> None:
-        """Every value true: a numpy array's, or an Arrow array's."""
-        if not (ok.all() if isinstance(ok, np.ndarray) else pc.all(ok).as_py()):
-            raise _NotClean
+    _check_texts(arrays)
+    ids = take("observation_id").to_pylist()
+    if len(set(ids)) != n:
+        raise _NotClean
+    observers, notes = _shared(take("observer_id")), _shared(take("notes"))
+    seconds, offsets = _times(take("observed_at"))
+    kinds = _codes(take("observer_kind"), OBSERVER_KINDS)
+    methods = _codes(take("method"), METHODS)
+    categories = _codes(take("category"), CATEGORIES)
+    lon = _numbers(take("observer_lon"))
+    lat = _numbers(take("observer_lat"))
+    _require((lon >= -180.0) & (lon <= 180.0) & (lat >= -90.0) & (lat <= 90.0))
+    count = _counts(take("count"))
+    weapon_text = take("weapon_class")
+    _require_weapon_classes(weapon_text)
+    sector_text = take("sector")
+    bearing, centre, half = _directions(take("bearing_deg"), sector_text)
+    low, high = _distance_band(take("distance_km_min"), take("distance_km_max"))
+    return ObservationColumns(
+        observation_id=ids, observed_at=seconds, utc_offset_minutes=offsets,
+        observer_id=observers, observer_kind=kinds,
+        observer_lon=lon, observer_lat=lat, method=methods, category=categories,
+        weapon_class=_shared(weapon_text, empty=None), count=count, bearing_deg=bearing,
+        sector=_shared(sector_text, empty=None), compass_points=np.full(n, 16, dtype=np.int8),
+        distance_km_min=low, distance_km_max=high, notes=notes,
+        centre_deg=centre, half_width_deg=half)
 
+
+def _require(ok: Any) -> None:
+    """Every value true (a numpy array's, or an Arrow array's), else _NotClean."""
+    import pyarrow.compute as pc
+
+    if not (ok.all() if isinstance(ok, np.ndarray) else pc.all(ok).as_py()):
+        raise _NotClean
+
+
+def _check_texts(arrays: dict[str, Any]) -> None:
+    """Every field within the csv module's size limit, the required ones not empty, ids and
+    observer ids not white space alone and at most ID_MAX bytes."""
+    limit = csv.field_size_limit()
     # Lengths in bytes, which are at least the characters the general reader counts. The
     # required columns are there: the header was checked.
     for name in arrays:
         if _lengths(arrays[name]).max() >= limit:
             raise _NotClean
-    for name in REQUIRED:
+    for name in REQUIRED_FIELDS:
         if (_lengths(arrays[name]) == 0).any():
             raise _NotClean
     for name in ("observation_id", "observer_id"):
@@ -221,38 +266,43 @@ def _columns(arrays: dict[str, Any]) -> ObservationColumns:
         first, last = _edge_bytes(values)
         if not (_printable(first) | _printable(last)).all() or _lengths(values).max() > ID_MAX:
             raise _NotClean
-    ids = take("observation_id").to_pylist()
-    if len(set(ids)) != n:
-        raise _NotClean
 
-    observers, notes = _shared(take("observer_id")), _shared(take("notes"))
-    seconds, offsets = _times(take("observed_at"))
-    kinds = _codes(take("observer_kind"), OBSERVER_KINDS)
-    methods = _codes(take("method"), METHODS)
-    categories = _codes(take("category"), CATEGORIES)
-    lon = _numbers(take("observer_lon"))
-    lat = _numbers(take("observer_lat"))
-    require((lon >= -180.0) & (lon <= 180.0) & (lat >= -90.0) & (lat <= 90.0))
 
-    count_text = take("count")
+def _counts(count_text: Any) -> NDArray[np.int64]:
+    """Counts of 1 to MAX_COUNT, 1 where empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     given = pc.not_equal(count_text, "")
-    require(pc.or_(pc.invert(given), pc.match_substring_regex(count_text, _WHOLE)))
+    _require(pc.or_(pc.invert(given), pc.match_substring_regex(count_text, _WHOLE)))
     count = _to_numpy(pc.cast(pc.if_else(given, count_text, "1"), pa.int64()), np.int64)
-    require((count >= 1) & (count <= MAX_COUNT))
+    _require((count >= 1) & (count <= MAX_COUNT))
+    return count
 
-    weapon_text = take("weapon_class")
-    require(pc.or_(pc.equal(weapon_text, ""),
-                   pc.match_substring_regex(weapon_text, "[0-9A-Za-z]")))
 
-    bearing = _optional_numbers(take("bearing_deg"))
+def _require_weapon_classes(weapon_text: Any) -> None:
+    """A weapon class, where given, holds an ASCII letter or digit."""
+    import pyarrow.compute as pc
+
+    _require(pc.or_(pc.equal(weapon_text, ""),
+                    pc.match_substring_regex(weapon_text, "[0-9A-Za-z]")))
+
+
+def _directions(bearing_text: Any, sector_text: Any
+                ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(bearing, centre, half-width) in degrees: a bearing from 0 to 360 or else a sector of
+    the 16-point compass, exactly one of the two; NaN for the bearing where a sector is given."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    bearing = _optional_numbers(bearing_text)
     has_bearing = ~np.isnan(bearing)
-    sector_text = take("sector")
     has_sector = _to_numpy(pc.not_equal(sector_text, ""), np.bool_)
-    require(has_bearing != has_sector)
+    _require(has_bearing != has_sector)
     with np.errstate(invalid="ignore"):
-        require(~has_bearing | ((bearing >= 0.0) & (bearing <= 360.0)))
+        _require(~has_bearing | ((bearing >= 0.0) & (bearing <= 360.0)))
         centre = np.where(has_bearing, np.mod(bearing, 360.0), 0.0)
-    half = np.zeros(n)
+    half = np.zeros(len(bearing))
     table_of_sectors = sector_texts()
     known = list(table_of_sectors)
     where = pc.index_in(sector_text, value_set=pa.array(known, pa.string()))
@@ -264,25 +314,19 @@ def _columns(arrays: dict[str, Any]) -> ObservationColumns:
         intervals = np.array([table_of_sectors[t] for t in known], dtype=np.float64)
         centre[sector_rows] = intervals[found, 0]
         half[sector_rows] = intervals[found, 1]
+    return np.where(has_bearing, centre, np.nan), centre, half
 
-    low = _optional_numbers(take("distance_km_min"))
-    high = _optional_numbers(take("distance_km_max"))
+
+def _distance_band(low_text: Any, high_text: Any) -> tuple[FloatArray, FloatArray]:
+    """The distance band, given whole and in order where given; NaN where not."""
+    low = _optional_numbers(low_text)
+    high = _optional_numbers(high_text)
     band = ~np.isnan(low)
     if (band != ~np.isnan(high)).any():
         raise _NotClean
     with np.errstate(invalid="ignore"):
-        require(~band | ((low >= 0) & (high > 0) & (low <= high)
-                         & (high <= MAX_DISTANCE_KM)))
-
-    return ObservationColumns(
-        observation_id=ids, observed_at=seconds, utc_offset_minutes=offsets,
-        observer_id=observers, observer_kind=kinds,
-        observer_lon=lon, observer_lat=lat, method=methods, category=categories,
-        weapon_class=_shared(weapon_text, empty=None), count=count,
-        bearing_deg=np.where(has_bearing, centre, np.nan),
-        sector=_shared(sector_text, empty=None), compass_points=np.full(n, 16, dtype=np.int8),
-        distance_km_min=low, distance_km_max=high, notes=notes,
-        centre_deg=centre, half_width_deg=half)
+        _require(~band | ((low >= 0) & (high > 0) & (low <= high) & (high <= MAX_DISTANCE_KM)))
+    return low, high
 
 
 def _offsets(values: Any) -> tuple[NDArray[np.int64], NDArray[np.uint8]]:
@@ -397,5 +441,5 @@ def _shared(values: Any, empty: str | None = "") -> list[Any]:
     encoded = pc.dictionary_encode(values)
     texts = np.array([empty if t == "" else t for t in encoded.dictionary.to_pylist()],
                      dtype=object)
-    return texts[_to_numpy(encoded.indices, np.intp)].tolist()
+    return list(texts[_to_numpy(encoded.indices, np.intp)].tolist())
 

@@ -1,0 +1,31 @@
+"""The desk's errors: a request it cannot carry out, with the reason in the message.
+
+Each is a `core.errors` refusal, so the API answers it through core's one handler (decision
+0027): an invalid submission is a 422 naming its field, a conflict or a refused status change a
+409.
+"""
+
+from __future__ import annotations
+
+from hofburg.core.errors import Conflict, Invalid, ServiceError
+
+
+class MonitoringError(ServiceError, ValueError):
+    """A request the desk cannot carry out; the message says why (422 in the API)."""
+
+
+class SubmissionInvalid(MonitoringError, Invalid):
+    """A submitted record does not validate; `field` names the first faulty field."""
+
+    field: str
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field=field)
+
+
+class SubmissionConflict(MonitoringError, Conflict):
+    """The client or observation id is already used by a different record."""
+
+
+class WorkflowError(MonitoringError, Conflict):
+    """A status change the workflow does not allow (publishing a provisional event, say)."""
