@@ -19,7 +19,8 @@ import numpy as np
 
 from hofburg.monitoring.engine.geodesy import GEOD, to_local
 from hofburg.monitoring.engine.locate import Bearing, Fix, locate_many
-from hofburg.monitoring.engine.merge import load_merge_rules, merge_observations
+from hofburg.monitoring.engine.merge import merge_observations
+from hofburg.monitoring.engine.merge_rules import load_merge_rules
 from hofburg.monitoring.engine.observations import COMPASS_16, Observation
 
 ROOT = Path(__file__).resolve().parents[1]

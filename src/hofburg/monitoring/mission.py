@@ -18,7 +18,7 @@ from django.conf import settings
 from hofburg.monitoring.engine.areas import ReportingAreas, load_reporting_areas
 from hofburg.monitoring.engine.binning import area_of_cell
 from hofburg.monitoring.engine.columns import FloatArray
-from hofburg.monitoring.engine.merge import MergeRules, load_merge_rules
+from hofburg.monitoring.engine.merge_rules import MergeRules, load_merge_rules
 from hofburg.monitoring.engine.periods import ReportDates, ReportingCalendar
 
 

@@ -31,7 +31,7 @@ from django.db.models import Model, Q, QuerySet, Sum
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.models import Classification
-from hofburg.monitoring.engine.merge import explain
+from hofburg.monitoring.engine.explanations import explain
 from hofburg.monitoring.engine.periods import (
     CountedRecord,
     counts_per_period,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hofburg.monitoring.engine.merge import MergeRules, load_merge_rules
+from hofburg.monitoring.engine.merge_rules import MergeRules, load_merge_rules
 from hofburg.monitoring.engine.withdrawal import (
     DisengagementArea,
     ReferenceLines,

@@ -13,19 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hofburg.monitoring.engine.columns import ObservationColumns
+from hofburg.monitoring.engine.explanations import explain
 from hofburg.monitoring.engine.geodesy import distance_m
 from hofburg.monitoring.engine.locate import Fix, SectorArea
-from hofburg.monitoring.engine.merge import (
-    CandidateRegion,
-    Event,
-    MergeError,
+from hofburg.monitoring.engine.merge import MergeError, merge_columns, merge_observations
+from hofburg.monitoring.engine.merge_rules import (
     MergeRules,
     MergeRulesError,
-    explain,
-    merge_columns,
-    merge_observations,
     merge_rules_from_mapping,
 )
+from hofburg.monitoring.engine.merged_events import CandidateRegion, Event
 from hofburg.monitoring.engine.observations import Category, Observation
 from tests.monitoring.engine.synthetic import DATA, TARGET, around, seen
 

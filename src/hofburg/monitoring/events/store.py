@@ -16,8 +16,8 @@ from hofburg.core.models import Classification
 from hofburg.monitoring import vendor
 from hofburg.monitoring.engine.binning import event_cell, map_cell_of
 from hofburg.monitoring.engine.locate import Fix
-from hofburg.monitoring.engine.merge import Event as MergedEvent
-from hofburg.monitoring.engine.merge import Location
+from hofburg.monitoring.engine.merged_events import Event as MergedEvent
+from hofburg.monitoring.engine.merged_events import Location
 from hofburg.monitoring.events.rollups import Contribution, apply_rollup_deltas, contribution
 from hofburg.monitoring.mission import area_at, report_date_of
 from hofburg.monitoring.models import Event, EventStatus, Observation, visibility_scope

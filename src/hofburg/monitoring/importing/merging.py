@@ -28,7 +28,9 @@ from hofburg.monitoring import vendor
 from hofburg.monitoring.engine.areas import ReportingAreas
 from hofburg.monitoring.engine.binning import event_cell, map_cell_of
 from hofburg.monitoring.engine.columns import CATEGORIES, ObservationColumns
-from hofburg.monitoring.engine.merge import MergeRules, located_at, merge_columns
+from hofburg.monitoring.engine.merge import merge_columns
+from hofburg.monitoring.engine.merge_rules import MergeRules
+from hofburg.monitoring.engine.merged_events import located_at
 from hofburg.monitoring.engine.periods import ReportDates
 from hofburg.monitoring.events.rollups import CountedEvents, RollupSums, grouped_sums
 from hofburg.monitoring.events.store import location_figures

@@ -17,8 +17,8 @@ from django.db import transaction
 from hofburg.core.models import User
 from hofburg.core.services.audit import record_change
 from hofburg.monitoring import vendor
+from hofburg.monitoring.engine.bulk_work import collector_paused, time_order
 from hofburg.monitoring.engine.columns import ObservationColumns
-from hofburg.monitoring.engine.merge import collector_paused, time_order
 from hofburg.monitoring.events.window import ingest
 from hofburg.monitoring.importing.bulk import merge_and_store
 from hofburg.monitoring.importing.reading import ReadContext, read_source
