@@ -32,6 +32,12 @@ ledger_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(ledger_app, name="ledger")
+affiliations_app = typer.Typer(
+    help="The affiliations users belong to (created by `hofburg init` from the registry).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(affiliations_app, name="affiliations")
 app.add_typer(csbm_app, name="csbm", help="Vienna Document: classify, quotas, constraints.")
 app.add_typer(monitoring_app, name="monitoring",
               help="Field monitoring: import, locate, demo scenario, recount areas.")
@@ -39,10 +45,12 @@ app.add_typer(monitoring_app, name="monitoring",
 
 @app.command(cls=OneLineErrors)
 def init() -> None:
-    """Create or migrate the database and load the reference data (safe to repeat)."""
+    """Create or migrate the database, load the reference data and create an affiliation for
+    every body in it (safe to repeat)."""
     setup_django()
     call("migrate", interactive=False, verbosity=0)
     call("load_reference")
+    call("ensure_affiliations")
     call("refresh_statistics")
 
 
@@ -168,6 +176,16 @@ def export(
         call("export_registry", kind, format=fmt, output=str(output))
 
 
+@affiliations_app.command("list", cls=OneLineErrors)
+def affiliations_list(
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array of {code, kind, name}.")]
+    = False,
+) -> None:
+    """List every affiliation: code, kind and name (exercise affiliations included)."""
+    setup_django()
+    call("list_affiliations", as_json=as_json)
+
+
 @ledger_app.command("verify", cls=OneLineErrors)
 def ledger_verify(
     expect_head: Annotated[
@@ -196,7 +214,8 @@ app.command("restore", cls=OneLineErrors)(opscli.restore)
 
 @app.command(cls=OneLineErrors)
 def check() -> None:
-    """Say what `hofburg init` would change: pending migrations and reference-data differences.
+    """Say what `hofburg init` would change: pending migrations, reference-data differences and
+    affiliations to create or rename.
 
     Exit 0 when nothing would change, 1 when something would, 3 when it cannot be told.
     """
@@ -205,7 +224,11 @@ def check() -> None:
     from django.db import Error as DatabaseError
 
     from hofburg.core.upgrade import pending_migrations
-    from hofburg.registry.services import ReferenceDataError, compare_reference
+    from hofburg.registry.services import (
+        AffiliationCodeError,
+        ReferenceDataError,
+        compare_reference,
+    )
 
     try:
         pending = pending_migrations()
@@ -217,7 +240,7 @@ def check() -> None:
     folder = Path(settings.REFERENCE_DATA_DIR) / "registry"
     try:
         summary = compare_reference(folder)
-    except ReferenceDataError as exc:
+    except (ReferenceDataError, AffiliationCodeError) as exc:
         fail(f"the reference data cannot be read: {exc}", 3)
     except DatabaseError as exc:
         if not pending:

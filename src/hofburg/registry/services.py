@@ -1,4 +1,5 @@
-"""The registry's write path: loading the reference data, and the Troika read from it.
+"""The registry's write path: loading the reference data, the affiliations drawn from it, and
+the Troika read from it.
 
 `load_reference` is the only code that writes registry rows. The files under `data/registry/`
 are authoritative: a load makes the database match them, recording every change in the audit
@@ -18,6 +19,7 @@ from babel import Locale
 from django.db import connection, transaction
 from django.db.models import Model
 
+from hofburg.core.models import Affiliation
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.registry.engine import reference
 from hofburg.registry.engine.reference import ReferenceData, ReferenceDataError
@@ -36,7 +38,9 @@ from hofburg.registry.models import (
 )
 
 __all__ = [
-    "LoadSummary", "ReferenceDataError", "compare_reference", "load_reference", "troika_for_year",
+    "AffiliationCodeError", "AffiliationSummary", "LoadSummary", "ReferenceDataError",
+    "compare_reference", "ensure_affiliations", "load_reference", "registry_affiliations",
+    "troika_for_year",
 ]
 
 M = TypeVar("M", bound=Model)
@@ -70,25 +74,48 @@ class KindSummary:
 
 
 @dataclass
+class AffiliationSummary:
+    """What `ensure_affiliations` did: affiliations created, updated (renamed) and unchanged."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+    def line(self, width: int = 0) -> str:
+        return (f"{'affiliations':<{width}}  {self.created:>3} created  {self.updated:>3} updated"
+                f"  {self.unchanged:>3} unchanged")
+
+
+@dataclass
 class LoadSummary:
     """What a load did, per kind of row (keys of `KINDS`)."""
 
     kinds: dict[str, KindSummary] = field(
         default_factory=lambda: {kind: KindSummary() for kind in KINDS}
     )
+    # Set by `compare_reference`: what `ensure_affiliations` would do after the load.
+    affiliations: AffiliationSummary | None = None
 
     @property
     def changed(self) -> int:
-        return sum(kind.changed for kind in self.kinds.values())
+        return (sum(kind.changed for kind in self.kinds.values())
+                + (self.affiliations.changed if self.affiliations else 0))
 
     def lines(self) -> list[str]:
         """One line per kind, for the command line."""
         width = max(len(label) for label in KINDS.values())
-        return [
+        lines = [
             f"{KINDS[kind]:<{width}}  {counts.created:>3} created  {counts.updated:>3} updated  "
             f"{counts.deleted:>3} deleted  {counts.unchanged:>3} unchanged"
             for kind, counts in self.kinds.items()
         ]
+        if self.affiliations:
+            lines.append(self.affiliations.line(width))
+        return lines
 
 
 @cache
@@ -142,13 +169,14 @@ def load_reference(directory: Path, *, progress: Progress | None = None) -> Load
 def compare_reference(directory: Path) -> LoadSummary:
     """What `load_reference` would change, without changing anything (for `hofburg check`).
 
-    The same load runs inside a transaction that is rolled back, so the comparison is the
-    loader's own. Raises `ReferenceDataError` like the load.
+    The same load, and then `ensure_affiliations`, run inside a transaction that is rolled back,
+    so the comparison is the loader's own. Raises `ReferenceDataError` like the load.
     """
     data = read_reference(Path(directory))
     summary = LoadSummary()
     with transaction.atomic():
         _Writer(data, summary, None).run()
+        summary.affiliations = ensure_affiliations()
         transaction.set_rollback(True)
     return summary
 
@@ -158,6 +186,83 @@ def troika_for_year(year: int) -> Troika[Chairmanship]:
     years = (year - 1, year, year + 1)
     chairs = Chairmanship.objects.filter(year__in=years).select_related("state")
     return troika({chair.year: chair for chair in chairs}, year)
+
+
+# Affiliation codes drawn from the registry (decision 0032). Stable: each follows from a natural
+# key of the registry row (ISO alpha-2 or the row's code), never from a name.
+DELEGATION_PREFIX = "delegation-"
+SECRETARIAT_PREFIX = "secretariat-"
+INSTITUTION_PREFIX = "institution-"
+FIELD_OPERATION_PREFIX = "field-"
+NamedRow = ParticipatingState | Partner | SecretariatUnit | Institution | FieldOperation
+_NAME_LENGTH = Affiliation._meta.get_field("name").max_length or 200
+_CODE_LENGTH = Affiliation._meta.get_field("code").max_length or 64
+
+
+class AffiliationCodeError(ValueError):
+    """A registry code too long for an affiliation code; nothing was written."""
+
+
+def registry_affiliations() -> dict[str, dict[str, str]]:
+    """The affiliation every registry body calls for, by code: its name, kind and State.
+
+    A delegation for each participating State and Partner for Co-operation, and one for each
+    Secretariat unit, institution and field operation (closed ones too: their staff and records
+    remain). Names are the registry's English names.
+    """
+    kinds = Affiliation.Kind
+    wanted: dict[str, dict[str, str]] = {}
+
+    def add(code: str, row: NamedRow, kind: str, state_iso2: str = "") -> None:
+        if len(code) > _CODE_LENGTH:
+            raise AffiliationCodeError(
+                f"affiliation code {code!r} is longer than {_CODE_LENGTH} characters")
+        name = (row.names.get("en") or str(row))[:_NAME_LENGTH]
+        wanted[code.lower()] = {"name": name, "kind": kind, "state_iso2": state_iso2}
+
+    countries: list[ParticipatingState | Partner] = [*ParticipatingState.objects.all(),
+                                                     *Partner.objects.all()]
+    for country in countries:
+        add(DELEGATION_PREFIX + country.iso2, country, kinds.DELEGATION, country.iso2.upper())
+    for unit in SecretariatUnit.objects.all():
+        add(SECRETARIAT_PREFIX + unit.code, unit, kinds.SECRETARIAT_UNIT)
+    for institution in Institution.objects.all():
+        add(INSTITUTION_PREFIX + institution.code, institution, kinds.INSTITUTION)
+    for operation in FieldOperation.objects.all():
+        add(FIELD_OPERATION_PREFIX + operation.code, operation, kinds.FIELD_OPERATION)
+    return wanted
+
+
+def ensure_affiliations() -> AffiliationSummary:
+    """Create the affiliation of every registry body that has none; idempotent.
+
+    An existing affiliation with the same code keeps its row (and its members); its name, kind
+    or State is updated only where the registry now says otherwise, with an audit entry like
+    every other write. Exercise affiliations are never touched, and an affiliation whose body
+    left the registry is kept (users may belong to it): deleting one is an administrator's act.
+    """
+    summary = AffiliationSummary()
+    with transaction.atomic():
+        wanted = registry_affiliations()
+        existing = Affiliation.objects.in_bulk(list(wanted), field_name="code")
+        for code, values in wanted.items():
+            affiliation = existing.get(code)
+            if affiliation is None:
+                affiliation = Affiliation.objects.create(code=code, **values)
+                record_change(None, "create", affiliation, None, snapshot(affiliation))
+                summary.created += 1
+                continue
+            differing = [k for k, v in values.items() if getattr(affiliation, k) != v]
+            if affiliation.is_exercise or not differing:
+                summary.unchanged += 1
+                continue
+            before = snapshot(affiliation)
+            for name in differing:
+                setattr(affiliation, name, values[name])
+            affiliation.save(update_fields=differing)
+            record_change(None, "update", affiliation, before, snapshot(affiliation))
+            summary.updated += 1
+    return summary
 
 
 class _Writer:

@@ -23,8 +23,8 @@ class Affiliation(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    # For a delegation, the participating State it represents (ISO 3166 alpha-2). Kept as a code,
-    # not a foreign key, because core stands below the registry.
+    # For a delegation, the participating State (or Partner for Co-operation) it represents
+    # (ISO 3166 alpha-2). Kept as a code, not a foreign key, because core stands below the registry.
     state_iso2 = models.CharField(_("State (ISO alpha-2)"), max_length=2, blank=True)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
 
