@@ -21,7 +21,12 @@ from hofburg.registry.models import (
     Partner,
     SecretariatUnit,
 )
-from hofburg.registry.services import ensure_affiliations, load_reference
+from hofburg.registry.services import (
+    AffiliationCodeError,
+    compare_reference,
+    ensure_affiliations,
+    load_reference,
+)
 from tests.test_cli import run
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "registry"
@@ -124,6 +129,31 @@ def test_a_body_gone_from_the_registry_keeps_its_affiliation(tmp_path: Path) -> 
     before = _snapshot()
     assert ensure_affiliations().changed == 0
     assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_check_counts_the_affiliations_init_would_create_and_writes_none() -> None:
+    load_reference(DATA)
+    expected = len(_expected_codes())
+    summary = compare_reference(DATA)
+    assert summary.affiliations is not None
+    assert (summary.affiliations.created, summary.affiliations.updated) == (expected, 0)
+    assert summary.changed == expected
+    assert any(line.startswith("affiliations") and f"{expected:>3} created" in line
+               for line in summary.lines())
+    assert not Affiliation.objects.exists()
+    ensure_affiliations()
+    assert compare_reference(DATA).changed == 0
+
+
+@pytest.mark.django_db
+def test_a_code_too_long_for_an_affiliation_stops_before_writing_any() -> None:
+    load_reference(DATA)
+    FieldOperation.objects.create(code="x" * 59, names={"en": "Long"}, region="Europe",
+                                  source="test")
+    with pytest.raises(AffiliationCodeError, match="longer than 64 characters"):
+        ensure_affiliations()
+    assert not Affiliation.objects.exists()
 
 
 # -- the command line ----------------------------------------------------------------------
