@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "hofburg.core",
     "hofburg.registry",
     "hofburg.documents",
+    "hofburg.decisions",
     "hofburg.csbm",
     "hofburg.monitoring",
 ]
