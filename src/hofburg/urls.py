@@ -22,6 +22,7 @@ urlpatterns = [
     path("csbm/", include("hofburg.csbm.urls")),
     path("monitoring/", include("hofburg.monitoring.urls")),
     path("documents/", include("hofburg.documents.urls")),
+    path("decisions/", include("hofburg.decisions.urls")),
     path("", include("hofburg.core.urls")),
 ]
 

@@ -6,3 +6,8 @@ class DecisionsConfig(AppConfig):
     name = "hofburg.decisions"
     label = "decisions"
     verbose_name = _("Decisions")
+
+    def ready(self) -> None:
+        from hofburg.decisions import demo
+
+        demo.register()

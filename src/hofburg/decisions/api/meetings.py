@@ -1,0 +1,7 @@
+"""API: meetings of the decisions desk."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

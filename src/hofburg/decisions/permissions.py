@@ -1,0 +1,68 @@
+"""Who may do what on the decisions desk.
+
+- Meetings, tabling drafts and revisions, adoption, silence and announcements: editors of the
+  Chairmanship's delegation (the year's Chair in the registry) or of a Secretariat unit.
+  Exercise records are chaired by exercise Secretariat units only, real ones by real bodies.
+- Objections, amendments, statements and positions: editors of a delegation, for their own
+  State only. Only a participating State's delegation may object (consensus is the absence of
+  objection from any participating State, II(A)2); a Partner's delegation may speak but not
+  object. An exercise delegation acts on exercise records only, a real one on real records.
+
+Reads are never decided here: they go through `core.access`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hofburg.core.access import AnyUser, can_contribute
+from hofburg.core.models import Affiliation
+from hofburg.registry.models import Chairmanship, ParticipatingState
+
+
+def _affiliation(user: AnyUser) -> Affiliation | None:
+    affiliation = getattr(user, "affiliation", None)
+    return affiliation if isinstance(affiliation, Affiliation) else None
+
+
+def chair_state_iso2(on: date) -> str | None:
+    """The ISO code of the State holding the Chairpersonship on `on`, from the registry."""
+    chair = (Chairmanship.objects.filter(year=on.year).select_related("state").first())
+    state = getattr(chair, "state", None)
+    return state.iso2 if state is not None else None
+
+
+def may_chair(user: AnyUser, *, on: date, is_exercise: bool) -> bool:
+    """Editors of the Chairmanship's delegation (for the year of `on`) or of the Secretariat."""
+    affiliation = _affiliation(user)
+    if affiliation is None or not can_contribute(user):
+        return False
+    if affiliation.is_exercise != is_exercise:
+        return False
+    if affiliation.kind == Affiliation.Kind.SECRETARIAT_UNIT:
+        return True
+    if is_exercise or affiliation.kind != Affiliation.Kind.DELEGATION:
+        return False
+    iso2 = chair_state_iso2(on)
+    return bool(iso2) and affiliation.state_iso2.upper() == (iso2 or "").upper()
+
+
+def acting_delegation(user: AnyUser, *, is_exercise: bool) -> Affiliation | None:
+    """The delegation an editor acts for on a record, or None if the user may not act for one."""
+    affiliation = _affiliation(user)
+    if affiliation is None or not can_contribute(user):
+        return None
+    if affiliation.kind != Affiliation.Kind.DELEGATION or affiliation.is_exercise != is_exercise:
+        return None
+    return affiliation
+
+
+def is_participating_state(delegation: Affiliation) -> bool:
+    """True for a participating State's delegation (an exercise delegation stands for one in
+    exercise records); False for a Partner for Co-operation's and any other body."""
+    if delegation.kind != Affiliation.Kind.DELEGATION:
+        return False
+    if delegation.is_exercise:
+        return True
+    iso2 = delegation.state_iso2.upper()
+    return bool(iso2) and ParticipatingState.objects.filter(iso2=iso2).exists()

@@ -1,0 +1,1 @@
+"""The decisions desk's pages, one module per topic."""
