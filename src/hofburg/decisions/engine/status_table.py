@@ -40,7 +40,10 @@ class StatusRow:
 
 def status_rows(drafts: Iterable[StatusInput], now: datetime) -> list[StatusRow]:
     """One row per draft, sorted by body, then number (unnumbered last), then symbol; each
-    draft's status as of `now` (a draft whose silence has expired is adopted)."""
+    draft's status as of `now` (a draft whose silence has expired is adopted). A naive `now`
+    raises ValueError."""
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        raise ValueError(f"now must be an aware datetime, not {now!r}")
     ordered = sorted(drafts, key=lambda d: (d.body, d.number is None, d.number or 0, d.symbol))
     return [
         StatusRow(
