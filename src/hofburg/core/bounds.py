@@ -77,6 +77,16 @@ Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Degrees = Annotated[float, Field(ge=0, le=360, allow_inf_nan=False)]
 
 
+# -- decisions ---------------------------------------------------------------------------------
+
+# One language version of a delegation's statement: some thirty pages, longer than any
+# statement delivered to the Permanent Council.
+MAX_STATEMENT_TEXT = 100_000
+# Who aligned with a statement: more labels than there are participating States and Partners.
+MAX_ALIGNED = 100
+MAX_ALIGNED_LABEL = 100  # one aligned State or group as the journal names it
+StatementText = Annotated[str, Field(max_length=MAX_STATEMENT_TEXT)]
+
 # -- the same bounds for Django forms ----------------------------------------------------------
 
 

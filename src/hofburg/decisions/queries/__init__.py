@@ -1,0 +1,1 @@
+"""Reads of the decisions desk, every one narrowed by `core.access` first."""
