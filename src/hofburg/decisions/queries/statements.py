@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
@@ -61,6 +61,13 @@ def find_statements(user: AnyUser, filters: StatementFilters) -> QuerySet[Statem
     if filters.language:
         statements = statements.filter(texts__has_key=filters.language)
     return search_statements(statements, filters.q)
+
+
+def with_meeting_shown(statements: QuerySet[Statement], user: AnyUser) -> QuerySet[Statement]:
+    """`statements` annotated with `meeting_shown`: whether `user` may see the meeting (one
+    query for a whole page, however many meetings it holds)."""
+    meetings = access.visible(Meeting.objects.filter(pk=OuterRef("meeting_id")), user)
+    return statements.annotate(meeting_shown=Exists(meetings))
 
 
 def shown_meetings(user: AnyUser, statements: list[Statement]) -> set[int]:
