@@ -125,7 +125,7 @@ def add_statement_translation(user: AnyUser, statement: Statement, language: str
     editors, the Chair and the Secretariat may; a version already there is a conflict."""
     if not access.can_view(user, statement):
         raise NotFound("No such statement.")
-    if not _may_edit(user, statement):
+    if not may_add_translation(user, statement):
         raise AccessDenied("Only the speaking delegation, the Chair or the Secretariat may add "
                            "a language version of this statement.")
     if language not in settings.OFFICIAL_LANGUAGE_CODES:
@@ -152,7 +152,9 @@ def _is_exercise(user: AnyUser) -> bool:
     return bool(getattr(getattr(user, "affiliation", None), "is_exercise", False))
 
 
-def _may_edit(user: AnyUser, statement: Statement) -> bool:
+def may_add_translation(user: AnyUser, statement: Statement) -> bool:
+    """The speaking delegation's editors (the owner's, for a speaker that is no delegation),
+    the Chair and the Secretariat."""
     own = permissions.acting_delegation(user, is_exercise=statement.is_exercise)
     if own is not None and own.pk == statement.owner_affiliation_id:
         return True
