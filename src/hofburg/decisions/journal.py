@@ -22,6 +22,7 @@ PDF (WeasyPrint, from the page's own template) and the command line's text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -31,9 +32,8 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import formats
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
@@ -55,6 +55,7 @@ _BODY_SUBJECT = {
 # Title openings that the sentence "adopted Decision No. N (...) on ..." already says.
 _TITLE_OPENINGS = ("draft decision on ", "draft declaration on ", "decision on ",
                    "declaration on ", "on ")
+_NUMBER_ONLY = re.compile(r"^(decision|declaration) no\.? ?[0-9/]+$", re.IGNORECASE)
 
 
 def vienna_time(moment: datetime) -> str:
@@ -175,6 +176,7 @@ class Journal:
     kind: str
     kind_label: str
     date: date
+    date_precision: str
     starts_at: datetime
     chairperson: str
     is_exercise: bool
@@ -205,7 +207,17 @@ class Journal:
         return language_label(self.original_language)
 
     @property
+    def date_text(self) -> str:
+        """`17 May 2012`; the year alone for a real meeting known only by its year."""
+        if self.date_precision == Meeting.DatePrecision.YEAR:
+            return str(self.date.year)
+        return formats.date_format(self.date, "j F Y")
+
+    @property
     def starts_at_text(self) -> str:
+        """The opening time; empty where only the year of the meeting is known."""
+        if self.date_precision == Meeting.DatePrecision.YEAR:
+            return ""
         return vienna_time(self.starts_at)
 
     @property
@@ -270,6 +282,7 @@ def build_journal(meeting: Meeting, user: AnyUser, now: datetime) -> Journal:
         meeting_id=meeting.pk, symbol=meeting.journal_symbol, body=meeting.body,
         body_name=str(meeting.get_body_display()), number=meeting.number, kind=meeting.kind,
         kind_label=str(meeting.get_kind_display()), date=meeting.date,
+        date_precision=meeting.date_precision,
         starts_at=meeting.starts_at, chairperson=meeting.chairperson,
         is_exercise=meeting.is_exercise, classification=meeting.classification,
         issued_at=meeting.journal_issued_at, generated_at=now, source=meeting.source,
@@ -352,24 +365,28 @@ def _number_label(draft: Draft) -> str:
     return str(draft.decision_number)
 
 
+def _designation(draft: Draft) -> str:
+    """`Decision No. 1041 (PC.DEC/1041) on the 2013 OSCE Chairmanship`; the subject is left out
+    where the title only repeats the number (a real record known by its number alone)."""
+    values = {"number": _number_label(draft), "symbol": draft.decision_symbol or draft.symbol}
+    if draft.kind == Draft.Kind.DECLARATION:
+        designation = _("Declaration No. %(number)s (%(symbol)s)") % values
+    else:
+        designation = _("Decision No. %(number)s (%(symbol)s)") % values
+    subject = _subject(draft.title)
+    if not subject or _NUMBER_ONLY.match(subject):
+        return designation
+    return _("%(designation)s on %(subject)s") % {"designation": designation, "subject": subject}
+
+
 def _decision_sentence(draft: Draft, body_subject: str, *, announced: bool) -> str:
-    values = {"body": body_subject, "number": _number_label(draft),
-              "symbol": draft.decision_symbol or draft.symbol, "subject": _subject(draft.title)}
-    declaration = draft.kind == Draft.Kind.DECLARATION
+    values = {"body": body_subject, "decision": _designation(draft)}
     if announced:
         values["when"] = vienna_time(draft.adopted_at) if draft.adopted_at else _("its expiry")
-        if declaration:
-            return _("The Chairperson announced that %(body)s adopted, by silence procedure at "
-                     "%(when)s, Declaration No. %(number)s (%(symbol)s) on %(subject)s, the "
-                     "text of which is appended to this journal.") % values
-        return _("The Chairperson announced that %(body)s adopted, by silence procedure at "
-                 "%(when)s, Decision No. %(number)s (%(symbol)s) on %(subject)s, the text of "
-                 "which is appended to this journal.") % values
-    if declaration:
-        return _("%(body)s adopted Declaration No. %(number)s (%(symbol)s) on %(subject)s, the "
-                 "text of which is appended to this journal.") % values
-    return _("%(body)s adopted Decision No. %(number)s (%(symbol)s) on %(subject)s, the text "
-             "of which is appended to this journal.") % values
+        return _("The Chairperson announced that %(body)s adopted %(decision)s by silence "
+                 "procedure at %(when)s, the text of which is appended to this journal.") % values
+    return _("%(body)s adopted %(decision)s, the text of which is appended to this "
+             "journal.") % values
 
 
 def _decision(draft: Draft, body_subject: str, states: dict[str, str], *,
@@ -427,30 +444,61 @@ def render_journal_pdf(journal: Journal, request: HttpRequest | None = None, *,
     return pdf
 
 
-def journal_text(journal: Journal) -> str:
-    """The journal as plain text, for the command line."""
-    lines = [f"{journal.symbol}", f"{journal.date.isoformat()}",
+def _heading_lines(journal: Journal) -> list[str]:
+    lines = [journal.symbol, journal.date_text,
              _("Original: %(language)s") % {"language": journal.original_label}, "",
-             journal.heading, str(journal.body_name)]
+             journal.heading, journal.body_name]
     if journal.kind != Meeting.Kind.REGULAR:
         lines.append(journal.kind_label)
-    lines.append(_("Opened: %(when)s") % {"when": journal.starts_at_text})
+    if journal.starts_at_text:
+        lines.append(_("Opened: %(when)s") % {"when": journal.starts_at_text})
     if journal.chairperson:
         lines.append(_("Chairperson: %(name)s") % {"name": journal.chairperson})
+    return lines
+
+
+def _agenda_lines(journal: Journal) -> list[str]:
+    lines: list[str] = []
     for item in journal.agenda:
-        lines += ["", _("Agenda item %(number)s: %(title)s") % {"number": item.number,
-                                                                 "title": item.title}
-                  if item.number is not None else item.title]
-        lines += [f"  {statement.line}" for statement in item.statements]
-    for heading, entries in ((_("Decisions"), journal.decisions),
-                             (_("Decisions adopted by silence procedure"), journal.announced)):
-        if entries:
-            lines += ["", heading]
-        for decision in entries:
-            lines.append(f"  {decision.sentence}")
-            lines += [f"    {attachment.reference}" for attachment in decision.attachments]
+        title = (item.title if item.number is None else
+                 _("Agenda item %(number)s: %(title)s") % {"number": item.number,
+                                                            "title": item.title})
+        lines += ["", title, *(f"  {statement.line}" for statement in item.statements)]
+    return lines
+
+
+def _decision_lines(heading: str, decisions: list[DecisionEntry]) -> list[str]:
+    if not decisions:
+        return []
+    lines = ["", heading]
+    for decision in decisions:
+        lines.append(f"  {decision.sentence}")
+        lines += [f"    {attachment.reference}" for attachment in decision.attachments]
+    return lines
+
+
+def _appended_lines(journal: Journal) -> list[str]:
+    lines: list[str] = []
+    for decision in journal.appended:
+        lines += ["", "-" * 72, decision.decision_symbol or decision.draft_symbol,
+                  decision.title, "", decision.text]
+        for attachment in decision.attachments:
+            lines += ["", _("Attachment %(number)s: %(reference)s") % {
+                "number": attachment.number, "reference": attachment.reference},
+                attachment.text]
+    for silence in journal.silences:
+        lines += ["", "-" * 72, silence.temporary_title, "", silence.text]
+    return lines
+
+
+def journal_text(journal: Journal) -> str:
+    """The journal as plain text, for the command line: the journal, then the texts
+    appended to it."""
+    lines = [*_heading_lines(journal), *_agenda_lines(journal),
+             *_decision_lines(_("Decisions"), journal.decisions),
+             *_decision_lines(_("Decisions adopted by silence procedure"), journal.announced)]
     if journal.silences:
-        lines += ["", _("Silence procedure")]
-        lines += [f"  {silence.sentence}" for silence in journal.silences]
-    lines += ["", _("Generated %(when)s") % {"when": journal.generated_at_text}]
+        lines += ["", _("Silence procedure"), *(f"  {s.sentence}" for s in journal.silences)]
+    lines += [*_appended_lines(journal), "",
+              _("Generated %(when)s") % {"when": journal.generated_at_text}]
     return "\n".join(lines) + "\n"
