@@ -328,7 +328,8 @@ def _state_names(drafts: list[Draft]) -> dict[str, str]:
              for attachment in draft.attachments.all() if attachment.delegation.state_iso2}
     if not codes:
         return {}
-    return dict(ParticipatingState.objects.filter(iso2__in=codes).values_list("iso2", "name"))
+    return {state.iso2: state.name for state in ParticipatingState.objects.filter(iso2__in=codes)
+            .only("iso2", "names")}
 
 
 def _attachment(attachment: Attachment, states: dict[str, str]) -> AttachmentEntry:
