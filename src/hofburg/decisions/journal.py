@@ -241,7 +241,8 @@ class Journal:
                 for attachment_row, attachment in zip(row["attachments"], decision.attachments,
                                                       strict=True):
                     attachment_row["reference"] = attachment.reference
-        return _iso_times(data)
+        answer: dict[str, Any] = _iso_times(data)
+        return answer
 
 
 def _iso_times(value: Any) -> Any:
