@@ -1,1 +1,2 @@
-"""Reads of the decisions desk, every one narrowed by `core.access` first."""
+"""The decisions desk's reads, one module per topic: every classified record is narrowed by
+`core.access` first, so a hidden record is a missing one."""
