@@ -43,6 +43,12 @@ NUL = "\x00"
 MAX_CHAIRPERSON_LENGTH = 200  # "Ambassador I. Hasani": Meeting.chairperson
 MAX_AGENDA_TITLE_LENGTH = 500  # AgendaItem.title
 MAX_JOURNAL_SYMBOL_LENGTH = 40  # "PC.JOUR/1296": Meeting.journal_symbol
+# One language version of a delegation's statement: some thirty pages, longer than any
+# statement delivered to the Permanent Council.
+MAX_STATEMENT_TEXT = 100_000
+# Who aligned with a statement: more labels than there are participating States and Partners.
+MAX_ALIGNED = 100
+MAX_ALIGNED_LABEL = 100  # one aligned State or group as the journal names it
 
 
 def _within_calendar(moment: dt.datetime) -> dt.datetime:
@@ -81,16 +87,9 @@ Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Degrees = Annotated[float, Field(ge=0, le=360, allow_inf_nan=False)]
 
-
-# -- decisions ---------------------------------------------------------------------------------
-
-# One language version of a delegation's statement: some thirty pages, longer than any
-# statement delivered to the Permanent Council.
-MAX_STATEMENT_TEXT = 100_000
-# Who aligned with a statement: more labels than there are participating States and Partners.
-MAX_ALIGNED = 100
-MAX_ALIGNED_LABEL = 100  # one aligned State or group as the journal names it
+# A delegation's statement in one language.
 StatementText = Annotated[str, Field(max_length=MAX_STATEMENT_TEXT)]
+
 
 # -- the same bounds for Django forms ----------------------------------------------------------
 
