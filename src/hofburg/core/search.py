@@ -24,14 +24,9 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.contrib.postgres.search import (
-    CombinedSearchVector,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Model, QuerySet
+from django.db.models import Expression, F, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
 
@@ -146,11 +141,11 @@ class FullTextIndex:
 
     # -- the query -----------------------------------------------------------------------------
 
-    def search_vector(self) -> SearchVector | CombinedSearchVector:
+    def search_vector(self) -> Expression:
         """The ORM expression that compiles to `postgresql_forward`'s indexed expression."""
         vectors = [SearchVector(column, weight=label, config="simple")
                    for column, label in zip(self.columns, _PG_WEIGHTS, strict=False)]
-        combined: SearchVector | CombinedSearchVector = vectors[0]
+        combined: Expression = vectors[0]
         for vector in vectors[1:]:
             combined = combined + vector
         return combined
@@ -200,12 +195,13 @@ def _search_postgresql(queryset: QuerySet[M], index: FullTextIndex, terms: list[
                        then_by: tuple[str, ...]) -> QuerySet[M]:
     vector = index.search_vector()
     search_query = SearchQuery(tsquery_raw(terms), config="simple", search_type="raw")
-    return (
+    found: QuerySet[M] = (
         queryset.alias(search_vector=vector)
         .filter(search_vector=search_query)
         .annotate(search_rank=SearchRank(vector, search_query))
         .order_by(F("search_rank").desc(), *then_by)
     )
+    return found
 
 
 def snippet(text: str, terms: list[str], *, width: int = 200) -> str:

@@ -185,7 +185,7 @@ def _text(value: str, name: str) -> str:
 def _field_text(value: str, name: str) -> str:
     """`value` stripped, if it fits the statement's column `name`."""
     cleaned = _text(value, name)
-    limit = Statement._meta.get_field(name).max_length
+    limit = getattr(Statement._meta.get_field(name), "max_length", None)
     if limit is not None and len(cleaned) > limit:
         raise Invalid(f"At most {limit} characters.", field=name)
     return cleaned

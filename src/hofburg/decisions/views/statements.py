@@ -216,7 +216,7 @@ def statement_new(request: HttpRequest) -> HttpResponse:
     return render(request, "decisions/statement_form.html", {"form": form})
 
 
-def _ordered_languages(statement: Statement) -> list[tuple[str, str]]:
+def _ordered_languages(statement: Statement) -> list[tuple[str, Any]]:
     return [(code, name) for code, name in LANGUAGES if code in statement.texts]
 
 
