@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hofburg.core.demo import register_loader
+from hofburg.decisions.demo import rounds
 
 
 def register() -> None:
@@ -11,3 +12,4 @@ def register() -> None:
 
 def load_decisions_demo() -> None:
     """Each part adds its records; every part is idempotent."""
+    rounds.load()
