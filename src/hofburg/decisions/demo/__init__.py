@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hofburg.core.demo import register_loader
-from hofburg.decisions.demo import rounds
+from hofburg.core.demo import DemoError, register_loader
+from hofburg.core.errors import ServiceError
 
 
 def register() -> None:
@@ -12,4 +12,11 @@ def register() -> None:
 
 def load_decisions_demo() -> None:
     """Each part adds its records; every part is idempotent."""
+    from hofburg.decisions import reference
+    from hofburg.decisions.demo import rounds
+
+    try:
+        reference.load_records()
+    except ServiceError as exc:
+        raise DemoError(f"decisions: {exc}") from exc
     rounds.load()
