@@ -34,8 +34,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import bounds
-from hofburg.core.access import AccessDenied, AnyUser, allowed_classifications, can_contribute
-from hofburg.core.access import can_view
+from hofburg.core.access import (
+    AccessDenied,
+    AnyUser,
+    allowed_classifications,
+    can_contribute,
+    can_view,
+)
 from hofburg.core.errors import Invalid, NotFound
 from hofburg.core.models import Affiliation, Classification
 from hofburg.core.services.audit import record_change, snapshot
