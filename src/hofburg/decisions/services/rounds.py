@@ -44,6 +44,7 @@ from hofburg.core.access import (
 from hofburg.core.errors import Invalid, NotFound
 from hofburg.core.models import Affiliation, Classification
 from hofburg.core.services.audit import record_change, snapshot
+from hofburg.decisions import clock
 from hofburg.decisions.models import Commitment, Confidence, NegotiationRound
 from hofburg.decisions.permissions import may_chair
 from hofburg.registry.models import FormatParticipant, NegotiationFormat, ParticipatingState
@@ -136,7 +137,7 @@ def may_record_rounds(user: AnyUser, *, is_exercise: bool) -> bool:
         return False
     if affiliation.kind in (Affiliation.Kind.SECRETARIAT_UNIT, Affiliation.Kind.FIELD_OPERATION):
         return True
-    return may_chair(user, on=timezone.localdate(), is_exercise=is_exercise)
+    return may_chair(user, on=timezone.localdate(clock.now()), is_exercise=is_exercise)
 
 
 def records_exercise(user: AnyUser) -> bool:
