@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 only")
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 
-migration = importlib.import_module("hofburg.decisions.migrations.0002_statement_search")
+migration = importlib.import_module("hofburg.decisions.migrations.0003_statement_search")
 
 
 def _titles(queryset: object) -> list[str]:

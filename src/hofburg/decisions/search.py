@@ -1,6 +1,6 @@
 """Full-text search over delegations' statements, in all six languages at once.
 
-The index (migration 0002_statement_search, built with `core.search`) covers a statement's
+The index (migration 0003_statement_search, built with `core.search`) covers a statement's
 title and its `search_text`: the speaker, who aligned with it and every language version of
 its text, joined (`statement_search_text`, which the services keep up to date). Words are not
 stemmed, so English, French with its accents and Russian in Cyrillic are found alike.

@@ -31,7 +31,7 @@ def drop_search_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("decisions", "0001_initial"),
+        ("decisions", "0002_round_date_precision"),
     ]
 
     operations = [
