@@ -13,10 +13,11 @@ def register() -> None:
 def load_decisions_demo() -> None:
     """Each part adds its records; every part is idempotent."""
     from hofburg.decisions import reference
-    from hofburg.decisions.demo import rounds
+    from hofburg.decisions.demo import rounds, statements
 
     try:
         reference.load_records()
     except ServiceError as exc:
         raise DemoError(f"decisions: {exc}") from exc
     rounds.load()
+    statements.load()
