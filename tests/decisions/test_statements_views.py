@@ -118,3 +118,19 @@ def test_the_csv_holds_the_visible_statements_formula_safe(cast: Cast, people: D
         "'=HYPERLINK(\"x\")", "Restricted one"}
     assert rows(cast.client(people.sam))[-1]["meeting"] == "PC.JOUR/1500"
     assert rows(cast.client(cast.alice), "&q=nothingmatches") == []
+
+
+@pytest.mark.parametrize("query", [
+    "since=0001-01-01", "until=9999-12-31", "page=abc", "page=999999", "q=%22%2A%28",
+    "delegation=nobody", "body=UN", "language=zz", "q=" + "x" * 600, "format=csv&since=bad",
+])
+def test_bad_filters_are_ignored_never_a_server_error(cast: Cast, query: str) -> None:
+    record_statement(cast.alice, statement_input())
+    response = cast.client(None).get(f"/decisions/statements/?{query}")
+    assert response.status_code == 200
+
+
+def test_a_hostile_language_choice_falls_back_to_the_original(cast: Cast) -> None:
+    statement = record_statement(cast.alice, statement_input(texts={"en": "English text."}))
+    page = cast.client(None).get(f"/decisions/statements/{statement.pk}/?lang=%3Cscript%3E")
+    assert page.status_code == 200 and "English text." in page.content.decode()
