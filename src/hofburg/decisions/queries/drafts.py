@@ -89,13 +89,16 @@ class StatusRow:
     is_exercise: bool
 
 
-def status_table(user: AnyUser, *, body: str | None = None, now: datetime) -> list[StatusRow]:
-    """The Chairmanship's status table of the drafts `user` may see (of `body`, if given):
-    symbol, latest revision, venue, status as of `now` and days under silence, in the
-    engine's order (body, number, symbol)."""
+def status_table(user: AnyUser, *, body: str | None = None, now: datetime,
+                 year: int | None = None) -> list[StatusRow]:
+    """The Chairmanship's status table of the drafts `user` may see (of `body`, and tabled in
+    `year`, if given): symbol, latest revision, venue, status as of `now` and days under
+    silence, in the engine's order (body, number, symbol)."""
     drafts = visible_drafts(user)
     if body:
         drafts = drafts.filter(body=body)
+    if year is not None:
+        drafts = drafts.filter(year=year)
     drafts = drafts.annotate(latest=Max("revisions__number"))
     listed = sorted(drafts, key=lambda d: (d.body, False, d.number, d.symbol))
     inputs = [StatusInput(symbol=d.symbol, body=d.body, number=d.number, title=d.title,
