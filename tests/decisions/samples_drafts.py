@@ -9,19 +9,44 @@ fixture (2027-01-15 08:00 UTC): meetings open before it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
-from hofburg.core.models import Affiliation, Classification, Role, User
+from hofburg.core.models import Affiliation, ApiToken, Classification, Role, User
 from hofburg.decisions import sequences
 from hofburg.decisions.models import Meeting
 from hofburg.decisions.services import decide
 from hofburg.decisions.services.drafts import DraftInput, RevisionInput, add_revision, table_draft
 from hofburg.registry.models import ParticipatingState, Partner
 from tests.conftest import PASSWORD, Cast
+
+API = "/api/v1/decisions"
+
+
+class Caller:
+    """An API client holding one user's bearer token."""
+
+    def __init__(self, user: User | None) -> None:
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            key = ApiToken.new_key()
+            ApiToken.objects.create(user=user, name="test", key_digest=ApiToken.digest(key))
+            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+        self.client = Client()
+
+    def post(self, path: str, body: dict[str, Any], *, key: str | None = None) -> Any:
+        headers = {**self.headers, **({"HTTP_IDEMPOTENCY_KEY": key} if key else {})}
+        return self.client.post(f"{API}{path}", json.dumps(body),
+                                content_type="application/json", **headers)
+
+    def get(self, path: str) -> Any:
+        return self.client.get(f"{API}{path}", **self.headers)
 
 
 @dataclass

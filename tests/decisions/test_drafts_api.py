@@ -4,47 +4,22 @@ problem+json with the status its kind names, and a refused request stores nothin
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 from time_machine import TimeMachineFixture
 
-from hofburg.core.models import ApiToken, Classification, User
+from hofburg.core.models import Classification
 from hofburg.decisions import sequences
 from hofburg.decisions.models import Amendment, Attachment, Draft, Objection
 from hofburg.documents.models import Document
 from tests.conftest import Cast
-from tests.decisions.samples_drafts import Desk, make_desk, make_meeting
+from tests.decisions.samples_drafts import Caller, Desk, make_desk, make_meeting
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1/decisions"
-
-
-class Caller:
-    """An API client holding one user's bearer token."""
-
-    def __init__(self, user: User | None) -> None:
-        self.headers: dict[str, str] = {}
-        if user is not None:
-            key = ApiToken.new_key()
-            ApiToken.objects.create(user=user, name="test", key_digest=ApiToken.digest(key))
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-        self.client = Client()
-
-    def post(self, path: str, body: dict[str, Any], *, key: str | None = None) -> Any:
-        headers = {**self.headers, **({"HTTP_IDEMPOTENCY_KEY": key} if key else {})}
-        return self.client.post(f"{API}{path}", json.dumps(body),
-                                content_type="application/json", **headers)
-
-    def get(self, path: str) -> Any:
-        return self.client.get(f"{API}{path}", **self.headers)
-
 
 @pytest.fixture
 def desk(cast: Cast, clock: TimeMachineFixture) -> Desk:

@@ -5,10 +5,12 @@ interpretative statements and formal reservations attached to a decision (IV.1(A
 The rules are the engine's (`engine.silence`, `engine.consensus`): each service reads where the
 draft stands through `queries.drafts.draft_state`, asks the engine whether the step is allowed,
 and maps a refusal to the `core.errors` class it is (`services.drafts.refusal`: 403 for who
-may, 422 for a bad value, 409 for a state conflict). Checks run before the transaction, and
-again on the locked row inside it. An adopted decision is numbered from its body's `DEC`
-series (PC.DEC sequential, FSC.DEC and MC.DEC per year) and published in the document library
-through `core.library.publish` with the draft's distribution.
+may, 422 for a bad value, 409 for a state conflict). Who may and the input are checked
+before the transaction; where the draft stands is checked on its row, locked and read afresh,
+before anything is written (a caller's copy of the draft may be out of date). An adopted
+decision is numbered from its body's `DEC` series (PC.DEC sequential, FSC.DEC and MC.DEC per
+year) and published in the document library through `core.library.publish` with the draft's
+distribution.
 
 A Ministerial Council draft may be placed under silence and announced at a Permanent Council
 meeting: between Ministerial Councils, MC decisions go through the PC (Annex 1(B); the
@@ -75,7 +77,6 @@ def adopt(user: AnyUser, draft: Draft, meeting: Meeting, *, basis: str = "consen
         return _engine(lambda: silence.adopt_at_meeting(
             draft_state(current, now, as_stored=True), at=meeting.starts_at))
 
-    step(draft)
     with transaction.atomic():
         locked = _locked(draft)
         state = step(locked)
@@ -118,7 +119,6 @@ def place_under_silence(user: AnyUser, draft: Draft, meeting: Meeting,
             draft_state(current, now, as_stored=True), meeting_at=meeting.starts_at,
             expires_at=expires_at, now=now))
 
-    step(draft)
     with transaction.atomic():
         locked = _locked(draft)
         state = step(locked)
@@ -152,7 +152,6 @@ def break_silence(user: AnyUser, draft: Draft, kind: str, text: str) -> Objectio
         return _engine(lambda: silence.break_silence(
             draft_state(current, now, as_stored=True), by=participant, kind=kind, at=now))
 
-    step(draft)
     with transaction.atomic():
         locked = _locked(draft)
         state = step(locked)
@@ -195,7 +194,6 @@ def announce(user: AnyUser, draft: Draft, meeting: Meeting) -> Draft:
             draft_state(current, now, as_stored=True), meeting_at=meeting.starts_at, now=now),
             fields={"announce_before_expiry": "meeting"})
 
-    step(draft)
     with transaction.atomic():
         locked = _locked(draft)
         state = step(locked)
@@ -244,7 +242,6 @@ def attach_statement(user: AnyUser, draft: Draft, kind: str, text: str,
             draft_state(current, now, as_stored=True), by=participant,
             journal_issued=_journal_issued(current, now), now=now))
 
-    step(draft)
     with transaction.atomic():
         locked = _locked(draft)
         step(locked)

@@ -106,7 +106,6 @@ def add_revision(user: AnyUser, draft: Draft, data: RevisionInput) -> Revision:
     require_visible(user, draft)
     require_chair(user, on=timezone.localdate(clock.now()), is_exercise=draft.is_exercise,
                   what="revise a draft")
-    require_open(draft, clock.now())
     previous = latest_revision(draft)
     text = clean_text("text", data.text, MAX_DRAFT_TEXT_LENGTH)
     language = clean_language("language", data.language or previous.original_language)
@@ -173,7 +172,6 @@ def propose_amendment(user: AnyUser, draft: Draft, text: str) -> Amendment:
     delegation = require_delegation(user, draft, what="propose amendments")
     text = clean_text("text", text, MAX_DRAFT_TEXT_LENGTH)
     now = clock.now()
-    require_open(draft, now)
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         require_open(locked, now)
