@@ -265,7 +265,7 @@ def _engine(call: Callable[[], T], *, fields: dict[str, str] | None = None) -> T
 
 
 def _locked(draft: Draft) -> Draft:
-    return (Draft.objects.select_for_update()
+    return (Draft.objects.select_for_update(of=("self",))
             .select_related("adopted_meeting", "announced_meeting").get(pk=draft.pk))
 
 
