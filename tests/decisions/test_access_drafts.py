@@ -22,7 +22,11 @@ from hofburg.decisions.models import Draft
 from hofburg.decisions.services import decide
 from hofburg.decisions.services.drafts import DraftInput, table_draft
 from tests.conftest import PASSWORD, Cast
+from tests.core.conftest import media_root
 from tests.decisions.samples_drafts import Caller, Desk, make_desk, make_meeting
+
+# Stored files (the adopted texts in the library) go to a fresh folder per test.
+__all__ = ["media_root"]
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +180,4 @@ def test_a_meeting_the_chair_may_not_see_is_404(world: World) -> None:
         Caller(world.desk.chair).post(f"/drafts/{draft.pk}/adopt", {"meeting": MISSING}))
     draft.refresh_from_db()
     assert draft.status == Draft.Status.DRAFT
+

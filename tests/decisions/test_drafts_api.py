@@ -17,7 +17,11 @@ from hofburg.decisions import sequences
 from hofburg.decisions.models import Amendment, Attachment, Draft, Objection
 from hofburg.documents.models import Document
 from tests.conftest import Cast
+from tests.core.conftest import media_root
 from tests.decisions.samples_drafts import Caller, Desk, make_desk, make_meeting
+
+# Stored files (the adopted texts in the library) go to a fresh folder per test.
+__all__ = ["media_root"]
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +242,4 @@ def test_the_list_and_the_status_table(desk: Desk, chair: Caller) -> None:
     listed = Caller(desk.cast.alice).get("/drafts?body=PC&status=under_silence").json()
     assert [item["symbol"] for item in listed["items"]] == [silent["symbol"]]
     assert Caller(desk.cast.alice).get("/drafts?body=FSC").json()["count"] == 0
+

@@ -20,7 +20,11 @@ from hofburg.core.models import Classification
 from hofburg.decisions.services import decide
 from hofburg.decisions.services.drafts import DraftInput, table_draft
 from tests.conftest import Cast
+from tests.core.conftest import media_root
 from tests.decisions.samples_drafts import Desk, make_desk, make_meeting
+
+# Stored files (the adopted texts in the library) go to a fresh folder per test.
+__all__ = ["media_root"]
 
 HOFBURG = str(Path(sys.executable).parent / "hofburg")
 
@@ -85,3 +89,4 @@ def test_an_unknown_option_is_one_line_in_a_real_process(tmp_path: Path) -> None
                             capture_output=True, text=True, env=env, timeout=120, check=False)
     assert result.returncode == 2
     assert result.stderr.startswith("hofburg: ") and result.stderr.count("\n") == 1
+

@@ -28,7 +28,11 @@ from hofburg.decisions.services.drafts import (
 )
 from hofburg.documents.models import Document
 from tests.conftest import Cast
+from tests.core.conftest import media_root
 from tests.decisions.samples_drafts import Desk, make_desk, make_meeting
+
+# Stored files (the adopted texts in the library) go to a fresh folder per test.
+__all__ = ["media_root"]
 
 pytestmark = pytest.mark.django_db
 
@@ -365,3 +369,4 @@ def test_the_status_table_shows_what_the_user_may_see(desk: Desk,
 
     assert [r.symbol for r in status_table(AnonymousUser(), now=_now())] == [public.symbol]
     assert status_table(desk.chair, body="FSC", now=_now()) == []
+
