@@ -28,6 +28,7 @@ from hofburg.registry.models import ParticipatingState
 from hofburg.wsgi import application
 from tests.conftest import Cast
 from tests.decisions.samples_drafts import store_drafts_sample
+from tests.decisions.samples_meetings import store_meetings_sample
 from tests.monitoring.rows import same_explosion, write_csv
 
 EXAMPLES = 8  # per operation; about 60 operations
@@ -68,6 +69,7 @@ def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
         classification=Classification.PUBLIC))
     pipeline.import_observations(write_csv(tmp_path / "obs.csv", same_explosion()),
                                             is_exercise=True)
+    store_meetings_sample(cast)
     store_drafts_sample(cast)
     _token, key = issue_api_token(cast.alice, "schema run")
     return key

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from hofburg.csbm import services, uploads
 from hofburg.csbm.models import AnnualExchange, ExchangeHolding
-from hofburg.csbm.services import HoldingIn, UnitIn
+from hofburg.csbm.services import HoldingIn, UnitIn, exchanges
 from tests.conftest import Cast
 
 UNITS_CSV = """designation,level,service,type,subordinate_to,personnel,latitude,longitude
@@ -234,7 +234,7 @@ def test_a_circular_hierarchy_is_refused_on_its_row(cast: Cast, states: Any) -> 
 def test_a_formation_under_itself_through_one_other_is_refused() -> None:
     found = read("designation,level,subordinate_to\nA,formation,B\nB,formation,A\n")
     with pytest.raises(services.CsbmError, match="circle"):
-        services._check_units(found.units)
+        exchanges._check_units(found.units)
 
 
 def test_nul_long_text_and_numbers_that_are_not_finite_are_refused_on_their_rows() -> None:

@@ -60,8 +60,11 @@ class Desk:
 
 
 def _user(username: str, affiliation: Affiliation, roles: list[str]) -> User:
-    return User.objects.create_user(username=username, password=PASSWORD,
-                                    affiliation=affiliation, roles=roles)
+    """The user, created unless another sample made one of that name (the schema run stores
+    every topic's sample in one database)."""
+    found = User.objects.filter(username=username, affiliation=affiliation).first()
+    return found or User.objects.create_user(username=username, password=PASSWORD,
+                                             affiliation=affiliation, roles=roles)
 
 
 def _affiliation(code: str, name: str, kind: str, *, iso2: str = "",

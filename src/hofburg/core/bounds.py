@@ -39,6 +39,11 @@ MAX_PAGE_SIZE = 500
 MAX_OFFSET = 10_000_000
 NUL = "\x00"
 
+# -- decisions ---------------------------------------------------------------------------------
+MAX_CHAIRPERSON_LENGTH = 200  # "Ambassador I. Hasani": Meeting.chairperson
+MAX_AGENDA_TITLE_LENGTH = 500  # AgendaItem.title
+MAX_JOURNAL_SYMBOL_LENGTH = 40  # "PC.JOUR/1296": Meeting.journal_symbol
+
 
 def _within_calendar(moment: dt.datetime) -> dt.datetime:
     if not FIRST_DAY <= moment.date() <= LAST_DAY:
