@@ -123,6 +123,8 @@ def store_drafts_sample(cast: Cast) -> None:
     desk = make_desk(cast)
     with transaction.atomic():
         sequences.set_start("PC", "DEC", start=1308)
+        # Past the drafts other samples store as rows, without taking numbers.
+        sequences.set_start("PC", "DD", start=100, year=timezone.localdate().year)
     meeting = make_meeting(1400)
     draft = table_draft(desk.chair, DraftInput(body="PC", title="Sample decision",
                                                text="The Permanent Council decides.",
