@@ -29,6 +29,7 @@ from hofburg.wsgi import application
 from tests.conftest import Cast
 from tests.decisions.samples_drafts import store_drafts_sample
 from tests.decisions.samples_meetings import store_meetings_sample
+from tests.decisions.samples_rounds import store_rounds_sample
 from tests.monitoring.rows import same_explosion, write_csv
 
 EXAMPLES = 8  # per operation; about 60 operations
@@ -71,6 +72,7 @@ def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
                                             is_exercise=True)
     store_meetings_sample(cast)
     store_drafts_sample(cast)
+    store_rounds_sample(cast.mona)
     _token, key = issue_api_token(cast.alice, "schema run")
     return key
 

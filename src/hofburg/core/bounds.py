@@ -43,6 +43,13 @@ NUL = "\x00"
 MAX_CHAIRPERSON_LENGTH = 200  # "Ambassador I. Hasani": Meeting.chairperson
 MAX_AGENDA_TITLE_LENGTH = 500  # AgendaItem.title
 MAX_JOURNAL_SYMBOL_LENGTH = 40  # "PC.JOUR/1296": Meeting.journal_symbol
+# -- decisions: negotiation rounds -------------------------------------------------------------
+MAX_ROUND_PARTICIPANTS = 60  # the Minsk Group had a dozen members; room for any format
+MAX_ROUND_DOCUMENTS = 30  # outcome documents named for one round
+MAX_PARTY_NAME_LENGTH = 200  # a party that is not a participating State ("European Union")
+MAX_DOCUMENT_TITLE_LENGTH = 300  # an outcome document's title or symbol
+MAX_SOURCE_LENGTH = 500  # a citation, as the `source` columns hold it
+MAX_EVIDENCE_PATH_LENGTH = 300  # a site-relative path to a page of the monitoring desk
 
 
 def _within_calendar(moment: dt.datetime) -> dt.datetime:

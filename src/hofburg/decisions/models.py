@@ -423,11 +423,19 @@ class Stance(models.Model):
 class NegotiationRound(ClassifiedRecord, Sourced):
     """A round of one of the registry's negotiation formats."""
 
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month only")
+
     format = models.ForeignKey("registry.NegotiationFormat", on_delete=models.PROTECT,
                                related_name="+")
     number = models.PositiveIntegerField(_("round"), null=True, blank=True)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
+    # A source may give a round's month only ("Vilnius, December 2011"): `starts_on` is then
+    # the first of that month, and pages show the month, never a day the source does not give.
+    date_precision = models.CharField(_("date precision"), max_length=5,
+                                      choices=DatePrecision.choices, default=DatePrecision.DAY)
     place = models.CharField(_("place"), max_length=200)
     participants = models.JSONField(_("participants"), default=list, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)

@@ -13,8 +13,10 @@ def register() -> None:
 def load_decisions_demo() -> None:
     """Each part adds its records; every part is idempotent."""
     from hofburg.decisions import reference
+    from hofburg.decisions.demo import rounds
 
     try:
         reference.load_records()
     except ServiceError as exc:
         raise DemoError(f"decisions: {exc}") from exc
+    rounds.load()

@@ -23,7 +23,7 @@ from hofburg.core.access import AccessDenied, AnyUser, allowed_classifications
 from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import Affiliation, User
 from hofburg.core.services.audit import record_change, snapshot
-from hofburg.decisions import permissions, sequences
+from hofburg.decisions import clock, permissions, sequences
 from hofburg.decisions.models import AgendaItem, Body, Meeting
 
 VIENNA = ZoneInfo("Europe/Vienna")
@@ -137,7 +137,7 @@ def issue_journal(user: AnyUser, meeting: Meeting) -> Meeting:
             raise Conflict(f"The journal {locked.journal_symbol} has already been issued.",
                            field="meeting")
         before = snapshot(locked)
-        locked.journal_issued_at = timezone.now()
+        locked.journal_issued_at = clock.now()
         locked.save(update_fields=["journal_issued_at"])
         record_change(user, "issue_journal", locked, before, snapshot(locked))
     meeting.journal_issued_at = locked.journal_issued_at
