@@ -370,3 +370,31 @@ def test_the_status_table_shows_what_the_user_may_see(desk: Desk,
     assert [r.symbol for r in status_table(AnonymousUser(), now=_now())] == [public.symbol]
     assert status_table(desk.chair, body="FSC", now=_now()) == []
 
+
+
+# -- exercise records --------------------------------------------------------------------------
+
+
+def test_an_exercise_cycle_stays_among_exercise_affiliations(desk: Desk,
+                                                             clock: TimeMachineFixture) -> None:
+    chair, north = desk.exercise_chair, desk.exercise_north
+    meeting = make_meeting(7, is_exercise=True)
+    draft = table_draft(chair, DraftInput(body="PC", title="EXERCISE Workshop", text="x",
+                                          language="en"))
+    with pytest.raises(NotAllowed):  # a real Chair does not chair exercise records
+        decide.place_under_silence(desk.chair, draft, meeting, _now() + timedelta(days=1))
+    decide.place_under_silence(chair, draft, meeting, _now() + timedelta(days=1))
+    with pytest.raises(NotAllowed):  # nor does a real delegation object to them
+        decide.break_silence(desk.cast.alice, draft, "objection", "No.")
+    objection = decide.break_silence(north, draft, "amendment", "EXERCISE amendment.")
+    assert objection.delegation.code == "exercise-north"
+    other = table_draft(chair, DraftInput(body="PC", title="EXERCISE Other", text="y",
+                                          language="en"))
+    decide.place_under_silence(chair, other, meeting, _now() + timedelta(days=1))
+    clock.shift(timedelta(days=2))
+    announced = decide.announce(chair, other, make_meeting(8, is_exercise=True))
+    assert (announced.decision_symbol, announced.is_exercise) == ("PC.DEC/1", True)
+    document = Document.objects.get()
+    assert document.is_exercise and not LedgerEntry.objects.exists()
+    real = decide.adopt(desk.chair, _table(desk), make_meeting(1400))
+    assert real.decision_symbol == "PC.DEC/1"  # numbered apart from the exercise series

@@ -53,3 +53,15 @@ def test_publishing_without_a_library_is_a_configuration_error(
     monkeypatch.setattr(library, "_publishers", [])
     with pytest.raises(RuntimeError):
         library.publish(_text(cast))
+
+
+@pytest.mark.django_db
+def test_the_ledger_vouches_for_the_real_decision_beside_an_exercise_one_of_its_symbol(
+        cast: Cast) -> None:
+    from hofburg.core.services.ledger import verify_payloads
+
+    library.publish(_text(cast, symbol="PC.DEC/1"))
+    library.publish(_text(cast, symbol="PC.DEC/1", is_exercise=True, owner_affiliation_id=None,
+                          texts={"en": "EXERCISE text."}, shared_with_ids=()))
+    assert Document.objects.filter(symbol="PC.DEC/1").count() == 2
+    assert verify_payloads() == []

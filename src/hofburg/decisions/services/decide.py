@@ -46,6 +46,7 @@ from hofburg.decisions.services.drafts import (
     require_delegation,
     require_visible,
 )
+from hofburg.decisions.services.meetings import ensure_open
 
 T = TypeVar("T")
 
@@ -78,6 +79,7 @@ def adopt(user: AnyUser, draft: Draft, meeting: Meeting, *, basis: str = "consen
             draft_state(current, now, as_stored=True), at=meeting.starts_at))
 
     with transaction.atomic():
+        meeting = _open_meeting(meeting)
         locked = _locked(draft)
         state = step(locked)
         before = snapshot(locked)
@@ -120,6 +122,7 @@ def place_under_silence(user: AnyUser, draft: Draft, meeting: Meeting,
             expires_at=expires_at, now=now))
 
     with transaction.atomic():
+        meeting = _open_meeting(meeting)
         locked = _locked(draft)
         state = step(locked)
         before = snapshot(locked)
@@ -195,6 +198,7 @@ def announce(user: AnyUser, draft: Draft, meeting: Meeting) -> Draft:
             fields={"announce_before_expiry": "meeting"})
 
     with transaction.atomic():
+        meeting = _open_meeting(meeting)
         locked = _locked(draft)
         state = step(locked)
         before = snapshot(locked)
@@ -283,9 +287,15 @@ def _check_meeting(draft: Draft, meeting: Meeting, *, bodies: set[str]) -> None:
     if meeting.is_exercise != draft.is_exercise:
         raise Invalid("An exercise draft is decided at an exercise meeting, a real one at a "
                       "real meeting.", field="meeting")
-    if meeting.journal_issued_at is not None:
-        raise Conflict(f"The journal {meeting} has been issued: nothing more is recorded at "
-                       "that meeting.")
+    ensure_open(meeting)
+
+
+def _open_meeting(meeting: Meeting) -> Meeting:
+    """The meeting's row, locked and read afresh inside the transaction: its journal may have
+    been issued meanwhile (Conflict)."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    ensure_open(locked)
+    return locked
 
 
 def _number(draft: Draft, *, on: date) -> None:
