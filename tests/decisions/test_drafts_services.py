@@ -5,6 +5,7 @@ nothing behind."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -398,3 +399,15 @@ def test_an_exercise_cycle_stays_among_exercise_affiliations(desk: Desk,
     assert document.is_exercise and not LedgerEntry.objects.exists()
     real = decide.adopt(desk.chair, _table(desk), make_meeting(1400))
     assert real.decision_symbol == "PC.DEC/1"  # numbered apart from the exercise series
+
+
+def test_the_status_table_reads_every_draft_in_one_query(
+        desk: Desk, django_assert_num_queries: Any) -> None:
+    meeting = make_meeting(1400)
+    for number in range(3):
+        draft = _table(desk, title=f"Draft {number}")
+        add_revision(desk.chair, draft, RevisionInput(text=f"v{number}"))
+        decide.adopt(desk.chair, draft, meeting)
+    with django_assert_num_queries(1):
+        rows = status_table(desk.cast.alice, now=_now())
+    assert [(r.latest_revision, r.status) for r in rows] == [(1, Status.ADOPTED)] * 3

@@ -89,6 +89,12 @@ class StatusRow:
     is_exercise: bool
 
 
+# What the status table reads of each draft (a long table: nothing more is loaded).
+_STATUS_FIELDS = ("pk", "body", "number", "symbol", "title", "venue", "status",
+                  "silence_placed_at", "silence_expires_at", "silence_broken_at", "adopted_at",
+                  "adopted_by", "announced_meeting", "decision_symbol", "is_exercise")
+
+
 def status_table(user: AnyUser, *, body: str | None = None, now: datetime,
                  year: int | None = None) -> list[StatusRow]:
     """The Chairmanship's status table of the drafts `user` may see (of `body`, and tabled in
@@ -99,7 +105,7 @@ def status_table(user: AnyUser, *, body: str | None = None, now: datetime,
         drafts = drafts.filter(body=body)
     if year is not None:
         drafts = drafts.filter(year=year)
-    drafts = drafts.annotate(latest=Max("revisions__number"))
+    drafts = drafts.only(*_STATUS_FIELDS).annotate(latest=Max("revisions__number"))
     listed = sorted(drafts, key=lambda d: (d.body, False, d.number, d.symbol))
     inputs = [StatusInput(symbol=d.symbol, body=d.body, number=d.number, title=d.title,
                           revision=d.latest or 0, venue=d.venue,
