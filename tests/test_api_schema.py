@@ -27,6 +27,7 @@ from hofburg.monitoring.importing import pipeline
 from hofburg.registry.models import ParticipatingState
 from hofburg.wsgi import application
 from tests.conftest import Cast
+from tests.decisions.samples_drafts import store_drafts_sample
 from tests.decisions.samples_meetings import store_meetings_sample
 from tests.decisions.samples_rounds import store_rounds_sample
 from tests.decisions.samples_statements import store_statements_sample
@@ -72,6 +73,7 @@ def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
                                             is_exercise=True)
     store_meetings_sample(cast)
     store_statements_sample(cast)
+    store_drafts_sample(cast)
     store_rounds_sample(cast.mona)
     _token, key = issue_api_token(cast.alice, "schema run")
     return key

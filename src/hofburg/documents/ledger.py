@@ -15,9 +15,11 @@ from hofburg.documents.services import LEDGER_KIND_ADOPTED, adoption_payload
 def adopted_documents(entries: Sequence[LedgerEntry]) -> Mapping[int, ledger.VouchedRecord]:
     """Each entry's document as stored now, with the language versions uploaded by the time of
     the entry (a translation added after the adoption is not part of what was adopted)."""
+    # An exercise document may carry a real decision's symbol (the exercise series are numbered
+    # apart): the real one, read last, is the one a real entry vouches for.
     documents = {d.symbol: d for d in
                  Document.objects.filter(symbol__in={e.reference for e in entries})
-                 .prefetch_related("files")}
+                 .order_by("-is_exercise", "pk").prefetch_related("files")}
     found: dict[int, ledger.VouchedRecord] = {}
     for entry in entries:
         document = documents.get(entry.reference)
