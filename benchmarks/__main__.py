@@ -13,6 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "documents": [sys.executable, "-m", "benchmarks.documents"],
+    "decisions": [sys.executable, "-m", "benchmarks.decisions"],
     "monitoring_engine": [sys.executable, str(HERE / "monitoring_engine.py")],
     "monitoring_import": [sys.executable, str(HERE / "monitoring_import.py")],
     "csbm": [sys.executable, "-m", "benchmarks.csbm"],

@@ -56,6 +56,8 @@ ACCOUNTS = [
     DemoAccount("demo-admin", "exercise-secretariat", (Role.READER, Role.ADMINISTRATOR)),
     # A field monitor: an editor in the exercise field mission, for the observation form.
     DemoAccount("demo-monitor", "exercise-mission", (Role.READER, Role.EDITOR)),
+    # The Chair of the exercise decision-making bodies: an editor in the exercise Secretariat.
+    DemoAccount("demo-chair", "exercise-secretariat", (Role.READER, Role.EDITOR)),
 ]
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from hofburg.core.errors import Invalid
@@ -22,7 +24,7 @@ from hofburg.decisions.models import Sequence
 @cache
 def body_rules() -> dict[str, rules.BodyRules]:
     """The bodies and their series, read once per process from the versioned data file."""
-    return rules.load_bodies()
+    return rules.load_bodies(Path(settings.REFERENCE_DATA_DIR) / "decisions" / "bodies.yaml")
 
 
 def series_rule(body: str, series: str) -> rules.SeriesRule:

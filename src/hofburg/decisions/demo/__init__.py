@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hofburg.core.demo import register_loader
+from hofburg.core.demo import DemoError, register_loader
+from hofburg.core.errors import ServiceError
 
 
 def register() -> None:
@@ -11,3 +12,9 @@ def register() -> None:
 
 def load_decisions_demo() -> None:
     """Each part adds its records; every part is idempotent."""
+    from hofburg.decisions import reference
+
+    try:
+        reference.load_records()
+    except ServiceError as exc:
+        raise DemoError(f"decisions: {exc}") from exc
