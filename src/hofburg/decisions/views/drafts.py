@@ -17,16 +17,17 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hofburg.core.errors import ServiceError
+from hofburg.decisions import clock
 from hofburg.decisions.forms import StatusTableFilterForm
 from hofburg.decisions.models import Draft, Revision
 from hofburg.decisions.queries.drafts import (
     draft_state,
     get_draft,
     revision_diff,
+    StatusRow,
     status_table,
 )
 from hofburg.decisions.views import drafts_actions
@@ -37,24 +38,10 @@ LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 @dataclass(frozen=True)
 class TableLine:
-    """One row of the status table as the page shows it."""
+    """A row of the status table and its status in words."""
 
-    pk: int | None
-    symbol: str
-    title: str
-    latest_revision: int
-    venue: str
-    status: str
+    row: StatusRow
     status_label: str
-    days_under_silence: int | None
-    is_exercise: bool
-
-
-def _venue_label(venue: str) -> str:
-    try:
-        return str(Draft.Venue(venue).label)
-    except ValueError:
-        return venue
 
 
 def _status_label(status: str) -> str:
@@ -64,29 +51,19 @@ def _status_label(status: str) -> str:
         return status
 
 
-def _line(row: Any) -> TableLine:
-    return TableLine(
-        pk=getattr(row, "pk", None), symbol=row.symbol, title=row.title,
-        latest_revision=row.latest_revision, venue=_venue_label(str(row.venue)),
-        status=str(row.status), status_label=_status_label(str(row.status)),
-        days_under_silence=row.days_under_silence,
-        is_exercise=bool(getattr(row, "is_exercise", False)))
-
-
 def drafts_status_table(request: HttpRequest) -> HttpResponse:
     """The Chairmanship's table: each visible draft's symbol, latest revision, venue, status
     and days under silence, filtered by body and status."""
     form = StatusTableFilterForm(request.GET)
     filters = form.filters()
-    rows = status_table(request.user, body=filters.get("body"), now=timezone.now())
-    lines = [_line(row) for row in rows]
+    rows = status_table(request.user, body=filters.get("body"), now=clock.now())
     if "status" in filters:
-        lines = [line for line in lines if line.status == filters["status"]]
+        rows = [row for row in rows if row.status == filters["status"]]
     return render(request, "decisions/drafts_status_table.html", {
         "form": form,
-        "lines": lines,
+        "lines": [TableLine(row, _status_label(row.status)) for row in rows],
         "can_table": drafts_actions.may_table(request.user),
-        "shows_exercise_data": any(line.is_exercise for line in lines),
+        "shows_exercise_data": any(row.is_exercise for row in rows),
     })
 
 
@@ -206,7 +183,7 @@ def _draft_records(draft: Draft) -> dict[str, Any]:
 
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft(request.user, pk)
-    now = timezone.now()
+    now = clock.now()
     revisions = list(draft.revisions.all())
     context = {
         "draft": draft,

@@ -24,12 +24,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.errors import NotAllowed, NotFound, ServiceError
+from hofburg.decisions import clock
 from hofburg.decisions import forms as draft_forms
 from hofburg.decisions.engine.silence import statements_open
 from hofburg.decisions.models import Amendment, Draft, Meeting, Revision
@@ -49,7 +49,7 @@ OPEN = ("draft", "silence_broken")
 
 
 def vienna_today() -> date:
-    return timezone.localdate(timezone.now(), draft_forms.VIENNA)
+    return clock.now().astimezone(draft_forms.VIENNA).date()
 
 
 def may_table(user: AnyUser) -> bool:
@@ -140,7 +140,7 @@ def _refuse(request: HttpRequest) -> HttpResponse:
 
 def _run(action: Action, request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft(request.user, pk)
-    allowed = action.allowed(draft_actions(request.user, draft, timezone.now()))
+    allowed = action.allowed(draft_actions(request.user, draft, clock.now()))
     posted = request.method == "POST"
     if not posted and not allowed:
         return _refuse(request)
@@ -161,7 +161,7 @@ def _run(action: Action, request: HttpRequest, pk: int) -> HttpResponse:
         return _refuse(request)
     return render(request, "decisions/drafts_form.html", {
         "draft": draft, "form": form, "title": action.title, "action": action.name,
-        "shows_exercise_data": draft.is_exercise, "now": timezone.now(),
+        "shows_exercise_data": draft.is_exercise, "now": clock.now(),
     })
 
 
@@ -289,7 +289,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
         return _refuse(request)
     return render(request, "decisions/drafts_form.html", {
         "draft": None, "form": form, "title": _("Table a draft"), "action": "table",
-        "now": timezone.now(),
+        "now": clock.now(),
     })
 
 
