@@ -89,7 +89,8 @@ def _page(client: Client, name: str, *args: object, **query: str) -> str:
 
 def _field_paragraph(html: str, field: str) -> str:
     """The `<p>` of the form field `field`: where its errors are shown."""
-    match = re.search(r'<p>(?:(?!</p>).)*id="id_%s"(?:(?!</p>).)*</p>' % field, html, re.S)
+    pattern = r'<p>(?:(?!</p>).)*id="id_' + field + r'"(?:(?!</p>).)*</p>'
+    match = re.search(pattern, html, re.S)
     assert match, f"no field {field}"
     return match.group(0)
 
@@ -172,8 +173,8 @@ def test_each_viewer_is_offered_only_the_actions_they_may_take(people: People) -
 
     for user in (people.reader, people.partner):
         html = _page(people.client(user), "decisions:draft", draft.pk)
-        assert "/decisions/drafts/%d/" % draft.pk in html
-        assert not re.search(r"/drafts/%d/(revise|amend|adopt|silence|object|attach)" % draft.pk,
+        assert draft.title in html
+        assert not re.search(rf"/drafts/{draft.pk}/(revise|amend|adopt|silence|object|attach)",
                              html)
 
 
