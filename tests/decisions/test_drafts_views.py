@@ -255,7 +255,7 @@ def test_posting_without_the_right_is_refused_and_changes_nothing(people: People
 
 
 def test_a_form_page_is_refused_to_whoever_may_not_use_it(people: People) -> None:
-    draft = _table(people.chair)
+    draft = _table(people.chair, classification="public")
     assert people.client(people.delegate).get(_action(draft.pk, "revise")).status_code == 403
     assert people.client(people.partner).get(_action(draft.pk, "amend")).status_code == 403
     assert people.client(people.chair).get(_action(draft.pk, "object")).status_code == 403
@@ -378,6 +378,7 @@ def test_an_expired_silence_reads_adopted_until_announced_and_numbered(
     chair.post(_action(draft.pk, "silence"), {"meeting": placing.pk,
                                              "expires_at": "2026-03-10T12:00"})
     time_machine.move_to(datetime(2026, 3, 12, 10, 0, tzinfo=UTC), tick=False)
+    chair = people.client(people.chair)  # a session of a week ago has expired
     page = _page(people.client(people.reader), "decisions:draft", draft.pk)
     assert "Adopted by silence procedure" in page and "to be numbered when announced" in page
     assert "10 March 2026, 12:00 CET" in page

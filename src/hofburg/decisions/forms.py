@@ -66,7 +66,7 @@ class VienneseMomentField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
-    def to_python(self, value: Any) -> dt.datetime | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> dt.datetime | None:
         if value in self.empty_values:
             return None
         if isinstance(value, dt.datetime):
@@ -81,7 +81,8 @@ class VienneseMomentField(forms.DateTimeField):
     def _parse(self, text: str) -> dt.datetime:
         for pattern in self.input_formats:
             try:
-                return dt.datetime.strptime(text, pattern)
+                # Naive on purpose: the zone is Vienna's, attached by `vienna_to_utc`.
+                return dt.datetime.strptime(text, pattern)  # noqa: DTZ007
             except ValueError:
                 continue
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")

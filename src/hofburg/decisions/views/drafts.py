@@ -24,10 +24,10 @@ from hofburg.decisions import clock
 from hofburg.decisions.forms import StatusTableFilterForm
 from hofburg.decisions.models import Draft, Revision
 from hofburg.decisions.queries.drafts import (
+    StatusRow,
     draft_state,
     get_draft,
     revision_diff,
-    StatusRow,
     status_table,
 )
 from hofburg.decisions.views import drafts_actions
@@ -92,10 +92,7 @@ class RevisionLine:
 
 
 def _number(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def _pick(revisions: list[Revision], number: int | None) -> Revision | None:

@@ -193,7 +193,7 @@ def _revise(user: AnyUser, draft: Draft, data: dict[str, Any]) -> object:
 def _revision_asked(request: HttpRequest, draft: Draft) -> Revision | None:
     # The form posts back to its own address, `?revision=N` included.
     number = request.GET.get("revision")
-    if number and number.isdigit():
+    if number and number.isascii() and number.isdigit():
         found = draft.revisions.filter(number=int(number)).first()
         if found is not None:
             return found
