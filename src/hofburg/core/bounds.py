@@ -77,6 +77,17 @@ Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Degrees = Annotated[float, Field(ge=0, le=360, allow_inf_nan=False)]
 
 
+# -- decisions ---------------------------------------------------------------------------------
+
+# A draft decision's text, annexes included: a budget or a mandate runs to many pages.
+MAX_DRAFT_TEXT_LENGTH = 200_000
+MAX_DRAFT_TITLE_LENGTH = 500  # Draft.title
+MAX_AMENDMENTS_PER_REVISION = 100  # amendments a revision may take or leave in one request
+DraftText = Annotated[str, Field(min_length=1, max_length=MAX_DRAFT_TEXT_LENGTH)]
+DraftTitle = Annotated[str, Field(min_length=1, max_length=MAX_DRAFT_TITLE_LENGTH)]
+LanguageCode = Annotated[str, Field(min_length=2, max_length=2, examples=["en"])]
+RevisionNumber = Annotated[int, Field(ge=0, le=999)]  # Rev.n: the engine's suffix allows 3 digits
+
 # -- the same bounds for Django forms ----------------------------------------------------------
 
 

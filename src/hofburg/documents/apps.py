@@ -8,8 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from hofburg.documents import demo, ledger, panels
+        from hofburg.documents import demo, ledger, panels, publishing
 
         demo.register()
         ledger.register()
         panels.register()
+        publishing.register()
