@@ -433,3 +433,14 @@ def test_an_ambiguous_vienna_time_is_refused_by_the_field(people: People) -> Non
     assert "occurs twice" in paragraph
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_an_exception_to_consensus_needs_its_note_by_the_field(people: People) -> None:
+    draft = _table(people.chair)
+    meeting = _meeting(people.cpc, 1400, NOW - timedelta(hours=1))
+    response = people.client(people.chair).post(_action(draft.pk, "adopt"), {
+        "meeting": meeting.pk, "basis": "consensus_minus_one", "note": ""})
+    assert response.status_code == 200
+    assert 'class="errors"' in _field_paragraph(response.content.decode(), "note")
+    draft.refresh_from_db()
+    assert draft.status == "draft" and not draft.decision_symbol

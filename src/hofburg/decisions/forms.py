@@ -19,7 +19,12 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hofburg.core.bounds import FIRST_DAY, LAST_DAY, MAX_TEXT_LENGTH
+from hofburg.core.bounds import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_DRAFT_TEXT_LENGTH,
+    MAX_DRAFT_TITLE_LENGTH,
+)
 from hofburg.core.models import Classification
 from hofburg.decisions.models import (
     Amendment,
@@ -32,7 +37,6 @@ from hofburg.decisions.models import (
 )
 
 VIENNA = ZoneInfo("Europe/Vienna")
-TITLE_LENGTH = 500
 NOTE_LENGTH = 500
 
 # The ways a body adopts at a meeting (data/decisions/mechanisms.yaml); consensus unless a
@@ -45,7 +49,7 @@ ADOPTION_BASES = [
 
 
 def _text_field(label: Any, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(label=label, max_length=MAX_TEXT_LENGTH,
+    return forms.CharField(label=label, max_length=MAX_DRAFT_TEXT_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 10}), **kwargs)
 
 
@@ -123,7 +127,7 @@ class DraftForm(forms.Form):
 
     body = forms.ChoiceField(label=_("Body"), choices=Body.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Draft.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=TITLE_LENGTH)
+    title = forms.CharField(label=_("Title"), max_length=MAX_DRAFT_TITLE_LENGTH)
     language = _language_field(_("Original language"))
     text = _text_field(_("Text"))
     only_original = forms.BooleanField(label=_("Issued in the original language only"),
