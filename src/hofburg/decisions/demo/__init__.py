@@ -13,11 +13,11 @@ def register() -> None:
 def load_decisions_demo() -> None:
     """Each part adds its records; every part is idempotent."""
     from hofburg.decisions import reference
-    from hofburg.decisions.demo import rounds, statements
+    from hofburg.decisions.demo import cycle, rounds
 
     try:
         reference.load_records()
+        cycle.load()
     except ServiceError as exc:
         raise DemoError(f"decisions: {exc}") from exc
     rounds.load()
-    statements.load()
