@@ -383,7 +383,8 @@ def announce_decision(request: HttpRequest, draft_id: RecordId,
 @router.post("/drafts/{draft_id}/statements", response={201: AttachmentNumberOut},
              summary="Attach an interpretative statement or a formal reservation "
                      "(a participating State's delegation, IV.1(A)6)")
-def attach_decision_statement(request: HttpRequest, draft_id: RecordId, payload: StatementIn) -> Any:
+def attach_decision_statement(request: HttpRequest, draft_id: RecordId,
+                              payload: StatementIn) -> Any:
     user = require_user(request)
     attachment = decide.attach_statement(user, queries.get_draft(user, draft_id),
                                          payload.kind, payload.text, payload.language)
