@@ -174,6 +174,7 @@ class Generator:
 
     def statements(self, meetings: list[Any]) -> None:
         from hofburg.decisions.models import AgendaItem, Statement
+        from hofburg.decisions.search import statement_search_text
 
         items: dict[int, list[int]] = {}
         for item_id, meeting_id in AgendaItem.objects.values_list("id", "meeting_id"):
@@ -190,7 +191,9 @@ class Generator:
                 symbol=f"{meeting.body}.DEL/{i + 1}/{yy:02d}", meeting=meeting,
                 agenda_item_id=self.rng.choice(items[meeting.id]), delegation=delegation,
                 speaker_label=delegation.name, delivered_on=meeting.date,
-                original_language="en", texts=texts, search_text="\n".join(texts.values()),
+                original_language="en", texts=texts,
+                search_text=statement_search_text(speaker_label=delegation.name, speaker_name="",
+                                                  aligned=(), alignment_note="", texts=texts),
                 classification=self._levels(), owner_affiliation=delegation, is_exercise=True))
             if len(batch) == 5000:
                 Statement.objects.bulk_create(batch)
@@ -238,9 +241,10 @@ def main() -> None:
                 raise SystemExit(f"{url} answered {response.status_code}")
 
         _time(f"{who}: journal of the day {busy.journal_symbol} (page)",
-              lambda: get(f"/decisions/journals/{busy.journal_symbol}/"), args.repeat)
+              lambda: get(f"/decisions/journals/{busy.journal_symbol}/?exercise=1"),
+              args.repeat)
         _time(f"{who}: journal of the day (PDF)",
-              lambda: get(f"/decisions/journals/{busy.journal_symbol}.pdf"),
+              lambda: get(f"/decisions/journals/{busy.journal_symbol}.pdf?exercise=1"),
               max(3, args.repeat // 4))
         for label, q in (("'ceasefire withdrawal'", "ceasefire withdrawal"),
                          ("Russian 'безопасность'", "безопасность"),
