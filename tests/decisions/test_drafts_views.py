@@ -444,3 +444,12 @@ def test_an_exception_to_consensus_needs_its_note_by_the_field(people: People) -
     assert 'class="errors"' in _field_paragraph(response.content.decode(), "note")
     draft.refresh_from_db()
     assert draft.status == "draft" and not draft.decision_symbol
+
+
+def test_a_draft_page_shows_how_sure_the_symbol_patterns_are() -> None:
+    fsc = Draft.objects.create(body="FSC", number=1, year=2026, symbol="FSC.DD/1/26",
+                               title="A draft of the Forum", classification="public")
+    page = Client().get(f"/decisions/drafts/{fsc.pk}/").content.decode()
+    # The reference labels the FSC's decision symbol as unconfirmed.
+    assert "FSC.DEC/N/YY" in page
+    assert "UNCONFIRMED" in page.split("FSC.DEC/N/YY", 1)[1][:400]

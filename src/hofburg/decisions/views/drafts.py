@@ -20,7 +20,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from hofburg.core.errors import ServiceError
-from hofburg.decisions import clock
+from hofburg.decisions import clock, sequences
 from hofburg.decisions.forms import StatusTableFilterForm
 from hofburg.decisions.models import Draft, Revision
 from hofburg.decisions.queries.drafts import (
@@ -188,11 +188,28 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "revision_lines": [RevisionLine.of(revision) for revision in revisions],
         "actions": draft_actions(request.user, draft, now),
         "shows_exercise_data": draft.is_exercise,
+        "symbol_patterns": _symbol_patterns(draft),
         **_draft_records(draft),
     }
     context.update(text_context(draft, revisions, request.GET))
     context.update(diff_context(draft, revisions, request.GET))
     return render(request, "decisions/drafts_detail.html", context)
+
+
+def _symbol_patterns(draft: Draft) -> list[dict[str, str]]:
+    """The patterns of the draft's and the decision's symbols with the label the domain
+    reference gives them, so a reader sees when a pattern is not confirmed."""
+    rules = sequences.body_rules().get(draft.body)
+    if rules is None:
+        return []
+    patterns = []
+    for series in ("DD", "DEC"):
+        rule = rules.series.get(series)
+        if rule is not None:
+            pattern = f"{rule.prefix}/N/YY" if rule.per_year else f"{rule.prefix}/N"
+            patterns.append({"pattern": pattern, "confidence": rule.confidence,
+                             "source": rule.source})
+    return patterns
 
 
 def draft_text(request: HttpRequest, pk: int) -> HttpResponse:
