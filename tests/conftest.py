@@ -12,13 +12,16 @@ Everyone's password is `PASSWORD`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from time_machine import TimeMachineFixture
 
 from hofburg.core.models import Affiliation, Role, User
@@ -30,6 +33,14 @@ PASSWORD = "correct-horse-battery-staple"
 def _fresh_cache() -> None:
     """Rate-limit counters and other cached state never leak from one test into the next."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _interface_language() -> Iterator[None]:
+    """Every test starts in the default language: one that switched language (a page asked
+    for in Russian) does not leave the next test reading Russian."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 STILL_AT = datetime(2027, 1, 15, 8, 0, tzinfo=UTC)  # 1,800,000,000 seconds after the epoch

@@ -147,9 +147,9 @@ def test_a_decision_adopted_by_silence_is_announced_at_the_next_meeting(
     journal = build_journal(following, AnonymousUser(), NOW)
     [announced] = journal.announced
     assert announced.sentence == (
-        "The Chairperson announced that The Permanent Council adopted Decision No. 1200 "
-        "(PC.DEC/1200) on the scale by silence procedure at 19 March 2026, 10:00 CET, the text "
-        "of which is appended to this journal.")
+        "The Chairperson announced the adoption by silence procedure (19 March 2026, 10:00 CET) "
+        "of Decision No. 1200 (PC.DEC/1200) on the scale; its text is appended to this "
+        "journal.")
     assert announced.by_silence
     assert [a.reference for a in announced.attachments] == [
         "Finland (interpretative statement, see attachment 1 to the decision)"]
@@ -226,3 +226,14 @@ def test_as_dict_gives_times_with_offsets(cast: Cast, meeting: Meeting) -> None:
     assert data["generated_at"] == "2026-03-12T15:30:00+00:00"
     assert data["date"] == "2026-03-12"
     assert data["decisions"][0]["sentence"].startswith("The Permanent Council adopted")
+
+
+def test_a_russian_journal_puts_the_month_in_the_genitive() -> None:
+    from django.utils import translation
+
+    from hofburg.decisions.journal import vienna_time
+
+    with translation.override("ru"):
+        assert vienna_time(datetime(2026, 3, 6, 9, 0, tzinfo=UTC)) == "6 марта 2026, 10:00 CET"
+    with translation.override("en"):
+        assert vienna_time(datetime(2026, 3, 6, 9, 0, tzinfo=UTC)) == "6 March 2026, 10:00 CET"

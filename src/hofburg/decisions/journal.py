@@ -60,7 +60,7 @@ _NUMBER_ONLY = re.compile(r"^(decision|declaration) no\.? ?[0-9/]+$", re.IGNOREC
 
 def vienna_time(moment: datetime) -> str:
     """`17 May 2012, 10:00 CEST`: Vienna local time, labelled with its zone."""
-    return formats.date_format(moment.astimezone(VIENNA), "j F Y, H:i T")
+    return formats.date_format(moment.astimezone(VIENNA), "j E Y, H:i T")
 
 
 def language_label(code: str) -> str:
@@ -195,7 +195,8 @@ class Journal:
     def heading(self) -> str:
         """`Journal No. 1200` (`EXERCISE — Journal No. 3` for an exercise meeting)."""
         text = _("Journal No. %(number)s") % {"number": self.number}
-        return f"{_('EXERCISE')} — {text}" if self.is_exercise else text
+        marking = _("EXERCISE")
+        return f"{marking} — {text}" if self.is_exercise else text
 
     @property
     def appended(self) -> list[DecisionEntry]:
@@ -211,7 +212,7 @@ class Journal:
         """`17 May 2012`; the year alone for a real meeting known only by its year."""
         if self.date_precision == Meeting.DatePrecision.YEAR:
             return str(self.date.year)
-        return formats.date_format(self.date, "j F Y")
+        return formats.date_format(self.date, "j E Y")
 
     @property
     def starts_at_text(self) -> str:
@@ -385,8 +386,8 @@ def _decision_sentence(draft: Draft, body_subject: str, *, announced: bool) -> s
     values = {"body": body_subject, "decision": _designation(draft)}
     if announced:
         values["when"] = vienna_time(draft.adopted_at) if draft.adopted_at else _("its expiry")
-        return _("The Chairperson announced that %(body)s adopted %(decision)s by silence "
-                 "procedure at %(when)s, the text of which is appended to this journal.") % values
+        return _("The Chairperson announced the adoption by silence procedure (%(when)s) of "
+                 "%(decision)s; its text is appended to this journal.") % values
     return _("%(body)s adopted %(decision)s, the text of which is appended to this "
              "journal.") % values
 
