@@ -97,11 +97,20 @@ def test_the_status_table_and_a_draft_read_on_a_phone(
     expect(diff.locator("del")).to_contain_text("October")
     phone.get_by_label("From").select_option(label=f"{drafts.symbol}/Rev.1")
     expect(diff.locator("del")).to_have_count(0)
+    _settled(phone)
     phone.get_by_label("From").select_option(label=drafts.symbol)
     expect(diff.locator("ins")).to_contain_text("November")
+    _settled(phone)
     phone.locator("#text-revision").select_option(label=drafts.symbol)
     expect(phone.locator("#revision-text")).to_contain_text("October")
     assert phone.evaluate("() => window.notReloaded") is True
     _no_horizontal_overflow(phone)
     assert serious_violations(phone) == []
     assert problems == []
+
+
+def _settled(page: Page) -> None:
+    """Wait until htmx has swapped and settled the new content: a change made before it has
+    wired the new form's triggers would be lost."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")

@@ -11,12 +11,15 @@ def register() -> None:
 
 
 def load_decisions_demo() -> None:
-    """Each part adds its records; every part is idempotent."""
+    """Each part adds its records; every part is idempotent. The real records name the
+    delegations `hofburg init` creates from the registry: without them they wait for it."""
+    from hofburg.core.models import Affiliation
     from hofburg.decisions import reference
     from hofburg.decisions.demo import cycle, rounds
 
     try:
-        reference.load_records()
+        if Affiliation.objects.filter(code__startswith="delegation-").exists():
+            reference.load_records()
         cycle.load()
     except ServiceError as exc:
         raise DemoError(f"decisions: {exc}") from exc
