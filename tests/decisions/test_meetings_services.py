@@ -145,7 +145,7 @@ def test_issuing_twice_is_a_conflict_and_closes_the_meeting(chairs: Chairs) -> N
     with pytest.raises(Conflict):
         ensure_open(Meeting.objects.get(pk=meeting.pk))
     assert meeting.agenda_items.count() == 1
-    assert AuditEntry.objects.filter(action="issue_journal").count() == 1
+    assert AuditEntry.objects.filter(action="issue").count() == 1
 
 
 def test_a_stale_meeting_object_still_sees_the_issued_journal(chairs: Chairs) -> None:

@@ -19,6 +19,9 @@ def snapshot(instance: Model) -> dict[str, Any]:
     return dict(data)
 
 
+_ACTION_LENGTH = AuditEntry._meta.get_field("action").max_length or 8
+
+
 def record_change(
     actor: User | AnonymousUser | None,
     action: str,
@@ -26,7 +29,12 @@ def record_change(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> AuditEntry:
-    """Append one audit entry. Must run inside the service's transaction."""
+    """Append one audit entry. Must run inside the service's transaction.
+
+    `action` is a short verb ("create", "update", "verify", "issue" ...) that fits the column
+    on every database: SQLite would store a longer one that PostgreSQL refuses."""
+    if not 0 < len(action) <= _ACTION_LENGTH:
+        raise ValueError(f"audit action {action!r}: 1 to {_ACTION_LENGTH} characters")
     user = actor if isinstance(actor, User) else None
     return AuditEntry.objects.create(
         actor=user,

@@ -139,6 +139,6 @@ def issue_journal(user: AnyUser, meeting: Meeting) -> Meeting:
         before = snapshot(locked)
         locked.journal_issued_at = clock.now()
         locked.save(update_fields=["journal_issued_at"])
-        record_change(user, "issue_journal", locked, before, snapshot(locked))
+        record_change(user, "issue", locked, before, snapshot(locked))
     meeting.journal_issued_at = locked.journal_issued_at
     return locked
