@@ -60,7 +60,7 @@ def test_the_cycle_is_replayed_through_the_rules_and_loaded_once(exercise_world:
     assert all(m.starts_at < now for m in meetings)
 
     exercise = Draft.objects.filter(is_exercise=True)
-    assert all(d.title.startswith("EXERCISE") for d in exercise)
+    assert exercise.count() == 6 and all(d.symbol for d in exercise)
     water = exercise.get(title__contains="water security")
     assert (water.decision_symbol, water.adopted_by, water.adopted_meeting) == (
         "PC.DEC/1", "meeting", meetings[0])
@@ -104,4 +104,5 @@ def test_the_journal_of_the_first_exercise_meeting_reads_from_what_was_recorded(
     # South's statement is restricted: the public reads North's only.
     assert len(lines) == 1 and lines[0].startswith("Exercise Delegation North")
     assert [d.decision_symbol for d in journal.decisions] == ["PC.DEC/1"]
+    assert journal.heading.startswith("EXERCISE")
     assert "PC.DEC/1" in journal.decisions[0].sentence

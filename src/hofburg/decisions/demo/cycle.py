@@ -106,7 +106,9 @@ def _speak(user: User, meeting: Meeting, item: int, language: str, text: str, *,
 
 def _draft(chair: User, title: str, text: str, *, body: str = "PC", venue: str = "plenary",
            classification: str = Classification.RESTRICTED) -> Draft:
-    return table_draft(chair, DraftInput(body=body, title=f"{MARK}: {title}", text=text,
+    # The title stays the draft's own: the record is marked as exercise data on every page,
+    # in the API, the journal's heading and the PDF, and the journal reads its subject from it.
+    return table_draft(chair, DraftInput(body=body, title=title, text=text,
                                          language="en", venue=venue,
                                          classification=classification))
 
