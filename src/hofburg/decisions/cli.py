@@ -97,6 +97,8 @@ def status_table(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array of rows.")] = False,
     as_user: Annotated[str | None, typer.Option(
         help="Show the drafts this user may see (default: what the public sees).")] = None,
+    earlier: Annotated[bool, typer.Option(
+        "--earlier", help="Also the decisions adopted before this year.")] = False,
 ) -> None:
     """The status table of draft decisions: symbol, latest revision, venue, status and days
     under silence, as of now."""
@@ -111,7 +113,7 @@ def status_table(
     if code is not None and code not in Body.values:
         fail(f"--body must be one of {', '.join(Body.values)}, got {body!r}", 2)
     try:
-        rows = table(_viewer(as_user), body=code, now=clock.now())
+        rows = table(_viewer(as_user), body=code, now=clock.now(), earlier=earlier)
     except DatabaseError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         fail(f"database error: {first}")

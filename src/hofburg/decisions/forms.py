@@ -116,6 +116,7 @@ class StatusTableFilterForm(forms.Form):
                              choices=[("", _("All bodies")), *Body.choices])
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any status")), *Draft.Status.choices])
+    earlier = forms.BooleanField(label=_("Also decisions of earlier years"), required=False)
 
     def filters(self) -> dict[str, str]:
         self.is_valid()

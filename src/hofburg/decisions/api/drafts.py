@@ -258,6 +258,8 @@ class DiffQuery(Schema):
 
 class StatusTableQuery(Schema):
     body: Body | None = None
+    earlier: bool = Field(False, description="Also the decisions adopted before this year "
+                                             "(default: open drafts and this year's decisions).")
 
 
 # -- reads -------------------------------------------------------------------------------------
@@ -300,7 +302,7 @@ def diff_revisions(request: HttpRequest, draft_id: RecordId,
 def get_status_table(request: HttpRequest, params: Query[StatusTableQuery],
                      year: Year | None = None) -> list[dict[str, Any]]:
     rows = queries.status_table(current_user(request), body=params.body, now=clock.now(),
-                                year=year)
+                                year=year, earlier=params.earlier)
     return [{**row.__dict__, "status": row.status.value,
              "decision_symbol": row.decision_symbol or None} for row in rows]
 

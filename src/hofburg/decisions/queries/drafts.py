@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Q, QuerySet
 
@@ -22,6 +23,8 @@ from hofburg.decisions.engine.diff import Segment, diff_texts
 from hofburg.decisions.engine.numbering import revision_symbol
 from hofburg.decisions.engine.status_table import StatusInput, status_rows
 from hofburg.decisions.models import Draft, Revision
+
+VIENNA = ZoneInfo("Europe/Vienna")
 
 STATUSES = tuple(s.value for s in silence.Status)
 
@@ -96,15 +99,23 @@ _STATUS_FIELDS = ("pk", "body", "number", "symbol", "title", "venue", "status",
 
 
 def status_table(user: AnyUser, *, body: str | None = None, now: datetime,
-                 year: int | None = None) -> list[StatusRow]:
-    """The Chairmanship's status table of the drafts `user` may see (of `body`, and tabled in
-    `year`, if given): symbol, latest revision, venue, status as of `now` and days under
-    silence, in the engine's order (body, number, symbol)."""
+                 year: int | None = None, earlier: bool = False) -> list[StatusRow]:
+    """The Chairmanship's status table of the drafts `user` may see: symbol, latest revision,
+    venue, status as of `now` and days under silence, in the engine's order (body, number,
+    symbol).
+
+    By default the table is the one a Chairmanship keeps: every draft still open (under
+    negotiation, under silence, broken, or adopted by silence and not yet announced) and the
+    decisions adopted since 1 January of `now`'s year in Vienna. `year` gives instead the
+    drafts tabled in that year, `earlier` every draft ever tabled."""
     drafts = visible_drafts(user)
     if body:
         drafts = drafts.filter(body=body)
     if year is not None:
         drafts = drafts.filter(year=year)
+    elif not earlier:
+        new_year = datetime(now.astimezone(VIENNA).year, 1, 1, tzinfo=VIENNA)
+        drafts = drafts.filter(Q(adopted_at__isnull=True) | Q(adopted_at__gte=new_year))
     drafts = drafts.only(*_STATUS_FIELDS).annotate(latest=Max("revisions__number"))
     listed = sorted(drafts, key=lambda d: (d.body, False, d.number, d.symbol))
     inputs = [StatusInput(symbol=d.symbol, body=d.body, number=d.number, title=d.title,

@@ -56,7 +56,8 @@ def drafts_status_table(request: HttpRequest) -> HttpResponse:
     and days under silence, filtered by body and status."""
     form = StatusTableFilterForm(request.GET)
     filters = form.filters()
-    rows = status_table(request.user, body=filters.get("body"), now=clock.now())
+    rows = status_table(request.user, body=filters.get("body"), now=clock.now(),
+                        earlier=bool(filters.get("earlier")))
     if "status" in filters:
         rows = [row for row in rows if row.status == filters["status"]]
     return render(request, "decisions/drafts_status_table.html", {
