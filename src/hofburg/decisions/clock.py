@@ -13,8 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+# The decision-making bodies sit in Vienna: their meetings, silences and journals keep its
+# time, whatever zone a deployment serves in.
+VIENNA = ZoneInfo("Europe/Vienna")
 
 _replayed: ContextVar[datetime | None] = ContextVar("decisions_replayed_now", default=None)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -26,6 +25,7 @@ from hofburg.core.bounds import (
     MAX_DRAFT_TITLE_LENGTH,
 )
 from hofburg.core.models import Classification
+from hofburg.decisions.clock import VIENNA
 from hofburg.decisions.models import (
     Amendment,
     Attachment,
@@ -36,7 +36,6 @@ from hofburg.decisions.models import (
     Revision,
 )
 
-VIENNA = ZoneInfo("Europe/Vienna")
 NOTE_LENGTH = 500
 
 # The ways a body adopts at a meeting (data/decisions/mechanisms.yaml); consensus unless a

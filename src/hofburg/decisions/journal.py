@@ -37,8 +37,8 @@ from django.utils.translation import gettext as _
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
+from hofburg.decisions.clock import VIENNA
 from hofburg.decisions.models import Attachment, Draft, Meeting, Revision, Statement
-from hofburg.decisions.services.meetings import VIENNA
 from hofburg.registry.models import ParticipatingState
 
 PAGE_TEMPLATE = "decisions/journal.html"

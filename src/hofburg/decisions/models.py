@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core.models import Affiliation, ClassifiedRecord
+from hofburg.registry.models import Confidence
 
 
 class Body(models.TextChoices):
@@ -27,15 +28,9 @@ class Body(models.TextChoices):
     SUMMIT = "SUMMIT", _("Summit")
 
 
-class Confidence(models.TextChoices):
-    CONFIRMED = "confirmed", _("confirmed")
-    SECONDARY = "secondary", _("secondary")
-    UNCONFIRMED = "unconfirmed", _("unconfirmed")
-    DISPUTED = "disputed", _("disputed")
-
-
 class Sourced(models.Model):
-    """Where a record copied from a public source comes from; blank for records entered here."""
+    """Where a record copied from a public source comes from; blank for records entered here
+    (the registry's `Sourced` requires both). The labels are the registry's."""
 
     source = models.CharField(_("source"), max_length=500, blank=True)
     confidence = models.CharField(

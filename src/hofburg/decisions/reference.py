@@ -9,10 +9,9 @@ numbering sequences forward so that a number they hold is never given again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from django.conf import settings
@@ -23,8 +22,7 @@ from hofburg.core.models import Affiliation, Classification
 from hofburg.decisions.engine import numbering
 from hofburg.decisions.models import Attachment, Draft, Meeting, Revision, Sequence
 from hofburg.decisions.sequences import series_rule
-
-VIENNA = ZoneInfo("Europe/Vienna")
+from hofburg.decisions.services.meetings import default_opening
 
 
 @dataclass
@@ -57,7 +55,7 @@ def _meeting(row: dict[str, Any], loaded: LoadedRecords) -> Meeting:
         body=body, number=number, is_exercise=False,
         defaults={
             "date": day, "date_precision": row.get("date_precision", "day"),
-            "starts_at": datetime.combine(day, time(10, 0), tzinfo=VIENNA),
+            "starts_at": default_opening(day),
             "journal_symbol": symbol, "classification": Classification.PUBLIC,
             "source": row["source"], "confidence": row["confidence"],
         },

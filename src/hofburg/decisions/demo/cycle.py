@@ -20,13 +20,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from hofburg.core.models import Affiliation, Classification, Role, User
 from hofburg.core.services.accounts import create_account
-from hofburg.decisions.clock import replaying
+from hofburg.decisions.clock import VIENNA, replaying
 from hofburg.decisions.models import Draft, Meeting
 from hofburg.decisions.services import decide, meetings
 from hofburg.decisions.services.drafts import (
@@ -43,7 +42,6 @@ from hofburg.decisions.services.statements import (
     record_statement,
 )
 
-VIENNA = ZoneInfo("Europe/Vienna")
 MARK = "EXERCISE"
 
 

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Q, QuerySet
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.errors import Invalid, NotFound
+from hofburg.decisions.clock import VIENNA
 from hofburg.decisions.engine import silence
 from hofburg.decisions.engine.diff import Segment, diff_texts
 from hofburg.decisions.engine.numbering import revision_symbol
 from hofburg.decisions.engine.status_table import StatusInput, status_rows
 from hofburg.decisions.models import Draft, Revision
-
-VIENNA = ZoneInfo("Europe/Vienna")
 
 STATUSES = tuple(s.value for s in silence.Status)
 

@@ -12,7 +12,6 @@ meeting).
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
@@ -26,7 +25,6 @@ from hofburg.core.services.audit import record_change, snapshot
 from hofburg.decisions import clock, permissions, sequences
 from hofburg.decisions.models import AgendaItem, Body, Meeting
 
-VIENNA = ZoneInfo("Europe/Vienna")
 # A plenary opens at 10:00 in Vienna unless the Chair says otherwise (the PC meets on Thursday
 # mornings, osce-organization.md §1.9); silence placed at the meeting counts from its opening.
 DEFAULT_OPENING = time(10, 0)
@@ -34,7 +32,7 @@ DEFAULT_OPENING = time(10, 0)
 
 def default_opening(on: date) -> datetime:
     """10:00 Vienna time on `on`, as an aware datetime (CET or CEST as the day has it)."""
-    return datetime.combine(on, DEFAULT_OPENING, tzinfo=VIENNA)
+    return datetime.combine(on, DEFAULT_OPENING, tzinfo=clock.VIENNA)
 
 
 def _is_exercise(user: AnyUser) -> bool:
@@ -66,7 +64,7 @@ def _check_meeting_input(*, body: str, on: date, kind: str, starts_at: datetime 
         raise Invalid(f"Unknown kind of meeting {kind!r}.", field="kind")
     if starts_at is not None and timezone.is_naive(starts_at):
         raise Invalid("The opening time needs a time zone offset.", field="starts_at")
-    if starts_at is not None and starts_at.astimezone(VIENNA).date() != on:
+    if starts_at is not None and starts_at.astimezone(clock.VIENNA).date() != on:
         raise Invalid("The meeting must open on its own date (Vienna time).", field="starts_at")
     if len(chairperson) > bounds.MAX_CHAIRPERSON_LENGTH:
         raise Invalid(f"At most {bounds.MAX_CHAIRPERSON_LENGTH} characters.",

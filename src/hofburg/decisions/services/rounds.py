@@ -45,9 +45,14 @@ from hofburg.core.errors import Invalid, NotFound
 from hofburg.core.models import Affiliation, Classification
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.decisions import clock
-from hofburg.decisions.models import Commitment, Confidence, NegotiationRound
+from hofburg.decisions.models import Commitment, NegotiationRound
 from hofburg.decisions.permissions import may_chair
-from hofburg.registry.models import FormatParticipant, NegotiationFormat, ParticipatingState
+from hofburg.registry.models import (
+    Confidence,
+    FormatParticipant,
+    NegotiationFormat,
+    ParticipatingState,
+)
 
 # The kinds of commitment a round records; the first few are ones a monitoring mission checks.
 COMMITMENT_KINDS: dict[str, Any] = {

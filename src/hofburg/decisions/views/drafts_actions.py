@@ -49,7 +49,7 @@ OPEN = ("draft", "silence_broken")
 
 
 def vienna_today() -> date:
-    return clock.now().astimezone(draft_forms.VIENNA).date()
+    return clock.now().astimezone(clock.VIENNA).date()
 
 
 def may_table(user: AnyUser) -> bool:

@@ -27,8 +27,8 @@ from hofburg.core import bounds
 from hofburg.core.access import AccessDenied, allowed_classifications
 from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation, Classification
+from hofburg.decisions import clock, permissions
 from hofburg.decisions import journal as journals
-from hofburg.decisions import permissions
 from hofburg.decisions.models import Body, Meeting
 from hofburg.decisions.queries import meetings as queries
 from hofburg.decisions.services import meetings as services
@@ -65,7 +65,7 @@ class MeetingForm(forms.Form):
     def meeting_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         opens_at = data.get("opens_at")
-        starts_at = (datetime.combine(data["date"], opens_at, tzinfo=services.VIENNA)
+        starts_at = (datetime.combine(data["date"], opens_at, tzinfo=clock.VIENNA)
                      if opens_at else None)
         return {"body": data["body"], "date": data["date"], "kind": data["kind"],
                 "starts_at": starts_at, "chairperson": data.get("chairperson", ""),

@@ -25,9 +25,10 @@ from hofburg.core import access, bounds
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Invalid
 from hofburg.core.models import Classification
-from hofburg.decisions.models import Confidence, NegotiationRound
+from hofburg.decisions.models import NegotiationRound
 from hofburg.decisions.queries import rounds as queries
 from hofburg.decisions.services import rounds as services
+from hofburg.registry.models import Confidence
 
 PAGE_SIZE = 50
 
