@@ -58,6 +58,28 @@ def test_convening_answers_the_number_and_the_journal_symbol(cast: Cast, chairs:
     assert meeting.starts_at.isoformat().startswith("2026-03-12T09:00")
 
 
+def test_the_ministerial_council_meets_adopts_and_appends_to_its_journal(
+        cast: Cast, chairs: Chairs) -> None:
+    """The MC's journal series is assumed like the PC's (labelled unconfirmed in the data); a
+    draft tabled for the MC is numbered in the MC's per-year series when adopted there."""
+    chair = _client(cast.alice)
+    convened = _post(chair, "/meetings", {"body": "MC", "date": "2026-03-12", "kind": "regular"})
+    assert convened.status_code == 201, convened.content
+    assert convened.json()["journal_symbol"] == "MC.JOUR/1"
+    tabled = _post(chair, "/drafts", {"body": "MC", "title": "Ministerial declaration",
+                                      "text": "The Ministerial Council declares.",
+                                      "language": "en"})
+    assert tabled.status_code == 201, tabled.content
+    assert tabled.json()["symbol"].startswith("MC.DD/1/")
+    adopted = _post(chair, f"/drafts/{tabled.json()['id']}/adopt",
+                    {"meeting": convened.json()["id"]})
+    assert adopted.status_code == 200, adopted.content
+    assert adopted.json()["decision_symbol"] == "MC.DEC/1/26"
+    journal = chair.get(f"{API}/journal", {"symbol": "MC.JOUR/1"})
+    assert journal.status_code == 200, journal.content
+    assert "MC.DEC/1/26" in journal.content.decode()
+
+
 def test_refusals_are_problems(cast: Cast, chairs: Chairs) -> None:
     body = {"body": "PC", "date": "2026-03-12", "kind": "regular"}
     assert _is_problem(_post(_client(None), "/meetings", body), 401)
