@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from hofburg.core import search
 from hofburg.core.models import Classification, User
 from hofburg.core.services.users import issue_api_token
 from hofburg.decisions.models import Position, Statement
@@ -191,3 +192,18 @@ def test_positions_of_others_are_never_reached(cast: Cast, people: Delegates) ->
                                       {"revision": 9, "stance": "accept"},
                                       content_type="application/json"), 422)
     assert Position.objects.count() == 1
+
+
+def test_the_search_orders_newest_first_on_request_or_past_the_limit(
+        cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    for day in (3, 5, 4):
+        statement = record_statement(cast.alice, statement_input(title=f"Day {day}"))
+        Statement.objects.filter(pk=statement.pk).update(delivered_on=f"2026-03-0{day}")
+    newest = ["Day 5", "Day 4", "Day 3"]
+    asked = Client().get(f"{API}/statements?q=ceasefire&order=newest").json()
+    assert [hit["title"] for hit in asked["items"]] == newest and asked["count"] == 3
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    past = Client().get(f"{API}/statements?q=ceasefire").json()
+    assert [hit["title"] for hit in past["items"]] == newest and past["count"] == 3
+    refused = Client().get(f"{API}/statements?q=ceasefire&order=best")
+    assert refused.status_code == 422

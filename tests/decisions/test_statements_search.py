@@ -4,12 +4,13 @@ and never beyond what the caller may see."""
 from __future__ import annotations
 
 import importlib
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from hofburg.core import access
+from hofburg.core import access, search
 from hofburg.core.models import Classification
 from hofburg.decisions.models import Statement
 from hofburg.decisions.search import INDEX, search_statements, statement_snippet
@@ -120,8 +121,58 @@ def test_the_sqlite_index_is_an_fts5_table_kept_by_triggers() -> None:
 
 @on_postgresql
 def test_postgresql_serves_the_search_from_the_gin_index(spoken: None) -> None:
-    queryset = search_statements(Statement.objects.all(), "безопасность")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
+    # No hint from the test: the search's own planner hints (core.search) pick the index.
+    plan = search_statements(Statement.objects.all(), "безопасность").explain()
     assert "decisions_statement_search_gin" in plan
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)  # and they are reset once it has run
+
+
+@pytest.fixture
+def basin(cast: Cast) -> None:
+    """Three public statements about the basin, on three days, and two restricted ones of
+    alice's delegation that an anonymous reader may not see."""
+    for day, title in ((3, "Third"), (5, "Fifth"), (4, "Fourth")):
+        _say(cast, title, {"en": "The basin. " * day}, original="en")
+        Statement.objects.filter(title=title).update(delivered_on=date(2026, 3, day))
+    for title in ("Hidden one", "Hidden two"):
+        _say(cast, title, {"en": "The basin and the basin."}, level=Classification.RESTRICTED)
+
+
+def test_too_many_matches_come_newest_first(basin: None,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    found = search_statements(access.visible(Statement.objects.all(), AnonymousUser()), "basin")
+    assert (found.search_total, found.search_ranked) == (3, False)  # type: ignore[attr-defined]
+    assert _titles(found) == ["Fifth", "Fourth", "Third"]
+    assert _titles(found[1:3]) == ["Fourth", "Third"]
+
+
+def test_only_visible_matches_decide_whether_to_rank(basin: None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Five statements match, three of them visible: the limit of three ranks them, so the
+    # order tells an anonymous reader nothing of the two hidden ones.
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    found = search_statements(access.visible(Statement.objects.all(), AnonymousUser()), "basin")
+    assert (found.search_total, found.search_ranked) == (3, True)  # type: ignore[attr-defined]
+    assert _titles(found)[0] == "Fifth"  # the word five times
+    assert _titles(found[:1]) == ["Fifth"]  # a page is read ids first, in the same order
+
+
+def test_newest_first_on_request(basin: None) -> None:
+    found = search_statements(access.visible(Statement.objects.all(), AnonymousUser()), "basin",
+                              order="newest")
+    assert found.search_ranked is False  # type: ignore[attr-defined]
+    assert _titles(found) == ["Fifth", "Fourth", "Third"]
+
+
+def test_the_pages_reuse_the_count_of_the_search(basin: None,
+                                                 django_assert_num_queries: object) -> None:
+    found = search_statements(access.visible(Statement.objects.all(), AnonymousUser()), "basin")
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        assert search.ResultsPaginator(found, 2).count == 3
+    # A queryset derived from the result counts again, so it is never wrong.
+    derived = found.filter(title="Third")
+    assert search.search_total(derived) is None
+    assert search.ResultsPaginator(derived, 2).count == 1

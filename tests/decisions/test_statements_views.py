@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from hofburg.core import search
 from hofburg.core.models import Classification
 from hofburg.decisions.models import Statement
 from hofburg.decisions.services.statements import add_statement_translation, record_statement
@@ -34,6 +35,23 @@ def test_the_list_shows_each_hit_with_its_symbol_speaker_meeting_and_snippet(cas
     assert "PC.JOUR/1500" in html and "Liechtenstein" in html
     # The snippet is text: markup in a statement is shown, never run.
     assert "&lt;b&gt;ceasefire&lt;/b&gt;" in html and "<b>ceasefire" not in html
+
+
+def test_a_search_with_too_many_matches_says_they_come_newest_first(
+        cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    for day in (3, 5, 4):
+        statement = record_statement(cast.alice, statement_input(title=f"Day {day}"))
+        Statement.objects.filter(pk=statement.pk).update(delivered_on=f"2026-03-0{day}")
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    html = cast.client(None).get("/decisions/statements/?q=ceasefire").content.decode()
+    assert "too many to rank: the newest come first" in html
+    assert html.index("Day 5") < html.index("Day 4") < html.index("Day 3")
+    assert "3 statements" in html
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    ranked = cast.client(None).get("/decisions/statements/?q=ceasefire").content.decode()
+    assert "too many to rank" not in ranked
+    asked = cast.client(None).get("/decisions/statements/?q=ceasefire&order=newest")
+    assert "too many to rank" not in asked.content.decode()  # asked for: nothing to explain
 
 
 def test_a_search_for_words_only_hidden_statements_hold_finds_nothing(cast: Cast) -> None:

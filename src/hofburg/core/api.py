@@ -19,6 +19,7 @@ from typing import Any
 import pydantic
 from django.contrib.auth.models import AnonymousUser
 from django.db import DataError, connection
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -33,6 +34,7 @@ from hofburg import __version__
 from hofburg.core import bounds
 from hofburg.core.errors import ServiceError
 from hofburg.core.models import ApiToken, User
+from hofburg.core.search import search_total
 from hofburg.core.signin import SignInRefused, check_sign_in, record_failed_sign_in
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -208,6 +210,11 @@ class Page(LimitOffsetPagination):
 
     def __init__(self, max_limit: int = bounds.MAX_PAGE_SIZE, **kwargs: Any) -> None:
         super().__init__(max_limit=max_limit, **kwargs)
+
+    def _items_count(self, queryset: QuerySet[Any]) -> int:
+        # A full-text search has counted its matches already (core.search).
+        total = search_total(queryset)
+        return total if total is not None else super()._items_count(queryset)
 
 
 class HofburgAPI(NinjaAPI):

@@ -351,6 +351,10 @@ class Statement(ClassifiedRecord, Sourced):
 
     class Meta:
         ordering = ["-delivered_on", "-id"]
+        # Who may see a statement, and its date, read off an index: a search counts and
+        # orders its matches without reading their texts (decision 0034).
+        indexes = [models.Index(fields=["classification", "owner_affiliation", "delivered_on"],
+                                name="statement_visibility")]
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
 

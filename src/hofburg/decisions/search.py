@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.db.models import QuerySet
 
-from hofburg.core.search import FullTextIndex, query_terms, search, snippet
+from hofburg.core.search import FullTextIndex, Order, query_terms, search, snippet
 from hofburg.decisions.models import Statement
 
 # The title weighs four times the rest, as in the document library.
@@ -35,10 +35,12 @@ def statement_search_text(*, speaker_label: str, speaker_name: str, aligned: Ite
     return "\n".join(part for part in parts if part)
 
 
-def search_statements(queryset: QuerySet[Statement], q: str) -> QuerySet[Statement]:
-    """The statements in `queryset` that contain every word of `q`, best match first, then
-    newest. A blank `q` leaves the queryset as it is; one without a word matches nothing."""
-    return search(queryset, INDEX, q, then_by=("-delivered_on", "-id"))
+def search_statements(queryset: QuerySet[Statement], q: str,
+                      order: Order = "relevance") -> QuerySet[Statement]:
+    """The statements in `queryset` that contain every word of `q`: best match first, then
+    newest (newest first when `order` is "newest" or more than `core.search.RANK_LIMIT`
+    match). A blank `q` leaves the queryset as it is; one without a word matches nothing."""
+    return search(queryset, INDEX, q, then_by=("-delivered_on", "-id"), order=order)
 
 
 def statement_snippet(statement: Statement, q: str, *, language: str = "") -> str:

@@ -35,7 +35,11 @@ class Document(ClassifiedRecord):
         db_table = "core_document"
         ordering = ["-date", "symbol"]
         # The library's default order: the first page is read off this index, not sorted.
-        indexes = [models.Index(fields=["-date", "symbol"], name="document_newest_first")]
+        indexes = [models.Index(fields=["-date", "symbol"], name="document_newest_first"),
+                   # Who may see a document, read off an index: a search counts its matches
+                   # without reading their texts (decision 0034).
+                   models.Index(fields=["classification", "owner_affiliation", "date"],
+                                name="document_visibility")]
         constraints = [models.UniqueConstraint(fields=["owner_affiliation", "symbol"],
                                                name="document_one_symbol_per_owner")]
         verbose_name = _("document")

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.models import Affiliation, Classification
+from hofburg.core.search import ResultsPaginator
 from hofburg.core.tables import CONTENT_TYPES, write_csv
 from hofburg.documents.exports import documents_table
 from hofburg.documents.models import Document, DocumentFile
@@ -113,10 +113,11 @@ class LanguageVersionForm(forms.Form):
 def document_list(request: HttpRequest) -> HttpResponse:
     visible = access.visible(Document.objects.all(), request.user)
     form = DocumentFilterForm(request.GET, originators=_originators(visible))
-    documents = find_documents(visible, **form.filters()).prefetch_related("files")
+    # Search is the last step (its count serves the pages), so the files are asked for first.
+    documents = find_documents(visible.prefetch_related("files"), **form.filters())
     if request.GET.get("format") == "csv":
         return _csv_response(request, documents)
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ResultsPaginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "documents/documents.html", {

@@ -27,7 +27,7 @@ from hofburg.core.bounds import (
     StatementText,
 )
 from hofburg.core.models import Classification
-from hofburg.core.search import MAX_QUERY_CHARS
+from hofburg.core.search import MAX_QUERY_CHARS, RANK_LIMIT
 from hofburg.decisions.models import Body, Draft, Position, Stance, Statement
 from hofburg.decisions.queries import positions as position_queries
 from hofburg.decisions.queries import statements as queries
@@ -111,6 +111,9 @@ class StatementFilters(Schema):
     until: Day | None = Field(None, description="Delivered on or before this day.")
     language: LanguageCode | None = Field(None, description="Only statements with a version "
                                                             "in this language.")
+    order: Literal["relevance", "newest"] = Field(
+        "relevance", description="With `q`: best match first (newest first when more than "
+                                 f"{RANK_LIMIT:,} statements match), or newest first.")
 
 
 class StatementIn(Schema):
@@ -158,8 +161,8 @@ def list_statements(request: HttpRequest,
     found = queries.find_statements(user, queries.StatementFilters(
         q=filters.q, body=filters.body or "", meeting=filters.meeting,
         delegation=filters.delegation, since=filters.since, until=filters.until,
-        language=filters.language or ""))
-    return queries.with_meeting_shown(found, user)
+        language=filters.language or "", order=filters.order))
+    return found
 
 
 @router.get("/statements/{statement_id}", response=StatementDetailOut, summary="One statement")

@@ -1,4 +1,5 @@
-"""Full-text search over statements: FTS5 on SQLite, a GIN expression index on PostgreSQL.
+"""Full-text search over statements: FTS5 on SQLite, a GIN expression index on PostgreSQL
+(replaced by a stored column in 0004).
 
 Nothing here changes the model state; each database gets what `hofburg.decisions.search`
 reads, written by `hofburg.core.search` (whose output a test pins to the document library's
@@ -18,13 +19,27 @@ INDEX = FullTextIndex(table="decisions_statement", columns=("title", "search_tex
                       weights=(4.0, 1.0), gin_index="decisions_statement_search_gin")
 
 
+# The GIN expression index this migration created on PostgreSQL; 0004 replaces it by a stored
+# column with its own GIN index.
+POSTGRESQL_FORWARD = [
+    "CREATE INDEX decisions_statement_search_gin ON decisions_statement USING GIN (("
+    "setweight(to_tsvector('simple'::regconfig, COALESCE(title, '')), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, COALESCE(search_text, '')), 'B')))",
+]
+POSTGRESQL_BACKWARD = ["DROP INDEX IF EXISTS decisions_statement_search_gin"]
+
+
 def create_search_index(apps, schema_editor):
-    for statement in INDEX.forward(schema_editor.connection.vendor):
+    vendor = schema_editor.connection.vendor
+    statements = {"sqlite": INDEX.sqlite_forward(), "postgresql": POSTGRESQL_FORWARD}
+    for statement in statements.get(vendor, []):
         schema_editor.execute(statement)
 
 
 def drop_search_index(apps, schema_editor):
-    for statement in INDEX.backward(schema_editor.connection.vendor):
+    vendor = schema_editor.connection.vendor
+    statements = {"sqlite": INDEX.sqlite_backward(), "postgresql": POSTGRESQL_BACKWARD}
+    for statement in statements.get(vendor, []):
         schema_editor.execute(statement)
 
 

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
+from hofburg.core.search import Order
 from hofburg.decisions.models import Meeting, Statement
 from hofburg.decisions.search import search_statements
 
@@ -29,6 +30,7 @@ class StatementFilters:
     since: date | None = None
     until: date | None = None
     language: str = ""
+    order: Order = "relevance"  # with `q`: "newest" skips ranking
 
 
 def visible_statements(user: AnyUser) -> QuerySet[Statement]:
@@ -43,9 +45,10 @@ def get_statement(user: AnyUser, pk: int) -> Statement:
 
 
 def find_statements(user: AnyUser, filters: StatementFilters) -> QuerySet[Statement]:
-    """The statements `user` may see that pass `filters`: by relevance with a query, else
-    newest first."""
-    statements = visible_statements(user)
+    """The statements `user` may see that pass `filters`, each annotated with `meeting_shown`
+    (`with_meeting_shown`): by relevance with a query (`core.search` says when it is not),
+    else newest first. Search is the last step, so its count serves the pages."""
+    statements = with_meeting_shown(visible_statements(user), user)
     if filters.body:
         statements = statements.filter(body=filters.body)
     if filters.meeting is not None:
@@ -60,7 +63,7 @@ def find_statements(user: AnyUser, filters: StatementFilters) -> QuerySet[Statem
         statements = statements.filter(delivered_on__lte=filters.until)
     if filters.language:
         statements = statements.filter(texts__has_key=filters.language)
-    return search_statements(statements, filters.q)
+    return search_statements(statements, filters.q, filters.order)
 
 
 def with_meeting_shown(statements: QuerySet[Statement], user: AnyUser) -> QuerySet[Statement]:

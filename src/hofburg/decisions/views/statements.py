@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +34,7 @@ from hofburg.core.bounds import (
 )
 from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation, Classification
-from hofburg.core.search import MAX_QUERY_CHARS
+from hofburg.core.search import MAX_QUERY_CHARS, RANK_LIMIT, ResultsPaginator, was_ranked
 from hofburg.core.tables import CONTENT_TYPES, Cell, Table, write_csv
 from hofburg.decisions.models import Body, Meeting, Statement
 from hofburg.decisions.queries import statements as queries
@@ -58,6 +57,9 @@ class StatementFilterForm(forms.Form):
     until = day_field(_("Until"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False,
                                  choices=[("", _("Any language")), *LANGUAGES])
+    order = forms.ChoiceField(label=_("Order"), required=False,
+                              choices=[("relevance", _("Best match first")),
+                                       ("newest", _("Newest first"))])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,11 +144,10 @@ class TranslationForm(forms.Form):
 def statement_list(request: HttpRequest) -> HttpResponse:
     form = StatementFilterForm(request.GET)
     filters = form.filters()
-    found = queries.with_meeting_shown(queries.find_statements(request.user, filters),
-                                       request.user)
+    found = queries.find_statements(request.user, filters)
     if request.GET.get("format") == "csv":
         return _csv_response(request, found)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ResultsPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     hits = [(s, statement_snippet(s, filters.q, language=get_language() or ""))
@@ -155,6 +156,9 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "hits": hits,
+        # Too many matches to rank: the page says they come newest first, and why.
+        "unranked": bool(filters.q) and filters.order == "relevance" and not was_ranked(found),
+        "rank_limit": RANK_LIMIT,
         "query_string": query.urlencode(),
         "can_record": access.can_contribute(request.user),
         "shows_exercise_data": any(s.is_exercise for s in page.object_list),
