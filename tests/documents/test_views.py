@@ -15,6 +15,7 @@ from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 
+from hofburg.core import search
 from hofburg.core.models import AuditEntry, Classification
 from hofburg.documents.models import Document, DocumentFile
 from hofburg.documents.services import register_document
@@ -75,6 +76,19 @@ def test_the_list_filters_by_text_distribution_year_originator_and_language(
     assert len(symbols(originator="Delegation of Austria")) == 4
     assert symbols(language="fr") == []
     assert len(symbols(language="en")) == 4
+
+
+def test_a_search_with_too_many_matches_says_they_come_newest_first(
+        cast: Cast, library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = cast.client(cast.alice)
+    monkeypatch.setattr(search, "RANK_LIMIT", 1)
+    response = client.get(reverse("documents:documents"), {"q": "ceasefire"})
+    assert "too many to rank: the newest come first" in response.content.decode()
+    dates = [d.date for d in response.context["documents"]]
+    assert len(dates) == 4 and dates == sorted(dates, reverse=True)
+    monkeypatch.setattr(search, "RANK_LIMIT", 4)
+    ranked = client.get(reverse("documents:documents"), {"q": "ceasefire"})
+    assert "too many to rank" not in ranked.content.decode()
 
 
 def test_filters_it_cannot_read_are_ignored_and_said_so(cast: Cast, library: Library) -> None:

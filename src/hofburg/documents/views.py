@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.models import Affiliation, Classification
-from hofburg.core.search import ResultsPaginator
+from hofburg.core.search import RANK_LIMIT, ResultsPaginator, was_ranked
 from hofburg.core.tables import CONTENT_TYPES, write_csv
 from hofburg.documents.exports import documents_table
 from hofburg.documents.models import Document, DocumentFile
@@ -124,6 +124,9 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "documents": page.object_list,
+        # Too many matches to rank: the page says they come newest first, and why.
+        "unranked": not was_ranked(documents),
+        "rank_limit": RANK_LIMIT,
         "query_string": query.urlencode(),
         "can_register": access.can_register_documents(request.user),
         "shows_exercise_data": any(d.is_exercise for d in page.object_list),
