@@ -33,6 +33,8 @@ def add_search_vector(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for statement in POSTGRESQL_FORWARD:
             schema_editor.execute(statement)
+        # Without statistics on the new column the planner takes every search for a rare one.
+        schema_editor.execute("ANALYZE decisions_statement")
 
 
 def drop_search_vector(apps, schema_editor):
