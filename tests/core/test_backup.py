@@ -283,12 +283,12 @@ def test_an_older_archive_is_migrated_after_restore(archive: Path, target: Site,
     manifest["migrations"]["core"].remove("0006_auditentry_request_id")
     manifest["migrations"]["core"].remove("0007_documents_leave_core")
     del manifest["migrations"]["documents"]
-    manifest["counts"]["django_migrations"] -= 3
+    manifest["counts"]["django_migrations"] -= 4
     older = tmp_path / "older.tar"
     repack(staged, manifest, older)
     done = restore(older, target)
     assert done.returncode == 0, done.stderr
-    assert "Applied 3 migrations" in done.stdout
+    assert "Applied 4 migrations" in done.stdout
     assert "Pending migrations: 0" in target.run("check").stdout
     moved = target.python(
         "from django.contrib.contenttypes.models import ContentType\n"
@@ -305,7 +305,15 @@ FORGET_THE_REQUEST_ID = ("ALTER TABLE core_auditentry DROP COLUMN request_id",
                          # Before the library left core (decision 0028).
                          "DELETE FROM django_migrations WHERE app='documents'",
                          "UPDATE django_content_type SET app_label='core' "
-                         "WHERE app_label='documents'")
+                         "WHERE app_label='documents'",
+                         # Before the documents' visibility index (documents 0002).
+                         "DROP INDEX document_visibility")
+# Before the documents' stored search vector (documents 0002), on PostgreSQL.
+FORGET_THE_SEARCH_VECTOR = (
+    "ALTER TABLE core_document DROP COLUMN search_vector",
+    "CREATE INDEX core_document_search_gin ON core_document USING GIN (("
+    "setweight(to_tsvector('simple'::regconfig, COALESCE(title, '')), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, COALESCE(text, '')), 'B')))")
 
 
 def _forget_the_request_id_in_sqlite(database: Path) -> None:
@@ -327,7 +335,7 @@ def _forget_the_request_id_in_postgresql(dump: Path, tmp_path: Path) -> None:
         url = scratch.database_url
         subprocess.run(["pg_restore", "--no-owner", "--dbname", url, str(dump)],  # noqa: S607
                        check=True, capture_output=True)
-        for statement in FORGET_THE_REQUEST_ID:
+        for statement in (*FORGET_THE_REQUEST_ID, *FORGET_THE_SEARCH_VECTOR):
             subprocess.run(["psql", url, "-qAtc", statement],  # noqa: S607
                            check=True, capture_output=True)
         subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}",  # noqa: S607

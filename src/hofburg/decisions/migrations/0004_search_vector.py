@@ -10,7 +10,6 @@ The SQL is frozen here; `hofburg.core.search.FullTextIndex` must keep producing 
 compares them).
 """
 
-from django.conf import settings
 from django.db import migrations, models
 
 POSTGRESQL_FORWARD = [
@@ -46,9 +45,7 @@ def drop_search_vector(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_documents_leave_core'),
         ('decisions', '0003_statement_search'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
