@@ -65,8 +65,8 @@ def assert_xlsx_defused(data: bytes, hostile: Iterable[str] = HOSTILE) -> None:
     assert [t for t in texts if t.startswith(FORMULA_STARTS)
             and not re.fullmatch(r"-\d+(\.\d+)?", t)] == []
     for value in hostile:
-        # XML reads a bare carriage return back as a line feed.
-        assert "'" + value.replace("\r", "\n") in texts, value
+        # Python's XML parser reads a bare carriage return back as a line feed, lxml keeps it.
+        assert {"'" + value, "'" + value.replace("\r", "\n")} & set(texts), value
 
 
 # -- the writers themselves ----------------------------------------------------------------
