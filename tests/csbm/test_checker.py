@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -118,3 +119,16 @@ def test_the_partial_lists_the_errors_in_place_of_the_answer(client: Client) -> 
 def test_the_checker_answers_get_and_post_only(client: Client) -> None:
     assert client.put(CHECKER).status_code == 405
     assert client.get(ANSWER).status_code == 405
+
+
+def test_in_russian_the_date_fields_keep_their_dates() -> None:
+    # A date input reads ISO 8601 only: a date written the Russian way ("01.09.2026") would
+    # leave the browser's field blank.
+    russian = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    page = russian.post(CHECKER, activity()).content.decode()
+    assert 'lang="ru"' in page
+    assert 'name="start" value="2026-09-01"' in page
+    assert 'name="end" value="2026-09-10"' in page
+    fresh = russian.get(CHECKER).content.decode()
+    start = re.search(r'name="start" value="([^"]*)"', fresh)
+    assert start is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", start.group(1))

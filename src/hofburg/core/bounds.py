@@ -115,7 +115,10 @@ RevisionNumber = Annotated[int, Field(ge=0, le=999)]  # Rev.n: the engine's suff
 
 def day_field(label: Any, **kwargs: Any) -> forms.DateField:
     """A date form field bounded like `Day`."""
-    kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", "min": FIRST_DAY,
+    # A date input reads and writes ISO 8601 whatever the page's language: a localised value
+    # ("06.02.2027" in Russian) leaves the browser's field blank.
+    kwargs.setdefault("widget", forms.DateInput(format="%Y-%m-%d",
+                                                attrs={"type": "date", "min": FIRST_DAY,
                                                        "max": LAST_DAY}))
     field = forms.DateField(label=label, **kwargs)
     field.validators += [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]

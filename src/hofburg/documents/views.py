@@ -67,7 +67,8 @@ class DocumentForm(forms.Form):
     symbol = forms.CharField(label=_("Symbol"), max_length=80,
                              help_text=_("For example PC.DEL/123/26 or PC.DEC/1234."))
     title = forms.CharField(label=_("Title"), max_length=500)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d",
+                                                                   attrs={"type": "date"}))
     originator = forms.CharField(label=_("Originating delegation or body"), max_length=200)
     original_language = forms.ChoiceField(label=_("Original language"), choices=settings.LANGUAGES)
     classification = forms.ChoiceField(label=_("Distribution"))

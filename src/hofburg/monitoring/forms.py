@@ -42,7 +42,8 @@ class ObservationForm(forms.Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
     observed_at = forms.DateTimeField(
         label=_("When"), help_text=_("Local time on your device."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 60}))
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M",
+                                   attrs={"type": "datetime-local", "step": 60}))
     observer_id = forms.CharField(
         label=_("Observer (patrol, camera or post)"), max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off"}))
