@@ -34,6 +34,7 @@ from hofburg.monitoring.engine.observations import (
     Category,
     Method,
     Observation,
+    ObservationBounds,
     ObservationError,
     ObserverKind,
     observation_from_mapping,
@@ -206,12 +207,12 @@ class RowError:
 
 
 def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]],
-                        latest: datetime | None = None
+                        bounds: ObservationBounds | None = None
                         ) -> tuple[ObservationColumns, list[RowError]]:
     """Validate text records (each as wide as `header`; "" is an absent value) as observations.
 
     Returns the columns of the valid records, in their order, and an error for each invalid
-    one, exactly as `observation_from_mapping` (with the same `latest`) would have raised it for
+    one, exactly as `observation_from_mapping` (with the same `bounds`) would have raised it for
     that record. The common
     case is checked a column at a time; only the records that fail a column check are looked
     at one by one, through `observation_from_mapping` itself.
@@ -220,8 +221,8 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]],
         return empty_columns(), []
     check = _Check(header, records)
     check.unknown_and_required()
-    parsed = _Parsed.read(check, latest)
-    errors = parsed.recheck(check, latest)
+    parsed = _Parsed.read(check, bounds)
+    errors = parsed.recheck(check, bounds)
     return parsed.columns(check), errors
 
 
@@ -288,12 +289,16 @@ class _Parsed:
     high: FloatArray
 
     @classmethod
-    def read(cls, check: _Check, latest: datetime | None) -> _Parsed:
+    def read(cls, check: _Check, bounds: ObservationBounds | None) -> _Parsed:
         suspect, col = check.suspect, check.col
         observed_at = _times(col("observed_at"), suspect)
-        if latest is not None:
+        bounds = bounds or ObservationBounds()
+        latest, earliest = bounds.latest, bounds.earliest
+        if latest is not None or earliest is not None:
             check.flag(k for k, t in enumerate(observed_at)
-                       if t is not None and t.utcoffset() is not None and t > latest)
+                       if t is not None and t.utcoffset() is not None
+                       and ((latest is not None and t > latest)
+                            or (earliest is not None and t < earliest)))
         lon = _numbers(col("observer_lon"), suspect)
         lat = _numbers(col("observer_lat"), suspect)
         suspect |= ~((lon >= -180.0) & (lon <= 180.0)) | ~((lat >= -90.0) & (lat <= 90.0))
@@ -304,25 +309,31 @@ class _Parsed:
             check.flag(k for k, v in enumerate(weapon_text) if v.isspace())
         sector, has_bearing, centre, half = _directions(check)
         low, high = _distance_band(check)
+        methods = _codes(col("method"), METHODS, suspect)
+        if bounds.max_distance_km:
+            # The farthest distance per method, compared a column at a time (NaN: no band).
+            farthest = np.array([bounds.max_distance_km.get(m, math.inf) for m in METHODS])
+            with np.errstate(invalid="ignore"):
+                suspect |= high > farthest[methods]
         return cls(
             observed_at=observed_at,
             offsets=np.array([_offset_minutes(t) if t is not None else 0 for t in observed_at],
                              dtype=np.int32),
             kinds=_codes(col("observer_kind"), OBSERVER_KINDS, suspect),
-            methods=_codes(col("method"), METHODS, suspect),
+            methods=methods,
             categories=_codes(col("category"), CATEGORIES, suspect),
             lon=lon, lat=lat, count=count, weapon=[v or None for v in weapon_text],
             sector=sector, compass=np.full(check.n, 16, dtype=np.int8),
             has_bearing=has_bearing, centre=centre, half=half, low=low, high=high)
 
-    def recheck(self, check: _Check, latest: datetime | None) -> list[RowError]:
+    def recheck(self, check: _Check, bounds: ObservationBounds | None) -> list[RowError]:
         """Each suspect record through the rule itself: an error, or its values as the rule
         read them (the column checks were stricter than the rule: "nne" for "NNE", say)."""
         errors: list[RowError] = []
         for k in np.flatnonzero(check.suspect).tolist():
             data = {name: values[k] for name, values in check.column.items() if values[k] != ""}
             try:
-                o = observation_from_mapping(data, latest)
+                o = observation_from_mapping(data, bounds)
             except ObservationError as error:
                 errors.append(RowError(k, data.get("observation_id", ""), error.field,
                                        error.message))
