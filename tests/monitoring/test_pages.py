@@ -245,6 +245,11 @@ def test_an_event_goes_from_provisional_through_verified_to_published(cast: Cast
     page = mona.get(f"/monitoring/events/{event.pk}/").content.decode()
     assert "verified" in page and "published" in page
     assert "visible to the public" in page and "Withdraw from publication" in page
+    listed = mona.get("/monitoring/events/").content.decode()
+    row = listed.split(f'data-event="{event.event_key}"')[1].split("</tr>")[0]
+    assert "status-published" in row and 'class="tag level-public"' in row
+    public = cast.client(None).get(f"/monitoring/events/{event.pk}/").content.decode()
+    assert 'class="tag level-public"' in public and "visible to the public" in public
 
     # Withdrawn from publication, with a reason: verified again, counts out of the public.
     refused = mona.post(f"/monitoring/events/{event.pk}/withdraw/", follow=True)
