@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from hofburg.monitoring import errors, mission, report
 from hofburg.monitoring.importing import reading
 from hofburg.monitoring.importing.pipeline import import_observations
 from hofburg.monitoring.importing.summary import ImportRejected
-from hofburg.monitoring.models import Observation, WeaponSighting
+from hofburg.monitoring.models import DailyCount, Observation, WeaponSighting
 from hofburg.monitoring.records import observation_bounds
 from tests.conftest import Cast
 from tests.monitoring.rows import row, same_explosion, write_csv
@@ -159,3 +159,17 @@ def test_the_fast_reader_leaves_a_file_with_an_impossible_row_to_the_general_one
     assert reading.read_clean_file(far, ImportSummary(), context) is None
     assert reading.read_clean_file(old, ImportSummary(), context) is None
     assert mission.observation_limits().mandate_start is not None
+
+
+def test_records_stored_before_the_bounds_never_become_the_latest_period(
+        cast: Cast) -> None:
+    """Rows of an impossible date kept from before (here written straight to the rollup) are
+    not a report date: not the latest period, the trends' range or a stop on the time slider."""
+    submit(cast.mona, "44444444-4444-4444-8444-444444444444")  # 10 March 2026
+    for day in ("2027-06-01", "1990-06-01"):
+        DailyCount.objects.create(day=day, category="burst", area="X", events=1, violations=9)
+    assert report.report_dates(cast.carol) == [date(2026, 3, 10)]
+    carol = cast.client(cast.carol)
+    assert "2027-06-01" not in carol.get("/monitoring/map/").content.decode()
+    trends = carol.get("/monitoring/trends/").content.decode()
+    assert "2027" not in trends and "1990" not in trends

@@ -19,12 +19,14 @@ import h3
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
+from hofburg.core.bounds import CLOCK_SKEW
 from hofburg.monitoring import queries, report_sections
 from hofburg.monitoring.engine.periods import ReportingPeriod, period_for_report_date
-from hofburg.monitoring.mission import area_name, reporting_calendar
+from hofburg.monitoring.mission import area_name, report_date_of, reporting_calendar
 from hofburg.monitoring.models import (
     Category,
     CivilianImpact,
@@ -34,6 +36,7 @@ from hofburg.monitoring.models import (
     WeaponSighting,
 )
 from hofburg.monitoring.permissions import may_submit
+from hofburg.monitoring.records import observation_bounds
 
 EXPLOSIONS = (Category.EXPLOSION_UNDETERMINED, Category.AIRBURST, Category.EXPLOSION_WEAPON)
 TEMPLATE = "monitoring/report.html"
@@ -153,15 +156,32 @@ class DailyReport:
         return f"daily-report-{self.report_date.isoformat()}"
 
 
+def possible_report_dates() -> tuple[date | None, date]:
+    """The first and last report dates a period can have: from the mission's mandate to the
+    period running now (plus the clock skew). Records stored before the bounds of decision 0035
+    were checked may lie outside; they never become the latest period, a default range or a
+    stop on the map's time slider."""
+    limits = observation_bounds()
+    first = report_date_of(limits.earliest) if limits.earliest is not None else None
+    return first, report_date_of(limits.latest or timezone.now() + CLOCK_SKEW)
+
+
 def report_dates(user: AnyUser) -> list[date]:
     """The report dates the reader may read, newest first: for the public the released
     periods (a released period without events too: its report says 0), for the entitled
-    every date with figures and every released one."""
-    released = set(PeriodRelease.objects.values_list("report_date", flat=True))
+    every date with figures and every released one; only possible ones
+    (`possible_report_dates`)."""
+    first, last = possible_report_dates()
+    releases = PeriodRelease.objects.filter(report_date__lte=last)
+    counts = DailyCount.objects.filter(day__lte=last)
+    if first is not None:
+        releases = releases.filter(report_date__gte=first)
+        counts = counts.filter(day__gte=first)
+    released = set(releases.values_list("report_date", flat=True))
     scope = queries.rollup_scope(user)
     if scope.published_only:
         return sorted(released, reverse=True)
-    counted = set(scope.rows(DailyCount.objects.filter(**{f"{scope.events}__gt": 0}))
+    counted = set(scope.rows(counts.filter(**{f"{scope.events}__gt": 0}))
                   .values_list("day", flat=True).distinct())
     return sorted(counted | released, reverse=True)
 
