@@ -272,6 +272,7 @@ class _Parsed:
     """The records' values as the column checks read them (suspect records aside)."""
 
     observed_at: list[datetime | None]
+    stamps: FloatArray  # the times as POSIX seconds
     offsets: NDArray[np.int32]
     kinds: NDArray[np.int8]
     methods: NDArray[np.int8]
@@ -292,13 +293,17 @@ class _Parsed:
     def read(cls, check: _Check, bounds: ObservationBounds | None) -> _Parsed:
         suspect, col = check.suspect, check.col
         observed_at = _times(col("observed_at"), suspect)
+        # POSIX seconds, NaN for a time that is not read (already suspect): the stored column,
+        # and the bounds compared a column at a time.
+        stamps = np.fromiter((t.timestamp() if t is not None and t.utcoffset() is not None
+                              else math.nan for t in observed_at), dtype=np.float64,
+                             count=len(observed_at))
         bounds = bounds or ObservationBounds()
-        latest, earliest = bounds.latest, bounds.earliest
-        if latest is not None or earliest is not None:
-            check.flag(k for k, t in enumerate(observed_at)
-                       if t is not None and t.utcoffset() is not None
-                       and ((latest is not None and t > latest)
-                            or (earliest is not None and t < earliest)))
+        with np.errstate(invalid="ignore"):
+            if bounds.latest is not None:
+                suspect |= stamps > bounds.latest.timestamp()
+            if bounds.earliest is not None:
+                suspect |= stamps < bounds.earliest.timestamp()
         lon = _numbers(col("observer_lon"), suspect)
         lat = _numbers(col("observer_lat"), suspect)
         suspect |= ~((lon >= -180.0) & (lon <= 180.0)) | ~((lat >= -90.0) & (lat <= 90.0))
@@ -316,7 +321,7 @@ class _Parsed:
             with np.errstate(invalid="ignore"):
                 suspect |= high > farthest[methods]
         return cls(
-            observed_at=observed_at,
+            observed_at=observed_at, stamps=stamps,
             offsets=np.array([_offset_minutes(t) if t is not None else 0 for t in observed_at],
                              dtype=np.int32),
             kinds=_codes(col("observer_kind"), OBSERVER_KINDS, suspect),
@@ -345,6 +350,7 @@ class _Parsed:
     def take(self, k: int, o: Observation) -> None:
         """Record k's values from the rule's observation."""
         self.observed_at[k] = o.observed_at
+        self.stamps[k] = o.observed_at.timestamp()
         self.offsets[k] = _offset_minutes(o.observed_at)
         self.kinds[k] = OBSERVER_KINDS.index(o.observer_kind)
         self.methods[k] = METHODS.index(o.method)
@@ -369,11 +375,9 @@ class _Parsed:
 
         ids, observers, notes = (check.col("observation_id"), check.col("observer_id"),
                                  check.col("notes"))
-        observed_at = self.observed_at
         return ObservationColumns(
             observation_id=[ids[k] for k in keep],
-            observed_at=np.array([observed_at[k].timestamp() for k in keep],  # type: ignore[union-attr]
-                                 dtype=np.float64),
+            observed_at=self.stamps[good],
             utc_offset_minutes=self.offsets[good],
             observer_id=[share(observers[k]) for k in keep],  # type: ignore[misc]
             observer_kind=self.kinds[good], observer_lon=self.lon[good],
