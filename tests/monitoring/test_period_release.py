@@ -149,3 +149,22 @@ def test_only_mission_editors_release_and_visitors_find_no_release_page(cast: Ca
     assert release.is_released(DAY)
     page = mona.get(f"/monitoring/reports/{DAY}/release/").content.decode()
     assert "Withdraw the release" in page
+
+
+def test_the_public_trends_say_which_periods_are_not_yet_released(cast: Cast) -> None:
+    _two_periods(cast)
+    release.release_period(cast.mona, DAY)
+    one_day = report.compare_ranges(AnonymousUser(), DAY, DAY)
+    assert (one_day.total, one_day.previous_total, one_day.unreleased) == (3, None, 0)
+    assert one_day.change_text == "—"
+    page = cast.client(None).get("/monitoring/trends/", {"start": str(DAY), "end": str(DAY)})
+    comparison = page.content.decode().split('class="card comparison"')[1]
+    assert "not yet released" in comparison and ">0<" not in comparison
+    two_days = report.compare_ranges(AnonymousUser(), DAY_BEFORE, DAY)
+    assert (two_days.total, two_days.unreleased) == (3, 1)
+    page = cast.client(None).get("/monitoring/trends/",
+                                 {"start": str(DAY_BEFORE), "end": str(DAY)})
+    assert "1 reporting period of this range is not yet released" in page.content.decode()
+    # The entitled compare every count.
+    inside = report.compare_ranges(cast.carol, DAY, DAY)
+    assert (inside.total, inside.previous_total, inside.unreleased) == (3, 7, 0)

@@ -286,18 +286,26 @@ class RangeComparison:
     previous_start: date
     previous_end: date
     rows: list[CategoryRow]
+    # For the public (decision 0034): the report dates of the range not released (their
+    # figures are not in the totals), and whether the whole previous range is released (if
+    # not, its figures read "not yet released", never a partial sum).
+    unreleased: int = 0
+    previous_released: bool = True
 
     @property
     def total(self) -> int:
         return sum(row.violations for row in self.rows)
 
     @property
-    def previous_total(self) -> int:
+    def previous_total(self) -> int | None:
+        if not self.previous_released:
+            return None
         return sum(row.previous or 0 for row in self.rows)
 
     @property
     def change_text(self) -> str:
-        return signed(self.total - self.previous_total)
+        previous = self.previous_total
+        return signed(None if previous is None else self.total - previous)
 
 
 def compare_ranges(user: AnyUser, start: date, end: date,
@@ -315,9 +323,21 @@ def compare_ranges(user: AnyUser, start: date, end: date,
         totals[point.category] = totals.get(point.category, 0) + point.violations
     for point in before:
         earlier[point.category] = earlier.get(point.category, 0) + point.violations
-    rows = [CategoryRow(value, str(label), totals.get(value, 0), earlier.get(value, 0))
-            for value, label in Category.choices if totals.get(value) or earlier.get(value)]
-    return RangeComparison(start, end, previous_start, previous_end, rows)
+    unreleased, previous_released = 0, True
+    if queries.rollup_scope(user).published_only:
+        released = set(PeriodRelease.objects.filter(
+            report_date__gte=previous_start, report_date__lte=end)
+            .values_list("report_date", flat=True))
+        unreleased = sum(1 for n in range(days)
+                         if start + timedelta(days=n) not in released)
+        previous_released = all(previous_start + timedelta(days=n) in released
+                                for n in range(days))
+    rows = [CategoryRow(value, str(label), totals.get(value, 0),
+                        earlier.get(value, 0) if previous_released else None)
+            for value, label in Category.choices
+            if totals.get(value) or (previous_released and earlier.get(value))]
+    return RangeComparison(start, end, previous_start, previous_end, rows, unreleased,
+                           previous_released)
 
 
 def render_report_html(report: DailyReport, request: HttpRequest | None = None, *,
