@@ -111,3 +111,24 @@ def test_on_10_january_the_new_year_is_current(
     home = _page(cast.client(cast.carol), reverse("csbm:home"))
     assert "Submissions for 2027." in home
     assert "Finland</a> (2027): <span class=\"status-missing\">annual exchange missing" in home
+
+
+@pytest.mark.parametrize(("day", "exchange_year"), [
+    (date(2026, 12, 6), 2026), (date(2026, 12, 16), 2027), (date(2027, 1, 10), 2027)])
+def test_the_demo_holds_what_states_would_have_sent_by_the_day(
+        states: Any, cast: Cast, time_machine: TimeMachineFixture, day: date,
+        exchange_year: int) -> None:
+    """Loaded on 6 December, the demo's exchanges are 2026's (2027's are not due yet), so the
+    desk is not red for every State; from 16 December next year's are on file too."""
+    from hofburg.csbm import demo
+    from hofburg.csbm.models import AnnualExchange
+
+    freeze_today(time_machine, day)
+    demo.load_synthetic(states.codes, today=day, total_units=200, activities=40)
+    years = set(AnnualExchange.objects.values_list("year", flat=True))
+    assert max(years) == exchange_year and day.year in years
+    assert not AnnualExchange.objects.filter(submitted_on__gt=day).exists()
+    home = _page(cast.client(cast.carol), reverse("csbm:home"))
+    assert home.count("annual exchange missing") < len(states.codes)
+    exchanges = _page(cast.client(cast.carol), reverse("csbm:exchanges"))
+    assert f"Annual exchanges of military information {exchange_year}" in exchanges
