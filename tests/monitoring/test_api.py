@@ -84,6 +84,11 @@ def test_an_editor_verifies_and_publishes_an_event_through_the_api(
     alone = _post(client, f"/events/{event.pk}/publish", {}, headers)
     assert alone.status_code == 409 and "release the whole period" in alone.json()["detail"]
     assert Client().get(f"{API}/periods/{day}/release").status_code == 404
+    assert _post(client, f"/periods/{day}/release", {}, {}).status_code == 401
+    nick = _post(client, f"/periods/{day}/release", {}, _bearer(cast, "nick"))
+    assert nick.status_code == 404  # not entitled: no such period for them
+    alice = _post(client, f"/periods/{day}/release", {}, _bearer(cast, "alice"))
+    assert alice.status_code == 403  # a delegate, not an editor of the mission
     asked = Client().get(f"{API}/periods/{day}/release", **headers).json()
     assert (asked["released"], asked["ready"], asked["unverified_members"]) == (False, 1, 0)
     released = _post(client, f"/periods/{day}/release", {}, headers)

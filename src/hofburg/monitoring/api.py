@@ -372,8 +372,8 @@ def get_release(request: HttpRequest, report_date: Day) -> Any:
              summary="Release a reporting period: publish every verified public event of it "
                      "at once; a 409 while a public event of it is not verified")
 def release_period(request: HttpRequest, report_date: Day) -> Any:
-    _require_releaser(request)
     user = require_user(request)
+    _require_releaser(request)
     release.release_period(user, report_date)
     return _release_out(report_date)
 
@@ -382,8 +382,8 @@ def release_period(request: HttpRequest, report_date: Day) -> Any:
              summary="Withdraw a period's release, with the reason: its events return to "
                      "verified, its figures to not yet released")
 def withdraw_release(request: HttpRequest, report_date: Day, payload: WithdrawIn) -> Any:
-    _require_releaser(request)
     user = require_user(request)
+    _require_releaser(request)
     release.withdraw_release(user, report_date, payload.reason)
     return _release_out(report_date)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -123,8 +123,14 @@ def release_period(user: AnyUser, report_date: date) -> PeriodRelease:
         if foreign:
             raise WorkflowError(f"events of another affiliation wait in this period "
                                 f"({', '.join(foreign[:3])}): an editor of theirs releases it")
-        release = PeriodRelease.objects.create(report_date=report_date, released_by=actor,
-                                               released_at=timezone.now())
+        try:
+            with transaction.atomic():  # a release made at the same moment wins, once
+                release = PeriodRelease.objects.create(report_date=report_date,
+                                                       released_by=actor,
+                                                       released_at=timezone.now())
+        except IntegrityError:
+            raise WorkflowError(f"the period of {report_date.isoformat()} is released "
+                                f"already") from None
         for event in verified:
             set_event_status(actor, event, EventStatus.PUBLISHED, "publish")
         record_change(actor, "release", release, None,
