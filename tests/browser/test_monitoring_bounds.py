@@ -1,4 +1,4 @@
-"""The observation form checks on the device what the server checks (decision 0035): a record
+"""The observation form checks on the device what the server checks (decision 0036): a record
 heard 450 km away or dated before the mission's mandate never enters the outbox."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A period's figures as the public reads them on a phone, and its release as a mission editor
-makes it (decision 0034): "not yet released" until the whole period is released, never 0."""
+makes it (decision 0035): "not yet released" until the whole period is released, never 0."""
 
 from __future__ import annotations
 

@@ -365,7 +365,7 @@ def watch(request: pytest.FixtureRequest, cast: Cast) -> Watch:
                     observed_at=(when - timedelta(hours=3)).isoformat())
     workflow.verify_observation(cast.mona, public)
     event = workflow.verify_event(cast.mona, public.event)
-    release.release_period(cast.mona, event.report_date)  # publishes it (decision 0034)
+    release.release_period(cast.mona, event.report_date)  # publishes it (decision 0035)
     restricted = submit(milo, "r-1", Classification.RESTRICTED)
     secret = submit(cast.mona, "c-1", Classification.CONFIDENTIAL, observer_id=SECRET_OBSERVER,
                     observer_lat=48.25, observer_lon=-29.91, bearing_deg=150.0, count=7,

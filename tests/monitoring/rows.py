@@ -53,7 +53,7 @@ def release(user: User, event: Event, reason: str = "EXERCISE data, cleared for 
             ) -> Event:
     """Publish an event as the mission does: its observations and itself verified,
     declassified to public (with the reason, decision 0018) unless it is public already, then
-    published: by releasing its period (decision 0034), or into its period released already."""
+    published: by releasing its period (decision 0035), or into its period released already."""
     event.refresh_from_db()
     for observation in event.observations.filter(status=ObservationStatus.SUBMITTED):
         workflow.verify_observation(user, observation)

@@ -1,4 +1,4 @@
-"""Impossible observations are refused on every intake path (decision 0035): a time after now
+"""Impossible observations are refused on every intake path (decision 0036): a time after now
 (plus the clock skew) or before the mission's mandate, a distance farther than its method
 reaches (data/monitoring/observation_limits.yaml). The form on the device, the form and JSON
 posts of the page, the API and the bulk import all name the field (the import: the row), and

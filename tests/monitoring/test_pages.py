@@ -61,7 +61,7 @@ def post_json(client: Client, url: str, payload: dict[str, object]) -> Any:
 
 def publish(cast: Cast, event: Event) -> None:
     """Publish through the pages: verify the observations and the event, make it public,
-    then release its period (decision 0034)."""
+    then release its period (decision 0035)."""
     mona = cast.client(cast.mona)
     for observation in event.observations.all():
         mona.post(f"/monitoring/observations/{observation.pk}/verify/")

@@ -1,4 +1,4 @@
-"""Public figures come by whole reporting period (decision 0034): a period is released, never
+"""Public figures come by whole reporting period (decision 0035): a period is released, never
 half-published, and a period not released reads "not yet released", never 0."""
 
 from __future__ import annotations

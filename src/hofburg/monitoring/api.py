@@ -524,7 +524,7 @@ def periods(request: HttpRequest, params: Query[RangeQuery]) -> JsonResponse:
                                         last=params.end,
                                         categories=[c.value for c in params.category])
     released = release.released_dates()
-    # The public compares with a previous period only once it is released (decision 0034).
+    # The public compares with a previous period only once it is released (decision 0035).
     compared = [not scope.published_only or r.report_date - datetime.timedelta(days=1)
                 in released for r in rows]
     return JsonResponse({"scope": scope.name, "released": sorted(

@@ -108,7 +108,7 @@ class DailyReport:
     # The SMM's sections on the disengagement areas and on weapons storage (report_sections).
     disengagement: report_sections.DisengagementSection | None = None
     storage: report_sections.StorageSection | None = None
-    # The release of this period and of the one before (decision 0034): the public reads a
+    # The release of this period and of the one before (decision 0035): the public reads a
     # period's figures only once it is released, and "not yet released" where it is not.
     release: PeriodRelease | None = None
     previous_released: bool = True
@@ -158,7 +158,7 @@ class DailyReport:
 
 def possible_report_dates() -> tuple[date | None, date]:
     """The first and last report dates a period can have: from the mission's mandate to the
-    period running now (plus the clock skew). Records stored before the bounds of decision 0035
+    period running now (plus the clock skew). Records stored before the bounds of decision 0036
     were checked may lie outside; they never become the latest period, a default range or a
     stop on the map's time slider."""
     limits = observation_bounds()
@@ -286,7 +286,7 @@ class RangeComparison:
     previous_start: date
     previous_end: date
     rows: list[CategoryRow]
-    # For the public (decision 0034): the report dates of the range not released (their
+    # For the public (decision 0035): the report dates of the range not released (their
     # figures are not in the totals), and whether the whole previous range is released (if
     # not, its figures read "not yet released", never a partial sum).
     unreleased: int = 0

@@ -52,7 +52,7 @@ def _report(model: type[Model], user: AnyUser, report_id: str, values: Mapping[s
     observed_at = values.get("observed_at")
     if not isinstance(observed_at, datetime) or observed_at.tzinfo is None:
         raise SubmissionInvalid("observed_at", "must be a time with its UTC offset")
-    limits = observation_bounds()  # the same times as an observation's (decision 0035)
+    limits = observation_bounds()  # the same times as an observation's (decision 0036)
     if limits.latest is not None and observed_at > limits.latest:
         raise SubmissionInvalid("observed_at", f"{observed_at.isoformat()} is in the future")
     if limits.earliest is not None and observed_at < limits.earliest:

@@ -2,7 +2,7 @@
 
 The public reads a period's figures only once the whole period is released: a period with one
 published event must never look like a period of one event, and a period nobody has released
-shows as "not yet released", never as 0 (decision 0034). Releasing publishes every verified
+shows as "not yet released", never as 0 (decision 0035). Releasing publishes every verified
 public event of the period at once; it is refused while a public event of the period is still
 provisional or has a member observation that nobody has verified, so what is released is the
 whole of what the public may read of that period. An event verified after the release is

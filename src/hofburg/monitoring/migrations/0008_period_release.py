@@ -9,7 +9,7 @@ from django.db import migrations, models
 def release_published_periods(apps, schema_editor):
     """Periods with events published before releases existed were shown to the public
     already: they count as released, so the public figures stay what they were (decision
-    0034). An editor withdraws such a release where the period was only partly published."""
+    0035). An editor withdraws such a release where the period was only partly published."""
     Event = apps.get_model("monitoring", "Event")
     PeriodRelease = apps.get_model("monitoring", "PeriodRelease")
     dates = (Event.objects.filter(status="published").values_list("report_date", flat=True)
