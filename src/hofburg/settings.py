@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date as dt_date
 from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,16 @@ def env_time(name: str, default: str) -> dt_time:
         return dt_time.fromisoformat(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a time of day like 19:30, got {raw!r}") from exc
+
+
+def env_date(name: str) -> dt_date | None:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return dt_date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a date like 2014-03-21, got {raw!r}") from exc
 
 
 DATA_DIR = Path(env_str("HOFBURG_DATA_DIR", str(PROJECT_ROOT / "var"))).resolve()
@@ -278,6 +289,9 @@ MONITORING_AREAS = Path(env_str("HOFBURG_MONITORING_AREAS", "") or
                         REFERENCE_DATA_DIR / "monitoring" / "exercise_reporting_areas.geojson")
 if not MONITORING_AREAS.is_file():
     raise ImproperlyConfigured(f"HOFBURG_MONITORING_AREAS: no file at {MONITORING_AREAS}")
+# The first day of the field mission's mandate: no observation is older. Empty: the start of the
+# field operation named in data/monitoring/observation_limits.yaml, from the registry's data.
+MONITORING_MANDATE_START = env_date("HOFBURG_MONITORING_MANDATE_START")
 
 # Logs as one JSON object per line when asked, each with the request id (decision 0024).
 LOG_FORMAT = env_str("HOFBURG_LOG_FORMAT", "text")

@@ -23,6 +23,7 @@
   var positionButton = document.getElementById("use-position");
   var key = form.getAttribute("data-outbox-key");
   var text = JSON.parse(document.getElementById("form-texts").textContent);
+  var limits = JSON.parse(document.getElementById("observation-limits").textContent);
   var RETRY_FIRST_MS = 3000;
   var RETRY_MAX_MS = 60000;
   var retryDelay = RETRY_FIRST_MS;
@@ -276,8 +277,39 @@
     });
   }
 
+  /* The bounds the server checks, checked here first so the monitor corrects the record while
+   * still on the spot: not after now (plus the clock skew), not before the mandate, not farther
+   * than the method reaches (data/monitoring/observation_limits.yaml, sent by the page). */
+  function checkBounds() {
+    var when = form.elements.observed_at;
+    var far = form.elements.distance_km_max;
+    when.setCustomValidity("");
+    far.setCustomValidity("");
+    var moment = new Date(when.value);
+    if (!isNaN(moment.getTime())) {
+      if (moment.getTime() > Date.now() + limits.skew_minutes * 60000) {
+        when.setCustomValidity(text.future);
+      } else if (limits.earliest && when.value.slice(0, 10) < limits.earliest) {
+        when.setCustomValidity(text.beforeMandate.replace("{day}", limits.earliest));
+      }
+    }
+    var chosen = form.querySelector('input[name="method"]:checked');
+    var most = chosen ? limits.max_distance_km[chosen.value] : undefined;
+    if (far.value !== "" && most !== undefined && Number(far.value) > most) {
+      far.setCustomValidity(text.tooFar.replace("{km}", String(most)));
+    }
+  }
+
+  ["observed_at", "distance_km_max"].forEach(function (name) {
+    form.elements[name].addEventListener("input", checkBounds);
+  });
+  Array.prototype.forEach.call(form.querySelectorAll('input[name="method"]'), function (input) {
+    input.addEventListener("change", checkBounds);
+  });
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    checkBounds();
     if (!form.reportValidity()) {
       return;
     }

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from hofburg.core.models import Affiliation, Classification, Role, User
 from hofburg.core.services.users import issue_api_token, revoke_api_token
 from hofburg.documents.models import Document
-from hofburg.monitoring.intake import workflow
+from hofburg.monitoring.intake import release, workflow
 from hofburg.monitoring.intake.submit import submit_observation
 from tests.conftest import Cast
 from tests.core.conftest import bearer
@@ -363,8 +363,9 @@ def watch(request: pytest.FixtureRequest, cast: Cast) -> Watch:
                                     roles=[Role.READER, Role.EDITOR])
     public = submit(cast.mona, "p-1", Classification.PUBLIC, count=5, observer_id="open-post",
                     observed_at=(when - timedelta(hours=3)).isoformat())
+    workflow.verify_observation(cast.mona, public)
     event = workflow.verify_event(cast.mona, public.event)
-    workflow.publish_event(cast.mona, event)
+    release.release_period(cast.mona, event.report_date)  # publishes it (decision 0035)
     restricted = submit(milo, "r-1", Classification.RESTRICTED)
     secret = submit(cast.mona, "c-1", Classification.CONFIDENTIAL, observer_id=SECRET_OBSERVER,
                     observer_lat=48.25, observer_lon=-29.91, bearing_deg=150.0, count=7,
@@ -413,6 +414,20 @@ def test_the_daily_report_and_its_dates_count_only_what_the_viewer_may_see(
     home = watch.web.get("/monitoring/").content.decode()
     latest = SECRET_DAY if watch.sees_secrets else WATCH_DAY
     assert f"/monitoring/reports/{latest.isoformat()}/" in home
+
+
+def test_a_period_release_shows_its_public_events_to_the_entitled_only(watch: Watch) -> None:
+    asked = watch.api(f"/periods/{WATCH_DAY}/release")
+    page = watch.web.get(f"/monitoring/reports/{WATCH_DAY}/release/")
+    if watch.viewer in ("anonymous", "nick"):
+        assert asked.status_code == 404
+        assert page.status_code in (302, 404)
+        return
+    # What a release counts is the period's public events: never a restricted or secret one.
+    assert (asked.json()["released"], asked.json()["published"], asked.json()["ready"]) == (
+        True, 1, 0)
+    if page.status_code == 200:
+        assert SECRET_OBSERVER not in page.content.decode()
 
 
 def test_the_daily_report_pdf_counts_only_what_the_viewer_may_see(watch: Watch) -> None:

@@ -94,7 +94,7 @@ def test_a_delegate_sees_restricted_activities_overdue_items_and_the_quota_board
     assert "Exercise Danube 2026" in page
     assert "notifiable and observable" in page
     assert EXERCISE_BANNER in page
-    assert "Overdue in 2026" in page and "annual exchange missing" in page
+    assert "Submissions for 2026." in page and "annual exchange missing" in page
     assert "Quota board 2026" in page
     assert '<td class="number">1 / 3</td>' in page  # Austria: one of three inspections
 

@@ -9,8 +9,9 @@ from typing import Any
 
 from hofburg.core.models import Classification, User
 from hofburg.monitoring.importing.header import CSV_COLUMNS
+from hofburg.monitoring.intake import release as period_release
 from hofburg.monitoring.intake import workflow
-from hofburg.monitoring.models import Event, EventStatus
+from hofburg.monitoring.models import Event, EventStatus, ObservationStatus
 
 
 def row(observation_id: str, **changes: Any) -> dict[str, Any]:
@@ -50,10 +51,18 @@ def write_csv(path: Path, rows: list[dict[str, Any]], columns: Any = CSV_COLUMNS
 
 def release(user: User, event: Event, reason: str = "EXERCISE data, cleared for the report"
             ) -> Event:
-    """Publish an event as the mission does: verified, declassified to public (with the
-    reason, decision 0018) unless it is public already, then published."""
+    """Publish an event as the mission does: its observations and itself verified,
+    declassified to public (with the reason, decision 0018) unless it is public already, then
+    published: by releasing its period (decision 0035), or into its period released already."""
+    event.refresh_from_db()
+    for observation in event.observations.filter(status=ObservationStatus.SUBMITTED):
+        workflow.verify_observation(user, observation)
     if event.status == EventStatus.PROVISIONAL:
         event = workflow.verify_event(user, event)
     if event.classification != Classification.PUBLIC:
         event = workflow.declassify_event(user, event, reason)
+    if not period_release.is_released(event.report_date):
+        period_release.release_period(user, event.report_date)
+        event.refresh_from_db()
+        return event
     return workflow.publish_event(user, event)

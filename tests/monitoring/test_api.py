@@ -73,8 +73,29 @@ def test_an_editor_verifies_and_publishes_an_event_through_the_api(
     assert restricted.status_code == 409 and "declassify it first" in restricted.json()["detail"]
     assert _post(client, f"/events/{event.pk}/declassify", {"reason": "cleared"},
                  headers).json()["classification"] == "public"
-    assert _post(client, f"/events/{event.pk}/publish", {}, headers).json()["status"] == \
-        "published"
+    waiting = _post(client, f"/events/{event.pk}/publish", {}, headers)
+    assert waiting.status_code == 409 and "not all verified" in waiting.json()["detail"]
+    day = event.report_date.isoformat()
+    blocked = _post(client, f"/periods/{day}/release", {}, headers)
+    assert blocked.status_code == 409 and "cannot be released yet" in blocked.json()["detail"]
+    for observation in event.observations.all():
+        assert _post(client, f"/observations/{observation.pk}/verify", {},
+                     headers).status_code == 200
+    alone = _post(client, f"/events/{event.pk}/publish", {}, headers)
+    assert alone.status_code == 409 and "release the whole period" in alone.json()["detail"]
+    assert Client().get(f"{API}/periods/{day}/release").status_code == 404
+    assert _post(client, f"/periods/{day}/release", {}, {}).status_code == 401
+    nick = _post(client, f"/periods/{day}/release", {}, _bearer(cast, "nick"))
+    assert nick.status_code == 404  # not entitled: no such period for them
+    alice = _post(client, f"/periods/{day}/release", {}, _bearer(cast, "alice"))
+    assert alice.status_code == 403  # a delegate, not an editor of the mission
+    asked = Client().get(f"{API}/periods/{day}/release", **headers).json()
+    assert (asked["released"], asked["ready"], asked["unverified_members"]) == (False, 1, 0)
+    released = _post(client, f"/periods/{day}/release", {}, headers)
+    assert released.status_code == 200
+    assert (released.json()["released"], released.json()["published"]) == (True, 1)
+    event.refresh_from_db()
+    assert event.status == "published"
     trends = Client().get(f"{API}/trends", {"start": "2026-01-01", "end": "2026-01-31"}).json()
     assert trends["scope"] == "published"
     assert [(p["category"], p["events"]) for p in trends["series"]] == \

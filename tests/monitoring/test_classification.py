@@ -26,6 +26,7 @@ from hofburg.core.services.users import issue_api_token
 from hofburg.monitoring import areas, errors, queries, report
 from hofburg.monitoring.events import rollups
 from hofburg.monitoring.importing import pipeline
+from hofburg.monitoring.intake import release as period_release
 from hofburg.monitoring.intake import submit, workflow
 from hofburg.monitoring.models import (
     AreaWeekCount,
@@ -38,7 +39,7 @@ from hofburg.monitoring.models import (
     Observation,
 )
 from tests.conftest import Cast
-from tests.monitoring.rows import row, write_csv
+from tests.monitoring.rows import release, row, write_csv
 from tests.monitoring.test_pages import REPORT_DATE, WHEN, observation_data
 
 pytestmark = pytest.mark.django_db
@@ -303,7 +304,8 @@ def test_publishing_a_restricted_or_confidential_event_is_refused(cast: Cast) ->
     assert answer.status_code == 409
     page = cast.client(cast.mona).post(f"/monitoring/events/{event.pk}/publish/", follow=True)
     assert "declassify it first" in page.content.decode()
-    assert workflow.publish_verified_events(cast.mona, event.report_date) == 0
+    # Releasing its period leaves it as it is: only public events are part of a release.
+    period_release.release_period(cast.mona, event.report_date)
     event.refresh_from_db()
     assert event.status == EventStatus.VERIFIED
     assert _map_total(_api(None)) == 0
@@ -327,7 +329,7 @@ def test_declassifying_records_who_and_why_and_then_publishing_counts_for_all(
         "confidential", "public")
     # Public but not published: the entitled count it, visitors not yet.
     assert (_map_total(_api(cast.alice)), _map_total(_api(None))) == (7, 0)
-    workflow.publish_event(cast.mona, event)
+    release(cast.mona, event)
     assert (_map_total(_api(cast.alice)), _map_total(_api(None))) == (7, 7)
     # The members stay confidential: a visitor reads the event, not the reasons naming them.
     detail = _api(None)(f"{API}/events/{event.pk}").json()
@@ -342,7 +344,7 @@ def test_new_members_of_a_declassified_event_classify_it_as_they_are_again(cast:
     first = _submit(cast.mona, "r-a", Classification.RESTRICTED)
     event = workflow.verify_event(cast.mona, Event.objects.get(pk=first.event_id))
     workflow.declassify_event(cast.mona, event, "cleared")
-    workflow.publish_event(cast.mona, event)
+    release(cast.mona, event)
     assert _map_total(_api(None)) == 3
     # A re-merge that leaves its members as they are leaves it public.
     _submit(cast.mona, "r-other", Classification.RESTRICTED, category="burst",

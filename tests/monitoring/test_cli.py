@@ -128,3 +128,28 @@ def test_recount_areas_with_a_bad_file_is_one_line_and_exit_1(
     assert done.returncode == 1
     assert done.stderr == (f"hofburg: areas file {broken}: feature 0: code: is required (a "
                            "short text); nothing was changed\n")
+
+
+def test_release_publishes_a_period_once_and_withdraws_it_with_a_reason(
+        environment: dict[str, str]) -> None:
+    listed = subprocess.run([HOFBURG, "affiliations", "list", "--json"], env=environment,
+                            capture_output=True, text=True, check=True)
+    mission = next(a["code"] for a in json.loads(listed.stdout)
+                   if a["kind"] == "field_operation")
+    subprocess.run([HOFBURG, "createuser", "release-editor", "--affiliation", mission,
+                    "--role", "reader", "--role", "editor"], env=environment,
+                   capture_output=True, check=True)
+    bad = hofburg(environment, "release", "6 March", "--as", "release-editor")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+    nobody = hofburg(environment, "release", "2026-03-06", "--as", "no-such-user")
+    assert nobody.returncode == 1 and "no active user" in nobody.stderr
+    first = hofburg(environment, "release", "2026-03-06", "--as", "release-editor", "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == {"report_date": "2026-03-06", "released": True,
+                                        "published": 0}
+    again = hofburg(environment, "release", "2026-03-06", "--as", "release-editor")
+    assert again.returncode == 1 and "released already" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
+    back = hofburg(environment, "release", "2026-03-06", "--as", "release-editor",
+                   "--withdraw", "released by mistake")
+    assert back.returncode == 0 and "withdrawn" in back.stdout

@@ -17,7 +17,7 @@ from hofburg.monitoring.importing.header import CSV_COLUMNS
 from hofburg.monitoring.importing.reading import ReadContext, read_rows
 from hofburg.monitoring.importing.summary import ImportRejected, ImportSummary
 from hofburg.monitoring.importing.tuning import ImportTuning
-from hofburg.monitoring.records import latest_observation_time
+from hofburg.monitoring.records import observation_bounds
 from tests.monitoring.rows import row
 
 
@@ -41,7 +41,7 @@ def _write(path: Path, rows: list[dict[str, Any]], *, extra: str = "") -> Path:
 
 def _read(path: Path, block: int = 50_000) -> tuple[Any, ...]:
     summary = ImportSummary()
-    context = ReadContext(latest_observation_time(), ImportTuning(read_block=block))
+    context = ReadContext(observation_bounds(), ImportTuning(read_block=block))
     with path.open(encoding="utf-8-sig", newline="") as stream:
         columns, bad, header = read_rows(stream, summary, context)
     values = {}

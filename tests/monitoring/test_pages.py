@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from hofburg.core.models import User
+from hofburg.monitoring import report
 from hofburg.monitoring.intake.submit import submit_observation
 from hofburg.monitoring.models import Event, EventStatus, Observation, ObservationStatus
 from tests.conftest import Cast
@@ -58,10 +60,15 @@ def post_json(client: Client, url: str, payload: dict[str, object]) -> Any:
 
 
 def publish(cast: Cast, event: Event) -> None:
+    """Publish through the pages: verify the observations and the event, make it public,
+    then release its period (decision 0035)."""
     mona = cast.client(cast.mona)
+    for observation in event.observations.all():
+        mona.post(f"/monitoring/observations/{observation.pk}/verify/")
     mona.post(f"/monitoring/events/{event.pk}/verify/")
     mona.post(f"/monitoring/events/{event.pk}/declassify/", {"reason": "cleared for the report"})
-    mona.post(f"/monitoring/events/{event.pk}/publish/")
+    released = mona.post(f"/monitoring/reports/{event.report_date.isoformat()}/release/")
+    assert released.status_code == 302, released.content.decode()[:500]
 
 
 # --- the observation form ----------------------------------------------------------------------
@@ -208,18 +215,55 @@ def test_an_event_goes_from_provisional_through_verified_to_published(cast: Cast
     page = mona.get(f"/monitoring/events/{event.pk}/").content.decode()
     assert "Make public" in page and ">Publish<" not in page
 
-    # A restricted event is made public first, with the reason; then it can be published.
+    # A restricted event is made public first, with the reason; then its period is released.
     refused = mona.post(f"/monitoring/events/{event.pk}/declassify/", follow=True)
     assert "Say why the event may be made public." in refused.content.decode()
     mona.post(f"/monitoring/events/{event.pk}/declassify/", {"reason": "cleared"})
     event.refresh_from_db()
     assert event.classification == "public"
-    assert ">Publish<" in mona.get(f"/monitoring/events/{event.pk}/").content.decode()
+    page = mona.get(f"/monitoring/events/{event.pk}/").content.decode()
+    release_url = f"/monitoring/reports/{event.report_date.isoformat()}/release/"
+    assert "Release its period" in page and release_url in page
+
+    # Publishing alone asks first, and says why it cannot: observations unverified.
+    confirm = mona.get(f"/monitoring/events/{event.pk}/publish/").content.decode()
+    assert "cannot be published" in confirm and "not all verified" in confirm
+    # The release is refused while an observation of a public event waits.
+    asked = mona.get(release_url).content.decode()
+    assert "cannot be released yet" in asked and "observations not verified" in asked
+    refused = mona.post(release_url, follow=True).content.decode()
+    assert "cannot be released yet" in refused
+    event.refresh_from_db()
+    assert event.status == EventStatus.VERIFIED
+    for observation in event.observations.all():
+        mona.post(f"/monitoring/observations/{observation.pk}/verify/")
+    asked = mona.get(release_url).content.decode()
+    assert "1 verified public event (3 violations at least) will be published" in asked
+    mona.post(release_url)
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    page = mona.get(f"/monitoring/events/{event.pk}/").content.decode()
+    assert "verified" in page and "published" in page
+    assert "visible to the public" in page and "Withdraw from publication" in page
+    listed = mona.get("/monitoring/events/").content.decode()
+    row = listed.split(f'data-event="{event.event_key}"')[1].split("</tr>")[0]
+    assert "status-published" in row and 'class="tag level-public"' in row
+    public = cast.client(None).get(f"/monitoring/events/{event.pk}/").content.decode()
+    assert 'class="tag level-public"' in public and "visible to the public" in public
+
+    # Withdrawn from publication, with a reason: verified again, counts out of the public.
+    refused = mona.post(f"/monitoring/events/{event.pk}/withdraw/", follow=True)
+    assert "Say why the publication is withdrawn." in refused.content.decode()
+    mona.post(f"/monitoring/events/{event.pk}/withdraw/", {"reason": "location in doubt"})
+    event.refresh_from_db()
+    assert event.status == EventStatus.VERIFIED
+    assert report.build_daily_report(AnonymousUser(), event.report_date).total == 0
+    # Published again into the released period, after the confirmation.
+    assert ">Publish<" in mona.get(f"/monitoring/events/{event.pk}/publish/").content.decode()
     mona.post(f"/monitoring/events/{event.pk}/publish/")
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED
-    history = mona.get(f"/monitoring/events/{event.pk}/").content.decode()
-    assert "verified" in history and "published" in history
+    assert report.build_daily_report(AnonymousUser(), event.report_date).total == 3
 
 
 def test_workflow_buttons_need_a_post(cast: Cast) -> None:

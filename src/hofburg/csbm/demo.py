@@ -30,6 +30,8 @@ from django.utils import timezone
 
 from hofburg.core.demo import register_loader
 from hofburg.core.models import Classification
+from hofburg.csbm.engine import deadlines
+from hofburg.csbm.rulesets import get_ruleset
 
 if TYPE_CHECKING:
     from hofburg.csbm.models import Activity
@@ -199,17 +201,25 @@ def load_synthetic(states: list[str], today: date, *, total_units: int = 10_000,
     if AnnualExchange.objects.filter(is_exercise=True).exists():
         return
     rng = random.Random(DEMO_SEED)  # noqa: S311 - a reproducible demo, not a secret
-    year = today.year if today.month < 12 else today.year + 1  # the exchange in force
+    rules = get_ruleset()
+    # The texts' calendar: the exchange in force is valid from 1 January of this year (10); near
+    # the year's end next year's calendar (15 November) and exchange (15 December) are due too,
+    # so the demo holds what a State would have sent by `today`.
+    year = deadlines.exchange_year_in_force(today)
+    due_years = deadlines.years_due(today, rules)
     # One generator through every step, in this order: the same seed gives the same data.
-    _synthetic_exchanges(states, year, total_units, rng)
-    created = _synthetic_activities_and_calendars(states, year, activities, rng)
+    for exchange_year in due_years:
+        if today > deadlines.annual_exchange_deadline(exchange_year, rules):
+            _synthetic_exchanges(states, exchange_year, total_units, rng, today)
+    created = _synthetic_activities_and_calendars(states, range(year - 1, due_years[-1] + 1),
+                                                  activities, rng, today)
     _synthetic_notifications(created, today, rng)
     _synthetic_visits(states, year, today, rng)
     _synthetic_risk_reduction(states, today, rng)
 
 
 def _synthetic_exchanges(states: list[str], year: int, total_units: int,
-                         rng: random.Random) -> None:
+                         rng: random.Random, today: date) -> None:
     from hofburg.csbm.services import ExchangeSubmission, submit_exchange
 
     sizes = units_per_state(states, total_units, rng)
@@ -218,8 +228,8 @@ def _synthetic_exchanges(states: list[str], year: int, total_units: int,
         if fate < 0.04:
             continue  # a State that has not sent its exchange: the scorecard shows it missing
         late = fate > 0.9
-        submitted = date(year - 1, 12, rng.randrange(1, 15)) if not late else date(
-            year, 1, rng.randrange(5, 28))
+        submitted = date(year - 1, 12, rng.randrange(1, 15)) if not late else min(
+            date(year, 1, rng.randrange(5, 28)), today)
         data = synthetic_exchange(iso2, rng, sizes[iso2])
         submit_exchange(None, ExchangeSubmission(
             state=iso2, year=year, submitted_on=submitted, units=data.units,
@@ -233,8 +243,8 @@ def _synthetic_exchanges(states: list[str], year: int, total_units: int,
                 note="EXERCISE DATA: correction of the first version.", is_exercise=True))
 
 
-def _synthetic_activities_and_calendars(states: list[str], year: int, activities: int,
-                                        rng: random.Random) -> list[Activity]:
+def _synthetic_activities_and_calendars(states: list[str], years: range, activities: int,
+                                        rng: random.Random, today: date) -> list[Activity]:
     from hofburg.csbm.queries import classify_activity
     from hofburg.csbm.services import ActivityRecord, record_activity, submit_calendar
 
@@ -242,15 +252,15 @@ def _synthetic_activities_and_calendars(states: list[str], year: int, activities
         created = [record_activity(None, ActivityRecord.from_fields(
                        {**spec, "classification": Classification.RESTRICTED,
                         "is_exercise": True}))
-                   for spec in synthetic_activities(states, range(year - 1, year + 1),
-                                                    activities, rng)]
+                   for spec in synthetic_activities(states, years, activities, rng)]
     by_state: dict[tuple[str, int], list[Activity]] = {}
     for activity in created:
         by_state.setdefault((activity.state_id, activity.start.year), []).append(activity)
     for (iso2, activity_year), own in sorted(by_state.items()):
         listed = [a for a in own if classify_activity(a).notifiable and rng.random() < 0.85]
         submit_calendar(None, state=iso2, year=activity_year,
-                        submitted_on=date(activity_year - 1, 11, rng.randrange(1, 20)),
+                        submitted_on=min(date(activity_year - 1, 11, rng.randrange(1, 20)),
+                                         today),
                         activities=listed, note="EXERCISE DATA", is_exercise=True)
     return created
 

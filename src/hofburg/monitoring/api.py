@@ -39,11 +39,11 @@ from hofburg.core.bounds import (
     PositiveCount,
     RecordId,
 )
-from hofburg.core.errors import Conflict, Invalid
+from hofburg.core.errors import Conflict, Invalid, NotFound
 from hofburg.core.models import Classification
 from hofburg.monitoring import exports, mission, queries
 from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
-from hofburg.monitoring.intake import patrol_reports, submit, workflow
+from hofburg.monitoring.intake import patrol_reports, release, submit, workflow
 from hofburg.monitoring.models import (
     Category,
     CivilianImpact,
@@ -308,8 +308,9 @@ def verify_event(request: HttpRequest, event_pk: RecordId) -> Any:
 
 
 @router.post("/events/{event_pk}/publish", response=EventOut,
-             summary="Publish a verified public event (its counts become public); a "
-                     "restricted or confidential one is a 409: declassify it first")
+             summary="Publish one verified public event into its released period (its "
+                     "counts become public); a 409 when its period is not released, it is "
+                     "restricted or confidential, or an observation of it is not verified")
 def publish_event(request: HttpRequest, event_pk: RecordId) -> Any:
     event = queries.get_event_for_user(current_user(request), event_pk)
     user = require_user(request)
@@ -319,6 +320,72 @@ def publish_event(request: HttpRequest, event_pk: RecordId) -> Any:
 class DeclassifyIn(Schema):
     reason: LongText = Field(..., min_length=1, description="Why the event may be made "
                                                             "public; kept in the audit trail.")
+
+
+class WithdrawIn(Schema):
+    reason: LongText = Field(..., min_length=1, description="Why it is withdrawn from the "
+                                                            "public; kept in the audit trail.")
+
+
+@router.post("/events/{event_pk}/withdraw", response=EventOut,
+             summary="Withdraw a published event from the public, with the reason (it "
+                     "returns to verified)")
+def withdraw_publication(request: HttpRequest, event_pk: RecordId, payload: WithdrawIn) -> Any:
+    event = queries.get_event_for_user(current_user(request), event_pk)
+    user = require_user(request)
+    return release.withdraw_publication(user, event, payload.reason)
+
+
+class ReleaseOut(Schema):
+    report_date: datetime.date
+    released: bool
+    released_at: datetime.datetime | None
+    ready: int = Field(description="Verified public events the release publishes")
+    provisional: int = Field(description="Public events not verified: they block a release")
+    unverified_members: int = Field(description="Verified public events with an observation "
+                                                "not verified: they block a release")
+    published: int
+
+
+def _release_out(report_date: datetime.date) -> dict[str, Any]:
+    ready = release.period_readiness(report_date)
+    return {"report_date": report_date, "released": ready.released is not None,
+            "released_at": ready.released.released_at if ready.released else None,
+            "ready": ready.ready, "provisional": ready.provisional,
+            "unverified_members": ready.unverified_members, "published": ready.published}
+
+
+def _require_releaser(request: HttpRequest) -> None:
+    if not access.is_entitled(current_user(request)):
+        raise NotFound("no such reporting period")
+
+
+@router.get("/periods/{report_date}/release", response=ReleaseOut,
+            summary="Whether a reporting period is released, and what releasing it would "
+                    "publish (entitled readers)")
+def get_release(request: HttpRequest, report_date: Day) -> Any:
+    _require_releaser(request)
+    return _release_out(report_date)
+
+
+@router.post("/periods/{report_date}/release", response=ReleaseOut,
+             summary="Release a reporting period: publish every verified public event of it "
+                     "at once; a 409 while a public event of it is not verified")
+def release_period(request: HttpRequest, report_date: Day) -> Any:
+    user = require_user(request)
+    _require_releaser(request)
+    release.release_period(user, report_date)
+    return _release_out(report_date)
+
+
+@router.post("/periods/{report_date}/withdraw", response=ReleaseOut,
+             summary="Withdraw a period's release, with the reason: its events return to "
+                     "verified, its figures to not yet released")
+def withdraw_release(request: HttpRequest, report_date: Day, payload: WithdrawIn) -> Any:
+    user = require_user(request)
+    _require_releaser(request)
+    release.withdraw_release(user, report_date, payload.reason)
+    return _release_out(report_date)
 
 
 @router.post("/events/{event_pk}/declassify", response=EventOut,
@@ -456,11 +523,17 @@ def periods(request: HttpRequest, params: Query[RangeQuery]) -> JsonResponse:
     scope, rows = queries.period_counts(current_user(request), first=params.start,
                                         last=params.end,
                                         categories=[c.value for c in params.category])
-    return JsonResponse({"scope": scope.name, "periods": [
+    released = release.released_dates()
+    # The public compares with a previous period only once it is released (decision 0035).
+    compared = [not scope.published_only or r.report_date - datetime.timedelta(days=1)
+                in released for r in rows]
+    return JsonResponse({"scope": scope.name, "released": sorted(
+        d.isoformat() for d in released if params.start <= d <= params.end), "periods": [
         {"report_date": r.report_date.isoformat(), "period": r.label, "area": r.area,
          "area_name": mission.area_name(r.area), "violations_at_least": r.violations,
-         "previous": r.previous, "change": r.change}
-        for r in rows]})
+         "released": r.report_date in released,
+         "previous": r.previous if ok else None, "change": r.change if ok else None}
+        for r, ok in zip(rows, compared, strict=True)]})
 
 
 # --- exports --------------------------------------------------------------------------------

@@ -191,3 +191,51 @@ def recount_areas(
     for code, area in summary.as_dict()["areas"].items():
         label = f"{code} ({area['name']})" if area["name"] else code
         typer.echo(f"  {label}: {area['moved_in']:,} in, {area['moved_out']:,} out")
+
+
+@app.command("release", cls=OneLineErrors)
+def release_period(
+    report_date: Annotated[str, typer.Argument(help="The report date (YYYY-MM-DD) of the "
+                                                    "period ending at the cut-off that day.")],
+    as_user: Annotated[str, typer.Option(
+        "--as", help="The mission editor who releases it (recorded in the audit trail).")],
+    withdraw: Annotated[str | None, typer.Option(
+        help="Withdraw the period's release instead, for this reason.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Release a reporting period to the public: publish every verified public event of it
+    at once (refused while a public event of it is not verified)."""
+    from datetime import date
+
+    from hofburg.core import bounds
+
+    try:
+        day = date.fromisoformat(report_date)
+    except ValueError:
+        fail(f"{report_date!r}: give the report date as YYYY-MM-DD", 2)
+    if not bounds.FIRST_DAY <= day <= bounds.LAST_DAY:
+        fail(f"{report_date}: must lie between {bounds.FIRST_DAY} and {bounds.LAST_DAY}", 2)
+    setup_django()
+    from hofburg.core.access import AccessDenied
+    from hofburg.core.models import User
+    from hofburg.monitoring.errors import MonitoringError
+    from hofburg.monitoring.intake import release
+
+    user = User.objects.filter(username=as_user, is_active=True).first()
+    if user is None:
+        fail(f"no active user named {as_user!r}")
+    try:
+        if withdraw is not None:
+            count = release.withdraw_release(user, day, withdraw)
+            message = f"the release of {day} is withdrawn; {count} events are no longer public"
+        else:
+            release.release_period(user, day)
+            message = f"the period of {day} is released"
+    except (MonitoringError, AccessDenied) as error:
+        fail(str(error))
+    readiness = release.period_readiness(day)
+    if as_json:
+        _print_json({"report_date": day.isoformat(), "released": readiness.released is not None,
+                     "published": readiness.published})
+    else:
+        typer.echo(f"{message} ({readiness.published} events published)")

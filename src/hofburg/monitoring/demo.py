@@ -2,8 +2,9 @@
 
 A week of EXERCISE observations from the scenario generator (scenario.py), entered by an
 exercise monitor of the exercise field mission; the multi-observer events of all days but the
-last are verified and published, so the public map and trends have something to show and the
-latest period is left for the desk to work on. Nothing is attributed to a real party.
+last are verified (with their observations), made public and their periods released, so the
+public map and trends have something to show and the latest period is left for the desk to work
+on. Nothing is attributed to a real party.
 Loading again finds the scenario's observations and adds nothing.
 """
 
@@ -36,8 +37,8 @@ def load_demo_scenario() -> None:
     from hofburg.core.services.accounts import create_account, ensure_affiliation
     from hofburg.monitoring import mission, scenario
     from hofburg.monitoring.importing import header, pipeline
-    from hofburg.monitoring.intake import workflow
-    from hofburg.monitoring.models import Event, EventStatus, Observation
+    from hofburg.monitoring.intake import release, workflow
+    from hofburg.monitoring.models import Event, EventStatus, Observation, ObservationStatus
 
     if Observation.objects.filter(observation_id__startswith=f"{DEMO_PREFIX}-").exists():
         return
@@ -60,10 +61,15 @@ def load_demo_scenario() -> None:
     corroborated = Event.objects.filter(is_exercise=True, status=EventStatus.PROVISIONAL,
                                         number_of_sources__gte=2, report_date__lt=last_day)
     for event in corroborated.order_by("first_observed_at"):
+        for observation in event.observations.filter(status=ObservationStatus.SUBMITTED):
+            workflow.verify_observation(monitor, observation)
         event = workflow.verify_event(monitor, event)
-        event = workflow.declassify_event(monitor, event, "EXERCISE data: released for the "
-                                                          "demonstration")
-        workflow.publish_event(monitor, event)
+        workflow.declassify_event(monitor, event, "EXERCISE data: released for the "
+                                                  "demonstration")
+    day = DEMO_START
+    while day < last_day:
+        release.release_period(monitor, day)
+        day += timedelta(days=1)
 
 
 def demo_window() -> tuple[date, date]:

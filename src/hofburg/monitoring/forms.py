@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import bounds
 from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
+from hofburg.monitoring.engine.observations import Method as EngineMethod
 from hofburg.monitoring.models import Category, Method, ObserverKind
 
 COMPASS_16 = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
@@ -88,7 +89,26 @@ class ObservationForm(forms.Form):
             raise forms.ValidationError(_("A distance needs both ends, e.g. 2 to 4 km."))
         if low is not None and high is not None and low > high:
             raise forms.ValidationError(_("The distance 'from' must not exceed the distance 'to'."))
+        self._check_bounds(data)
         return data
+
+    def _check_bounds(self, data: dict[str, Any]) -> None:
+        """The mission's bounds (`records.observation_bounds`), as the field's own error: the
+        service refuses the same, so the page says it where the monitor can correct it."""
+        from hofburg.monitoring.records import observation_bounds
+
+        limits = observation_bounds()
+        when = data.get("observed_at")
+        if when is not None and limits.earliest is not None and when < limits.earliest:
+            self.add_error("observed_at", _("This time is before the mission's mandate began "
+                                            "(%(day)s).")
+                           % {"day": limits.earliest.date().isoformat()})
+        high = data.get("distance_km_max")
+        method = data.get("method")
+        most = limits.max_distance_km.get(EngineMethod(method)) if method else None
+        if high is not None and most is not None and high > most:
+            self.add_error("distance_km_max", _("Farther than the mission accepts for this "
+                                                "method: at most %(km)s km.") % {"km": f"{most:g}"})
 
     def observation_data(self) -> dict[str, Any]:
         """The cleaned fields as the services take them (empty optional text as "")."""

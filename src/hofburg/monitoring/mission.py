@@ -1,9 +1,11 @@
 """The mission's parameters, read once from its settings and data files.
 
 The merge and locate rules (data/monitoring/merge_rules.yaml), the reporting calendar (settings
-MONITORING_TIME_ZONE and MONITORING_PERIOD_CUTOFF) and the named reporting areas (settings
-MONITORING_AREAS). The rules themselves are the engine's (`engine.periods`, `engine.areas`,
-`engine.binning`); this module only reads the mission's choices and hands them to it.
+MONITORING_TIME_ZONE and MONITORING_PERIOD_CUTOFF), the named reporting areas (settings
+MONITORING_AREAS) and the limits of a possible observation (data/monitoring/
+observation_limits.yaml, setting MONITORING_MANDATE_START). The rules themselves are the
+engine's (`engine.periods`, `engine.areas`, `engine.binning`, `engine.limits`); this module only
+reads the mission's choices and hands them to it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.conf import settings
 from hofburg.monitoring.engine.areas import ReportingAreas, load_reporting_areas
 from hofburg.monitoring.engine.binning import area_of_cell
 from hofburg.monitoring.engine.columns import FloatArray
+from hofburg.monitoring.engine.limits import ObservationLimits, load_observation_limits
 from hofburg.monitoring.engine.merge_rules import MergeRules, load_merge_rules
 from hofburg.monitoring.engine.periods import ReportDates, ReportingCalendar
 
@@ -31,6 +34,17 @@ def monitoring_data() -> Path:
 def merge_rules() -> MergeRules:
     """The mission's merge and locate parameters (data/monitoring/merge_rules.yaml)."""
     return load_merge_rules(monitoring_data() / "merge_rules.yaml")
+
+
+@cache
+def observation_limits() -> ObservationLimits:
+    """The limits of a possible observation: the mandate's first day (the setting, else the
+    data file's field operation's start in the registry's data) and the farthest distance per
+    method (data/monitoring/observation_limits.yaml)."""
+    return load_observation_limits(
+        monitoring_data() / "observation_limits.yaml",
+        Path(settings.REFERENCE_DATA_DIR) / "registry" / "field_operations.yaml",
+        mandate_start=settings.MONITORING_MANDATE_START)
 
 
 @cache
@@ -56,6 +70,7 @@ def clear_calendar() -> None:
     """Forget the calendar read from the settings (a test that changes them)."""
     reporting_calendar.cache_clear()
     report_dates.cache_clear()
+    observation_limits.cache_clear()
 
 
 @cache

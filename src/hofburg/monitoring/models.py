@@ -492,3 +492,27 @@ class RollupGeneration(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class PeriodRelease(models.Model):
+    """A reporting period released to the public: its figures are whole, not a first share.
+
+    The public reads a period's figures only once it is released (`intake.release`), so a
+    period with one published event never looks like a period of one event; a period that is
+    not released shows as "not yet released", never as 0. Publishing an event is releasing its
+    period, or (for an event verified after the release) adding to a released period.
+    """
+
+    report_date = models.DateField(_("report date"), unique=True)
+    released_at = models.DateTimeField(_("released at"), default=timezone.now)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("released by"))
+
+    class Meta:
+        ordering = ["-report_date"]
+        verbose_name = _("released reporting period")
+        verbose_name_plural = _("released reporting periods")
+
+    def __str__(self) -> str:
+        return f"period of {self.report_date} released {self.released_at:%Y-%m-%d %H:%M}"

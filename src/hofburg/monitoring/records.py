@@ -21,11 +21,13 @@ from hofburg.core.bounds import CLOCK_SKEW
 from hofburg.core.models import Classification, User
 from hofburg.monitoring.engine.observations import (
     OBSERVATION_FIELDS,
+    ObservationBounds,
     ObservationError,
     observation_from_mapping,
 )
 from hofburg.monitoring.engine.observations import Observation as Reported
 from hofburg.monitoring.errors import SubmissionInvalid
+from hofburg.monitoring.mission import observation_limits, reporting_calendar
 from hofburg.monitoring.models import Observation
 
 # What an observer reported, as the model stores it: the engine's fields, with the offset the
@@ -125,11 +127,17 @@ def latest_observation_time() -> datetime:
     return timezone.now() + CLOCK_SKEW
 
 
+def observation_bounds() -> ObservationBounds:
+    """The bounds of an observation received now: not after now plus the clock skew, not
+    before the mission's mandate, not farther than its method reaches (`mission`)."""
+    return observation_limits().bounds(latest_observation_time(), reporting_calendar().zone)
+
+
 def validate_observation(data: Mapping[str, Any]) -> Reported:
     """The engine's observation from plain data; SubmissionInvalid names the faulty field."""
     try:
         return observation_from_mapping({k: v for k, v in data.items() if v is not None},
-                                        latest_observation_time())
+                                        observation_bounds())
     except ObservationError as error:
         raise SubmissionInvalid(error.field, error.message) from None
     except TypeError as error:

@@ -19,19 +19,24 @@ import h3
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
+from hofburg.core.bounds import CLOCK_SKEW
 from hofburg.monitoring import queries, report_sections
 from hofburg.monitoring.engine.periods import ReportingPeriod, period_for_report_date
-from hofburg.monitoring.mission import area_name, reporting_calendar
+from hofburg.monitoring.mission import area_name, report_date_of, reporting_calendar
 from hofburg.monitoring.models import (
     Category,
     CivilianImpact,
     DailyCount,
     MovementRestriction,
+    PeriodRelease,
     WeaponSighting,
 )
+from hofburg.monitoring.permissions import may_submit
+from hofburg.monitoring.records import observation_bounds
 
 EXPLOSIONS = (Category.EXPLOSION_UNDETERMINED, Category.AIRBURST, Category.EXPLOSION_WEAPON)
 TEMPLATE = "monitoring/report.html"
@@ -80,11 +85,11 @@ class CategoryRow:
     category: str
     label: str
     violations: int
-    previous: int
+    previous: int | None  # None: the previous period is not released (for the public)
 
     @property
     def change_text(self) -> str:
-        return signed(self.violations - self.previous)
+        return signed(None if self.previous is None else self.violations - self.previous)
 
 
 @dataclass
@@ -103,6 +108,16 @@ class DailyReport:
     # The SMM's sections on the disengagement areas and on weapons storage (report_sections).
     disengagement: report_sections.DisengagementSection | None = None
     storage: report_sections.StorageSection | None = None
+    # The release of this period and of the one before (decision 0035): the public reads a
+    # period's figures only once it is released, and "not yet released" where it is not.
+    release: PeriodRelease | None = None
+    previous_released: bool = True
+
+    @property
+    def figures_shown(self) -> bool:
+        """Whether the reader may read this period's figures: the entitled always, the public
+        once the period is released."""
+        return not self.published_only or self.release is not None
 
     @property
     def total(self) -> int:
@@ -117,7 +132,11 @@ class DailyReport:
         return sum(row.explosions for row in self.areas)
 
     @property
-    def previous_total(self) -> int:
+    def previous_total(self) -> int | None:
+        """The previous period's total; None where the reader may not read it yet (the
+        public, before that period is released)."""
+        if self.published_only and not self.previous_released:
+            return None
         return sum(row.previous or 0 for row in self.areas)
 
     @property
@@ -137,11 +156,34 @@ class DailyReport:
         return f"daily-report-{self.report_date.isoformat()}"
 
 
+def possible_report_dates() -> tuple[date | None, date]:
+    """The first and last report dates a period can have: from the mission's mandate to the
+    period running now (plus the clock skew). Records stored before the bounds of decision 0036
+    were checked may lie outside; they never become the latest period, a default range or a
+    stop on the map's time slider."""
+    limits = observation_bounds()
+    first = report_date_of(limits.earliest) if limits.earliest is not None else None
+    return first, report_date_of(limits.latest or timezone.now() + CLOCK_SKEW)
+
+
 def report_dates(user: AnyUser) -> list[date]:
-    """The report dates with figures the reader may see, newest first."""
+    """The report dates the reader may read, newest first: for the public the released
+    periods (a released period without events too: its report says 0), for the entitled
+    every date with figures and every released one; only possible ones
+    (`possible_report_dates`)."""
+    first, last = possible_report_dates()
+    releases = PeriodRelease.objects.filter(report_date__lte=last)
+    counts = DailyCount.objects.filter(day__lte=last)
+    if first is not None:
+        releases = releases.filter(report_date__gte=first)
+        counts = counts.filter(day__gte=first)
+    released = set(releases.values_list("report_date", flat=True))
     scope = queries.rollup_scope(user)
-    return list(scope.rows(DailyCount.objects.filter(**{f"{scope.events}__gt": 0}))
-                .values_list("day", flat=True).distinct().order_by("-day"))
+    if scope.published_only:
+        return sorted(released, reverse=True)
+    counted = set(scope.rows(counts.filter(**{f"{scope.events}__gt": 0}))
+                  .values_list("day", flat=True).distinct())
+    return sorted(counted | released, reverse=True)
 
 
 def latest_report_date(user: AnyUser) -> date | None:
@@ -172,18 +214,26 @@ def _in_period(queryset: QuerySet[Any], period: ReportingPeriod, user: AnyUser
 def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
     """The report of the period ending at 19:30 on `report_date`, as `user` may read it."""
     period = period_for_report_date(report_date, reporting_calendar())
+    previous_date = report_date - timedelta(days=1)
+    releases = {r.report_date: r for r in PeriodRelease.objects.filter(
+        report_date__in=[previous_date, report_date]).select_related("released_by")}
     scope, totals = queries.period_counts(user, first=report_date, last=report_date)
     _, explosions = queries.period_counts(user, first=report_date, last=report_date,
                                           categories=list(EXPLOSIONS))
+    # The public compares with the previous period only once it is released: before, its
+    # published share is not its figure, and 0 would be a false one.
+    compare = not scope.published_only or previous_date in releases
     blasts = {row.area: row for row in explosions}
     areas = [AreaRow(area=row.area, label=area_label(row.area),
                      named=area_name(row.area) is not None, violations=row.violations,
                      explosions=blasts[row.area].violations if row.area in blasts else 0,
-                     previous=row.previous,
-                     previous_explosions=blasts[row.area].previous if row.area in blasts
-                     else None,
-                     change=row.change)
+                     previous=row.previous if compare else None,
+                     previous_explosions=(blasts[row.area].previous
+                                          if compare and row.area in blasts else None),
+                     change=row.change if compare else None)
              for row in totals]
+    if scope.published_only and report_date not in releases:
+        areas = []  # not released: nothing of it is the period's figure yet
     areas.sort(key=lambda row: (-row.violations, row.label))
     weapons = [sighting for sighting in _in_period(WeaponSighting.objects.all(), period, user)
                .order_by("observed_at") if sighting.compliance.get("status") == "in_violation"]
@@ -196,16 +246,21 @@ def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
     sightings = report_sections.period_sightings(user, period)
     return DailyReport(report_date=report_date, period=period,
                        published_only=scope.published_only, areas=areas,
-                       categories=category_rows(user, report_date),
+                       categories=(category_rows(user, report_date, compare=compare)
+                                   if areas or not scope.published_only else []),
                        weapons=weapons, restrictions=restrictions, civilian_impacts=impacts,
                        is_exercise=exercise,
                        disengagement=report_sections.disengagement_section(
                            user, report_date, period, sightings=sightings),
-                       storage=report_sections.storage_section(sightings))
+                       storage=report_sections.storage_section(sightings),
+                       release=releases.get(report_date),
+                       previous_released=previous_date in releases)
 
 
-def category_rows(user: AnyUser, report_date: date) -> list[CategoryRow]:
-    """Violations per category in the period and the one before (the SMM's breakdown, 1.2)."""
+def category_rows(user: AnyUser, report_date: date, *, compare: bool = True
+                  ) -> list[CategoryRow]:
+    """Violations per category in the period and the one before (the SMM's breakdown, 1.2);
+    without `compare`, the previous period's are None (not released to this reader)."""
     scope = queries.rollup_scope(user)
     previous_date = report_date - timedelta(days=1)
     sums = (scope.rows(DailyCount.objects.filter(day__in=[previous_date, report_date]))
@@ -215,6 +270,9 @@ def category_rows(user: AnyUser, report_date: date) -> list[CategoryRow]:
     for row in sums:
         target = now if row["day"] == report_date else before
         target[row["category"]] = row["violations"] or 0
+    if not compare:
+        return [CategoryRow(value, str(label), now[value], None)
+                for value, label in Category.choices if now.get(value)]
     return [CategoryRow(value, str(label), now.get(value, 0), before.get(value, 0))
             for value, label in Category.choices if now.get(value) or before.get(value)]
 
@@ -228,18 +286,26 @@ class RangeComparison:
     previous_start: date
     previous_end: date
     rows: list[CategoryRow]
+    # For the public (decision 0035): the report dates of the range not released (their
+    # figures are not in the totals), and whether the whole previous range is released (if
+    # not, its figures read "not yet released", never a partial sum).
+    unreleased: int = 0
+    previous_released: bool = True
 
     @property
     def total(self) -> int:
         return sum(row.violations for row in self.rows)
 
     @property
-    def previous_total(self) -> int:
-        return sum(row.previous for row in self.rows)
+    def previous_total(self) -> int | None:
+        if not self.previous_released:
+            return None
+        return sum(row.previous or 0 for row in self.rows)
 
     @property
     def change_text(self) -> str:
-        return signed(self.total - self.previous_total)
+        previous = self.previous_total
+        return signed(None if previous is None else self.total - previous)
 
 
 def compare_ranges(user: AnyUser, start: date, end: date,
@@ -257,15 +323,28 @@ def compare_ranges(user: AnyUser, start: date, end: date,
         totals[point.category] = totals.get(point.category, 0) + point.violations
     for point in before:
         earlier[point.category] = earlier.get(point.category, 0) + point.violations
-    rows = [CategoryRow(value, str(label), totals.get(value, 0), earlier.get(value, 0))
-            for value, label in Category.choices if totals.get(value) or earlier.get(value)]
-    return RangeComparison(start, end, previous_start, previous_end, rows)
+    unreleased, previous_released = 0, True
+    if queries.rollup_scope(user).published_only:
+        released = set(PeriodRelease.objects.filter(
+            report_date__gte=previous_start, report_date__lte=end)
+            .values_list("report_date", flat=True))
+        unreleased = sum(1 for n in range(days)
+                         if start + timedelta(days=n) not in released)
+        previous_released = all(previous_start + timedelta(days=n) in released
+                                for n in range(days))
+    rows = [CategoryRow(value, str(label), totals.get(value, 0),
+                        earlier.get(value, 0) if previous_released else None)
+            for value, label in Category.choices
+            if totals.get(value) or (previous_released and earlier.get(value))]
+    return RangeComparison(start, end, previous_start, previous_end, rows, unreleased,
+                           previous_released)
 
 
 def render_report_html(report: DailyReport, request: HttpRequest | None = None, *,
                        for_pdf: bool = False) -> str:
     """The report as HTML: the page itself, or the print version the PDF is made from."""
-    context = {"report": report, "for_pdf": for_pdf, "shows_exercise_data": report.is_exercise}
+    context = {"report": report, "for_pdf": for_pdf, "shows_exercise_data": report.is_exercise,
+               "may_release": request is not None and may_submit(request.user)}
     return render_to_string(TEMPLATE, context, request=request)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hofburg.monitoring import views
+from hofburg.monitoring import release_views, views
 
 app_name = "monitoring"
 
@@ -21,8 +21,9 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/verify/", views.event_action, {"action": "verify"},
          name="verify_event"),
-    path("events/<int:pk>/publish/", views.event_action, {"action": "publish"},
-         name="publish_event"),
+    path("events/<int:pk>/publish/", release_views.publish_event, name="publish_event"),
+    path("events/<int:pk>/withdraw/", release_views.withdraw_publication,
+         name="withdraw_publication"),
     path("events/<int:pk>/declassify/", views.event_action, {"action": "declassify"},
          name="declassify_event"),
     path("map/", views.map_page, name="map"),
@@ -32,4 +33,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="reports"),
     path("reports/<str:day>/", views.report_page, name="report"),
     path("reports/<str:day>/pdf/", views.report_pdf, name="report_pdf"),
+    path("reports/<str:day>/release/", release_views.release_period, name="release_period"),
+    path("reports/<str:day>/withdraw/", release_views.withdraw_release,
+         name="withdraw_release"),
 ]

@@ -49,7 +49,7 @@ from hofburg.monitoring.forms import (
     RangeForm,
     ReasonForm,
 )
-from hofburg.monitoring.intake import submit, workflow
+from hofburg.monitoring.intake import release, submit, workflow
 from hofburg.monitoring.models import (
     Category,
     Event,
@@ -57,6 +57,7 @@ from hofburg.monitoring.models import (
     Observation,
     ObservationStatus,
 )
+from hofburg.monitoring.records import observation_bounds
 
 PAGE_SIZE = 50
 
@@ -115,6 +116,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/home.html", {
         "daily": daily,
         "may_submit": permissions.may_submit(request.user),
+        "may_release": permissions.may_submit(request.user),
         "shows_exercise_data": daily.is_exercise if daily else False,
     })
 
@@ -139,7 +141,19 @@ FORM_TEXTS = {
     "locating": gettext_lazy("Finding your position…"),
     "located": gettext_lazy("Position found (within {metres} m)."),
     "noPosition": gettext_lazy("Your position could not be found; enter it by hand."),
+    "future": gettext_lazy("This time is in the future: check the device's clock."),
+    "beforeMandate": gettext_lazy("This time is before the mission's mandate began ({day})."),
+    "tooFar": gettext_lazy("Farther than the mission accepts for this method: at most {km} km."),
 }
+
+
+def observation_limits() -> dict[str, Any]:
+    """The bounds the form checks on the device, as the server checks them (`records`)."""
+    limits = observation_bounds()
+    return {"earliest": limits.earliest.date().isoformat() if limits.earliest else None,
+            "skew_minutes": int(bounds.CLOCK_SKEW.total_seconds() // 60),
+            "max_distance_km": {str(method): km
+                                for method, km in limits.max_distance_km.items()}}
 
 
 def _may_submit_or_deny(request: HttpRequest) -> None:
@@ -154,6 +168,7 @@ def observe(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/observe.html", {
         "form": ObservationForm(),
         "form_texts": {key: str(text) for key, text in FORM_TEXTS.items()},
+        "observation_limits": observation_limits(),
     })
 
 
@@ -198,6 +213,7 @@ def _submit_observation_form(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "monitoring/observe.html", {
             "form": form, "form_texts": {key: str(text) for key, text in FORM_TEXTS.items()},
+            "observation_limits": observation_limits(),
         }, status=400)
     data = form.observation_data()
     client_id = data.pop("client_id")
@@ -330,6 +346,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/events.html", {
         "page": page, "filters": filters, "query_string": _query_string(request),
         "editable": _editable_ids(request, list(page.object_list)),
+        "released_dates": release.released_dates(
+            sorted({e.report_date for e in page.object_list})),
         "shows_exercise_data": any(e.is_exercise for e in page.object_list),
     })
 
@@ -343,6 +361,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "history": _history(event),
         "may_edit": access.can_edit(request.user, event),
+        "released_dates": release.released_dates([event.report_date]),
         "map_event": _event_geometry(event, members),
         "shows_exercise_data": event.is_exercise,
     })
@@ -364,7 +383,8 @@ def _event_geometry(event: Event, members: list[Observation]) -> dict[str, Any]:
 
 @require_POST
 def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Verify, declassify or publish an event, through the service of that name."""
+    """Verify or declassify an event, through the service of that name (publishing asks
+    first: `release_views.publish_event`)."""
     event = queries.get_event_for_user(request.user, pk)
     try:
         if action == "declassify":
@@ -374,12 +394,9 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 return redirect(_back(request, reverse("monitoring:event", args=[pk])))
             workflow.declassify_event(request.user, event, form.cleaned_data["reason"])
             done = _("Event %(key)s is now public; it can be published.")
-        elif action == "verify":
+        else:
             workflow.verify_event(request.user, event)
             done = _("Event %(key)s verified.")
-        else:
-            workflow.publish_event(request.user, event)
-            done = _("Event %(key)s published: its counts are now public.")
         messages.success(request, done % {"key": event.event_key})
     except AccessDenied:
         raise PermissionDenied(_("Only editors of the mission that owns this event may change "

@@ -20,6 +20,7 @@ from hofburg.monitoring.engine.observations import (
     Category,
     Method,
     Observation,
+    ObservationBounds,
     ObservationError,
     ObserverKind,
     observation_from_mapping,
@@ -406,7 +407,7 @@ def test_concat_joins_parts_in_order() -> None:
 
 
 def test_a_time_after_latest_is_an_error_as_the_row_rule_gives_it() -> None:
-    latest = datetime(2026, 12, 6, 12, 10, tzinfo=UTC)
+    latest = ObservationBounds(latest=datetime(2026, 12, 6, 12, 10, tzinfo=UTC))
     header = ["observation_id", "observed_at", "observer_id", "observer_kind", "observer_lon",
               "observer_lat", "method", "category", "bearing_deg"]
     now = ["a", "2026-12-06T12:00:00+00:00", "o", "patrol", "30", "48", "saw", "burst", "10"]
@@ -419,3 +420,39 @@ def test_a_time_after_latest_is_an_error_as_the_row_rule_gives_it() -> None:
         observation_from_mapping(dict(zip(header, later, strict=True)), latest)
     assert raised.value.message == error.message
     assert "in the future" in error.message
+
+
+BOUNDED = ObservationBounds(latest=datetime(2026, 12, 6, 12, 10, tzinfo=UTC),
+                            earliest=datetime(2014, 3, 21, tzinfo=UTC),
+                            max_distance_km={Method.HEARD: 40.0, Method.SAW: 30.0})
+
+
+def test_times_before_the_mandate_and_distances_beyond_the_method_are_the_rules_errors() -> None:
+    header = ["observation_id", "observed_at", "observer_id", "observer_kind", "observer_lon",
+              "observer_lat", "method", "category", "bearing_deg", "distance_km_min",
+              "distance_km_max"]
+    records = [
+        ["ok", "2026-12-06T12:00:00+00:00", "o", "patrol", "30", "48", "heard", "burst", "10",
+         "3", "40"],
+        ["old", "1990-06-01T12:00:00+00:00", "o", "patrol", "30", "48", "heard", "burst", "10",
+         "3", "5"],
+        ["far", "2026-12-06T12:00:00+00:00", "o", "patrol", "30", "48", "heard", "burst", "10",
+         "400", "500"],
+        ["seen", "2026-12-06T12:00:00+00:00", "o", "patrol", "30", "48", "saw", "burst", "10",
+         "31", "35"],
+        ["cam", "2026-12-06T12:00:00+00:00", "o", "camera", "30", "48", "recorded", "burst",
+         "10", "400", "500"],  # no limit given for this method: not checked
+    ]
+    columns, errors = observation_columns(header, records, BOUNDED)
+    assert list(columns.observation_id) == ["ok", "cam"]
+    assert [(e.index, e.field) for e in errors] == [
+        (1, "observed_at"), (2, "distance_km_max"), (3, "distance_km_max")]
+    assert "before the mission's mandate began (2014-03-21)" in errors[0].message
+    assert errors[1].message \
+        == "500 km is farther than the mission accepts for what is heard (at most 40 km)"
+    assert "what is seen (at most 30 km)" in errors[2].message
+    for error in errors:
+        with pytest.raises(ObservationError) as raised:
+            observation_from_mapping(dict(zip(header, records[error.index], strict=True)),
+                                     BOUNDED)
+        assert (raised.value.field, raised.value.message) == (error.field, error.message)

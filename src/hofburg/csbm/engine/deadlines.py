@@ -57,6 +57,48 @@ def large_activity_notice_deadline(year: int, ruleset: Ruleset) -> date:
     return deadline.in_year(year - years)
 
 
+# -- the desk's year, by the texts' calendar ------------------------------------------------
+#
+# "This year" is not one thing near the year's end: on 6 December 2026 the exchange in force is
+# the one valid from 1 January 2026, the exchange being sent is the one valid from 1 January
+# 2027 (due 15 December 2026), and the calendar of 2027's activities was due on 15 November
+# 2026. These functions say which year the desk means by "current", "due" and "overdue".
+
+
+def exchange_year_in_force(day: date) -> int:
+    """(10): the exchange valid on `day` is the one "valid as of 1 January" of its year."""
+    return day.year
+
+
+def exchange_year_due_next(day: date, ruleset: Ruleset) -> int:
+    """The exchange whose deadline (10) is the next on or after `day`: on 6 and on 15 December
+    2026 the one valid from 2027; from 16 December 2026 the one valid from 2028."""
+    year = day.year + 1
+    return year if day <= annual_exchange_deadline(year, ruleset) else year + 1
+
+
+def years_due(day: date, ruleset: Ruleset) -> list[int]:
+    """The years whose yearly submissions can be due or overdue on `day`: the year in force,
+    and the next one once the first of its deadlines has passed (the annual calendar (61) on
+    15 November, the exchange (10) on 15 December, as far as the ruleset defines them)."""
+    following = day.year + 1
+    firsts = [deadline(following, ruleset) for deadline, key in (
+        (annual_exchange_deadline, "annual_exchange.deadline"),
+        (annual_calendar_deadline, "calendar.deadline")) if _defined(ruleset, key)]
+    return [day.year, following] if firsts and day > min(firsts) else [day.year]
+
+
+def default_exchange_year(day: date, years_with_exchanges: Iterable[int],
+                          ruleset: Ruleset) -> int:
+    """The year the exchange pages open on: the newest year with an exchange the reader may
+    see, no later than the exchange due next (`exchange_year_due_next`); without one, the year
+    in force. On 6 December 2026, with exchanges for 2027 arriving, that is 2027, never an
+    empty 2026 nor a 2028 nobody sends yet."""
+    latest = exchange_year_due_next(day, ruleset)
+    candidates = [year for year in years_with_exchanges if year <= latest]
+    return max(candidates) if candidates else exchange_year_in_force(day)
+
+
 def defence_planning_deadline(budget_approved_on: date, ruleset: Ruleset) -> date:
     """(15): defence planning information, N months after the military budget is approved.
 

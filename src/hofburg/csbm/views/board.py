@@ -78,11 +78,13 @@ def desk_home(request: HttpRequest) -> HttpResponse:
             start__gte=today, start__lte=today + timedelta(days=UPCOMING_DAYS))
         .exclude(status=StoredActivity.Status.CANCELLED).order_by("start", "pk"))
         if line.classification.notifiable or line.classification.notification_undetermined]
-    scorecard_rows = build_scorecard(year, user)
-    overdue = sorted((row for row in scorecard_rows
+    # Every year whose submissions can be overdue today: near the year's end also the next one
+    # (its calendar is due on 15 November, its exchange on 15 December: deadlines.years_due).
+    due_years = deadlines.years_due(today, get_ruleset())
+    overdue = sorted((row for due_year in due_years for row in build_scorecard(due_year, user)
                       if ScoreStatus.MISSING in {row.exchange_status, row.calendar_status}
                       or row.missing_notifications),
-                     key=lambda row: folded(row.state_name))
+                     key=lambda row: (folded(row.state_name), row.year))
     board = quota_lines(year, user)
     return render(request, "csbm/home.html", {
         "year": year,
@@ -90,6 +92,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         "upcoming_days": UPCOMING_DAYS,
         "upcoming": upcoming,
         "overdue": overdue,
+        "due_years": due_years,
         "quota_lines": [line for line in board if line.used],
         "filled": [line for line in board if line.filled],
         "state_count": len(board),

@@ -20,6 +20,7 @@ from django.db.models import Count, Min, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -39,7 +40,7 @@ from hofburg.csbm.forms import (
 from hofburg.csbm.models import AnnualExchange, EquipmentCategory, ExchangeHolding, ExchangeUnit
 from hofburg.csbm.rulesets import get_ruleset
 from hofburg.csbm.scorecard import Status as ScoreStatus
-from hofburg.csbm.views.board import folded, this_year
+from hofburg.csbm.views.board import folded
 
 # -- exchanged military information (Chapter I) ----------------------------------------------
 
@@ -93,6 +94,14 @@ def exchange_lines(year: int, user: Any) -> list[ExchangeLine]:
     return sorted(lines, key=lambda line: folded(line.exchange.state.name))
 
 
+def default_exchange_year(user: Any) -> int:
+    """The year the exchange index opens on: the newest year of an exchange `user` may see, no
+    later than the exchange due next, else the year in force (`deadlines.default_exchange_year`:
+    on 6 December the exchanges for next year arriving, never an empty page)."""
+    years = queries.visible_exchanges(user).values_list("year", flat=True).distinct()
+    return deadlines.default_exchange_year(timezone.localdate(), years, get_ruleset())
+
+
 def exchange_deadline(year: int) -> date:
     """(10): the exchange valid from 1 January of `year` is due by the agreed ruleset's date."""
     return deadlines.annual_exchange_deadline(year, get_ruleset())
@@ -102,7 +111,7 @@ def exchange_deadline(year: int) -> date:
 def exchanges(request: HttpRequest) -> HttpResponse:
     """The annual exchanges of a year the user may see, per State, and for editors of a
     delegation the form to upload their own State's exchange."""
-    year = YearForm(request.GET).year_or(this_year())
+    year = YearForm(request.GET).year_or(default_exchange_year(request.user))
     return _exchange_index(request, year, ExchangeUploadForm())
 
 
@@ -132,7 +141,7 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ExchangeUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _exchange_index(request, this_year(), form, status=422)
+        return _exchange_index(request, default_exchange_year(request.user), form, status=422)
     data = form.cleaned_data
     year = int(data["year"])
     try:

@@ -34,6 +34,7 @@ from hofburg.monitoring.engine.observations import (
     Category,
     Method,
     Observation,
+    ObservationBounds,
     ObservationError,
     ObserverKind,
     observation_from_mapping,
@@ -206,12 +207,12 @@ class RowError:
 
 
 def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]],
-                        latest: datetime | None = None
+                        bounds: ObservationBounds | None = None
                         ) -> tuple[ObservationColumns, list[RowError]]:
     """Validate text records (each as wide as `header`; "" is an absent value) as observations.
 
     Returns the columns of the valid records, in their order, and an error for each invalid
-    one, exactly as `observation_from_mapping` (with the same `latest`) would have raised it for
+    one, exactly as `observation_from_mapping` (with the same `bounds`) would have raised it for
     that record. The common
     case is checked a column at a time; only the records that fail a column check are looked
     at one by one, through `observation_from_mapping` itself.
@@ -220,8 +221,8 @@ def observation_columns(header: Sequence[str], records: Sequence[Sequence[str]],
         return empty_columns(), []
     check = _Check(header, records)
     check.unknown_and_required()
-    parsed = _Parsed.read(check, latest)
-    errors = parsed.recheck(check, latest)
+    parsed = _Parsed.read(check, bounds)
+    errors = parsed.recheck(check, bounds)
     return parsed.columns(check), errors
 
 
@@ -271,6 +272,7 @@ class _Parsed:
     """The records' values as the column checks read them (suspect records aside)."""
 
     observed_at: list[datetime | None]
+    stamps: FloatArray  # the times as POSIX seconds
     offsets: NDArray[np.int32]
     kinds: NDArray[np.int8]
     methods: NDArray[np.int8]
@@ -288,12 +290,20 @@ class _Parsed:
     high: FloatArray
 
     @classmethod
-    def read(cls, check: _Check, latest: datetime | None) -> _Parsed:
+    def read(cls, check: _Check, bounds: ObservationBounds | None) -> _Parsed:
         suspect, col = check.suspect, check.col
         observed_at = _times(col("observed_at"), suspect)
-        if latest is not None:
-            check.flag(k for k, t in enumerate(observed_at)
-                       if t is not None and t.utcoffset() is not None and t > latest)
+        # POSIX seconds, NaN for a time that is not read (already suspect): the stored column,
+        # and the bounds compared a column at a time.
+        stamps = np.fromiter((t.timestamp() if t is not None and t.utcoffset() is not None
+                              else math.nan for t in observed_at), dtype=np.float64,
+                             count=len(observed_at))
+        bounds = bounds or ObservationBounds()
+        with np.errstate(invalid="ignore"):
+            if bounds.latest is not None:
+                suspect |= stamps > bounds.latest.timestamp()
+            if bounds.earliest is not None:
+                suspect |= stamps < bounds.earliest.timestamp()
         lon = _numbers(col("observer_lon"), suspect)
         lat = _numbers(col("observer_lat"), suspect)
         suspect |= ~((lon >= -180.0) & (lon <= 180.0)) | ~((lat >= -90.0) & (lat <= 90.0))
@@ -304,25 +314,31 @@ class _Parsed:
             check.flag(k for k, v in enumerate(weapon_text) if v.isspace())
         sector, has_bearing, centre, half = _directions(check)
         low, high = _distance_band(check)
+        methods = _codes(col("method"), METHODS, suspect)
+        if bounds.max_distance_km:
+            # The farthest distance per method, compared a column at a time (NaN: no band).
+            farthest = np.array([bounds.max_distance_km.get(m, math.inf) for m in METHODS])
+            with np.errstate(invalid="ignore"):
+                suspect |= high > farthest[methods]
         return cls(
-            observed_at=observed_at,
+            observed_at=observed_at, stamps=stamps,
             offsets=np.array([_offset_minutes(t) if t is not None else 0 for t in observed_at],
                              dtype=np.int32),
             kinds=_codes(col("observer_kind"), OBSERVER_KINDS, suspect),
-            methods=_codes(col("method"), METHODS, suspect),
+            methods=methods,
             categories=_codes(col("category"), CATEGORIES, suspect),
             lon=lon, lat=lat, count=count, weapon=[v or None for v in weapon_text],
             sector=sector, compass=np.full(check.n, 16, dtype=np.int8),
             has_bearing=has_bearing, centre=centre, half=half, low=low, high=high)
 
-    def recheck(self, check: _Check, latest: datetime | None) -> list[RowError]:
+    def recheck(self, check: _Check, bounds: ObservationBounds | None) -> list[RowError]:
         """Each suspect record through the rule itself: an error, or its values as the rule
         read them (the column checks were stricter than the rule: "nne" for "NNE", say)."""
         errors: list[RowError] = []
         for k in np.flatnonzero(check.suspect).tolist():
             data = {name: values[k] for name, values in check.column.items() if values[k] != ""}
             try:
-                o = observation_from_mapping(data, latest)
+                o = observation_from_mapping(data, bounds)
             except ObservationError as error:
                 errors.append(RowError(k, data.get("observation_id", ""), error.field,
                                        error.message))
@@ -334,6 +350,7 @@ class _Parsed:
     def take(self, k: int, o: Observation) -> None:
         """Record k's values from the rule's observation."""
         self.observed_at[k] = o.observed_at
+        self.stamps[k] = o.observed_at.timestamp()
         self.offsets[k] = _offset_minutes(o.observed_at)
         self.kinds[k] = OBSERVER_KINDS.index(o.observer_kind)
         self.methods[k] = METHODS.index(o.method)
@@ -358,11 +375,9 @@ class _Parsed:
 
         ids, observers, notes = (check.col("observation_id"), check.col("observer_id"),
                                  check.col("notes"))
-        observed_at = self.observed_at
         return ObservationColumns(
             observation_id=[ids[k] for k in keep],
-            observed_at=np.array([observed_at[k].timestamp() for k in keep],  # type: ignore[union-attr]
-                                 dtype=np.float64),
+            observed_at=self.stamps[good],
             utc_offset_minutes=self.offsets[good],
             observer_id=[share(observers[k]) for k in keep],  # type: ignore[misc]
             observer_kind=self.kinds[good], observer_lon=self.lon[good],

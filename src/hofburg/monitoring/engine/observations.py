@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -210,13 +210,49 @@ FILE_FIELDS: tuple[str, ...] = tuple(name for name in OBSERVATION_FIELDS
 _FIELD_NAMES = frozenset(OBSERVATION_FIELDS)
 
 
-def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = None
+_SEEN_AS = {"heard": "heard", "saw": "seen", "recorded": "recorded"}
+
+
+@dataclass(frozen=True)
+class ObservationBounds:
+    """What a mission accepts as a possible observation, beyond the form of each field.
+
+    `latest`: nothing is observed after it (the caller's "now" plus the clock skew a device may
+    have). `earliest`: nothing is observed before it (the start of the mission's mandate).
+    `max_distance_km`: the farthest end of a distance band per method (the mission's
+    parameters, `engine.limits`). A bound left as None (or a method not named) is not checked.
+    """
+
+    latest: datetime | None = None
+    earliest: datetime | None = None
+    max_distance_km: Mapping[Method, float] = field(default_factory=dict)
+
+    def check(self, observation: Observation) -> None:
+        """ObservationError naming the field when `observation` lies outside the bounds."""
+        moment = observation.observed_at
+        if self.latest is not None and moment > self.latest:
+            raise ObservationError("observed_at", f"{moment.isoformat()} is in the future "
+                                                  f"(after {self.latest.isoformat()})")
+        if self.earliest is not None and moment < self.earliest:
+            raise ObservationError("observed_at", f"{moment.isoformat()} is before the "
+                                                  f"mission's mandate began "
+                                                  f"({self.earliest.date().isoformat()})")
+        limit = self.max_distance_km.get(observation.method)
+        far = observation.distance_km_max
+        if limit is not None and far is not None and far > limit:
+            raise ObservationError("distance_km_max", f"{far:g} km is farther than the "
+                                                      f"mission accepts for what is "
+                                                      f"{_SEEN_AS[observation.method]} (at "
+                                                      f"most {limit:g} km)")
+
+
+def observation_from_mapping(data: Mapping[str, Any], bounds: ObservationBounds | None = None
                              ) -> Observation:
     """An observation from plain data (a CSV row, a JSON object); ISO 8601 text for the time.
 
     Unknown keys are an error rather than silently dropped: a misspelt column would otherwise
-    lose its data. A time after `latest` (the caller's "now" plus the clock skew it allows) is
-    an error: nothing is observed in the future.
+    lose its data. An observation outside `bounds` is an error: nothing is observed in the
+    future or before the mission's mandate, nor heard farther than the mission accepts.
     """
     unknown = sorted(set(data) - _FIELD_NAMES)
     if unknown:
@@ -227,9 +263,8 @@ def observation_from_mapping(data: Mapping[str, Any], latest: datetime | None = 
             raise ObservationError(name, "is required")
     _read_numbers(values)
     observation = Observation(**values)
-    if latest is not None and observation.observed_at > latest:
-        raise ObservationError("observed_at", f"{observation.observed_at.isoformat()} is in the "
-                                              f"future (after {latest.isoformat()})")
+    if bounds is not None:
+        bounds.check(observation)
     return observation
 
 

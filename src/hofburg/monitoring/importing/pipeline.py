@@ -31,7 +31,7 @@ from hofburg.monitoring.importing.tuning import DEFAULT_TUNING, ImportTuning
 from hofburg.monitoring.metrics import imports_counted
 from hofburg.monitoring.mission import merge_rules
 from hofburg.monitoring.models import ImportBatch, Observation
-from hofburg.monitoring.records import Provenance, Row, latest_observation_time, provenance
+from hofburg.monitoring.records import Provenance, Row, observation_bounds, provenance
 
 
 @imports_counted
@@ -95,7 +95,7 @@ def _read(source: Source, summary: ImportSummary, tuning: ImportTuning
     try:
         with stream:
             reading = read_source(source, stream, summary,
-                                  ReadContext(latest_observation_time(), tuning))
+                                  ReadContext(observation_bounds(), tuning))
     finally:
         summary.sha256 = digest()
     summary.seconds["parse"] = clock.perf_counter() - started

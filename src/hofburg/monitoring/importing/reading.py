@@ -12,13 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from hofburg.monitoring.engine.columns import ObservationColumns, observation_columns
+import numpy as np
+
+from hofburg.monitoring.engine.columns import METHODS, ObservationColumns, observation_columns
+from hofburg.monitoring.engine.observations import ObservationBounds
 from hofburg.monitoring.importing.clean import read_clean
 from hofburg.monitoring.importing.header import read_header
 from hofburg.monitoring.importing.summary import ImportRejected, ImportSummary, RowProblem
@@ -29,10 +32,11 @@ ID_LENGTH = 64  # the database keeps ids of up to 64 characters
 
 @dataclass(frozen=True)
 class ReadContext:
-    """What reading a file depends on besides the file: the latest time a row may carry (a row
-    observed after it is a bad row) and the import's tuning."""
+    """What reading a file depends on besides the file: the bounds of a possible observation
+    (a row outside them is a bad row: after now, before the mandate, farther than its method
+    reaches) and the import's tuning."""
 
-    latest: datetime
+    bounds: ObservationBounds
     tuning: ImportTuning = DEFAULT_TUNING
 
 
@@ -58,7 +62,7 @@ def read_source(source: str | Path | IO[bytes], stream: IO[str], summary: Import
 def read_clean_file(path: Path, summary: ImportSummary, context: ReadContext
                     ) -> Reading | None:
     """A clean file read by the fast reader, or None: the general reader reads it (also when a
-    row is observed after `context.latest`, so that reader names the row)."""
+    row lies outside `context.bounds`, so that reader names the row)."""
     try:
         with path.open("rb") as handle:
             first = handle.readline().decode("utf-8-sig")
@@ -68,11 +72,27 @@ def read_clean_file(path: Path, summary: ImportSummary, context: ReadContext
         return None
     header = read_header(csv.reader(io.StringIO(first, newline="")), summary)
     columns = read_clean(path, header, context.tuning)
-    if columns is None or (len(columns) and
-                           columns.observed_at.max() > context.latest.timestamp()):
+    if columns is None or not within_bounds(columns, context.bounds):
         return None
     summary.read = len(columns)
     return Reading(columns, [], header)
+
+
+def within_bounds(columns: ObservationColumns, bounds: ObservationBounds) -> bool:
+    """Whether every row lies inside `bounds`, checked a column at a time."""
+    if not len(columns):
+        return True
+    times = columns.observed_at
+    if bounds.latest is not None and times.max() > bounds.latest.timestamp():
+        return False
+    if bounds.earliest is not None and times.min() < bounds.earliest.timestamp():
+        return False
+    if bounds.max_distance_km:
+        farthest = np.array([bounds.max_distance_km.get(m, math.inf) for m in METHODS])
+        with np.errstate(invalid="ignore"):
+            if bool(np.any(columns.distance_km_max > farthest[columns.method])):
+                return False
+    return True
 
 
 def read_rows(stream: IO[str], summary: ImportSummary, context: ReadContext) -> Reading:
@@ -108,7 +128,7 @@ class _Rows:
         self.header = header
         self.width = len(header)
         self.index_of_id = header.index("observation_id")
-        self.latest = context.latest
+        self.bounds = context.bounds
         self.block = context.tuning.read_block
         self.blocks: list[ObservationColumns] = []
         self.found: list[tuple[RowProblem, list[str]]] = []
@@ -165,7 +185,7 @@ class _Rows:
 
     def _check_block(self) -> None:
         records, lines = self.records, self.lines
-        columns, errors = observation_columns(self.header, records, self.latest)
+        columns, errors = observation_columns(self.header, records, self.bounds)
         for error in errors:
             self.found.append((RowProblem(lines[error.index], error.observation_id, error.field,
                                           error.message), records[error.index]))

@@ -27,7 +27,7 @@ from hofburg.monitoring.errors import SubmissionConflict, SubmissionInvalid
 from hofburg.monitoring.mission import monitoring_data
 from hofburg.monitoring.models import CivilianImpact, MovementRestriction, WeaponSighting
 from hofburg.monitoring.permissions import AnyUser, require_submitter
-from hofburg.monitoring.records import Provenance, provenance
+from hofburg.monitoring.records import Provenance, observation_bounds, provenance
 
 
 @cache
@@ -52,6 +52,13 @@ def _report(model: type[Model], user: AnyUser, report_id: str, values: Mapping[s
     observed_at = values.get("observed_at")
     if not isinstance(observed_at, datetime) or observed_at.tzinfo is None:
         raise SubmissionInvalid("observed_at", "must be a time with its UTC offset")
+    limits = observation_bounds()  # the same times as an observation's (decision 0036)
+    if limits.latest is not None and observed_at > limits.latest:
+        raise SubmissionInvalid("observed_at", f"{observed_at.isoformat()} is in the future")
+    if limits.earliest is not None and observed_at < limits.earliest:
+        raise SubmissionInvalid("observed_at", f"{observed_at.isoformat()} is before the "
+                                               f"mission's mandate began "
+                                               f"({limits.earliest.date().isoformat()})")
     new = provenance(actor, classification, is_exercise)
     existing = _existing_report(model, actor, report_id, values, new)
     if existing is not None:

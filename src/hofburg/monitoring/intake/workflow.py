@@ -5,18 +5,17 @@ equal to the events."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from hofburg.core import access
 from hofburg.core.models import Classification
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.monitoring.errors import SubmissionInvalid, WorkflowError
 from hofburg.monitoring.events.rollups import apply_rollup_deltas, contribution
 from hofburg.monitoring.events.window import remerge
+from hofburg.monitoring.intake.release import check_publishable, set_event_status
 from hofburg.monitoring.models import Event, EventStatus, Observation, ObservationStatus
 from hofburg.monitoring.permissions import AnyUser, require_editor
 from hofburg.monitoring.records import (
@@ -102,12 +101,18 @@ def verify_event(user: AnyUser, event: Event) -> Event:
 
 
 def publish_event(user: AnyUser, event: Event) -> Event:
-    """Verified → published; its counts join the public share of the rollups.
+    """Verified → published, one event: its counts join the public share of the rollups.
 
-    Only a public event can be published: a restricted or confidential one must first be
-    declassified (`declassify_event`, which records who and why), else WorkflowError.
+    Periods are published whole (`release.release_period`); one event is published alone only
+    into a released period (an event verified after the release). It must be public (a
+    restricted or confidential one is first declassified, `declassify_event`, which records who
+    and why) and every member observation verified; else WorkflowError, nothing changed.
     """
-    return _move_event(user, event, EventStatus.VERIFIED, EventStatus.PUBLISHED, "publish")
+    actor = require_editor(user, event)
+    with transaction.atomic():
+        record = Event.objects.select_for_update().get(pk=event.pk)
+        check_publishable(record)
+        return set_event_status(actor, record, EventStatus.PUBLISHED, "publish")
 
 
 def declassify_event(user: AnyUser, event: Event, reason: str) -> Event:
@@ -148,28 +153,4 @@ def _move_event(user: AnyUser, event: Event, source: str, target: str, action: s
         if record.status != source:
             raise WorkflowError(f"only a {source} event can be {target}, not a "
                                 f"{record.status} one")
-        if target == EventStatus.PUBLISHED and record.classification != Classification.PUBLIC:
-            raise WorkflowError(f"only a public event can be published, not a "
-                                f"{record.classification} one: declassify it first")
-        before = snapshot(record)
-        counted = contribution(record)
-        record.status = target
-        record.needs_review = False
-        record.updated_at = timezone.now()
-        record.save(update_fields=["status", "needs_review", "updated_at"])
-        after = contribution(record)
-        if counted != after and counted is not None and after is not None:
-            apply_rollup_deltas([(counted, -1), (after, 1)])
-        record_change(actor, action, record, before, snapshot(record))
-    return record
-
-
-def publish_verified_events(user: AnyUser, report_date: date) -> int:
-    """Publish every verified public event of one reporting period (the daily report's
-    release); restricted and confidential events stay as they are until declassified."""
-    events = list(access.visible(Event.objects.filter(
-        report_date=report_date, status=EventStatus.VERIFIED,
-        classification=Classification.PUBLIC), user))
-    for event in events:
-        publish_event(user, event)
-    return len(events)
+        return set_event_status(actor, record, target, action)
