@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 CHECKER = reverse("csbm:checker")
 ANSWER = reverse("csbm:checker_answer")
@@ -132,3 +134,17 @@ def test_in_russian_the_date_fields_keep_their_dates() -> None:
     fresh = russian.get(CHECKER).content.decode()
     start = re.search(r'name="start" value="([^"]*)"', fresh)
     assert start is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", start.group(1))
+
+
+def test_in_russian_the_engine_explains_itself_in_russian() -> None:
+    alert = activity(without_advance_notice="on", start="2026-09-01", end="2026-09-05",
+                     troops=14000)
+    english = text(Client().post(ANSWER, alert))
+    note = "alert activity: observation depends on whether it lasts more than 72 hours"
+    assert note in english
+    page = text(Client(HTTP_ACCEPT_LANGUAGE="ru").post(ANSWER, alert))
+    with translation.override("ru"):
+        russian = gettext("alert activity: observation depends on whether it lasts more than "
+                          "{hours} hours; give its duration in hours").format(hours=72)
+    assert russian != note and " ".join(russian.split()) in page
+    assert note not in page

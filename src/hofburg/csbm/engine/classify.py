@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from hofburg.csbm.engine.activities import Activity, ActivityType
+from hofburg.csbm.engine.notes import Note, confidence_words, gettext_noop, paragraph_words
 from hofburg.csbm.engine.rulesets import Citation, Provision, Ruleset
 from hofburg.csbm.engine.terms import Category, Measure, Operator
 
@@ -27,8 +28,17 @@ _QUALIFIERS = {
 }
 # The thresholds' name and the forces' name in the notes.
 _QUALIFIED_FORCES = {
-    Category.LAND_FORCES: ("land forces", "land forces"),
-    Category.TRANSFER: ("transfer", "transferred forces"),
+    Category.LAND_FORCES: (gettext_noop("land forces"), gettext_noop("land forces")),
+    Category.TRANSFER: (gettext_noop("transfer"), gettext_noop("transferred forces")),
+}
+# The chapters' and categories' names in the notes.
+_CHAPTER_WORDS = {"notification": gettext_noop("notification"),
+                  "observation": gettext_noop("observation")}
+_CATEGORY_WORDS = {
+    Category.LAND_FORCES: gettext_noop("land forces"),
+    Category.LANDING: gettext_noop("landing"),
+    Category.TRANSFER: gettext_noop("transfer"),
+    Category.AIR: gettext_noop("air"),
 }
 _ZONE = "zone_of_application.inside_only"
 _AT_CONCENTRATION = "observation.transfer_at_concentration"
@@ -173,15 +183,16 @@ def classify(activity: Activity, ruleset: Ruleset) -> Classification:
         elif long_enough is None:
             observable, observation_open = False, True
     if observable and not notifiable:
-        answer.notes.append(
+        answer.notes.append(Note(gettext_noop(
             "the activity meets an observation threshold while no notification threshold "
-            "is known to be met")
+            "is known to be met")))
 
     notify_date = (_notification_date(activity, ruleset, answer)
                    if notifiable or notification_open else None)
     if notification_open and notify_date is not None:
-        answer.notes.append(
-            f"if the final figures make it notifiable, notification is due by {notify_date}")
+        answer.notes.append(Note(gettext_noop(
+            "if the final figures make it notifiable, notification is due by {day}"),
+            day=notify_date))
     invite_by = _invitation_date(activity, ruleset, answer) if observable else None
     calendar_by = _calendar_date(activity, ruleset, answer) if notifiable else None
     advance_notice_by = _advance_notice_date(activity, ruleset, answer) if notifiable else None
@@ -191,7 +202,7 @@ def classify(activity: Activity, ruleset: Ruleset) -> Classification:
     if activity.type is ActivityType.AIR:
         _note_air_activity(ruleset, answer)
     if ruleset.is_proposal:
-        answer.notes.append(f"{ruleset.id} is a proposal, not agreed text")
+        answer.notes.append(_proposal(ruleset))
 
     return Classification(
         activity_id=activity.id,
@@ -221,24 +232,29 @@ def _outside_zone(ruleset: Ruleset, answer: _Answer) -> str | None:
     if not zone.value:
         if zone.stated:
             answer.missing(zone)
-        answer.notes.append(
-            f"the activity is outside the zone of application; this ruleset ({ruleset.id}) does "
-            "not state where its measures apply, so it is classified as if inside")
+        answer.notes.append(Note(gettext_noop(
+            "the activity is outside the zone of application; this ruleset ({ruleset}) does "
+            "not state where its measures apply, so it is classified as if inside"),
+            ruleset=ruleset.id))
         return None
     answer.cite("subject", zone)
-    where = zone.paragraph or "paragraph not identified"
-    label = zone.confidence.value if zone.confidence else "not stated"
-    return (f"not subject: the activity is outside the zone of application for CSBMs. "
-            f"Notification, observation and the constraining provisions apply to activities "
-            f"in the zone; for the United States and Canada only activities inside it count "
-            f"({where}; {label})")
+    return Note(gettext_noop(
+        "not subject: the activity is outside the zone of application for CSBMs. "
+        "Notification, observation and the constraining provisions apply to activities "
+        "in the zone; for the United States and Canada only activities inside it count "
+        "({paragraph}; {confidence})"),
+        paragraph=paragraph_words(zone.paragraph), confidence=confidence_words(zone.confidence))
+
+
+def _proposal(ruleset: Ruleset) -> Note:
+    return Note(gettext_noop("{ruleset} is a proposal, not agreed text"), ruleset=ruleset.id)
 
 
 def _not_subject(activity: Activity, ruleset: Ruleset, answer: _Answer,
                  reason: str) -> Classification:
     notes = [reason]
     if ruleset.is_proposal:
-        notes.append(f"{ruleset.id} is a proposal, not agreed text")
+        notes.append(_proposal(ruleset))
     return Classification(
         activity_id=activity.id, ruleset_id=ruleset.id, proposal=ruleset.is_proposal,
         notifiable=False, observable=False, notification_undetermined=False,
@@ -276,9 +292,10 @@ def _threshold_checks(activity: Activity, ruleset: Ruleset, chapter: str,
         ]
         stated = [(m, p) for m, p in provisions if p.stated]
         if not stated:
-            answer.not_defined.append(
-                f"this ruleset ({ruleset.id}) defines no {chapter} threshold for "
-                f"{category.value.replace('_', ' ')} activities")
+            answer.not_defined.append(Note(gettext_noop(
+                "this ruleset ({ruleset}) defines no {chapter} threshold for {category} "
+                "activities"), ruleset=ruleset.id, chapter=Note(_CHAPTER_WORDS[chapter]),
+                category=Note(_CATEGORY_WORDS[category])))
             continue
         if operator is None:
             answer.missing(operator_provision)
@@ -311,10 +328,11 @@ def _observed_at_concentration(ruleset: Ruleset, answer: _Answer) -> bool:
     if not rule.value:
         return False
     answer.cite("observable", rule)
-    where = rule.paragraph or "paragraph not identified"
-    label = rule.confidence.value if rule.confidence else "not stated"
-    note = (f"observation of transferred forces applies to their concentration, not to their "
-            f"arrival ({where}; {label}): record the concentration as an activity of its own")
+    note = Note(gettext_noop(
+        "observation of transferred forces applies to their concentration, not to their "
+        "arrival ({paragraph}; {confidence}): record the concentration as an activity of its "
+        "own"), paragraph=paragraph_words(rule.paragraph),
+        confidence=confidence_words(rule.confidence))
     if note not in answer.notes:
         answer.notes.append(note)
     return True
@@ -336,19 +354,21 @@ def _organized_as_formations(activity: Activity, ruleset: Ruleset, answer: _Answ
     if activity.divisional_structure:
         return True
     if activity.brigades_or_regiments is None:
-        note = (f"the organization of the {forces} is not given; the activity is taken "
-                f"to be organized in a divisional structure or at least {qualifier.value} "
-                "brigades/regiments")
+        note = Note(gettext_noop(
+            "the organization of the {forces} is not given; the activity is taken to be "
+            "organized in a divisional structure or at least {least} brigades/regiments"),
+            forces=Note(forces), least=qualifier.value)
         if note not in answer.notes:
             answer.notes.append(note)
         return True
     if activity.brigades_or_regiments >= qualifier.value:
         return True
-    where = qualifier.paragraph or "paragraph not identified"
-    label = qualifier.confidence.value if qualifier.confidence else "not stated"
-    note = (f"{thresholds} thresholds do not apply: {activity.brigades_or_regiments} "
-            f"brigades/regiments and no divisional structure (fewer than {qualifier.value}; "
-            f"{where}, {label})")
+    note = Note(gettext_noop(
+        "{thresholds} thresholds do not apply: {given} brigades/regiments and no divisional "
+        "structure (fewer than {least}; {paragraph}, {confidence})"),
+        thresholds=Note(thresholds), given=activity.brigades_or_regiments, least=qualifier.value,
+        paragraph=paragraph_words(qualifier.paragraph),
+        confidence=confidence_words(qualifier.confidence))
     if note not in answer.notes:
         answer.notes.append(note)
     return False
@@ -380,17 +400,18 @@ def _alert_long_enough(activity: Activity, ruleset: Ruleset, answer: _Answer) ->
         between = (activity.end - activity.start).days
         shortest, longest = max(0, between - 1) * 24, (between + 1) * 24
     if shortest > limit.value:
-        answer.notes.append(
-            f"alert activity lasting more than {limit.value} hours: observed from then on, "
-            "while the thresholds are met")
+        answer.notes.append(Note(gettext_noop(
+            "alert activity lasting more than {hours} hours: observed from then on, while the "
+            "thresholds are met"), hours=limit.value))
         return True
     if longest <= limit.value:
-        answer.notes.append(
-            f"alert activity of at most {limit.value} hours: no observers need be invited")
+        answer.notes.append(Note(gettext_noop(
+            "alert activity of at most {hours} hours: no observers need be invited"),
+            hours=limit.value))
         return False
-    answer.notes.append(
-        f"alert activity: observation depends on whether it lasts more than {limit.value} "
-        "hours; give its duration in hours")
+    answer.notes.append(Note(gettext_noop(
+        "alert activity: observation depends on whether it lasts more than {hours} hours; "
+        "give its duration in hours"), hours=limit.value))
     return None
 
 
@@ -412,8 +433,9 @@ def _notification_date(activity: Activity, ruleset: Ruleset, answer: _Answer) ->
 
 def _invitation_date(activity: Activity, ruleset: Ruleset, answer: _Answer) -> date | None:
     if activity.without_advance_notice:
-        answer.notes.append("no time limit for inviting observers to an alert activity is "
-                            f"defined in this ruleset ({ruleset.id})")
+        answer.notes.append(Note(gettext_noop(
+            "no time limit for inviting observers to an alert activity is defined in this "
+            "ruleset ({ruleset})"), ruleset=ruleset.id))
         return None
     lead = ruleset.count("observation.invitation_lead_time_days")
     answer.cite("invite_by", lead)
@@ -467,16 +489,16 @@ def _note_sub_threshold(ruleset: Ruleset, answer: _Answer) -> None:
     flag = ruleset.flag("notification.sub_threshold_major_activity")
     if flag.value:
         answer.cite("notifiable", flag)
-        answer.notes.append(
+        answer.notes.append(Note(gettext_noop(
             "below the thresholds; under the VD Plus decision a State notifies at least one "
-            "major military activity below the thresholds each year (content unconfirmed)")
+            "major military activity below the thresholds each year (content unconfirmed)")))
 
 
 def _note_air_activity(ruleset: Ruleset, answer: _Answer) -> None:
     sorties = ruleset.count("notification.air_component_sorties")
     if sorties.value is not None:
         answer.cite("air_component", sorties)
-        answer.notes.append(
-            f"an air component of {sorties.value} or more sorties is included in the "
-            "notification of the land forces activity it belongs to "
-            f"({sorties.paragraph or 'paragraph not identified'})")
+        answer.notes.append(Note(gettext_noop(
+            "an air component of {sorties} or more sorties is included in the notification "
+            "of the land forces activity it belongs to ({paragraph})"),
+            sorties=sorties.value, paragraph=paragraph_words(sorties.paragraph)))

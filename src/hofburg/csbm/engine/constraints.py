@@ -16,7 +16,9 @@ from typing import Any
 
 from hofburg.csbm.engine.activities import Activity
 from hofburg.csbm.engine.classify import classify, size_exceeds
+from hofburg.csbm.engine.notes import Note, gettext_noop
 from hofburg.csbm.engine.rulesets import Citation, Provision, Ruleset
+from hofburg.csbm.engine.terms import Operator
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,25 @@ def _band(activities: Sequence[Activity], ruleset: Ruleset, band: str) -> list[A
     return [a for a in activities if size_exceeds(a, ruleset, band)]
 
 
-def _band_words(ruleset: Ruleset, band: str) -> str:
+_BAND = {
+    Operator.MORE_THAN: gettext_noop("more than {troops} troops or {tanks} battle tanks"),
+    Operator.AT_LEAST: gettext_noop("at least {troops} troops or {tanks} battle tanks"),
+    None: gettext_noop("above {troops} troops or {tanks} battle tanks"),
+}
+
+
+def _band_words(ruleset: Ruleset, band: str) -> Note:
     troops = ruleset.count(f"{band}.troops").value_text()
     tanks = ruleset.count(f"{band}.battle_tanks").value_text()
     operator = ruleset.operator("constraints.operator").value
-    words = operator.words if operator else "above"
-    return f"{words} {troops} troops or {tanks} battle tanks"
+    return Note(_BAND[operator], troops=troops, tanks=tanks)
+
+
+def _joined(failures: list[Note]) -> Note:
+    """Reasons joined by "; " (one or two of them)."""
+    if len(failures) == 1:
+        return failures[0]
+    return Note(gettext_noop("{first}; {second}"), first=failures[0], second=failures[1])
 
 
 def _maximal(groups: list[tuple[Activity, ...]]) -> list[tuple[Activity, ...]]:
@@ -158,8 +173,10 @@ def _large_activities(state: str, notifiable: list[Activity], report: _Report) -
         period = str(first) if first == last else f"{first}-{last}"
         report.add(
             "large_activities", state, most, group, period,
-            f"{len(group)} notifiable activities {_band_words(r, 'constraints.large')} within "
-            f"{window.value} calendar years ({period}); at most {most.value}",
+            Note(gettext_noop("{count} notifiable activities {band} within {years} calendar "
+                              "years ({period}); at most {most}"),
+                 count=len(group), band=_band_words(r, "constraints.large"),
+                 years=window.value, period=period, most=most.value),
             troops, tanks, window, operator)
 
 
@@ -180,16 +197,19 @@ def _medium_activities(state: str, notifiable: list[Activity], report: _Report) 
         if len(in_year) > most.value:
             report.add(
                 "medium_activities", state, most, in_year, str(year),
-                f"{len(in_year)} notifiable activities {_band_words(r, 'constraints.medium')} "
-                f"(and not {_band_words(r, 'constraints.large')}) in {year}; at most {most.value}",
+                Note(gettext_noop("{count} notifiable activities {band} (and not {large}) in "
+                                  "{year}; at most {most}"),
+                     count=len(in_year), band=_band_words(r, "constraints.medium"),
+                     large=_band_words(r, "constraints.large"), year=year, most=most.value),
                 r.count("constraints.medium.troops"), r.count("constraints.medium.battle_tanks"))
         upper = _band(in_year, r, "constraints.medium_upper")
         if upper_most.value is not None and len(upper) > upper_most.value:
             report.add(
                 "medium_upper", state, upper_most, upper, str(year),
-                f"{len(upper)} of the year's activities are "
-                f"{_band_words(r, 'constraints.medium_upper')} in {year}; "
-                f"at most {upper_most.value}",
+                Note(gettext_noop("{count} of the year's activities are {band} in {year}; "
+                                  "at most {most}"),
+                     count=len(upper), band=_band_words(r, "constraints.medium_upper"),
+                     year=year, most=upper_most.value),
                 r.count("constraints.medium_upper.troops"),
                 r.count("constraints.medium_upper.battle_tanks"))
 
@@ -211,8 +231,10 @@ def _simultaneous(state: str, notifiable: list[Activity], report: _Report) -> No
         period = f"{first.isoformat()}/{last.isoformat()}"
         report.add(
             "simultaneous", state, most, group, period,
-            f"{len(group)} notifiable activities {_band_words(r, 'constraints.simultaneous')} "
-            f"run at the same time ({period}); at most {most.value}",
+            Note(gettext_noop("{count} notifiable activities {band} run at the same time "
+                              "({period}); at most {most}"),
+                 count=len(group), band=_band_words(r, "constraints.simultaneous"),
+                 period=period, most=most.value),
             r.count("constraints.simultaneous.troops"),
             r.count("constraints.simultaneous.battle_tanks"))
 
@@ -237,18 +259,21 @@ def _advance_notice(state: str, notifiable: list[Activity], report: _Report,
             if late and (as_of is None or as_of > due):
                 report.add(
                     "advance_notice", state, deadline, [activity], str(activity.start.year),
-                    f"{activity.id} ({_band_words(r, 'constraints.large')}) was not announced "
-                    f"by {due}", years)
-                failures.append(f"not announced by {due}")
+                    Note(gettext_noop("{activity} ({band}) was not announced by {day}"),
+                         activity=activity.id, band=_band_words(r, "constraints.large"),
+                         day=due), years)
+                failures.append(Note(gettext_noop("not announced by {day}"), day=due))
         if calendar.value is not None:
             due = calendar.value.in_year(activity.start.year - 1)
             late = activity.in_calendar_on is None or activity.in_calendar_on > due
             if late and (as_of is None or as_of > due):
-                failures.append(f"not in the annual calendar by {due}")
+                failures.append(Note(gettext_noop("not in the annual calendar by {day}"),
+                                     day=due))
         if failures:
             report.add(
                 "calendar_inclusion", state, calendar, [activity], str(activity.start.year),
-                f"{activity.id} may not be carried out: " + "; ".join(failures),
+                Note(gettext_noop("{activity} may not be carried out: {failures}"),
+                     activity=activity.id, failures=_joined(failures)),
                 deadline, years)
 
 
@@ -270,8 +295,9 @@ def _calendar(state: str, notifiable: list[Activity], report: _Report, as_of: da
         if late and (as_of is None or as_of > due):
             report.add(
                 "calendar_omission", state, few, [activity], str(activity.start.year),
-                f"{activity.id} is notifiable but was not in the annual calendar sent by {due}; "
-                "activities outside the calendar should be as few as possible",
+                Note(gettext_noop("{activity} is notifiable but was not in the annual calendar "
+                                  "sent by {day}; activities outside the calendar should be as "
+                                  "few as possible"), activity=activity.id, day=due),
                 deadline, advisory=True)
 
 
@@ -290,5 +316,6 @@ def _sub_threshold(state: str, own: list[Activity], notifiable: list[Activity], 
             continue
         report.add(
             "sub_threshold_notification", state, flag, [], str(year),
-            f"no notifiable activity in {year} and no activity below the thresholds notified",
+            Note(gettext_noop("no notifiable activity in {year} and no activity below the "
+                              "thresholds notified"), year=year),
             advisory=True)

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from hofburg.csbm.engine.activities import Activity
 from hofburg.csbm.engine.classify import classify
+from hofburg.csbm.engine.notes import Note, gettext_noop
 from hofburg.csbm.engine.rulesets import Citation, Ruleset
 
 
@@ -325,13 +326,15 @@ def _yearly(record: StateRecord, today: date, ruleset: Ruleset, consider: _Consi
     years = range(today.year, today.year + 2)
     yearly = (
         (Obligation.ANNUAL_EXCHANGE, record.annual_exchanges, annual_exchange_deadline,
-         "annual exchange of military information valid from 1 January {year}",
+         gettext_noop("annual exchange of military information valid from 1 January {year}"),
          "annual_exchange.deadline"),
         (Obligation.DEPLOYMENT_PLANS, record.deployment_plans, deployment_plans_deadline,
-         "plans for the deployment of major weapon and equipment systems in {year}",
+         gettext_noop("plans for the deployment of major weapon and equipment systems in "
+                      "{year}"),
          "deployment_plans.deadline"),
         (Obligation.ANNUAL_CALENDAR, record.annual_calendars, annual_calendar_deadline,
-         "annual calendar of notifiable activities for {year}", "calendar.deadline"),
+         gettext_noop("annual calendar of notifiable activities for {year}"),
+         "calendar.deadline"),
     )
     for obligation, sent, deadline, description, key in yearly:
         if not _defined(ruleset, key):
@@ -339,14 +342,15 @@ def _yearly(record: StateRecord, today: date, ruleset: Ruleset, consider: _Consi
         for year in years:
             if year not in sent:
                 consider(obligation, str(year), deadline(year, ruleset),
-                         description.format(year=year), key)
+                         Note(description, year=year), key)
     key = "defence_planning.months_after_budget_approval"
     if _defined(ruleset, key):
         for approved_on in record.budget_approvals:
             if approved_on <= today and approved_on not in record.defence_planning_sent:
                 consider(Obligation.DEFENCE_PLANNING, approved_on.isoformat(),
                          defence_planning_deadline(approved_on, ruleset),
-                         f"defence planning information (budget approved on {approved_on})", key)
+                         Note(gettext_noop("defence planning information (budget approved "
+                                           "on {day})"), day=approved_on), key)
 
 
 def _activities(record: StateRecord, today: date, ruleset: Ruleset, consider: _Consider) -> None:
@@ -355,14 +359,16 @@ def _activities(record: StateRecord, today: date, ruleset: Ruleset, consider: _C
             continue
         found = classify(activity, ruleset)
         if found.notify_by is not None and activity.notified_on is None:
-            what = "notify the activity" + (" and invite observers" if found.observable else "")
+            what = (gettext_noop("notify the activity and invite observers: {activity}")
+                    if found.observable else gettext_noop("notify the activity: {activity}"))
             keys = [c.key for c in found.citations.get("notify_by", ())]
             consider(Obligation.NOTIFICATION, activity.id, found.notify_by,
-                     f"{what}: {activity.id}", *keys)
+                     Note(what, activity=activity.id), *keys)
         if found.advance_notice_by is not None and activity.announced_on is None:
             keys = [c.key for c in found.citations.get("advance_notice_by", ())]
             consider(Obligation.LARGE_ACTIVITY_NOTICE, activity.id, found.advance_notice_by,
-                     f"announce the large activity {activity.id} two years ahead", *keys)
+                     Note(gettext_noop("announce the large activity {activity} two years "
+                                       "ahead"), activity=activity.id), *keys)
 
 
 def _risk_reduction(record: StateRecord, ruleset: Ruleset, consider: _Consider) -> None:
@@ -371,7 +377,8 @@ def _risk_reduction(record: StateRecord, ruleset: Ruleset, consider: _Consider) 
                 and _defined(ruleset, "risk_reduction.reply_hours")):
             consider(Obligation.RISK_REDUCTION_REPLY, request.id,
                      risk_reduction_reply_deadline(request.requested_at, ruleset),
-                     f"reply to {request.requesting_state}'s request for explanation",
+                     Note(gettext_noop("reply to the request for explanation of {state}"),
+                          state=request.requesting_state),
                      "risk_reduction.reply_hours")
         involved = record.state in (request.requesting_state, request.responding_state)
         if (involved and request.meeting_requested_at is not None
@@ -379,5 +386,6 @@ def _risk_reduction(record: StateRecord, ruleset: Ruleset, consider: _Consider) 
                 and _defined(ruleset, "risk_reduction.meeting_hours")):
             consider(Obligation.RISK_REDUCTION_MEETING, request.id,
                      risk_reduction_meeting_deadline(request.meeting_requested_at, ruleset),
-                     f"meeting on {request.requesting_state}'s request to "
-                     f"{request.responding_state}", "risk_reduction.meeting_hours")
+                     Note(gettext_noop("meeting on the request of {requesting} to "
+                                       "{responding}"), requesting=request.requesting_state,
+                          responding=request.responding_state), "risk_reduction.meeting_hours")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
+from hofburg.csbm.engine.notes import Note, gettext_noop
 from hofburg.csbm.engine.rulesets.schema import SCHEMA, Kind
 from hofburg.csbm.engine.terms import Confidence, MonthDay, Operator, Status, VisitOutcome
 
@@ -101,8 +102,12 @@ class Provision(Generic[V]):
         return str(self.value)
 
     def not_defined_message(self, ruleset_id: str) -> str:
-        message = f"{self.key} is not defined in this ruleset ({ruleset_id})"
-        return f"{message}: {self.note}" if self.note else message
+        if self.note:
+            # The note is the ruleset file's own English.
+            return Note(gettext_noop("{key} is not defined in this ruleset ({ruleset}): "
+                                     "{note}"), key=self.key, ruleset=ruleset_id, note=self.note)
+        return Note(gettext_noop("{key} is not defined in this ruleset ({ruleset})"),
+                    key=self.key, ruleset=ruleset_id)
 
 
 @dataclass(frozen=True, repr=False)

@@ -1,0 +1,41 @@
+"""The engine's explanations (`engine.notes.Note`) in the reader's language.
+
+A note's template is looked up in the catalogues like any interface string; its parameters are
+rendered the same way (a note inside a note), dates in the language's own form (CLDR).
+Anything that is not a note — a ruleset file's own English, say — is returned unchanged, and
+`is_translated` tells a page to mark it as English.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext
+
+from hofburg.csbm.engine.notes import Note
+
+
+def explain(value: object) -> str:
+    """`value` in the active language when it is a `Note`; as it is otherwise."""
+    if not isinstance(value, Note):
+        return str(value)
+    params = {name: _parameter(param) for name, param in value.params.items()}
+    try:
+        return gettext(value.template).format(**params)
+    except (KeyError, IndexError, ValueError):
+        # A translation that lost or garbled a placeholder: the English is still right.
+        return value.template.format(**params)
+
+
+def is_translated(value: object) -> bool:
+    return isinstance(value, Note)
+
+
+def _parameter(value: Any) -> str:
+    if isinstance(value, Note):
+        return explain(value)
+    if isinstance(value, date):
+        return str(formats.date_format(value, "DATE_FORMAT"))
+    return str(value)
