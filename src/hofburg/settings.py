@@ -280,6 +280,22 @@ MONITORING_AREAS = Path(env_str("HOFBURG_MONITORING_AREAS", "") or
 if not MONITORING_AREAS.is_file():
     raise ImproperlyConfigured(f"HOFBURG_MONITORING_AREAS: no file at {MONITORING_AREAS}")
 
+# The projects desk's scales of contributions: by default the labelled, approximate press
+# figures shipped in data/projects/scales.yaml; a deployment with the adopted scale names its
+# own file in the same format (data/projects/README.md), checked against the 14 % ceiling.
+PROJECTS_SCALES_FILE = Path(env_str("HOFBURG_PROJECTS_SCALES_FILE", "") or
+                            REFERENCE_DATA_DIR / "projects" / "scales.yaml")
+if not PROJECTS_SCALES_FILE.is_file():
+    raise ImproperlyConfigured(f"HOFBURG_PROJECTS_SCALES_FILE: no file at {PROJECTS_SCALES_FILE}")
+# The organisation identifier written as the IATI reporting-org, and its type. The OSCE has no
+# entry in the IATI OrganisationIdentifier codelist; XM-DAC-47131 follows from its CRS channel
+# code by the pattern UN agencies use (an inference: human-dimension.md §5.4).
+PROJECTS_IATI_REPORTING_ORG = env_str("HOFBURG_PROJECTS_IATI_REPORTING_ORG", "XM-DAC-47131")
+PROJECTS_IATI_REPORTING_ORG_TYPE = env_str("HOFBURG_PROJECTS_IATI_REPORTING_ORG_TYPE", "40")
+PROJECTS_IATI_REPORTING_ORG_NAME = env_str(
+    "HOFBURG_PROJECTS_IATI_REPORTING_ORG_NAME",
+    "Organization for Security and Co-operation in Europe")
+
 # Logs as one JSON object per line when asked, each with the request id (decision 0024).
 LOG_FORMAT = env_str("HOFBURG_LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
