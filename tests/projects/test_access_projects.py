@@ -103,3 +103,22 @@ def test_the_command_line_exports_what_the_user_may_see(cast: Cast, world: World
     assert result.exit_code == 0, result.stderr
     assert set(etree.parse(str(out)).getroot().xpath(
         "iati-activity/other-identifier/@ref")) == SEEN[who]
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_pages_show_exactly_what_each_viewer_may_see(cast: Cast, world: World,
+                                                         who: str) -> None:
+    user = _user(cast, world, who)
+    client = cast.client(user)
+    seen = SEEN[who]
+    portfolio = client.get("/projects/").content.decode()
+    for number, pk in _projects(world).items():
+        assert (number in portfolio) == (number in seen), number
+        response = client.get(f"/projects/{pk}/")
+        assert response.status_code == (200 if number in seen else 404), number
+    count = len(seen)
+    assert (f"{count} projects" if count > 1 else "1 project") in portfolio
+    donor = client.get("/projects/contributions/?donor=at").content.decode()
+    assert {n for n in _projects(world) if f">{n}<" in donor} == seen
+    state = client.get("/registry/states/AT/").content.decode()
+    assert f"{90_000 * count:,}" in state

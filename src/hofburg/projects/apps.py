@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     name = "hofburg.projects"
     label = "projects"
     verbose_name = _("Projects and contributions")
+
+    def ready(self) -> None:
+        from hofburg.projects import panels
+
+        panels.register()

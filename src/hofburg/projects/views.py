@@ -1,0 +1,165 @@
+"""Pages: the portfolio with filters and totals, a project with its logframe and indicator
+charts, a donor's "our contributions", and the Unified Budget with the scales' ceiling.
+
+Every read goes through `projects.queries` (`core.access`): a hidden project is a 404, and no
+total adds one. Charts get their figures from `json_script`; the page scripts are files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+
+from hofburg.core import access
+from hofburg.core.models import Affiliation
+from hofburg.projects import queries
+from hofburg.projects.contributions import scales, unified_budget
+from hofburg.projects.models import (
+    Dimension,
+    Donor,
+    Project,
+    ProjectStatus,
+    Recipient,
+    Theme,
+)
+
+PAGE_SIZE = 50
+
+
+def _with_all(label: Any, choices: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class PortfolioForm(forms.Form):
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    dimension = forms.ChoiceField(label=_("Dimension"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    donor = forms.ChoiceField(label=_("Donor"), required=False)
+    state = forms.ChoiceField(label=_("Recipient State"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = projects.values("pk")
+        owners = Affiliation.objects.filter(
+            pk__in=projects.values("owner_affiliation_id")).order_by("name")
+        donors = Donor.objects.filter(transactions__project__in=ids).distinct().order_by("name")
+        states = (Recipient.objects.filter(project__in=ids).order_by("iso2")
+                  .values_list("iso2", flat=True).distinct())
+        self.fields["theme"].choices = _with_all(_("Every theme"), Theme.choices)  # type: ignore[attr-defined]
+        self.fields["dimension"].choices = _with_all(_("Every dimension"), Dimension.choices)  # type: ignore[attr-defined]
+        self.fields["owner"].choices = _with_all(  # type: ignore[attr-defined]
+            _("Every owner"), [(a.code, a.name) for a in owners])
+        self.fields["donor"].choices = _with_all(  # type: ignore[attr-defined]
+            _("Every donor"), [(d.code, d.name) for d in donors])
+        self.fields["state"].choices = _with_all(  # type: ignore[attr-defined]
+            _("Every State"), [(s, s) for s in states])
+        self.fields["status"].choices = _with_all(_("Every status"), ProjectStatus.choices)  # type: ignore[attr-defined]
+
+    def filters(self) -> queries.PortfolioFilters:
+        if not self.is_valid():
+            return queries.PortfolioFilters()
+        data = self.cleaned_data
+        return queries.PortfolioFilters(
+            theme=data["theme"], dimension=data["dimension"], owner=data["owner"],
+            donor=data["donor"], state=data["state"], status=data["status"])
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    visible = queries.visible_projects(request.user)
+    form = PortfolioForm(request.GET or None, projects=visible)
+    projects = queries.filtered_projects(request.user, form.filters())
+    totals = queries.portfolio_totals(projects)
+    rows = queries.with_money(projects).select_related("owner_affiliation").order_by("number")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "projects/portfolio.html", {
+        "form": form, "page": page, "totals": totals, "query": query.urlencode(),
+        "shows_exercise_data": any(p.is_exercise for p in page.object_list),
+    })
+
+
+def _indicator_charts(rows: list[queries.LogframeRow]) -> list[dict[str, Any]]:
+    charts = []
+    for row in rows:
+        for view in row.indicators:
+            if not view.periods:
+                continue
+            charts.append({
+                "id": view.indicator.pk, "title": f"{row.code} {view.indicator.title}",
+                "labels": [p.end.isoformat() for p in view.periods],
+                "target": [float(p.target) if p.target is not None else None
+                           for p in view.periods],
+                "actual": [float(p.actual) if p.actual is not None else None
+                           for p in view.periods],
+                "baseline": float(view.indicator.baseline),
+            })
+    return charts
+
+
+def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = queries.get_project(request.user, project_id)
+    logframe = queries.logframe(project)
+    charts = _indicator_charts(logframe)
+    return render(request, "projects/project.html", {
+        "project": project,
+        "balances": queries.project_balances(project),
+        "budget_lines": list(project.budget_lines.all()),
+        "by_donor": queries.contributions_by_donor_and_year(project),
+        "logframe": logframe,
+        "charts": charts,
+        "chart_data": {"indicators": charts, "labels": {
+            "target": str(_("Target")), "actual": str(_("Actual")),
+            "baseline": str(_("Baseline"))}},
+        "approvals": list(project.approvals.select_related("by")),
+        "recipients": list(project.recipients.values_list("iso2", flat=True)),
+        "shows_exercise_data": project.is_exercise,
+    })
+
+
+def our_contributions(request: HttpRequest) -> HttpResponse:
+    """A donor's contributions to the projects the reader may see: a delegation's own State by
+    default, any donor by `?donor=CODE`."""
+    code = request.GET.get("donor", "")[:40]
+    affiliation = getattr(request.user, "affiliation", None)
+    donor = None
+    if code:
+        donor = Donor.objects.filter(code=code).first()
+        if donor is None:
+            raise Http404("No such donor.")
+    elif isinstance(affiliation, Affiliation) and affiliation.state_iso2:
+        donor = Donor.objects.filter(iso2=affiliation.state_iso2,
+                                     is_exercise=affiliation.is_exercise).first()
+    elif isinstance(affiliation, Affiliation) and affiliation.is_exercise:
+        donor = Donor.objects.filter(code=affiliation.code).first()
+    rows = queries.donor_contributions(request.user, donor) if donor else []
+    return render(request, "projects/contributions.html", {
+        "donor": donor, "rows": rows, "donors": Donor.objects.order_by("name"),
+        "shows_exercise_data": bool(donor and donor.is_exercise),
+    })
+
+
+def budget_page(request: HttpRequest) -> HttpResponse:
+    ceilings, shipped = scales()
+    return render(request, "projects/budget.html", {
+        "years": unified_budget(), "ceilings": ceilings, "scales": shipped,
+        "user_is_entitled": access.is_entitled(request.user),
+    })
+
+
+app_name = "projects"
+urlpatterns: list[URLPattern] = [
+    path("", portfolio, name="portfolio"),
+    path("<int:project_id>/", project_page, name="project"),
+    path("contributions/", our_contributions, name="contributions"),
+    path("budget/", budget_page, name="budget"),
+]
+
+__all__ = ["Project", "urlpatterns"]

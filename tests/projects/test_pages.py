@@ -1,0 +1,77 @@
+"""The desk's pages: portfolio with filters and totals, a project with its logframe and chart
+data, a donor's contributions, the Unified Budget, and the State profile's panel."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import Cast
+from tests.projects.samples import World, make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    return make_world(cast)
+
+
+def _json_script(html: str, element_id: str) -> object:
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>',
+                      html, re.DOTALL)
+    assert match, element_id
+    return json.loads(match.group(1))
+
+
+def test_the_portfolio_filters_and_totals(cast: Cast, world: World) -> None:
+    client = cast.client(cast.alice)
+    html = client.get("/projects/").content.decode()
+    assert "P-100" in html and "P-200" in html and "P-300" not in html
+    assert "2 projects" in html and "400,000 EUR" in html  # two budgets of 200,000
+    filtered = client.get("/projects/?theme=climate_security").content.decode()
+    assert "P-200" in filtered and "P-100" not in filtered and "1 project" in filtered
+    bad = client.get("/projects/?status=bogus")
+    assert bad.status_code == 200  # an unknown choice shows everything visible, not an error
+    assert 'for="id_theme"' in html and 'id="id_theme"' in html
+
+
+def test_the_project_page_shows_the_logframe_and_the_indicator_chart_data(
+        cast: Cast, world: World) -> None:
+    response = cast.client(None).get(f"/projects/{world.public.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1.1.1 Prosecutors trained" in html and "Attendance lists" in html
+    data = _json_script(html, "indicator-data")
+    indicator = data["indicators"][0]  # type: ignore[index]
+    assert indicator["labels"] == ["2025-06-30", "2025-12-31"]
+    assert indicator["target"] == [40.0, 100.0] and indicator["actual"] == [30.0, None]
+    assert "projects-charts.js" in html and "<script>" not in html
+    assert cast.client(None).get(f"/projects/{world.restricted.pk}/").status_code == 404
+
+
+def test_a_delegation_sees_its_states_contributions(cast: Cast, world: World) -> None:
+    html = cast.client(cast.alice).get("/projects/contributions/").content.decode()
+    assert "Contributions of Austria" in html
+    assert "P-100" in html and "P-200" in html and "P-300" not in html
+    eu = cast.client(None).get("/projects/contributions/?donor=eu").content.decode()
+    assert "P-100" in eu and "P-200" not in eu
+    assert cast.client(None).get("/projects/contributions/?donor=nobody").status_code == 404
+
+
+def test_the_budget_page_keeps_the_labels(cast: Cast) -> None:
+    html = cast.client(None).get("/projects/budget/").content.decode()
+    assert "137,801,200" in html and "not adopted" in html
+    assert "PC.DEC/408" in html and "incomplete" in html
+
+
+def test_the_state_profile_gains_the_contributions_panel(cast: Cast, world: World) -> None:
+    html = cast.client(cast.alice).get("/registry/states/AT/").content.decode()
+    assert 'id="projects-panel-heading"' in html
+    data = _json_script(html, "projects-contributions-data")
+    assert data["years"] == [2025]  # type: ignore[index]
+    assert data["series"][1]["data"] == [180000.0]  # type: ignore[index]  P-100 and P-200
+    finland = cast.client(None).get("/registry/states/FI/").content.decode()
+    assert "projects-panel-heading" not in finland  # nothing to show: no panel
