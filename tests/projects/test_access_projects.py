@@ -86,6 +86,10 @@ def test_the_api_shows_exactly_what_each_viewer_may_see(cast: Cast, world: World
     assert sum(y["seconded"] for y in state["years"]) == SECONDMENTS_SEEN[who]
     secondments = client.get(f"{API}/secondments").json()["items"]
     assert sum(s["seconded"] for s in secondments) == SECONDMENTS_SEEN[who]
+    for kind in ("projects", "transactions", "indicators"):
+        table = b"".join(client.get(f"{API}/exports/{kind}?format=csv")
+                         .streaming_content).decode()  # type: ignore[attr-defined]
+        assert {n for n in _projects(world) if f"\n{n}," in table} == seen, kind
     xml = client.get(f"{API}/iati")
     assert xml.status_code == 200
     assert set(etree.fromstring(xml.content).xpath(

@@ -116,3 +116,62 @@ def budget() -> None:
     for ceiling in scales()[0]:
         typer.echo(f"ceiling: {ceiling.percent} % on the {ceiling.kind.value} scale "
                    f"({ceiling.source}; {ceiling.confidence})")
+
+
+@app.command("export", cls=OneLineErrors)
+def export(
+    kind: Annotated[str, typer.Argument(help="projects, indicators or transactions.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    file_format: Annotated[str, typer.Option(
+        "--format", help="csv (with an HXL hashtag row) or xlsx.")] = "csv",
+    as_user: Annotated[str | None, typer.Option(
+        help="Export as this user may see (default: what the public sees).")] = None,
+) -> None:
+    """Write a table of the projects, their indicators or their transactions."""
+    setup_django()
+    from hofburg.projects import exports, queries
+
+    if kind not in exports.KINDS:
+        fail(f"unknown table {kind!r}; one of: {', '.join(exports.KINDS)}", code=2)
+    if file_format not in exports.FORMATS:
+        fail(f"unknown format {file_format!r}; one of: {', '.join(exports.FORMATS)}", code=2)
+    reader = _reader(as_user)
+    projects = queries.visible_projects(reader)
+    try:
+        if file_format == "csv":
+            with output.open("w", encoding="utf-8", newline="") as stream:
+                for line in exports.as_csv(reader, kind, projects):
+                    stream.write(line)
+        else:
+            output.write_bytes(exports.as_xlsx(reader, kind, projects))
+    except OSError as error:
+        fail(f"{output}: cannot be written ({error.strerror or error})")
+    typer.echo(str(output))
+
+
+@app.command("import", cls=OneLineErrors)
+def import_file(
+    workbook: Annotated[Path, typer.Argument(help="An XLSX workbook with sheets 'projects' "
+                                                  "and/or 'transactions'.")],
+    as_user: Annotated[str, typer.Option(help="The user the projects are created as (an "
+                                              "editor of the owning body).")],
+) -> None:
+    """Import projects and transactions, all or nothing: every refusal is listed with its
+    sheet and row, and nothing is stored if there is one."""
+    setup_django()
+    from hofburg.core.errors import ServiceError
+    from hofburg.projects import importing
+
+    try:
+        data = workbook.read_bytes()
+    except OSError as error:
+        fail(f"{workbook}: cannot be read ({error.strerror or error})")
+    try:
+        result = importing.import_workbook(_reader(as_user), data)
+    except importing.ImportRefused as refused:
+        for finding in refused.errors:
+            typer.echo(str(finding), err=True)
+        fail(f"nothing imported: {len(refused.errors)} refusal(s)")
+    except ServiceError as refused:
+        fail(str(refused))
+    typer.echo(f"{result.projects} projects, {result.transactions} transactions imported")
