@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects and contributions")
 
     def ready(self) -> None:
-        from hofburg.projects import panels
+        from hofburg.projects import demo, panels
 
         panels.register()
+        demo.register()

@@ -126,7 +126,8 @@ def activity_element(activity: Activity) -> etree._Element:
     _org(root, "reporting-org", activity.reporting_org)
     title = dict(activity.title)
     if activity.exercise:
-        title = {lang: EXERCISE_PREFIX + text for lang, text in title.items()}
+        title = {lang: text if text.startswith("EXERCISE") else EXERCISE_PREFIX + text
+                 for lang, text in title.items()}
     _narratives(etree.SubElement(root, "title"), title)
     _narratives(etree.SubElement(root, "description", type="1"), activity.description)
     for role, org in activity.participants:
