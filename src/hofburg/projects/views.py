@@ -20,14 +20,9 @@ from hofburg.core import access
 from hofburg.core.models import Affiliation
 from hofburg.projects import queries
 from hofburg.projects.contributions import scales, unified_budget
-from hofburg.projects.models import (
-    Dimension,
-    Donor,
-    Project,
-    ProjectStatus,
-    Recipient,
-    Theme,
-)
+from hofburg.projects.models import Dimension, Donor, Project, ProjectStatus, Theme
+from hofburg.projects.permissions import OWNER_KINDS
+from hofburg.registry.models import ParticipatingState, Partner
 
 PAGE_SIZE = 50
 
@@ -44,22 +39,22 @@ class PortfolioForm(forms.Form):
     state = forms.ChoiceField(label=_("Recipient State"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
 
-    def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The choices are reference lists, never drawn from the projects: a hidden project
+        # must not show through a choice that exists only because of it.
         super().__init__(*args, **kwargs)
-        ids = projects.values("pk")
-        owners = Affiliation.objects.filter(
-            pk__in=projects.values("owner_affiliation_id")).order_by("name")
-        donors = Donor.objects.filter(transactions__project__in=ids).distinct().order_by("name")
-        states = (Recipient.objects.filter(project__in=ids).order_by("iso2")
-                  .values_list("iso2", flat=True).distinct())
+        owners = Affiliation.objects.filter(kind__in=OWNER_KINDS).order_by("name")
+        states = sorted([(s.iso2, s.name) for s in ParticipatingState.objects.all()]
+                        + [(p.iso2, p.name) for p in Partner.objects.all()],
+                        key=lambda pair: pair[1])
         self.fields["theme"].choices = _with_all(_("Every theme"), Theme.choices)  # type: ignore[attr-defined]
         self.fields["dimension"].choices = _with_all(_("Every dimension"), Dimension.choices)  # type: ignore[attr-defined]
         self.fields["owner"].choices = _with_all(  # type: ignore[attr-defined]
             _("Every owner"), [(a.code, a.name) for a in owners])
         self.fields["donor"].choices = _with_all(  # type: ignore[attr-defined]
-            _("Every donor"), [(d.code, d.name) for d in donors])
+            _("Every donor"), [(d.code, d.name) for d in Donor.objects.order_by("name")])
         self.fields["state"].choices = _with_all(  # type: ignore[attr-defined]
-            _("Every State"), [(s, s) for s in states])
+            _("Every State"), states)
         self.fields["status"].choices = _with_all(_("Every status"), ProjectStatus.choices)  # type: ignore[attr-defined]
 
     def filters(self) -> queries.PortfolioFilters:
@@ -72,8 +67,7 @@ class PortfolioForm(forms.Form):
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:
-    visible = queries.visible_projects(request.user)
-    form = PortfolioForm(request.GET or None, projects=visible)
+    form = PortfolioForm(request.GET or None)
     projects = queries.filtered_projects(request.user, form.filters())
     totals = queries.portfolio_totals(projects)
     rows = queries.with_money(projects).select_related("owner_affiliation").order_by("number")
