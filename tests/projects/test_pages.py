@@ -75,3 +75,18 @@ def test_the_state_profile_gains_the_contributions_panel(cast: Cast, world: Worl
     assert data["series"][1]["data"] == [180000.0]  # type: ignore[index]  P-100 and P-200
     finland = cast.client(None).get("/registry/states/FI/").content.decode()
     assert "projects-panel-heading" not in finland  # nothing to show: no panel
+
+
+def test_a_project_reads_in_the_interfaces_language_where_it_has_a_title(
+        cast: Cast, world: World) -> None:
+    from hofburg.projects.models import Project
+
+    Project.objects.filter(pk=world.public.pk).update(
+        titles={"fr": "Formation anticorruption"},
+        descriptions={"fr": "Formation des procureurs."})
+    client = cast.client(None)
+    client.cookies["django_language"] = "fr"
+    html = client.get(f"/projects/{world.public.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Formation anticorruption" in html and "Formation des procureurs." in html
+    english = cast.client(None).get(f"/projects/{world.public.pk}/").content.decode()
+    assert "Anti-corruption training P-100" in english

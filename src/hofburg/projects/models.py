@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hofburg.core.i18n import localized
 from hofburg.core.models import ClassifiedRecord
 from hofburg.projects.engine.logframe import Level
 from hofburg.projects.engine.money import Flow
@@ -101,6 +103,15 @@ class Project(ClassifiedRecord):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def local_title(self) -> str:
+        """The title in the interface's language where it has one, else the English title."""
+        return localized(self.titles, get_language(), fallback=self.title)
+
+    @property
+    def local_description(self) -> str:
+        return localized(self.descriptions, get_language(), fallback=self.description)
 
 
 class Recipient(models.Model):
