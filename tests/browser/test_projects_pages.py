@@ -71,6 +71,11 @@ def test_portfolio_project_and_state_panel_on_a_phone(phone: Page, live_server: 
     expect(phone.get_by_role("heading", level=1)).to_have_text("Contributions of Austria")
     _check(phone)
 
+    phone.goto(base + "/projects/map/")
+    expect(phone.locator("#projects-map")).to_have_attribute("data-ready", "true")
+    expect(phone.get_by_role("link", name="Moldova")).to_be_visible()
+    _check(phone)
+
     phone.goto(base + "/projects/budget/")
     expect(phone.get_by_role("cell", name="2018", exact=True)).to_be_visible()
     _check(phone)

@@ -9,6 +9,7 @@ logframe. Secondments of every classification from Austria.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -126,3 +127,12 @@ def test_the_pages_show_exactly_what_each_viewer_may_see(cast: Cast, world: Worl
     assert {n for n in _projects(world) if f">{n}<" in donor} == seen
     state = client.get("/registry/states/AT/").content.decode()
     assert f"{90_000 * count:,}" in state
+    recipients = {"P-100": "MD", "P-200": "FI", "P-300": "MD", "P-400": "AT"}
+    expected: dict[str, int] = {}
+    for number in seen:
+        expected[recipients[number]] = expected.get(recipients[number], 0) + 1
+    mapped = client.get("/projects/map/").content.decode()
+    found = {iso2: int(n) for iso2, n in re.findall(
+        r'href="/projects/\?state=([A-Z]{2})">[^<]+</a></td><td class="number">(\d+)<',
+        mapped)}
+    assert found == expected

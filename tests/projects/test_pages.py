@@ -90,3 +90,17 @@ def test_a_project_reads_in_the_interfaces_language_where_it_has_a_title(
     assert "Formation anticorruption" in html and "Formation des procureurs." in html
     english = cast.client(None).get(f"/projects/{world.public.pk}/").content.decode()
     assert "Anti-corruption training P-100" in english
+
+
+def test_the_map_counts_the_recipients_of_visible_projects(cast: Cast, world: World) -> None:
+    html = cast.client(cast.alice).get("/projects/map/").content.decode()
+    areas = _json_script(html, "projects-map-areas")
+    # P-100 works in Moldova, P-200 in Finland; P-300 (Moldova) and P-400 (Austria) are hidden.
+    assert areas == {"498": {"name": "Moldova", "count": 1, "url": "/projects/?state=MD"},
+                     "246": {"name": "Finland", "count": 1, "url": "/projects/?state=FI"}}
+    erin = _json_script(cast.client(world.erin).get("/projects/map/").content.decode(),
+                        "projects-map-areas")
+    assert erin["498"]["count"] == 2  # type: ignore[index]
+    themed = _json_script(cast.client(world.erin).get(
+        "/projects/map/?theme=climate_security").content.decode(), "projects-map-areas")
+    assert list(themed) == ["246"]  # type: ignore[arg-type]

@@ -11,16 +11,17 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import access
 from hofburg.core.models import Affiliation
 from hofburg.projects import queries
 from hofburg.projects.contributions import scales, unified_budget
-from hofburg.projects.models import Dimension, Donor, Project, ProjectStatus, Theme
+from hofburg.projects.models import Dimension, Donor, Project, ProjectStatus, Recipient, Theme
 from hofburg.projects.permissions import OWNER_KINDS
 from hofburg.registry.models import ParticipatingState, Partner
 
@@ -140,6 +141,29 @@ def our_contributions(request: HttpRequest) -> HttpResponse:
     })
 
 
+def recipient_map(request: HttpRequest) -> HttpResponse:
+    """The recipient States of the projects the reader may see (with the portfolio's filters),
+    shaded on the offline map, and the same as a table."""
+    form = PortfolioForm(request.GET or None)
+    projects = queries.filtered_projects(request.user, form.filters())
+    counts = dict(Recipient.objects.filter(project__in=projects.values("pk")).order_by()
+                  .values("iso2").annotate(n=Count("project", distinct=True))
+                  .values_list("iso2", "n"))
+    states = [(s.iso2, s.numeric, s.name)
+              for s in ParticipatingState.objects.filter(iso2__in=counts)]
+    states += [(p.iso2, p.numeric, p.name) for p in Partner.objects.filter(iso2__in=counts)]
+    portfolio_url = reverse("projects:portfolio")
+    rows = sorted(({"iso2": iso2, "numeric": numeric, "name": name, "count": counts[iso2],
+                    "url": f"{portfolio_url}?state={iso2}"} for iso2, numeric, name in states),
+                  key=lambda r: (-int(r["count"]), str(r["name"])))
+    return render(request, "projects/map.html", {
+        "form": form, "rows": rows,
+        "areas": {r["numeric"]: {"name": r["name"], "count": r["count"], "url": r["url"]}
+                  for r in rows},
+        "labels": {"projects": str(_("projects")), "project": str(_("project"))},
+    })
+
+
 def budget_page(request: HttpRequest) -> HttpResponse:
     ceilings, shipped = scales()
     return render(request, "projects/budget.html", {
@@ -154,6 +178,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:project_id>/", project_page, name="project"),
     path("contributions/", our_contributions, name="contributions"),
     path("budget/", budget_page, name="budget"),
+    path("map/", recipient_map, name="map"),
 ]
 
 __all__ = ["Project", "urlpatterns"]
