@@ -69,3 +69,14 @@ def test_contributions_and_budget(world: World) -> None:
     assert "2018\tEUR 137,801,200\tadopted\tconfirmed" in out
     assert "2023\t—\tnot adopted\tconfirmed\tNo budget adopted: provisional allotments" in out
     assert "ceiling: 14 % on the field_operations scale (PC.DEC/408 (2001)" in out
+
+
+def test_donors_are_drawn_from_the_registry_once(world: World) -> None:
+    from hofburg.projects.models import Donor
+
+    code, out, _err = _run("donors")
+    assert code == 0 and out.strip() == "1 donors created"  # AT, FI and EU exist; MD is new
+    moldova = Donor.objects.get(code="md")
+    assert (moldova.kind, moldova.iso2, moldova.name) == ("participating_state", "MD", "Moldova")
+    code, out, _err = _run("donors")
+    assert out.strip() == "0 donors created"

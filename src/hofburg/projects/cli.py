@@ -175,3 +175,14 @@ def import_file(
     except ServiceError as refused:
         fail(str(refused))
     typer.echo(f"{result.projects} projects, {result.transactions} transactions imported")
+
+
+@app.command("donors", cls=OneLineErrors)
+def donors() -> None:
+    """Create a donor for every participating State and Partner in the registry and for the
+    European Union (codes: lower-case ISO alpha-2, and `eu`); existing donors are kept."""
+    setup_django()
+    from hofburg.projects.services.money import ensure_registry_donors
+
+    created = ensure_registry_donors()
+    typer.echo(f"{len(created)} donors created")

@@ -24,6 +24,7 @@ from hofburg.projects.services.common import (
     text,
     year,
 )
+from hofburg.registry.models import ParticipatingState, Partner
 
 
 def ensure_donor(code: str, *, kind: str, name: str, iso2: str = "", iati_ref: str = "",
@@ -42,6 +43,25 @@ def ensure_donor(code: str, *, kind: str, name: str, iso2: str = "", iati_ref: s
         if created:
             record_change(None, "create", donor, None, snapshot(donor))
     return donor
+
+
+def ensure_registry_donors() -> list[Donor]:
+    """A donor for every participating State and Partner for Co-operation in the registry, and
+    the European Union; codes are the lower-case ISO alpha-2 codes (`at`, `jp`) and `eu`.
+    Idempotent: existing donors are left as they are. Returns the donors created."""
+    created = []
+    with transaction.atomic():
+        wanted = [(s.iso2, s.name, Donor.Kind.PARTICIPATING_STATE)
+                  for s in ParticipatingState.objects.all()]
+        wanted += [(p.iso2, p.name, Donor.Kind.PARTNER) for p in Partner.objects.all()]
+        for iso2, name, kind in wanted:
+            if not Donor.objects.filter(code=iso2.lower()).exists():
+                created.append(ensure_donor(iso2.lower(), kind=kind, name=str(name), iso2=iso2))
+        if not Donor.objects.filter(code="eu").exists():
+            # The IATI organisation type of the EU institutions: 40 Multilateral.
+            created.append(ensure_donor("eu", kind=Donor.Kind.EUROPEAN_UNION,
+                                        name="European Union", iati_type="40"))
+    return created
 
 
 def set_budget_line(user: AnyUser, project_id: int, *, year_: int, original: Decimal,
