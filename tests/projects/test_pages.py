@@ -104,3 +104,27 @@ def test_the_map_counts_the_recipients_of_visible_projects(cast: Cast, world: Wo
     themed = _json_script(cast.client(world.erin).get(
         "/projects/map/?theme=climate_security").content.decode(), "projects-map-areas")
     assert list(themed) == ["246"]  # type: ignore[arg-type]
+
+
+def test_the_workflow_is_taken_from_the_project_page(cast: Cast, world: World) -> None:
+    from hofburg.projects.models import Approval
+
+    url = f"/projects/{world.public.pk}/"
+    approver = cast.client(world.paul)
+    html = approver.get(url).content.decode()
+    assert '<option value="approve">Approve</option>' in html and 'value="start"' not in html
+    editor_html = cast.client(world.erin).get(url).content.decode()
+    assert 'value="cancel"' in editor_html and 'value="approve"' not in editor_html
+    assert 'id="id_action"' not in cast.client(cast.alice).get(url).content.decode()
+
+    response = approver.post(f"{url}step/", {"action": "approve", "note": "Fits"})
+    assert response.status_code == 302 and response["Location"] == url
+    assert list(Approval.objects.filter(project=world.public).values_list(
+        "action", "by__username", "note")) == [("approve", "paul", "Fits")]
+    # A step the reader may not take now is refused, nothing recorded.
+    assert approver.post(f"{url}step/", {"action": "approve"}).status_code == 403
+    assert cast.client(world.erin).post(f"{url}step/", {"action": "close"}).status_code == 400
+    assert cast.client(cast.alice).post(f"{url}step/", {"action": "start"}).status_code == 403
+    hidden = f"/projects/{world.confidential.pk}/step/"
+    assert cast.client(cast.alice).post(hidden, {"action": "cancel"}).status_code == 404
+    assert Approval.objects.filter(project=world.public).count() == 1

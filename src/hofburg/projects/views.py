@@ -10,19 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from hofburg.core import access
+from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation
-from hofburg.projects import queries
+from hofburg.projects import permissions, queries
 from hofburg.projects.contributions import scales, unified_budget
+from hofburg.projects.engine.workflow import NEEDS_APPROVER, allowed_actions
 from hofburg.projects.models import Dimension, Donor, Project, ProjectStatus, Recipient, Theme
 from hofburg.projects.permissions import OWNER_KINDS
+from hofburg.projects.services import projects as services
 from hofburg.registry.models import ParticipatingState, Partner
 
 PAGE_SIZE = 50
@@ -99,8 +104,57 @@ def _indicator_charts(rows: list[queries.LogframeRow]) -> list[dict[str, Any]]:
     return charts
 
 
-def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
+class StepForm(forms.Form):
+    action = forms.ChoiceField(label=_("Step"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, ACTION_LABELS.get(a, a)) for a in actions]  # type: ignore[attr-defined]
+
+
+ACTION_LABELS = {"approve": _("Approve"), "start": _("Start implementation"),
+                 "suspend": _("Suspend"), "resume": _("Resume"), "close": _("Close"),
+                 "cancel": _("Cancel the project")}
+
+
+def _steps_for(user: Any, project: Project) -> list[str]:
+    """The workflow steps `user` may take on `project` now."""
+    allowed = []
+    for action in allowed_actions(project.status):
+        if action in NEEDS_APPROVER:
+            if permissions.may_approve_project(user, project):
+                allowed.append(action.value)
+        elif permissions.may_edit_project(user, project):
+            allowed.append(action.value)
+    return allowed
+
+
+@require_POST
+def take_step(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Take one workflow step from the project page; a refusal is shown beside the form."""
     project = queries.get_project(request.user, project_id)
+    form = StepForm(request.POST, actions=_steps_for(request.user, project))
+    if not form.is_valid():
+        if not _steps_for(request.user, project):
+            raise PermissionDenied
+        return project_page(request, project_id, step_form=form, status=400)
+    try:
+        services.take_step(request.user, project.pk, form.cleaned_data["action"],
+                           note=form.cleaned_data["note"])
+    except ServiceError as error:
+        form.add_error(None, error.message)
+        return project_page(request, project_id, step_form=form, status=409)
+    return redirect("projects:project", project_id=project.pk)
+
+
+def project_page(request: HttpRequest, project_id: int, *, step_form: StepForm | None = None,
+                 status: int = 200) -> HttpResponse:
+    project = queries.get_project(request.user, project_id)
+    steps = _steps_for(request.user, project)
+    if step_form is None and steps:
+        step_form = StepForm(actions=steps)
     logframe = queries.logframe(project)
     charts = _indicator_charts(logframe)
     return render(request, "projects/project.html", {
@@ -116,7 +170,8 @@ def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "approvals": list(project.approvals.select_related("by")),
         "recipients": list(project.recipients.values_list("iso2", flat=True)),
         "shows_exercise_data": project.is_exercise,
-    })
+        "step_form": step_form,
+    }, status=status)
 
 
 def our_contributions(request: HttpRequest) -> HttpResponse:
@@ -176,6 +231,7 @@ app_name = "projects"
 urlpatterns: list[URLPattern] = [
     path("", portfolio, name="portfolio"),
     path("<int:project_id>/", project_page, name="project"),
+    path("<int:project_id>/step/", take_step, name="step"),
     path("contributions/", our_contributions, name="contributions"),
     path("budget/", budget_page, name="budget"),
     path("map/", recipient_map, name="map"),
