@@ -136,3 +136,8 @@ def test_the_pages_show_exactly_what_each_viewer_may_see(cast: Cast, world: Worl
         r'href="/projects/\?state=([A-Z]{2})">[^<]+</a></td><td class="number">(\d+)<',
         mapped)}
     assert found == expected
+    personnel = client.get("/projects/personnel/?field_operation=mission-to-moldova")
+    assert f"AT ({SECONDMENTS_SEEN[who]})" in personnel.content.decode()
+    contributors = client.get(f"{API}/secondments/contributors"
+                              "?field_operation=mission-to-moldova").json()
+    assert contributors["personnel"][0]["personnel"] == SECONDMENTS_SEEN[who]

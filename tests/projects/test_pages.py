@@ -128,3 +128,36 @@ def test_the_workflow_is_taken_from_the_project_page(cast: Cast, world: World) -
     hidden = f"/projects/{world.confidential.pk}/step/"
     assert cast.client(cast.alice).post(hidden, {"action": "cancel"}).status_code == 404
     assert Approval.objects.filter(project=world.public).count() == 1
+
+
+def test_personnel_and_the_largest_contributors_of_a_field_operation(cast: Cast,
+                                                                     world: World) -> None:
+    from hofburg.core.models import Affiliation, Role, User
+    from hofburg.projects.services.personnel import SecondmentIn, record_secondment
+    from tests.projects.samples import make_state
+
+    make_state("DE", "DEU", "276", "Germany")
+    for state, year, seconded, level in (("AT", 2024, 3, "public"), ("AT", 2025, 4, "public"),
+                                         ("DE", 2025, 9, "confidential")):
+        record_secondment(cast.mona, SecondmentIn(
+            field_operation="mission-to-moldova", seconding_state=state, year=year,
+            seconded=seconded, contracted=1, classification=level))
+    html = cast.client(None).get(
+        "/projects/personnel/?field_operation=mission-to-moldova").content.decode()
+    assert "AT (9)" in html and "DE" not in html  # Germany's figure is confidential
+    assert cast.client(cast.mona).get(
+        "/projects/personnel/?field_operation=mission-to-moldova").content.decode().count(
+        "DE (10)") == 1
+    # The operation's own projects' donors, through the API: its affiliation is field-<code>.
+    field = Affiliation.objects.create(code="field-mission-to-moldova", name="Mission",
+                                       kind=Affiliation.Kind.FIELD_OPERATION)
+    staff = User.objects.create_user("staff", affiliation=field, roles=[Role.EDITOR])
+    from hofburg.projects.services.projects import create_project
+    from tests.projects.samples import fill, project_in
+
+    fill(staff, create_project(staff, project_in("P-800", "public")), scale=2)
+    answer = cast.client(None).get("/api/v1/projects/secondments/contributors"
+                                   "?field_operation=mission-to-moldova").json()
+    assert answer["personnel"][0]["state"] == "AT" and answer["personnel"][0]["personnel"] == 9
+    assert [(d["donor__code"], d["total"]) for d in answer["financing"]] == [
+        ("at", "180000"), ("eu", "20000")]

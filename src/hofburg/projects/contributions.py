@@ -101,3 +101,52 @@ def state_contributions(user: AnyUser, iso2: str) -> StateContributions:
                     .annotate(total=Sum("value")).order_by("-total")[:20])
     return StateContributions(iso2=iso2, years=[rows[y] for y in sorted(rows)],
                               projects=projects)
+
+
+@dataclass
+class Contributor:
+    state: str
+    by_year: dict[int, tuple[int, int]]  # year -> (seconded, contracted)
+    personnel: int = 0                    # seconded and contracted, all years
+
+
+@dataclass
+class FieldOperationContributors:
+    field_operation: str
+    years: list[int]
+    personnel: list[Contributor]          # largest first
+    financing: list[dict[str, object]]    # donors to the operation's own projects, largest first
+
+    @property
+    def largest_by_personnel(self) -> Contributor | None:
+        return self.personnel[0] if self.personnel else None
+
+    @property
+    def largest_by_financing(self) -> dict[str, object] | None:
+        return self.financing[0] if self.financing else None
+
+
+def field_operation_contributors(user: AnyUser, code: str) -> FieldOperationContributors:
+    """Who contributes to a field operation, as far as `user` may see: seconded and contracted
+    personnel per State and year, and the donors of the projects the operation owns (its
+    affiliation is `field-<code>`, decision 0032), each list largest first."""
+    rows = (visible_secondments(user).filter(field_operation=code).order_by()
+            .values("seconding_state", "year")
+            .annotate(s=Sum("seconded"), c=Sum("contracted"))
+            .values_list("seconding_state", "year", "s", "c"))
+    people: dict[str, Contributor] = {}
+    years: set[int] = set()
+    for state, year, s, c in rows:
+        person = people.setdefault(state, Contributor(state, {}))
+        person.by_year[year] = (s or 0, c or 0)
+        person.personnel += (s or 0) + (c or 0)
+        years.add(year)
+    financing = list(
+        transactions_for(user).filter(flow="contribution",
+                                      project__owner_affiliation__code=f"field-{code}")
+        .order_by().values("donor__code", "donor__name").annotate(total=Sum("value"))
+        .order_by("-total", "donor__name"))
+    return FieldOperationContributors(
+        field_operation=code, years=sorted(years),
+        personnel=sorted(people.values(), key=lambda p: (-p.personnel, p.state)),
+        financing=financing)

@@ -23,12 +23,12 @@ from hofburg.core import access
 from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation
 from hofburg.projects import permissions, queries
-from hofburg.projects.contributions import scales, unified_budget
+from hofburg.projects.contributions import field_operation_contributors, scales, unified_budget
 from hofburg.projects.engine.workflow import NEEDS_APPROVER, allowed_actions
 from hofburg.projects.models import Dimension, Donor, Project, ProjectStatus, Recipient, Theme
 from hofburg.projects.permissions import OWNER_KINDS
 from hofburg.projects.services import projects as services
-from hofburg.registry.models import ParticipatingState, Partner
+from hofburg.registry.models import FieldOperation, ParticipatingState, Partner
 
 PAGE_SIZE = 50
 
@@ -219,6 +219,31 @@ def recipient_map(request: HttpRequest) -> HttpResponse:
     })
 
 
+class FieldOperationForm(forms.Form):
+    field_operation = forms.ChoiceField(label=_("Field operation"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field_operation"].choices = [  # type: ignore[attr-defined]
+            (f.code, f.name) for f in FieldOperation.objects.all()]
+
+
+def personnel(request: HttpRequest) -> HttpResponse:
+    """Seconded and contracted personnel of a field operation per State and year, and who
+    finances its projects; the largest contributor of each first."""
+    form = FieldOperationForm(request.GET or None)
+    found = None
+    if form.is_valid():
+        found = field_operation_contributors(request.user, form.cleaned_data["field_operation"])
+    rows = []
+    if found is not None:
+        rows = [{"state": p.state, "personnel": p.personnel,
+                 "years": [p.by_year.get(year, (0, 0)) for year in found.years]}
+                for p in found.personnel]
+    return render(request, "projects/personnel.html", {"form": form, "found": found,
+                                                       "rows": rows})
+
+
 def budget_page(request: HttpRequest) -> HttpResponse:
     ceilings, shipped = scales()
     return render(request, "projects/budget.html", {
@@ -235,6 +260,7 @@ urlpatterns: list[URLPattern] = [
     path("contributions/", our_contributions, name="contributions"),
     path("budget/", budget_page, name="budget"),
     path("map/", recipient_map, name="map"),
+    path("personnel/", personnel, name="personnel"),
 ]
 
 __all__ = ["Project", "urlpatterns"]

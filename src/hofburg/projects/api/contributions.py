@@ -13,6 +13,7 @@ from hofburg.core.api import Page, current_user, require_user
 from hofburg.core.bounds import Count, Year
 from hofburg.core.models import Classification
 from hofburg.projects import bounds, queries
+from hofburg.projects.contributions import field_operation_contributors as contributors_of
 from hofburg.projects.contributions import scales, state_contributions, unified_budget
 from hofburg.projects.models import Secondment
 from hofburg.projects.services import personnel as services
@@ -119,6 +120,42 @@ def list_secondments(request: HttpRequest,
     if filters.seconding_state:
         rows = rows.filter(seconding_state=filters.seconding_state.upper())
     return rows
+
+
+class ContributorOut(Schema):
+    state: str
+    personnel: int
+    by_year: dict[int, list[int]]
+
+    @staticmethod
+    def resolve_by_year(obj: Any) -> dict[int, list[int]]:
+        return {year: list(pair) for year, pair in obj.by_year.items()}
+
+
+class FinancingOut(Schema):
+    donor__code: str | None
+    donor__name: str | None
+    total: Decimal
+
+
+class FieldOperationContributorsOut(Schema):
+    field_operation: str
+    years: list[int]
+    personnel: list[ContributorOut]
+    financing: list[FinancingOut]
+
+
+class ContributorsQuery(Schema):
+    field_operation: str = Field(..., min_length=1, max_length=60,
+                                 examples=["special-monitoring-mission-to-ukraine"])
+
+
+@router.get("/secondments/contributors", response=FieldOperationContributorsOut,
+            summary="Who contributes to a field operation: personnel per State and year, "
+                    "donors of its projects, largest first")
+def field_operation_contributors(request: HttpRequest,
+                                 query: Query[ContributorsQuery]) -> Any:
+    return contributors_of(current_user(request), query.field_operation)
 
 
 @router.post("/secondments", response={201: SecondmentOut},
