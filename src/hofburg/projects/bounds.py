@@ -18,6 +18,10 @@ MAX_SECTORS = 20
 MAX_RECIPIENTS = 60
 MAX_MARKERS = 12
 MAX_ACTUALS = 500  # values set by one progress report
+MAX_NOTE = 2000  # a workflow step's note
+MAX_DONOR_CODE = 40
+MAX_DONOR_NAME = 200
+MAX_DONOR_ACTIVITY_ID = 200
 
 # Money: 16 digits, 2 after the point (the columns), never negative.
 Amount = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from hofburg.core import access
 from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation
-from hofburg.projects import permissions, queries
+from hofburg.projects import bounds, permissions, queries
 from hofburg.projects.contributions import field_operation_contributors, scales, unified_budget
 from hofburg.projects.engine.workflow import NEEDS_APPROVER, allowed_actions
 from hofburg.projects.models import Dimension, Donor, Project, ProjectStatus, Recipient, Theme
@@ -106,7 +106,7 @@ def _indicator_charts(rows: list[queries.LogframeRow]) -> list[dict[str, Any]]:
 
 class StepForm(forms.Form):
     action = forms.ChoiceField(label=_("Step"))
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
+    note = forms.CharField(label=_("Note"), required=False, max_length=bounds.MAX_NOTE,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:

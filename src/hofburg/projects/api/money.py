@@ -44,7 +44,8 @@ class TransactionIn(Schema):
     flow: Flow
     value: bounds.Amount
     value_date: Day
-    donor: str = Field("", max_length=40, description="The donor's code; none for expenditure.")
+    donor: str = Field("", max_length=bounds.MAX_DONOR_CODE,
+                       description="The donor's code; none for expenditure.")
     currency: str = Field("", max_length=3, description="When not the project's currency.")
     rate: bounds.Rate | None = Field(None, description="Units of the project's currency per "
                                                        "unit of `currency`.")
@@ -52,7 +53,7 @@ class TransactionIn(Schema):
     period_start: Day | None = None
     period_end: Day | None = None
     earmark: str = Field("", max_length=bounds.MAX_EARMARK)
-    donor_activity_id: str = Field("", max_length=200)
+    donor_activity_id: str = Field("", max_length=bounds.MAX_DONOR_ACTIVITY_ID)
     description: str = Field("", max_length=bounds.MAX_TRANSACTION_DESCRIPTION)
 
 

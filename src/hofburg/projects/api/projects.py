@@ -131,7 +131,7 @@ class PortfolioQuery(Schema):
     theme: Theme | None = None
     dimension: Dimension | None = None
     owner: str = Field("", max_length=64, description="The owner's affiliation code.")
-    donor: str = Field("", max_length=40, description="A donor's code.")
+    donor: str = Field("", max_length=bounds.MAX_DONOR_CODE, description="A donor's code.")
     state: str = Field("", max_length=2, description="A recipient State (ISO alpha-2).")
     status: ProjectStatus | None = None
     exercise: bool | None = None
@@ -152,7 +152,7 @@ class TotalsOut(Schema):
 class StepIn(Schema):
     action: str = Field(..., max_length=12, examples=["approve"],
                         description="approve, start, suspend, resume, close or cancel")
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=bounds.MAX_NOTE)
     on: Day | None = Field(None, description="The day the step took effect (actual start or "
                                              "end); today by default.")
 

@@ -14,6 +14,7 @@ from hofburg.core.access import AnyUser
 from hofburg.core.errors import Conflict, Invalid, NotFound
 from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
+from hofburg.projects import bounds
 from hofburg.projects.engine.logframe import Level, LogframeError, check_parent
 from hofburg.projects.models import (
     ActualChange,
@@ -24,8 +25,6 @@ from hofburg.projects.models import (
 )
 from hofburg.projects.services.common import day, measure, project_for_editing, text, year
 
-MAX_PERIODS_PER_REPORT = 500
-
 
 def add_logframe_element(user: AnyUser, project_id: int, *, level: str, code: str, title: str,
                          parent_code: str = "", description: str = "") -> LogframeElement:
@@ -33,9 +32,10 @@ def add_logframe_element(user: AnyUser, project_id: int, *, level: str, code: st
     activity under an output; `code` ("1.2") is unique within the project."""
     if level not in {lv.value for lv in Level}:
         raise Invalid(f"Unknown level {level!r}.", field="level")
-    code = text(code, "code", max_length=20, required=True)
-    title = text(title, "title", max_length=500, required=True)
-    description = text(description, "description", max_length=20_000)
+    code = text(code, "code", max_length=bounds.MAX_LOGFRAME_CODE, required=True)
+    title = text(title, "title", max_length=bounds.MAX_LOGFRAME_TITLE,
+                 required=True)
+    description = text(description, "description", max_length=bounds.MAX_DESCRIPTION)
     with transaction.atomic():
         project = project_for_editing(user, project_id)
         parent = None
@@ -70,12 +70,14 @@ class IndicatorIn:
 
 def add_indicator(user: AnyUser, project_id: int, given: IndicatorIn) -> Indicator:
     """An indicator of an impact, outcome or output (activities have none)."""
-    title = text(given.title, "title", max_length=500, required=True)
+    title = text(given.title, "title", max_length=bounds.MAX_LOGFRAME_TITLE,
+                 required=True)
     base = measure(given.baseline, "baseline")
     year(given.baseline_year, "baseline_year")
     if given.measure not in Indicator.Measure.values:
         raise Invalid(f"Unknown measure {given.measure!r}.", field="measure")
-    means = text(given.means_of_verification, "means_of_verification", max_length=20_000)
+    means = text(given.means_of_verification, "means_of_verification",
+                 max_length=bounds.MAX_DESCRIPTION)
     element_code = given.element_code
     with transaction.atomic():
         project = project_for_editing(user, project_id)
@@ -143,11 +145,11 @@ def submit_progress_report(user: AnyUser, project_id: int, *, period_end: date,
     actual value, and the report keeps the value it replaced. Periods must belong to the
     project and have started by `period_end`; a period may appear once."""
     day(period_end, "period_end")
-    summary = text(summary, "summary", max_length=20_000)
+    summary = text(summary, "summary", max_length=bounds.MAX_DESCRIPTION)
     if not actuals:
         raise Invalid("A progress report sets at least one actual value.", field="actuals")
-    if len(actuals) > MAX_PERIODS_PER_REPORT:
-        raise Invalid(f"At most {MAX_PERIODS_PER_REPORT} values per report.", field="actuals")
+    if len(actuals) > bounds.MAX_ACTUALS:
+        raise Invalid(f"At most {bounds.MAX_ACTUALS} values per report.", field="actuals")
     ids = [period_id for period_id, _value in actuals]
     if len(set(ids)) != len(ids):
         raise Invalid("A period appears twice.", field="actuals")

@@ -14,6 +14,7 @@ from hofburg.core.access import AnyUser
 from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
+from hofburg.projects import bounds
 from hofburg.projects.engine.money import Flow
 from hofburg.projects.models import BudgetLine, Donor, Transaction
 from hofburg.projects.services.common import (
@@ -31,13 +32,14 @@ def ensure_donor(code: str, *, kind: str, name: str, iso2: str = "", iati_ref: s
                  iati_type: str = "10", is_exercise: bool = False) -> Donor:
     """The donor with this code, created if missing (reference data: the loader, the demo and
     imports call it; idempotent)."""
-    code = text(code, "code", max_length=40, required=True)
+    code = text(code, "code", max_length=bounds.MAX_DONOR_CODE, required=True)
     if kind not in Donor.Kind.values:
         raise Invalid(f"Unknown kind of donor {kind!r}.", field="kind")
     iati_code("OrganisationType", iati_type, "iati_type")
     with transaction.atomic():
         donor, created = Donor.objects.get_or_create(code=code, defaults={
-            "kind": kind, "name": text(name, "name", max_length=200, required=True),
+            "kind": kind, "name": text(name, "name", max_length=bounds.MAX_DONOR_NAME,
+                                         required=True),
             "iso2": iso2.upper(), "iati_ref": iati_ref, "iati_type": iati_type,
             "is_exercise": is_exercise})
         if created:
@@ -162,9 +164,11 @@ def record_transaction(user: AnyUser, project_id: int, given: TransactionIn) -> 
                       f"{', '.join(f.value for f in Flow)}.", field="flow")
     amount = money(given.value, "value")
     day(given.value_date, "value_date")
-    earmark = text(given.earmark, "earmark", max_length=200)
-    donor_activity_id = text(given.donor_activity_id, "donor_activity_id", max_length=200)
-    description = text(given.description, "description", max_length=500)
+    earmark = text(given.earmark, "earmark", max_length=bounds.MAX_EARMARK)
+    donor_activity_id = text(given.donor_activity_id, "donor_activity_id",
+                             max_length=bounds.MAX_DONOR_ACTIVITY_ID)
+    description = text(given.description, "description",
+                       max_length=bounds.MAX_TRANSACTION_DESCRIPTION)
     donor = _donor(given)
     _check_period(given)
     with transaction.atomic():

@@ -13,7 +13,7 @@ from hofburg.core.access import AccessDenied, AnyUser, allowed_classifications
 from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
-from hofburg.projects import permissions
+from hofburg.projects import bounds, permissions
 from hofburg.projects.engine.workflow import NEEDS_APPROVER, WorkflowError, step
 from hofburg.projects.models import Approval, Dimension, Funding, Project, Recipient, Theme
 from hofburg.projects.services.common import (
@@ -25,9 +25,9 @@ from hofburg.projects.services.common import (
 )
 
 LANGUAGES = ("en", "fr", "de", "it", "ru", "es")  # the OSCE's six official languages
-MAX_NUMBER = 40
-MAX_TITLE = 300
-MAX_DESCRIPTION = 20_000
+MAX_NUMBER = bounds.MAX_PROJECT_NUMBER
+MAX_TITLE = bounds.MAX_PROJECT_TITLE
+MAX_DESCRIPTION = bounds.MAX_DESCRIPTION
 
 
 def _languages(values: dict[str, str] | None, field: str, max_length: int) -> dict[str, str]:
@@ -142,7 +142,7 @@ def take_step(user: AnyUser, project_id: int, action: str, *, note: str = "",
     """Move the project one step in its workflow (`approve`, `start`, `suspend`, `resume`,
     `close`, `cancel`) and record who took it. Starting sets the actual start (today unless
     `on`), closing the actual end."""
-    note = text(note, "note", max_length=2000)
+    note = text(note, "note", max_length=bounds.MAX_NOTE)
     with transaction.atomic():
         project = project_for_approval(user, project_id)
         try:
