@@ -160,4 +160,4 @@ def test_personnel_and_the_largest_contributors_of_a_field_operation(cast: Cast,
                                    "?field_operation=mission-to-moldova").json()
     assert answer["personnel"][0]["state"] == "AT" and answer["personnel"][0]["personnel"] == 9
     assert [(d["donor__code"], d["total"]) for d in answer["financing"]] == [
-        ("at", "180000"), ("eu", "20000")]
+        ("at", "180000.00"), ("eu", "20000.00")]

@@ -137,6 +137,11 @@ class FinancingOut(Schema):
     donor__name: str | None
     total: Decimal
 
+    @staticmethod
+    def resolve_total(obj: dict[str, Any]) -> Decimal:
+        # A sum comes back as the database writes it ("180000" or "180000.00"): to the cent.
+        return Decimal(obj["total"]).quantize(Decimal("0.01"))
+
 
 class FieldOperationContributorsOut(Schema):
     field_operation: str
