@@ -130,3 +130,17 @@ def test_the_iati_endpoint_sends_valid_xml_or_names_what_is_wrong(world: World) 
     Project.objects.filter(pk=world.public.pk).update(description="")
     problem = _is_problem(_client(None).get(f"{API}/iati"), 422)
     assert "P-100: no description" in problem["detail"]
+
+
+def test_a_project_is_replaced_through_the_api(cast: Cast, world: World) -> None:
+    body = {"number": "P-100", "title": "Renamed", "dimension": "economic_environmental",
+            "theme": "anti_corruption", "description": "New description",
+            "dac_sectors": ["15113"], "recipients": ["FI"], "classification": "public",
+            "planned_start": "2025-01-01"}
+    answer = _client(world.erin).put(f"{API}/{world.public.pk}", body,
+                                     content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["recipients"] == ["FI"]
+    _is_problem(_client(world.erin).put(f"{API}/{world.public.pk}", {**body, "number": "X"},
+                                        content_type="application/json"), 409)
+    _is_problem(_client(cast.alice).put(f"{API}/{world.confidential.pk}", body,
+                                        content_type="application/json"), 404)

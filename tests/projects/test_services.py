@@ -214,3 +214,28 @@ def test_secondments_are_recorded_by_field_operations_and_the_secretariat(
         record_secondment(cast.mona, SecondmentIn(
             field_operation="nowhere", seconding_state="AT", year=2025, seconded=1))
     assert refused.value.field == "field_operation"
+
+
+def test_a_project_is_updated_by_its_owner_keeping_number_and_currency(cast: Cast,
+                                                                        world: World) -> None:
+    from hofburg.projects.services.projects import update_project
+
+    changed = update_project(world.erin, world.public.pk, project_in(
+        "P-100", "public", title="Procurement integrity", recipients=["MD", "FI"],
+        titles={"ru": "Честные закупки"}))
+    assert changed.title == "Procurement integrity" and changed.titles == {
+        "ru": "Честные закупки"}
+    assert sorted(changed.recipients.values_list("iso2", flat=True)) == ["FI", "MD"]
+    assert AuditEntry.objects.filter(model_label="projects.Project", action="update",
+                                     object_id=str(changed.pk)).count() == 1
+    with pytest.raises(Conflict, match="number does not change"):
+        update_project(world.erin, world.public.pk, project_in("P-101", "public"))
+    with pytest.raises(Conflict, match="currency"):
+        update_project(world.erin, world.public.pk, project_in("P-100", "public",
+                                                               currency="USD"))
+    with pytest.raises(AccessDenied):
+        update_project(cast.mona, world.public.pk, project_in("P-100", "public"))
+    with pytest.raises(NotFound):
+        update_project(cast.mona, world.confidential.pk, project_in("P-300", "public"))
+    world.public.refresh_from_db()
+    assert world.public.title == "Procurement integrity"

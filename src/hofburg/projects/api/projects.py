@@ -193,6 +193,18 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     return Status(201, _detail(user, project.pk))
 
 
+@router.put("/{project_id}", response=ProjectDetail, summary="Replace a project's description")
+def update_project(request: HttpRequest, project_id: RecordId, payload: ProjectIn) -> Project:
+    """Editors of the owner. Title, descriptions, theme, sectors, markers, recipients, planned
+    dates and classification are replaced; the number never changes, nor the currency once
+    money is recorded (409)."""
+    user = require_user(request)
+    data = payload.dict()
+    data["policy_markers"] = [dict(m) for m in data["policy_markers"]]
+    services.update_project(user, project_id, services.ProjectIn(**data))
+    return _detail(user, project_id)
+
+
 @router.post("/{project_id}/steps", response=ProjectDetail,
              summary="Take a workflow step (approve, start, suspend, resume, close, cancel)")
 def take_step(request: HttpRequest, project_id: RecordId, payload: StepIn) -> Project:

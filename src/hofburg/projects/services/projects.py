@@ -20,6 +20,7 @@ from hofburg.projects.services.common import (
     day,
     iati_code,
     project_for_approval,
+    project_for_editing,
     state_codes,
     text,
 )
@@ -88,6 +89,21 @@ def create_project(user: AnyUser, given: ProjectIn) -> Project:
                            "operation may create projects.")
     owner = permissions.affiliation_of(user)
     assert owner is not None
+    values = _checked(user, given)
+    with transaction.atomic():
+        if Project.objects.filter(number=values["number"]).exists():
+            raise Conflict(f"Project number {values['number']} is taken.", field="number")
+        states = values.pop("recipients")
+        project = Project.objects.create(
+            **values, owner_affiliation=owner, is_exercise=owner.is_exercise,
+            created_by=user if isinstance(user, User) else None)
+        Recipient.objects.bulk_create([Recipient(project=project, iso2=iso2) for iso2 in states])
+        record_change(user, "create", project, None, _snapshot(project))
+    return project
+
+
+def _checked(user: AnyUser, given: ProjectIn) -> dict[str, Any]:
+    """The project's fields from `given`, each checked; Invalid names the first bad one."""
     number = text(given.number, "number", max_length=MAX_NUMBER, required=True)
     title = text(given.title, "title", max_length=MAX_TITLE, required=True)
     description = text(given.description, "description", max_length=MAX_DESCRIPTION)
@@ -116,18 +132,37 @@ def create_project(user: AnyUser, given: ProjectIn) -> Project:
                       field="classification")
     titles = _languages(given.titles, "titles", MAX_TITLE)
     descriptions = _languages(given.descriptions, "descriptions", MAX_DESCRIPTION)
+    return {"number": number, "title": title, "description": description, "titles": titles,
+            "descriptions": descriptions, "funding": given.funding,
+            "dimension": given.dimension, "theme": given.theme, "dac_sectors": sectors,
+            "policy_markers": markers, "currency": currency, "planned_start": planned_start,
+            "planned_end": planned_end, "classification": classification,
+            "recipients": states}
+
+
+def update_project(user: AnyUser, project_id: int, given: ProjectIn) -> Project:
+    """Replace a project's descriptive fields (title, descriptions, theme, sectors, markers,
+    recipients, planned dates, classification) with `given`. The number and the currency stay:
+    a different number is a conflict, and so is a new currency once money is recorded."""
+    values = _checked(user, given)
     with transaction.atomic():
-        if Project.objects.filter(number=number).exists():
-            raise Conflict(f"Project number {number} is taken.", field="number")
-        project = Project.objects.create(
-            number=number, title=title, description=description,
-            titles=titles, descriptions=descriptions, funding=given.funding,
-            dimension=given.dimension, theme=given.theme, dac_sectors=sectors,
-            policy_markers=markers, currency=currency, planned_start=planned_start,
-            planned_end=planned_end, classification=classification, owner_affiliation=owner,
-            is_exercise=owner.is_exercise, created_by=user if isinstance(user, User) else None)
-        Recipient.objects.bulk_create([Recipient(project=project, iso2=iso2) for iso2 in states])
-        record_change(user, "create", project, None, _snapshot(project))
+        project = project_for_editing(user, project_id)
+        if values["number"] != project.number:
+            raise Conflict("A project's number does not change.", field="number")
+        if values["currency"] != project.currency and (
+                project.transactions.exists() or project.budget_lines.exists()):
+            raise Conflict("Money is recorded in this project's currency: it does not change.",
+                           field="currency")
+        before = _snapshot(project)
+        states = values.pop("recipients")
+        for name, value in values.items():
+            setattr(project, name, value)
+        project.save()
+        project.recipients.exclude(iso2__in=states).delete()
+        known = set(project.recipients.values_list("iso2", flat=True))
+        Recipient.objects.bulk_create([Recipient(project=project, iso2=iso2)
+                                       for iso2 in states if iso2 not in known])
+        record_change(user, "update", project, before, _snapshot(project))
     return project
 
 
