@@ -19,6 +19,7 @@ from hofburg.core.clitools import OneLineErrors, call, fail, setup_django
 from hofburg.csbm.cli import app as csbm_app
 from hofburg.decisions.cli import app as decisions_app
 from hofburg.monitoring.cli import app as monitoring_app
+from hofburg.projects.cli import app as projects_app
 
 app = typer.Typer(
     help="Hofburg: open information system for cooperative security in the OSCE area.",
@@ -44,6 +45,8 @@ app.add_typer(decisions_app, name="decisions",
               help="Decisions: the status table of drafts and the journal of the day.")
 app.add_typer(monitoring_app, name="monitoring",
               help="Field monitoring: import, locate, demo scenario, recount areas.")
+app.add_typer(projects_app, name="projects",
+              help="Projects: IATI export, Unified Budget, a State's contributions.")
 
 
 @app.command(cls=OneLineErrors)

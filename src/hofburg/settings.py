@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "hofburg.decisions",
     "hofburg.csbm",
     "hofburg.monitoring",
+    "hofburg.projects",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +293,22 @@ if not MONITORING_AREAS.is_file():
 # The first day of the field mission's mandate: no observation is older. Empty: the start of the
 # field operation named in data/monitoring/observation_limits.yaml, from the registry's data.
 MONITORING_MANDATE_START = env_date("HOFBURG_MONITORING_MANDATE_START")
+
+# The projects desk's scales of contributions: by default the labelled, approximate press
+# figures shipped in data/projects/scales.yaml; a deployment with the adopted scale names its
+# own file in the same format (data/projects/README.md), checked against the 14 % ceiling.
+PROJECTS_SCALES_FILE = Path(env_str("HOFBURG_PROJECTS_SCALES_FILE", "") or
+                            REFERENCE_DATA_DIR / "projects" / "scales.yaml")
+if not PROJECTS_SCALES_FILE.is_file():
+    raise ImproperlyConfigured(f"HOFBURG_PROJECTS_SCALES_FILE: no file at {PROJECTS_SCALES_FILE}")
+# The organisation identifier written as the IATI reporting-org, and its type. The OSCE has no
+# entry in the IATI OrganisationIdentifier codelist; XM-DAC-47131 follows from its CRS channel
+# code by the pattern UN agencies use (an inference: human-dimension.md §5.4).
+PROJECTS_IATI_REPORTING_ORG = env_str("HOFBURG_PROJECTS_IATI_REPORTING_ORG", "XM-DAC-47131")
+PROJECTS_IATI_REPORTING_ORG_TYPE = env_str("HOFBURG_PROJECTS_IATI_REPORTING_ORG_TYPE", "40")
+PROJECTS_IATI_REPORTING_ORG_NAME = env_str(
+    "HOFBURG_PROJECTS_IATI_REPORTING_ORG_NAME",
+    "Organization for Security and Co-operation in Europe")
 
 # Logs as one JSON object per line when asked, each with the request id (decision 0024).
 LOG_FORMAT = env_str("HOFBURG_LOG_FORMAT", "text")

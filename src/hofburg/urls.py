@@ -23,6 +23,7 @@ urlpatterns = [
     path("monitoring/", include("hofburg.monitoring.urls")),
     path("documents/", include("hofburg.documents.urls")),
     path("decisions/", include("hofburg.decisions.urls")),
+    path("projects/", include("hofburg.projects.urls")),
     path("", include("hofburg.core.urls")),
 ]
 

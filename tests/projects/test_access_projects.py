@@ -1,0 +1,143 @@
+"""The leak walk of the projects desk: each viewer finds exactly the projects (and the money,
+logframes, secondments and contributions under them) they may see through every route — API,
+IATI export, command line, pages — and a 404 for the rest; no total adds a hidden project.
+
+Four projects: public, restricted, confidential of the CPC, confidential of the cast's field
+mission; each with the same money (90,000 from Austria, 10,000 from the EU received) and a
+logframe. Secondments of every classification from Austria.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from lxml import etree
+from typer.testing import CliRunner
+
+from hofburg.cli import app
+from hofburg.core.models import User
+from hofburg.core.services.users import issue_api_token
+from hofburg.projects.services.personnel import SecondmentIn, record_secondment
+from tests.conftest import Cast
+from tests.projects.samples import World, make_world
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/projects"
+VIEWERS = ("anonymous", "nick", "alice", "erin", "mona")
+SEEN = {
+    "anonymous": {"P-100"}, "nick": {"P-100"}, "alice": {"P-100", "P-200"},
+    "erin": {"P-100", "P-200", "P-300"}, "mona": {"P-100", "P-200", "P-400"},
+}
+SECONDMENTS_SEEN = {  # by seconded count: 1 public, 2 restricted, 4 confidential (mission's)
+    "anonymous": 1, "nick": 1, "alice": 3, "erin": 3, "mona": 7,
+}
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    world = make_world(cast)
+    for year, count, level in ((2023, 1, "public"), (2024, 2, "restricted"),
+                               (2025, 4, "confidential")):
+        record_secondment(cast.mona, SecondmentIn(
+            field_operation="mission-to-moldova", seconding_state="AT", year=year,
+            seconded=count, classification=level))
+    return world
+
+
+def _user(cast: Cast, world: World, who: str) -> User | None:
+    return {"anonymous": None, "nick": cast.nick, "alice": cast.alice, "erin": world.erin,
+            "mona": cast.mona}[who]
+
+
+def _api(user: User | None) -> Client:
+    if user is None:
+        return Client()
+    _token, key = issue_api_token(user, "walk")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def _projects(world: World) -> dict[str, int]:
+    return {"P-100": world.public.pk, "P-200": world.restricted.pk,
+            "P-300": world.confidential.pk, "P-400": world.mission_secret.pk}
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_api_shows_exactly_what_each_viewer_may_see(cast: Cast, world: World,
+                                                         who: str) -> None:
+    client = _api(_user(cast, world, who))
+    seen = SEEN[who]
+    listed = {p["number"] for p in client.get(f"{API}/").json()["items"]}
+    assert listed == seen
+    totals = client.get(f"{API}/totals").json()
+    assert totals["count"] == len(seen)
+    assert Decimal(totals["balances"]["received"]) == Decimal(100_000) * len(seen)
+    for number, pk in _projects(world).items():
+        for path in ("", "/logframe", "/transactions", "/budget"):
+            response = client.get(f"{API}/{pk}{path}")
+            assert response.status_code == (200 if number in seen else 404), (number, path)
+    donor = client.get(f"{API}/donors/at/contributions").json()
+    assert {r["project__number"] for r in donor} == seen
+    state = client.get(f"{API}/states/AT/contributions").json()
+    by_year = {y["year"]: y for y in state["years"]}
+    assert Decimal(by_year[2025]["extra_budgetary"]) == Decimal(90_000) * len(seen)
+    assert sum(y["seconded"] for y in state["years"]) == SECONDMENTS_SEEN[who]
+    secondments = client.get(f"{API}/secondments").json()["items"]
+    assert sum(s["seconded"] for s in secondments) == SECONDMENTS_SEEN[who]
+    for kind in ("projects", "transactions", "indicators"):
+        table = b"".join(client.get(f"{API}/exports/{kind}?format=csv")
+                         .streaming_content).decode()  # type: ignore[attr-defined]
+        assert {n for n in _projects(world) if f"\n{n}," in table} == seen, kind
+    xml = client.get(f"{API}/iati")
+    assert xml.status_code == 200
+    assert set(etree.fromstring(xml.content).xpath(
+        "iati-activity/other-identifier/@ref")) == seen
+
+
+@pytest.mark.parametrize("who", ("anonymous", "alice", "erin", "mona"))
+def test_the_command_line_exports_what_the_user_may_see(cast: Cast, world: World, who: str,
+                                                        tmp_path: Path) -> None:
+    out = tmp_path / "walk.xml"
+    args = ["projects", "iati", "-o", str(out)]
+    if who != "anonymous":
+        args += ["--as-user", who]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert set(etree.parse(str(out)).getroot().xpath(
+        "iati-activity/other-identifier/@ref")) == SEEN[who]
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_pages_show_exactly_what_each_viewer_may_see(cast: Cast, world: World,
+                                                         who: str) -> None:
+    user = _user(cast, world, who)
+    client = cast.client(user)
+    seen = SEEN[who]
+    portfolio = client.get("/projects/").content.decode()
+    for number, pk in _projects(world).items():
+        assert (number in portfolio) == (number in seen), number
+        response = client.get(f"/projects/{pk}/")
+        assert response.status_code == (200 if number in seen else 404), number
+    count = len(seen)
+    assert (f"{count} projects" if count > 1 else "1 project") in portfolio
+    donor = client.get("/projects/contributions/?donor=at").content.decode()
+    assert {n for n in _projects(world) if f">{n}<" in donor} == seen
+    state = client.get("/registry/states/AT/").content.decode()
+    assert f"{90_000 * count:,}" in state
+    recipients = {"P-100": "MD", "P-200": "FI", "P-300": "MD", "P-400": "AT"}
+    expected: dict[str, int] = {}
+    for number in seen:
+        expected[recipients[number]] = expected.get(recipients[number], 0) + 1
+    mapped = client.get("/projects/map/").content.decode()
+    found = {iso2: int(n) for iso2, n in re.findall(
+        r'href="/projects/\?state=([A-Z]{2})">[^<]+</a></td><td class="number">(\d+)<',
+        mapped)}
+    assert found == expected
+    personnel = client.get("/projects/personnel/?field_operation=mission-to-moldova")
+    assert f"AT ({SECONDMENTS_SEEN[who]})" in personnel.content.decode()
+    contributors = client.get(f"{API}/secondments/contributors"
+                              "?field_operation=mission-to-moldova").json()
+    assert contributors["personnel"][0]["personnel"] == SECONDMENTS_SEEN[who]
