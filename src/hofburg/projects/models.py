@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hofburg.core.i18n import localized
 from hofburg.core.models import ClassifiedRecord
@@ -50,12 +51,12 @@ class Theme(models.TextChoices):
 
 
 class ProjectStatus(models.TextChoices):
-    CONCEPT = Status.CONCEPT.value, _("concept")
-    APPROVED = Status.APPROVED.value, _("approved")
-    IMPLEMENTATION = Status.IMPLEMENTATION.value, _("implementation")
-    CLOSED = Status.CLOSED.value, _("closed")
-    CANCELLED = Status.CANCELLED.value, _("cancelled")
-    SUSPENDED = Status.SUSPENDED.value, _("suspended")
+    CONCEPT = Status.CONCEPT.value, pgettext_lazy("project status", "concept")
+    APPROVED = Status.APPROVED.value, pgettext_lazy("project status", "approved")
+    IMPLEMENTATION = Status.IMPLEMENTATION.value, pgettext_lazy("project status", "implementation")
+    CLOSED = Status.CLOSED.value, pgettext_lazy("project status", "closed")
+    CANCELLED = Status.CANCELLED.value, pgettext_lazy("project status", "cancelled")
+    SUSPENDED = Status.SUSPENDED.value, pgettext_lazy("project status", "suspended")
 
 
 class Funding(models.TextChoices):
