@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "hofburg.decisions",
     "hofburg.csbm",
     "hofburg.monitoring",
+    "hofburg.elections",
 ]
 
 MIDDLEWARE = [

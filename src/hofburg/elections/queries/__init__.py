@@ -1,0 +1,94 @@
+"""Reading the desk's records as a user may see them: everything through the mission, which
+`core.access` narrows. Hidden is absent (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from hofburg.core import access
+from hofburg.core.access import AnyUser
+from hofburg.core.tables import Table
+from hofburg.elections.engine.tally import Question, breakdown, hour_of, tally
+from hofburg.elections.models import Form, Mission, Snapshot, Submission
+
+
+def missions_for(user: AnyUser) -> QuerySet[Mission]:
+    return access.visible(Mission.objects.all(), user)
+
+
+def mission_for(user: AnyUser, code: str) -> Mission:
+    return access.get_visible_or_404(Mission.objects.all(), user, code=code)
+
+
+def forms_for(user: AnyUser, mission: Mission | None = None) -> QuerySet[Form]:
+    """The form versions `user` may see (their missions'), newest version first per form."""
+    forms = Form.objects.filter(mission__in=missions_for(user)).select_related("mission")
+    if mission is not None:
+        forms = forms.filter(mission=mission)
+    return forms.order_by("form_id", "-created_at")
+
+
+def form_versions(user: AnyUser, form_id: str) -> list[Form]:
+    """Every version of `form_id`, newest first; 404 when none is visible."""
+    versions = list(forms_for(user).filter(form_id=form_id))
+    if not versions:
+        raise Http404("No such form.")
+    return versions
+
+
+def questions_of(versions: list[Form]) -> list[Question]:
+    """The questions of all versions, in the newest version's order, then older ones'."""
+    seen: dict[str, Question] = {}
+    for form in versions:
+        for q in form.questions:
+            seen.setdefault(q["name"], Question(q["name"], q["type"], tuple(q["choices"])))
+    return list(seen.values())
+
+
+def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
+    """The statement figures of a frozen snapshot: per question counts, n, percentages and
+    negative_pct for four-point questions; breakdowns by region, urban/rural and hour."""
+    import json
+
+    rows = json.loads(snapshot.content)
+    forms = []
+    for row in rows:
+        answers = dict(row["data"])
+        answers["_region"] = row.get("region", "")
+        answers["_urban_rural"] = row.get("urban_rural", "")
+        # The hour on the observer's own clock, as the form recorded it (with its offset).
+        answers["_hour"] = hour_of(answers.get("start") or answers.get("end")
+                                   or row.get("captured_at") or row.get("received_at"))
+        forms.append(answers)
+    questions = [q for q in questions_of(versions) if q.kind in ("select_one", "select_multiple")]
+    return {
+        "form_id": snapshot.form_id,
+        "cutoff": snapshot.cutoff.isoformat(),
+        "snapshot_sha256": snapshot.sha256,
+        "forms": len(rows),
+        "distinct_stations": len({r["station_id"] for r in rows if r["station_id"]}),
+        "questions": [f.as_dict() for f in tally(questions, forms)],
+        "breakdowns": {
+            label: {group: [f.as_dict() for f in figs]
+                    for group, figs in breakdown(questions, forms, key).items()}
+            for label, key in (("region", "_region"), ("urban_rural", "_urban_rural"),
+                               ("hour", "_hour"))},
+    }
+
+
+def submissions_table(user: AnyUser, form_id: str) -> Table:
+    """One row per submission of `form_id` (all versions): one column per XLSForm field, then
+    instance_id, submitted_by, received_at, channel."""
+    versions = form_versions(user, form_id)
+    names = [q.name for q in questions_of(versions)]
+    columns = [*names, "instance_id", "submitted_by", "received_at", "channel", "version"]
+    rows: list[list[Any]] = []
+    for sub in (Submission.objects.filter(form__in=versions)
+                .select_related("submitted_by", "form").order_by("received_at", "pk")):
+        rows.append([*(sub.data.get(n) for n in names), sub.instance_id,
+                     sub.submitted_by.username if sub.submitted_by else "",
+                     sub.received_at.isoformat(), sub.channel, sub.form.version])
+    return Table(kind="submissions", columns=columns, rows=rows)
