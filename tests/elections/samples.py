@@ -71,12 +71,12 @@ class Eom:
     password: str = PASSWORD
 
 
-def eom(cast: Cast, code: str = "TEST-EOM") -> Eom:
+def eom(cast: Cast, code: str = "TEST-EOM", form_id: str = "voting") -> Eom:
     from datetime import date
 
     mission = create_mission(cast.mona, code=code, name="Test election observation mission",
                              state="Exercise Republic", election_date=date(2026, 12, 6))
-    form, _ = add_form(cast.mona, mission, xlsform(), "voting.xlsx")
+    form, _ = add_form(cast.mona, mission, xlsform(form_id), "voting.xlsx")
     observer = User.objects.create_user(username=f"sto-{code.lower()}", password=PASSWORD,
                                         affiliation=cast.mission, roles=[Role.READER])
     Member.objects.create(mission=mission, user=observer, role=Member.Role.STO, team="T01")
