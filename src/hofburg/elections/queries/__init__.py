@@ -23,15 +23,18 @@ def mission_for(user: AnyUser, code: str) -> Mission:
     return access.get_visible_or_404(Mission.objects.all(), user, code=code)
 
 
-def forms_for(user: AnyUser, mission: Mission | None = None) -> QuerySet[Form]:
-    """The form versions `user` may see (their missions'), newest version first per form."""
-    forms = Form.objects.filter(mission__in=missions_for(user)).select_related("mission")
+def forms_for(user: AnyUser | None, mission: Mission | None = None) -> QuerySet[Form]:
+    """The form versions `user` may see (their missions'), newest version first per form;
+    every form for the operator at the server's command line (`user` None)."""
+    forms = Form.objects.select_related("mission")
+    if user is not None:
+        forms = forms.filter(mission__in=missions_for(user))
     if mission is not None:
         forms = forms.filter(mission=mission)
     return forms.order_by("form_id", "-created_at")
 
 
-def form_versions(user: AnyUser, form_id: str) -> list[Form]:
+def form_versions(user: AnyUser | None, form_id: str) -> list[Form]:
     """Every version of `form_id`, newest first; 404 when none is visible."""
     versions = list(forms_for(user).filter(form_id=form_id))
     if not versions:
@@ -79,7 +82,7 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
     }
 
 
-def submissions_table(user: AnyUser, form_id: str) -> Table:
+def submissions_table(user: AnyUser | None, form_id: str) -> Table:
     """One row per submission of `form_id` (all versions): one column per XLSForm field, then
     instance_id, submitted_by, received_at, channel."""
     versions = form_versions(user, form_id)

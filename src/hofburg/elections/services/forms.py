@@ -74,10 +74,11 @@ def _with_version(xform: str, version: str) -> str:
     return _VERSION_ATTRIBUTE.sub(lambda m: f'{m.group(1)} version="{version}"', xform, count=1)
 
 
-def add_form(user: AnyUser, mission: Mission, content: bytes, filename: str = ""
+def add_form(user: AnyUser | None, mission: Mission, content: bytes, filename: str = ""
              ) -> tuple[Form, bool]:
-    """Add a form (or a new version of one) to `mission`; (form, created)."""
-    if not permissions.may_manage(user, mission):
+    """Add a form (or a new version of one) to `mission`; (form, created). `user` None is the
+    operator at the server's command line, who may act on every mission."""
+    if user is not None and not permissions.may_manage(user, mission):
         raise AccessDenied("Only the mission's managers may add forms.")
     converted = convert_xlsform(content)
     form_id = converted["form_id"]
@@ -107,7 +108,8 @@ def add_form(user: AnyUser, mission: Mission, content: bytes, filename: str = ""
         form = Form.objects.create(
             mission=mission, form_id=form_id, version=version, title=converted["title"],
             xform=xform, md5=md5, questions=converted["questions"], xlsform=content,
-            xlsform_name=filename[:300], created_by=user if user.is_authenticated else None)
+            xlsform_name=filename[:300],
+            created_by=user if user is not None and user.is_authenticated else None)
         record_change(user, "create", form, None,
                       {"mission": mission.code, "form_id": form_id, "version": version,
                        "md5": md5})

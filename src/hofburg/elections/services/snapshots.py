@@ -41,15 +41,17 @@ def frozen_content(mission: Mission, form_id: str, cutoff: datetime) -> tuple[st
     return json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False), len(rows)
 
 
-def freeze(user: AnyUser, form_id: str, cutoff: datetime) -> Snapshot:
-    """The snapshot of `form_id` at `cutoff`, made on first asking and the same thereafter."""
+def freeze(user: AnyUser | None, form_id: str, cutoff: datetime) -> Snapshot:
+    """The snapshot of `form_id` at `cutoff`, made on first asking and the same thereafter.
+    `user` None is the operator at the server's command line."""
     if timezone.is_naive(cutoff):
         raise Invalid("The cut-off needs a time zone offset.", field="cutoff")
     form = Form.objects.select_related("mission").filter(form_id=form_id).first()
-    if form is None or not access.can_view(user, form.mission):
+    if form is None or (user is not None and not access.can_view(user, form.mission)):
         raise NotFound(f"No form {form_id}.", field="form")
     mission = form.mission
-    if not (permissions.may_manage(user, mission) or permissions.may_analyse(user, mission)):
+    if user is not None and not (permissions.may_manage(user, mission)
+                                 or permissions.may_analyse(user, mission)):
         raise AccessDenied("Only the mission's core team and analysts may freeze figures.")
     if cutoff > timezone.now():
         raise Invalid("The cut-off is in the future.", field="cutoff")
@@ -62,7 +64,8 @@ def freeze(user: AnyUser, form_id: str, cutoff: datetime) -> Snapshot:
         with transaction.atomic():
             snap = Snapshot.objects.create(mission=mission, form_id=form_id, cutoff=cutoff,
                                            sha256=digest, forms=count, content=content,
-                                           created_by=user if user.is_authenticated else None)
+                                           created_by=(user if user is not None
+                                                       and user.is_authenticated else None))
             record_change(user, "freeze", snap, None,
                           {"form_id": form_id, "cutoff": cutoff.isoformat(), "sha256": digest,
                            "forms": count})
