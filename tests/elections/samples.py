@@ -83,3 +83,21 @@ def eom(cast: Cast, code: str = "TEST-EOM", form_id: str = "voting") -> Eom:
     bystander = User.objects.create_user(username=f"reader-{code.lower()}", password=PASSWORD,
                                          affiliation=cast.mission, roles=[Role.READER])
     return Eom(mission, form, cast.mona, observer, bystander)
+
+
+def store_elections_sample(cast: Cast) -> Mission:
+    """A little of the desk's data for API-wide runs: alice's delegation's mission with a
+    frame, a form and a submission."""
+    from datetime import date
+
+    from hofburg.elections.services.missions import import_frame
+    from hofburg.elections.services.submissions import receive
+
+    mission = create_mission(cast.alice, code="SAMPLE-EOM", name="Sample mission",
+                             state="Exercise Republic", election_date=date(2026, 12, 6),
+                             classification="restricted")
+    import_frame(cast.alice, mission, "station_id,name,region,district,urban_rural,"
+                 "registered_voters,lon,lat\nP001,School,North,N1,urban,1000,20.1,44.2\n")
+    add_form(cast.alice, mission, xlsform("sample-voting"))
+    receive(cast.alice, submission_xml("sample-voting", overall="good"))
+    return mission
