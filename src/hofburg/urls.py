@@ -24,6 +24,7 @@ urlpatterns = [
     path("monitoring/", include("hofburg.monitoring.urls")),
     path("documents/", include("hofburg.documents.urls")),
     path("decisions/", include("hofburg.decisions.urls")),
+    path("elections/", include("hofburg.elections.urls")),
     path("openrosa/", include(openrosa_urls)),
     path("", include("hofburg.core.urls")),
 ]

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from hofburg.elections import openrosa
+from hofburg.elections import openrosa, views
+
+app_name = "elections"
+
+urlpatterns = [
+    path("", views.missions, name="missions"),
+    path("<str:code>/", views.mission, name="mission"),
+    path("<str:code>/stations/", views.stations, name="stations"),
+    path("<str:code>/forms/", views.forms_page, name="forms"),
+    path("<str:code>/figures/", views.figures_page, name="figures"),
+    path("<str:code>/problems/", views.problems, name="problems"),
+]
 
 # Mounted at /openrosa/ (the server URL given to ODK Collect), namespace "openrosa".
 openrosa_urls = ([

@@ -95,3 +95,31 @@ def submissions_table(user: AnyUser | None, form_id: str) -> Table:
                      sub.submitted_by.username if sub.submitted_by else "",
                      sub.received_at.isoformat(), sub.channel, sub.form.version])
     return Table(kind="submissions", columns=columns, rows=rows)
+
+
+# A form raises a serious problem with a "very bad" on a four-point question or a "yes" to one
+# of these flags (the ODIHR voting form's "serious violations" item, an incident flag).
+SERIOUS_FLAGS = ("serious_problem", "serious_violation", "incident")
+
+
+def serious_problems(mission: Mission) -> list[dict[str, Any]]:
+    """The mission's submissions that flag a serious problem, newest first: who reported it,
+    where (station, region) and when, and which answers raised it."""
+    stations = {s.station_id: s for s in mission.stations.all()}
+    found = []
+    forms = {f.pk: f for f in mission.forms.all()}
+    four_point = {pk: {q.name for q in questions_of([f]) if q.four_point}
+                  for pk, f in forms.items()}
+    for sub in (Submission.objects.filter(form__mission=mission)
+                .select_related("submitted_by").order_by("-received_at")):
+        reasons = [name for name in four_point.get(sub.form_id, set())
+                   if sub.data.get(name) == "very_bad"]
+        reasons += [name for name in SERIOUS_FLAGS if sub.data.get(name) == "yes"]
+        if not reasons:
+            continue
+        station = stations.get(sub.station_id)
+        found.append({"submission": sub, "form": forms[sub.form_id],
+                      "reasons": sorted(reasons), "station": station,
+                      "reported_by": sub.submitted_by.username if sub.submitted_by else "",
+                      "when": sub.captured_at or sub.received_at})
+    return found
