@@ -6,3 +6,8 @@ class ElectionsConfig(AppConfig):
     name = "hofburg.elections"
     label = "elections"
     verbose_name = _("Election observation")
+
+    def ready(self) -> None:
+        from hofburg.elections import demo
+
+        demo.register()

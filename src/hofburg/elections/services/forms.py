@@ -45,15 +45,21 @@ def _questions(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-def convert_xlsform(content: bytes) -> dict[str, Any]:
+def convert_xlsform(content: bytes, filename: str = "") -> dict[str, Any]:
     """form_id, title, version (None if the form gives none), xform and questions; Invalid
-    with pyxform's own message for a bad XLSForm."""
+    with pyxform's own message for a bad XLSForm. An `.md` file name means pyxform's markdown
+    notation of an XLSForm (the desk's checklists under data/elections/); anything else .xlsx."""
     if len(content) > bounds.MAX_XLSFORM_BYTES:
         raise Invalid("The XLSForm is too large.", field="file")
     try:
-        result = convert(content, file_type=".xlsx")
+        if filename.lower().endswith(".md"):
+            result = convert(content.decode("utf-8"), file_type=".md")
+        else:
+            result = convert(content, file_type=".xlsx")
     except PyXFormError as exc:
         raise Invalid(f"Not a valid XLSForm: {exc}", field="file") from exc
+    except UnicodeDecodeError as exc:
+        raise Invalid("The markdown XLSForm is not UTF-8 text.", field="file") from exc
     except Exception as exc:  # a file that is no workbook at all: openpyxl's own errors
         raise Invalid(f"Not a readable .xlsx workbook: {exc}", field="file") from exc
     definition: dict[str, Any] = result._pyxform
@@ -80,7 +86,7 @@ def add_form(user: AnyUser | None, mission: Mission, content: bytes, filename: s
     operator at the server's command line, who may act on every mission."""
     if user is not None and not permissions.may_manage(user, mission):
         raise AccessDenied("Only the mission's managers may add forms.")
-    converted = convert_xlsform(content)
+    converted = convert_xlsform(content, filename)
     form_id = converted["form_id"]
     other = Form.objects.filter(form_id=form_id).exclude(mission=mission).first()
     if other is not None:
