@@ -10,6 +10,7 @@ deployment is not a probability sample.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,30 +80,31 @@ def tally_question(question: Question, answers: Iterable[Any]) -> QuestionFigure
     """Count one question over the forms' answers (one answer per form; None = unanswered).
 
     A select_multiple answer is the space-separated choice names, as XForms store it: each
-    chosen name counts once for the form, and the form once in `n`."""
+    chosen name counts once for the form, and the form once in `n`. The answers are counted
+    once by distinct value (a checklist has few), then each value is classified."""
     figures = QuestionFigures(question.name, question.four_point)
     for name in question.choices:
         if name not in EXCLUDED:
             figures.counts[name] = 0
-    for value in answers:
-        figures.forms += 1
+    for value, times in Counter(answers).items():
+        figures.forms += times
         if _is_blank(value):
-            figures.blank += 1
+            figures.blank += times
             continue
         if question.kind == "select_multiple":
             chosen = [part for part in str(value).split() if part]
             if chosen and all(part in EXCLUDED for part in chosen):
-                figures.excluded += 1
+                figures.excluded += times
                 continue
             for part in dict.fromkeys(chosen):
                 if part not in EXCLUDED:
-                    figures.counts[part] = figures.counts.get(part, 0) + 1
+                    figures.counts[part] = figures.counts.get(part, 0) + times
             continue
         text = str(value).strip()
         if text in EXCLUDED:
-            figures.excluded += 1
+            figures.excluded += times
             continue
-        figures.counts[text] = figures.counts.get(text, 0) + 1
+        figures.counts[text] = figures.counts.get(text, 0) + times
     return figures
 
 
