@@ -13,23 +13,31 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
+from hofburg.core.access import AccessDenied
 from hofburg.core.api import Page, current_user, require_user
-from hofburg.core.bounds import PastMoment
-from hofburg.elections import bounds
-from hofburg.elections.models import Form, Mission, Station
+from hofburg.core.bounds import Day, PastMoment
+from hofburg.core.errors import Invalid, NotFound
+from hofburg.core.models import Classification, User
+from hofburg.elections import bounds, permissions
+from hofburg.elections.models import Form, Member, Mission, Station, Submission
 from hofburg.elections.queries import (
     figures,
     form_versions,
     forms_for,
     mission_for,
     missions_for,
+    serious_problems,
     submissions_table,
 )
+from hofburg.elections.services import forms as form_services
+from hofburg.elections.services import missions as mission_services
 from hofburg.elections.services.snapshots import freeze
+from hofburg.elections.services.submissions import receive
 
 router = Router(tags=["elections"])
 
@@ -73,6 +81,62 @@ class FormOut(Schema):
 class SnapshotIn(Schema):
     cutoff: PastMoment = Field(..., description="The statement's cut-off, ISO 8601 with an "
                                "offset; forms received later are left out.")
+
+
+class MissionIn(Schema):
+    code: Code
+    name: str = Field(..., min_length=1, max_length=bounds.MAX_NAME_LENGTH)
+    state: str = Field(..., min_length=1, max_length=bounds.MAX_NAME_LENGTH)
+    election_date: Day
+    election_type: str = Field("", max_length=bounds.MAX_NAME_LENGTH)
+    classification: Classification = Classification.CONFIDENTIAL
+
+
+class MemberIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    role: Member.Role
+    team: str = Field("", max_length=bounds.MAX_CODE_LENGTH)
+
+
+class MemberOut(Schema):
+    username: str
+    role: str
+    team: str
+
+
+class FrameOut(Schema):
+    stations: int
+
+
+class FormAdded(Schema):
+    form_id: str
+    version: str
+    title: str
+    md5: str
+    created: bool
+
+
+class EntryIn(Schema):
+    xml: str = Field(..., min_length=1, max_length=bounds.MAX_SUBMISSION_XML_BYTES,
+                     description="The filled-in form as XForm instance XML, with its "
+                     "meta/instanceID.")
+    channel: Submission.Channel = Submission.Channel.PAPER
+    device: str = Field("", max_length=bounds.MAX_DEVICE_LENGTH)
+
+
+class EntryOut(Schema):
+    instance_id: str
+    created: bool
+
+
+class ProblemOut(Schema):
+    instance_id: str
+    form_id: str
+    station_id: str
+    region: str
+    reported_by: str
+    when: dt.datetime
+    reasons: list[str]
 
 
 class SubmissionsOut(Schema):
@@ -120,3 +184,78 @@ def create_snapshot(request: HttpRequest, form_id: FormId, payload: SnapshotIn) 
     versions = form_versions(user, form_id)
     snapshot = freeze(user, form_id, payload.cutoff)
     return Status(201, figures(snapshot, versions))
+
+
+@router.post("/missions", response={201: MissionOut}, summary="Set up a mission")
+def create_mission(request: HttpRequest, payload: MissionIn) -> Any:
+    """Editors with an affiliation; the mission belongs to their affiliation."""
+    return Status(201, mission_services.create_mission(
+        require_user(request), code=payload.code, name=payload.name, state=payload.state,
+        election_date=payload.election_date, election_type=payload.election_type,
+        classification=payload.classification))
+
+
+@router.post("/missions/{code}/members", response={201: MemberOut},
+             summary="Add a member to a mission, or change their role or team")
+def add_member(request: HttpRequest, code: Code, payload: MemberIn) -> Any:
+    user = require_user(request)
+    mission = mission_for(user, code)
+    member = User.objects.filter(username=payload.username, is_active=True).first()
+    if member is None:
+        raise NotFound(f"No active user {payload.username!r}.", field="username")
+    found = mission_services.add_member(user, mission, member, payload.role, payload.team)
+    return Status(201, {"username": member.username, "role": found.role, "team": found.team})
+
+
+@router.post("/missions/{code}/stations", response={201: FrameOut},
+             summary="Replace the polling-station frame from a CSV file (multipart)")
+def import_stations(request: HttpRequest, code: Code, file: File[UploadedFile]) -> Any:
+    """All or nothing: a bad row refuses the file with every bad row named (row 1 is the
+    header)."""
+    user = require_user(request)
+    mission = mission_for(user, code)
+    if (file.size or 0) > bounds.MAX_FRAME_BYTES:
+        raise Invalid("The file is too large.", field="file")
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Invalid("The file is not UTF-8 text.", field="file") from exc
+    return Status(201, {"stations": mission_services.import_frame(user, mission, text)})
+
+
+@router.post("/missions/{code}/forms", response={201: FormAdded},
+             summary="Add a form or a new version of one from an XLSForm (multipart)")
+def add_form(request: HttpRequest, code: Code, file: File[UploadedFile]) -> Any:
+    user = require_user(request)
+    mission = mission_for(user, code)
+    if (file.size or 0) > bounds.MAX_XLSFORM_BYTES:
+        raise Invalid("The XLSForm is too large.", field="file")
+    form, created = form_services.add_form(user, mission, file.read(), file.name or "")
+    return Status(201, {"form_id": form.form_id, "version": form.version, "title": form.title,
+                        "md5": form.md5, "created": created})
+
+
+@router.post("/missions/{code}/submissions", response={201: EntryOut},
+             summary="Enter a paper or phoned-in form (data clerks)")
+def enter_submission(request: HttpRequest, code: Code, payload: EntryIn) -> Any:
+    """Lands in the same store as OpenRosa submissions, with its channel; idempotent on the
+    instance id like them."""
+    user = require_user(request)
+    mission = mission_for(user, code)
+    stored, created = receive(user, payload.xml.encode(), channel=payload.channel,
+                              device=payload.device, mission=mission)
+    return Status(201, {"instance_id": stored.instance_id, "created": created})
+
+
+@router.get("/missions/{code}/problems", response=list[ProblemOut],
+            summary="The serious-problems queue (core team and analysts)")
+def list_problems(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
+    user = current_user(request)
+    mission = mission_for(user, code)
+    if not permissions.may_analyse(user, mission):
+        raise AccessDenied("Only the mission's core team and analysts may read the queue.")
+    return [{"instance_id": p["submission"].instance_id, "form_id": p["form"].form_id,
+             "station_id": p["submission"].station_id,
+             "region": p["station"].region if p["station"] else "",
+             "reported_by": p["reported_by"], "when": p["when"], "reasons": p["reasons"]}
+            for p in serious_problems(mission)]
