@@ -129,3 +129,18 @@ def test_forms_add_tally_and_export(cast: Cast, tmp_path: Path) -> None:
             "received_at"} <= set(rows[0])
     assert "'=1+1" in [r["overall"] for r in rows]  # a formula is written as text
     assert run("export", "--form", "nope", "-o", str(target))[0] == 2
+
+
+@pytest.mark.django_db
+def test_stations_import_is_all_or_nothing(cast: Cast, tmp_path: Path) -> None:
+    e = eom(cast)
+    frame = tmp_path / "frame.csv"
+    frame.write_text("station_id,name,region,district,urban_rural,registered_voters,lon,lat\n"
+                     "P001,School,North,N1,urban,1000,,\n")
+    code, out, err = run("stations", "import", str(frame), "--mission", e.mission.code)
+    assert code == 0, err
+    assert "imported 1 polling stations" in out
+    frame.write_text(frame.read_text() + "P002,Hall,North,N1,urban,lots,,\n")
+    code, _out, err = run("stations", "import", str(frame), "--mission", e.mission.code)
+    assert code == 1 and "row 3: registered_voters 'lots' is not a number" in err
+    assert e.mission.stations.count() == 1

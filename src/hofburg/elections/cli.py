@@ -20,6 +20,8 @@ app = typer.Typer(help="The election observation desk: samples, forms, figures, 
                   no_args_is_help=True)
 forms_app = typer.Typer(help="Observation forms (XLSForm).", no_args_is_help=True)
 app.add_typer(forms_app, name="forms")
+stations_app = typer.Typer(help="A mission's polling-station frame.", no_args_is_help=True)
+app.add_typer(stations_app, name="stations")
 
 
 def _read(path: Path) -> str:
@@ -148,6 +150,29 @@ def forms_add(
         return
     typer.echo(f"{'added' if created else 'unchanged'}: {form.form_id} version {form.version} "
                f"({len(form.questions)} questions) on {found.code}")
+
+
+@stations_app.command("import", cls=OneLineErrors)
+def stations_import(
+    file: Annotated[Path, typer.Argument(
+        help="CSV: station_id,name,region,district,urban_rural,registered_voters,lon,lat.")],
+    mission: Annotated[str, typer.Option("--mission", help="The mission's code.")],
+) -> None:
+    """Replace a mission's polling-station frame: all or nothing, bad rows named."""
+    text = _read(file)
+    setup_django()
+    from hofburg.core.errors import ServiceError
+    from hofburg.elections.models import Mission
+    from hofburg.elections.services.missions import import_frame
+
+    found = Mission.objects.filter(code=mission).first()
+    if found is None:
+        fail(f"no mission {mission!r}", 2)
+    try:
+        count = import_frame(None, found, text)
+    except ServiceError as exc:
+        fail(f"{file}: {exc.message}")
+    typer.echo(f"imported {count} polling stations into {found.code}")
 
 
 def _cutoff(text: str) -> datetime:

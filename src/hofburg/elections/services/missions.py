@@ -138,9 +138,10 @@ def parse_frame(text: str) -> list[dict[str, object]]:
     return rows
 
 
-def import_frame(user: AnyUser, mission: Mission, text: str) -> int:
-    """Replace the mission's frame with the stations in `text` (CSV), all or nothing."""
-    if not permissions.may_manage(user, mission):
+def import_frame(user: AnyUser | None, mission: Mission, text: str) -> int:
+    """Replace the mission's frame with the stations in `text` (CSV), all or nothing. `user`
+    None is the operator at the server's command line."""
+    if user is not None and not permissions.may_manage(user, mission):
         raise AccessDenied("Only the mission's managers may import its stations.")
     if len(text) > bounds.MAX_FRAME_BYTES:
         raise Invalid("The file is too large.", field="file")
