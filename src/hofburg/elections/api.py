@@ -31,12 +31,13 @@ from hofburg.elections.queries import (
     forms_for,
     mission_for,
     missions_for,
+    open_conflicts,
     serious_problems,
     submissions_table,
 )
 from hofburg.elections.services import forms as form_services
 from hofburg.elections.services import missions as mission_services
-from hofburg.elections.services.snapshots import freeze
+from hofburg.elections.services.snapshots import freeze, resolve_conflict
 from hofburg.elections.services.submissions import receive
 
 router = Router(tags=["elections"])
@@ -137,6 +138,21 @@ class ProblemOut(Schema):
     reported_by: str
     when: dt.datetime
     reasons: list[str]
+
+
+class ConflictOut(Schema):
+    form_id: str
+    station_id: str
+    team: str
+    instances: list[str]
+    differing: list[str]
+
+
+class ResolveIn(Schema):
+    form_id: FormId
+    station_id: str = Field(..., min_length=1, max_length=bounds.MAX_STATION_ID_LENGTH)
+    team: str = Field(..., min_length=1, max_length=bounds.MAX_CODE_LENGTH)
+    instance_id: str = Field(..., min_length=1, max_length=bounds.MAX_INSTANCE_ID_LENGTH)
 
 
 class SubmissionsOut(Schema):
@@ -259,3 +275,25 @@ def list_problems(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
              "region": p["station"].region if p["station"] else "",
              "reported_by": p["reported_by"], "when": p["when"], "reasons": p["reasons"]}
             for p in serious_problems(mission)]
+
+
+@router.get("/missions/{code}/conflicts", response=list[ConflictOut],
+            summary="Paired observers' forms that disagree, held out of the figures")
+def list_conflicts(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
+    user = current_user(request)
+    mission = mission_for(user, code)
+    if not permissions.may_analyse(user, mission):
+        raise AccessDenied("Only the mission's core team and analysts may read conflicts.")
+    return open_conflicts(mission)
+
+
+@router.post("/missions/{code}/conflicts/resolve", response={201: ConflictOut},
+             summary="Choose the form that stands for a paired observers' conflict")
+def resolve(request: HttpRequest, code: Code, payload: ResolveIn) -> Any:
+    user = require_user(request)
+    mission = mission_for(user, code)
+    found = resolve_conflict(user, mission, payload.form_id, payload.station_id, payload.team,
+                             payload.instance_id)
+    return Status(201, {"form_id": found.form_id, "station_id": found.station_id,
+                        "team": found.team, "instances": [payload.instance_id],
+                        "differing": []})

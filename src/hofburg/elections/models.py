@@ -133,6 +133,7 @@ class Submission(models.Model):
     xml = models.TextField(_("submission XML"))
     data = models.JSONField(_("answers"), default=dict)
     station_id = models.CharField(_("station id"), max_length=40, blank=True)
+    team = models.CharField(_("team"), max_length=40, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+")
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices,
@@ -163,6 +164,27 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Resolution(models.Model):
+    """An analyst's choice of the form that stands for a paired observers' conflict: two forms
+    of the same form id, station and team that disagree (`engine.pairs`)."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="resolutions")
+    form_id = models.CharField(_("form id"), max_length=100)
+    station_id = models.CharField(_("station id"), max_length=40)
+    team = models.CharField(_("team"), max_length=40)
+    chosen = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved at"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mission", "form_id", "station_id", "team"],
+                                               name="elections_one_resolution_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.station_id} {self.team}"
 
 
 class Snapshot(models.Model):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:code>/forms/", views.forms_page, name="forms"),
     path("<str:code>/figures/", views.figures_page, name="figures"),
     path("<str:code>/problems/", views.problems, name="problems"),
+    path("<str:code>/conflicts/", views.conflicts, name="conflicts"),
 ]
 
 # Mounted at /openrosa/ (the server URL given to ODK Collect), namespace "openrosa".

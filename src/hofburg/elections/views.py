@@ -25,9 +25,10 @@ from hofburg.elections.queries import (
     forms_for,
     mission_for,
     missions_for,
+    open_conflicts,
     serious_problems,
 )
-from hofburg.elections.services.snapshots import freeze
+from hofburg.elections.services.snapshots import freeze, resolve_conflict
 
 PAGE_SIZE = 100
 
@@ -119,3 +120,39 @@ def problems(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "elections/problems.html", {
         "mission": found, "problems": serious_problems(found),
         "shows_exercise_data": found.is_exercise})
+
+
+class ResolveForm(forms.Form):
+    form_id = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    station_id = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    team = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    instance_id = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
+def conflicts(request: HttpRequest, code: str) -> HttpResponse:
+    """Paired observers' forms that disagree; an analyst chooses the one that stands."""
+    found = _mission(request, code)
+    _require_analyst(request, found)
+    status = 200
+    if request.method == "POST":
+        form = ResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                resolve_conflict(request.user, found, **form.cleaned_data)
+            except ServiceError as refusal:
+                messages.error(request, refusal.message)
+                status = 400
+            else:
+                messages.success(request, _("The chosen form now stands for the pair."))
+                return redirect(request.path)
+        else:
+            status = 400
+    pending = open_conflicts(found)
+    subs = {s.instance_id: s for s in Submission.objects.filter(
+        instance_id__in=[i for c in pending for i in c["instances"]]).select_related(
+        "submitted_by")}
+    for conflict in pending:
+        conflict["forms"] = [subs[i] for i in conflict["instances"] if i in subs]
+    return render(request, "elections/conflicts.html", {
+        "mission": found, "conflicts": pending, "shows_exercise_data": found.is_exercise},
+        status=status)

@@ -56,7 +56,8 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
     negative_pct for four-point questions; breakdowns by region, urban/rural and hour."""
     import json
 
-    rows = json.loads(snapshot.content)
+    content = json.loads(snapshot.content)
+    rows = content["forms"]
     forms = []
     for row in rows:
         answers = dict(row["data"])
@@ -73,6 +74,8 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
         "snapshot_sha256": snapshot.sha256,
         "forms": len(rows),
         "distinct_stations": len({r["station_id"] for r in rows if r["station_id"]}),
+        "paired_duplicates": len(content["duplicates"]),
+        "conflicts_held_out": content["conflicts"],
         "questions": [f.as_dict() for f in tally(questions, forms)],
         "breakdowns": {
             label: {group: [f.as_dict() for f in figs]
@@ -122,4 +125,17 @@ def serious_problems(mission: Mission) -> list[dict[str, Any]]:
                       "reasons": sorted(reasons), "station": station,
                       "reported_by": sub.submitted_by.username if sub.submitted_by else "",
                       "when": sub.captured_at or sub.received_at})
+    return found
+
+
+def open_conflicts(mission: Mission) -> list[dict[str, Any]]:
+    """Paired observers' forms that disagree and no analyst has resolved, over every form of
+    the mission as received so far."""
+    from hofburg.elections.engine.pairs import reconcile
+    from hofburg.elections.services.snapshots import resolutions, submission_rows
+
+    found: list[dict[str, Any]] = []
+    for form_id in sorted(set(mission.forms.values_list("form_id", flat=True))):
+        found.extend(reconcile(submission_rows(mission, form_id),
+                               resolutions(mission, form_id)).conflicts)
     return found

@@ -25,7 +25,7 @@ from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Conflict, Invalid, NotFound
 from hofburg.elections import bounds, permissions
-from hofburg.elections.models import Attachment, Form, Mission, Submission
+from hofburg.elections.models import Attachment, Form, Member, Mission, Submission
 
 STATION_FIELDS = ("station_id", "station", "polling_station")
 
@@ -113,11 +113,15 @@ def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
     existing = Submission.objects.filter(instance_id=instance_id).first()
     if existing is None:
         station = next((str(answers[f]) for f in STATION_FIELDS if answers.get(f)), "")
+        team = (Member.objects.filter(mission_id=form.mission_id, user_id=user.pk)
+                .values_list("team", flat=True).first() if user.is_authenticated else None)
+        team = team or str(answers.get("team") or "")
         try:
             with transaction.atomic():
                 existing = Submission.objects.create(
                     form=form, instance_id=instance_id, xml=text, data=answers,
                     station_id=station[:bounds.MAX_STATION_ID_LENGTH],
+                    team=team[:bounds.MAX_CODE_LENGTH],
                     submitted_by=user if user.is_authenticated else None, channel=channel,
                     device=device or str(answers.get("deviceid") or "")[:bounds.MAX_DEVICE_LENGTH],
                     captured_at=_when(answers.get("end") or answers.get("start")),
