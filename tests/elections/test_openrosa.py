@@ -8,6 +8,7 @@ import re
 import uuid
 from typing import Any
 
+import pytest
 from defusedxml import ElementTree
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -145,3 +146,33 @@ def test_basic_auth_shares_the_sign_in_limit(cast: Cast, clock: TimeMachineFixtu
     assert int(refused["Retry-After"]) > 0
     clock.shift(61)
     assert client.get("/openrosa/formList", **basic(e.observer.username)).status_code == 200
+
+
+def test_a_right_password_is_checked_once_then_remembered_until_it_changes(
+        cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hofburg.elections import openrosa
+
+    e = eom(cast)
+    calls: list[str] = []
+    real = openrosa.authenticate_with_limit
+
+    def counting(request: Any, username: str, password: str) -> Any:
+        calls.append(username)
+        return real(request, username, password)
+
+    monkeypatch.setattr(openrosa, "authenticate_with_limit", counting)
+    client = Client()
+    for _ in range(3):
+        assert client.get("/openrosa/formList",
+                          **basic(e.observer.username)).status_code == 200
+    assert calls == [e.observer.username]
+    assert client.get("/openrosa/formList",
+                      **basic(e.observer.username, "other")).status_code == 401
+    e.observer.set_password("new-password-for-the-observer")
+    e.observer.save()
+    assert client.get("/openrosa/formList", **basic(e.observer.username)).status_code == 401
+    fresh = basic(e.observer.username, "new-password-for-the-observer")
+    assert client.get("/openrosa/formList", **fresh).status_code == 200  # remembered now
+    e.observer.is_active = False
+    e.observer.save()
+    assert client.get("/openrosa/formList", **fresh).status_code == 401
