@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Conflict, Invalid, NotFound
-from hofburg.elections import bounds, permissions
+from hofburg.elections import bounds
 from hofburg.elections.models import Attachment, Form, Member, Mission, Submission
 
 STATION_FIELDS = ("station_id", "station", "polling_station")
@@ -77,12 +77,21 @@ def parse_submission(xml: bytes) -> tuple[str, str, str, dict[str, Any]]:
 def form_for_submission(user: AnyUser, form_id: str, version: str) -> Form:
     """The form a submission names, if `user` may submit to it: NotFound when it is missing or
     its mission hidden from `user`, NotAllowed when `user` sees the mission but is not on it."""
-    form = Form.objects.select_related("mission").filter(form_id=form_id, version=version).first()
+    return _form_and_team(user, form_id, version)[0]
+
+
+def _form_and_team(user: AnyUser, form_id: str, version: str) -> tuple[Form, str]:
+    """The form (as `form_for_submission`) and the sender's team on its mission ("" if none)."""
+    form = next(iter(Form.objects.select_related("mission")
+                     .filter(form_id=form_id, version=version)[:1]), None)
     if form is None or not access.can_view(user, form.mission):
         raise NotFound(f"No form {form_id} version {version or '(none)'}.", field="form")
-    if not permissions.may_submit(user, form.mission):
+    membership = next(iter(Member.objects.filter(mission_id=form.mission_id, user_id=user.pk)
+                           .values_list("team", flat=True)[:1]), None) \
+        if user.is_authenticated else None
+    if membership is None and not access.can_edit(user, form.mission):
         raise AccessDenied("You are not on this mission.", field="form")
-    return form
+    return form, membership or ""
 
 
 def _when(value: Any) -> datetime | None:
@@ -106,32 +115,29 @@ def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
     if len(device) > bounds.MAX_DEVICE_LENGTH:
         raise Invalid(f"At most {bounds.MAX_DEVICE_LENGTH} characters.", field="device")
     form_id, version, instance_id, answers = parse_submission(xml)
-    form = form_for_submission(user, form_id, version)
+    form, team = _form_and_team(user, form_id, version)
     if mission is not None and form.mission_id != mission.pk:
         raise NotFound(f"No form {form_id} on this mission.", field="form")
     text = xml.decode("utf-8", errors="replace")
-    existing = Submission.objects.filter(instance_id=instance_id).first()
-    if existing is None:
-        station = next((str(answers[f]) for f in STATION_FIELDS if answers.get(f)), "")
-        team = (Member.objects.filter(mission_id=form.mission_id, user_id=user.pk)
-                .values_list("team", flat=True).first() if user.is_authenticated else None)
-        team = team or str(answers.get("team") or "")
-        try:
-            with transaction.atomic():
-                existing = Submission.objects.create(
-                    form=form, instance_id=instance_id, xml=text, data=answers,
-                    station_id=station[:bounds.MAX_STATION_ID_LENGTH],
-                    team=team[:bounds.MAX_CODE_LENGTH],
-                    submitted_by=user if user.is_authenticated else None, channel=channel,
-                    device=device or str(answers.get("deviceid") or "")[:bounds.MAX_DEVICE_LENGTH],
-                    captured_at=_when(answers.get("end") or answers.get("start")),
-                    received_at=timezone.now())
-                _attach(existing, media)
-            return existing, True
-        except IntegrityError:
-            existing = Submission.objects.filter(instance_id=instance_id).first()
-            if existing is None:
-                raise
+    station = next((str(answers[f]) for f in STATION_FIELDS if answers.get(f)), "")
+    team = team or str(answers.get("team") or "")
+    try:
+        # The common case first: a new instance is one insert; a retry hits the unique key.
+        with transaction.atomic():
+            created = Submission.objects.create(
+                form=form, instance_id=instance_id, xml=text, data=answers,
+                station_id=station[:bounds.MAX_STATION_ID_LENGTH],
+                team=team[:bounds.MAX_CODE_LENGTH],
+                submitted_by=user if user.is_authenticated else None, channel=channel,
+                device=device or str(answers.get("deviceid") or "")[:bounds.MAX_DEVICE_LENGTH],
+                captured_at=_when(answers.get("end") or answers.get("start")),
+                received_at=timezone.now())
+            _attach(created, media, new=True)
+        return created, True
+    except IntegrityError:
+        existing = Submission.objects.filter(instance_id=instance_id).first()
+        if existing is None:
+            raise
     if existing.form_id != form.pk or existing.data != answers:
         raise Conflict(f"The instance {instance_id} was received with other answers.",
                        field="xml_submission_file")
@@ -140,8 +146,10 @@ def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
     return existing, False
 
 
-def _attach(submission: Submission, media: tuple[Media, ...]) -> None:
-    have = set(submission.attachments.values_list("name", flat=True))
+def _attach(submission: Submission, media: tuple[Media, ...], *, new: bool = False) -> None:
+    if not media:
+        return
+    have = set() if new else set(submission.attachments.values_list("name", flat=True))
     Attachment.objects.bulk_create([
         Attachment(submission=submission, name=m.name[:255], content_type=m.content_type[:100],
                    content=m.content)
