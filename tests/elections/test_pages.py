@@ -75,3 +75,17 @@ def test_freezing_on_the_figures_page(cast: Cast, world: Eom) -> None:
     snap = Snapshot.objects.get()
     assert snap.forms == 2 and snap.sha256 in page
     assert re.search(r"1 of 2 \(50\.0 %\)", page)
+
+
+def test_figures_show_the_xlsform_label_in_the_reader_s_language(cast: Cast, world: Eom) -> None:
+    from hofburg.elections.queries import label_for
+
+    assert label_for({"English (en)": "Overall", "Français (fr)": "Globale"}, "fr") == "Globale"
+    assert label_for({"English (en)": "Overall", "Français (fr)": "Globale"}, "ru") == "Overall"
+    assert label_for("Overall", "de") == "Overall"
+    Submission.objects.update(received_at=timezone.now() - timedelta(hours=1))
+    client = cast.client(cast.mona)
+    url = f"/elections/{world.mission.code}/figures/"
+    past = timezone.localtime(timezone.now() - timedelta(minutes=5))
+    client.post(url, {"form_id": "voting", "cutoff": past.strftime("%Y-%m-%dT%H:%M%z")})
+    assert "Overall assessment of voting" in client.get(url).content.decode()

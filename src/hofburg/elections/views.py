@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core.errors import ServiceError
@@ -26,6 +27,7 @@ from hofburg.elections.queries import (
     mission_for,
     missions_for,
     open_conflicts,
+    question_labels,
     serious_problems,
 )
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
@@ -107,7 +109,13 @@ def figures_page(request: HttpRequest, code: str) -> HttpResponse:
         chosen = Snapshot.objects.filter(mission=found, pk=int(wanted)).first()
     elif snapshots:
         chosen = Snapshot.objects.get(pk=snapshots[0].pk)
-    data = figures(chosen, form_versions(request.user, chosen.form_id)) if chosen else None
+    data = None
+    if chosen is not None:
+        versions = form_versions(request.user, chosen.form_id)
+        data = figures(chosen, versions)
+        labels = question_labels(versions, translation.get_language() or "en")
+        for question in data["questions"]:
+            question["label"] = labels.get(question["question"], "")
     return render(request, "elections/figures.html", {
         "mission": found, "snapshots": snapshots, "chosen": chosen, "data": data,
         "freeze_form": freeze_form, "shows_exercise_data": found.is_exercise},

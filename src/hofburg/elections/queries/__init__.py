@@ -51,6 +51,28 @@ def questions_of(versions: list[Form]) -> list[Question]:
     return list(seen.values())
 
 
+def label_for(label: Any, language: str) -> str:
+    """A question's XLSForm label in `language` where the form has one (XLSForm names its
+    languages "English (en)"), else its default or first label."""
+    if isinstance(label, str):
+        return label
+    if not isinstance(label, dict) or not label:
+        return ""
+    wanted = f"({language.split('-')[0].lower()})"
+    for name, text in label.items():
+        if str(name).lower().endswith(wanted):
+            return str(text)
+    return str(label.get("default") or next(iter(label.values())))
+
+
+def question_labels(versions: list[Form], language: str) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for form in versions:
+        for q in form.questions:
+            labels.setdefault(q["name"], label_for(q.get("label", ""), language))
+    return labels
+
+
 def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
     """The statement figures of a frozen snapshot: per question counts, n, percentages and
     negative_pct for four-point questions; breakdowns by region, urban/rural and hour."""

@@ -40,8 +40,11 @@ def _questions(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if kind in _NOT_QUESTIONS:
             continue
         choices = [str(c["name"]) for c in child.get("choices", []) if "name" in c]
+        label = child.get("label", "")
         found.append({"name": str(child["name"]), "type": _SELECTS.get(kind, kind),
-                      "choices": choices})
+                      "choices": choices,
+                      # a text, or {"English (en)": ..., "Français (fr)": ...} per language
+                      "label": label if isinstance(label, (str, dict)) else str(label)})
     return found
 
 
