@@ -89,3 +89,21 @@ def test_figures_show_the_xlsform_label_in_the_reader_s_language(cast: Cast, wor
     past = timezone.localtime(timezone.now() - timedelta(minutes=5))
     client.post(url, {"form_id": "voting", "cutoff": past.strftime("%Y-%m-%dT%H:%M%z")})
     assert "Overall assessment of voting" in client.get(url).content.decode()
+
+
+def test_exports_for_the_core_team(cast: Cast, world: Eom) -> None:
+    import csv
+    import io
+
+    code = world.mission.code
+    response = cast.client(cast.mona).get(f"/elections/{code}/forms/voting.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 2 and {"overall", "instance_id", "submitted_by"} <= set(rows[0])
+    xlsx = cast.client(cast.mona).get(f"/elections/{code}/forms/voting.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert cast.client(world.observer).get(f"/elections/{code}/forms/voting.csv"
+                                           ).status_code == 403
+    assert cast.client(cast.alice).get(f"/elections/{code}/forms/voting.csv").status_code == 404
+    assert cast.client(cast.mona).get(f"/elections/{code}/forms/nope.csv").status_code == 404

@@ -188,7 +188,12 @@ def list_forms(request: HttpRequest, code: Code) -> list[Form]:
 @router.get("/forms/{form_id}/submissions", response=SubmissionsOut,
             summary="A form's submissions, one column per field")
 def list_submissions(request: HttpRequest, form_id: FormId) -> dict[str, Any]:
-    table = submissions_table(current_user(request), form_id)
+    """The mission's core team and analysts (403 for others who may see the mission)."""
+    user = current_user(request)
+    versions = form_versions(user, form_id)
+    if not permissions.may_analyse(user, versions[0].mission):
+        raise AccessDenied("Only the mission's core team and analysts may read submissions.")
+    table = submissions_table(user, form_id)
     return {"columns": table.columns, "rows": table.rows}
 
 

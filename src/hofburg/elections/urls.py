@@ -9,6 +9,7 @@ urlpatterns = [
     path("<str:code>/", views.mission, name="mission"),
     path("<str:code>/stations/", views.stations, name="stations"),
     path("<str:code>/forms/", views.forms_page, name="forms"),
+    path("<str:code>/forms/<str:form_id>.<str:fmt>", views.export, name="export"),
     path("<str:code>/figures/", views.figures_page, name="figures"),
     path("<str:code>/problems/", views.problems, name="problems"),
     path("<str:code>/conflicts/", views.conflicts, name="conflicts"),

@@ -5,6 +5,7 @@ analysts (403 to others who may see the mission)."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
 from django import forms
@@ -12,12 +13,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core.errors import ServiceError
+from hofburg.core.tables import CONTENT_TYPES, write_csv, write_xlsx
 from hofburg.elections import permissions
 from hofburg.elections.models import Mission, Snapshot, Submission
 from hofburg.elections.queries import (
@@ -29,6 +31,7 @@ from hofburg.elections.queries import (
     open_conflicts,
     question_labels,
     serious_problems,
+    submissions_table,
 )
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
 
@@ -78,7 +81,22 @@ def forms_page(request: HttpRequest, code: str) -> HttpResponse:
     found = _mission(request, code)
     return render(request, "elections/forms.html", {
         "mission": found, "forms": list(forms_for(request.user, found)),
+        "may_analyse": permissions.may_analyse(request.user, found),
         "shows_exercise_data": found.is_exercise})
+
+
+def export(request: HttpRequest, code: str, form_id: str, fmt: str) -> HttpResponse:
+    """A form's submissions (all versions) as CSV or XLSX, through core.tables."""
+    found = _mission(request, code)
+    if fmt not in ("csv", "xlsx") or not found.forms.filter(form_id=form_id).exists():
+        raise Http404("No such export.")
+    _require_analyst(request, found)
+    buffer = io.BytesIO()
+    (write_csv if fmt == "csv" else write_xlsx)(submissions_table(request.user, form_id), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{form_id}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _require_analyst(request: HttpRequest, found: Mission) -> None:
