@@ -144,3 +144,17 @@ def test_stations_import_is_all_or_nothing(cast: Cast, tmp_path: Path) -> None:
     code, _out, err = run("stations", "import", str(frame), "--mission", e.mission.code)
     assert code == 1 and "row 3: registered_voters 'lots' is not a number" in err
     assert e.mission.stations.count() == 1
+
+
+def test_pvt_valid_report_rule_is_configurable(tmp_path: Path) -> None:
+    results = tmp_path / "results.csv"
+    results.write_text("station_id,stratum,registered,valid,A,B\n1,N,500,200,100,100\n"
+                       "2,N,,200,150,50\n3,N,500,20,10,10\n4,N,500,200,0,0\n")
+    frame = tmp_path / "frame.csv"
+    frame.write_text("stratum,stations\nN,10\n")
+    args = ["pvt", "--sample", str(results), "--frame", str(frame), "--json"]
+    assert json.loads(run(*args)[1])["reporting"] == 3  # no votes for anyone: not reported
+    assert json.loads(run(*args, "--require-registered")[1])["reporting"] == 2
+    assert json.loads(run(*args, "--min-valid", "50")[1])["reporting"] == 2
+    code, _out, err = run(*args, "--min-valid", "0")
+    assert code == 2 and "--min-valid" in err

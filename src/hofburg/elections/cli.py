@@ -84,10 +84,23 @@ def pvt(
     sample_file: Annotated[Path, typer.Option(
         "--sample", help="RESULTS.csv: station_id,stratum,registered,valid,<candidates>.")],
     frame_file: Annotated[Path, typer.Option("--frame", help="FRAME.csv: stratum,stations.")],
+    min_valid: Annotated[int, typer.Option(
+        "--min-valid", help="A row reports with at least this many valid votes.")] = 1,
+    require_registered: Annotated[bool, typer.Option(
+        "--require-registered", help="A row reports only with registered voters above zero."
+    )] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Estimate each candidate's share of valid votes with 95 % and 99 % intervals."""
-    from hofburg.elections.engine.files import FileError, read_pvt_frame, read_pvt_results
+    from hofburg.elections.engine.files import (
+        FileError,
+        ValidReport,
+        read_pvt_frame,
+        read_pvt_results,
+    )
+
+    if min_valid < 1:
+        fail("--min-valid must be at least 1", 2)
     from hofburg.elections.engine.pvt import estimate
 
     results_text, frame_text = _read(sample_file), _read(frame_file)
@@ -96,7 +109,8 @@ def pvt(
     except FileError as exc:
         fail(f"{frame_file}: {exc}")
     try:
-        candidates, stations = read_pvt_results(results_text)
+        candidates, stations = read_pvt_results(
+            results_text, ValidReport(min_valid, require_registered))
     except FileError as exc:
         fail(f"{sample_file}: {exc}")
     try:

@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from hofburg.elections.engine.pvt import Station
 
 MAX_ERRORS = 20
 RESERVED = ("station_id", "stratum", "registered", "valid", "rejected", "blank")
+
+
+@dataclass(frozen=True)
+class ValidReport:
+    """Which sampled rows count as reported (Apollo issue #203: users want to choose).
+
+    By default a row reports when `valid` is given and at least `min_valid`, and its
+    candidates' votes add up to more than zero; `require_registered` also asks for registered
+    voters above zero (Apollo's own default)."""
+
+    min_valid: int = 1
+    require_registered: bool = False
 
 
 class FileError(ValueError):
@@ -96,8 +109,9 @@ def read_pvt_frame(text: str) -> dict[str, int]:
     return frame
 
 
-def read_pvt_results(text: str) -> tuple[list[str], list[Station]]:
-    """The candidate columns and one Station per row."""
+def read_pvt_results(text: str, rule: ValidReport = ValidReport()
+                     ) -> tuple[list[str], list[Station]]:
+    """The candidate columns and one Station per row; `rule` decides which rows report."""
     header, rows = _rows(text, ("station_id", "stratum", "registered", "valid"))
     candidates = [c for c in header if c not in RESERVED and c]
     if not candidates:
@@ -127,7 +141,9 @@ def read_pvt_results(text: str) -> tuple[list[str], list[Station]]:
             errors.append(f"row {number}: the candidates' votes add up to more than valid")
         if registered is not None and valid + extra["rejected"] + extra["blank"] > registered:
             errors.append(f"row {number}: more votes than registered voters")
+        reported = (valid >= rule.min_valid and sum(votes.values()) > 0
+                    and (not rule.require_registered or bool(registered)))
         stations.append(Station(station_id, stratum, valid, votes, registered,
-                                extra["rejected"], extra["blank"], reported=valid > 0))
+                                extra["rejected"], extra["blank"], reported=reported))
     _raise(errors)
     return candidates, stations
