@@ -107,3 +107,21 @@ def test_exports_for_the_core_team(cast: Cast, world: Eom) -> None:
                                            ).status_code == 403
     assert cast.client(cast.alice).get(f"/elections/{code}/forms/voting.csv").status_code == 404
     assert cast.client(cast.mona).get(f"/elections/{code}/forms/nope.csv").status_code == 404
+
+
+def test_coverage_by_region_and_team(cast: Cast, world: Eom) -> None:
+    from hofburg.elections.queries import coverage
+
+    data = coverage(world.mission)
+    assert data["regions"] == [
+        {"region": "North", "stations": 1, "visited": 1, "visited_pct": 100.0},
+        {"region": "South", "stations": 1, "visited": 1, "visited_pct": 100.0}]
+    (team,) = data["teams"]
+    assert (team["team"], team["members"], team["forms"], team["stations"]) == (
+        "T01", [world.observer.username], 2, 2)
+    page = cast.client(cast.mona).get(f"/elections/{world.mission.code}/coverage/")
+    assert page.status_code == 200 and "T01" in page.content.decode()
+    assert cast.client(world.observer).get(
+        f"/elections/{world.mission.code}/coverage/").status_code == 403
+    assert cast.client(cast.alice).get(
+        f"/elections/{world.mission.code}/coverage/").status_code == 404

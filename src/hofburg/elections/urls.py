@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:code>/figures/", views.figures_page, name="figures"),
     path("<str:code>/problems/", views.problems, name="problems"),
     path("<str:code>/conflicts/", views.conflicts, name="conflicts"),
+    path("<str:code>/coverage/", views.coverage_page, name="coverage"),
 ]
 
 # Mounted at /openrosa/ (the server URL given to ODK Collect), namespace "openrosa".

@@ -23,6 +23,7 @@ from hofburg.core.tables import CONTENT_TYPES, write_csv, write_xlsx
 from hofburg.elections import permissions
 from hofburg.elections.models import Mission, Snapshot, Submission
 from hofburg.elections.queries import (
+    coverage,
     figures,
     form_versions,
     forms_for,
@@ -182,3 +183,11 @@ def conflicts(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "elections/conflicts.html", {
         "mission": found, "conflicts": pending, "shows_exercise_data": found.is_exercise},
         status=status)
+
+
+def coverage_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The deployment as it went: stations visited per region, and each team's forms."""
+    found = _mission(request, code)
+    _require_analyst(request, found)
+    return render(request, "elections/coverage.html", {
+        "mission": found, "coverage": coverage(found), "shows_exercise_data": found.is_exercise})

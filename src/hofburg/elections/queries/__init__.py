@@ -161,3 +161,38 @@ def open_conflicts(mission: Mission) -> list[dict[str, Any]]:
         found.extend(reconcile(submission_rows(mission, form_id),
                                resolutions(mission, form_id)).conflicts)
     return found
+
+
+def coverage(mission: Mission) -> dict[str, Any]:
+    """Which stations the teams have visited: per region, the frame's stations and those with
+    at least one form; per team, its members, forms, distinct stations and last form."""
+    from collections import defaultdict
+
+    region_of = dict(mission.stations.values_list("station_id", "region"))
+    frame: dict[str, int] = defaultdict(int)
+    for region in region_of.values():
+        frame[region] += 1
+    visited: dict[str, set[str]] = defaultdict(set)
+    teams: dict[str, dict[str, Any]] = {}
+    for member in mission.members.select_related("user").order_by("team", "user__username"):
+        if member.team:
+            teams.setdefault(member.team, {"team": member.team, "members": [], "forms": 0,
+                                           "stations": set(), "last": None})
+            teams[member.team]["members"].append(member.user.username)
+    for station_id, team, received in Submission.objects.filter(form__mission=mission) \
+            .values_list("station_id", "team", "received_at"):
+        if station_id in region_of:
+            visited[region_of[station_id]].add(station_id)
+        if team:
+            row = teams.setdefault(team, {"team": team, "members": [], "forms": 0,
+                                          "stations": set(), "last": None})
+            row["forms"] += 1
+            if station_id:
+                row["stations"].add(station_id)
+            row["last"] = received if row["last"] is None else max(row["last"], received)
+    regions = [{"region": region, "stations": count, "visited": len(visited[region]),
+                "visited_pct": round(100.0 * len(visited[region]) / count, 1)}
+               for region, count in sorted(frame.items())]
+    return {"regions": regions,
+            "teams": [{**row, "stations": len(row["stations"])}
+                      for _team, row in sorted(teams.items())]}
