@@ -18,6 +18,8 @@ BENCHMARKS = {
     "monitoring_import": [sys.executable, str(HERE / "monitoring_import.py")],
     "csbm": [sys.executable, "-m", "benchmarks.csbm"],
     "projects": [sys.executable, "-m", "benchmarks.projects"],
+    "elections_engine": [sys.executable, "-m", "benchmarks.elections_engine"],
+    "openrosa_intake": [sys.executable, "-m", "benchmarks.openrosa_intake"],
     "backup_restore": [sys.executable, str(HERE / "backup_restore.py")],
     "metrics_hook": [sys.executable, str(HERE / "metrics_hook.py")],
     "serving": [sys.executable, "-m", "benchmarks.serving"],

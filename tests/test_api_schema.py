@@ -31,6 +31,7 @@ from tests.decisions.samples_drafts import store_drafts_sample
 from tests.decisions.samples_meetings import store_meetings_sample
 from tests.decisions.samples_rounds import store_rounds_sample
 from tests.decisions.samples_statements import store_statements_sample
+from tests.elections.samples import store_elections_sample
 from tests.monitoring.rows import same_explosion, write_csv
 from tests.projects.samples import make_world
 
@@ -77,6 +78,7 @@ def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
     store_drafts_sample(cast)
     store_rounds_sample(cast.mona)
     make_world(cast)
+    store_elections_sample(cast)
     _token, key = issue_api_token(cast.alice, "schema run")
     return key
 

@@ -18,6 +18,7 @@ from hofburg.core import opscli, serving
 from hofburg.core.clitools import OneLineErrors, call, fail, setup_django
 from hofburg.csbm.cli import app as csbm_app
 from hofburg.decisions.cli import app as decisions_app
+from hofburg.elections.cli import app as elections_app
 from hofburg.monitoring.cli import app as monitoring_app
 from hofburg.projects.cli import app as projects_app
 
@@ -43,6 +44,8 @@ app.add_typer(affiliations_app, name="affiliations")
 app.add_typer(csbm_app, name="csbm", help="Vienna Document: classify, quotas, constraints.")
 app.add_typer(decisions_app, name="decisions",
               help="Decisions: the status table of drafts and the journal of the day.")
+app.add_typer(elections_app, name="elections",
+              help="Election observation: PVT samples and estimates, forms, statement figures.")
 app.add_typer(monitoring_app, name="monitoring",
               help="Field monitoring: import, locate, demo scenario, recount areas.")
 app.add_typer(projects_app, name="projects",

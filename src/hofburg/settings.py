@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "hofburg.csbm",
     "hofburg.monitoring",
     "hofburg.projects",
+    "hofburg.elections",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.urls import include, path
 from hofburg.api import api
 from hofburg.core.observability import healthz, metrics_page
 from hofburg.core.signin import limit_sign_in
+from hofburg.elections.urls import openrosa_urls
 
 # The admin site's sign-in goes through the same limiter as the site's own (core.signin);
 # this route comes before the admin's own, which it replaces.
@@ -24,6 +25,8 @@ urlpatterns = [
     path("documents/", include("hofburg.documents.urls")),
     path("decisions/", include("hofburg.decisions.urls")),
     path("projects/", include("hofburg.projects.urls")),
+    path("elections/", include("hofburg.elections.urls")),
+    path("openrosa/", include(openrosa_urls)),
     path("", include("hofburg.core.urls")),
 ]
 

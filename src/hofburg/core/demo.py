@@ -45,6 +45,7 @@ AFFILIATIONS = [
     ("exercise-south", "Exercise Delegation South", Affiliation.Kind.DELEGATION),
     ("exercise-secretariat", "Exercise Secretariat Unit", Affiliation.Kind.SECRETARIAT_UNIT),
     ("exercise-mission", "Exercise Field Mission", Affiliation.Kind.FIELD_OPERATION),
+    ("exercise-eom", "Exercise Election Observation Mission", Affiliation.Kind.FIELD_OPERATION),
 ]
 
 # One account per role, and a field monitor.
@@ -58,6 +59,8 @@ ACCOUNTS = [
     DemoAccount("demo-monitor", "exercise-mission", (Role.READER, Role.EDITOR)),
     # The Chair of the exercise decision-making bodies: an editor in the exercise Secretariat.
     DemoAccount("demo-chair", "exercise-secretariat", (Role.READER, Role.EDITOR)),
+    # A short-term observer of the exercise election observation mission (ODK Collect).
+    DemoAccount("demo-observer", "exercise-eom", (Role.READER,)),
 ]
 
 

@@ -1,0 +1,15 @@
+"""The election observation desk's input bounds (decision 0022), in one place."""
+
+MAX_CODE_LENGTH = 40  # a mission's code, "EXERCISE-EOM"
+MAX_NAME_LENGTH = 300
+MAX_STATION_ID_LENGTH = 40
+MAX_FRAME_ROWS = 200_000  # India has about a million stations; one mission's frame is far less
+MAX_FRAME_BYTES = 50 * 2**20
+MAX_XLSFORM_BYTES = 10 * 2**20
+MAX_SUBMISSION_BYTES = 10 * 2**20  # X-OpenRosa-Accept-Content-Length: the XML and its media
+MAX_SUBMISSION_XML_BYTES = 2 * 2**20
+MAX_FORM_ID_LENGTH = 100
+MAX_VERSION_LENGTH = 40
+MAX_INSTANCE_ID_LENGTH = 100  # "uuid:" and a UUID is 41
+MAX_DEVICE_LENGTH = 200
+MAX_ERRORS_SHOWN = 20  # row-numbered errors listed before "and N more"

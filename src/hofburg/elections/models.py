@@ -1,0 +1,209 @@
+"""The election observation desk's records.
+
+A mission is a classified record owned by the mission's affiliation; everything else (its
+members, its polling-station frame, its forms, their submissions and the frozen snapshots)
+is read through the mission, so `core.access` decides once. Forms are kept per version: a
+changed XLSForm is a new version and the submissions made with an old one stay readable.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hofburg.core.models import ClassifiedRecord
+
+
+class Mission(ClassifiedRecord):
+    """An election observation mission (or a citizen observer group's PVT)."""
+
+    class Phase(models.TextChoices):
+        NEEDS_ASSESSMENT = "needs_assessment", _("needs assessment")
+        DEPLOYMENT = "deployment", _("deployment")
+        ELECTION_DAY = "election_day", _("election day")
+        POST_ELECTION = "post_election", _("post-election")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    state = models.CharField(_("State"), max_length=200)
+    election_type = models.CharField(_("election type"), max_length=200, blank=True)
+    election_date = models.DateField(_("election date"))
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices,
+                             default=Phase.NEEDS_ASSESSMENT)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-election_date", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Member(models.Model):
+    """A person on a mission: core team, analyst, data clerk, long- or short-term observer."""
+
+    class Role(models.TextChoices):
+        CORE = "core", _("core team")
+        ANALYST = "analyst", _("analyst")
+        CLERK = "clerk", _("data clerk")
+        LTO = "lto", _("long-term observer")
+        STO = "sto", _("short-term observer")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="election_memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    team = models.CharField(_("team"), max_length=40, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mission", "user"],
+                                               name="elections_one_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.mission_id}: {self.role}"
+
+
+class Station(models.Model):
+    """A polling station of the mission's sampling frame."""
+
+    class Area(models.TextChoices):
+        URBAN = "urban", _("urban")
+        RURAL = "rural", _("rural")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="stations")
+    station_id = models.CharField(_("station id"), max_length=40)
+    name = models.CharField(_("name"), max_length=300)
+    region = models.CharField(_("region"), max_length=200)
+    district = models.CharField(_("district"), max_length=200, blank=True)
+    urban_rural = models.CharField(_("urban or rural"), max_length=5, choices=Area.choices)
+    registered_voters = models.PositiveIntegerField(_("registered voters"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["station_id"]
+        constraints = [models.UniqueConstraint(fields=["mission", "station_id"],
+                                               name="elections_one_station_id")]
+
+    def __str__(self) -> str:
+        return self.station_id
+
+
+class Form(models.Model):
+    """One version of an observation form: the XLSForm as uploaded and the XForm made from it.
+
+    `questions` lists what the tally counts: name, type and choice names, in form order."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="forms")
+    form_id = models.CharField(_("form id"), max_length=100)
+    version = models.CharField(_("version"), max_length=40)
+    title = models.CharField(_("title"), max_length=300)
+    xform = models.TextField(_("XForm"))
+    md5 = models.CharField(_("MD5 of the XForm"), max_length=32)
+    questions = models.JSONField(_("questions"), default=list)
+    xlsform = models.BinaryField(_("XLSForm"))
+    xlsform_name = models.CharField(_("XLSForm file name"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["form_id", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["form_id", "version"],
+                                               name="elections_one_form_version")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} v{self.version}"
+
+
+class Submission(models.Model):
+    """One filled-in form, whatever the channel; unique on its `meta/instanceID`."""
+
+    class Channel(models.TextChoices):
+        ODK = "odk", _("ODK Collect")
+        WEB = "web", _("web form")
+        PAPER = "paper", _("paper, entered by a clerk")
+        PHONE = "phone", _("phone-in, entered by a clerk")
+        PEN = "pen", _("digital pen")
+
+    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="submissions")
+    instance_id = models.CharField(_("instance id"), max_length=100, unique=True)
+    xml = models.TextField(_("submission XML"))
+    data = models.JSONField(_("answers"), default=dict)
+    station_id = models.CharField(_("station id"), max_length=40, blank=True)
+    team = models.CharField(_("team"), max_length=40, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices,
+                               default=Channel.ODK)
+    device = models.CharField(_("device"), max_length=200, blank=True)
+    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.instance_id
+
+
+class Attachment(models.Model):
+    """A media part sent with a submission (a photo of the results protocol)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE,
+                                   related_name="attachments")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "name"],
+                                               name="elections_one_attachment_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resolution(models.Model):
+    """An analyst's choice of the form that stands for a paired observers' conflict: two forms
+    of the same form id, station and team that disagree (`engine.pairs`)."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="resolutions")
+    form_id = models.CharField(_("form id"), max_length=100)
+    station_id = models.CharField(_("station id"), max_length=40)
+    team = models.CharField(_("team"), max_length=40)
+    chosen = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved at"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mission", "form_id", "station_id", "team"],
+                                               name="elections_one_resolution_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.station_id} {self.team}"
+
+
+class Snapshot(models.Model):
+    """The submissions of a form (all its versions) received up to a cut-off, frozen as
+    canonical JSON with its SHA-256: statement figures are computed from it, reproducibly."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="snapshots")
+    form_id = models.CharField(_("form id"), max_length=100)
+    cutoff = models.DateTimeField(_("cut-off"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    forms = models.PositiveIntegerField(_("forms"))
+    content = models.TextField(_("frozen content"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mission", "form_id", "cutoff"],
+                                               name="elections_one_snapshot_per_cutoff")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} at {self.cutoff.isoformat()}"

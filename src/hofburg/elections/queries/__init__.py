@@ -1,0 +1,198 @@
+"""Reading the desk's records as a user may see them: everything through the mission, which
+`core.access` narrows. Hidden is absent (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from hofburg.core import access
+from hofburg.core.access import AnyUser
+from hofburg.core.tables import Table
+from hofburg.elections.engine.tally import Question, breakdown, hour_of, tally
+from hofburg.elections.models import Form, Mission, Snapshot, Submission
+
+
+def missions_for(user: AnyUser) -> QuerySet[Mission]:
+    return access.visible(Mission.objects.all(), user)
+
+
+def mission_for(user: AnyUser, code: str) -> Mission:
+    return access.get_visible_or_404(Mission.objects.all(), user, code=code)
+
+
+def forms_for(user: AnyUser | None, mission: Mission | None = None) -> QuerySet[Form]:
+    """The form versions `user` may see (their missions'), newest version first per form;
+    every form for the operator at the server's command line (`user` None)."""
+    forms = Form.objects.select_related("mission")
+    if user is not None:
+        forms = forms.filter(mission__in=missions_for(user))
+    if mission is not None:
+        forms = forms.filter(mission=mission)
+    return forms.order_by("form_id", "-created_at")
+
+
+def form_versions(user: AnyUser | None, form_id: str) -> list[Form]:
+    """Every version of `form_id`, newest first; 404 when none is visible."""
+    versions = list(forms_for(user).filter(form_id=form_id))
+    if not versions:
+        raise Http404("No such form.")
+    return versions
+
+
+def questions_of(versions: list[Form]) -> list[Question]:
+    """The questions of all versions, in the newest version's order, then older ones'."""
+    seen: dict[str, Question] = {}
+    for form in versions:
+        for q in form.questions:
+            seen.setdefault(q["name"], Question(q["name"], q["type"], tuple(q["choices"])))
+    return list(seen.values())
+
+
+def label_for(label: Any, language: str) -> str:
+    """A question's XLSForm label in `language` where the form has one (XLSForm names its
+    languages "English (en)"), else its default or first label."""
+    if isinstance(label, str):
+        return label
+    if not isinstance(label, dict) or not label:
+        return ""
+    wanted = f"({language.split('-')[0].lower()})"
+    for name, text in label.items():
+        if str(name).lower().endswith(wanted):
+            return str(text)
+    return str(label.get("default") or next(iter(label.values())))
+
+
+def question_labels(versions: list[Form], language: str) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for form in versions:
+        for q in form.questions:
+            labels.setdefault(q["name"], label_for(q.get("label", ""), language))
+    return labels
+
+
+def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
+    """The statement figures of a frozen snapshot: per question counts, n, percentages and
+    negative_pct for four-point questions; breakdowns by region, urban/rural and hour."""
+    import json
+
+    content = json.loads(snapshot.content)
+    rows = content["forms"]
+    forms = []
+    for row in rows:
+        answers = dict(row["data"])
+        answers["_region"] = row.get("region", "")
+        answers["_urban_rural"] = row.get("urban_rural", "")
+        # The hour on the observer's own clock, as the form recorded it (with its offset).
+        answers["_hour"] = hour_of(answers.get("start") or answers.get("end")
+                                   or row.get("captured_at") or row.get("received_at"))
+        forms.append(answers)
+    questions = [q for q in questions_of(versions) if q.kind in ("select_one", "select_multiple")]
+    return {
+        "form_id": snapshot.form_id,
+        "cutoff": snapshot.cutoff.isoformat(),
+        "snapshot_sha256": snapshot.sha256,
+        "forms": len(rows),
+        "distinct_stations": len({r["station_id"] for r in rows if r["station_id"]}),
+        "paired_duplicates": len(content["duplicates"]),
+        "conflicts_held_out": content["conflicts"],
+        "questions": [f.as_dict() for f in tally(questions, forms)],
+        "breakdowns": {
+            label: {group: [f.as_dict() for f in figs]
+                    for group, figs in breakdown(questions, forms, key).items()}
+            for label, key in (("region", "_region"), ("urban_rural", "_urban_rural"),
+                               ("hour", "_hour"))},
+    }
+
+
+def submissions_table(user: AnyUser | None, form_id: str) -> Table:
+    """One row per submission of `form_id` (all versions): one column per XLSForm field, then
+    instance_id, submitted_by, received_at, channel."""
+    versions = form_versions(user, form_id)
+    names = [q.name for q in questions_of(versions)]
+    columns = [*names, "instance_id", "submitted_by", "received_at", "channel", "version"]
+    rows: list[list[Any]] = []
+    for sub in (Submission.objects.filter(form__in=versions)
+                .select_related("submitted_by", "form").order_by("received_at", "pk")):
+        rows.append([*(sub.data.get(n) for n in names), sub.instance_id,
+                     sub.submitted_by.username if sub.submitted_by else "",
+                     sub.received_at.isoformat(), sub.channel, sub.form.version])
+    return Table(kind="submissions", columns=columns, rows=rows)
+
+
+# A form raises a serious problem with a "very bad" on a four-point question or a "yes" to one
+# of these flags (the ODIHR voting form's "serious violations" item, an incident flag).
+SERIOUS_FLAGS = ("serious_problem", "serious_violation", "incident")
+
+
+def serious_problems(mission: Mission) -> list[dict[str, Any]]:
+    """The mission's submissions that flag a serious problem, newest first: who reported it,
+    where (station, region) and when, and which answers raised it."""
+    stations = {s.station_id: s for s in mission.stations.all()}
+    found = []
+    forms = {f.pk: f for f in mission.forms.all()}
+    four_point = {pk: {q.name for q in questions_of([f]) if q.four_point}
+                  for pk, f in forms.items()}
+    for sub in (Submission.objects.filter(form__mission=mission)
+                .select_related("submitted_by").order_by("-received_at")):
+        reasons = [name for name in four_point.get(sub.form_id, set())
+                   if sub.data.get(name) == "very_bad"]
+        reasons += [name for name in SERIOUS_FLAGS if sub.data.get(name) == "yes"]
+        if not reasons:
+            continue
+        station = stations.get(sub.station_id)
+        found.append({"submission": sub, "form": forms[sub.form_id],
+                      "reasons": sorted(reasons), "station": station,
+                      "reported_by": sub.submitted_by.username if sub.submitted_by else "",
+                      "when": sub.captured_at or sub.received_at})
+    return found
+
+
+def open_conflicts(mission: Mission) -> list[dict[str, Any]]:
+    """Paired observers' forms that disagree and no analyst has resolved, over every form of
+    the mission as received so far."""
+    from hofburg.elections.engine.pairs import reconcile
+    from hofburg.elections.services.snapshots import resolutions, submission_rows
+
+    found: list[dict[str, Any]] = []
+    for form_id in sorted(set(mission.forms.values_list("form_id", flat=True))):
+        found.extend(reconcile(submission_rows(mission, form_id),
+                               resolutions(mission, form_id)).conflicts)
+    return found
+
+
+def coverage(mission: Mission) -> dict[str, Any]:
+    """Which stations the teams have visited: per region, the frame's stations and those with
+    at least one form; per team, its members, forms, distinct stations and last form."""
+    from collections import defaultdict
+
+    region_of = dict(mission.stations.values_list("station_id", "region"))
+    frame: dict[str, int] = defaultdict(int)
+    for region in region_of.values():
+        frame[region] += 1
+    visited: dict[str, set[str]] = defaultdict(set)
+    teams: dict[str, dict[str, Any]] = {}
+    for member in mission.members.select_related("user").order_by("team", "user__username"):
+        if member.team:
+            teams.setdefault(member.team, {"team": member.team, "members": [], "forms": 0,
+                                           "stations": set(), "last": None})
+            teams[member.team]["members"].append(member.user.username)
+    for station_id, team, received in Submission.objects.filter(form__mission=mission) \
+            .values_list("station_id", "team", "received_at"):
+        if station_id in region_of:
+            visited[region_of[station_id]].add(station_id)
+        if team:
+            row = teams.setdefault(team, {"team": team, "members": [], "forms": 0,
+                                          "stations": set(), "last": None})
+            row["forms"] += 1
+            if station_id:
+                row["stations"].add(station_id)
+            row["last"] = received if row["last"] is None else max(row["last"], received)
+    regions = [{"region": region, "stations": count, "visited": len(visited[region]),
+                "visited_pct": round(100.0 * len(visited[region]) / count, 1)}
+               for region, count in sorted(frame.items())]
+    return {"regions": regions,
+            "teams": [{**row, "stations": len(row["stations"])}
+                      for _team, row in sorted(teams.items())]}

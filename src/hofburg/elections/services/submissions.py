@@ -1,0 +1,156 @@
+"""Receiving filled-in forms, whatever the channel, into one store.
+
+A submission names its form by the root element's `id` and `version` (as ODK Collect and
+Enketo send it) and itself by `meta/instanceID`. Resubmitting the same instance (a client
+retrying after a lost answer, or sending the rest of its media) never makes a second record:
+the stored one is returned, with any media part it did not have yet. The same instance id with
+different answers is refused (409). The record is committed before the caller answers, so an
+acknowledged submission is a stored one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from hofburg.core import access
+from hofburg.core.access import AccessDenied, AnyUser
+from hofburg.core.errors import Conflict, Invalid, NotFound
+from hofburg.elections import bounds
+from hofburg.elections.models import Attachment, Form, Member, Mission, Submission
+
+STATION_FIELDS = ("station_id", "station", "polling_station")
+
+
+@dataclass(frozen=True)
+class Media:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _flatten(element: Element, into: dict[str, Any]) -> None:
+    for child in element:
+        name = _local(child.tag)
+        if len(child):
+            _flatten(child, into)
+        else:
+            into[name] = (child.text or "").strip() or None
+
+
+def parse_submission(xml: bytes) -> tuple[str, str, str, dict[str, Any]]:
+    """(form_id, version, instance_id, answers) of a submission's XML; Invalid if it is not one."""
+    if len(xml) > bounds.MAX_SUBMISSION_XML_BYTES:
+        raise Invalid("The submission XML is too large.", field="xml_submission_file")
+    try:
+        root = ElementTree.fromstring(xml)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
+        raise Invalid(f"The submission is not well-formed XML: {exc}",
+                      field="xml_submission_file") from exc
+    form_id = root.get("id", "")
+    version = root.get("version", "")
+    if not form_id:
+        raise Invalid("The submission names no form (the root element has no id).",
+                      field="xml_submission_file")
+    answers: dict[str, Any] = {}
+    _flatten(root, answers)
+    instance_id = str(answers.pop("instanceID", None) or "")
+    if not instance_id or len(instance_id) > bounds.MAX_INSTANCE_ID_LENGTH:
+        raise Invalid("The submission has no meta/instanceID.", field="xml_submission_file")
+    for meta in ("deprecatedID", "instanceName", "timeStart", "timeEnd"):
+        answers.pop(meta, None)
+    return form_id, version, instance_id, answers
+
+
+def form_for_submission(user: AnyUser, form_id: str, version: str) -> Form:
+    """The form a submission names, if `user` may submit to it: NotFound when it is missing or
+    its mission hidden from `user`, NotAllowed when `user` sees the mission but is not on it."""
+    return _form_and_team(user, form_id, version)[0]
+
+
+def _form_and_team(user: AnyUser, form_id: str, version: str) -> tuple[Form, str]:
+    """The form (as `form_for_submission`) and the sender's team on its mission ("" if none)."""
+    form = next(iter(Form.objects.select_related("mission")
+                     .filter(form_id=form_id, version=version)[:1]), None)
+    if form is None or not access.can_view(user, form.mission):
+        raise NotFound(f"No form {form_id} version {version or '(none)'}.", field="form")
+    membership = next(iter(Member.objects.filter(mission_id=form.mission_id, user_id=user.pk)
+                           .values_list("team", flat=True)[:1]), None) \
+        if user.is_authenticated else None
+    if membership is None and not access.can_edit(user, form.mission):
+        raise AccessDenied("You are not on this mission.", field="form")
+    return form, membership or ""
+
+
+def _when(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(str(value))
+    except ValueError:
+        return None
+    if parsed is None or timezone.is_naive(parsed):
+        return None
+    return parsed
+
+
+def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
+            channel: str = Submission.Channel.ODK, device: str = "",
+            mission: Mission | None = None) -> tuple[Submission, bool]:
+    """Store one submission; (submission, created). Refusals change nothing."""
+    if channel not in Submission.Channel.values:
+        raise Invalid(f"Unknown channel {channel!r}.", field="channel")
+    if len(device) > bounds.MAX_DEVICE_LENGTH:
+        raise Invalid(f"At most {bounds.MAX_DEVICE_LENGTH} characters.", field="device")
+    form_id, version, instance_id, answers = parse_submission(xml)
+    form, team = _form_and_team(user, form_id, version)
+    if mission is not None and form.mission_id != mission.pk:
+        raise NotFound(f"No form {form_id} on this mission.", field="form")
+    text = xml.decode("utf-8", errors="replace")
+    station = next((str(answers[f]) for f in STATION_FIELDS if answers.get(f)), "")
+    team = team or str(answers.get("team") or "")
+    try:
+        # The common case first: a new instance is one insert; a retry hits the unique key.
+        with transaction.atomic():
+            created = Submission.objects.create(
+                form=form, instance_id=instance_id, xml=text, data=answers,
+                station_id=station[:bounds.MAX_STATION_ID_LENGTH],
+                team=team[:bounds.MAX_CODE_LENGTH],
+                submitted_by=user if user.is_authenticated else None, channel=channel,
+                device=device or str(answers.get("deviceid") or "")[:bounds.MAX_DEVICE_LENGTH],
+                captured_at=_when(answers.get("end") or answers.get("start")),
+                received_at=timezone.now())
+            _attach(created, media, new=True)
+        return created, True
+    except IntegrityError:
+        existing = Submission.objects.filter(instance_id=instance_id).first()
+        if existing is None:
+            raise
+    if existing.form_id != form.pk or existing.data != answers:
+        raise Conflict(f"The instance {instance_id} was received with other answers.",
+                       field="xml_submission_file")
+    with transaction.atomic():
+        _attach(existing, media)
+    return existing, False
+
+
+def _attach(submission: Submission, media: tuple[Media, ...], *, new: bool = False) -> None:
+    if not media:
+        return
+    have = set() if new else set(submission.attachments.values_list("name", flat=True))
+    Attachment.objects.bulk_create([
+        Attachment(submission=submission, name=m.name[:255], content_type=m.content_type[:100],
+                   content=m.content)
+        for m in media if m.name not in have])

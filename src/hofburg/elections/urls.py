@@ -1,0 +1,24 @@
+from django.urls import path
+
+from hofburg.elections import openrosa, views
+
+app_name = "elections"
+
+urlpatterns = [
+    path("", views.missions, name="missions"),
+    path("<str:code>/", views.mission, name="mission"),
+    path("<str:code>/stations/", views.stations, name="stations"),
+    path("<str:code>/forms/", views.forms_page, name="forms"),
+    path("<str:code>/forms/<str:form_id>.<str:fmt>", views.export, name="export"),
+    path("<str:code>/figures/", views.figures_page, name="figures"),
+    path("<str:code>/problems/", views.problems, name="problems"),
+    path("<str:code>/conflicts/", views.conflicts, name="conflicts"),
+    path("<str:code>/coverage/", views.coverage_page, name="coverage"),
+]
+
+# Mounted at /openrosa/ (the server URL given to ODK Collect), namespace "openrosa".
+openrosa_urls = ([
+    path("formList", openrosa.form_list, name="form_list"),
+    path("forms/<str:form_id>/<str:version>.xml", openrosa.form_download, name="form"),
+    path("submission", openrosa.submission, name="submission"),
+], "openrosa")

@@ -1,0 +1,108 @@
+"""An analyst of an election observation mission on a phone: the mission, its stations and
+forms, freezing the figures at a cut-off, the serious-problems queue and an observer conflict;
+every page fits 360 px and passes axe."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from hofburg.core.models import Affiliation, Role, User
+from hofburg.elections.models import Member, Submission
+from hofburg.elections.services.forms import add_form
+from hofburg.elections.services.missions import create_mission, import_frame
+from hofburg.elections.services.submissions import receive
+from tests.browser.axe import serious_violations
+from tests.browser.problems import watch
+from tests.elections.samples import submission_xml, xlsform
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery-staple"
+PHONE = {"width": 360, "height": 780}
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def mission_code(transactional_db: None) -> str:
+    eom = Affiliation.objects.create(code="eom", name="Test EOM",
+                                     kind=Affiliation.Kind.FIELD_OPERATION)
+    core = User.objects.create_user("core", password=PASSWORD, affiliation=eom,
+                                    roles=[Role.READER, Role.EDITOR])
+    mission = create_mission(core, code="TEST-EOM", name="Test election observation mission",
+                             state="Exercise Republic", election_date=date(2026, 12, 6))
+    import_frame(core, mission, "station_id,name,region,district,urban_rural,registered_voters,"
+                 "lon,lat\nP001,School One,North,N1,urban,1000,,\nP002,Hall Two,South,S1,"
+                 "rural,500,,\n")
+    add_form(core, mission, xlsform())
+    observers = []
+    for name in ("sto-a", "sto-b"):
+        user = User.objects.create_user(name, password=PASSWORD, affiliation=eom,
+                                        roles=[Role.READER])
+        Member.objects.create(mission=mission, user=user, role="sto", team="T01")
+        observers.append(user)
+    receive(observers[0], submission_xml(station="P001", overall="very_bad"))
+    receive(observers[0], submission_xml(station="P002", overall="good"))
+    receive(observers[1], submission_xml(station="P002", overall="bad"))
+    Submission.objects.update(received_at=timezone.now() - timedelta(hours=2))
+    return mission.code
+
+
+def _check(page: Page) -> None:
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+    assert serious_violations(page) == [], page.url
+
+
+def test_an_analyst_on_a_phone(phone: Page, live_server: object, mission_code: str) -> None:
+    base = str(live_server)
+    problems = watch(phone)
+    phone.goto(base + "/accounts/login/?next=/elections/")
+    phone.get_by_label("Username").fill("core")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name=re.compile("Sign in|Log in")).click()
+    phone.wait_for_url(re.compile(r"/elections/$"))
+    _check(phone)
+    phone.get_by_role("link", name=mission_code).first.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Test election observation mission")
+    _check(phone)
+    phone.goto(f"{base}/elections/{mission_code}/stations/")
+    expect(phone.get_by_role("cell", name="School One")).to_be_visible()
+    _check(phone)
+    phone.goto(f"{base}/elections/{mission_code}/forms/")
+    _check(phone)
+    phone.goto(f"{base}/elections/{mission_code}/figures/")
+    cutoff = timezone.localtime(timezone.now() - timedelta(hours=1))
+    phone.get_by_label(re.compile("Cut-off")).fill(cutoff.strftime("%Y-%m-%dT%H:%M%z"))
+    phone.get_by_role("button", name="Freeze the figures at this cut-off").click()
+    expect(phone.get_by_text("Figures frozen at the cut-off.")).to_be_visible()
+    expect(phone.get_by_text("1 of 1 (100.0 %)")).to_be_visible()
+    _check(phone)
+    phone.goto(f"{base}/elections/{mission_code}/coverage/")
+    expect(phone.get_by_role("cell", name="T01")).to_be_visible()
+    _check(phone)
+    phone.goto(f"{base}/elections/{mission_code}/problems/")
+    expect(phone.get_by_role("cell", name=re.compile("School One"))).to_be_visible()
+    _check(phone)
+    phone.goto(f"{base}/elections/{mission_code}/conflicts/")
+    expect(phone.get_by_text("Answers that differ: overall")).to_be_visible()
+    _check(phone)
+    phone.get_by_role("button", name="This form stands").first.click()
+    expect(phone.get_by_text("No conflict waiting.")).to_be_visible()
+    _check(phone)
+    assert problems == []

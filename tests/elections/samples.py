@@ -1,0 +1,103 @@
+"""Test material for the elections desk: XLSForms built in memory, submissions as ODK Collect
+writes them, a mission with an observer on it."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+
+from hofburg.core.models import Role, User
+from hofburg.elections.models import Form, Member, Mission
+from hofburg.elections.services.forms import add_form
+from hofburg.elections.services.missions import create_mission
+from tests.conftest import PASSWORD, Cast
+
+FOUR_POINT = ["very_good", "good", "bad", "very_bad", "not_observed"]
+
+
+def xlsform(form_id: str = "voting", version: str | None = "1", *,
+            extra: list[list[str]] | None = None, title: str = "Voting") -> bytes:
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label"])
+    survey.append(["start", "start", ""])
+    survey.append(["text", "station_id", "Polling station"])
+    survey.append(["select_one yesno", "box_sealed", "Was the ballot box sealed?"])
+    survey.append(["begin group", "assessment", "Assessment"])
+    survey.append(["select_one four", "overall", "Overall assessment of voting"])
+    survey.append(["end group", "", ""])
+    for row in extra or []:
+        survey.append(row)
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", "label"])
+    for name in ["yes", "no", "na"]:
+        choices.append(["yesno", name, name])
+    for name in FOUR_POINT:
+        choices.append(["four", name, name.replace("_", " ")])
+    settings = book.create_sheet("settings")
+    if version is None:
+        settings.append(["form_id", "form_title"])
+        settings.append([form_id, title])
+    else:
+        settings.append(["form_id", "form_title", "version"])
+        settings.append([form_id, title, version])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def submission_xml(form_id: str = "voting", version: str = "1", *, instance: str | None = None,
+                   station: str = "P001", sealed: str = "yes", overall: str = "good",
+                   start: str = "2026-12-06T09:15:00.000+01:00") -> bytes:
+    instance = instance or f"uuid:{uuid.uuid4()}"
+    return (f'<?xml version="1.0"?><data xmlns:jr="http://openrosa.org/javarosa" '
+            f'xmlns:orx="http://openrosa.org/xforms" id="{form_id}" version="{version}">'
+            f"<start>{start}</start><station_id>{station}</station_id>"
+            f"<box_sealed>{sealed}</box_sealed><assessment><overall>{overall}</overall>"
+            f"</assessment><meta><instanceID>{instance}</instanceID></meta></data>").encode()
+
+
+@dataclass
+class Eom:
+    mission: Mission
+    form: Form
+    manager: User  # an editor of the owner affiliation
+    observer: User  # a short-term observer on the mission
+    bystander: User  # a reader of the owner affiliation, not on the mission
+    password: str = PASSWORD
+
+
+def eom(cast: Cast, code: str = "TEST-EOM", form_id: str = "voting") -> Eom:
+    from datetime import date
+
+    mission = create_mission(cast.mona, code=code, name="Test election observation mission",
+                             state="Exercise Republic", election_date=date(2026, 12, 6))
+    form, _ = add_form(cast.mona, mission, xlsform(form_id), "voting.xlsx")
+    observer = User.objects.create_user(username=f"sto-{code.lower()}", password=PASSWORD,
+                                        affiliation=cast.mission, roles=[Role.READER])
+    Member.objects.create(mission=mission, user=observer, role=Member.Role.STO, team="T01")
+    bystander = User.objects.create_user(username=f"reader-{code.lower()}", password=PASSWORD,
+                                         affiliation=cast.mission, roles=[Role.READER])
+    return Eom(mission, form, cast.mona, observer, bystander)
+
+
+def store_elections_sample(cast: Cast) -> Mission:
+    """A little of the desk's data for API-wide runs: alice's delegation's mission with a
+    frame, a form and a submission."""
+    from datetime import date
+
+    from hofburg.elections.services.missions import import_frame
+    from hofburg.elections.services.submissions import receive
+
+    mission = create_mission(cast.alice, code="SAMPLE-EOM", name="Sample mission",
+                             state="Exercise Republic", election_date=date(2026, 12, 6),
+                             classification="restricted")
+    import_frame(cast.alice, mission, "station_id,name,region,district,urban_rural,"
+                 "registered_voters,lon,lat\nP001,School,North,N1,urban,1000,20.1,44.2\n")
+    add_form(cast.alice, mission, xlsform("sample-voting"))
+    receive(cast.alice, submission_xml("sample-voting", overall="good"))
+    return mission

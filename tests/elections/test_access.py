@@ -1,0 +1,137 @@
+"""The leak walk of the elections desk: each viewer finds exactly the missions (and their
+stations, forms, submissions and figures) they may see, through the API and OpenRosa, and a
+404 for the rest, with no count that gives a hidden mission away.
+
+Three missions of the same field operation, one of each classification."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from hofburg.core.models import Classification, User
+from hofburg.core.services.users import issue_api_token
+from hofburg.elections.models import Mission, Snapshot
+from hofburg.elections.services.forms import add_form
+from hofburg.elections.services.missions import create_mission, import_frame
+from hofburg.elections.services.submissions import receive
+from tests.conftest import PASSWORD, Cast
+from tests.elections.samples import submission_xml, xlsform
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/elections"
+LEVELS = (Classification.PUBLIC, Classification.RESTRICTED, Classification.CONFIDENTIAL)
+FRAME = "station_id,name,region,district,urban_rural,registered_voters,lon,lat\n" \
+        "P001,School,North,N1,urban,1000,,\n"
+
+SEES = {"anonymous": {"public"}, "nick": {"public"}, "alice": {"public", "restricted"},
+        "mona": {"public", "restricted", "confidential"}}
+
+
+@dataclass
+class World:
+    missions: dict[str, Mission]
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    missions = {}
+    for level in LEVELS:
+        mission = create_mission(cast.mona, code=f"EOM-{level}", name=f"Mission {level}",
+                                 state="Exercise Republic", election_date=date(2026, 12, 6),
+                                 classification=level)
+        import_frame(cast.mona, mission, FRAME)
+        add_form(cast.mona, mission, xlsform(f"voting-{level}"))
+        receive(cast.mona, submission_xml(f"voting-{level}", overall="bad"))
+        missions[level] = mission
+    return World(missions)
+
+
+def _viewer(cast: Cast, who: str) -> User | None:
+    return {"anonymous": None, "nick": cast.nick, "alice": cast.alice, "mona": cast.mona}[who]
+
+
+def _headers(user: User | None) -> dict[str, Any]:
+    if user is None:
+        return {}
+    _token, key = issue_api_token(user, "leak walk")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_api_shows_exactly_the_visible_missions(cast: Cast, world: World, who: str) -> None:
+    client, headers = Client(), _headers(_viewer(cast, who))
+    expected = {f"EOM-{level}" for level in SEES[who]}
+    listed = client.get(f"{API}/missions", **headers).json()
+    assert {m["code"] for m in listed["items"]} == expected
+    assert listed["count"] == len(expected)
+    for level, mission in world.missions.items():
+        seen = level in SEES[who]
+        status = 200 if seen else 404
+        for path in (f"/missions/{mission.code}", f"/missions/{mission.code}/stations",
+                     f"/missions/{mission.code}/forms"):
+            response = client.get(API + path, **headers)
+            assert response.status_code == status, (who, path)
+            if not seen:
+                assert response["Content-Type"].startswith("application/problem+json")
+                problem = response.json()
+                assert mission.name not in response.content.decode()
+                missing = client.get(API + path.replace(mission.code, "NO-SUCH-EOM")
+                                     .replace(f"voting-{level}", "no-such-form"), **headers)
+                assert (missing.status_code, missing.json()["title"]) == (404, problem["title"])
+        submissions = client.get(f"{API}/forms/voting-{level}/submissions", **headers)
+        if who == "mona":  # the owner's editor
+            assert len(submissions.json()["rows"]) == 1
+        else:  # raw submissions are for the core team and analysts only
+            assert submissions.status_code == (403 if seen else 404), (who, level)
+    missing = client.get(f"{API}/missions/NO-SUCH-EOM", **headers)
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_freezing_figures_needs_the_mission(cast: Cast, world: World, who: str) -> None:
+    user = _viewer(cast, who)
+    client, headers = Client(), _headers(user)
+    cutoff = (timezone.now() + timedelta(seconds=1)).isoformat()
+    for level in LEVELS:
+        response = client.post(f"{API}/forms/voting-{level}/snapshots", {"cutoff": cutoff},
+                               content_type="application/json", **headers)
+        if user is None:
+            assert response.status_code == 401
+        elif who == "mona":
+            assert response.status_code == 422  # the cut-off is a second in the future
+        elif level in SEES[who]:
+            assert response.status_code == 403
+        else:
+            assert response.status_code == 404
+    assert Snapshot.objects.count() == 0
+
+
+def test_the_owner_freezes_and_gets_figures(cast: Cast, world: World) -> None:
+    response = Client().post(f"{API}/forms/voting-confidential/snapshots",
+                             {"cutoff": timezone.now().isoformat()},
+                             content_type="application/json", **_headers(cast.mona))
+    assert response.status_code == 201
+    data = response.json()
+    overall = next(q for q in data["questions"] if q["question"] == "overall")
+    assert overall["negative_pct"] == 100.0 and overall["n"] == 1
+    assert len(data["snapshot_sha256"]) == 64
+
+
+@pytest.mark.parametrize("who", ["nick", "alice", "mona"])
+def test_openrosa_lists_only_forms_of_missions_one_is_on(cast: Cast, world: World,
+                                                         who: str) -> None:
+    user = _viewer(cast, who)
+    assert user is not None
+    token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
+    body = Client().get("/openrosa/formList", HTTP_AUTHORIZATION=f"Basic {token}")
+    assert body.status_code == 200
+    listed = body.content.decode()
+    for level in LEVELS:
+        assert (f"<formID>voting-{level}</formID>" in listed) == (who == "mona")
