@@ -131,7 +131,7 @@ def test_withdrawing_a_release_takes_the_figures_back_with_the_reason(cast: Cast
     assert not release.is_released(DAY)
     assert not report.build_daily_report(AnonymousUser(), DAY).figures_shown
     assert report.report_dates(AnonymousUser()) == []
-    entry = AuditEntry.objects.filter(action="retract", model_label__endswith="periodrelease"
+    entry = AuditEntry.objects.filter(action="retract", model_label="monitoring.PeriodRelease"
                                       ).get()
     assert entry.after == {"reason": "a location is in doubt", "withdrawn_events": 1}
 
