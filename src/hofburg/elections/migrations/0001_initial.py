@@ -11,7 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0007_documents_leave_core'),
+        # The users and affiliations it refers to; not core's later moves (0006, 0007).
+        ('core', '0005_idempotent_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
