@@ -1,5 +1,7 @@
 """Engines are pure: every `hofburg/<desk>/engine/` module imports only the standard library,
-a short list of numeric/geometry/data libraries, and its own engine package.
+a short list of numeric/geometry/data libraries, its own engine package and the shared pure
+modules (`hofburg.notes`: explanations as message templates), which import the standard
+library alone.
 
 import-linter (in `make test`) checks the Django side of this; this test also catches imports of
 other hofburg packages and of libraries nobody agreed an engine may use.
@@ -17,6 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 ENGINE_DIRS = sorted(p for p in (SRC / "hofburg").glob("*/engine") if p.is_dir())
 # pydantic: reference-data and ruleset files are validated by pydantic models (decision 0031).
 ALLOWED_THIRD_PARTY = {"yaml", "numpy", "shapely", "pyproj", "h3", "pydantic", "pydantic_core"}
+SHARED_PURE = {"hofburg.notes": SRC / "hofburg" / "notes.py"}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
@@ -41,11 +44,20 @@ def test_engine_imports_nothing_but_the_standard_library_and_itself(engine_dir: 
     for path in sorted(engine_dir.rglob("*.py")):
         for line, module in _imports(path):
             top = module.split(".")[0]
-            if module == own_package or module.startswith(own_package + "."):
+            if module == own_package or module.startswith(own_package + ".") or (
+                    module in SHARED_PURE):
                 continue
             if top in sys.stdlib_module_names or top in ALLOWED_THIRD_PARTY or top == "__future__":
                 continue
             offences.append(f"{path.relative_to(SRC)}:{line} imports {module}")
+    assert offences == []
+
+
+@pytest.mark.parametrize("module", sorted(SHARED_PURE))
+def test_a_shared_pure_module_imports_the_standard_library_alone(module: str) -> None:
+    path = SHARED_PURE[module]
+    offences = [f"{module}:{line} imports {name}" for line, name in _imports(path)
+                if name.split(".")[0] not in sys.stdlib_module_names and name != "__future__"]
     assert offences == []
 
 

@@ -53,6 +53,7 @@ from hofburg.monitoring.models import (
     RollupGeneration,
     visibility_scope,
 )
+from hofburg.notes import Note, gettext_noop
 
 BBox = tuple[float, float, float, float]  # west, south, east, north
 
@@ -432,8 +433,9 @@ def event_members(user: AnyUser, event: Event) -> QuerySet[Observation]:
     return access.visible(event.observations.all(), user).order_by("observed_at")
 
 
-EXPLANATION_WITHHELD = ("The reasons for this merge name observations you may not see; "
-                        "they are shown only to those who may see every member.")
+EXPLANATION_WITHHELD = Note(gettext_noop(
+    "The reasons for this merge name observations you may not see; they are shown only to "
+    "those who may see every member."))
 
 
 def event_explanation(user: AnyUser, event: Event) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pickle
 from datetime import date
 
-from hofburg.csbm.engine.notes import Note, confidence_words, gettext_noop, paragraph_words
+from hofburg.csbm.engine.notes import confidence_words, paragraph_words
 from hofburg.csbm.engine.terms import Confidence
+from hofburg.notes import Note, gettext_noop
 
 
 def test_a_note_reads_as_its_english_text() -> None:

@@ -24,6 +24,7 @@ from hofburg.monitoring.engine.merge_rules import (
 )
 from hofburg.monitoring.engine.merged_events import CandidateRegion, Event
 from hofburg.monitoring.engine.observations import Category, Observation
+from hofburg.notes import Note
 from tests.monitoring.engine.synthetic import DATA, TARGET, around, seen
 
 ELSEWHERE = around(TARGET, 90, 15)  # a second event 15 km east
@@ -103,6 +104,22 @@ def test_a_join_names_the_members_before_it() -> None:
         "SSW (191.25-213.75 deg) +-10 deg, distance not reported (wedge 0-20 km); 12 s after a "
         "(window 120 s); category burst in group 'small arms' with shot; weapon undetermined "
         "compatible; its wedge overlaps those of a"]
+
+
+def test_the_sentences_keep_their_templates_for_translation() -> None:
+    """Each sentence is a `Note`: English as before, with the template a page translates and
+    its parameters, a phrase inside it a note of its own."""
+    notes = [["opens", "a", "patrol-1", "patrol", "saw", 1767225600.0, 0, 90.0, 5.0, 1.0, 2.5,
+              0.75, 3.0], ["changed", "verified"], ["withdrawn"]]
+    opening, changed, withdrawn = explain(notes)
+    assert all(isinstance(line, Note) for line in (opening, changed, withdrawn))
+    assert opening.template == "{observation} opens the event: {described}"
+    assert isinstance(opening.params["described"], Note)
+    assert opening.params["described"].params["direction"] == "bearing 90 deg"
+    assert changed == "members changed after the event was verified: for an analyst to review"
+    assert changed.params["status"].template == "verified"
+    assert withdrawn == ("withdrawn: its observations were rejected or now belong to other "
+                         "events")
 
 
 def test_two_simultaneous_explosions_far_apart_stay_two_events(merge_rules: MergeRules) -> None:

@@ -14,9 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from hofburg.csbm.engine.activities import Activity, ActivityType
-from hofburg.csbm.engine.notes import Note, confidence_words, gettext_noop, paragraph_words
+from hofburg.csbm.engine.notes import confidence_words, paragraph_words
 from hofburg.csbm.engine.rulesets import Citation, Provision, Ruleset
 from hofburg.csbm.engine.terms import Category, Measure, Operator
+from hofburg.notes import Note, gettext_noop
 
 NOTIFICATION = "notification"
 OBSERVATION = "observation"

@@ -16,9 +16,9 @@ from typing import Any
 
 from hofburg.csbm.engine.activities import Activity
 from hofburg.csbm.engine.classify import classify, size_exceeds
-from hofburg.csbm.engine.notes import Note, gettext_noop
 from hofburg.csbm.engine.rulesets import Citation, Provision, Ruleset
 from hofburg.csbm.engine.terms import Operator
+from hofburg.notes import Note, gettext_noop
 
 
 @dataclass(frozen=True)

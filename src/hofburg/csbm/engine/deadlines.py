@@ -17,8 +17,8 @@ from typing import Protocol
 
 from hofburg.csbm.engine.activities import Activity
 from hofburg.csbm.engine.classify import classify
-from hofburg.csbm.engine.notes import Note, gettext_noop
 from hofburg.csbm.engine.rulesets import Citation, Ruleset
+from hofburg.notes import Note, gettext_noop
 
 
 class Obligation(StrEnum):

@@ -84,8 +84,7 @@ class _Changes:
         if current.status in (EventStatus.VERIFIED, EventStatus.PUBLISHED):
             # New evidence after verification: keep the status, ask an analyst to look again.
             values["needs_review"] = True
-            values["explanation"] = [*values["explanation"], "members changed after "
-                                     f"the event was {current.status}: for an analyst to review"]
+            values["explanation"] = [*values["explanation"], ["changed", str(current.status)]]
         elif current.status == EventStatus.WITHDRAWN:
             current.status = EventStatus.PROVISIONAL
         for name in (*EVENT_FIELDS, "is_exercise"):
@@ -102,8 +101,7 @@ class _Changes:
         self._take_out(event)
         event.status = EventStatus.WITHDRAWN
         event.updated_at = self.now
-        event.explanation = [*event.explanation, "withdrawn: its observations were rejected "
-                                                 "or now belong to other events"]
+        event.explanation = [*event.explanation, ["withdrawn"]]
         self.updates.append(event)
 
     def _take_out(self, event: Event) -> None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-from hofburg.csbm.engine.notes import Note, gettext_noop
 from hofburg.csbm.engine.rulesets.schema import SCHEMA, Kind
 from hofburg.csbm.engine.terms import Confidence, MonthDay, Operator, Status, VisitOutcome
+from hofburg.notes import Note, gettext_noop
 
 V = TypeVar("V")
 

@@ -1,4 +1,4 @@
-"""`{% explain note %}`: an engine explanation in the reader's language (`csbm.notes`)."""
+"""`{% explain note %}`: an engine explanation in the reader's language (`core.notes`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from hofburg.csbm import notes
+from hofburg.core import notes
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""The engine's explanations (`engine.notes.Note`) in the reader's language.
+"""The engines' explanations (`hofburg.notes.Note`) in the reader's language.
 
 A note's template is looked up in the catalogues like any interface string; its parameters are
 rendered the same way (a note inside a note), dates in the language's own form (CLDR).
@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext
 
-from hofburg.csbm.engine.notes import Note
+from hofburg.notes import Note
 
 
 def explain(value: object) -> str:
