@@ -56,7 +56,7 @@ def test_the_list_shows_symbol_title_date_and_distribution(cast: Cast, library: 
     assert response.status_code == 200
     html = response.content.decode()
     assert "PC.DEL/1/26" in html and "Statement on the public ceasefire report" in html
-    assert "2026-01-01" in html
+    assert "1 January 2026" in html
     assert 'class="tag level-confidential"' in html and 'class="tag level-public"' in html
     assert response.context["shows_exercise_data"] is False
 

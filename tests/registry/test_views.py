@@ -48,7 +48,7 @@ def test_the_state_list_shows_names_codes_joining_dates_and_chaired_years(osce: 
 
     assert 'href="/registry/states/AT/"' in html
     assert "AUT" in html and "040" in html
-    assert "June 25, 1973" in html
+    assert "25 June 1973" in html
     assert 'href="/registry/chairmanships/?year=2026"' in html
 
 
@@ -125,7 +125,7 @@ def test_a_profile_shows_the_names_in_the_six_languages(osce: Osce) -> None:
 def test_a_profile_shows_membership_history_with_its_labels(osce: Osce) -> None:
     text = text_of(page("/registry/states/MD/"))
 
-    assert "Participating State since Jan. 30, 1992" in text
+    assert "Participating State since 30 January 1992" in text
     assert "Admitted at the Prague Council" in text
 
 
@@ -141,13 +141,13 @@ def test_a_profile_gives_an_event_date_no_more_precisely_than_its_source(osce: O
     text = text_of(page("/registry/states/RU/"))
 
     assert "December 1991: succession — Continuing State of the USSR" in text
-    assert "Dec. 1, 1991" not in text
+    assert "1 December 1991" not in text
 
 
 def test_a_profile_shows_the_unconfirmed_joining_date_and_the_note(osce: Osce) -> None:
     text = text_of(page("/registry/states/CH/"))
 
-    assert "June 25, 1973 UNCONFIRMED" in text
+    assert "25 June 1973 UNCONFIRMED" in text
     assert "member of the OSCE since 1973" in text
 
 
@@ -257,7 +257,7 @@ def test_field_operations_are_split_into_current_and_closed(osce: Osce) -> None:
     assert "Mission to Moldova UNCONFIRMED" in current
     assert "CSO decision of 4 February 1993" in current
     assert "Mission to Georgia" in closed
-    assert "closed 2009-06-30" in closed
+    assert "closed 30 June 2009" in closed
 
 
 def test_conflicts_show_each_format_with_participants_by_role(osce: Osce) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext
 
+from hofburg.core import dates
 from hofburg.notes import Note
 
 
@@ -37,5 +37,5 @@ def _parameter(value: Any) -> str:
     if isinstance(value, Note):
         return explain(value)
     if isinstance(value, date):
-        return str(formats.date_format(value, "DATE_FORMAT"))
+        return dates.day(value)
     return str(value)

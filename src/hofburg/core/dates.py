@@ -1,0 +1,55 @@
+"""Dates and times as each language writes them (CLDR through Babel), one form per language
+across the platform, every time labelled with its zone.
+
+`day` is the long date ("6 March 2026", "6 марта 2026 г.", "6 marzo 2026"), `day(…, short=True)`
+the medium one for dense tables ("6 Mar 2026", "06.03.2026"), `month` a month and year
+("март 2026 г."), `moment` a date and time with its zone ("6 March 2026, 19:30 CET") and
+`clock` a time with its zone where the date stands beside it. English is written as the OSCE
+writes it (CLDR's en-GB). Pages use them through `{% load when %}`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_skeleton
+from django.utils import timezone, translation
+
+# The catalogue's language → the CLDR locale of its dates.
+_LOCALES = {"en": "en_GB"}
+
+
+def _locale() -> str:
+    language = (translation.get_language() or "en").split("-")[0]
+    return _LOCALES.get(language, language)
+
+
+def _local(value: datetime, zone: str | None) -> datetime:
+    return timezone.localtime(value, ZoneInfo(zone) if zone else None)
+
+
+def _date_of(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def day(value: date | datetime, short: bool = False) -> str:
+    """The date in the active language; a moment's date in the site's zone."""
+    return format_date(_date_of(value), "medium" if short else "long", locale=_locale())
+
+
+def month(value: date | datetime) -> str:
+    return format_skeleton("yMMMM", _date_of(value), locale=_locale())
+
+
+def moment(value: datetime, zone: str | None = None) -> str:
+    """The date and time in `zone` (the site's by default), with the zone's abbreviation."""
+    local = _local(value, zone)
+    return f"{format_date(local.date(), 'long', locale=_locale())}, {clock(value, zone)}"
+
+
+def clock(value: datetime, zone: str | None = None) -> str:
+    local = _local(value, zone)
+    return f"{local:%H:%M} {local.tzname()}"
