@@ -5,7 +5,10 @@
  * the withdrawal zones and the disengagement areas (EXERCISE geometry from data/monitoring),
  * then the figures: H3 hexagons with the counts when zoomed out, single events when zoomed in
  * (for those entitled to see them), and the observers' positions. A category filter and a
- * time slider narrow the figures. When everything is drawn the map element gets
+ * time slider (with play) narrow the figures; a legend counts what is drawn, an event's popup
+ * links to its page, and the view, the layers shown, the category and the period are kept in
+ * the page's address so a map can be shared as it is seen. When everything is drawn the map
+ * element gets
  * data-ready="true" (and "error" when it cannot be drawn). Labels from the server (observer
  * ids among them) go into tooltips as text elements, never as markup (hofburg.js).
  */
@@ -128,10 +131,19 @@
     var allDays = document.getElementById("map-all-days");
     var dayLabel = document.getElementById("map-day-label");
     var summary = document.getElementById("map-summary");
+    var counts = document.getElementById("map-counts");
+    var play = document.getElementById("map-play");
+    var labelsNode = document.getElementById("map-category-labels");
+    var categoryLabels = labelsNode ? JSON.parse(labelsNode.textContent) : {};
+    var dayLabelsNode = document.getElementById("map-day-labels");
+    var dayLabels = dayLabelsNode ? JSON.parse(dayLabelsNode.textContent) : [];
     var figures = L.layerGroup();
     var observers = L.layerGroup();
+    var overlayKeys = [];  // [key, layer] pairs, for the address
     var pending = null;
     var map = null;
+    var playing = null;
+    var asked = new URLSearchParams(window.location.search);
 
     if (filters) {
       // The filters act as they change; Enter in the form must not reload the page.
@@ -150,8 +162,144 @@
         return;
       }
       var day = chosenDay();
-      dayLabel.textContent = day ? element.getAttribute("data-period-text").replace("{day}", day)
+      var label = dayLabels[Number(slider.value)] || day;
+      dayLabel.textContent = day ? element.getAttribute("data-period-text").replace("{day}", label)
                                  : element.getAttribute("data-all-periods-text");
+      element.setAttribute("data-day", day);
+    }
+
+    /* What the address asks for: category, period, view and hidden layers. */
+    function applyAsked() {
+      var category = asked.get("category");
+      if (categorySelect && category && categories.indexOf(category) >= 0) {
+        categorySelect.value = category;
+      }
+      var index = days.indexOf(asked.get("day") || "");
+      if (slider && index >= 0) {
+        slider.value = String(index);
+        allDays.checked = false;
+      }
+    }
+
+    function askedView() {
+      var parts = (asked.get("view") || "").split(",").map(Number);
+      if (parts.length !== 3 || parts.some(function (n) { return !isFinite(n); })) {
+        return null;
+      }
+      return parts;
+    }
+
+    /* The address follows what is shown, without adding to the history. */
+    function remember() {
+      var params = new URLSearchParams();
+      var centre = map.getCenter();
+      params.set("view", [centre.lat.toFixed(4), centre.lng.toFixed(4),
+                          String(map.getZoom())].join(","));
+      if (categorySelect && categorySelect.value) {
+        params.set("category", categorySelect.value);
+      }
+      if (chosenDay()) {
+        params.set("day", chosenDay());
+      }
+      var hidden = overlayKeys.filter(function (pair) { return !map.hasLayer(pair[1]); })
+        .map(function (pair) { return pair[0]; });
+      if (hidden.length) {
+        params.set("hide", hidden.join(","));
+      }
+      window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+    }
+
+    function stop() {
+      if (playing) {
+        window.clearInterval(playing);
+        playing = null;
+      }
+      if (play) {
+        play.setAttribute("aria-pressed", "false");
+        play.textContent = play.getAttribute("data-play-text");
+      }
+    }
+
+    /* Play steps through the periods from the one shown (or the first) to the last. */
+    function togglePlay(step) {
+      if (playing) {
+        stop();
+        return;
+      }
+      if (allDays.checked || Number(slider.value) >= Number(slider.max)) {
+        slider.value = "0";
+      }
+      allDays.checked = false;
+      play.setAttribute("aria-pressed", "true");
+      play.textContent = play.getAttribute("data-pause-text");
+      showDay();
+      step();
+      playing = window.setInterval(function () {
+        if (Number(slider.value) >= Number(slider.max)) {
+          stop();
+          return;
+        }
+        slider.value = String(Number(slider.value) + 1);
+        showDay();
+        step();
+      }, 1500);
+    }
+
+    function swatch(colour) {
+      var mark = document.createElement("span");
+      mark.className = "swatch";
+      mark.style.background = colour;
+      return mark;
+    }
+
+    /* The legend's counts: events per category in view, or the violations in the hexagons. */
+    function showCounts(data) {
+      if (!counts) {
+        return;
+      }
+      counts.replaceChildren();
+      var list = document.createElement("ul");
+      list.className = "plain legend-counts";
+      if (data.mode === "events") {
+        var byCategory = {};
+        data.events.forEach(function (event) {
+          byCategory[event.category] = (byCategory[event.category] || 0) + 1;
+        });
+        categories.forEach(function (category) {
+          if (!byCategory[category]) {
+            return;
+          }
+          var item = document.createElement("li");
+          item.appendChild(swatch(categoryColour(categories, category)));
+          item.appendChild(document.createTextNode(
+            (categoryLabels[category] || category) + ": " + byCategory[category]));
+          item.setAttribute("data-category", category);
+          list.appendChild(item);
+        });
+      } else {
+        var total = data.cells.reduce(function (sum, cell) { return sum + cell.violations; }, 0);
+        var item = document.createElement("li");
+        item.appendChild(swatch("rgba(198, 40, 40, .55)"));
+        item.appendChild(document.createTextNode(
+          element.getAttribute("data-cells-text").replace("{count}", String(total))
+            .replace("{cells}", String(data.cells.length))));
+        list.appendChild(item);
+      }
+      counts.appendChild(list);
+    }
+
+    function popup(event) {
+      var box = document.createElement("div");
+      var text = document.createElement("p");
+      text.textContent = event.label;
+      box.appendChild(text);
+      if (event.url) {
+        var link = document.createElement("a");
+        link.href = event.url;
+        link.textContent = element.getAttribute("data-open-text");
+        box.appendChild(link);
+      }
+      return box;
     }
 
     function drawFigures(data) {
@@ -179,9 +327,7 @@
           radius: 6, color: "#12263a", weight: 1, fillColor: colour, fillOpacity: 0.9
         });
         marker.bindTooltip(hofburg.text(event.label), { sticky: true });
-        if (event.url) {
-          marker.on("click", function () { window.location.assign(event.url); });
-        }
+        marker.bindPopup(popup(event));
         figures.addLayer(marker);
       });
       data.observers.forEach(function (observer) {
@@ -198,6 +344,7 @@
       if (summary) {
         summary.textContent = data.summary;
       }
+      showCounts(data);
     }
 
     function refresh() {
@@ -232,14 +379,30 @@
     ]).then(function (results) {
       map = baseMap(element, results[0]);
       var overlays = referenceLayers(map, results[1], element);
-      map.fitBounds(results[1].bounds);
+      var view = askedView();
+      if (view) {
+        map.setView([view[0], view[1]], view[2]);
+      } else {
+        map.fitBounds(results[1].bounds);
+      }
       figures.addTo(map);
       observers.addTo(map);
       overlays[layerName(element, "data-label-figures")] = figures;
       overlays[layerName(element, "data-label-observers")] = observers;
+      var keys = ["zones", "lines", "areas", "figures", "observers"];
+      Object.keys(overlays).forEach(function (name, index) {
+        overlayKeys.push([keys[index], overlays[name]]);
+      });
+      var hidden = (asked.get("hide") || "").split(",");
+      overlayKeys.forEach(function (pair) {
+        if (hidden.indexOf(pair[0]) >= 0) {
+          map.removeLayer(pair[1]);
+        }
+      });
       L.control.layers(null, overlays, { collapsed: false }).addTo(map);
       L.control.scale({ imperial: false }).addTo(map);
       element.hofburgMap = map;
+      applyAsked();
       showDay();
       return refresh();
     }).then(function () {
@@ -247,6 +410,7 @@
       function later() {
         window.clearTimeout(timer);
         timer = window.setTimeout(function () {
+          remember();
           refresh().catch(function (error) {
             if (error.name !== "AbortError" && window.console) {
               window.console.error(error);
@@ -255,16 +419,22 @@
         }, 150);
       }
       map.on("moveend", later);
+      map.on("overlayadd overlayremove", remember);
       if (categorySelect) {
         categorySelect.addEventListener("change", later);
       }
       if (slider) {
         slider.addEventListener("input", function () {
+          stop();
           allDays.checked = false;
           showDay();
           later();
         });
-        allDays.addEventListener("change", function () { showDay(); later(); });
+        allDays.addEventListener("change", function () { stop(); showDay(); later(); });
+        if (play) {
+          play.hidden = false;
+          play.addEventListener("click", function () { togglePlay(later); });
+        }
       }
       window.requestAnimationFrame(function () {
         element.setAttribute("data-ready", "true");

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from hofburg.core import access, bounds
+from hofburg.core import access, bounds, dates
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
 from hofburg.monitoring import errors, permissions, queries, report
@@ -429,6 +429,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "categories": Category.choices,
         "category_values_json": json.dumps(list(Category.values)),
         "days": [day.isoformat() for day in days],
+        "day_labels": [dates.day(day) for day in days],
+        "category_labels": {value: str(label) for value, label in Category.choices},
         # The reference lines, zones and areas are always EXERCISE geometry.
         "shows_exercise_data": True,
     })
