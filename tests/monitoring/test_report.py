@@ -124,3 +124,52 @@ def test_the_scheduled_command_writes_html_and_pdf(cast: Cast, tmp_path: Path) -
     html = (tmp_path / f"daily-report-{REPORT_DATE}.html").read_text(encoding="utf-8")
     assert "EXERCISE DATA" in html and "19:30 10 March 2026" in html
     assert (tmp_path / f"daily-report-{REPORT_DATE}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+
+
+def test_every_pdf_page_carries_the_report_s_classification(cast: Cast) -> None:
+    """The marking is the highest classification of what the report sums or lists, at the
+    top of every page: restricted for an entitled reader's report with unpublished events,
+    public for the public's."""
+    crossing_pair(cast.mona)
+    for number in range(45):  # enough restrictions to fill more than one page
+        report_movement_restriction(cast.mona, f"fom-{number}", observed_at=WHEN, lon=-30.1,
+                                    lat=48.1, kind="denied_passage",
+                                    imposed_by="armed_personnel",
+                                    place=f"EXERCISE checkpoint {number}", is_exercise=True)
+    response = cast.client(cast.carol).get(f"/monitoring/reports/{REPORT_DATE}/pdf/")
+    pages = pdf_pages(response.content)
+    assert len(pages) >= 2
+    for text in pages:
+        assert "RESTRICTED · INCLUDES EVENTS NOT YET PUBLISHED" in text.upper()
+        assert "EXERCISE DATA" in text
+        assert "CONFIDENTIAL" not in text and "PUBLIC ·" not in text
+
+    publish_all(cast)
+    public = pdf_pages(Client().get(f"/monitoring/reports/{REPORT_DATE}/pdf/").content)
+    assert public and all("PUBLIC · EXERCISE DATA" in text for text in public)
+    assert not any("RESTRICTED" in text for text in public)
+
+
+def test_a_report_links_to_the_one_before_and_the_one_after(cast: Cast) -> None:
+    crossing_pair(cast.mona)
+    submit(cast.mona, "66666666-6666-4666-8666-666666666666", category="burst", count=7,
+           observed_at=(WHEN - timedelta(days=2)).isoformat(), bearing_deg=270.0)
+    earlier = (DAY - timedelta(days=2)).isoformat()
+    client = cast.client(cast.carol)
+    page = client.get(f"/monitoring/reports/{REPORT_DATE}/").content.decode()
+    assert f'rel="prev" href="/monitoring/reports/{earlier}/"' in page
+    assert "8 March 2026" in page and 'rel="next"' not in page
+    before = client.get(f"/monitoring/reports/{earlier}/").content.decode()
+    assert f'rel="next" href="/monitoring/reports/{REPORT_DATE}/"' in before
+    assert 'rel="prev"' not in before
+    # The public sees no report it may not read: none is released, so no neighbour either.
+    assert 'rel="prev"' not in Client().get(f"/monitoring/reports/{REPORT_DATE}/"
+                                            ).content.decode()

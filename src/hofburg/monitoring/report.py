@@ -24,10 +24,12 @@ from django.utils import timezone
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.bounds import CLOCK_SKEW
+from hofburg.core.models import Classification
 from hofburg.monitoring import queries, report_sections
 from hofburg.monitoring.engine.periods import ReportingPeriod, period_for_report_date
 from hofburg.monitoring.mission import area_name, report_date_of, reporting_calendar
 from hofburg.monitoring.models import (
+    CONFIDENTIAL_SCOPE_PREFIX,
     Category,
     CivilianImpact,
     DailyCount,
@@ -105,6 +107,8 @@ class DailyReport:
     restrictions: list[MovementRestriction] = field(default_factory=list)
     civilian_impacts: list[CivilianImpact] = field(default_factory=list)
     is_exercise: bool = False
+    # The highest classification of what the report sums or lists: marked on every PDF page.
+    marking: str = "public"
     # The SMM's sections on the disengagement areas and on weapons storage (report_sections).
     disengagement: report_sections.DisengagementSection | None = None
     storage: report_sections.StorageSection | None = None
@@ -244,7 +248,9 @@ def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
     exercise = (shows_exercise_data(user, report_date - timedelta(days=1), report_date)
                 or any(r.is_exercise for r in [*weapons, *restrictions, *impacts]))
     sightings = report_sections.period_sightings(user, period)
-    return DailyReport(report_date=report_date, period=period,
+    marking = _marking(scope, [previous_date, report_date],
+                       [*weapons, *restrictions, *impacts, *sightings])
+    return DailyReport(report_date=report_date, period=period, marking=marking,
                        published_only=scope.published_only, areas=areas,
                        categories=(category_rows(user, report_date, compare=compare)
                                    if areas or not scope.published_only else []),
@@ -255,6 +261,20 @@ def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
                        storage=report_sections.storage_section(sightings),
                        release=releases.get(report_date),
                        previous_released=previous_date in releases)
+
+
+def _marking(scope: queries.Scope, days: list[date], records: list[Any]) -> str:
+    """The highest classification of what the report sums or lists: public for the public's
+    share; for the entitled restricted, or confidential where a confidential event was counted
+    or a confidential record is listed (decision 0018: a figure is as classified as its
+    records)."""
+    if scope.published_only:
+        return Classification.PUBLIC
+    confidential = (any(getattr(r, "classification", None) == Classification.CONFIDENTIAL
+                        for r in records)
+                    or scope.rows(DailyCount.objects.filter(day__in=days, events__gt=0))
+                    .filter(scope__startswith=CONFIDENTIAL_SCOPE_PREFIX).exists())
+    return Classification.CONFIDENTIAL if confidential else Classification.RESTRICTED
 
 
 def category_rows(user: AnyUser, report_date: date, *, compare: bool = True
@@ -343,9 +363,21 @@ def compare_ranges(user: AnyUser, start: date, end: date,
 def render_report_html(report: DailyReport, request: HttpRequest | None = None, *,
                        for_pdf: bool = False) -> str:
     """The report as HTML: the page itself, or the print version the PDF is made from."""
-    context = {"report": report, "for_pdf": for_pdf, "shows_exercise_data": report.is_exercise,
-               "may_release": request is not None and may_submit(request.user)}
+    context: dict[str, Any] = {
+        "report": report, "for_pdf": for_pdf, "shows_exercise_data": report.is_exercise,
+        "may_release": request is not None and may_submit(request.user)}
+    if request is not None and not for_pdf:
+        context["previous_day"], context["next_day"] = neighbours(request.user,
+                                                                  report.report_date)
     return render_to_string(TEMPLATE, context, request=request)
+
+
+def neighbours(user: AnyUser, day: date) -> tuple[date | None, date | None]:
+    """The reports just before and just after `day` among those the reader may read."""
+    dates = report_dates(user)  # newest first
+    earlier = [d for d in dates if d < day]
+    later = [d for d in dates if d > day]
+    return (earlier[0] if earlier else None, later[-1] if later else None)
 
 
 def render_report_pdf(report: DailyReport, request: HttpRequest | None = None, *,
