@@ -456,3 +456,23 @@ def test_an_event_and_its_merge_explanation_show_nothing_the_viewer_may_not_see(
     geojson = b"".join(watch.api("/exports/events.geojson").streaming_content).decode()
     for text in (listed, exported, geojson):
         assert ("obs-c-1" in text) == watch.sees_secrets
+
+
+def test_the_review_queue_lists_only_the_viewer_s_own_mission_s_records(watch: Watch) -> None:
+    page = watch.web.get("/monitoring/review/")
+    if watch.viewer in ("anonymous", "nick"):
+        assert page.status_code == 404
+        return
+    text = page.content.decode()
+    assert ("obs-c-1" in text and SECRET_OBSERVER in text) == watch.sees_secrets
+    assert "obs-r-1" not in text  # milo's mission's: verified by its own editors only
+    if not watch.sees_secrets:
+        assert "obs-c-" not in text and SECRET_OBSERVER not in text
+
+
+def test_the_daily_report_pdf_is_marked_as_classified_as_what_it_sums(watch: Watch) -> None:
+    pdf = watch.web.get(f"/monitoring/reports/{WATCH_DAY}/pdf/").content
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    expected = {"anonymous": "PUBLIC", "nick": "PUBLIC", "mona": "CONFIDENTIAL"}.get(
+        watch.viewer, "RESTRICTED")
+    assert pages and all(f"{expected} ·" in text for text in pages)

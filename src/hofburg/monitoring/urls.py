@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hofburg.monitoring import release_views, views
+from hofburg.monitoring import release_views, review_views, views
 
 app_name = "monitoring"
 
@@ -17,6 +17,7 @@ urlpatterns = [
          name="reject_observation"),
     path("observations/<int:pk>/correct/", views.observation_action, {"action": "correct"},
          name="correct_observation"),
+    path("review/", review_views.review, name="review"),
     path("events/", views.event_list, name="events"),
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/verify/", views.event_action, {"action": "verify"},

@@ -41,6 +41,29 @@ def verify_observation(user: AnyUser, observation: Observation) -> Observation:
     return record
 
 
+# The most observations one bulk verification takes (the review queue's page is 50).
+MAX_BULK_VERIFY = 200
+
+
+def verify_observations(user: AnyUser, observations: list[Observation]) -> list[Observation]:
+    """Verify several submitted observations at once, all or none: if one cannot be verified
+    (not submitted any more, not the user's to verify), nothing is, and the error names it."""
+    if not observations:
+        raise SubmissionInvalid("observations", "choose at least one observation to verify")
+    if len(observations) > MAX_BULK_VERIFY:
+        raise SubmissionInvalid("observations",
+                                f"at most {MAX_BULK_VERIFY} observations at once")
+    done = []
+    with transaction.atomic():
+        for observation in observations:
+            try:
+                done.append(verify_observation(user, observation))
+            except WorkflowError as error:
+                raise WorkflowError(f"{observation.observation_id}: {error}; nothing was "
+                                    "verified") from None
+    return done
+
+
 def reject_observation(user: AnyUser, observation: Observation, reason: str) -> Observation:
     """Reject an observation with a reason; its event is merged again without it.
 
