@@ -400,6 +400,9 @@ def test_the_monitoring_figures_count_only_what_the_viewer_may_see(watch: Watch)
     assert sum(int(r["violations_at_least"]) for r in rows) == watch.month_total
     cells = watch.web.get("/monitoring/map/data.json", {"zoom": 7}).json()["cells"]
     assert sum(c["violations"] for c in cells) == watch.month_total
+    trends = b"".join(watch.web.get("/monitoring/trends.csv", WATCH_RANGE).streaming_content)
+    rows = list(csv.DictReader(io.StringIO(trends.decode())))[1:]
+    assert sum(int(r["violations_at_least"]) for r in rows) == watch.month_total
 
 
 def test_the_daily_report_and_its_dates_count_only_what_the_viewer_may_see(

@@ -123,12 +123,16 @@ def _feature(row: dict[str, Any]) -> str:
                        "properties": properties}, ensure_ascii=False)
 
 
-def daily_counts_csv(scope: Scope, *, start: date, end: date) -> Iterator[str]:
+def daily_counts_csv(scope: Scope, *, start: date, end: date,
+                     categories: Sequence[str] = ()) -> Iterator[str]:
     """Counts per report date × area × category from the rollups: the caller's share, of the
-    visibility scopes it sums only."""
+    visibility scopes it sums only; of the categories given, or all."""
     yield _csv_line([name for name, _tag in DAILY_COLUMNS])
     yield _csv_line([tag for _name, tag in DAILY_COLUMNS])
-    rows = (scope.rows(DailyCount.objects.filter(day__gte=start, day__lte=end))
+    counts = DailyCount.objects.filter(day__gte=start, day__lte=end)
+    if categories:
+        counts = counts.filter(category__in=categories)
+    rows = (scope.rows(counts)
             .values("day", "area", "category", "is_exercise")
             .annotate(events=Sum(scope.events), violations=Sum(scope.violations))
             .filter(events__gt=0).order_by("day", "area", "category"))

@@ -31,6 +31,7 @@ urlpatterns = [
     path("map/layers.json", views.map_layers, name="map_layers"),
     path("map/data.json", views.map_data, name="map_data"),
     path("trends/", views.trends, name="trends"),
+    path("trends.csv", views.trends_csv, name="trends_csv"),
     path("reports/", views.report_list, name="reports"),
     path("reports/<str:day>/", views.report_page, name="report"),
     path("reports/<str:day>/pdf/", views.report_pdf, name="report_pdf"),

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import h3
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,7 +40,7 @@ from django.views.decorators.http import require_POST, require_safe
 from hofburg.core import access, bounds, dates
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
-from hofburg.monitoring import errors, permissions, queries, report
+from hofburg.monitoring import errors, exports, permissions, queries, report
 from hofburg.monitoring.engine import binning
 from hofburg.monitoring.engine.withdrawal import load_reference_lines, load_withdrawal_rules
 from hofburg.monitoring.forms import (
@@ -582,17 +584,43 @@ def _event_point(event: Event) -> dict[str, Any]:
 # --- trends -----------------------------------------------------------------------------------
 
 @require_safe
-def trends(request: HttpRequest) -> HttpResponse:
+def _trend_range(request: HttpRequest) -> tuple[RangeForm, date | None, date | None, str | None]:
+    """The trends' form and the range and category it asks for: by default the last fortnight
+    with figures, not empty days before the first report."""
     dates = report.report_dates(request.user)
     form = RangeForm(request.GET or None)
     end = max(dates) if dates else None
-    # The last fortnight with figures, not empty days before the first report.
     start = max(min(dates), end - timedelta(days=13)) if end else None
     category = None
     if form.is_valid():
         start = form.cleaned_data.get("start") or start
         end = form.cleaned_data.get("end") or end
         category = form.cleaned_data.get("category") or None
+    return form, start, end, category
+
+
+@require_safe
+def trends_csv(request: HttpRequest) -> HttpResponse:
+    """The figures of the trends page as CSV with HXL hashtags: the reader's share of the
+    rollups (the public's: published events), for the same range and category."""
+    form, start, end, category = _trend_range(request)
+    if request.GET and not form.is_valid():
+        return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors),
+                            status=400, content_type="text/plain; charset=utf-8")
+    if start is None or end is None:
+        raise Http404("No figures yet.")
+    scope = queries.rollup_scope(request.user)
+    response = StreamingHttpResponse(
+        exports.daily_counts_csv(scope, start=start, end=end,
+                                 categories=[category] if category else []),
+        content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="violations-{start.isoformat()}-'
+                                       f'{end.isoformat()}.csv"')
+    return response
+
+
+def trends(request: HttpRequest) -> HttpResponse:
+    form, start, end, category = _trend_range(request)
     context: dict[str, Any] = {"form": form, "start": start, "end": end}
     if start and end and start <= end:
         categories = [category] if category else []
@@ -608,6 +636,8 @@ def trends(request: HttpRequest) -> HttpResponse:
             "chart": _chart_data(_buckets(start, end, granularity), by_category, by_area),
             "comparison": report.compare_ranges(request.user, start, end, categories),
             "shows_exercise_data": report.shows_exercise_data(request.user, start, end),
+            "csv_query": urlencode({"start": start.isoformat(), "end": end.isoformat(),
+                                    **({"category": category} if category else {})}),
         })
     return render(request, "monitoring/trends.html", context)
 
