@@ -600,7 +600,7 @@ def _trend_range(request: HttpRequest) -> tuple[RangeForm, date | None, date | N
 
 
 @require_safe
-def trends_csv(request: HttpRequest) -> HttpResponse:
+def trends_csv(request: HttpRequest) -> HttpResponseBase:
     """The figures of the trends page as CSV with HXL hashtags: the reader's share of the
     rollups (the public's: published events), for the same range and category."""
     form, start, end, category = _trend_range(request)
