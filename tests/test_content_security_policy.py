@@ -41,7 +41,7 @@ SCRIPT_RULES = [
     (re.compile(r"\beval\s*\(|\bnew\s+Function\b"), "eval"),
     (re.compile(r"\bcreateContextualFragment\b|\bparseFromString\b"),
      "markup parsed from a string"),
-    (re.compile(r"\.bind(Tooltip|Popup)\((?!hofburg\.text\()"),
+    (re.compile(r"\.bind(Tooltip|Popup)\((?!hofburg\.(text|textAndLink)\()"),
      "a Leaflet tooltip or popup from a string (Leaflet reads it as markup)"),
     (re.compile(r"\.set(Tooltip|Popup)?Content\((?!hofburg\.text\()"),
      "Leaflet content from a string (Leaflet reads it as markup)"),

@@ -24,7 +24,22 @@
       function (character) { return ENTITIES[character]; });
   }
 
-  window.hofburg = { text: text, escapeHtml: escapeHtml };
+  /* A text and, where there is an address, a link after it (a map popup): built as nodes. */
+  function textAndLink(value, href, linkText) {
+    var box = document.createElement("div");
+    var line = document.createElement("p");
+    line.textContent = value === null || value === undefined ? "" : String(value);
+    box.appendChild(line);
+    if (href) {
+      var link = document.createElement("a");
+      link.href = href;
+      link.textContent = linkText;
+      box.appendChild(link);
+    }
+    return box;
+  }
+
+  window.hofburg = { text: text, textAndLink: textAndLink, escapeHtml: escapeHtml };
 
   // <select data-submit-on-change>: choosing an option sends its form (the language switcher);
   // without JavaScript the form's own button, inside <noscript>, does it.

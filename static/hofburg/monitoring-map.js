@@ -288,19 +288,6 @@
       counts.appendChild(list);
     }
 
-    function popup(event) {
-      var box = document.createElement("div");
-      var text = document.createElement("p");
-      text.textContent = event.label;
-      box.appendChild(text);
-      if (event.url) {
-        var link = document.createElement("a");
-        link.href = event.url;
-        link.textContent = element.getAttribute("data-open-text");
-        box.appendChild(link);
-      }
-      return box;
-    }
 
     function drawFigures(data) {
       figures.clearLayers();
@@ -327,7 +314,8 @@
           radius: 6, color: "#12263a", weight: 1, fillColor: colour, fillOpacity: 0.9
         });
         marker.bindTooltip(hofburg.text(event.label), { sticky: true });
-        marker.bindPopup(popup(event));
+        marker.bindPopup(hofburg.textAndLink(event.label, event.url,
+                                             element.getAttribute("data-open-text")));
         figures.addLayer(marker);
       });
       data.observers.forEach(function (observer) {

@@ -136,6 +136,21 @@ def test_searching_for_words_only_hidden_documents_contain(viewer: Viewer) -> No
         assert document.symbol not in response.content.decode()
 
 
+def test_the_search_across_the_desks(viewer: Viewer) -> None:
+    """The one search box: the documents' section lists and counts only what the viewer may
+    see; a word only hidden documents contain finds nothing, not even an empty section."""
+    response = viewer.web.get("/search/", {"q": SEARCH_WORD})
+    [documents] = [s for s in response.context["sections"] if s.name == "documents"]
+    assert documents.found.total == len(viewer.sees)
+    assert {h.title.split(" — ")[0] for h in documents.found.hits} == viewer.visible_symbols()
+    _assert_nothing_hidden_in(response.content.decode(), viewer)
+    for document in viewer.hidden():
+        hidden = viewer.web.get("/search/", {"q": document.title})
+        assert document.symbol not in hidden.content.decode()
+        assert all(s.name != "documents" or s.found.total <= len(viewer.sees)
+                   for s in hidden.context["sections"])
+
+
 def test_the_detail_page(viewer: Viewer) -> None:
     for name in sorted(ALL):
         document = viewer.library.by_name(name)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hofburg.core.views import audit, auth, home, tokens
+from hofburg.core.views import audit, auth, home, search, tokens
 
 app_name = "core"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", tokens.token_list, name="tokens"),
     path("audit/", audit.audit_list, name="audit"),
+    path("search/", search.search, name="search"),
 ]

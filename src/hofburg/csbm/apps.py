@@ -8,8 +8,9 @@ class CsbmConfig(AppConfig):
     verbose_name = _("Vienna Document")
 
     def ready(self) -> None:
-        from hofburg.csbm import demo, ledger, panels
+        from hofburg.csbm import demo, finder, ledger, panels
 
+        finder.register()
         demo.register()
         ledger.register()
         panels.register()

@@ -8,6 +8,7 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self) -> None:
-        from hofburg.decisions import demo
+        from hofburg.decisions import demo, finder
 
+        finder.register()
         demo.register()

@@ -8,8 +8,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Field monitoring")
 
     def ready(self) -> None:
-        from hofburg.monitoring import demo, metrics, panels
+        from hofburg.monitoring import demo, finder, metrics, panels
 
+        finder.register()
         demo.register()
         panels.register()
         metrics.register()

@@ -9,7 +9,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from hofburg.core import panels
-        from hofburg.registry import views
+        from hofburg.registry import finder, views
+
+        finder.register()
 
         panels.register("home", "registry", "registry/panels/home.html", views.home_panel,
                         order=10)
