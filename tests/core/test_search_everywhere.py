@@ -54,3 +54,14 @@ def test_nothing_matching_and_bad_input() -> None:
     long = Client().get("/search/", {"q": "x" * (finder.MAX_QUERY_LENGTH + 1)})
     assert long.status_code == 400
     assert "at most 200 characters" in long.content.decode()
+
+
+def test_a_delegation_starts_from_its_state(cast: Cast, austria: ParticipatingState) -> None:
+    """A member of a State's delegation finds the State's page and what the desks show there
+    (deadlines, overdue items, contributions) at the top of the home page; others do not."""
+    home = cast.client(cast.alice).get("/").content.decode()
+    assert "My State: Austria" in home and 'href="/registry/states/AT/"' in home
+    assert home.index("My State: Austria") < home.index("The OSCE at a glance")
+    for user in (cast.carol, cast.mona, None):
+        assert "My State" not in cast.client(user).get("/").content.decode()
+    assert "My State" not in cast.client(cast.bob).get("/").content.decode()  # FI not loaded

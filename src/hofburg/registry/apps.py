@@ -15,3 +15,5 @@ class RegistryConfig(AppConfig):
 
         panels.register("home", "registry", "registry/panels/home.html", views.home_panel,
                         order=10)
+        panels.register("home", "my_state", "registry/panels/my_state.html",
+                        views.my_state_panel, order=1)
