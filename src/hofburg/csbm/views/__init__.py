@@ -11,12 +11,14 @@ from hofburg.csbm.views.board import (
     quotas,
     scorecard,
 )
+from hofburg.csbm.views.calendar_feed import calendar_feed
 from hofburg.csbm.views.checker import checker, checker_answer, what_if
 from hofburg.csbm.views.exchanges import exchange_detail, exchange_upload, exchanges
 
 __all__ = [
     "activity_detail",
     "calendar",
+    "calendar_feed",
     "checker",
     "checker_answer",
     "desk_home",
