@@ -100,4 +100,8 @@ def store_elections_sample(cast: Cast) -> Mission:
                  "registered_voters,lon,lat\nP001,School,North,N1,urban,1000,20.1,44.2\n")
     add_form(cast.alice, mission, xlsform("sample-voting"))
     receive(cast.alice, submission_xml("sample-voting", overall="good"))
+    from hofburg.elections.services.deployment import assign_team
+
+    Member.objects.create(mission=mission, user=cast.alice, role=Member.Role.CORE, team="T01")
+    assign_team(cast.alice, mission, team="T01", station_id="P001", day=date(2026, 12, 6))
     return mission

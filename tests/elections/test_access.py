@@ -135,3 +135,44 @@ def test_openrosa_lists_only_forms_of_missions_one_is_on(cast: Cast, world: Worl
     listed = body.content.decode()
     for level in LEVELS:
         assert (f"<formID>voting-{level}</formID>" in listed) == (who == "mona")
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_deployment_board_and_its_map_show_only_to_the_mission(cast: Cast, world: World,
+                                                                   who: str) -> None:
+    """The page, the map's data and the plan's API: 404 for a hidden mission (like a missing
+    one), 403 for a visible one the viewer is not on, the board for the owner's editor."""
+    from hofburg.elections.models import Assignment, Member
+
+    user = _viewer(cast, who)
+    web, headers = cast.client(user), _headers(user)
+    for level, mission in world.missions.items():
+        Member.objects.get_or_create(mission=mission, user=cast.mona,
+                                     defaults={"role": "core", "team": "T01"})
+        kept, _ = Assignment.objects.get_or_create(mission=mission, team="T01",
+                                                   station_id="P001", day=date(2026, 12, 6))
+        seen, owner = level in SEES[who], who == "mona"
+        expected = 200 if owner else (403 if seen else 404)
+        page = web.get(f"/elections/{mission.code}/deployment/")
+        assert page.status_code == expected, (who, level)
+        if expected == 200:
+            assert "School" in page.content.decode()
+        else:
+            assert "School" not in page.content.decode()
+        api = Client().get(f"{API}/missions/{mission.code}/assignments", **headers)
+        assert api.status_code == (expected if user is not None or seen else 404), (who, level)
+        if expected != 200:
+            assert "P001" not in api.content.decode()
+        planned = Client().post(f"{API}/missions/{mission.code}/assignments",
+                                {"team": "T01", "station_id": "P001", "day": "2026-12-07"},
+                                content_type="application/json", **headers)
+        removed = Client().delete(f"{API}/missions/{mission.code}/assignments/"
+                                  f"{kept.pk}", **headers)
+        if user is None:
+            assert (planned.status_code, removed.status_code) == (401, 401)
+        elif not owner:
+            assert (planned.status_code, removed.status_code) == (expected, expected), who
+        else:
+            assert (planned.status_code, removed.status_code) == (201, 204)
+    if who != "mona":
+        assert Assignment.objects.count() == len(LEVELS)

@@ -24,7 +24,7 @@ from hofburg.core.bounds import Day, PastMoment
 from hofburg.core.errors import Invalid, NotFound
 from hofburg.core.models import Classification, User
 from hofburg.elections import bounds, permissions
-from hofburg.elections.models import Form, Member, Mission, Station, Submission
+from hofburg.elections.models import Assignment, Form, Member, Mission, Station, Submission
 from hofburg.elections.queries import (
     figures,
     form_versions,
@@ -35,6 +35,7 @@ from hofburg.elections.queries import (
     serious_problems,
     submissions_table,
 )
+from hofburg.elections.services import deployment as deployment_services
 from hofburg.elections.services import forms as form_services
 from hofburg.elections.services import missions as mission_services
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
@@ -302,3 +303,63 @@ def resolve(request: HttpRequest, code: Code, payload: ResolveIn) -> Any:
     return Status(201, {"form_id": found.form_id, "station_id": found.station_id,
                         "team": found.team, "instances": [payload.instance_id],
                         "differing": []})
+
+
+class AssignmentIn(Schema):
+    team: str = Field(..., min_length=1, max_length=bounds.MAX_CODE_LENGTH)
+    station_id: str = Field(..., min_length=1, max_length=bounds.MAX_STATION_ID_LENGTH)
+    day: Day
+
+
+class AssignmentOut(Schema):
+    id: int
+    team: str
+    station_id: str
+    day: dt.date
+    visited: bool
+
+
+def _assignment_out(found: Assignment, visited: bool) -> dict[str, Any]:
+    return {"id": found.pk, "team": found.team, "station_id": found.station_id,
+            "day": found.day, "visited": visited}
+
+
+def _planner_view(request: HttpRequest, code: str) -> Mission:
+    user = current_user(request)
+    mission = mission_for(user, code)
+    if not permissions.may_analyse(user, mission):
+        raise AccessDenied("Only the mission's core team and analysts may read the deployment.")
+    return mission
+
+
+@router.get("/missions/{code}/assignments", response=list[AssignmentOut],
+            summary="The deployment plan: which team covers which station on which day")
+def list_assignments(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
+    """Core team and analysts; `visited` is true once the mission has a form for the station."""
+    mission = _planner_view(request, code)
+    visited = set(Submission.objects.filter(form__mission=mission)
+                  .values_list("station_id", flat=True).distinct())
+    return [_assignment_out(a, a.station_id in visited) for a in mission.assignments.all()]
+
+
+@router.post("/missions/{code}/assignments", response={201: AssignmentOut},
+             summary="Plan a team to cover a polling station on a day (core team)")
+def add_assignment(request: HttpRequest, code: Code, payload: AssignmentIn) -> Any:
+    """The same team, station and day again changes nothing and answers 201 with the plan."""
+    user = require_user(request)
+    mission = mission_for(user, code)
+    found, _created = deployment_services.assign_team(
+        user, mission, team=payload.team, station_id=payload.station_id, day=payload.day)
+    visited = Submission.objects.filter(form__mission=mission,
+                                        station_id=found.station_id).exists()
+    return Status(201, _assignment_out(found, visited))
+
+
+@router.delete("/missions/{code}/assignments/{assignment_id}", response={204: None},
+               summary="Take an assignment off the deployment plan (core team)")
+def remove_assignment(request: HttpRequest, code: Code,
+                      assignment_id: Annotated[int, Field(ge=1, le=2**53)]) -> Any:
+    user = require_user(request)
+    mission = mission_for(user, code)
+    deployment_services.unassign_team(user, mission, assignment_id)
+    return Status(204, None)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:code>/problems/", views.problems, name="problems"),
     path("<str:code>/conflicts/", views.conflicts, name="conflicts"),
     path("<str:code>/coverage/", views.coverage_page, name="coverage"),
+    path("<str:code>/deployment/", views.deployment_page, name="deployment"),
 ]
 
 # Mounted at /openrosa/ (the server URL given to ODK Collect), namespace "openrosa".

@@ -18,12 +18,14 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from hofburg.core.errors import ServiceError
+from hofburg.core.bounds import day_field
+from hofburg.core.errors import Invalid, ServiceError
 from hofburg.core.tables import CONTENT_TYPES, write_csv, write_xlsx
-from hofburg.elections import permissions
+from hofburg.elections import bounds, permissions
 from hofburg.elections.models import Mission, Snapshot, Submission
 from hofburg.elections.queries import (
     coverage,
+    deployment,
     figures,
     form_versions,
     forms_for,
@@ -34,6 +36,7 @@ from hofburg.elections.queries import (
     serious_problems,
     submissions_table,
 )
+from hofburg.elections.services.deployment import assign_team, mission_teams, unassign_team
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
 
 PAGE_SIZE = 100
@@ -191,3 +194,57 @@ def coverage_page(request: HttpRequest, code: str) -> HttpResponse:
     _require_analyst(request, found)
     return render(request, "elections/coverage.html", {
         "mission": found, "coverage": coverage(found), "shows_exercise_data": found.is_exercise})
+
+
+class AssignForm(forms.Form):
+    team = forms.ChoiceField(label=_("Team"))
+    station_id = forms.CharField(label=_("Polling station id"),
+                                 max_length=bounds.MAX_STATION_ID_LENGTH)
+    day = day_field(_("Day"))
+
+    def __init__(self, *args: object, teams: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["team"].choices = [(t, t) for t in teams]  # type: ignore[attr-defined]
+
+
+def deployment_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The deployment board and coverage map: which teams cover which stations when, and the
+    stations visited so far. The core team and analysts read it; the core team plans."""
+    found = _mission(request, code)
+    _require_analyst(request, found)
+    may_plan = permissions.may_manage(request.user, found)
+    assign_form = AssignForm(teams=mission_teams(found),
+                             initial={"day": found.election_date})
+    status = 200
+    if request.method == "POST":
+        if not may_plan:
+            raise PermissionDenied(_("Only the mission's core team may plan the deployment."))
+        try:
+            if "unassign" in request.POST:
+                wanted = str(request.POST["unassign"])
+                if not wanted.isdigit():
+                    raise Invalid("No such assignment.", field="assignment")
+                unassign_team(request.user, found, int(wanted))
+                messages.success(request, _("The assignment is off the plan."))
+                return redirect(request.path)
+            assign_form = AssignForm(request.POST, teams=mission_teams(found))
+            if assign_form.is_valid():
+                _assignment, created = assign_team(request.user, found,
+                                                   **assign_form.cleaned_data)
+                messages.success(request, _("The team is on the plan.") if created
+                                 else _("The team was already on the plan for that day."))
+                return redirect(request.path)
+        except ServiceError as refusal:
+            field = refusal.field if refusal.field in assign_form.fields else None
+            if assign_form.is_bound:
+                assign_form.add_error(field, refusal.message)
+            else:
+                messages.error(request, refusal.message)
+        status = 400
+    board = deployment(found)
+    return render(request, "elections/deployment.html", {
+        "mission": found, "board": board, "assign_form": assign_form, "may_plan": may_plan,
+        "map_points": board["points"], "map_labels": {
+            "visited": str(_("visited")), "not_visited": str(_("not yet visited")),
+            "teams": str(_("teams planned")), "none": str(_("none"))},
+        "shows_exercise_data": found.is_exercise}, status=status)

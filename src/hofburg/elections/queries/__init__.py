@@ -196,3 +196,42 @@ def coverage(mission: Mission) -> dict[str, Any]:
     return {"regions": regions,
             "teams": [{**row, "stations": len(row["stations"])}
                       for _team, row in sorted(teams.items())]}
+
+
+def deployment(mission: Mission) -> dict[str, Any]:
+    """The deployment board: per team its members and the stations it is to cover, by day,
+    each marked visited when the mission has a form for it (from any team); and the frame's
+    stations for the coverage map, visited or not, with the teams planned for them."""
+    from collections import defaultdict
+
+    from hofburg.elections.models import Assignment
+
+    visited = set(Submission.objects.filter(form__mission=mission).exclude(station_id="")
+                  .values_list("station_id", flat=True).distinct())
+    frame = {s.station_id: s for s in mission.stations.all()}
+    teams: dict[str, dict[str, Any]] = {}
+    for member in mission.members.select_related("user").exclude(team="").order_by(
+            "team", "user__username"):
+        teams.setdefault(member.team, {"team": member.team, "members": [],
+                                       "assignments": []})["members"].append(
+            member.user.username)
+    planned: dict[str, list[str]] = defaultdict(list)
+    for assignment in Assignment.objects.filter(mission=mission):
+        station = frame.get(assignment.station_id)
+        teams.setdefault(assignment.team, {"team": assignment.team, "members": [],
+                                           "assignments": []})["assignments"].append({
+            "assignment": assignment, "station": station,
+            "visited": assignment.station_id in visited})
+        planned[assignment.station_id].append(assignment.team)
+    points = [{"id": s.station_id, "name": s.name, "region": s.region, "lon": s.lon,
+               "lat": s.lat, "visited": s.station_id in visited,
+               "teams": sorted(set(planned.get(s.station_id, [])))}
+              for s in frame.values() if s.lon is not None and s.lat is not None]
+    return {
+        "teams": [teams[name] for name in sorted(teams)],
+        "points": points,
+        "counts": {"visited": sum(1 for s in frame if s in visited),
+                   "not_visited": sum(1 for s in frame if s not in visited),
+                   "without_place": len(frame) - len(points),
+                   "planned": len(planned.keys() & frame.keys())},
+    }
