@@ -106,3 +106,35 @@ def test_planning_the_deployment_on_the_coverage_map(screen: Page, live_server: 
     expect(screen.get_by_text("The assignment is off the plan.")).to_be_visible()
     _check(screen)
     assert problems == []
+
+
+def test_the_pvt_board_and_its_convergence_chart(screen: Page, live_server: object,
+                                                 mission_code: str) -> None:
+    from hofburg.elections.models import Mission
+    from hofburg.elections.services.pvt import set_up_pvt
+    from tests.elections.samples import results_xlsform, results_xml
+
+    mission = Mission.objects.get(code=mission_code)
+    core = User.objects.get(username="core")
+    observer = User.objects.get(username="sto-a")
+    add_form(core, mission, results_xlsform())
+    set_up_pvt(core, mission, form_id="results", candidates=["cand_a", "cand_b"],
+               strata=["region"], sample=["P001", "P002", "P003"])
+    for station, a, b in (("P001", 60, 40), ("P002", 45, 55), ("P003", 52, 48)):
+        receive(observer, results_xml(station, 100, a, b))
+    base = str(live_server)
+    problems = watch(screen)
+    path = f"/elections/{mission_code}/pvt/"
+    _sign_in(screen, base, path)
+    expect(screen.locator("#pvt-convergence-chart")).to_have_attribute("data-ready", "true")
+    expect(screen.get_by_text("3 stations sampled, 3 results received")).to_be_visible()
+    expect(screen.get_by_role("cell", name="South")).to_be_visible()
+    _check(screen)
+    screen.get_by_text("The chart's figures").click()
+    expect(screen.get_by_role("region", name="Convergence figures")).to_be_visible()
+    screen.get_by_label(re.compile("at least this many valid votes")).fill("101")
+    screen.get_by_role("button", name="Save the set-up").click()
+    expect(screen.get_by_text("The PVT is set up.")).to_be_visible()
+    expect(screen.get_by_text("No result counts as reported yet.")).to_be_visible()
+    _check(screen)
+    assert problems == []

@@ -176,3 +176,40 @@ def test_the_deployment_board_and_its_map_show_only_to_the_mission(cast: Cast, w
             assert (planned.status_code, removed.status_code) == (201, 204)
     if who != "mona":
         assert Assignment.objects.count() == len(LEVELS)
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_pvt_board_shows_only_to_the_mission(cast: Cast, world: World, who: str) -> None:
+    """The PVT page and its API: 404 for a hidden mission, 403 for a visible one the viewer is
+    not on; setting it up needs the mission's core team (nothing stored otherwise)."""
+    from hofburg.elections.models import PvtSetup
+    from hofburg.elections.services.pvt import set_up_pvt
+    from tests.elections.samples import results_xlsform, results_xml
+
+    user = _viewer(cast, who)
+    web, headers = cast.client(user), _headers(user)
+    for level, mission in world.missions.items():
+        import_frame(cast.mona, mission, FRAME + "P002,Hall,South,S1,rural,800,,\n")
+        add_form(cast.mona, mission, results_xlsform(f"results-{level}"))
+        set_up_pvt(cast.mona, mission, form_id=f"results-{level}", candidates=["cand_a"],
+                   strata=["region"], sample=["P001", "P002"])
+        receive(cast.mona, results_xml("P001", 100, 61, 39, form_id=f"results-{level}"))
+        seen, owner = level in SEES[who], who == "mona"
+        expected = 200 if owner else (403 if seen else 404)
+        page = web.get(f"/elections/{mission.code}/pvt/")
+        assert page.status_code == expected, (who, level)
+        assert ("North" in page.content.decode()) == owner
+        api = Client().get(f"{API}/missions/{mission.code}/pvt", **headers)
+        assert api.status_code == (expected if user is not None or seen else 404), (who, level)
+        if expected != 200:
+            assert "North" not in api.content.decode()
+        put = Client().put(f"{API}/missions/{mission.code}/pvt",
+                           {"form_id": f"results-{level}", "candidates": ["cand_a"],
+                            "strata": ["region"], "sample": ["P001", "P002"], "min_valid": 5},
+                           content_type="application/json", **headers)
+        if user is None:
+            assert put.status_code == 401
+        elif not owner:
+            assert put.status_code == expected
+    if who != "mona":
+        assert set(PvtSetup.objects.values_list("min_valid", flat=True)) == {1}

@@ -255,3 +255,23 @@ class DeviceToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.user_id})"
+
+
+class PvtSetup(models.Model):
+    """How a mission's parallel vote tabulation reads its results: the results form and the
+    fields that hold each candidate's votes, the strata (frame columns), the sampled stations,
+    and the valid-report rule (which results count as reported)."""
+
+    mission = models.OneToOneField(Mission, on_delete=models.CASCADE, related_name="pvt")
+    form_id = models.CharField(_("results form"), max_length=100)
+    candidates = models.JSONField(_("candidate fields"), default=list)
+    strata = models.JSONField(_("strata"), default=list)
+    sample = models.JSONField(_("sampled stations"), default=list)
+    min_valid = models.PositiveIntegerField(_("minimum valid votes"), default=1)
+    require_registered = models.BooleanField(_("registered voters required"), default=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    def __str__(self) -> str:
+        return f"PVT of {self.mission_id}"

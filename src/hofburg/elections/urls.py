@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:code>/conflicts/", views.conflicts, name="conflicts"),
     path("<str:code>/coverage/", views.coverage_page, name="coverage"),
     path("<str:code>/deployment/", views.deployment_page, name="deployment"),
+    path("<str:code>/pvt/", views.pvt_page, name="pvt"),
 ]
 
 # Mounted at /openrosa/ (the server URL given to ODK Collect), namespace "openrosa".
