@@ -138,3 +138,29 @@ def test_the_pvt_board_and_its_convergence_chart(screen: Page, live_server: obje
     expect(screen.get_by_text("No result counts as reported yet.")).to_be_visible()
     _check(screen)
     assert problems == []
+
+
+def test_provisioning_a_device_by_qr_code(screen: Page, live_server: object,
+                                          mission_code: str) -> None:
+    base = str(live_server)
+    problems = watch(screen)
+    path = f"/elections/{mission_code}/devices/"
+    _sign_in(screen, base, path)
+    expect(screen.get_by_text("No device token yet.")).to_be_visible()
+    _check(screen)
+    screen.get_by_label("Observer").select_option("sto-a")
+    screen.get_by_label(re.compile("^Device")).fill("T01 phone")
+    screen.get_by_role("button", name="Issue the token and show its QR code").click()
+    qr = screen.get_by_role("img", name=re.compile("ODK Collect settings QR code"))
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box is not None and box["width"] >= 200, box  # large enough to scan from a screen
+    expect(screen.locator("#issued-secret")).to_contain_text("hbd_")
+    _check(screen)
+    screen.goto(base + path)
+    expect(screen.locator("#issued-secret")).to_have_count(0)
+    screen.get_by_role("button", name="Revoke T01 phone").click()
+    expect(screen.get_by_text("The device token is revoked.")).to_be_visible()
+    expect(screen.get_by_role("cell", name="revoked")).to_be_visible()
+    _check(screen)
+    assert problems == []

@@ -213,3 +213,31 @@ def test_the_pvt_board_shows_only_to_the_mission(cast: Cast, world: World, who: 
             assert put.status_code == expected
     if who != "mona":
         assert set(PvtSetup.objects.values_list("min_valid", flat=True)) == {1}
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_devices_page_shows_only_to_the_mission(cast: Cast, world: World, who: str) -> None:
+    """Device tokens: 404 for a hidden mission, 403 for a visible one the viewer does not
+    manage; nothing is issued or revoked by them, and no token's device shows."""
+    from hofburg.elections.models import DeviceToken, Member
+    from hofburg.elections.services.devices import issue_device_token
+
+    user = _viewer(cast, who)
+    web = cast.client(user)
+    for level, mission in world.missions.items():
+        Member.objects.get_or_create(mission=mission, user=cast.mona,
+                                     defaults={"role": "core", "team": "T01"})
+        token, _secret = issue_device_token(cast.mona, mission, cast.mona, f"phone-{level}", 7)
+        seen, owner = level in SEES[who], who == "mona"
+        expected = 200 if owner else (403 if seen else 404)
+        page = web.get(f"/elections/{mission.code}/devices/")
+        assert page.status_code == expected, (who, level)
+        assert (f"phone-{level}" in page.content.decode()) == owner
+        if not owner:
+            issued = web.post(f"/elections/{mission.code}/devices/",
+                              {"observer": cast.mona.username, "label": "x", "days": "7"})
+            revoked = web.post(f"/elections/{mission.code}/devices/", {"revoke": str(token.pk)})
+            assert (issued.status_code, revoked.status_code) == (expected, expected), who
+    if who != "mona":
+        assert DeviceToken.objects.count() == len(LEVELS)
+        assert not DeviceToken.objects.filter(revoked_at__isnull=False).exists()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:code>/coverage/", views.coverage_page, name="coverage"),
     path("<str:code>/deployment/", views.deployment_page, name="deployment"),
     path("<str:code>/pvt/", views.pvt_page, name="pvt"),
+    path("<str:code>/devices/", views.devices_page, name="devices"),
 ]
 
 # Mounted at /openrosa/ (the server URL given to ODK Collect), namespace "openrosa".

@@ -41,7 +41,8 @@ def assign_team(user: AnyUser | None, mission: Mission, *, team: str, station_id
     with transaction.atomic():
         found, created = Assignment.objects.get_or_create(
             mission=mission, team=team, station_id=station_id, day=day,
-            defaults={"created_by": user})
+            defaults={"created_by": user if user is not None and user.is_authenticated
+                      else None})
         if created:
             record_change(user, "assign", mission, None,
                           {"team": team, "station_id": station_id, "day": day.isoformat()})

@@ -61,7 +61,8 @@ def set_up_pvt(user: AnyUser | None, mission: Mission, *, form_id: str,
         raise Invalid(f"1 to {bounds.MAX_VALID_VOTES}.", field="min_valid")
     values = {"form_id": form_id, "candidates": names, "strata": list(strata),
               "sample": sorted(ids), "min_valid": min_valid,
-              "require_registered": require_registered, "updated_by": user}
+              "require_registered": require_registered,
+              "updated_by": user if user is not None and user.is_authenticated else None}
     with transaction.atomic():
         before = PvtSetup.objects.filter(mission=mission).first()
         found, _created = PvtSetup.objects.update_or_create(mission=mission, defaults=values)
