@@ -2,7 +2,8 @@
 
 - `tally` over 100,000 forms of a 60-question checklist (50 yes/no questions with na and
   not_observed, 9 four-point assessments, 1 select_multiple), about 3 % blanks;
-- the stratified ratio PVT estimate over 3,000 reporting stations in 20 strata, 5 candidates;
+- the stratified ratio PVT estimate over 3,000 reporting stations in 20 strata, 5 candidates,
+  and its convergence series (the estimate at 40 points as the stations report);
 - drawing a 3,000-station sample from a 60,000-station frame in 40 strata.
 
     python -m benchmarks.elections_engine [--forms 100000] [--stations 3000] [--runs 5]
@@ -18,6 +19,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from hofburg.elections.engine.convergence import DEFAULT_POINTS, convergence
 from hofburg.elections.engine.pvt import Station, estimate
 from hofburg.elections.engine.sample import draw
 from hofburg.elections.engine.tally import Question, breakdown, tally
@@ -78,6 +80,8 @@ def main() -> None:
     frame = {f"H{h}": options.stations * 10 for h in range(20)}
     timed(f"pvt, {options.stations:,} stations, {len(candidates)} candidates + turnout",
           options.runs, lambda: estimate(stations, frame, candidates))
+    timed(f"pvt convergence, {options.stations:,} stations, {DEFAULT_POINTS} points",
+          options.runs, lambda: convergence(stations, frame, candidates))
     big_frame = [(f"P{i:06}", f"H{i % 40}") for i in range(60_000)]
     timed("sample 3,000 of 60,000 stations in 40 strata", options.runs,
           lambda: draw(big_frame, 3_000, 20, 1))

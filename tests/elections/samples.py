@@ -100,4 +100,43 @@ def store_elections_sample(cast: Cast) -> Mission:
                  "registered_voters,lon,lat\nP001,School,North,N1,urban,1000,20.1,44.2\n")
     add_form(cast.alice, mission, xlsform("sample-voting"))
     receive(cast.alice, submission_xml("sample-voting", overall="good"))
+    from hofburg.elections.services.deployment import assign_team
+
+    Member.objects.create(mission=mission, user=cast.alice, role=Member.Role.CORE, team="T01")
+    assign_team(cast.alice, mission, team="T01", station_id="P001", day=date(2026, 12, 6))
+    from hofburg.elections.services.pvt import set_up_pvt
+
+    import_frame(cast.alice, mission, "station_id,name,region,district,urban_rural,"
+                 "registered_voters,lon,lat\nP001,School,North,N1,urban,1000,20.1,44.2\n"
+                 "P002,Hall,South,S1,rural,700,20.4,43.9\n")
+    add_form(cast.alice, mission, results_xlsform("sample-results"))
+    set_up_pvt(cast.alice, mission, form_id="sample-results", candidates=["cand_a", "cand_b"],
+               strata=["region"], sample=["P001", "P002"])
+    for station in ("P001", "P002"):
+        receive(cast.alice, results_xml(station, 100, 55, 45, form_id="sample-results"))
     return mission
+
+
+def results_xlsform(form_id: str = "results", version: str = "1") -> bytes:
+    """A PVT results form: the station, registered voters, valid votes and two candidates."""
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label"])
+    survey.append(["text", "station_id", "Polling station"])
+    for name in ("registered", "valid", "cand_a", "cand_b"):
+        survey.append(["integer", name, name])
+    settings = book.create_sheet("settings")
+    settings.append(["form_id", "form_title", "version"])
+    settings.append([form_id, "Results", version])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def results_xml(station: str, valid: int | str, a: int, b: int, *, registered: int | str = "",
+                form_id: str = "results", version: str = "1") -> bytes:
+    return (f'<?xml version="1.0"?><data id="{form_id}" version="{version}">'
+            f"<station_id>{station}</station_id><registered>{registered}</registered>"
+            f"<valid>{valid}</valid><cand_a>{a}</cand_a><cand_b>{b}</cand_b>"
+            f"<meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>").encode()

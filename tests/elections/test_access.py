@@ -135,3 +135,109 @@ def test_openrosa_lists_only_forms_of_missions_one_is_on(cast: Cast, world: Worl
     listed = body.content.decode()
     for level in LEVELS:
         assert (f"<formID>voting-{level}</formID>" in listed) == (who == "mona")
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_deployment_board_and_its_map_show_only_to_the_mission(cast: Cast, world: World,
+                                                                   who: str) -> None:
+    """The page, the map's data and the plan's API: 404 for a hidden mission (like a missing
+    one), 403 for a visible one the viewer is not on, the board for the owner's editor."""
+    from hofburg.elections.models import Assignment, Member
+
+    user = _viewer(cast, who)
+    web, headers = cast.client(user), _headers(user)
+    for level, mission in world.missions.items():
+        Member.objects.get_or_create(mission=mission, user=cast.mona,
+                                     defaults={"role": "core", "team": "T01"})
+        kept, _ = Assignment.objects.get_or_create(mission=mission, team="T01",
+                                                   station_id="P001", day=date(2026, 12, 6))
+        seen, owner = level in SEES[who], who == "mona"
+        expected = 200 if owner else (403 if seen else 404)
+        page = web.get(f"/elections/{mission.code}/deployment/")
+        assert page.status_code == expected, (who, level)
+        if expected == 200:
+            assert "School" in page.content.decode()
+        else:
+            assert "School" not in page.content.decode()
+        api = Client().get(f"{API}/missions/{mission.code}/assignments", **headers)
+        assert api.status_code == (expected if user is not None or seen else 404), (who, level)
+        if expected != 200:
+            assert "P001" not in api.content.decode()
+        planned = Client().post(f"{API}/missions/{mission.code}/assignments",
+                                {"team": "T01", "station_id": "P001", "day": "2026-12-07"},
+                                content_type="application/json", **headers)
+        removed = Client().delete(f"{API}/missions/{mission.code}/assignments/"
+                                  f"{kept.pk}", **headers)
+        if user is None:
+            assert (planned.status_code, removed.status_code) == (401, 401)
+        elif not owner:
+            assert (planned.status_code, removed.status_code) == (expected, expected), who
+        else:
+            assert (planned.status_code, removed.status_code) == (201, 204)
+    if who != "mona":
+        assert Assignment.objects.count() == len(LEVELS)
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_pvt_board_shows_only_to_the_mission(cast: Cast, world: World, who: str) -> None:
+    """The PVT page and its API: 404 for a hidden mission, 403 for a visible one the viewer is
+    not on; setting it up needs the mission's core team (nothing stored otherwise)."""
+    from hofburg.elections.models import PvtSetup
+    from hofburg.elections.services.pvt import set_up_pvt
+    from tests.elections.samples import results_xlsform, results_xml
+
+    user = _viewer(cast, who)
+    web, headers = cast.client(user), _headers(user)
+    for level, mission in world.missions.items():
+        import_frame(cast.mona, mission, FRAME + "P002,Hall,South,S1,rural,800,,\n")
+        add_form(cast.mona, mission, results_xlsform(f"results-{level}"))
+        set_up_pvt(cast.mona, mission, form_id=f"results-{level}", candidates=["cand_a"],
+                   strata=["region"], sample=["P001", "P002"])
+        receive(cast.mona, results_xml("P001", 100, 61, 39, form_id=f"results-{level}"))
+        seen, owner = level in SEES[who], who == "mona"
+        expected = 200 if owner else (403 if seen else 404)
+        page = web.get(f"/elections/{mission.code}/pvt/")
+        assert page.status_code == expected, (who, level)
+        assert ("North" in page.content.decode()) == owner
+        api = Client().get(f"{API}/missions/{mission.code}/pvt", **headers)
+        assert api.status_code == (expected if user is not None or seen else 404), (who, level)
+        if expected != 200:
+            assert "North" not in api.content.decode()
+        put = Client().put(f"{API}/missions/{mission.code}/pvt",
+                           {"form_id": f"results-{level}", "candidates": ["cand_a"],
+                            "strata": ["region"], "sample": ["P001", "P002"], "min_valid": 5},
+                           content_type="application/json", **headers)
+        if user is None:
+            assert put.status_code == 401
+        elif not owner:
+            assert put.status_code == expected
+    if who != "mona":
+        assert set(PvtSetup.objects.values_list("min_valid", flat=True)) == {1}
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_devices_page_shows_only_to_the_mission(cast: Cast, world: World, who: str) -> None:
+    """Device tokens: 404 for a hidden mission, 403 for a visible one the viewer does not
+    manage; nothing is issued or revoked by them, and no token's device shows."""
+    from hofburg.elections.models import DeviceToken, Member
+    from hofburg.elections.services.devices import issue_device_token
+
+    user = _viewer(cast, who)
+    web = cast.client(user)
+    for level, mission in world.missions.items():
+        Member.objects.get_or_create(mission=mission, user=cast.mona,
+                                     defaults={"role": "core", "team": "T01"})
+        token, _secret = issue_device_token(cast.mona, mission, cast.mona, f"phone-{level}", 7)
+        seen, owner = level in SEES[who], who == "mona"
+        expected = 200 if owner else (403 if seen else 404)
+        page = web.get(f"/elections/{mission.code}/devices/")
+        assert page.status_code == expected, (who, level)
+        assert (f"phone-{level}" in page.content.decode()) == owner
+        if not owner:
+            issued = web.post(f"/elections/{mission.code}/devices/",
+                              {"observer": cast.mona.username, "label": "x", "days": "7"})
+            revoked = web.post(f"/elections/{mission.code}/devices/", {"revoke": str(token.pk)})
+            assert (issued.status_code, revoked.status_code) == (expected, expected), who
+    if who != "mona":
+        assert DeviceToken.objects.count() == len(LEVELS)
+        assert not DeviceToken.objects.filter(revoked_at__isnull=False).exists()

@@ -42,6 +42,7 @@ def test_demo_mission_is_exercise_data_loaded_once(exercise_world: User) -> None
     assert sorted(mission.forms.values_list("form_id", flat=True)) == [
         "exercise_counting", "exercise_opening", "exercise_voting"]
     assert Submission.objects.count() == 40 * 10
+    assert mission.assignments.count() == 40 * 9  # each team's route is its plan
     assert Submission.objects.filter(received_at__gt=timezone.now()).count() == 0
     observer = Member.objects.get(mission=mission, user=exercise_world)
     assert (observer.role, observer.team) == ("sto", "T01")

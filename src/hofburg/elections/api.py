@@ -9,7 +9,7 @@ cut-off needs an API token of the mission's core team or analysts; refusals rise
 
 # No `from __future__ import annotations`: django-ninja reads the annotations at import time.
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -24,7 +24,7 @@ from hofburg.core.bounds import Day, PastMoment
 from hofburg.core.errors import Invalid, NotFound
 from hofburg.core.models import Classification, User
 from hofburg.elections import bounds, permissions
-from hofburg.elections.models import Form, Member, Mission, Station, Submission
+from hofburg.elections.models import Assignment, Form, Member, Mission, Station, Submission
 from hofburg.elections.queries import (
     figures,
     form_versions,
@@ -32,11 +32,14 @@ from hofburg.elections.queries import (
     mission_for,
     missions_for,
     open_conflicts,
+    pvt_board,
     serious_problems,
     submissions_table,
 )
+from hofburg.elections.services import deployment as deployment_services
 from hofburg.elections.services import forms as form_services
 from hofburg.elections.services import missions as mission_services
+from hofburg.elections.services import pvt as pvt_services
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
 from hofburg.elections.services.submissions import receive
 
@@ -302,3 +305,138 @@ def resolve(request: HttpRequest, code: Code, payload: ResolveIn) -> Any:
     return Status(201, {"form_id": found.form_id, "station_id": found.station_id,
                         "team": found.team, "instances": [payload.instance_id],
                         "differing": []})
+
+
+class AssignmentIn(Schema):
+    team: str = Field(..., min_length=1, max_length=bounds.MAX_CODE_LENGTH)
+    station_id: str = Field(..., min_length=1, max_length=bounds.MAX_STATION_ID_LENGTH)
+    day: Day
+
+
+class AssignmentOut(Schema):
+    id: int
+    team: str
+    station_id: str
+    day: dt.date
+    visited: bool
+
+
+def _assignment_out(found: Assignment, visited: bool) -> dict[str, Any]:
+    return {"id": found.pk, "team": found.team, "station_id": found.station_id,
+            "day": found.day, "visited": visited}
+
+
+def _planner_view(request: HttpRequest, code: str) -> Mission:
+    user = current_user(request)
+    mission = mission_for(user, code)
+    if not permissions.may_analyse(user, mission):
+        raise AccessDenied("Only the mission's core team and analysts may read the deployment.")
+    return mission
+
+
+@router.get("/missions/{code}/assignments", response=list[AssignmentOut],
+            summary="The deployment plan: which team covers which station on which day")
+def list_assignments(request: HttpRequest, code: Code) -> list[dict[str, Any]]:
+    """Core team and analysts; `visited` is true once the mission has a form for the station."""
+    mission = _planner_view(request, code)
+    visited = set(Submission.objects.filter(form__mission=mission)
+                  .values_list("station_id", flat=True).distinct())
+    return [_assignment_out(a, a.station_id in visited) for a in mission.assignments.all()]
+
+
+@router.post("/missions/{code}/assignments", response={201: AssignmentOut},
+             summary="Plan a team to cover a polling station on a day (core team)")
+def add_assignment(request: HttpRequest, code: Code, payload: AssignmentIn) -> Any:
+    """The same team, station and day again changes nothing and answers 201 with the plan."""
+    user = require_user(request)
+    mission = mission_for(user, code)
+    found, _created = deployment_services.assign_team(
+        user, mission, team=payload.team, station_id=payload.station_id, day=payload.day)
+    visited = Submission.objects.filter(form__mission=mission,
+                                        station_id=found.station_id).exists()
+    return Status(201, _assignment_out(found, visited))
+
+
+@router.delete("/missions/{code}/assignments/{assignment_id}", response={204: None},
+               summary="Take an assignment off the deployment plan (core team)")
+def remove_assignment(request: HttpRequest, code: Code,
+                      assignment_id: Annotated[int, Field(ge=1, le=2**53)]) -> Any:
+    user = require_user(request)
+    mission = mission_for(user, code)
+    deployment_services.unassign_team(user, mission, assignment_id)
+    return Status(204, None)
+
+
+StationId = Annotated[str, StringConstraints(min_length=1,
+                                             max_length=bounds.MAX_STATION_ID_LENGTH)]
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=bounds.MAX_FORM_ID_LENGTH)]
+
+
+class PvtSetupIn(Schema):
+    form_id: FormId = Field(..., description="The results form: fields station_id, valid, "
+                            "optionally registered, rejected, blank, and one per candidate.")
+    candidates: list[FieldName] = Field(..., min_length=1, max_length=bounds.MAX_CANDIDATES)
+    strata: list[Literal["region", "urban_rural"]] = Field(..., min_length=1, max_length=2)
+    sample: list[StationId] = Field(..., min_length=2, max_length=bounds.MAX_FRAME_ROWS,
+                                    description="The sampled stations' ids.")
+    min_valid: int = Field(1, ge=1, le=bounds.MAX_VALID_VOTES,
+                           description="A result counts as reported with at least this many "
+                           "valid votes (and votes for the candidates).")
+    require_registered: bool = Field(False, description="A result counts as reported only with "
+                                     "registered voters above zero.")
+
+
+class PvtSetupOut(Schema):
+    form_id: str
+    candidates: list[str]
+    strata: list[str]
+    sampled: int
+    min_valid: int
+    require_registered: bool
+
+
+class RegionRateOut(Schema):
+    region: str
+    sampled: int
+    received: int
+    reported: int
+    rate_pct: float
+
+
+class PvtBoardOut(Schema):
+    setup: PvtSetupOut
+    sampled: int
+    received: int
+    reported: int
+    regions: list[RegionRateOut]
+    estimate: dict[str, Any] | None
+    convergence: list[dict[str, Any]]
+
+
+def _setup_out(setup: Any) -> dict[str, Any]:
+    return {"form_id": setup.form_id, "candidates": setup.candidates, "strata": setup.strata,
+            "sampled": len(setup.sample), "min_valid": setup.min_valid,
+            "require_registered": setup.require_registered}
+
+
+@router.get("/missions/{code}/pvt", response=PvtBoardOut,
+            summary="The PVT board: estimate, convergence and reporting rate by region")
+def get_pvt(request: HttpRequest, code: Code) -> dict[str, Any]:
+    """Core team and analysts; 404 when the mission has no PVT set up."""
+    mission = _planner_view(request, code)
+    board = pvt_board(mission)
+    if board is None:
+        raise NotFound("The mission has no PVT set up.")
+    return {**board, "setup": _setup_out(board["setup"])}
+
+
+@router.put("/missions/{code}/pvt", response=PvtSetupOut,
+            summary="Set up the mission's PVT: results form, candidates, strata, sample, rule")
+def put_pvt(request: HttpRequest, code: Code, payload: PvtSetupIn) -> dict[str, Any]:
+    user = require_user(request)
+    mission = mission_for(user, code)
+    setup = pvt_services.set_up_pvt(
+        user, mission, form_id=payload.form_id, candidates=payload.candidates,
+        strata=payload.strata, sample=payload.sample, min_valid=payload.min_valid,
+        require_registered=payload.require_registered)
+    return _setup_out(setup)

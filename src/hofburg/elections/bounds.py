@@ -13,3 +13,7 @@ MAX_VERSION_LENGTH = 40
 MAX_INSTANCE_ID_LENGTH = 100  # "uuid:" and a UUID is 41
 MAX_DEVICE_LENGTH = 200
 MAX_ERRORS_SHOWN = 20  # row-numbered errors listed before "and N more"
+MAX_CANDIDATES = 50  # the candidates (or parties) a PVT results form counts
+MAX_VALID_VOTES = 10_000_000  # a valid-report rule's floor of valid votes at one station
+MAX_DEVICE_LABEL_LENGTH = 100  # "T01 phone 2"
+MAX_DEVICE_TOKEN_DAYS = 90  # a device token lives at most a deployment's length

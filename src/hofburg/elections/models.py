@@ -207,3 +207,71 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_id} at {self.cutoff.isoformat()}"
+
+
+class Assignment(models.Model):
+    """The deployment plan: a team is to cover a polling station on a day.
+
+    The station is named by its `station_id` (not a key to the frame's row) so that a re-imported
+    frame keeps the plan; the service checks the id against the frame when the plan is made."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="assignments")
+    team = models.CharField(_("team"), max_length=40)
+    station_id = models.CharField(_("station id"), max_length=40)
+    day = models.DateField(_("day"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "team", "station_id"]
+        constraints = [models.UniqueConstraint(fields=["mission", "team", "station_id", "day"],
+                                               name="elections_one_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.station_id} {self.day.isoformat()}"
+
+
+class DeviceToken(models.Model):
+    """A secret a coordinator issues for one observer's device, to provision ODK Collect by QR
+    code: the device signs in to OpenRosa with the observer's username and the token in place
+    of the password. Only its SHA-256 is stored; it works for the one mission, until it expires
+    or is revoked."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="device_tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="election_device_tokens")
+    label = models.CharField(_("device"), max_length=100)
+    key_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.user_id})"
+
+
+class PvtSetup(models.Model):
+    """How a mission's parallel vote tabulation reads its results: the results form and the
+    fields that hold each candidate's votes, the strata (frame columns), the sampled stations,
+    and the valid-report rule (which results count as reported)."""
+
+    mission = models.OneToOneField(Mission, on_delete=models.CASCADE, related_name="pvt")
+    form_id = models.CharField(_("results form"), max_length=100)
+    candidates = models.JSONField(_("candidate fields"), default=list)
+    strata = models.JSONField(_("strata"), default=list)
+    sample = models.JSONField(_("sampled stations"), default=list)
+    min_valid = models.PositiveIntegerField(_("minimum valid votes"), default=1)
+    require_registered = models.BooleanField(_("registered voters required"), default=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    def __str__(self) -> str:
+        return f"PVT of {self.mission_id}"

@@ -15,8 +15,12 @@ Collect sends the credentials with every request; so a credential that was right
 remembered for `CREDENTIAL_TTL` seconds under a keyed hash (HMAC with the site's secret key,
 never the password itself), tied to the account's current password hash: a changed password or
 a deactivated account is not let in by the memory. The limiter is still asked on every request.
-A form whose mission the caller may not see is 404, one they see but are not on 403; a refused
-request stores nothing. Every answer carries `X-OpenRosa-Version: 1.0`.
+A device provisioned by QR code signs in with the observer's username and a per-device token
+(`services.devices`) in place of the password: checked through the same limiter, never
+remembered (one indexed lookup), and opening only the token's mission; an unknown, expired or
+revoked token is a 401 like a wrong password. A form whose mission the caller may not see is
+404, one they see but are not on 403; a refused request stores nothing. Every answer carries
+`X-OpenRosa-Version: 1.0`.
 """
 
 from __future__ import annotations
@@ -34,12 +38,18 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from hofburg.core.errors import Invalid, ServiceError
+from hofburg.core.errors import Invalid, NotFound, ServiceError
 from hofburg.core.models import User
-from hofburg.core.signin import SignInRefused, authenticate_with_limit, check_sign_in
+from hofburg.core.signin import (
+    SignInRefused,
+    authenticate_with_limit,
+    check_sign_in,
+    record_failed_sign_in,
+)
 from hofburg.elections import bounds, permissions
-from hofburg.elections.models import Form, Submission
+from hofburg.elections.models import Form, Mission, Submission
 from hofburg.elections.queries import forms_for
+from hofburg.elections.services.devices import device_token_for, is_device_token
 from hofburg.elections.services.submissions import Media, form_for_submission, receive
 
 OPENROSA_VERSION = "1.0"
@@ -80,6 +90,8 @@ def _signed_in(request: HttpRequest) -> AbstractBaseUser | HttpResponse:
     username, colon, password = decoded.partition(":")
     if not colon or not username:
         return _challenge("Malformed credentials.")
+    if is_device_token(password):
+        return _device_signed_in(request, username, password)
     key = "hofburg.openrosa.credential:" + hmac.new(
         settings.SECRET_KEY.encode(), f"{username}\0{password}".encode(), hashlib.sha256
     ).hexdigest()
@@ -102,6 +114,31 @@ def _signed_in(request: HttpRequest) -> AbstractBaseUser | HttpResponse:
     return user
 
 
+def _device_signed_in(request: HttpRequest, username: str,
+                      secret: str) -> AbstractBaseUser | HttpResponse:
+    """The account a device token signs in, through the same limiter as a password; the
+    token's mission is kept on the request (`_token_mission`): nothing else is reachable."""
+    try:
+        check_sign_in(request, username)
+    except SignInRefused as refusal:
+        response = _message(str(refusal), 429)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    token = device_token_for(username, secret)
+    if token is None:
+        record_failed_sign_in(request, username)
+        return _challenge("Unknown, expired or revoked device token.")
+    request._token_mission = token.mission  # type: ignore[attr-defined]
+    request._token_device = token.label  # type: ignore[attr-defined]
+    return token.user
+
+
+def _token_mission(request: HttpRequest) -> Mission | None:
+    """The one mission a device token opens, or None for a password sign-in."""
+    found: Mission | None = getattr(request, "_token_mission", None)
+    return found
+
+
 def form_list(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return _message("Method not allowed.", 405)
@@ -110,7 +147,7 @@ def form_list(request: HttpRequest) -> HttpResponse:
         return user
     wanted = request.GET.get("formID", "")
     newest: dict[str, Form] = {}
-    for form in forms_for(user):  # type: ignore[arg-type]
+    for form in forms_for(user, _token_mission(request)):  # type: ignore[arg-type]
         if (not wanted or form.form_id == wanted) and form.form_id not in newest \
                 and permissions.may_submit(user, form.mission):  # type: ignore[arg-type]
             newest[form.form_id] = form
@@ -133,6 +170,9 @@ def form_download(request: HttpRequest, form_id: str, version: str) -> HttpRespo
         return user
     try:
         form = form_for_submission(user, form_id, version)  # type: ignore[arg-type]
+        scope = _token_mission(request)
+        if scope is not None and form.mission_id != scope.pk:
+            raise NotFound(f"No form {form_id} on this device's mission.", field="form")
     except ServiceError as refusal:
         return _message(refusal.message, refusal.status)
     return _answer(form.xform)
@@ -167,9 +207,11 @@ def submission(request: HttpRequest) -> HttpResponse:
             for part in request.FILES.getlist(key))
         agent = str(request.META.get("HTTP_USER_AGENT", ""))
         channel = Submission.Channel.WEB if "enketo" in agent.lower() else Submission.Channel.ODK
-        device = str(request.GET.get("deviceID", "") or agent)[:bounds.MAX_DEVICE_LENGTH]
+        device = str(request.GET.get("deviceID", "") or getattr(request, "_token_device", "")
+                     or agent)[:bounds.MAX_DEVICE_LENGTH]
         _stored, created = receive(user, upload.read(), media=media,  # type: ignore[arg-type]
-                                   channel=channel, device=device)
+                                   channel=channel, device=device,
+                                   mission=_token_mission(request))
     except ServiceError as refusal:
         status = 400 if refusal.status == 422 else refusal.status
         return _message(refusal.message, status, "submit_error")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hofburg.elections import openrosa, views
+from hofburg.elections import boards, openrosa, provisioning, views
 
 app_name = "elections"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("<str:code>/problems/", views.problems, name="problems"),
     path("<str:code>/conflicts/", views.conflicts, name="conflicts"),
     path("<str:code>/coverage/", views.coverage_page, name="coverage"),
+    path("<str:code>/deployment/", boards.deployment_page, name="deployment"),
+    path("<str:code>/pvt/", boards.pvt_page, name="pvt"),
+    path("<str:code>/devices/", provisioning.devices_page, name="devices"),
 ]
 
 # Mounted at /openrosa/ (the server URL given to ODK Collect), namespace "openrosa".

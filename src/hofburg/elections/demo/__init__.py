@@ -6,8 +6,9 @@ person: the regions, stations, teams and answers are generated from a fixed seed
   account may read it), its core team (an exercise editor) and `demo-analyst` as its analyst;
 - a frame of 600 polling stations in five regions;
 - the opening, voting and counting checklists of `data/elections/`;
-- 40 short-term observer teams, `demo-observer` leading team 01, with one opening, eight
-  voting and one counting form each, received on election day (yesterday);
+- 40 short-term observer teams, `demo-observer` leading team 01, each planned to nine stations
+  on election day (the deployment board), with one opening, eight voting and one counting
+  form each, received on election day (yesterday);
 - a few serious problems, so the queue is not empty.
 """
 
@@ -142,6 +143,7 @@ def _election_day(core: User, mission: Mission, forms: dict[str, Form], election
                   ) -> None:
     from hofburg.core.models import Role
     from hofburg.elections.models import Member, Submission
+    from hofburg.elections.services.deployment import assign_team
     from hofburg.elections.services.missions import add_member
     from hofburg.elections.services.submissions import receive
 
@@ -156,6 +158,8 @@ def _election_day(core: User, mission: Mission, forms: dict[str, Form], election
             observer = _actor(f"exercise-sto-{team:02}", "exercise-eom", [Role.READER])
         add_member(core, mission, observer, Member.Role.STO, label)
         route = rng.sample(station_ids, 9)
+        for station in route:  # the deployment plan: the team's route on election day
+            assign_team(core, mission, team=label, station_id=station, day=election_day)
         bad_share = 0.25 if team % 13 == 0 else 0.06
         visits = [("opening", route[0], time(6, 30))]
         visits += [("voting", s, time(8 + i, rng.randrange(60))) for i, s in enumerate(route[:8])]

@@ -29,6 +29,12 @@ class ValidReport:
     min_valid: int = 1
     require_registered: bool = False
 
+    def accepts(self, valid: int, votes: int, registered: int | None) -> bool:
+        """Whether a result with `valid` valid votes, `votes` for the candidates together and
+        `registered` voters (None where unknown) counts as reported."""
+        return (valid >= self.min_valid and votes > 0
+                and (not self.require_registered or bool(registered)))
+
 
 class FileError(ValueError):
     """A file's rows are wrong; the message lists them by row number."""
@@ -141,8 +147,7 @@ def read_pvt_results(text: str, rule: ValidReport = ValidReport()
             errors.append(f"row {number}: the candidates' votes add up to more than valid")
         if registered is not None and valid + extra["rejected"] + extra["blank"] > registered:
             errors.append(f"row {number}: more votes than registered voters")
-        reported = (valid >= rule.min_valid and sum(votes.values()) > 0
-                    and (not rule.require_registered or bool(registered)))
+        reported = rule.accepts(valid, sum(votes.values()), registered)
         stations.append(Station(station_id, stratum, valid, votes, registered,
                                 extra["rejected"], extra["blank"], reported=reported))
     _raise(errors)

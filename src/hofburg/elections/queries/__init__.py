@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -196,3 +197,121 @@ def coverage(mission: Mission) -> dict[str, Any]:
     return {"regions": regions,
             "teams": [{**row, "stations": len(row["stations"])}
                       for _team, row in sorted(teams.items())]}
+
+
+def deployment(mission: Mission) -> dict[str, Any]:
+    """The deployment board: per team its members and the stations it is to cover, by day,
+    each marked visited when the mission has a form for it (from any team); and the frame's
+    stations for the coverage map, visited or not, with the teams planned for them."""
+    from collections import defaultdict
+
+    from hofburg.elections.models import Assignment
+
+    visited = set(Submission.objects.filter(form__mission=mission).exclude(station_id="")
+                  .values_list("station_id", flat=True).distinct())
+    frame = {s.station_id: s for s in mission.stations.all()}
+    teams: dict[str, dict[str, Any]] = {}
+    for member in mission.members.select_related("user").exclude(team="").order_by(
+            "team", "user__username"):
+        teams.setdefault(member.team, {"team": member.team, "members": [],
+                                       "assignments": []})["members"].append(
+            member.user.username)
+    planned: dict[str, list[str]] = defaultdict(list)
+    for assignment in Assignment.objects.filter(mission=mission):
+        station = frame.get(assignment.station_id)
+        teams.setdefault(assignment.team, {"team": assignment.team, "members": [],
+                                           "assignments": []})["assignments"].append({
+            "assignment": assignment, "station": station,
+            "visited": assignment.station_id in visited})
+        planned[assignment.station_id].append(assignment.team)
+    points = [{"id": s.station_id, "name": s.name, "region": s.region, "lon": s.lon,
+               "lat": s.lat, "visited": s.station_id in visited,
+               "teams": sorted(set(planned.get(s.station_id, [])))}
+              for s in frame.values() if s.lon is not None and s.lat is not None]
+    return {
+        "teams": [teams[name] for name in sorted(teams)],
+        "points": points,
+        "counts": {"visited": sum(1 for s in frame if s in visited),
+                   "not_visited": sum(1 for s in frame if s not in visited),
+                   "without_place": len(frame) - len(points),
+                   "planned": len(planned.keys() & frame.keys())},
+    }
+
+
+def _whole(value: Any) -> int | None:
+    """A submitted count as a whole number, or None when blank or not a whole number."""
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
+def pvt_board(mission: Mission) -> dict[str, Any] | None:
+    """The PVT's live board, from the mission's set-up (None without one): per region the
+    sampled stations, those with a result received and those whose result counts as reported
+    under the valid-report rule; the estimate on every reported station; and its convergence
+    as the results arrived. The first result received for a sampled station counts (the form
+    of any version of the results form); later ones for the same station are ignored."""
+    from collections import Counter, defaultdict
+
+    from hofburg.elections.engine.convergence import convergence
+    from hofburg.elections.engine.files import ValidReport
+    from hofburg.elections.engine.pvt import Station as PvtStation
+    from hofburg.elections.engine.pvt import estimate
+    from hofburg.elections.models import PvtSetup
+
+    setup = PvtSetup.objects.filter(mission=mission).first()
+    if setup is None:
+        return None
+    rule = ValidReport(setup.min_valid, setup.require_registered)
+    frame = list(mission.stations.values("station_id", "region", "urban_rural",
+                                         "registered_voters"))
+    by_id = {s["station_id"]: s for s in frame}
+
+    def stratum(station: Mapping[str, Any]) -> str:
+        return "/".join(str(station[column]) for column in setup.strata)
+
+    sizes = Counter(stratum(s) for s in frame)
+    sample = [by_id[i] for i in setup.sample if i in by_id]
+    in_sample = {s["station_id"] for s in sample}
+    arrivals: list[PvtStation] = []
+    seen: set[str] = set()
+    for station_id, data in (Submission.objects.filter(form__mission=mission,
+                                                      form__form_id=setup.form_id,
+                                                      station_id__in=in_sample)
+                             .order_by("received_at", "pk").values_list("station_id", "data")):
+        if station_id in seen:
+            continue
+        seen.add(station_id)
+        station = by_id[station_id]
+        valid = _whole(data.get("valid"))
+        votes = {c: _whole(data.get(c)) or 0 for c in setup.candidates}
+        registered = _whole(data.get("registered")) or station["registered_voters"]
+        reported = valid is not None and rule.accepts(valid, sum(votes.values()), registered) \
+            and sum(votes.values()) <= valid
+        arrivals.append(PvtStation(station_id, stratum(station), valid or 0, votes,
+                                   registered, _whole(data.get("rejected")) or 0,
+                                   _whole(data.get("blank")) or 0, reported=reported))
+    regions: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"sampled": 0, "received": 0, "reported": 0})
+    for station in sample:
+        regions[station["region"]]["sampled"] += 1
+    for arrival in arrivals:
+        row = regions[by_id[arrival.station_id]["region"]]
+        row["received"] += 1
+        row["reported"] += int(arrival.reported)
+    region_rows = [{"region": name, **row,
+                    "rate_pct": round(100.0 * row["reported"] / row["sampled"], 1)}
+                   for name, row in sorted(regions.items())]
+    pending = [PvtStation(s["station_id"], stratum(s), 0, {}, reported=False)
+               for s in sample if s["station_id"] not in seen]
+    result = None
+    if any(a.reported for a in arrivals):
+        result = estimate([*arrivals, *pending], dict(sizes), setup.candidates).as_dict()
+    return {
+        "setup": setup,
+        "regions": region_rows,
+        "sampled": len(sample),
+        "received": len(arrivals),
+        "reported": sum(1 for a in arrivals if a.reported),
+        "estimate": result,
+        "convergence": convergence(arrivals, dict(sizes), setup.candidates),
+    }
