@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hofburg.elections import openrosa, views
+from hofburg.elections.enketo import views as enketo
 
 app_name = "elections"
 
@@ -10,6 +11,10 @@ urlpatterns = [
     path("<str:code>/stations/", views.stations, name="stations"),
     path("<str:code>/forms/", views.forms_page, name="forms"),
     path("<str:code>/forms/<str:form_id>.<str:fmt>", views.export, name="export"),
+    path("<str:code>/forms/<str:form_id>/<str:version>/enter/", enketo.enter,
+         name="enketo_enter"),
+    path("<str:code>/forms/<str:form_id>/<str:version>/submission", enketo.submission,
+         name="enketo_submission"),
     path("<str:code>/figures/", views.figures_page, name="figures"),
     path("<str:code>/problems/", views.problems, name="problems"),
     path("<str:code>/conflicts/", views.conflicts, name="conflicts"),
