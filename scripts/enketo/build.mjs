@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [nodeModules, out] = process.argv.slice(2).map((p) => resolve(p));
@@ -15,9 +15,29 @@ const require = createRequire(join(nodeModules, 'noop.js'));
 const esbuild = require('esbuild');
 const sass = require('sass');
 
+// enketo-core stops the form's native submission with an inline handler,
+// `$form.attr('onsubmit', 'return false;')`, which the CSP (no inline script) refuses, logging
+// a violation and letting Enter in a field submit the page. The same thing as a listener:
+const ONSUBMIT = "this.view.$.attr('onsubmit', 'return false;');";
+const noInlineSubmitHandler = {
+    name: 'no-inline-submit-handler',
+    setup(build) {
+        build.onLoad({ filter: /enketo-core[\\/]src[\\/]js[\\/]form\.js$/ }, (args) => {
+            const source = readFileSync(args.path, 'utf8');
+            if (!source.includes(ONSUBMIT)) {
+                throw new Error(`${args.path} no longer sets onsubmit: review this patch`);
+            }
+            return { contents: source.replace(ONSUBMIT,
+                "this.view.html.addEventListener('submit', (event) => event.preventDefault());"),
+            loader: 'js', resolveDir: dirname(args.path) };
+        });
+    },
+};
+
 mkdirSync(join(out, 'img'), { recursive: true });
 const bundle = await esbuild.build({
     metafile: true,
+    plugins: [noInlineSubmitHandler],
     entryPoints: [join(here, 'entry.js')],
     bundle: true,
     format: 'iife',
@@ -42,8 +62,10 @@ const fromMonorepo = {
             ? pathToFileURL(join(nodeModules, url.slice(MONOREPO.length))) : null;
     },
 };
-let css = sass.compile(theme, {
-    style: 'compressed', loadPaths: [nodeModules], importers: [fromMonorepo], quietDeps: true,
+// The theme is compiled inside `.enketo-entry`, the element around the form on Hofburg's page,
+// so that its resets of html, body and bare elements cannot restyle the rest of the site.
+let css = sass.compileString('.enketo-entry { @import "formhub"; }', {
+    url: pathToFileURL(theme.replace(/formhub\.scss$/, 'hofburg-scope.scss')), style: 'compressed', loadPaths: [nodeModules], importers: [fromMonorepo], quietDeps: true,
     silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'slash-div'],
 }).css;
 css = css.replace(/url\((['"]?)data:image\/(png|svg\+xml)(;base64)?,([^'")]*)\1\)/g,
@@ -55,6 +77,9 @@ css = css.replace(/url\((['"]?)data:image\/(png|svg\+xml)(;base64)?,([^'")]*)\1\
         writeFileSync(join(out, 'img', name), bytes);
         return `url("img/${name}")`;
     });
+// The theme sizes in rem against its own `html { font-size: 62.5% }` (1rem = 10px), which no
+// longer applies inside the scope: its rem become the px they meant.
+css = css.replace(/(\d*\.?\d+)rem\b/g, (_match, n) => `${+(parseFloat(n) * 10).toFixed(3)}px`);
 writeFileSync(join(out, 'formhub.css'), css);
 // The licence of every package whose code is in the bundle, in one file beside it.
 const packages = new Set(Object.keys(bundle.metafile.inputs)

@@ -8,6 +8,7 @@
  * Sending is retried when the connection returns, on a timer with back-off, and on request;
  * the server is idempotent on meta/instanceID, so a retry after a lost answer stores nothing
  * twice. A record the server refuses stays on the device, marked, with the server's reason.
+ * The page and its files are cached for offline use by the service worker.
  */
 (function () {
   "use strict";
@@ -160,7 +161,7 @@
       return;
     }
     var waiting = load(key).filter(function (r) { return r.state === "waiting"; });
-    if (!waiting.length) {
+    if (!waiting.length || !navigator.onLine) {  // offline: the "online" event sends them
       render();
       return;
     }
@@ -230,6 +231,25 @@
     });
   }
 
+  /* The page, its scripts and styles and the theme's images kept for offline use; the
+   * desk's service worker (elections-enketo-sw.js) answers from them without a network. */
+  function keepForOffline() {
+    if (!("serviceWorker" in navigator && window.caches)) {
+      return;
+    }
+    navigator.serviceWorker.register(config.serviceWorker, { scope: config.serviceWorkerScope })
+      .catch(function () { /* the outbox works without it while the page stays open */ });
+    var files = [window.location.pathname].concat(config.offlineFiles);
+    document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (node) {
+      files.push(node.getAttribute("src") || node.getAttribute("href"));
+    });
+    window.caches.open("hofburg-elections-enketo-v1").then(function (cache) {
+      return cache.addAll(files);
+    }).then(function () {
+      entry.setAttribute("data-cached", "true");
+    }).catch(function () { /* offline already: the cached copy stays */ });
+  }
+
   saveButton.addEventListener("click", saveRecord);
   sendNow.addEventListener("click", function () {
     retryDelay = RETRY_FIRST_MS;
@@ -242,6 +262,7 @@
   });
   window.addEventListener("offline", render);
   start();
+  keepForOffline();
   render();
   flush();
 })();

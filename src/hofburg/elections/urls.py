@@ -7,6 +7,7 @@ app_name = "elections"
 
 urlpatterns = [
     path("", views.missions, name="missions"),
+    path("enketo-sw.js", enketo.service_worker, name="enketo_service_worker"),
     path("<str:code>/", views.mission, name="mission"),
     path("<str:code>/stations/", views.stations, name="stations"),
     path("<str:code>/forms/", views.forms_page, name="forms"),

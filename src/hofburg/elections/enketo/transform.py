@@ -205,7 +205,13 @@ def to_enketo(xform: str) -> EnketoForm:
         raise XFormNotRenderable("The stylesheet made no model from the XForm.")
     _add_instance_id(model_root)
     title = form.findtext(".//h3[@id='form-title']") or ""
-    return EnketoForm(
-        form=etree.tostring(form, method="html", encoding="unicode"),
-        model=etree.tostring(model_root, encoding="unicode"),
-        title=title.strip())
+    return EnketoForm(form=_inner(root, "html"), model=_inner(model_root, "xml"),
+                      title=title.strip())
+
+
+def _inner(root: etree._Element, method: str) -> str:
+    """enketo-transformer's `docToString`: the document without its `<root>` element, whose
+    namespace declarations (the XForms default namespace among them) go with it; enketo-core
+    reads the model as `<model>` in no namespace."""
+    text = etree.tostring(root, method=method, encoding="unicode").strip()
+    return re.sub(r"</[^>]+>$", "", re.sub(r"^<[^>]+>", "", text)).strip()

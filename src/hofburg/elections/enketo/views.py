@@ -15,12 +15,17 @@ mission the reader is not on is 403, for the page and the endpoint alike.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from hofburg.core.access import AccessDenied
@@ -42,6 +47,16 @@ from hofburg.elections.services.submissions import (
 
 CACHE_SECONDS = 7 * 24 * 3600
 DEVICE = "enketo web form"
+THEME = "vendor/enketo-core-8.1.0"
+
+
+def _theme_images() -> list[str]:
+    """The theme's image files, which the browser fetches only when a style first needs one
+    (a ticked box): the page keeps them for offline use with its scripts and styles."""
+    folder = finders.find(f"{THEME}/img")
+    if not folder:
+        return []
+    return [static(f"{THEME}/img/{p.name}") for p in sorted(Path(str(folder)).iterdir())]
 
 
 def _form(request: HttpRequest, code: str, form_id: str, version: str) -> Form:
@@ -90,6 +105,9 @@ def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpRe
                                  args=[form.mission.code, form.form_id, form.version]),
             "outboxKey": f"hofburg.elections.enketo.{request.user.pk}",
             "formId": form.form_id, "version": form.version, "title": form.title,
+            "serviceWorker": reverse("elections:enketo_service_worker"),
+            "serviceWorkerScope": reverse("elections:missions"),
+            "offlineFiles": _theme_images(),
         },
         "enketo_texts": {
             "waiting": _("waiting to send"), "sending": _("sending…"),
@@ -135,3 +153,16 @@ def submission(request: HttpRequest, code: str, form_id: str, version: str) -> H
     except ServiceError as refusal:
         return _problem(refusal.status, "Submission refused", refusal.message)
     return JsonResponse({"instance_id": stored.instance_id, "created": created}, status=201)
+
+
+@never_cache
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the desk's URL so that its scope covers the desk's pages."""
+    path = finders.find("hofburg/elections-enketo-sw.js")
+    if not path:
+        raise Http404("No service worker.")
+    response = FileResponse(open(Path(str(path)), "rb"),  # noqa: SIM115 (FileResponse closes it)
+                            content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("elections:missions")
+    return response
