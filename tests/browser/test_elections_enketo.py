@@ -78,6 +78,15 @@ def _fill_checklist(page: Page, station: str) -> None:
     page.locator('[name="/data/remarks"]').fill("Calm; queue of about twenty voters.")
 
 
+def _sign_in_and_open(page: Page, base: str, address: str) -> None:
+    page.goto(base + "/accounts/login/?next=" + address)
+    page.get_by_label("Username").fill("sto-a")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in|Log in")).click()
+    page.wait_for_url(re.compile(re.escape(address) + "$"))
+    expect(page.locator("#enketo-entry")).to_have_attribute("data-ready", "true")
+
+
 def test_an_observer_fills_the_checklist_on_a_phone_offline_and_it_is_stored_once(
         phone: Page, live_server: object, voting: Form) -> None:
     base = str(live_server)
@@ -87,12 +96,7 @@ def test_an_observer_fills_the_checklist_on_a_phone_offline_and_it_is_stored_onc
     problems = watch(phone, ignore=lambda message: "ERR_CONNECTION_RESET" in message.text or (
         reloading_offline["now"] and "ERR_INTERNET_DISCONNECTED" in message.text))
     address = f"/elections/TEST-EOM/forms/{voting.form_id}/{voting.version}/enter/"
-    phone.goto(base + "/accounts/login/?next=" + address)
-    phone.get_by_label("Username").fill("sto-a")
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name=re.compile("Sign in|Log in")).click()
-    phone.wait_for_url(re.compile(re.escape(address) + "$"))
-    expect(phone.locator("#enketo-entry")).to_have_attribute("data-ready", "true")
+    _sign_in_and_open(phone, base, address)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Voting (EXERCISE)")
     expect(phone.locator("#enketo-entry")).to_have_attribute("data-cached", "true")
     _fits_and_passes_axe(phone)
