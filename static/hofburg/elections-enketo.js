@@ -55,8 +55,32 @@
     notice.textContent = message;
   }
 
+  /* The form arrives as data ([tag, {attributes}, child...], text children as strings) and
+   * is built with DOM calls: no markup is parsed, and nothing executable is made. */
+  var NEVER = { script: true, style: true, iframe: true, object: true, embed: true };
+
+  function build(node) {
+    if (typeof node === "string") {
+      return document.createTextNode(node);
+    }
+    if (NEVER[node[0].toLowerCase()]) {
+      return document.createTextNode("");
+    }
+    var element = document.createElement(node[0]);
+    Object.keys(node[1]).forEach(function (name) {
+      if (!/^on/i.test(name)) {
+        element.setAttribute(name, node[1][name]);
+      }
+    });
+    for (var i = 2; i < node.length; i++) {
+      element.appendChild(build(node[i]));
+    }
+    return element;
+  }
+
   function start() {
-    var formElement = entry.querySelector("form.or");
+    var formElement = build(config.form);
+    document.getElementById("enketo-paper").appendChild(formElement);
     form = new window.EnketoCore.Form(formElement, { modelStr: config.model });
     var errors = form.init();
     if (errors && errors.length) {

@@ -4,6 +4,7 @@ intake service, idempotent on meta/instanceID, with the channel `web`."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,10 @@ def test_a_label_with_markup_is_shown_as_text_never_run() -> None:
     label = form.xpath('//input[@name="/data/remarks"]/preceding-sibling::span'
                        '[contains(@class, "question-label")]')
     assert label and label[0].text_content() == hostile
+    # The same in the data the page builds the form from: a text, never an element.
+    tags = re.findall(r'\["(\w+)", \{', json.dumps(made.tree))
+    assert "script" not in tags and "img" not in tags
+    assert hostile in json.dumps(made.tree, ensure_ascii=False).replace('\\"', '"')
 
 
 def test_appearances_become_enketo_classes() -> None:
@@ -134,12 +139,15 @@ def test_an_observer_gets_the_form_page_with_the_model_as_data(cast: Cast) -> No
     response = _signed_in(e, e.observer).get(_page(e))
     assert response.status_code == 200
     body = response.content.decode()
-    assert re.search(r'<form [^>]*class="or clearfix"', body)
-    assert 'name="/data/station_id"' in body
-    config = re.search(r'<script id="enketo-config" type="application/json">(.*?)</script>',
-                       body, re.S)
-    assert config and "instanceID" in config.group(1)
-    assert _address(e) in config.group(1)
+    found = re.search(r'<script id="enketo-config" type="application/json">(.*?)</script>',
+                      body, re.S)
+    assert found
+    config = json.loads(found.group(1))
+    assert config["form"][0] == "form" and "or" in config["form"][1]["class"].split()
+    assert '"name": "/data/station_id"' in json.dumps(config["form"])
+    assert "<instanceID/>" in config["model"]
+    assert config["submitUrl"] == _address(e)
+    assert "<form class=\"or" not in body  # the form is built by the page script
     assert "enketo-core-8.1.0/enketo-core.min.js" in body
     assert "<script>" not in body  # no inline script: data only through json_script
 
@@ -152,10 +160,10 @@ def test_the_rendering_is_kept_per_form_version_and_content(cast: Cast) -> None:
     first = rendered(e.form)
     assert cache.get(key) == first
     # A cached rendering is what the page serves, without a new transform.
-    marked = EnketoForm(form=first.form.replace("Polling station", "Cached station"),
+    marked = EnketoForm(form=first.form, tree=["form", {"class": "or", "data-kept": "yes"}],
                         model=first.model, title=first.title)
     cache.set(key, marked)
-    assert "Cached station" in _signed_in(e, e.observer).get(_page(e)).content.decode()
+    assert '"data-kept": "yes"' in _signed_in(e, e.observer).get(_page(e)).content.decode()
 
 
 @pytest.mark.parametrize("who,status", [("bystander", 403), ("outsider", 404)])

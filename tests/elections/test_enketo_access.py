@@ -71,7 +71,7 @@ def test_an_observer_sends_only_to_the_mission_they_are_on(cast: Cast) -> None:
     Member.objects.create(mission=mission, user=cast.alice, role=Member.Role.STO, team="T09")
     client = Client()
     client.force_login(cast.alice)
-    other_mission, other_form = made[Classification.PUBLIC]
+    _other_mission, other_form = made[Classification.PUBLIC]
     # The other mission's form, sent to this mission's address: refused, nothing stored.
     response = client.post(
         f"/elections/{mission.code}/forms/{form.form_id}/{form.version}/submission",

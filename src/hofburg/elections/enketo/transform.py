@@ -6,10 +6,13 @@ few steps it runs around them in JavaScript are ported here:
 
 - before the form stylesheet, each `itemset` gets `valueRef`, `labelRef` and `itextPath`
   (and, for translated choice labels, the labels' `itext` nodes), as `processItemsets` does;
-- after it, setvalue/setgeopoint actions are moved onto their question (`correctAction`),
-  appearances become `or-appearance-*` classes (`transformAppearances`), and a form that
-  declares no language gets none (`replaceLanguageTags` for the one-language case);
-- the model gets a `meta/instanceID` if the XForm has none (`addInstanceIdNodeIfMissing`).
+- after it, setvalue/setgeopoint actions are moved onto their question (`correctAction`) and
+  appearances become `or-appearance-*` classes (`transformAppearances`);
+- the model gets a `meta/instanceID` if the XForm has none (`addInstanceIdNodeIfMissing`);
+- both lose their `<root>` wrapper (`docToString`): enketo-core reads `<model>` in no namespace.
+
+Not ported: `replaceLanguageTags` (a translated form keeps the language names the XForm gives,
+such as "English (en)", instead of BCP 47 tags) and media replacement (no form here has media).
 
 Two things differ from enketo-transformer, on purpose: labels are not rendered as Markdown
 (the form shows their text as written), and the stylesheet's `style="display:none"` becomes
@@ -26,6 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -47,6 +51,7 @@ class XFormNotRenderable(ValueError):
 @dataclass(frozen=True)
 class EnketoForm:
     form: str  # the <form class="or"> element, serialized as HTML
+    tree: list[Any]  # the same as data: [tag, {attributes}, child...], a text child a string
     model: str  # the <root><model>…</model></root> document enketo-core's FormModel reads
     title: str
 
@@ -205,8 +210,22 @@ def to_enketo(xform: str) -> EnketoForm:
         raise XFormNotRenderable("The stylesheet made no model from the XForm.")
     _add_instance_id(model_root)
     title = form.findtext(".//h3[@id='form-title']") or ""
-    return EnketoForm(form=_inner(root, "html"), model=_inner(model_root, "xml"),
-                      title=title.strip())
+    return EnketoForm(form=_inner(root, "html"), tree=_tree(form),
+                      model=_inner(model_root, "xml"), title=title.strip())
+
+
+def _tree(element: etree._Element) -> list[Any]:
+    """The form as data, for the page to build with DOM calls (no markup is parsed in the
+    browser): [tag, {attribute: value}, child...], where a child is a list or a text."""
+    node: list[Any] = [str(element.tag), {str(k): str(v) for k, v in element.attrib.items()}]
+    if element.text:
+        node.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            node.append(_tree(child))
+        if child.tail:
+            node.append(child.tail)
+    return node
 
 
 def _inner(root: etree._Element, method: str) -> str:

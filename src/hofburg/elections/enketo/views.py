@@ -20,7 +20,14 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -98,9 +105,9 @@ def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpRe
             "mission": form.mission, "form": form, "reason": str(failure),
             "shows_exercise_data": form.mission.is_exercise}, status=422)
     return render(request, "elections/enketo.html", {
-        "mission": form.mission, "form": form, "enketo_form": made.form,
+        "mission": form.mission, "form": form,
         "enketo_config": {
-            "model": made.model,
+            "form": made.tree, "model": made.model,
             "submitUrl": reverse("elections:enketo_submission",
                                  args=[form.mission.code, form.form_id, form.version]),
             "outboxKey": f"hofburg.elections.enketo.{request.user.pk}",
@@ -157,7 +164,7 @@ def submission(request: HttpRequest, code: str, form_id: str, version: str) -> H
 
 @never_cache
 @require_GET
-def service_worker(request: HttpRequest) -> HttpResponse:
+def service_worker(request: HttpRequest) -> HttpResponseBase:
     """The service worker, from the desk's URL so that its scope covers the desk's pages."""
     path = finders.find("hofburg/elections-enketo-sw.js")
     if not path:
