@@ -249,3 +249,42 @@ def test_the_forms_page_links_to_web_entry(cast: Cast) -> None:
     body = _signed_in(e, e.observer).get(f"/elections/{e.mission.code}/forms/").content.decode()
     assert _page(e) in body
     assert f"/elections/{e.mission.code}/forms/opening/1/enter/" in body
+
+
+# The vendored bundle under the CSP ------------------------------------------------------------
+
+BUNDLE = Path("static/vendor/enketo-core-8.1.0")
+
+
+def test_the_bundle_needs_no_eval_and_sets_no_inline_handler() -> None:
+    code = (BUNDLE / "enketo-core.min.js").read_text(encoding="utf-8")
+    assert not re.search(r"(?<![\w.$])eval\(|new Function\b|(?<![\w.$])Function\(", code)
+    assert "onsubmit" not in code  # replaced by a listener at bundle time
+    assert "tile.openstreetmap.org" not in code  # no geopicker, nothing from another site
+    assert "window.EnketoCore" in code or "EnketoCore=" in code
+
+
+def _top_level_split(selector_list: str) -> list[str]:
+    """A selector list split at its commas, but not those inside :not(...) and the like."""
+    parts, depth, current = [], 0, ""
+    for char in selector_list:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def test_the_theme_takes_images_from_this_site_and_styles_only_the_form() -> None:
+    css = (BUNDLE / "formhub.css").read_text(encoding="utf-8-sig")
+    assert not re.search(r"url\(\s*[\x27\"]?data:", css)
+    for image in re.findall(r'url\("(img/[^"]+)"\)', css):
+        assert (BUNDLE / image).is_file(), image
+    rules = re.findall(r"(?:^|})([^{}@]+)\{", css)
+    selectors = [s.strip() for rule in rules for s in _top_level_split(rule) if s.strip()]
+    # every rule applies inside the form's element (`.open .enketo-entry .btn` included)
+    outside = [s for s in selectors if ".enketo-entry" not in s.split(":")[0]
+               and not re.fullmatch(r"[\d.]+%|from|to", s)]  # keyframe steps
+    assert outside == []
