@@ -1,15 +1,21 @@
 from django.urls import path
 
 from hofburg.elections import boards, openrosa, provisioning, views
+from hofburg.elections.enketo import views as enketo
 
 app_name = "elections"
 
 urlpatterns = [
     path("", views.missions, name="missions"),
+    path("enketo-sw.js", enketo.service_worker, name="enketo_service_worker"),
     path("<str:code>/", views.mission, name="mission"),
     path("<str:code>/stations/", views.stations, name="stations"),
     path("<str:code>/forms/", views.forms_page, name="forms"),
     path("<str:code>/forms/<str:form_id>.<str:fmt>", views.export, name="export"),
+    path("<str:code>/forms/<str:form_id>/<str:version>/enter/", enketo.enter,
+         name="enketo_enter"),
+    path("<str:code>/forms/<str:form_id>/<str:version>/submission", enketo.submission,
+         name="enketo_submission"),
     path("<str:code>/figures/", views.figures_page, name="figures"),
     path("<str:code>/problems/", views.problems, name="problems"),
     path("<str:code>/conflicts/", views.conflicts, name="conflicts"),

@@ -1,0 +1,175 @@
+"""Web entry of an observation form with Enketo, for observers signed in to the site.
+
+- `GET <mission>/forms/<form_id>/<version>/enter/`: the page. enketo-core (vendored) renders
+  the form the server made from the XForm (`transform.to_enketo`, kept in the cache per form
+  version and content), with the model passed through `json_script`;
+- `POST <mission>/forms/<form_id>/<version>/submission`: the filled-in record, as OpenRosa's
+  `xml_submission_file` part, signed in by the session and its CSRF token. It goes through the
+  one intake service (`services.submissions.receive`) with the channel `web`, so it is
+  idempotent on `meta/instanceID` like a submission from ODK Collect: a retry is answered 201
+  again and stores nothing twice; the same instance with other answers is 409.
+
+A mission the reader may not see, and a form that is not the mission's, are 404; a visible
+mission the reader is not on is 403, for the page and the endpoint alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from hofburg.core.access import AccessDenied
+from hofburg.core.errors import Invalid, NotFound, ServiceError
+from hofburg.elections import bounds
+from hofburg.elections.enketo.transform import (
+    TRANSFORMER_VERSION,
+    EnketoForm,
+    XFormNotRenderable,
+    to_enketo,
+)
+from hofburg.elections.models import Form, Submission
+from hofburg.elections.queries import mission_for
+from hofburg.elections.services.submissions import (
+    form_for_submission,
+    parse_submission,
+    receive,
+)
+
+CACHE_SECONDS = 7 * 24 * 3600
+DEVICE = "enketo web form"
+THEME = "vendor/enketo-core-8.1.0"
+
+
+def _theme_images() -> list[str]:
+    """The theme's image files, which the browser fetches only when a style first needs one
+    (a ticked box): the page keeps them for offline use with its scripts and styles."""
+    folder = finders.find(f"{THEME}/img")
+    if not folder:
+        return []
+    return [static(f"{THEME}/img/{p.name}") for p in sorted(Path(str(folder)).iterdir())]
+
+
+def _form(request: HttpRequest, code: str, form_id: str, version: str) -> Form:
+    """The form version on the mission, if the reader may submit to it (404 / 403 otherwise)."""
+    mission = mission_for(request.user, code)
+    try:
+        form = form_for_submission(request.user, form_id, version)
+    except NotFound as missing:
+        raise Http404(missing.message) from missing
+    except AccessDenied as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    if form.mission_id != mission.pk:
+        raise Http404("No such form on this mission.")
+    return form
+
+
+def rendered(form: Form) -> EnketoForm:
+    """The Enketo form and model of a form version, from the cache when it was made before.
+
+    The key holds the XForm's MD5 and the transformer's version, so a changed XForm (which a
+    new version must carry anyway) or new stylesheets never meet an old rendering."""
+    key = f"hofburg.elections.enketo:{form.form_id}:{form.version}:{form.md5}:" \
+          f"{TRANSFORMER_VERSION}"
+    found = cache.get(key)
+    if isinstance(found, EnketoForm):
+        return found
+    made = to_enketo(form.xform)
+    cache.set(key, made, CACHE_SECONDS)
+    return made
+
+
+@require_GET
+def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpResponse:
+    form = _form(request, code, form_id, version)
+    try:
+        made = rendered(form)
+    except XFormNotRenderable as failure:
+        return render(request, "elections/enketo_unrenderable.html", {
+            "mission": form.mission, "form": form, "reason": str(failure),
+            "shows_exercise_data": form.mission.is_exercise}, status=422)
+    return render(request, "elections/enketo.html", {
+        "mission": form.mission, "form": form,
+        "enketo_config": {
+            "form": made.tree, "model": made.model,
+            "submitUrl": reverse("elections:enketo_submission",
+                                 args=[form.mission.code, form.form_id, form.version]),
+            "outboxKey": f"hofburg.elections.enketo.{request.user.pk}",
+            "formId": form.form_id, "version": form.version, "title": form.title,
+            "serviceWorker": reverse("elections:enketo_service_worker"),
+            "serviceWorkerScope": reverse("elections:missions"),
+            "offlineFiles": _theme_images(),
+        },
+        "enketo_texts": {
+            "waiting": _("waiting to send"), "sending": _("sending…"),
+            "sent": _("received by the server"), "refused": _("refused by the server:"),
+            "online": _("Online"), "offline": _("Offline: records are kept on this device"),
+            "invalid": _("Some answers are missing or not valid; see the marked questions."),
+            "queued": _("Record kept on this device; it is sent when there is a connection."),
+            "received": _("Record received by the server."),
+            "signIn": _("Your session has ended: sign in again, then press Send now."),
+        },
+        "shows_exercise_data": form.mission.is_exercise})
+
+
+def _problem(status: int, title: str, detail: str) -> JsonResponse:
+    return JsonResponse({"type": "about:blank", "title": title, "status": status,
+                         "detail": detail}, status=status,
+                        content_type="application/problem+json")
+
+
+@require_POST
+def submission(request: HttpRequest, code: str, form_id: str, version: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _problem(401, "Not signed in", "Sign in to send forms.")
+    form = _form(request, code, form_id, version)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > bounds.MAX_SUBMISSION_BYTES:
+        return _problem(413, "Too large", "The submission is too large.")
+    try:
+        upload = request.FILES.get("xml_submission_file")
+        if upload is None:
+            raise Invalid("The request has no xml_submission_file part.",
+                          field="xml_submission_file")
+        xml = upload.read()
+        if parse_submission(xml)[:2] != (form.form_id, form.version):
+            # receive() places a record by its XML's id and version; this address is one form's.
+            raise Invalid("The record is of another form or version.",
+                          field="xml_submission_file")
+        stored, created = receive(request.user, xml, channel=Submission.Channel.WEB,
+                                  device=DEVICE, mission=form.mission)
+    except ServiceError as refusal:
+        return _problem(refusal.status, "Submission refused", refusal.message)
+    return JsonResponse({"instance_id": stored.instance_id, "created": created}, status=201)
+
+
+@never_cache
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponseBase:
+    """The service worker, from the desk's URL so that its scope covers the desk's pages."""
+    path = finders.find("hofburg/elections-enketo-sw.js")
+    if not path:
+        raise Http404("No service worker.")
+    response = FileResponse(open(Path(str(path)), "rb"),  # noqa: SIM115 (FileResponse closes it)
+                            content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("elections:missions")
+    return response
