@@ -134,6 +134,8 @@ def _findings(page: Page, path: str, label: str, *, phone: bool) -> list[str]:
         if header > PHONE["height"] * HEADER_SHARE:
             found.append(f"{label} {path}: header {header:.0f}px tall")
     found.extend(f"{label} {path}: {line}" for line in serious_violations(page))
+    for line in found:
+        print(line)  # as they come: a slow walk tells what it finds before its end
     return found
 
 
@@ -150,6 +152,8 @@ def _walk(context: BrowserContext, base: str, ids: dict[str, int], who: str,
     found: list[str] = []
     for path in PAGES:
         url = base + path.format(**ids)
+        # Each page opens on the phone, as its reader would, and is then widened.
+        page.set_viewport_size(PHONE)
         response = page.goto(url)
         assert response is not None and response.status < 500, url
         if who == "visitor" and "/accounts/login/" in page.url and path != "/accounts/login/":
