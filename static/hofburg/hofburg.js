@@ -1,12 +1,11 @@
-/* What every page shares: the language switcher, and the two ways page scripts put values
- * they read from JSON into the page.
+/* What every page shares: the two ways page scripts put values they read from JSON into
+ * the page.
  *
  * No value reaches the page as markup (decision 0019): a script builds elements and sets their
  * textContent. hofburg.text(value) is such an element, for the library calls that take one
  * (a Leaflet tooltip). hofburg.escapeHtml(value) is for the few library calls that take only
  * markup (Leaflet's attribution and layer names): the value comes out as text all the same.
- * The Content-Security-Policy allows no inline script, so behaviour that used to sit in an
- * onchange= attribute lives here too.
+ * The language switcher needs no script: a select and its button (decision 0046).
  */
 (function () {
   "use strict";
@@ -40,12 +39,4 @@
   }
 
   window.hofburg = { text: text, textAndLink: textAndLink, escapeHtml: escapeHtml };
-
-  // <select data-submit-on-change>: choosing an option sends its form (the language switcher);
-  // without JavaScript the form's own button, inside <noscript>, does it.
-  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
-    select.addEventListener("change", function () {
-      select.form.submit();
-    });
-  });
 })();

@@ -164,9 +164,12 @@ def test_the_scripted_parts_work_under_the_policy(
     assert track and box
     assert box["x"] - track["x"] == pytest.approx(track["width"] * offset / 100, abs=2)
 
-    # The registry's joining chart and the language switcher, without an onchange= attribute.
+    # The registry's joining chart and the language switcher: choosing changes nothing until
+    # the button is pressed (decision 0046).
     page.goto(base + "/registry/states/")
     page.locator("#language-switcher").select_option("ru")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator("form.language").get_by_role("button").click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     assert seen == []
 

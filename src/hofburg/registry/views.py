@@ -221,9 +221,15 @@ def state_detail(request: HttpRequest, iso2: str) -> HttpResponse:
 
 @require_safe
 def area_map(request: HttpRequest) -> HttpResponse:
+    # The map's areas again as lists of links: the keyboard's and the screen reader's way to
+    # the same profiles, and the touch screen's way to the small States' markers (0046).
+    states = sorted(ParticipatingState.objects.all(), key=lambda state: str(state.name))
+    partners = sorted(Partner.objects.all(), key=lambda partner: str(partner.name))
     return render(request, "registry/map.html", {
-        "participating_count": ParticipatingState.objects.count(),
-        "partner_count": Partner.objects.count(),
+        "participating_count": len(states),
+        "partner_count": len(partners),
+        "states": states,
+        "partners": partners,
     })
 
 
