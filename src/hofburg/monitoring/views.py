@@ -279,16 +279,22 @@ def _editable_ids(request: HttpRequest, records: list[Any]) -> set[int]:
 
 @require_safe
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    observation = queries.get_observation_for_user(request.user, pk)
+    return _observation_page(request, queries.get_observation_for_user(request.user, pk))
+
+
+def _observation_page(request: HttpRequest, observation: Observation,
+                      correction: ObservationCorrectionForm | None = None,
+                      status: int = 200) -> HttpResponse:
+    """The observation's page; after a refused correction, with what was typed and why not."""
     may_edit = access.can_edit(request.user, observation)
     return render(request, "monitoring/observation.html", {
         "observation": observation, "may_edit": may_edit, "history": _history(observation),
         "reason_form": ReasonForm(),
-        "correction_form": ObservationCorrectionForm(initial={
+        "correction_form": correction or ObservationCorrectionForm(initial={
             "category": observation.category, "weapon_class": observation.weapon_class,
             "count": observation.count}),
         "shows_exercise_data": observation.is_exercise,
-    })
+    }, status=status)
 
 
 @require_POST
@@ -317,7 +323,8 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                                    f"{correction.fields[name].label}: "
                                    f"{' '.join(str(e) for e in errors)}"
                                    for name, errors in correction.errors.items())})
-                return redirect(done)
+                # Shown again with what was typed, not reset to the stored values.
+                return _observation_page(request, observation, correction, status=400)
             changes = correction.changes()
             workflow.correct_observation(request.user, observation, changes,
                                          correction.cleaned_data["reason"])
