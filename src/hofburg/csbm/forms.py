@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import bounds
+from hofburg.core import filters as list_filters
 from hofburg.core.i18n import localized
 from hofburg.core.models import Classification
 from hofburg.csbm.engine.activities import Activity, ActivityError, ActivityType
@@ -219,9 +220,10 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
 
     def year_or(self, default: int) -> int:
-        if self.is_valid() and self.cleaned_data.get("year"):
-            return int(self.cleaned_data["year"])
-        return default
+        """The year asked for; `default` when none is, or when it is not understood (the page
+        then says so, core.filters)."""
+        year = list_filters.applied(self).get("year")
+        return int(year) if year else default
 
 
 class ScorecardForm(YearForm):
@@ -243,9 +245,8 @@ class CalendarForm(YearForm):
             (iso2, localized(names, get_language(), iso2)) for iso2, names in states]
 
     def state_or_none(self) -> str | None:
-        if self.is_valid() and self.cleaned_data.get("state"):
-            return str(self.cleaned_data["state"])
-        return None
+        state = list_filters.applied(self).get("state")
+        return str(state) if state else None
 
 
 class ExchangeUploadForm(forms.Form):

@@ -36,6 +36,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from hofburg.core import access, bounds
+from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
 from hofburg.monitoring import errors, permissions, queries, report
@@ -254,7 +255,7 @@ def service_worker(request: HttpRequest) -> HttpResponseBase:
 def observation_list(request: HttpRequest) -> HttpResponse:
     _require_entitled(request)
     filters = ListFilterForm(request.GET, statuses=ObservationStatus.choices)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
+    wanted = list_filters.applied(filters)
     rows = queries.observations_for(request.user, status=wanted.get("status") or None,
                                     start=wanted.get("day"), end=wanted.get("day"))
     if wanted.get("category"):
@@ -325,9 +326,15 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                                    for name, errors in correction.errors.items())})
                 # Shown again with what was typed, not reset to the stored values.
                 return _observation_page(request, observation, correction, status=400)
-            changes = correction.changes()
-            workflow.correct_observation(request.user, observation, changes,
-                                         correction.cleaned_data["reason"])
+            try:
+                workflow.correct_observation(request.user, observation, correction.changes(),
+                                             correction.cleaned_data["reason"])
+            except errors.MonitoringError as error:
+                # Refused by the desk's own checks: shown again with what was typed, too.
+                messages.error(request, str(error))
+                field = getattr(error, "field", None)
+                correction.add_error(field if field in correction.fields else None, str(error))
+                return _observation_page(request, observation, correction, status=400)
             messages.success(request, _("Observation %(id)s corrected; the earlier version is "
                                         "kept in its history.")
                              % {"id": observation.observation_id})
@@ -345,7 +352,7 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 def event_list(request: HttpRequest) -> HttpResponse:
     _require_entitled(request)
     filters = ListFilterForm(request.GET, statuses=EventStatus.choices)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
+    wanted = list_filters.applied(filters)
     rows = queries.events_for(request.user, status=wanted.get("status") or None,
                               category=wanted.get("category") or None,
                               start=wanted.get("day"), end=wanted.get("day"))
@@ -593,11 +600,10 @@ def trends(request: HttpRequest) -> HttpResponse:
     end = max(dates) if dates else None
     # The last fortnight with figures, not empty days before the first report.
     start = max(min(dates), end - timedelta(days=13)) if end else None
-    category = None
-    if form.is_valid():
-        start = form.cleaned_data.get("start") or start
-        end = form.cleaned_data.get("end") or end
-        category = form.cleaned_data.get("category") or None
+    wanted = list_filters.applied(form)
+    start = wanted.get("start") or start
+    end = wanted.get("end") or end
+    category = wanted.get("category")
     context: dict[str, Any] = {"form": form, "start": start, "end": end}
     if start and end and start <= end:
         categories = [category] if category else []
