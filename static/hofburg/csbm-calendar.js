@@ -14,4 +14,9 @@
     bar.style.width = bar.getAttribute("data-width") + "%";
     bar.classList.add("placed");
   });
+  // The "today" line: a mark at today's place in the header and in every row's track.
+  document.querySelectorAll(".tl-today[data-offset]").forEach(function (mark) {
+    mark.style.left = mark.getAttribute("data-offset") + "%";
+    mark.classList.add("placed");
+  });
 })();

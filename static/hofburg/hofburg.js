@@ -39,4 +39,18 @@
   }
 
   window.hofburg = { text: text, textAndLink: textAndLink, escapeHtml: escapeHtml };
+
+  // <details data-keep-open="name">: a disclosure the reader opened stays open when htmx
+  // swaps in a new version of it (the checker's evidence while the activity is being typed).
+  var opened = {};
+  document.addEventListener("htmx:beforeSwap", function () {
+    document.querySelectorAll("details[data-keep-open]").forEach(function (details) {
+      opened[details.getAttribute("data-keep-open")] = details.open;
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll("details[data-keep-open]").forEach(function (details) {
+      if (opened[details.getAttribute("data-keep-open")]) { details.open = true; }
+    });
+  });
 })();

@@ -190,7 +190,30 @@ def test_what_if_compares_an_activity_typed_in(desk: Desk, client: Client) -> No
         "ruleset_a": "vd2011", "ruleset_b": "joint-proposal-2019", "year": 2030,
         "type": "land", "start": "2030-05-01", "end": "2030-05-05", "troops": 6000}))
     assert "The activity typed in" in page
-    assert "1 of 1 activity would be treated differently." in page
+    # It leads the page, before the form and the stored activities, and is not one of them.
+    lead = page.split("Your activity under the two rulesets", 1)[1].split("<form", 1)[0]
+    assert "joint-proposal-2019 would treat it differently from vd2011." in lead
+    assert "The activity typed in" in lead
+    assert "No stored activity to compare" in page
+
+
+def test_what_if_adds_no_activity_of_the_users_that_was_not_typed(
+        desk: Desk, client: Client) -> None:
+    blank = text(client.get(reverse("csbm:what_if")))
+    assert 'name="start"' in blank and 'name="start" value=' not in blank
+    page = text(client.get(reverse("csbm:what_if"), {
+        "ruleset_a": "vd2011", "ruleset_b": "joint-proposal-2019", "year": 2030,
+        "type": "land", "start": "", "end": ""}))
+    assert "The activity typed in" not in page and "Your activity" not in page
+
+
+def test_what_if_asks_for_a_figure_when_only_dates_are_typed(
+        desk: Desk, client: Client) -> None:
+    page = text(client.get(reverse("csbm:what_if"), {
+        "ruleset_a": "vd2011", "ruleset_b": "joint-proposal-2019", "type": "land",
+        "start": "2030-05-01", "end": "2030-05-05"}))
+    assert "Give at least one figure of your activity, or leave its dates empty." in page
+    assert "The activity typed in" not in page
 
 
 def test_what_if_refuses_the_same_ruleset_twice(desk: Desk, client: Client) -> None:

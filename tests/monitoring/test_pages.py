@@ -184,6 +184,23 @@ def test_a_correction_keeps_the_earlier_version_in_the_history(cast: Cast) -> No
     assert "the patrol&#x27;s log says five" in page
 
 
+def test_a_refused_correction_keeps_what_was_typed_and_changes_nothing(cast: Cast) -> None:
+    first, _ = crossing_pair(cast.mona)
+    response = cast.client(cast.mona).post(f"/monitoring/observations/{first.pk}/correct/", {
+        "category": "explosion_undetermined", "weapon_class": "", "count": 0,
+        "reason": "the patrol's log says none"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="message message-error" role="alert"' in page
+    assert "The correction was not saved" in page
+    assert "the patrol&#x27;s log says none</textarea>" in page or \
+        'value="the patrol&#x27;s log says none"' in page
+    assert 'name="count" value="0"' in page
+    first.refresh_from_db()
+    assert first.count == 3 and first.revision == 1
+
+
 def test_an_event_page_explains_the_merge_and_locates_the_event(cast: Cast) -> None:
     first, second = crossing_pair(cast.mona)
     page = cast.client(cast.carol).get(f"/monitoring/events/{first.event_id}/").content.decode()

@@ -13,10 +13,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import bounds
+from hofburg.core import filters as list_filters
 from hofburg.core.i18n import localized
 from hofburg.core.models import Classification
 from hofburg.csbm.engine.activities import Activity, ActivityError, ActivityType
 from hofburg.csbm.engine.rulesets import Ruleset
+from hofburg.csbm.engine.terms import Measure
 from hofburg.registry.models import ParticipatingState
 
 DEFAULT_RULESET = "vd2011"
@@ -101,6 +103,18 @@ class ActivityForm(forms.Form):
             self.add_error("end", _("The end cannot be before the start."))
         return cleaned
 
+    def given_measures(self) -> frozenset[Measure]:
+        """The peak numbers the user gave (call after is_valid()); the others were left blank.
+
+        A landing's own figure counts as given when the activity's troops stand for it."""
+        data = self.cleaned_data
+        given = {measure for measure in Measure if data.get(measure.value) is not None}
+        landing = {ActivityType.AMPHIBIOUS.value: Measure.AMPHIBIOUS_TROOPS,
+                   ActivityType.AIRBORNE.value: Measure.AIRBORNE_TROOPS}.get(data.get("type", ""))
+        if landing is not None and Measure.TROOPS in given:
+            given.add(landing)
+        return frozenset(given)
+
     def activity(self, activity_id: str = "checked-activity", state: str = "") -> Activity:
         """The engine's Activity for the cleaned data (call after is_valid())."""
         data = self.cleaned_data
@@ -168,13 +182,19 @@ class WhatIfForm(ActivityForm):
         self.initial.setdefault("ruleset_b", DEFAULT_PROPOSAL)
         self.activity_required = activity_required
         if not activity_required:
+            # Dates filled in ahead would make every comparison carry an empty activity of
+            # the user's that the user never typed.
             for name in ("start", "end"):
                 self.fields[name].required = False
+                self.initial.pop(name, None)
 
     def has_activity(self) -> bool:
         """True when the form holds a typed activity to compare (valid forms only)."""
         data = self.cleaned_data
         return bool(data.get("start") and data.get("end"))
+
+    def _figures_given(self, cleaned: Mapping[str, Any]) -> bool:
+        return any(cleaned.get(name) is not None for name, _label in COUNT_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -183,6 +203,10 @@ class WhatIfForm(ActivityForm):
         if not self.activity_required and bool(cleaned.get("start")) != bool(cleaned.get("end")):
             self.add_error("end" if cleaned.get("start") else "start",
                            _("Give both the start and the end, or neither."))
+        if not self.activity_required and cleaned.get("start") and cleaned.get("end") \
+                and not self._figures_given(cleaned):
+            self.add_error("troops", _("Give at least one figure of your activity, or leave "
+                                       "its dates empty."))
         return cleaned
 
     def chosen(self) -> tuple[Ruleset, Ruleset]:
@@ -196,9 +220,10 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
 
     def year_or(self, default: int) -> int:
-        if self.is_valid() and self.cleaned_data.get("year"):
-            return int(self.cleaned_data["year"])
-        return default
+        """The year asked for; `default` when none is, or when it is not understood (the page
+        then says so, core.filters)."""
+        year = list_filters.applied(self).get("year")
+        return int(year) if year else default
 
 
 class ScorecardForm(YearForm):
@@ -220,9 +245,8 @@ class CalendarForm(YearForm):
             (iso2, localized(names, get_language(), iso2)) for iso2, names in states]
 
     def state_or_none(self) -> str | None:
-        if self.is_valid() and self.cleaned_data.get("state"):
-            return str(self.cleaned_data["state"])
-        return None
+        state = list_filters.applied(self).get("state")
+        return str(state) if state else None
 
 
 class ExchangeUploadForm(forms.Form):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hofburg.core import filters as list_filters
 from hofburg.core.bounds import (
     FIRST_DAY,
     LAST_DAY,
@@ -109,7 +110,8 @@ def vienna_to_utc(naive: dt.datetime) -> dt.datetime:
 
 
 class StatusTableFilterForm(forms.Form):
-    """The status table's filters; a value that does not validate is ignored."""
+    """The status table's filters; a value that does not validate is left out and reported
+    (core.filters)."""
 
     body = forms.ChoiceField(label=_("Body"), required=False,
                              choices=[("", _("All bodies")), *Body.choices])
@@ -118,8 +120,7 @@ class StatusTableFilterForm(forms.Form):
     earlier = forms.BooleanField(label=_("Also decisions of earlier years"), required=False)
 
     def filters(self) -> dict[str, str]:
-        self.is_valid()
-        return {key: value for key, value in self.cleaned_data.items() if value}
+        return {key: value for key, value in list_filters.applied(self).items() if value}
 
 
 class DraftForm(forms.Form):

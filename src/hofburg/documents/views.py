@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import access
+from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.models import Affiliation, Classification
 from hofburg.core.search import RANK_LIMIT, ResultsPaginator, was_ranked
@@ -39,7 +40,7 @@ from hofburg.documents.services import (
 
 PAGE_SIZE = 25
 class DocumentFilterForm(forms.Form):
-    """The list filters; a value that does not validate is ignored rather than failing the page."""
+    """The list filters; a value that does not validate is left out and reported (core.filters)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_CHARS)
     distribution = forms.ChoiceField(
@@ -57,8 +58,7 @@ class DocumentFilterForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         """The valid, non-empty filters, ready for `find_documents`."""
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return list_filters.applied(self)
 
 
 class DocumentForm(forms.Form):

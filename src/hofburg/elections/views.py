@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from hofburg.core import filters as list_filters
 from hofburg.core.errors import ServiceError
 from hofburg.core.tables import CONTENT_TYPES, write_csv, write_xlsx
 from hofburg.elections import permissions
@@ -37,6 +38,18 @@ from hofburg.elections.queries import (
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
 
 PAGE_SIZE = 100
+
+
+class SnapshotForm(forms.Form):
+    """`?snapshot=`: one of the mission's frozen snapshots; any other value is reported."""
+
+    snapshot = forms.TypedChoiceField(label=_("Snapshot"), required=False, coerce=int,
+                                      empty_value=None)
+
+    def __init__(self, *args: object, snapshots: list[Snapshot], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["snapshot"].choices = [  # type: ignore[attr-defined]
+            (s.pk, str(s.pk)) for s in snapshots]
 
 
 class FreezeForm(forms.Form):
@@ -123,10 +136,11 @@ def figures_page(request: HttpRequest, code: str) -> HttpResponse:
     snapshots = list(Snapshot.objects.filter(mission=found).defer("content")
                      .order_by("-cutoff", "form_id"))
     chosen = None
-    wanted = request.GET.get("snapshot", "")
-    if wanted.isdigit():
-        chosen = Snapshot.objects.filter(mission=found, pk=int(wanted)).first()
-    elif snapshots:
+    snapshot_form = SnapshotForm(request.GET or None, snapshots=snapshots)
+    wanted = list_filters.applied(snapshot_form).get("snapshot")
+    if wanted is not None:
+        chosen = Snapshot.objects.get(mission=found, pk=wanted)
+    elif snapshots and not snapshot_form.errors:
         chosen = Snapshot.objects.get(pk=snapshots[0].pk)
     data = None
     if chosen is not None:
@@ -137,7 +151,8 @@ def figures_page(request: HttpRequest, code: str) -> HttpResponse:
             question["label"] = labels.get(question["question"], "")
     return render(request, "elections/figures.html", {
         "mission": found, "snapshots": snapshots, "chosen": chosen, "data": data,
-        "freeze_form": freeze_form, "shows_exercise_data": found.is_exercise},
+        "freeze_form": freeze_form, "form": snapshot_form,
+        "shows_exercise_data": found.is_exercise},
         status=400 if request.method == "POST" else 200)
 
 

@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import bounds
+from hofburg.core import filters as list_filters
 from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
 from hofburg.monitoring.engine.observations import Method as EngineMethod
 from hofburg.monitoring.models import Category, Method, ObserverKind
@@ -168,10 +169,11 @@ class RangeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
+        # The last date is left out (core.filters): the first one still applies.
         if start and end and start > end:
-            raise forms.ValidationError(_("The first date must not be after the last."))
-        if start and end and (end - start).days > 366:
-            raise forms.ValidationError(_("Choose at most a year."))
+            self.add_error("end", _("The first date must not be after the last."))
+        elif start and end and (end - start).days > 366:
+            self.add_error("end", _("Choose at most a year."))
         return data
 
 
@@ -181,7 +183,5 @@ class PeriodForm(forms.Form):
     day = bounds.day_field(_("Report date"), required=False)
 
     def report_date(self, default: date | None) -> date | None:
-        if self.is_valid() and self.cleaned_data.get("day"):
-            day: date = self.cleaned_data["day"]
-            return day
-        return default
+        day: date | None = list_filters.applied(self).get("day")
+        return day or default

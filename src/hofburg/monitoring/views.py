@@ -38,6 +38,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from hofburg.core import access, bounds, dates
+from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
 from hofburg.monitoring import errors, exports, permissions, queries, report
@@ -256,7 +257,7 @@ def service_worker(request: HttpRequest) -> HttpResponseBase:
 def observation_list(request: HttpRequest) -> HttpResponse:
     _require_entitled(request)
     filters = ListFilterForm(request.GET, statuses=ObservationStatus.choices)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
+    wanted = list_filters.applied(filters)
     rows = queries.observations_for(request.user, status=wanted.get("status") or None,
                                     start=wanted.get("day"), end=wanted.get("day"))
     if wanted.get("category"):
@@ -281,16 +282,22 @@ def _editable_ids(request: HttpRequest, records: list[Any]) -> set[int]:
 
 @require_safe
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    observation = queries.get_observation_for_user(request.user, pk)
+    return _observation_page(request, queries.get_observation_for_user(request.user, pk))
+
+
+def _observation_page(request: HttpRequest, observation: Observation,
+                      correction: ObservationCorrectionForm | None = None,
+                      status: int = 200) -> HttpResponse:
+    """The observation's page; after a refused correction, with what was typed and why not."""
     may_edit = access.can_edit(request.user, observation)
     return render(request, "monitoring/observation.html", {
         "observation": observation, "may_edit": may_edit, "history": _history(observation),
         "reason_form": ReasonForm(),
-        "correction_form": ObservationCorrectionForm(initial={
+        "correction_form": correction or ObservationCorrectionForm(initial={
             "category": observation.category, "weapon_class": observation.weapon_class,
             "count": observation.count}),
         "shows_exercise_data": observation.is_exercise,
-    })
+    }, status=status)
 
 
 @require_POST
@@ -319,10 +326,17 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                                    f"{correction.fields[name].label}: "
                                    f"{' '.join(str(e) for e in errors)}"
                                    for name, errors in correction.errors.items())})
-                return redirect(done)
-            changes = correction.changes()
-            workflow.correct_observation(request.user, observation, changes,
-                                         correction.cleaned_data["reason"])
+                # Shown again with what was typed, not reset to the stored values.
+                return _observation_page(request, observation, correction, status=400)
+            try:
+                workflow.correct_observation(request.user, observation, correction.changes(),
+                                             correction.cleaned_data["reason"])
+            except errors.MonitoringError as error:
+                # Refused by the desk's own checks: shown again with what was typed, too.
+                messages.error(request, str(error))
+                field = getattr(error, "field", None)
+                correction.add_error(field if field in correction.fields else None, str(error))
+                return _observation_page(request, observation, correction, status=400)
             messages.success(request, _("Observation %(id)s corrected; the earlier version is "
                                         "kept in its history.")
                              % {"id": observation.observation_id})
@@ -340,7 +354,7 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 def event_list(request: HttpRequest) -> HttpResponse:
     _require_entitled(request)
     filters = ListFilterForm(request.GET, statuses=EventStatus.choices)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
+    wanted = list_filters.applied(filters)
     rows = queries.events_for(request.user, status=wanted.get("status") or None,
                               category=wanted.get("category") or None,
                               start=wanted.get("day"), end=wanted.get("day"))
@@ -583,20 +597,17 @@ def _event_point(event: Event) -> dict[str, Any]:
 
 # --- trends -----------------------------------------------------------------------------------
 
-@require_safe
 def _trend_range(request: HttpRequest) -> tuple[RangeForm, date | None, date | None, str | None]:
     """The trends' form and the range and category it asks for: by default the last fortnight
     with figures, not empty days before the first report."""
-    dates = report.report_dates(request.user)
+    days = report.report_dates(request.user)
     form = RangeForm(request.GET or None)
-    end = max(dates) if dates else None
-    start = max(min(dates), end - timedelta(days=13)) if end else None
-    category = None
-    if form.is_valid():
-        start = form.cleaned_data.get("start") or start
-        end = form.cleaned_data.get("end") or end
-        category = form.cleaned_data.get("category") or None
-    return form, start, end, category
+    end = max(days) if days else None
+    start = max(min(days), end - timedelta(days=13)) if end else None
+    wanted = list_filters.applied(form)
+    start = wanted.get("start") or start
+    end = wanted.get("end") or end
+    return form, start, end, wanted.get("category")
 
 
 @require_safe
@@ -619,6 +630,7 @@ def trends_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+@require_safe
 def trends(request: HttpRequest) -> HttpResponse:
     form, start, end, category = _trend_range(request)
     context: dict[str, Any] = {"form": form, "start": start, "end": end}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from hofburg.core import access
+from hofburg.core import filters as list_filters
 from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation
 from hofburg.projects import bounds, permissions, queries
@@ -64,12 +65,10 @@ class PortfolioForm(forms.Form):
         self.fields["status"].choices = _with_all(_("Every status"), ProjectStatus.choices)  # type: ignore[attr-defined]
 
     def filters(self) -> queries.PortfolioFilters:
-        if not self.is_valid():
-            return queries.PortfolioFilters()
-        data = self.cleaned_data
-        return queries.PortfolioFilters(
-            theme=data["theme"], dimension=data["dimension"], owner=data["owner"],
-            donor=data["donor"], state=data["state"], status=data["status"])
+        """The filters understood; one not understood is left out and reported (core.filters)."""
+        data = list_filters.applied(self)
+        return queries.PortfolioFilters(**{name: data.get(name, "") for name in (
+            "theme", "dimension", "owner", "donor", "state", "status")})
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:
@@ -233,8 +232,9 @@ def personnel(request: HttpRequest) -> HttpResponse:
     finances its projects; the largest contributor of each first."""
     form = FieldOperationForm(request.GET or None)
     found = None
-    if form.is_valid():
-        found = field_operation_contributors(request.user, form.cleaned_data["field_operation"])
+    chosen = list_filters.applied(form).get("field_operation")
+    if chosen:
+        found = field_operation_contributors(request.user, chosen)
     rows = []
     if found is not None:
         rows = [{"state": p.state, "personnel": p.personnel,

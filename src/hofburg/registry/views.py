@@ -28,6 +28,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from hofburg.core import filters as list_filters
 from hofburg.core import panels
 from hofburg.registry import exports
 from hofburg.registry.engine.troika import Troika, troika
@@ -276,9 +277,7 @@ def chairmanships(request: HttpRequest) -> HttpResponse:
         return download
     current_year = this_year()
     form = TroikaYearForm(request.GET or None)
-    selected_year = current_year
-    if form.is_valid() and form.cleaned_data["year"] is not None:
-        selected_year = form.cleaned_data["year"]
+    selected_year = list_filters.applied(form).get("year") or current_year
     chairs = chairs_by_year()
     selected = troika(chairs, selected_year)
     seats = {selected_year - 1: "previous", selected_year: "current", selected_year + 1: "next"}

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from hofburg.core import access
+from hofburg.core import access, filters
 from hofburg.core.models import AuditEntry
 
 PAGE_SIZE = 50
@@ -35,8 +35,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         AuditEntry.objects.order_by("model_label").values_list("model_label", flat=True).distinct())
     form = AuditFilterForm(request.GET, record_types=record_types)
     entries = AuditEntry.objects.select_related("actor")
-    if form.is_valid() and form.cleaned_data["type"]:
-        entries = entries.filter(model_label=form.cleaned_data["type"])
+    record_type = filters.applied(form).get("type")
+    if record_type:
+        entries = entries.filter(model_label=record_type)
     # `?request=ID`: the changes one request made (its id is in the logs and the answer header).
     if request.GET.get("request"):
         entries = entries.filter(request_id=request.GET["request"][:64])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from hofburg.core import access
+from hofburg.core import filters as list_filters
 from hofburg.core.tables import CONTENT_TYPES
 from hofburg.csbm import exports, queries
 from hofburg.csbm.engine import deadlines
@@ -170,11 +171,12 @@ def exercise_data_in(year: int, user: Any) -> bool:
 @require_safe
 def quotas(request: HttpRequest) -> HttpResponse:
     """Each State's evaluation and inspection quota for a year: quota, used, remaining, by whom."""
-    year = YearForm(request.GET).year_or(this_year())
+    form = YearForm(request.GET)
+    year = form.year_or(this_year())
     lines = quota_lines(year, request.user)
     return render(request, "csbm/quotas.html", {
         "year": year,
-        "year_form": YearForm(initial={"year": year}),
+        "year_form": form if form.errors else YearForm(initial={"year": year}),
         "lines": lines,
         "shows_exercise_data": exercise_data_in(year, request.user),
         "ruleset": get_ruleset(),
@@ -190,14 +192,15 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     form = ScorecardForm(request.GET)
     year = form.year_or(this_year())
     rows = sorted(build_scorecard(year, request.user), key=lambda row: folded(row.state_name))
-    if form.is_valid() and form.cleaned_data.get("findings_only"):
+    findings_only = bool(list_filters.applied(form).get("findings_only"))
+    if findings_only:
         rows = [row for row in rows if not row.clean]
     if "format" in request.GET:
         return _scorecard_file(rows, year, request.GET["format"])
     return render(request, "csbm/scorecard.html", {
         "year": year,
         "form": form if form.errors else ScorecardForm(initial={
-            "year": year, "findings_only": form.is_valid() and form.cleaned_data["findings_only"]}),
+            "year": year, "findings_only": findings_only}),
         "rows": rows,
         "shows_exercise_data": exercise_data_in(year, request.user),
         "ruleset": get_ruleset(),
@@ -218,6 +221,12 @@ def _scorecard_file(rows: list[ScorecardRow], year: int, file_format: str) -> Ht
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="csbm-scorecard-{year}.{file_format}"'
     return response
+
+
+def year_offset(day: date) -> float:
+    """Where `day` begins on a one-year timeline, in per cent of its year."""
+    first = date(day.year, 1, 1)
+    return round(100 * (day - first).days / ((date(day.year, 12, 31) - first).days + 1), 2)
 
 
 @dataclass(frozen=True)
@@ -255,8 +264,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if state:
         activities = activities.filter(state__iso2=state)
     bars = [TimelineBar.of(line, year) for line in _classified(activities)]
+    today = timezone.localdate()
     return render(request, "csbm/calendar.html", {
         "year": year,
+        # The "today" line, on the year that holds today only (decision 0045).
+        "today": today if today.year == year else None,
+        "today_offset": year_offset(today) if today.year == year else None,
         "form": form if form.errors else CalendarForm(initial={"year": year, "state": state or ""}),
         "bars": bars,
         "months": [date(year, month, 1) for month in range(1, 13)],

@@ -28,7 +28,7 @@ from hofburg.csbm.engine.rulesets import (
     Ruleset,
     differences,
 )
-from hofburg.csbm.engine.terms import Category, Measure, Operator
+from hofburg.csbm.engine.terms import Category, Confidence, Measure, Operator
 from hofburg.csbm.forms import (
     CheckerForm,
     WhatIfForm,
@@ -108,14 +108,16 @@ class CheckRow:
     paragraph_confidence: str | None
     confidence: str | None
     note: str
+    given: bool = True  # False: the user left the figure blank, and the engine counted none
 
     @classmethod
-    def of(cls, check: ThresholdCheck) -> CheckRow:
+    def of(cls, check: ThresholdCheck, given: bool = True) -> CheckRow:
         provision = check.provision
         return cls(
             category=str(CATEGORY_LABELS[check.category]),
             measure=str(MEASURE_LABELS[check.measure]),
             count=check.count,
+            given=given,
             operator=str(OPERATOR_LABELS[check.operator]),
             threshold=Threshold.of(provision),
             result=check.result,
@@ -150,9 +152,13 @@ class Answer:
     cited: list[CitedAnswer] = field(default_factory=list)
 
     @classmethod
-    def of(cls, activity: Activity, ruleset: Ruleset) -> Answer:
+    def of(cls, activity: Activity, ruleset: Ruleset,
+           given: frozenset[Measure] | None = None) -> Answer:
+        """The answer; `given` names the figures the user gave (None: all of them), so that a
+        blank figure reads "not given" rather than the 0 the engine counts for it."""
         classification = classify(activity, ruleset)
-        rows = [CheckRow.of(check) for check in classification.checks]
+        rows = [CheckRow.of(check, given is None or check.measure in given)
+                for check in classification.checks]
         chapters = [check.chapter for check in classification.checks]
         return cls(
             ruleset=ruleset,
@@ -181,6 +187,63 @@ class Answer:
     def observation_citations(self) -> tuple[Citation, ...]:
         return self.citations("observable")
 
+    # -- the answer in plain words: what decided it, and the paragraphs it rests on --------
+
+    @property
+    def notification_reasons(self) -> list[CheckRow]:
+        return _deciding(self.notification_rows)
+
+    @property
+    def observation_reasons(self) -> list[CheckRow]:
+        return _deciding(self.observation_rows)
+
+    @property
+    def notification_paragraphs(self) -> list[str]:
+        return _paragraphs(self.citations("notifiable") + self.citations("notify_by"))
+
+    @property
+    def observation_paragraphs(self) -> list[str]:
+        return _paragraphs(self.citations("observable") + self.citations("invite_by"))
+
+    @property
+    def calendar_paragraphs(self) -> list[str]:
+        return _paragraphs(self.citations("calendar_by") + self.citations("advance_notice_by"))
+
+    @property
+    def zone_paragraphs(self) -> list[str]:
+        return _paragraphs(self.citations("subject"))
+
+    @property
+    def paragraphs_unconfirmed(self) -> bool:
+        """True when a paragraph number named in the answer is not checked against the text."""
+        return any(citation.paragraph
+                   and citation.paragraph_confidence is not Confidence.CONFIRMED
+                   for group in self.cited for citation in group.citations)
+
+    @property
+    def not_given(self) -> list[str]:
+        """The checked figures the user left blank, each named once, in the table's order."""
+        names: list[str] = []
+        for row in self.notification_rows + self.observation_rows:
+            if not row.given and row.measure not in names:
+                names.append(row.measure)
+        return names
+
+
+def _deciding(rows: list[CheckRow]) -> list[CheckRow]:
+    """The thresholds that decide a chapter's answer: those crossed, else those undetermined."""
+    crossed = [row for row in rows if row.result == ThresholdResult.CROSSED]
+    return crossed or [row for row in rows if row.result == ThresholdResult.UNDETERMINED]
+
+
+def _paragraphs(citations: tuple[Citation, ...]) -> list[str]:
+    """The paragraphs the citations name, each once, in their order."""
+    seen: list[str] = []
+    for citation in citations:
+        if citation.paragraph and citation.paragraph not in seen:
+            seen.append(citation.paragraph)
+    return seen
+
 
 # -- activity checker ----------------------------------------------------------------------
 
@@ -190,7 +253,7 @@ def _checked(form: CheckerForm) -> Answer | None:
     if not form.is_bound or not form.is_valid():
         return None
     ruleset = form.chosen_ruleset()
-    return Answer.of(form.activity(), ruleset)
+    return Answer.of(form.activity(), ruleset, form.given_measures())
 
 
 @require_http_methods(["GET", "POST"])
@@ -238,6 +301,7 @@ class Compared:
     b: Verdict
     changed: tuple[str, ...]
     record: StoredActivity | None = None  # the stored activity, when the row comes from one
+    troops_given: bool = True  # False: the user's own activity left its troops blank
 
     @property
     def changes(self) -> bool:
@@ -247,12 +311,21 @@ class Compared:
 TYPED_ACTIVITY = "typed-activity"
 
 
+def _compared(row: whatif.ActivityDifference, activity: Activity, *,
+              record: StoredActivity | None = None, label: str | None = None,
+              troops_given: bool = True) -> Compared:
+    return Compared(label=label or row.activity_id, activity=activity, a=Verdict(row.a),
+                    b=Verdict(row.b), changed=row.changed, record=record,
+                    troops_given=troops_given)
+
+
 @require_http_methods(["GET"])
 def what_if(request: HttpRequest) -> HttpResponse:
     """The same activities under two rulesets side by side, and how the rulesets differ.
 
     The activities are the stored ones the user may see (real, sourced exercises for the
-    public), optionally of one year, and one activity typed into the form.
+    public), optionally of one year, and one activity typed into the form, which leads the
+    page apart from them (decision 0045).
     """
     form = WhatIfForm(request.GET or None, rulesets=all_rulesets(), activity_required=False)
     context: dict[str, Any] = {"form": form}
@@ -267,22 +340,23 @@ def what_if(request: HttpRequest) -> HttpResponse:
         stored = stored.filter(start__year=form.cleaned_data["year"])
     records = list(stored)
     activities = [engine_activity(record) for record in records]
-    if form.is_bound and form.has_activity():
-        activities.append(form.activity(TYPED_ACTIVITY))
     result = whatif.compare_rulesets(activities, ruleset_a, ruleset_b)
     # A reference names an activity within its State only.
     by_reference = {(record.state_id, record.reference): record for record in records}
-    rows = [
-        Compared(label=str(_("The activity typed in")) if row.activity_id == TYPED_ACTIVITY
-                 else row.activity_id,
-                 activity=activity, a=Verdict(row.a), b=Verdict(row.b), changed=row.changed,
-                 record=by_reference.get((row.state, row.activity_id)))
-        for row, activity in zip(result.rows, activities, strict=True)
-    ]
+    rows = [_compared(row, activity, record=by_reference.get((row.state, row.activity_id)))
+            for row, activity in zip(result.rows, activities, strict=True)]
+    # The user's own activity is the question asked: it leads the page, apart from the table.
+    typed = None
+    if form.is_bound and form.has_activity():
+        own = form.activity(TYPED_ACTIVITY)
+        typed = _compared(whatif.compare_rulesets([own], ruleset_a, ruleset_b).rows[0], own,
+                          label=str(_("The activity typed in")),
+                          troops_given=Measure.TROOPS in form.given_measures())
     context.update({
         "ruleset_a": ruleset_a,
         "ruleset_b": ruleset_b,
         "rows": rows,
+        "typed": typed,
         "summary": result.summary,
         "differences": differences(ruleset_a, ruleset_b),
         "shows_exercise_data": any(record.is_exercise for record in records),

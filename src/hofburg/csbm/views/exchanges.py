@@ -111,17 +111,19 @@ def exchange_deadline(year: int) -> date:
 def exchanges(request: HttpRequest) -> HttpResponse:
     """The annual exchanges of a year the user may see, per State, and for editors of a
     delegation the form to upload their own State's exchange."""
-    year = YearForm(request.GET).year_or(default_exchange_year(request.user))
-    return _exchange_index(request, year, ExchangeUploadForm())
+    year_form = YearForm(request.GET)
+    year = year_form.year_or(default_exchange_year(request.user))
+    return _exchange_index(request, year, ExchangeUploadForm(),
+                           year_form=year_form if year_form.errors else None)
 
 
 def _exchange_index(request: HttpRequest, year: int, form: ExchangeUploadForm,
-                    upload_errors: Iterable[uploads.RowError] = (), status: int = 200
-                    ) -> HttpResponse:
+                    upload_errors: Iterable[uploads.RowError] = (), status: int = 200,
+                    year_form: YearForm | None = None) -> HttpResponse:
     lines = exchange_lines(year, request.user)
     return render(request, "csbm/exchanges.html", {
         "year": year,
-        "year_form": YearForm(initial={"year": year}),
+        "year_form": year_form or YearForm(initial={"year": year}),
         "lines": lines,
         "due_on": exchange_deadline(year),
         "own_state": state_user_acts_for(request.user),

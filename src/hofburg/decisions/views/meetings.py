@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from hofburg.core import bounds
+from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied, allowed_classifications
 from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation, Classification
@@ -95,9 +96,8 @@ def _add_error(form: forms.Form, error: ServiceError) -> None:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingFilterForm(request.GET or None,
                              years=queries.years_with_meetings(request.user))
-    body, year = "", None
-    if form.is_valid():
-        body, year = form.cleaned_data["body"], form.cleaned_data["year"]
+    wanted = list_filters.applied(form)
+    body, year = wanted.get("body", ""), wanted.get("year")
     found = queries.meetings_for(request.user, body=body, year=year)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

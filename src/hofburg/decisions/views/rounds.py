@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from hofburg.core import access, bounds
+from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Invalid
 from hofburg.core.models import Classification
@@ -43,7 +44,7 @@ class RoundFilterForm(forms.Form):
 
     def format_code(self) -> str:
         """The chosen format, or "" for none or one that is not in the registry."""
-        return str(self.cleaned_data.get("format") or "") if self.is_valid() else ""
+        return str(list_filters.applied(self).get("format") or "")
 
 
 def _lines(value: str) -> list[str]:

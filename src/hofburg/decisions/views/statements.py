@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import access
+from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.bounds import (
     MAX_ALIGNED,
@@ -47,7 +48,8 @@ LANGUAGES = settings.LANGUAGES
 
 
 class StatementFilterForm(forms.Form):
-    """The list's filters; a value that does not validate is ignored rather than failing."""
+    """The list's filters; a value that does not validate is left out and reported
+    (core.filters)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_CHARS)
     body = forms.ChoiceField(label=_("Body"), required=False,
@@ -68,9 +70,7 @@ class StatementFilterForm(forms.Form):
             ("", _("Any delegation")), *delegations.values_list("code", "name")]
 
     def filters(self) -> queries.StatementFilters:
-        self.is_valid()
-        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-        return queries.StatementFilters(**data)
+        return queries.StatementFilters(**list_filters.applied(self))
 
 
 class StatementForm(forms.Form):
