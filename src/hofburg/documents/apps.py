@@ -8,8 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from hofburg.documents import demo, ledger, panels, publishing
+        from hofburg.documents import catalogue, demo, ledger, panels, publishing
 
+        catalogue.register()
         demo.register()
         ledger.register()
         panels.register()
