@@ -181,7 +181,8 @@ def test_the_write_pages_and_documents_show_exactly_what_each_viewer_may_see(
             continue
         for html in (listed.content.decode(), page.content.decode()):
             assert {n for n, s in symbols.items() if s in html} == DOCUMENTS_SEEN[who], number
-        may_edit = who == "erin" and number != "P-400" or who == "mona" and number == "P-400"
+        may_edit = ((who == "erin" and number != "P-400")
+                    or (who == "mona" and number == "P-400"))
         for tail in WRITE_PAGES:
             expected = 200 if may_edit else 302 if who == "anonymous" else 403
             assert client.get(f"/projects/{pk}/{tail}").status_code == expected, (number, tail)

@@ -312,3 +312,37 @@ def test_linking_documents_applies_access_to_every_one(cast: Cast, world: World)
     assert erin.get(f"/projects/{world.mission_secret.pk}/documents/").status_code == 404
     assert {e.action for e in AuditEntry.objects.filter(
         model_label__iexact="projects.projectdocument")} == {"create", "delete"}
+
+
+def test_the_api_links_and_unlinks_documents_idempotently(cast: Cast, world: World) -> None:
+    from hofburg.core.services.users import issue_api_token
+
+    docs = make_documents(cast)
+    _token, key = issue_api_token(world.erin, "docs")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = f"/api/v1/projects/{world.public.pk}/documents"
+    for _attempt in range(2):
+        response = api.post(url, {"document_id": docs["restricted"].pk, "category": "A08"},
+                            content_type="application/json")
+        assert response.status_code == 200, response.content
+        assert response.json()["symbol"] == "SEC.GAL/2/25"
+    assert ProjectDocument.objects.filter(project=world.public).count() == 1
+    hidden = api.post(url, {"document_id": docs["mission"].pk},
+                      content_type="application/json")
+    missing = api.post(url, {"document_id": 10**12}, content_type="application/json")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden["Content-Type"].startswith("application/problem+json")
+    assert hidden.json()["detail"] == missing.json()["detail"]
+    bad = api.post(url, {"document_id": docs["public"].pk, "category": "Z99"},
+                   content_type="application/json")
+    assert bad.status_code == 422 and bad["Content-Type"].startswith("application/problem+json")
+    assert ProjectDocument.objects.filter(project=world.public).count() == 1
+    ProjectDocument.objects.create(project=world.public, document_id=docs["mission"].pk)
+    assert [d["symbol"] for d in api.get(url).json()] == ["SEC.GAL/2/25"]
+    for _attempt in range(2):
+        assert api.delete(f"{url}/{docs['restricted'].pk}").status_code == 204
+    assert api.get(url).json() == []
+    reader = Client()
+    assert reader.get(f"/api/v1/projects/{world.restricted.pk}/documents").status_code == 404
+    assert reader.post(url, {"document_id": docs["public"].pk},
+                       content_type="application/json").status_code in (401, 403)
