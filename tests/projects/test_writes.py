@@ -346,3 +346,24 @@ def test_the_api_links_and_unlinks_documents_idempotently(cast: Cast, world: Wor
     assert reader.get(f"/api/v1/projects/{world.restricted.pk}/documents").status_code == 404
     assert reader.post(url, {"document_id": docs["public"].pk},
                        content_type="application/json").status_code in (401, 403)
+
+
+def test_hostile_values_are_refused_never_a_500(cast: Cast, world: World) -> None:
+    client = cast.client(world.erin)
+    client.raise_request_exception = False
+    huge = 10**20
+    for tail in ("edit/", "budget/", "documents/", f"documents/{huge}/unlink/"):
+        assert client.post(f"/projects/{huge}/{tail}", {}).status_code == 404, tail
+    base = f"/projects/{world.public.pk}"
+    before = Project.objects.count()
+    response = client.post("/projects/new/", {**NEW, "title": "nul\x00byte"})
+    assert response.status_code == 422 and _errors_of(response, "title")
+    assert Project.objects.count() == before
+    for data in ({"document": "\x00"}, {"document": "9" * 30, "category": "A01"},
+                 {"document": "1" * 18, "category": "A01"}):
+        response = client.post(f"{base}/documents/", data)
+        assert response.status_code == 422, data
+    assert client.post(f"{base}/documents/{huge}/unlink/").status_code == 302
+    assert client.post(f"{base}/targets/", {"indicator": str(huge), "start": "2025-01-01",
+                                            "end": "2025-02-01", "target": "1"}
+                       ).status_code == 422
