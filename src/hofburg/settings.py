@@ -302,6 +302,9 @@ PROJECTS_SCALES_FILE = Path(env_str("HOFBURG_PROJECTS_SCALES_FILE", "") or
                             REFERENCE_DATA_DIR / "projects" / "scales.yaml")
 if not PROJECTS_SCALES_FILE.is_file():
     raise ImproperlyConfigured(f"HOFBURG_PROJECTS_SCALES_FILE: no file at {PROJECTS_SCALES_FILE}")
+# The site's public address, under which the IATI export links a project's public documents
+# (`https://hofburg.example.org`); the API falls back to the address it was called at.
+PROJECTS_IATI_SITE_URL = env_str("HOFBURG_PROJECTS_IATI_SITE_URL", "")
 # The organisation identifier written as the IATI reporting-org, and its type. The OSCE has no
 # entry in the IATI OrganisationIdentifier codelist; XM-DAC-47131 follows from its CRS channel
 # code by the pattern UN agencies use (an inference: human-dimension.md §5.4).

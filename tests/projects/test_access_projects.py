@@ -141,3 +141,49 @@ def test_the_pages_show_exactly_what_each_viewer_may_see(cast: Cast, world: Worl
     contributors = client.get(f"{API}/secondments/contributors"
                               "?field_operation=mission-to-moldova").json()
     assert contributors["personnel"][0]["personnel"] == SECONDMENTS_SEEN[who]
+
+
+DOCUMENTS_SEEN = {"anonymous": {1}, "nick": {1}, "alice": {1, 2}, "erin": {1, 2, 3},
+                  "mona": {1, 2, 4}}
+WRITE_PAGES = ("edit/", "logframe/new/", "indicators/new/", "targets/", "reports/new/",
+               "budget/", "transactions/new/")
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_write_pages_and_documents_show_exactly_what_each_viewer_may_see(
+        cast: Cast, world: World, who: str) -> None:
+    """Every document of every reach is linked to every project: a reader finds only the
+    projects they may see, and under them only the documents they may see; the write pages
+    answer 404 for a hidden project exactly as for a missing one."""
+    from hofburg.projects.models import ProjectDocument
+    from tests.projects.test_writes import make_documents
+
+    docs = make_documents(cast)
+    symbols = {n: f"SEC.GAL/{n}/25" for n in (1, 2, 3, 4)}
+    for pk in _projects(world).values():
+        for document in docs.values():
+            ProjectDocument.objects.create(project_id=pk, document_id=document.pk)
+    user = _user(cast, world, who)
+    client = cast.client(user)
+    seen = SEEN[who]
+    for number, pk in [*_projects(world).items(), ("missing", 987_654)]:
+        listed = client.get(f"/projects/{pk}/documents/")
+        page = client.get(f"/projects/{pk}/")
+        if number not in seen:
+            assert listed.status_code == page.status_code == 404, number
+            for tail in WRITE_PAGES:
+                assert client.get(f"/projects/{pk}/{tail}").status_code == 404, (number, tail)
+                assert client.post(f"/projects/{pk}/{tail}").status_code == 404, (number, tail)
+            assert client.post(f"/projects/{pk}/documents/",
+                               {"document": "SEC.GAL/1/25"}).status_code == 404
+            assert client.post(f"/projects/{pk}/documents/{docs['public'].pk}/unlink/"
+                               ).status_code == 404
+            continue
+        for html in (listed.content.decode(), page.content.decode()):
+            assert {n for n, s in symbols.items() if s in html} == DOCUMENTS_SEEN[who], number
+        may_edit = ((who == "erin" and number != "P-400")
+                    or (who == "mona" and number == "P-400"))
+        for tail in WRITE_PAGES:
+            expected = 200 if may_edit else 302 if who == "anonymous" else 403
+            assert client.get(f"/projects/{pk}/{tail}").status_code == expected, (number, tail)
+    assert ProjectDocument.objects.count() == 16  # nothing linked or unlinked by the walk

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from lxml import etree
+from typer.testing import CliRunner
 
+from hofburg.cli import app
 from hofburg.projects import queries
 from hofburg.projects.iati import xml
 from hofburg.projects.iati.export import activities, export_activities, export_projects
@@ -112,3 +116,54 @@ def test_decimals_are_written_as_plain_digits() -> None:
     assert xml.number(Decimal("40.0000")) == "40"
     assert xml.number(Decimal("1E+3")) == "1000"
     assert xml.number(Decimal("0.2500")) == "0.25"
+
+
+def test_public_linked_documents_become_document_links(cast: Cast, world: World,
+                                                       tmp_path: Path) -> None:
+    from hofburg.documents.models import DocumentFile
+    from hofburg.projects.services.documents import link_document
+    from tests.projects.test_writes import make_documents
+
+    docs = make_documents(cast)
+    DocumentFile.objects.create(document=docs["public"], language="fr", filename="r.txt",
+                                content_type="text/plain", size=1, sha256="0" * 64)
+    for key, category in (("public", "A07"), ("restricted", "A02"), ("cpc", "A02")):
+        link_document(world.erin, world.public.pk, docs[key].pk, category=category)
+    projects = Project.objects.filter(pk=world.public.pk)
+    result = export_projects(projects, "https://hofburg.example.org/")
+    assert result.valid, result.problems
+    root = parsed(result.content)
+    assert activity_schema().validate(root)
+    links = root.xpath("iati-activity/document-link")
+    assert len(links) == 1  # the restricted and the confidential document are not published
+    link = links[0]
+    assert link.get("url") == f"https://hofburg.example.org/documents/{docs['public'].pk}/"
+    assert link.get("format") == "text/html"
+    assert link.xpath("title/narrative/text()") == ["SEC.GAL/1/25 Report public"]
+    assert link.xpath("category/@code") == ["A07"]
+    assert link.xpath("language/@code") == ["fr"]
+    assert link.xpath("document-date/@iso-date") == ["2025-03-01"]
+    # In the schema's order: after the transactions, before the results.
+    names = [child.tag for child in root.find("iati-activity")]  # type: ignore[union-attr]
+    assert names.index("document-link") > max(i for i, n in enumerate(names)
+                                              if n == "transaction")
+    assert names.index("document-link") < names.index("result")
+    # Without the site's address the export names the setting and writes nothing.
+    unaddressed = export_projects(projects)
+    assert not unaddressed.valid
+    assert "HOFBURG_PROJECTS_IATI_SITE_URL" in " ".join(unaddressed.problems["P-100"])
+    # The command line takes the address; the API answers with the address it was called at.
+    out = tmp_path / "p.xml"
+    ran = CliRunner().invoke(app, ["projects", "iati", "-o", str(out), "--site-url",
+                                   "https://hofburg.example.org"])
+    assert ran.exit_code == 0, ran.stderr
+    assert etree.parse(str(out)).getroot().xpath("//document-link/@url") == [
+        f"https://hofburg.example.org/documents/{docs['public'].pk}/"]
+    refused = CliRunner().invoke(app, ["projects", "iati", "-o", str(out)])
+    assert refused.exit_code == 1 and "HOFBURG_PROJECTS_IATI_SITE_URL" in refused.stderr
+    bad = CliRunner().invoke(app, ["projects", "iati", "-o", str(out), "--site-url", "ftp://x"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.stderr
+    api = Client().get("/api/v1/projects/iati")
+    assert api.status_code == 200
+    assert etree.fromstring(api.content).xpath("//document-link/@url") == [
+        f"http://testserver/documents/{docs['public'].pk}/"]

@@ -12,17 +12,24 @@ never reaches the library would go unnoticed.
 
 `publish` runs inside the caller's transaction: if the caller's write fails later, the
 library's rows go with it.
+
+The other way round, a desk that points at library documents (a project's documents) reads
+them through `visible_documents`: the library registers the function that finds them
+(`documents/catalogue.py`), narrowed by `core.access` to what the reader may see, so a
+document the reader may not see is never returned, listed or counted.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 
 from hofburg.core.models import User
+
+AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -69,4 +76,50 @@ def publish(text: PublishedText) -> None:
         fn(text)
 
 
-__all__ = ["PublishedText", "Publisher", "publish", "register_publisher"]
+@dataclass(frozen=True)
+class LibraryDocument:
+    """A library document as another desk may show it: what the reader may see of it."""
+
+    id: int
+    symbol: str
+    title: str
+    date: datetime.date
+    classification: str
+    languages: tuple[str, ...]
+    is_exercise: bool
+
+
+# (reader, ids, symbol) -> the documents among `ids` (or, with `symbol`, of that symbol) the
+# reader may see, newest first.
+Catalogue = Callable[[AnyUser, Sequence[int] | None, str], list[LibraryDocument]]
+
+_catalogues: list[Catalogue] = []
+
+
+def register_catalogue(fn: Catalogue) -> None:
+    """Register the function that finds library documents (once; again is a no-op)."""
+    if fn not in _catalogues:
+        _catalogues.append(fn)
+
+
+def _catalogue() -> Catalogue:
+    if not _catalogues:
+        raise RuntimeError("No catalogue is registered: the document library is not installed.")
+    return _catalogues[0]
+
+
+def visible_documents(user: AnyUser, ids: Sequence[int]) -> list[LibraryDocument]:
+    """The documents among `ids` that `user` may see (the others are simply absent)."""
+    if not ids:
+        return []
+    return _catalogue()(user, list(ids), "")
+
+
+def documents_by_symbol(user: AnyUser, symbol: str) -> list[LibraryDocument]:
+    """The documents of this symbol (any case) that `user` may see, newest first."""
+    symbol = symbol.strip()
+    return _catalogue()(user, None, symbol) if symbol else []
+
+
+__all__ = ["Catalogue", "LibraryDocument", "PublishedText", "Publisher", "documents_by_symbol",
+           "publish", "register_catalogue", "register_publisher", "visible_documents"]

@@ -8,8 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from hofburg.documents import demo, finder, ledger, panels, publishing
+        from hofburg.documents import catalogue, demo, finder, ledger, panels, publishing
 
+        catalogue.register()
         finder.register()
         demo.register()
         ledger.register()

@@ -50,6 +50,9 @@ def iati(
     ] = False,
     as_user: Annotated[str | None, typer.Option(
         help="Export as this user may see (default: what the public sees).")] = None,
+    site_url: Annotated[str, typer.Option(
+        help="The site's public address, under which linked public documents are named "
+             "(default: HOFBURG_PROJECTS_IATI_SITE_URL).")] = "",
 ) -> None:
     """Write the projects as IATI Activity Standard 2.03 XML, validated against the official
     schema first; if any project would be invalid, name each with its reasons and write
@@ -60,8 +63,10 @@ def iati(
 
     if state and (len(state) != 2 or not state.isalpha()):
         fail(f"--state: {state!r} is not an ISO alpha-2 code", code=2)
+    if site_url and (not site_url.startswith(("https://", "http://")) or len(site_url) > 200):
+        fail(f"--site-url: {site_url[:80]!r} is not an http(s) address", code=2)
     filters = queries.PortfolioFilters(owner=owner, state=state, exercise=exercise)
-    result = export_projects(queries.filtered_projects(_reader(as_user), filters))
+    result = export_projects(queries.filtered_projects(_reader(as_user), filters), site_url)
     if result.content is None:
         for number, reasons in sorted(result.problems.items()):
             typer.echo(f"{number or 'export'}: {'; '.join(reasons)}", err=True)

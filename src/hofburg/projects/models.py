@@ -89,7 +89,6 @@ class Project(ClassifiedRecord):
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
-    documents = models.JSONField(_("documents"), default=list, blank=True)  # [{title, url}]
     is_exercise = models.BooleanField(_("exercise data"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
@@ -332,6 +331,30 @@ class ActualChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.before} → {self.after}"
+
+
+class ProjectDocument(models.Model):
+    """A document of the document library linked to a project.
+
+    The library is another desk: the link holds the document's id, and the document is read
+    through `core.library.visible_documents`, so the reader sees only the linked documents
+    they may see. `category` is the IATI DocumentCategory code (A01-A12) it is published under.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="document_links")
+    document_id = models.PositiveBigIntegerField(_("document"), db_index=True)
+    category = models.CharField(_("IATI document category"), max_length=3, default="A02")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "document_id"],
+                                               name="projects_one_link_per_document")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} → document {self.document_id}"
 
 
 class Secondment(ClassifiedRecord):

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 
 from hofburg.core.access import AnyUser, get_visible_or_404, visible
+from hofburg.core.library import LibraryDocument, visible_documents
 from hofburg.projects.engine import money
 from hofburg.projects.engine.logframe import Indicator as IndicatorRule
 from hofburg.projects.engine.logframe import Period, latest_progress
@@ -33,7 +34,9 @@ from hofburg.projects.models import (
     Donor,
     Indicator,
     IndicatorPeriod,
+    ProgressReport,
     Project,
+    ProjectDocument,
     Secondment,
     Transaction,
 )
@@ -213,3 +216,25 @@ def transactions_for(user: AnyUser) -> QuerySet[Transaction]:
 def indicator_periods_for(user: AnyUser) -> QuerySet[IndicatorPeriod]:
     return IndicatorPeriod.objects.filter(
         indicator__element__project__in=visible_projects(user).values("pk"))
+
+
+@dataclass(frozen=True)
+class LinkedDocument:
+    document: LibraryDocument
+    category: str
+
+
+def project_documents(user: AnyUser, project: Project) -> list[LinkedDocument]:
+    """The library documents linked to `project` that `user` may see (the others are neither
+    listed nor counted), newest first."""
+    links = dict(ProjectDocument.objects.filter(project=project)
+                 .values_list("document_id", "category"))
+    return [LinkedDocument(document=d, category=links[d.id])
+            for d in visible_documents(user, list(links))]
+
+
+def progress_reports(project: Project) -> list[ProgressReport]:
+    """The project's progress reports, newest first, each with the actual values it set and
+    the values they replaced (the history of every actual)."""
+    return list(project.progress_reports.select_related("submitted_by")
+                .prefetch_related("changes__period__indicator").order_by("-submitted_at", "-pk"))

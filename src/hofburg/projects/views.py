@@ -23,7 +23,7 @@ from hofburg.core import access
 from hofburg.core import filters as list_filters
 from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation
-from hofburg.projects import bounds, permissions, queries
+from hofburg.projects import bounds, permissions, queries, writes
 from hofburg.projects.contributions import field_operation_contributors, scales, unified_budget
 from hofburg.projects.engine.workflow import NEEDS_APPROVER, allowed_actions
 from hofburg.projects.models import Dimension, Donor, Project, ProjectStatus, Recipient, Theme
@@ -82,6 +82,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/portfolio.html", {
         "form": form, "page": page, "totals": totals, "query": query.urlencode(),
         "shows_exercise_data": any(p.is_exercise for p in page.object_list),
+        "may_create": permissions.may_own_projects(request.user),
     })
 
 
@@ -170,6 +171,9 @@ def project_page(request: HttpRequest, project_id: int, *, step_form: StepForm |
         "recipients": list(project.recipients.values_list("iso2", flat=True)),
         "shows_exercise_data": project.is_exercise,
         "step_form": step_form,
+        "may_edit": permissions.may_edit_project(request.user, project),
+        "linked": queries.project_documents(request.user, project),
+        "reports": queries.progress_reports(project),
     }, status=status)
 
 
@@ -261,6 +265,7 @@ urlpatterns: list[URLPattern] = [
     path("budget/", budget_page, name="budget"),
     path("map/", recipient_map, name="map"),
     path("personnel/", personnel, name="personnel"),
+    *writes.urlpatterns,
 ]
 
 __all__ = ["Project", "urlpatterns"]

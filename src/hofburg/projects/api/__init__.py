@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from ninja import Router
 
-from hofburg.projects.api import contributions, files, iati, logframe, money, projects
+from hofburg.projects.api import (
+    contributions,
+    documents,
+    files,
+    iati,
+    logframe,
+    money,
+    projects,
+)
 
 router = Router(tags=["projects"])
 # Fixed paths (/iati, /donors, /unified-budget ...) before /{project_id}, which would take them.
@@ -13,4 +21,5 @@ router.add_router("", iati.router)
 router.add_router("", files.router)
 router.add_router("", money.router)
 router.add_router("", logframe.router)
+router.add_router("", documents.router)
 router.add_router("", projects.router)

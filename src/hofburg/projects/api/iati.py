@@ -1,5 +1,6 @@
 """API: the IATI 2.03 export of the projects the caller may see."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
@@ -18,8 +19,9 @@ router = Router()
 def iati_export(request: HttpRequest, filters: Query[PortfolioQuery]) -> HttpResponse:
     """Validated against the official schema before it is sent; if any project would be
     invalid, the answer is a 422 naming each with its reasons, and no XML."""
+    site_url = settings.PROJECTS_IATI_SITE_URL or request.build_absolute_uri("/")
     result = export_projects(queries.filtered_projects(current_user(request),
-                                                       filters.filters()))
+                                                       filters.filters()), site_url)
     if result.content is None:
         named = "; ".join(f"{number or 'export'}: {', '.join(reasons)}"
                           for number, reasons in sorted(result.problems.items()))

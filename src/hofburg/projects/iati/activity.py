@@ -69,6 +69,18 @@ class Result:
 
 
 @dataclass(frozen=True)
+class DocumentLink:
+    """A public document of the activity: where it is read, what it is, its languages."""
+
+    url: str
+    title: str
+    category: str                     # DocumentCategory (A01-A12)
+    languages: tuple[str, ...] = ()   # Language codes
+    day: date | None = None
+    format: str = "text/html"         # FileFormat: the library's page of the document
+
+
+@dataclass(frozen=True)
 class Activity:
     number: str                          # the OSCE project number
     reporting_org: Org
@@ -85,6 +97,7 @@ class Activity:
     budgets: tuple[Budget, ...] = ()
     transactions: tuple[Money, ...] = ()
     results: tuple[Result, ...] = ()
+    documents: tuple[DocumentLink, ...] = ()
     exercise: bool = False
     problems: list[str] = field(default_factory=list, compare=False)
 
@@ -140,6 +153,17 @@ def _check_results(activity: Activity, problems: list[str]) -> None:
                 problems.append(f"indicator {indicator.title!r} has no baseline year")
 
 
+def _check_documents(activity: Activity, problems: list[str]) -> None:
+    for link in activity.documents:
+        if not link.url.startswith(("https://", "http://")):
+            problems.append(f"document {link.title!r} has no web address: set "
+                            "HOFBURG_PROJECTS_IATI_SITE_URL to the site's public address")
+        _check("DocumentCategory", link.category, "document category", problems)
+        _check("FileFormat", link.format, "document format", problems)
+        for language in link.languages:
+            _check("Language", language, "document language", problems)
+
+
 def check_activity(activity: Activity) -> list[str]:
     """Why `activity` cannot be published as IATI: codes outside the codelists, an identifier
     the standard does not allow, required content missing. An empty list: nothing found."""
@@ -161,4 +185,5 @@ def check_activity(activity: Activity) -> list[str]:
     _check_classification(activity, problems)
     _check_money(activity, problems)
     _check_results(activity, problems)
+    _check_documents(activity, problems)
     return problems

@@ -19,9 +19,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from hofburg.core.library import visible_documents
+from hofburg.core.models import Classification
 from hofburg.projects.engine.logframe import IATI_RESULT_TYPE, Level
 from hofburg.projects.engine.money import IATI_TRANSACTION_TYPE, Flow
 from hofburg.projects.engine.workflow import IATI_ACTIVITY_STATUS, Status
@@ -29,6 +32,7 @@ from hofburg.projects.iati import xml
 from hofburg.projects.iati.activity import (
     Activity,
     Budget,
+    DocumentLink,
     Money,
     Org,
     Result,
@@ -43,6 +47,7 @@ from hofburg.projects.models import (
     IndicatorPeriod,
     LogframeElement,
     Project,
+    ProjectDocument,
     Recipient,
     Transaction,
 )
@@ -140,10 +145,30 @@ def _results(elements: list[ElementRow], indicators: dict[int, list[IndicatorRow
     return tuple(results)
 
 
-def activities(projects: QuerySet[Project]) -> list[Activity]:
+def _document_links(ids: QuerySet[Any], site_url: str) -> dict[int, list[DocumentLink]]:
+    """The public documents linked to the projects: read as the public reads the library, so
+    a document that is not public is never named, whoever exports."""
+    links = list(ProjectDocument.objects.filter(project__in=ids).order_by("pk")
+                 .values_list("project_id", "document_id", "category"))
+    public = {d.id: d for d in visible_documents(AnonymousUser(), [r[1] for r in links])
+              if d.classification == Classification.PUBLIC}
+    base = site_url.rstrip("/")
+    found: dict[int, list[DocumentLink]] = defaultdict(list)
+    for project_id, document_id, category in links:
+        document = public.get(document_id)
+        if document is None:
+            continue
+        found[project_id].append(DocumentLink(
+            url=f"{base}/documents/{document.id}/", title=f"{document.symbol} {document.title}",
+            category=category, languages=document.languages, day=document.date))
+    return found
+
+
+def activities(projects: QuerySet[Project], site_url: str = "") -> list[Activity]:
     """The IATI activities of `projects` (already narrowed by core.access), in a few queries
     that read plain rows (no model instances: an export of thousands of projects reads
-    hundreds of thousands of rows)."""
+    hundreds of thousands of rows). Linked public documents are addressed under `site_url`
+    (the site's public address)."""
     chosen = list(projects.select_related("owner_affiliation").order_by("number"))
     ids = projects.values("pk")
     recipients = _grouped(Recipient.objects.filter(project__in=ids).order_by("iso2")
@@ -165,6 +190,7 @@ def activities(projects: QuerySet[Project]) -> list[Activity]:
     periods = _grouped(IndicatorPeriod.objects.filter(indicator__element__project__in=ids)
                        .order_by("start").values_list("indicator_id", "start", "end",
                                                       "target", "actual"), lambda r: r[0])
+    documents = _document_links(ids, site_url or settings.PROJECTS_IATI_SITE_URL)
     osce = reporting_org()
     accountable = ("2", Org(name=osce.name, ref=osce.ref, type=osce.type,
                             crs_channel_code=OSCE_CRS_CHANNEL))
@@ -195,6 +221,7 @@ def activities(projects: QuerySet[Project]) -> list[Activity]:
             results=_results([row[1:] for row in own_elements],
                              _indicator_rows(indicators, own_elements),
                              _period_rows(periods, indicators, own_elements)),
+            documents=tuple(documents.get(project.pk, [])),
             exercise=project.is_exercise))
     return built
 
@@ -241,6 +268,7 @@ def export_activities(built: list[Activity], generated: datetime | None = None) 
     return IatiExport(count=len(built), content=xml.serialize(root))
 
 
-def export_projects(projects: QuerySet[Project]) -> IatiExport:
-    """The IATI document of `projects` (already narrowed by core.access and filtered)."""
-    return export_activities(activities(projects))
+def export_projects(projects: QuerySet[Project], site_url: str = "") -> IatiExport:
+    """The IATI document of `projects` (already narrowed by core.access and filtered);
+    `site_url` is the site's public address (default `HOFBURG_PROJECTS_IATI_SITE_URL`)."""
+    return export_activities(activities(projects, site_url))

@@ -106,6 +106,17 @@ def _results(root: etree._Element, activity: Activity) -> None:
             _indicator(element, indicator)
 
 
+def _documents(root: etree._Element, activity: Activity) -> None:
+    for link in activity.documents:
+        element = etree.SubElement(root, "document-link", url=link.url, format=link.format)
+        _narratives(etree.SubElement(element, "title"), {"en": link.title})
+        etree.SubElement(element, "category", code=link.category)
+        for language in link.languages:
+            etree.SubElement(element, "language", code=language)
+        if link.day is not None:
+            etree.SubElement(element, "document-date", **{"iso-date": link.day.isoformat()})
+
+
 def _classification(root: etree._Element, activity: Activity) -> None:
     for country, share in zip(activity.recipients, _percentages(len(activity.recipients)),
                               strict=True):
@@ -143,6 +154,7 @@ def activity_element(activity: Activity) -> etree._Element:
     _classification(root, activity)
     _budgets(root, activity)
     _transactions(root, activity)
+    _documents(root, activity)
     _results(root, activity)
     return root
 

@@ -8,13 +8,14 @@ from decimal import Decimal, InvalidOperation
 from hofburg.core import bounds
 from hofburg.core.access import AccessDenied, AnyUser, visible
 from hofburg.core.errors import Invalid, NotFound
+from hofburg.projects import bounds as project_bounds
 from hofburg.projects import permissions
 from hofburg.projects.engine.codelists import UnknownCode, check_code
 from hofburg.projects.models import Project
 from hofburg.registry.models import ParticipatingState, Partner
 
 MAX_MONEY = Decimal("99999999999999.99")  # 16 digits, 2 after the point (models.MONEY)
-MAX_MEASURE = Decimal("999999999999.9999")
+MAX_MEASURE = project_bounds.MAX_MEASURE
 
 
 def project_for_editing(user: AnyUser, project_id: int) -> Project:
