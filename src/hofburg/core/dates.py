@@ -40,7 +40,11 @@ def day(value: date | datetime, short: bool = False) -> str:
     return format_date(_date_of(value), "medium" if short else "long", locale=_locale())
 
 
-def month(value: date | datetime) -> str:
+def month(value: date | datetime, short: bool = False) -> str:
+    """A month and year ("март 2026 г."), or the month's short name alone ("мар.") for the
+    headings of a year's timeline."""
+    if short:
+        return format_date(_date_of(value), "LLL", locale=_locale())
     return format_skeleton("yMMMM", _date_of(value), locale=_locale())
 
 

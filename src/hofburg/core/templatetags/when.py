@@ -27,8 +27,8 @@ def day(value: date | datetime | None, form: str = "") -> str:
 
 
 @register.filter
-def month(value: date | datetime | None) -> str:
-    return "" if _blank(value) else dates.month(value)  # type: ignore[arg-type]
+def month(value: date | datetime | None, form: str = "") -> str:
+    return "" if _blank(value) else dates.month(value, short=form == "short")  # type: ignore[arg-type]
 
 
 @register.filter
