@@ -241,3 +241,19 @@ def test_the_devices_page_shows_only_to_the_mission(cast: Cast, world: World, wh
     if who != "mona":
         assert DeviceToken.objects.count() == len(LEVELS)
         assert not DeviceToken.objects.filter(revoked_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_search_across_the_desks_finds_exactly_the_visible_missions(
+        cast: Cast, world: World, who: str) -> None:
+    client = Client()
+    user = _viewer(cast, who)
+    if user is not None:
+        client.force_login(user)
+    response = client.get("/search/", {"q": "Exercise Republic"})
+    [section] = [s for s in response.context["sections"] if s.name == "elections"]
+    assert section.found.total == len(SEES[who])
+    assert {h.kind for h in section.found.hits} == {f"EOM-{level}" for level in SEES[who]}
+    page = response.content.decode()
+    for level in set(LEVELS) - SEES[who]:
+        assert f"Mission {level}" not in page

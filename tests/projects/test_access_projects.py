@@ -187,3 +187,22 @@ def test_the_write_pages_and_documents_show_exactly_what_each_viewer_may_see(
             expected = 200 if may_edit else 302 if who == "anonymous" else 403
             assert client.get(f"/projects/{pk}/{tail}").status_code == expected, (number, tail)
     assert ProjectDocument.objects.count() == 16  # nothing linked or unlinked by the walk
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_search_across_the_desks_finds_exactly_the_projects_each_may_see(
+        cast: Cast, world: World, who: str) -> None:
+    user = _user(cast, world, who)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get("/search/", {"q": "P-"})
+    found = {s.name: s.found for s in response.context["sections"]}
+    seen = SEEN[who]
+    if not seen:
+        assert "projects" not in found
+        return
+    assert found["projects"].total == len(seen)
+    assert {h.title.split(" — ")[0] for h in found["projects"].hits} == seen
+    page = response.content.decode()
+    assert not any(f"{n} — " in page for n in set(_projects(world)) - seen)

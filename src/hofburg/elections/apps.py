@@ -8,6 +8,8 @@ class ElectionsConfig(AppConfig):
     verbose_name = _("Election observation")
 
     def ready(self) -> None:
-        from hofburg.elections import demo
+        from hofburg.elections import demo, finder
+
+        finder.register()
 
         demo.register()

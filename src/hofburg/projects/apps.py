@@ -8,7 +8,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects and contributions")
 
     def ready(self) -> None:
-        from hofburg.projects import demo, panels
+        from hofburg.projects import demo, finder, panels
+
+        finder.register()
 
         panels.register()
         demo.register()
