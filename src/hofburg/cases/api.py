@@ -1,0 +1,152 @@
+"""The human-dimension desk's API, mounted at `/api/v1/cases/`.
+
+Rows come from `cases.disclosure`: a field the caller may not read is absent from the answer
+(not null), a person without a grant is a 404 like a missing one and is not counted. A session
+caller who has not passed the second factor is answered as an anonymous visitor; machine
+clients use API tokens. Reads of protected fields are written to the access log.
+"""
+
+# No `from __future__ import annotations`: django-ninja reads the annotations at import time.
+import datetime as dt
+from typing import Annotated
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from pydantic import StringConstraints
+
+from hofburg.cases import disclosure, queries
+from hofburg.cases.permissions import second_factor_verified
+from hofburg.core.access import AnyUser
+from hofburg.core.api import current_user
+from hofburg.core.bounds import MAX_OFFSET, MAX_PAGE_SIZE, Day
+from hofburg.core.models import User
+
+router = Router(tags=["human dimension"])
+
+SurrogateId = Annotated[str, StringConstraints(min_length=1, max_length=20,
+                                               pattern=r"^[A-Z0-9-]+$")]
+
+
+def _caller(request: HttpRequest) -> AnyUser:
+    """The caller, downgraded to anonymous when signed in by session without the second step."""
+    from django.contrib.auth.models import AnonymousUser
+
+    user = current_user(request)
+    if isinstance(user, User) and not request.headers.get("Authorization") and \
+            not second_factor_verified(request):
+        return AnonymousUser()
+    return user
+
+
+class PageQuery(Schema):
+    limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class PersonOut(Schema):
+    surrogate_id: str | None = None
+    protection_level: str | None = None
+    is_exercise: bool | None = None
+    created_at: dt.datetime | None = None
+    name: str | None = None
+    contacts: str | None = None
+    identity_number: str | None = None
+    medical: str | None = None
+
+
+class PersonsOut(Schema):
+    count: int
+    items: list[PersonOut]
+
+
+class EpisodeOut(Schema):
+    kind: str
+    start: dt.date
+    end: dt.date | None
+    died: bool
+    facility: str | None = None
+
+
+class RecognitionOut(Schema):
+    organisations: list[str]
+    criteria: list[str]
+    recognised_on: dt.date
+    statement_url: str
+    withdrawn_on: dt.date | None
+
+
+class ProceedingOut(Schema):
+    court: str
+    hearing_date: dt.date
+    closed_trial: bool
+    verdict: str
+    sentence: str
+
+
+class PrisonerOut(Schema):
+    case_id: str | None = None
+    jurisdiction: str | None = None
+    articles: str | None = None
+    status: str | None = None
+    in_custody_since: dt.date | None = None
+    recognised_by: str | None = None
+    is_exercise: bool | None = None
+    charges: str | None = None
+    case_number: str | None = None
+    person: str | None = None
+    facility: str | None = None
+    name: str | None = None
+    conditions: str | None = None
+    episodes: list[EpisodeOut] | None = None
+    recognitions: list[RecognitionOut] | None = None
+    proceedings: list[ProceedingOut] | None = None
+
+
+class PrisonersOut(Schema):
+    on: dt.date
+    count: int
+    items: list[PrisonerOut]
+
+
+class CustodyQuery(PageQuery):
+    on: Day | None = Field(None, description="Count those in custody at the end of this day "
+                           "(today when left out).")
+    jurisdiction: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
+    recognised: bool = False
+
+
+@router.get("/persons", response=PersonsOut, exclude_unset=True)
+def list_persons(request: HttpRequest, page: Query[PageQuery]) -> dict[str, object]:
+    """The persons granted to the caller, with the fields their grant reaches."""
+    user = _caller(request)
+    found = queries.persons_for(user)
+    chosen = list(found[page.offset:page.offset + page.limit])
+    rows = disclosure.person_rows(user, chosen, channel="api")
+    return {"count": found.count(), "items": rows.rows}
+
+
+@router.get("/persons/{surrogate_id}", response=PersonOut, exclude_unset=True)
+def get_person(request: HttpRequest, surrogate_id: SurrogateId) -> dict[str, object]:
+    user = _caller(request)
+    person = queries.person_for(user, surrogate_id)
+    return disclosure.person_rows(user, [person], channel="api").rows[0]
+
+
+@router.get("/prisoners", response=PrisonersOut, exclude_unset=True)
+def list_prisoners(request: HttpRequest, params: Query[CustodyQuery]) -> dict[str, object]:
+    """The cases in custody at the end of a day: the list a delegation raises."""
+    user = _caller(request)
+    day = params.on or timezone.localdate()
+    held = queries.in_custody(user, day, params.jurisdiction, params.recognised)
+    chosen = held[params.offset:params.offset + params.limit]
+    rows = disclosure.prisoner_rows(user, chosen, day=day, channel="api")
+    return {"on": day, "count": len(held), "items": rows.rows}
+
+
+@router.get("/prisoners/{case_id}", response=PrisonerOut, exclude_unset=True)
+def get_prisoner(request: HttpRequest, case_id: SurrogateId) -> dict[str, object]:
+    user = _caller(request)
+    case = queries.prisoner_case_for(user, case_id)
+    return disclosure.prisoner_rows(user, [case], day=timezone.localdate(), channel="api",
+                                    detail=True).rows[0]

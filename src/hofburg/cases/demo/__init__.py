@@ -1,0 +1,97 @@
+"""Demo data of the human-dimension desk: EXERCISE people and cases, generated from a fixed
+seed through the ordinary services. The names are obviously fictional ("Bravo Placeholder
+(EXERCISE)"), the jurisdiction is `XE`, a code ISO 3166 leaves to its users (no real State), and
+every record is marked as exercise data and owned by the exercise Secretariat unit.
+
+- twelve persons, sealed in the vault, with a prisoner's case each: detention episodes (some
+  ended), a hearing, a recognition by a fictional organisation for most, a condition report;
+- `demo-analyst` (exercise Secretariat) holds a restricted grant for every exercise person:
+  names, no contacts or medical details; `demo-reader` (exercise South) holds none, so sees the
+  restricted cases without a name and no person at all.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from hofburg.core.demo import DemoError, register_loader
+from hofburg.core.errors import ServiceError
+from hofburg.core.models import Affiliation, Classification, User
+
+FIRST = ("Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India",
+         "Juliett", "Kilo", "Lima")
+LAST = ("Placeholder", "Fictitious", "Madeup", "Imaginary", "Testcase", "Nonexistent")
+JURISDICTION = "XE"  # ISO 3166-1 user-assigned range: no real State
+ORGANISATIONS = ("Exercise Human Rights Centre", "Exercise Lawyers' Forum")
+SEED = 41
+EDITOR = "demo-cases-editor"
+
+
+def register() -> None:
+    register_loader("cases", load_cases_demo)
+
+
+def load_cases_demo() -> None:
+    try:
+        _load()
+    except ServiceError as exc:
+        raise DemoError(f"cases: {exc}") from exc
+
+
+def _editor() -> User:
+    from hofburg.core.services.accounts import create_account
+
+    user = User.objects.filter(username=EDITOR).first()
+    if user is None:
+        user, _password = create_account(EDITOR, affiliation_code="exercise-secretariat",
+                                         roles=["reader", "editor"])
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _load() -> None:
+    from hofburg.cases.models import Grant, Person
+    from hofburg.cases.services import persons, prisoners
+
+    if Person.objects.filter(is_exercise=True).exists():
+        return
+    owner = Affiliation.objects.get(code="exercise-secretariat")
+    editor = _editor()
+    analyst = User.objects.get(username="demo-analyst")
+    rng = random.Random(SEED)  # noqa: S311 (exercise data, reproducible on purpose)
+    today = timezone.localdate()
+    for number, first in enumerate(FIRST):
+        name = f"{first} {LAST[number % len(LAST)]} (EXERCISE)"
+        person, _dupes = persons.create_person(
+            editor, owner=owner, is_exercise=True,
+            birth_date=f"{1970 + number}-0{1 + number % 9}-15",
+            vault_values={"name": name, "contacts": f"exercise-contact-{number:02d}@example.org",
+                          "identity_number": f"EX{rng.randrange(10**6, 10**7)}",
+                          "medical": "EXERCISE: needs regular medication"})
+        persons.grant_access(editor, person, analyst, Grant.Level.RESTRICTED)
+        case = prisoners.create_prisoner_case(
+            editor, person, jurisdiction=JURISDICTION, is_exercise=True,
+            articles=[f"ECC {rng.choice((130, 342, 361, 368))}"],
+            charges="EXERCISE: participation in a peaceful assembly",
+            case_number=f"EX-{2026}-{number:03d}",
+            classification=Classification.RESTRICTED)
+        start = today - timedelta(days=rng.randrange(60, 900))
+        released = number % 4 == 3
+        end: date | None = start + timedelta(days=rng.randrange(20, 50)) if released else None
+        prisoners.add_detention_episode(editor, case, kind="pre_trial", start=start, end=end,
+                                        facility="EXERCISE Detention Centre No. 1")
+        prisoners.add_proceeding(editor, case, court="EXERCISE District Court",
+                                 hearing_date=start + timedelta(days=14),
+                                 closed_trial=number % 3 == 0,
+                                 verdict="" if released else "guilty",
+                                 sentence="" if released else "3 years, general regime")
+        if number % 5 != 4:
+            prisoners.add_recognition(editor, case, organisations=list(ORGANISATIONS),
+                                      criteria=["a", "e"],
+                                      recognised_on=start + timedelta(days=30))
+        prisoners.add_condition_report(editor, case, reported_on=start + timedelta(days=40),
+                                       text="EXERCISE: denied access to a lawyer of choice")

@@ -1,0 +1,205 @@
+"""The human-dimension desk's records.
+
+People are kept apart from what happened to them. A `Person` row holds a random surrogate id and
+nothing that names anyone; the names, contacts, identity numbers and medical details are
+`VaultEntry` rows, each sealed with AES-GCM under the key of its classification
+(`cases.vault`). A `Grant` gives one user need-to-know for one person: without it the person is
+absent (404, not counted). Cases refer to people by surrogate only.
+
+A political prisoner's case (`PrisonerCase`) is a classified record (`core.access`) with its
+detention episodes, proceedings, recognitions and condition reports; its custody status on any
+day is computed from the episodes (`engine.custody`), never stored.
+
+`AccessLog` keeps who read which protected fields of which record type, and every export, with
+counts and never values.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hofburg.cases.engine.custody import Status
+from hofburg.core.models import Classification, ClassificationField, ClassifiedRecord
+
+
+class Person(ClassifiedRecord):
+    """Someone the desk protects: victim, witness, prisoner, source. Nothing here names them."""
+
+    class Protection(models.TextChoices):
+        STANDARD = "standard", _("standard")
+        HIGH = "high", _("high")
+
+    surrogate_id = models.CharField(_("surrogate id"), max_length=20, unique=True)
+    protection_level = models.CharField(_("protection level"), max_length=10,
+                                        choices=Protection.choices, default=Protection.HIGH)
+    # Keyed HMAC of normalised identifiers (`engine.identifiers`): finds duplicates, shows none.
+    identifier_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    erased_at = models.DateTimeField(_("vault erased at"), null=True, blank=True)
+    restricted_at = models.DateTimeField(_("processing restricted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["surrogate_id"]
+
+    def __str__(self) -> str:
+        return self.surrogate_id
+
+
+class VaultEntry(models.Model):
+    """One sealed identifying field of a person. The plaintext never reaches the database."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vault")
+    field = models.CharField(max_length=20)
+    key_id = models.CharField(max_length=40)
+    nonce = models.BinaryField(max_length=12)
+    ciphertext = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "field"],
+                                               name="cases_one_vault_field")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.field}"
+
+
+class Grant(models.Model):
+    """Need-to-know: `user` may know `person` exists and read its fields up to `level`."""
+
+    class Level(models.TextChoices):
+        RESTRICTED = "restricted", _("restricted")
+        STRICTLY_CONFIDENTIAL = "strictly_confidential", _("strictly confidential")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="case_grants")
+    level = models.CharField(max_length=24, choices=Level.choices, default=Level.RESTRICTED)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "user"],
+                                               name="cases_one_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.person_id} ({self.level})"
+
+
+class AccessLog(models.Model):
+    """A read of protected fields, or an export: who, what, when, how many. Never values."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("read")
+        EXPORT = "export", _("export")
+        PUBLISH = "publish", _("publish")
+        ERASE = "erase", _("erase")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    user_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    record_type = models.CharField(max_length=20)
+    fields = models.JSONField(default=list)
+    count = models.PositiveIntegerField()
+    channel = models.CharField(max_length=10)  # page, api, cli
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_label} {self.action} {self.count} {self.record_type}"
+
+
+class PrisonerCase(ClassifiedRecord):
+    """A person's criminal or administrative case as a political prisoner's list records it."""
+
+    case_id = models.CharField(_("case id"), max_length=20, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="prisoner_cases")
+    jurisdiction = models.CharField(_("jurisdiction (ISO alpha-2)"), max_length=2)
+    case_number = models.CharField(_("case number"), max_length=100, blank=True)
+    articles = models.JSONField(_("articles"), default=list)
+    charges = models.TextField(_("charges"), blank=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id"]
+
+    def __str__(self) -> str:
+        return self.case_id
+
+
+class DetentionEpisode(models.Model):
+    class Kind(models.TextChoices):
+        PRE_TRIAL = "pre_trial", _("pre-trial")
+        ADMINISTRATIVE = "administrative", _("administrative")
+        SENTENCE = "sentence", _("sentence")
+
+    case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE, related_name="episodes")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    died = models.BooleanField(_("died in custody"), default=False)
+    facility = models.CharField(_("facility"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind} from {self.start}"
+
+
+class Proceeding(models.Model):
+    case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE, related_name="proceedings")
+    court = models.CharField(_("court"), max_length=200)
+    hearing_date = models.DateField(_("hearing date"))
+    closed_trial = models.BooleanField(_("closed trial"), default=False)
+    verdict = models.CharField(_("verdict"), max_length=200, blank=True)
+    sentence = models.CharField(_("sentence"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["hearing_date"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.court} {self.hearing_date}"
+
+
+class Recognition(models.Model):
+    """A recognition decision (PACE Res. 1900 (2012) criteria; Memorial's categories)."""
+
+    case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE,
+                             related_name="recognitions")
+    organisations = models.JSONField(_("organisations"), default=list)
+    criteria = models.JSONField(_("criteria"), default=list)
+    recognised_on = models.DateField(_("recognised on"))
+    statement_url = models.URLField(_("statement"), blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["recognised_on"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: recognised {self.recognised_on}"
+
+
+class ConditionReport(models.Model):
+    """Conditions of detention or ill-treatment: a restricted field of the case."""
+
+    case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE, related_name="conditions")
+    reported_on = models.DateField(_("reported on"))
+    text = models.TextField(_("report"))
+    classification = ClassificationField(_("classification"),
+                                         default=Classification.CONFIDENTIAL)
+
+    class Meta:
+        ordering = ["reported_on"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: report of {self.reported_on}"
+
+
+STATUS_CHOICES = [(s.value, s.value.replace("_", " ")) for s in Status]

@@ -1,0 +1,57 @@
+"""Every read of the desk's records, narrowed first by `core.access` and need-to-know grants:
+a hidden record is a missing one (404), and is never counted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from hofburg.cases.engine import custody
+from hofburg.cases.models import DetentionEpisode, Person, PrisonerCase, Recognition
+from hofburg.core import access
+from hofburg.core.access import AnyUser
+
+
+def persons_for(user: AnyUser) -> QuerySet[Person]:
+    """The persons `user` may know exist: visible by classification and granted to them."""
+    if not access.is_entitled(user):
+        return Person.objects.none()
+    return access.visible(Person.objects.all(), user).filter(grants__user_id=user.pk or 0)
+
+
+def person_for(user: AnyUser, surrogate_id: str) -> Person:
+    try:
+        return persons_for(user).get(surrogate_id=surrogate_id)
+    except Person.DoesNotExist as exc:
+        raise Http404("No such record.") from exc
+
+
+def prisoner_cases_for(user: AnyUser, jurisdiction: str = "") -> QuerySet[PrisonerCase]:
+    cases = access.visible(PrisonerCase.objects.all(), user)
+    if jurisdiction:
+        cases = cases.filter(jurisdiction=jurisdiction.upper())
+    return cases.select_related("person").prefetch_related(
+        Prefetch("episodes", queryset=DetentionEpisode.objects.order_by("start")),
+        Prefetch("recognitions", queryset=Recognition.objects.filter(withdrawn_on__isnull=True)))
+
+
+def prisoner_case_for(user: AnyUser, case_id: str) -> PrisonerCase:
+    return access.get_visible_or_404(prisoner_cases_for(user), user, case_id=case_id)
+
+
+def episodes_of(case: PrisonerCase) -> list[custody.Episode]:
+    return [custody.Episode(e.start, e.end, e.died) for e in case.episodes.all()]
+
+
+def in_custody(user: AnyUser, day: date, jurisdiction: str = "",
+               recognised_only: bool = False) -> list[PrisonerCase]:
+    """The visible cases whose person was in custody at the end of `day` (CPJ's census rule)."""
+    cases = prisoner_cases_for(user, jurisdiction)
+    if recognised_only:
+        # Exists, not a join: a case with no recognition has no row whose withdrawal is null.
+        cases = cases.filter(Exists(Recognition.objects.filter(
+            case=OuterRef("pk"), withdrawn_on__isnull=True)))
+    return [c for c in cases.filter(episodes__start__lte=day).distinct()
+            if custody.status_on(episodes_of(c), day) == custody.Status.IN_CUSTODY]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from hofburg.cases import twofactor, views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("two-factor/", twofactor.enrol, name="enrol"),
+    path("two-factor/verify/", twofactor.verify, name="verify"),
+    path("persons/", views.persons, name="persons"),
+    path("persons/<str:surrogate_id>/", views.person, name="person"),
+    path("prisoners/", views.prisoners, name="prisoners"),
+    path("prisoners/<str:case_id>/", views.prisoner, name="prisoner"),
+]
