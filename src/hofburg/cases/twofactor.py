@@ -9,6 +9,7 @@ is refused as fast as guessing a password.
 
 from __future__ import annotations
 
+import io
 from base64 import b32encode
 from collections.abc import Callable
 from functools import wraps
@@ -17,7 +18,7 @@ from urllib.parse import urlencode
 
 import segno
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -98,11 +99,25 @@ def enrol(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect(_next(request))
-    qr = segno.make(device.config_url, error="m")
     return render(request, "cases/enrol.html", {
         "form": form, "next": _next(request),
-        "qr_svg": qr.svg_inline(scale=4, title=str(_("QR code for your authenticator app"))),
         "secret": b32encode(device.bin_key).decode().rstrip("=")})
+
+
+def enrol_qr(request: HttpRequest) -> HttpResponse:
+    """The unconfirmed device's provisioning URI as an SVG QR code, for its own user only
+    (never cached: it holds the device's key)."""
+    if not request.user.is_authenticated:
+        raise Http404("No such record.")
+    device = TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=False).first()
+    if device is None:
+        raise Http404("No such record.")
+    stream = io.BytesIO()
+    segno.make(device.config_url, error="m").save(
+        stream, kind="svg", scale=4, title=str(_("QR code for your authenticator app")))
+    response = HttpResponse(stream.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def verify(request: HttpRequest) -> HttpResponse:

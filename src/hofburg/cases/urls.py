@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.index, name="index"),
     path("two-factor/", twofactor.enrol, name="enrol"),
+    path("two-factor/qr.svg", twofactor.enrol_qr, name="enrol_qr"),
     path("two-factor/verify/", twofactor.verify, name="verify"),
     path("persons/", views.persons, name="persons"),
     path("persons/<str:surrogate_id>/", views.person, name="person"),
