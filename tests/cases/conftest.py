@@ -19,8 +19,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hofburg.cases.models import Grant, Person, PrisonerCase
-from hofburg.cases.services import persons, prisoners
+from hofburg.cases.models import Grant, Incident, Person, PrisonerCase
+from hofburg.cases.services import hatecrime, persons, prisoners
 from hofburg.core.models import Classification, Role, User
 from tests.conftest import PASSWORD, Cast
 
@@ -66,6 +66,8 @@ class Scene:
     restricted_case: PrisonerCase
     confidential_case: PrisonerCase
     released_case: PrisonerCase
+    confidential_incident: Incident
+    restricted_incident: Incident
 
 
 @pytest.fixture
@@ -95,5 +97,16 @@ def scene(cast: Cast) -> Scene:
                                    text="conditions-marker-beaten")
     prisoners.add_recognition(erin, public_case, organisations=["Exercise Rights Centre"],
                               criteria=["a"], recognised_on=date(2024, 4, 1))
+    header = "reporting_year,country,date,incident_type,bias_motivations,source_org,source_kind," \
+        "description\n"
+    hatecrime.import_incidents(erin, (header + "2024,XE,,arson,anti_muslim,"
+                                      "incident-source-marker,cso,incident-desc-marker\n").encode())
+    confidential_incident = Incident.objects.get()
+    hatecrime.import_incidents(erin, (header + "2024,XE,,threats,antisemitism,"
+                                      "incident-source-marker,cso,incident-desc-marker\n").encode(),
+                               classification=Classification.RESTRICTED)
+    restricted_incident = Incident.objects.exclude(pk=confidential_incident.pk).get()
+    hatecrime.screen_incident(erin, confidential_incident, "included")
+    hatecrime.advance_incident(erin, confidential_incident, "consultation")
     return Scene(cast, erin, gina, person, other, public_case, restricted_case,
-                 confidential_case, released_case)
+                 confidential_case, released_case, confidential_incident, restricted_incident)

@@ -200,3 +200,60 @@ def test_an_unverified_session_is_sent_to_the_second_factor_and_sees_nothing(
     assert api.json()["count"] == 0
     for value in SECRET.values():
         assert value not in api.content.decode()
+
+
+INCIDENT_MARKERS = ("incident-desc-marker", "incident-source-marker")
+
+
+@pytest.mark.parametrize("name", VIEWERS)
+def test_incidents_and_the_publication_preview(name: str, scene: Scene, tmp_path: Path) -> None:
+    """Incidents: none for anonymous, the restricted one without its account for bob, both with
+    the account and its source for the owner affiliation (carol, gina, erin)."""
+    s = scene
+    user = None if name == "anonymous" else (getattr(s, name, None) or getattr(s.cast, name))
+    client = verified_client(user)
+    ids = {"confidential": s.confidential_incident.incident_id,
+           "restricted": s.restricted_incident.incident_id}
+    sees = {"anonymous": set(), "bob": {"restricted"}}.get(name, {"confidential", "restricted"})
+    owner = name in ("carol", "gina", "erin")
+    hidden = {ids[k] for k in ids if k not in sees} | (set() if owner else set(INCIDENT_MARKERS))
+
+    def clean(response: Any) -> str:
+        body = response.content.decode().replace(response.request["PATH_INFO"], "")
+        for marker in hidden:
+            assert marker not in body and marker not in str(response.items())
+        return body
+
+    listing = client.get("/cases/hate-crime/incidents/", {"year": "2024"})
+    assert listing.status_code == 200
+    body = clean(listing)
+    assert f"{len(sees)} incident" in body
+    for key, incident_id in ids.items():
+        page = client.get(f"/cases/hate-crime/incidents/{incident_id}/")
+        api = client.get(f"/api/v1/cases/incidents/{incident_id}")
+        assert page.status_code == api.status_code == (200 if key in sees else 404)
+        body = clean(page)
+        clean(api)
+        if key in sees:
+            assert ("incident-desc-marker" in body) == owner
+    api_list = client.get("/api/v1/cases/incidents")
+    clean(api_list)
+    assert api_list.json()["count"] == len(sees)
+    preview = client.get("/cases/hate-crime/publication/", {"year": "2024"})
+    if name == "anonymous":
+        assert preview.status_code == 404
+    else:
+        assert preview.status_code == 200
+        text = clean(preview)
+        # only the owner affiliation sees the incident in consultation, so only they get a row
+        assert ("Nothing to publish" in text) == (not owner)
+    if user is not None:
+        target = tmp_path / "incidents.csv"
+        result = CliRunner().invoke(app, ["cases", "export", "incidents", "--as-user", name,
+                                          "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        text = target.read_text()
+        for marker in hidden:
+            assert marker not in text
+        assert {row.split(",")[0] for row in text.strip().splitlines()[1:]} == {
+            ids[k] for k in sees}

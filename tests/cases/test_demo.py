@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hofburg.cases import disclosure, queries
 from hofburg.cases.demo import JURISDICTION, load_cases_demo
-from hofburg.cases.models import Person, PrisonerCase
+from hofburg.cases.models import Incident, Person, PrisonerCase
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.core.services.accounts import ensure_affiliation
 
@@ -34,6 +34,12 @@ def test_the_demo_is_exercise_data_loaded_once(exercise_world: tuple[User, User]
     assert all(p.is_exercise and p.owner_affiliation.code == "exercise-secretariat"
                for p in Person.objects.all())
     assert set(PrisonerCase.objects.values_list("jurisdiction", flat=True)) == {JURISDICTION}
+    assert Incident.objects.filter(is_exercise=True).count() == 60
+    assert set(Incident.objects.values_list("country", flat=True)) == {JURISDICTION}
+    year = timezone.localdate().year - 1
+    table = queries.public_hate_crime_table(year, 11)
+    assert table[0][:3] == [JURISDICTION, year, "total"]
+    assert table[0][6] == Incident.objects.filter(stage="published", target="person").count()
 
 
 def test_demo_analyst_reads_names_and_demo_reader_none(exercise_world: tuple[User, User]) -> None:

@@ -8,7 +8,7 @@ clients use API tokens. Reads of protected fields are written to the access log.
 
 # No `from __future__ import annotations`: django-ninja reads the annotations at import time.
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -150,3 +150,53 @@ def get_prisoner(request: HttpRequest, case_id: SurrogateId) -> dict[str, object
     case = queries.prisoner_case_for(user, case_id)
     return disclosure.prisoner_rows(user, [case], day=timezone.localdate(), channel="api",
                                     detail=True).rows[0]
+
+
+class IncidentOut(Schema):
+    incident_id: str | None = None
+    reporting_year: int | None = None
+    country: str | None = None
+    occurred_on: dt.date | None = None
+    incident_type: str | None = None
+    target: str | None = None
+    bias_motivations: str | None = None
+    source_kind: str | None = None
+    stage: str | None = None
+    screening: str | None = None
+    is_exercise: bool | None = None
+    screening_reason: str | None = None
+    other_bias: str | None = None
+    indicators: str | None = None
+    victim_count: int | None = None
+    source_org: str | None = None
+    description: str | None = None
+
+
+class IncidentsOut(Schema):
+    count: int
+    items: list[IncidentOut]
+
+
+class IncidentQuery(PageQuery):
+    country: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
+    year: int | None = Field(None, ge=1990, le=2999)
+    stage: Literal["", "received", "screened", "consultation", "published"] = ""
+
+
+@router.get("/incidents", response=IncidentsOut, exclude_unset=True)
+def list_incidents(request: HttpRequest, params: Query[IncidentQuery]) -> dict[str, object]:
+    """Civil-society incidents the caller may see; the account and its source only for the
+    owner affiliation."""
+    user = _caller(request)
+    found = queries.incidents_for(user, country=params.country, year=params.year,
+                                  stage=params.stage).order_by("-reporting_year", "incident_id")
+    chosen = list(found[params.offset:params.offset + params.limit])
+    rows = disclosure.incident_rows(user, chosen, channel="api")
+    return {"count": found.count(), "items": rows.rows}
+
+
+@router.get("/incidents/{incident_id}", response=IncidentOut, exclude_unset=True)
+def get_incident(request: HttpRequest, incident_id: SurrogateId) -> dict[str, object]:
+    user = _caller(request)
+    incident = queries.incident_for(user, incident_id)
+    return disclosure.incident_rows(user, [incident], channel="api").rows[0]

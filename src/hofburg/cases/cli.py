@@ -22,6 +22,24 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 class Dataset(StrEnum):
     PERSONS = "persons"
     PRISONERS = "prisoners"
+    INCIDENTS = "incidents"
+
+
+class Published(StrEnum):
+    HATE_CRIME = "hate-crime"
+
+
+def _write(output: Path, kind: str, columns: list[str], rows: list[list[object]]) -> None:
+    from hofburg.core.tables import Table, write_csv
+
+    temporary = output.with_name(output.name + ".part")
+    try:
+        with temporary.open("wb") as stream:
+            write_csv(Table(kind, columns, rows), stream)  # type: ignore[arg-type]
+        temporary.replace(output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        fail(f"cannot write {output}: {exc.strerror}")
 
 
 @app.command(cls=OneLineErrors)
@@ -39,7 +57,6 @@ def export(
     from hofburg.cases import disclosure, queries
     from hofburg.cases.models import AccessLog
     from hofburg.core.models import User
-    from hofburg.core.tables import Table, write_csv
 
     user = User.objects.filter(username=as_user, is_active=True).first()
     if user is None:
@@ -55,17 +72,13 @@ def export(
     if dataset == Dataset.PERSONS:
         rows = disclosure.person_rows(user, list(queries.persons_for(user)), channel="cli",
                                       action=AccessLog.Action.EXPORT)
+    elif dataset == Dataset.INCIDENTS:
+        rows = disclosure.incident_rows(user, list(queries.incidents_for(user)), channel="cli",
+                                        action=AccessLog.Action.EXPORT)
     else:
         rows = disclosure.prisoner_rows(user, queries.in_custody(user, day), day=day,
                                         channel="cli", action=AccessLog.Action.EXPORT)
-    temporary = output.with_name(output.name + ".part")
-    try:
-        with temporary.open("wb") as stream:
-            write_csv(Table(str(dataset), rows.columns, rows.table_rows()), stream)
-        temporary.replace(output)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        fail(f"cannot write {output}: {exc.strerror}")
+    _write(output, str(dataset), rows.columns, rows.table_rows())
     typer.echo(f"{len(rows.rows)} {dataset} rows for {as_user} written to {output} "
                f"({datetime.now().astimezone():%Y-%m-%d %H:%M %Z})")
 
@@ -99,3 +112,70 @@ def rotate_keys(
         fail(str(exc))
     typer.echo(f"{count} vault fields sealed again under "
                f"{', '.join(ring.active_id(p) for p in purposes)}")
+
+
+@app.command(cls=OneLineErrors)
+def publish(
+    dataset: Annotated[Published, typer.Option("--dataset", help="The publication.")],
+    year: Annotated[int, typer.Option("--year", min=1990, max=2999, help="Reporting year.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The CSV file to write.")],
+) -> None:
+    """Write the public table of a reporting year: small cells suppressed, property incidents
+    as counts only, no incident described; logged as a publication."""
+    setup_django()
+    from django.conf import settings
+
+    from hofburg.cases.engine.publication import COLUMNS
+    from hofburg.cases.models import AccessLog
+    from hofburg.cases.queries import public_hate_crime_table
+    from hofburg.cases.services.reads import log_access
+
+    rows = public_hate_crime_table(year, settings.CASES_SUPPRESSION_K)
+    _write(output, str(dataset), COLUMNS, rows)
+    log_access(None, AccessLog.Action.PUBLISH, "incident", [], len(rows), "cli")
+    typer.echo(f"{len(rows)} rows of the {year} hate-crime publication written to {output} "
+               f"(cells below {settings.CASES_SUPPRESSION_K} suppressed)")
+
+
+@app.command("import-statistics", cls=OneLineErrors)
+def import_statistics(
+    path: Annotated[Path, typer.Argument(help="CSV or XLSX of official figures.")],
+    as_user: Annotated[str, typer.Option("--as-user", help="The editor importing.")],
+    exercise: Annotated[bool, typer.Option(help="Mark as exercise data.")] = False,
+) -> None:
+    """Import official State figures, all rows or none."""
+    _import(path, as_user, exercise, statistics=True)
+
+
+@app.command("import-incidents", cls=OneLineErrors)
+def import_incidents_command(
+    path: Annotated[Path, typer.Argument(help="CSV of civil-society incidents.")],
+    as_user: Annotated[str, typer.Option("--as-user", help="The editor importing.")],
+    exercise: Annotated[bool, typer.Option(help="Mark as exercise data.")] = False,
+) -> None:
+    """Import civil-society incidents (received, screening pending), all rows or none."""
+    _import(path, as_user, exercise, statistics=False)
+
+
+def _import(path: Path, as_user: str, exercise: bool, *, statistics: bool) -> None:
+    setup_django()
+    from hofburg.cases.services import hatecrime
+    from hofburg.core.errors import ServiceError
+    from hofburg.core.models import User
+
+    user = User.objects.filter(username=as_user, is_active=True).first()
+    if user is None:
+        fail(f"no active user {as_user!r}", 2)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}", 2)
+    try:
+        if statistics:
+            done = hatecrime.import_official_statistics(user, data, path.name,
+                                                        is_exercise=exercise)
+        else:
+            done = hatecrime.import_incidents(user, data, path.name, is_exercise=exercise)
+    except ServiceError as exc:
+        fail(exc.message)
+    typer.echo(f"{done.created} created, {done.updated} updated")

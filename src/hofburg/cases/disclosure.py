@@ -17,7 +17,7 @@ from typing import Any
 from hofburg.cases import permissions, vault
 from hofburg.cases.engine import custody
 from hofburg.cases.engine.fields import FIELDS, Clearance, Level, protected_fields, readable_fields
-from hofburg.cases.models import AccessLog, Person, PrisonerCase, Recognition
+from hofburg.cases.models import AccessLog, Incident, Person, PrisonerCase, Recognition
 from hofburg.cases.queries import episodes_of
 from hofburg.cases.services.persons import read_vault
 from hofburg.cases.services.reads import log_access
@@ -128,3 +128,23 @@ def _prisoner_detail(case: PrisonerCase, allowed: list[str]) -> dict[str, Any]:
             {"court": p.court, "hearing_date": p.hearing_date, "closed_trial": p.closed_trial,
              "verdict": p.verdict, "sentence": p.sentence} for p in case.proceedings.all()]
     return detail
+
+
+def incident_rows(user: AnyUser, incidents: Sequence[Incident], *, channel: str,
+                  action: str = AccessLog.Action.READ) -> Rows:
+    """Rows for incidents narrowed by `queries.incidents_for`. Members of the owner affiliation
+    read the account and its source; other entitled users the screening facts."""
+    base = permissions.clearance(user)
+    affiliation = getattr(user, "affiliation_id", None) if base >= Clearance.ENTITLED else None
+    reach = {i.pk: (Clearance.GRANTED_STRICT if affiliation is not None
+                    and i.owner_affiliation_id == affiliation else base) for i in incidents}
+    rows = []
+    for incident in incidents:
+        allowed = readable_fields("incident", reach[incident.pk])
+        row = {name: getattr(incident, name) for name in allowed}
+        if "bias_motivations" in row:
+            row["bias_motivations"] = "; ".join(incident.bias_motivations)
+        rows.append(row)
+    result = Rows("incident", _columns("incident", reach.values(), base), rows)
+    _log(user, action, "incident", rows, channel)
+    return result

@@ -203,3 +203,69 @@ class ConditionReport(models.Model):
 
 
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ")) for s in Status]
+
+
+class OfficialStatistic(ClassifiedRecord):
+    """A figure a participating State reported through its National Point of Contact."""
+
+    class Stage(models.TextChoices):
+        RECORDED_BY_POLICE = "recorded_by_police", _("recorded by police")
+        PROSECUTED = "prosecuted", _("prosecuted")
+        SENTENCED = "sentenced", _("sentenced")
+
+    state = models.CharField(_("State (ISO alpha-2)"), max_length=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    stage = models.CharField(_("criminal-justice stage"), max_length=20, choices=Stage.choices)
+    bias_motivation = models.CharField(_("bias motivation"), max_length=60)  # a code or "total"
+    count = models.PositiveIntegerField(_("count"), null=True, blank=True)  # None: not available
+    point_of_contact = models.CharField(_("national point of contact"), max_length=200,
+                                        blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["state", "year", "stage", "bias_motivation"],
+            name="cases_one_official_figure")]
+        ordering = ["state", "year", "stage", "bias_motivation"]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.year} {self.stage} {self.bias_motivation}"
+
+
+class Incident(ClassifiedRecord):
+    """A hate incident reported by civil society, an international organisation or the Holy
+    See, screened one at a time (received → screened → consultation → published)."""
+
+    class SourceKind(models.TextChoices):
+        CSO = "cso", _("civil society organisation")
+        IGO = "igo", _("international organisation")
+        HOLY_SEE = "holy_see", _("Holy See")
+        FIELD_OPERATION = "field_operation", _("OSCE field operation")
+
+    incident_id = models.CharField(_("incident id"), max_length=20, unique=True)
+    reporting_year = models.PositiveSmallIntegerField(_("reporting year"), db_index=True)
+    country = models.CharField(_("country (ISO alpha-2)"), max_length=2, db_index=True)
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    incident_type = models.CharField(_("incident type"), max_length=60)
+    target = models.CharField(_("target"), max_length=10)  # person or property, from the type
+    bias_motivations = models.JSONField(_("bias motivations"), default=list)
+    other_bias = models.CharField(_("other bias"), max_length=300, blank=True)
+    indicators = models.TextField(_("bias indicators"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    victim_count = models.PositiveIntegerField(_("victims"), null=True, blank=True)
+    source_org = models.CharField(_("source organisation"), max_length=300)
+    source_kind = models.CharField(_("source kind"), max_length=20, choices=SourceKind.choices)
+    stage = models.CharField(_("stage"), max_length=20, default="received", db_index=True)
+    screening = models.CharField(_("screening decision"), max_length=40, default="pending")
+    screening_reason = models.TextField(_("reason"), blank=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reporting_year", "incident_id"]
+        indexes = [models.Index(fields=["country", "reporting_year", "stage"],
+                                name="cases_incident_filter")]
+
+    def __str__(self) -> str:
+        return self.incident_id

@@ -8,8 +8,15 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
-from hofburg.cases.engine import custody
-from hofburg.cases.models import DetentionEpisode, Person, PrisonerCase, Recognition
+from hofburg.cases.engine import custody, publication
+from hofburg.cases.models import (
+    DetentionEpisode,
+    Incident,
+    OfficialStatistic,
+    Person,
+    PrisonerCase,
+    Recognition,
+)
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 
@@ -55,3 +62,49 @@ def in_custody(user: AnyUser, day: date, jurisdiction: str = "",
             case=OuterRef("pk"), withdrawn_on__isnull=True)))
     return [c for c in cases.filter(episodes__start__lte=day).distinct()
             if custody.status_on(episodes_of(c), day) == custody.Status.IN_CUSTODY]
+
+
+def incidents_for(user: AnyUser, *, country: str = "", year: int | None = None,
+                  stage: str = "") -> QuerySet[Incident]:
+    if not access.is_entitled(user):
+        return Incident.objects.none()  # every field of an incident is internal or above
+    incidents = access.visible(Incident.objects.all(), user)
+    if country:
+        incidents = incidents.filter(country=country.upper())
+    if year is not None:
+        incidents = incidents.filter(reporting_year=year)
+    if stage:
+        incidents = incidents.filter(stage=stage)
+    return incidents
+
+
+def incident_for(user: AnyUser, incident_id: str) -> Incident:
+    return access.get_visible_or_404(incidents_for(user), user, incident_id=incident_id)
+
+
+def _official(figures: QuerySet[OfficialStatistic]) -> list[publication.Official]:
+    return [publication.Official(f.state, f.year, f.stage, f.bias_motivation, f.count)
+            for f in figures]
+
+
+def _incidents(incidents: QuerySet[Incident]) -> list[publication.PublishedIncident]:
+    return [publication.PublishedIncident(c, y, t, tuple(b)) for c, y, t, b in
+            incidents.values_list("country", "reporting_year", "target", "bias_motivations")]
+
+
+def public_hate_crime_table(year: int, k: int) -> list[list[object]]:
+    """The publication: incidents screened in and published (reaching `published` is the
+    release), and the official figures classified public."""
+    figures = OfficialStatistic.objects.filter(year=year, classification="public")
+    incidents = Incident.objects.filter(reporting_year=year, stage="published",
+                                        screening="included")
+    return publication.publication_table(year, _official(figures), _incidents(incidents), k)
+
+
+def preview_hate_crime_table(user: AnyUser, year: int, k: int) -> list[list[object]]:
+    """What the viewer's incidents in consultation or published would give, with the official
+    figures the viewer may see: every input narrowed by `core.access` first."""
+    figures = access.visible(OfficialStatistic.objects.filter(year=year), user)
+    incidents = incidents_for(user, year=year).filter(
+        stage__in=["consultation", "published"], screening="included")
+    return publication.publication_table(year, _official(figures), _incidents(incidents), k)

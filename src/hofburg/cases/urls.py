@@ -13,4 +13,7 @@ urlpatterns = [
     path("persons/<str:surrogate_id>/", views.person, name="person"),
     path("prisoners/", views.prisoners, name="prisoners"),
     path("prisoners/<str:case_id>/", views.prisoner, name="prisoner"),
+    path("hate-crime/incidents/", views.incidents, name="incidents"),
+    path("hate-crime/incidents/<str:incident_id>/", views.incident, name="incident"),
+    path("hate-crime/publication/", views.publication_preview, name="publication"),
 ]

@@ -9,16 +9,24 @@ import io
 from datetime import date
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.cases import disclosure, queries
 from hofburg.cases.engine.fields import DETAIL_FIELDS
+from hofburg.cases.engine.publication import COLUMNS
+from hofburg.cases.engine.workflow import TRANSITIONS, Screening, Stage
 from hofburg.cases.models import AccessLog
+from hofburg.cases.services import hatecrime
 from hofburg.cases.twofactor import second_factor_required
+from hofburg.core import access
 from hofburg.core.bounds import day_field
+from hofburg.core.errors import ServiceError
 from hofburg.core.tables import CONTENT_TYPES, Table, write_csv
 
 
@@ -92,3 +100,89 @@ def prisoner(request: HttpRequest, case_id: str) -> HttpResponse:
     summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("case_id", "is_exercise")]
     return render(request, "cases/prisoner.html", {
         "row": row, "summary": summary, "shows_exercise_data": case.is_exercise})
+
+
+class IncidentFilter(forms.Form):
+    country = forms.RegexField(label=_("Country (ISO alpha-2)"), regex=r"^[A-Za-z]{2}$",
+                               required=False, max_length=2)
+    year = forms.IntegerField(label=_("Reporting year"), required=False, min_value=1990,
+                              max_value=2999)
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", "—")] + [
+        (s.value, s.value) for s in Stage])
+
+
+class ScreeningForm(forms.Form):
+    screening = forms.ChoiceField(label=_("Screening decision"),
+                                  choices=[(s.value, s.value.replace("_", " "))
+                                           for s in Screening if s != Screening.PENDING])
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Reporting year"), min_value=1990, max_value=2999)
+
+
+PAGE_SIZE = 100
+
+
+@second_factor_required
+def incidents(request: HttpRequest) -> HttpResponse:
+    form = IncidentFilter(request.GET or None)
+    filters: dict[str, object] = {}
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/incidents.html", {"form": form, "rows": None}, status=400)
+    if form.is_bound:
+        filters = {"country": form.cleaned_data["country"] or "",
+                   "year": form.cleaned_data["year"], "stage": form.cleaned_data["stage"]}
+    found = queries.incidents_for(request.user, **filters)  # type: ignore[arg-type]
+    page = Paginator(found.order_by("-reporting_year", "incident_id"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    rows = disclosure.incident_rows(request.user, list(page.object_list), channel="page")
+    return render(request, "cases/incidents.html", {
+        "form": form, "rows": rows, "page": page,
+        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+
+
+@second_factor_required
+def incident(request: HttpRequest, incident_id: str) -> HttpResponse:
+    found = queries.incident_for(request.user, incident_id)
+    may_screen = access.can_edit(request.user, found)
+    form = ScreeningForm(request.POST or None) if may_screen else None
+    if request.method == "POST":
+        if not may_screen:
+            raise PermissionDenied
+        try:
+            if "advance" in request.POST:
+                hatecrime.advance_incident(request.user, found,  # type: ignore[arg-type]
+                                           str(request.POST["advance"]))
+                return redirect("cases:incident", incident_id)
+            if form is not None and form.is_valid():
+                hatecrime.screen_incident(request.user, found,  # type: ignore[arg-type]
+                                          form.cleaned_data["screening"],
+                                          form.cleaned_data["reason"])
+                return redirect("cases:incident", incident_id)
+        except ServiceError as exc:
+            if form is not None:
+                form.add_error(None, exc.message)
+    rows = disclosure.incident_rows(request.user, [found], channel="page")
+    next_stages = [s.value for s in TRANSITIONS[Stage(found.stage)] if s != Stage.SCREENED]
+    return render(request, "cases/incident.html", {
+        "row": rows.rows[0], "incident": found, "form": form if found.stage == "received"
+        else None, "next_stages": next_stages if may_screen else [],
+        "shows_exercise_data": found.is_exercise}, status=400 if form and form.errors else 200)
+
+
+@second_factor_required
+def publication_preview(request: HttpRequest) -> HttpResponse:
+    """The hate-crime table of a year as it would be published, from what the viewer may see."""
+    if not access.is_entitled(request.user):
+        raise Http404("No such record.")
+    form = YearForm(request.GET or {"year": timezone.localdate().year - 1})
+    rows: list[list[object]] | None = None
+    if form.is_valid():
+        rows = queries.preview_hate_crime_table(request.user, form.cleaned_data["year"],
+                                                settings.CASES_SUPPRESSION_K)
+    return render(request, "cases/publication.html", {
+        "form": form, "columns": COLUMNS, "rows": rows, "k": settings.CASES_SUPPRESSION_K},
+        status=200 if form.is_valid() else 400)

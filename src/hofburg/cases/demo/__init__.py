@@ -5,6 +5,9 @@ every record is marked as exercise data and owned by the exercise Secretariat un
 
 - twelve persons, sealed in the vault, with a prisoner's case each: detention episodes (some
   ended), a hearing, a recognition by a fictional organisation for most, a condition report;
+- sixty civil-society hate incidents of last year in `XE`, from a fictional organisation, most
+  screened in and published, a few excluded with their reason or still received; the official
+  figures of `XE` for last year (public, so the publication shows them);
 - `demo-analyst` (exercise Secretariat) holds a restricted grant for every exercise person:
   names, no contacts or medical details; `demo-reader` (exercise South) holds none, so sees the
   restricted cases without a name and no person at all.
@@ -95,3 +98,40 @@ def _load() -> None:
                                       recognised_on=start + timedelta(days=30))
         prisoners.add_condition_report(editor, case, reported_on=start + timedelta(days=40),
                                        text="EXERCISE: denied access to a lawyer of choice")
+    _load_hate_crime(editor, rng)
+
+
+def _load_hate_crime(editor: User, rng: random.Random) -> None:
+    from hofburg.cases.engine import codes
+    from hofburg.cases.models import Incident
+    from hofburg.cases.services import hatecrime
+
+    year = timezone.localdate().year - 1
+    version = codes.version_for(year)
+    types, biases = sorted(version.incident_types), sorted(version.bias_motivations)
+    lines = ["reporting_year,country,date,incident_type,bias_motivations,source_org,"
+             "source_kind,description"]
+    for _ in range(60):
+        day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+        lines.append(f"{year},{JURISDICTION},{day.isoformat()},{rng.choice(types)},"
+                     f"{rng.choice(biases)},Exercise Monitoring Network,cso,"
+                     "EXERCISE: generated incident")
+    hatecrime.import_incidents(editor, ("\n".join(lines) + "\n").encode(), is_exercise=True)
+    for number, incident in enumerate(Incident.objects.filter(is_exercise=True)
+                                      .order_by("incident_id")):
+        if number % 10 == 9:
+            continue  # still received
+        if number % 10 == 8:
+            hatecrime.screen_incident(editor, incident, "excluded_hate_speech",
+                                      "EXERCISE: speech without a criminal offence")
+            continue
+        hatecrime.screen_incident(editor, incident, "included")
+        hatecrime.advance_incident(editor, incident, "consultation")
+        hatecrime.advance_incident(editor, incident, "published")
+    figures = ["state,year,stage,bias_motivation,count,point_of_contact,source"]
+    for stage, count in (("recorded_by_police", rng.randrange(100, 200)),
+                         ("prosecuted", rng.randrange(20, 60)), ("sentenced", "")):
+        figures.append(f"{JURISDICTION},{year},{stage},total,{count},EXERCISE NPC,generated")
+    hatecrime.import_official_statistics(editor, ("\n".join(figures) + "\n").encode(),
+                                         "figures.csv", classification=Classification.PUBLIC,
+                                         is_exercise=True)

@@ -53,11 +53,21 @@ FIELDS: dict[str, dict[str, Level]] = {
         "charges": N, "case_number": N, "person": N, "facility": N, "proceedings": N,
         "name": R, "conditions": R,
     },
+    # A civil-society hate incident: the screening facts for staff, the account and its source
+    # only for the owner affiliation (the need-to-know circle of a record without a person).
+    "incident": {
+        "incident_id": N, "reporting_year": N, "country": N, "occurred_on": N,
+        "incident_type": N, "target": N, "bias_motivations": N, "source_kind": N, "stage": N,
+        "screening": N, "is_exercise": N,
+        "screening_reason": R, "other_bias": R, "indicators": R, "victim_count": R,
+        "source_org": S, "description": S,
+    },
 }
 
 # What may appear in a public table, per record type: a subset of the public fields.
 PUBLISHABLE: dict[str, tuple[str, ...]] = {
     "prisoner": ("case_id", "jurisdiction", "articles", "status", "recognised_by"),
+    "incident": (),  # incidents are published only as counts (engine.publication)
 }
 
 VAULT_FIELDS = ("name", "contacts", "identity_number", "medical")

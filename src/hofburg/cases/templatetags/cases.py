@@ -20,6 +20,17 @@ LABELS = {
     "recognised_by": _("Recognised by"), "charges": _("Charges"),
     "case_number": _("Case number"), "person": _("Person"), "facility": _("Facility"),
     "conditions": _("Conditions of detention"),
+    "incident_id": _("Incident"), "reporting_year": _("Reporting year"),
+    "country": _("Country"), "occurred_on": _("Date"), "incident_type": _("Incident type"),
+    "target": _("Target"), "bias_motivations": _("Bias motivations"),
+    "source_kind": _("Source kind"), "stage": _("Stage"), "screening": _("Screening decision"),
+    "screening_reason": _("Reason"), "other_bias": _("Other bias"),
+    "indicators": _("Bias indicators"), "victim_count": _("Victims"),
+    "source_org": _("Source organisation"), "description": _("Description"),
+    "state": _("State"), "year": _("Year"), "bias_motivation": _("Bias motivation"),
+    "recorded_by_police": _("Recorded by police"), "prosecuted": _("Prosecuted"),
+    "sentenced": _("Sentenced"), "incidents_against_people": _("Incidents against people"),
+    "incidents_against_property": _("Incidents against property"),
 }
 
 
