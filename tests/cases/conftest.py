@@ -19,8 +19,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hofburg.cases.models import Grant, Incident, Person, PrisonerCase
-from hofburg.cases.services import hatecrime, persons, prisoners
+from hofburg.cases.models import Alert, Grant, Incident, Person, PrisonerCase
+from hofburg.cases.services import hatecrime, media, persons, prisoners
 from hofburg.core.models import Classification, Role, User
 from tests.conftest import PASSWORD, Cast
 
@@ -68,6 +68,8 @@ class Scene:
     released_case: PrisonerCase
     confidential_incident: Incident
     restricted_incident: Incident
+    public_alert: Alert
+    confidential_alert: Alert
 
 
 @pytest.fixture
@@ -108,5 +110,19 @@ def scene(cast: Cast) -> Scene:
     restricted_incident = Incident.objects.exclude(pk=confidential_incident.pk).get()
     hatecrime.screen_incident(erin, confidential_incident, "included")
     hatecrime.advance_incident(erin, confidential_incident, "consultation")
+    def alert(level: str, who: Person | None) -> Alert:
+        return media.create_alert(erin, media.AlertRecord(
+            country="XE", submitted_on=date(2024, 6, 1), occurred_on=date(2024, 5, 30),
+            violations=["legal.arrest_detention", "verbal.insult"],
+            perpetrator_type="state_actor", media_actor_type="journalist", severity="high",
+            partner="Exercise Press Union", summary="alert-summary-marker", person=who,
+            classification=level))
+
+    public_alert = alert(Classification.PUBLIC, person)
+    confidential_alert = alert(Classification.CONFIDENTIAL, None)
+    media.record_state_reply(erin, public_alert, received_on=date(2024, 7, 1),
+                             text="the State replied")
+    media.add_follow_up(erin, public_alert, on=date(2024, 7, 2), note="followup-marker")
     return Scene(cast, erin, gina, person, other, public_case, restricted_case,
-                 confidential_case, released_case, confidential_incident, restricted_incident)
+                 confidential_case, released_case, confidential_incident, restricted_incident,
+                 public_alert, confidential_alert)

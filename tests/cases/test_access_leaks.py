@@ -257,3 +257,52 @@ def test_incidents_and_the_publication_preview(name: str, scene: Scene, tmp_path
             assert marker not in text
         assert {row.split(",")[0] for row in text.strip().splitlines()[1:]} == {
             ids[k] for k in sees}
+
+
+@pytest.mark.parametrize("name", VIEWERS)
+def test_alerts(name: str, scene: Scene, tmp_path: Path) -> None:
+    """A public alert naming a person: its facts and the State's reply for everyone, the
+    follow-up log for staff, the journalist's name only with a grant; a confidential alert
+    only for the owner affiliation."""
+    s = scene
+    user = None if name == "anonymous" else (getattr(s, name, None) or getattr(s.cast, name))
+    client = verified_client(user)
+    public_id, secret_id = s.public_alert.alert_id, s.confidential_alert.alert_id
+    sees = {public_id} | ({secret_id} if name in ("carol", "gina", "erin") else set())
+    hidden = {secret_id} - sees | {v for k, v in SECRET.items() if k != "name"}
+    if name not in ("gina", "erin"):
+        hidden.add(SECRET["name"])
+    if name == "anonymous":
+        hidden |= {"followup-marker", s.person.surrogate_id}
+
+    def clean(response: Any) -> str:
+        body = response.content.decode().replace(response.request["PATH_INFO"], "")
+        for marker in hidden:
+            assert marker not in body and marker not in str(response.items()), marker
+        return body
+
+    listing = client.get("/cases/media-freedom/", {"country": "XE"})
+    body = clean(listing)
+    assert f"{len(sees)} alert" in body
+    for alert_id in (public_id, secret_id):
+        page = client.get(f"/cases/media-freedom/{alert_id}/")
+        api = client.get(f"/api/v1/cases/alerts/{alert_id}")
+        assert page.status_code == api.status_code == (200 if alert_id in sees else 404)
+        text = clean(page)
+        clean(api)
+        if alert_id == public_id:
+            assert "the State replied" in text
+            assert ("followup-marker" in text) == (name != "anonymous")
+            assert (SECRET["name"] in text) == (name in ("gina", "erin"))
+    api_list = client.get("/api/v1/cases/alerts", {"coe_category": "detention"})
+    clean(api_list)
+    assert api_list.json()["count"] == len(sees)
+    if user is not None:
+        target = tmp_path / "alerts.csv"
+        result = CliRunner().invoke(app, ["cases", "export", "alerts", "--as-user", name,
+                                          "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        text = target.read_text()
+        for marker in hidden:
+            assert marker not in text
+        assert {row.split(",")[0] for row in text.strip().splitlines()[1:]} == sees

@@ -200,3 +200,64 @@ def get_incident(request: HttpRequest, incident_id: SurrogateId) -> dict[str, ob
     user = _caller(request)
     incident = queries.incident_for(user, incident_id)
     return disclosure.incident_rows(user, [incident], channel="api").rows[0]
+
+
+class ReplyOut(Schema):
+    received_on: dt.date
+    text: str
+
+
+class FollowUpOut(Schema):
+    on: dt.date
+    note: str
+
+
+class AlertOut(Schema):
+    alert_id: str | None = None
+    country: str | None = None
+    submitted_on: dt.date | None = None
+    occurred_on: dt.date | None = None
+    violations: str | None = None
+    coe_categories: str | None = None
+    perpetrator_type: str | None = None
+    media_actor_type: str | None = None
+    severity: str | None = None
+    verification: str | None = None
+    partner: str | None = None
+    summary: str | None = None
+    is_exercise: bool | None = None
+    person: str | None = None
+    name: str | None = None
+    state_replies: list[ReplyOut] | None = None
+    follow_ups: list[FollowUpOut] | None = None
+
+
+class AlertsOut(Schema):
+    count: int
+    items: list[AlertOut]
+
+
+class AlertQuery(PageQuery):
+    country: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
+    year: int | None = Field(None, ge=1990, le=2999)
+    coe_category: Literal["", "physical_safety", "detention", "harassment", "impunity",
+                          "chilling_effect"] = ""
+
+
+@router.get("/alerts", response=AlertsOut, exclude_unset=True)
+def list_alerts(request: HttpRequest, params: Query[AlertQuery]) -> dict[str, object]:
+    """Media-freedom alerts the caller may see; the journalist's name only with a grant."""
+    user = _caller(request)
+    found = queries.alerts_for(user, country=params.country, year=params.year,
+                               coe_category=params.coe_category)
+    chosen = list(found[params.offset:params.offset + params.limit])
+    return {"count": found.count(),
+            "items": disclosure.alert_rows(user, chosen, channel="api").rows}
+
+
+@router.get("/alerts/{alert_id}", response=AlertOut, exclude_unset=True)
+def get_alert(request: HttpRequest, alert_id: SurrogateId) -> dict[str, object]:
+    """An alert with the State's replies (and, for staff, the follow-up log)."""
+    user = _caller(request)
+    alert = queries.alert_for(user, alert_id)
+    return disclosure.alert_rows(user, [alert], channel="api", detail=True).rows[0]

@@ -23,6 +23,7 @@ class Dataset(StrEnum):
     PERSONS = "persons"
     PRISONERS = "prisoners"
     INCIDENTS = "incidents"
+    ALERTS = "alerts"
 
 
 class Published(StrEnum):
@@ -72,6 +73,9 @@ def export(
     if dataset == Dataset.PERSONS:
         rows = disclosure.person_rows(user, list(queries.persons_for(user)), channel="cli",
                                       action=AccessLog.Action.EXPORT)
+    elif dataset == Dataset.ALERTS:
+        rows = disclosure.alert_rows(user, list(queries.alerts_for(user)), channel="cli",
+                                     action=AccessLog.Action.EXPORT)
     elif dataset == Dataset.INCIDENTS:
         rows = disclosure.incident_rows(user, list(queries.incidents_for(user)), channel="cli",
                                         action=AccessLog.Action.EXPORT)

@@ -17,7 +17,14 @@ from typing import Any
 from hofburg.cases import permissions, vault
 from hofburg.cases.engine import custody
 from hofburg.cases.engine.fields import FIELDS, Clearance, Level, protected_fields, readable_fields
-from hofburg.cases.models import AccessLog, Incident, Person, PrisonerCase, Recognition
+from hofburg.cases.models import (
+    AccessLog,
+    Alert,
+    Incident,
+    Person,
+    PrisonerCase,
+    Recognition,
+)
 from hofburg.cases.queries import episodes_of
 from hofburg.cases.services.persons import read_vault
 from hofburg.cases.services.reads import log_access
@@ -147,4 +154,40 @@ def incident_rows(user: AnyUser, incidents: Sequence[Incident], *, channel: str,
         rows.append(row)
     result = Rows("incident", _columns("incident", reach.values(), base), rows)
     _log(user, action, "incident", rows, channel)
+    return result
+
+
+def alert_rows(user: AnyUser, alerts: Sequence[Alert], *, channel: str,
+               action: str = AccessLog.Action.READ, detail: bool = False) -> Rows:
+    """Rows for alerts narrowed by `queries.alerts_for`; the named journalist only with a
+    grant for their person."""
+    levels = permissions.granted_levels(user, [a.person_id for a in alerts if a.person_id])
+    base = permissions.clearance(user)
+    reach = {a.pk: permissions.clearance(user, level=levels.get(a.person_id or 0))
+             for a in alerts}
+    ring = None
+    rows = []
+    for alert in alerts:
+        allowed = readable_fields("alert", reach[alert.pk], detail=detail)
+        row: dict[str, Any] = {
+            "alert_id": alert.alert_id, "country": alert.country,
+            "submitted_on": alert.submitted_on, "occurred_on": alert.occurred_on,
+            "violations": "; ".join(alert.violations),
+            "coe_categories": "; ".join(alert.coe_categories),
+            "perpetrator_type": alert.perpetrator_type,
+            "media_actor_type": alert.media_actor_type, "severity": alert.severity,
+            "verification": alert.verification, "partner": alert.partner,
+            "summary": alert.summary, "is_exercise": alert.is_exercise,
+            "person": alert.person.surrogate_id if alert.person else None,
+        }
+        if detail:
+            row["state_replies"] = [{"received_on": r.received_on, "text": r.text}
+                                    for r in alert.replies.all()]
+            row["follow_ups"] = [{"on": f.on, "note": f.note} for f in alert.follow_ups.all()]
+        if "name" in allowed and alert.person is not None:
+            ring = ring or vault.load_keyring()
+            row["name"] = read_vault(ring, alert.person, ["name"]).get("name", "")
+        rows.append({k: v for k, v in row.items() if k in allowed and v is not None})
+    result = Rows("alert", _columns("alert", reach.values(), base), rows)
+    _log(user, action, "alert", rows, channel)
     return result

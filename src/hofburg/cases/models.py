@@ -269,3 +269,61 @@ class Incident(ClassifiedRecord):
 
     def __str__(self) -> str:
         return self.incident_id
+
+
+class Alert(ClassifiedRecord):
+    """A media-freedom alert as the Council of Europe platform keeps one: what happened to
+    whom, by whom, how severe (apart from any count), how verified, who submitted it, and the
+    State's reply with the follow-up log."""
+
+    alert_id = models.CharField(_("alert id"), max_length=20, unique=True)
+    country = models.CharField(_("country (ISO alpha-2)"), max_length=2, db_index=True)
+    submitted_on = models.DateField(_("submitted on"))
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    violations = models.JSONField(_("violations"), default=list)
+    coe_categories = models.JSONField(_("CoE categories"), default=list)
+    perpetrator_type = models.CharField(_("perpetrator type"), max_length=20)
+    media_actor_type = models.CharField(_("media actor type"), max_length=100)
+    severity = models.CharField(_("severity"), max_length=10)
+    verification = models.CharField(_("verification"), max_length=12, default="unverified")
+    partner = models.CharField(_("submitting partner"), max_length=200)
+    summary = models.TextField(_("summary"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="alerts")
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+
+    class Meta:
+        ordering = ["-submitted_on", "alert_id"]
+
+    def __str__(self) -> str:
+        return self.alert_id
+
+
+class StateReply(models.Model):
+    """The reply of the State concerned, which the platform expects and publishes."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="replies")
+    received_on = models.DateField(_("received on"))
+    text = models.TextField(_("reply"))
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}: reply of {self.received_on}"
+
+
+class FollowUp(models.Model):
+    """One entry of an alert's follow-up log (a reminder, a meeting, an outcome)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="follow_ups")
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}: follow-up of {self.on}"

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from hofburg.cases.engine import custody, publication
 from hofburg.cases.models import (
+    Alert,
     DetentionEpisode,
     Incident,
     OfficialStatistic,
@@ -108,3 +109,21 @@ def preview_hate_crime_table(user: AnyUser, year: int, k: int) -> list[list[obje
     incidents = incidents_for(user, year=year).filter(
         stage__in=["consultation", "published"], screening="included")
     return publication.publication_table(year, _official(figures), _incidents(incidents), k)
+
+
+def alerts_for(user: AnyUser, *, country: str = "", year: int | None = None,
+               coe_category: str = "") -> QuerySet[Alert]:
+    alerts = access.visible(Alert.objects.all(), user).select_related("person")
+    if country:
+        alerts = alerts.filter(country=country.upper())
+    if year is not None:
+        alerts = alerts.filter(submitted_on__year=year)
+    if coe_category:
+        # JSON containment differs between SQLite and PostgreSQL; the quoted code in the
+        # stored text is the same on both.
+        alerts = alerts.filter(coe_categories__icontains=f'"{coe_category}"')
+    return alerts
+
+
+def alert_for(user: AnyUser, alert_id: str) -> Alert:
+    return access.get_visible_or_404(Alert.objects.all(), user, alert_id=alert_id)

@@ -16,4 +16,6 @@ urlpatterns = [
     path("hate-crime/incidents/", views.incidents, name="incidents"),
     path("hate-crime/incidents/<str:incident_id>/", views.incident, name="incident"),
     path("hate-crime/publication/", views.publication_preview, name="publication"),
+    path("media-freedom/", views.alerts, name="alerts"),
+    path("media-freedom/<str:alert_id>/", views.alert, name="alert"),
 ]

@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.cases import disclosure, queries
+from hofburg.cases.engine import media
 from hofburg.cases.engine.fields import DETAIL_FIELDS
 from hofburg.cases.engine.publication import COLUMNS
 from hofburg.cases.engine.workflow import TRANSITIONS, Screening, Stage
 from hofburg.cases.models import AccessLog
 from hofburg.cases.services import hatecrime
+from hofburg.cases.services import media as media_services
 from hofburg.cases.twofactor import second_factor_required
 from hofburg.core import access
 from hofburg.core.bounds import day_field
@@ -186,3 +188,81 @@ def publication_preview(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/publication.html", {
         "form": form, "columns": COLUMNS, "rows": rows, "k": settings.CASES_SUPPRESSION_K},
         status=200 if form.is_valid() else 400)
+
+
+class AlertFilter(forms.Form):
+    country = forms.RegexField(label=_("Country (ISO alpha-2)"), regex=r"^[A-Za-z]{2}$",
+                               required=False, max_length=2)
+    year = forms.IntegerField(label=_("Year submitted"), required=False, min_value=1990,
+                              max_value=2999)
+    coe_category = forms.ChoiceField(label=_("Council of Europe category"), required=False,
+                                     choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        version = media.version_for(timezone.localdate().year)
+        self.fields["coe_category"].choices = [  # type: ignore[attr-defined]
+            ("", "—"), *version.coe_categories.items()]
+
+
+class ReplyForm(forms.Form):
+    received_on = day_field(_("Received on"))
+    text = forms.CharField(label=_("The State's reply"), max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FollowUpForm(forms.Form):
+    on = day_field(_("Date"))
+    note = forms.CharField(label=_("Follow-up"), max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@second_factor_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    form = AlertFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/alerts.html", {"form": form, "rows": None}, status=400)
+    filters = dict(form.cleaned_data) if form.is_bound else {}
+    found = queries.alerts_for(request.user, country=filters.get("country") or "",
+                               year=filters.get("year"),
+                               coe_category=filters.get("coe_category") or "")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = disclosure.alert_rows(request.user, list(page.object_list), channel="page")
+    return render(request, "cases/alerts.html", {
+        "form": form, "rows": rows, "page": page,
+        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+
+
+@second_factor_required
+def alert(request: HttpRequest, alert_id: str) -> HttpResponse:
+    found = queries.alert_for(request.user, alert_id)
+    may_edit = access.can_edit(request.user, found)
+    reply_form = ReplyForm(request.POST if "reply" in request.POST else None, prefix="reply")
+    follow_form = FollowUpForm(request.POST if "follow" in request.POST else None,
+                               prefix="follow")
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        try:
+            if "reply" in request.POST and reply_form.is_valid():
+                media_services.record_state_reply(
+                    request.user, found,  # type: ignore[arg-type]
+                    received_on=reply_form.cleaned_data["received_on"],
+                    text=reply_form.cleaned_data["text"])
+                return redirect("cases:alert", alert_id)
+            if "follow" in request.POST and follow_form.is_valid():
+                media_services.add_follow_up(request.user, found,  # type: ignore[arg-type]
+                                             on=follow_form.cleaned_data["on"],
+                                             note=follow_form.cleaned_data["note"])
+                return redirect("cases:alert", alert_id)
+        except ServiceError as exc:
+            target = reply_form if "reply" in request.POST else follow_form
+            target.add_error(None, exc.message)
+    rows = disclosure.alert_rows(request.user, [found], channel="page", detail=True)
+    row = rows.rows[0]
+    summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("alert_id", "is_exercise")]
+    failed = request.method == "POST"
+    return render(request, "cases/alert.html", {
+        "row": row, "summary": summary, "may_edit": may_edit, "reply_form": reply_form,
+        "follow_form": follow_form, "shows_exercise_data": found.is_exercise},
+        status=400 if failed else 200)

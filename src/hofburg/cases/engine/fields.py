@@ -62,17 +62,29 @@ FIELDS: dict[str, dict[str, Level]] = {
         "screening_reason": R, "other_bias": R, "indicators": R, "victim_count": R,
         "source_org": S, "description": S,
     },
+    # A media-freedom alert: public once the platform publishes it (its classification says
+    # when); the follow-up log for staff; the journalist's name only with a grant.
+    "alert": {
+        "alert_id": P, "country": P, "submitted_on": P, "occurred_on": P, "violations": P,
+        "coe_categories": P, "perpetrator_type": P, "media_actor_type": P, "severity": P,
+        "verification": P, "partner": P, "summary": P, "is_exercise": P, "state_replies": P,
+        "person": N, "follow_ups": N,
+        "name": R,
+    },
 }
 
 # What may appear in a public table, per record type: a subset of the public fields.
 PUBLISHABLE: dict[str, tuple[str, ...]] = {
     "prisoner": ("case_id", "jurisdiction", "articles", "status", "recognised_by"),
     "incident": (),  # incidents are published only as counts (engine.publication)
+    "alert": ("alert_id", "country", "submitted_on", "violations", "coe_categories",
+              "perpetrator_type", "severity", "verification", "state_replies"),
 }
 
 VAULT_FIELDS = ("name", "contacts", "identity_number", "medical")
 # Fields that hold lists of sub-records: on a detail page and in the API, never in a table.
-DETAIL_FIELDS = frozenset({"episodes", "recognitions", "proceedings"})
+DETAIL_FIELDS = frozenset({"episodes", "recognitions", "proceedings", "state_replies",
+                           "follow_ups"})
 
 
 class UnknownField(KeyError):

@@ -31,6 +31,11 @@ LABELS = {
     "recorded_by_police": _("Recorded by police"), "prosecuted": _("Prosecuted"),
     "sentenced": _("Sentenced"), "incidents_against_people": _("Incidents against people"),
     "incidents_against_property": _("Incidents against property"),
+    "alert_id": _("Alert"), "submitted_on": _("Submitted on"), "violations": _("Violations"),
+    "coe_categories": _("Council of Europe categories"),
+    "perpetrator_type": _("Perpetrator type"), "media_actor_type": _("Media actor"),
+    "severity": _("Severity"), "verification": _("Verification"),
+    "partner": _("Submitting partner"), "summary": _("Summary"),
 }
 
 
