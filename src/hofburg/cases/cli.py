@@ -183,3 +183,67 @@ def _import(path: Path, as_user: str, exercise: bool, *, statistics: bool) -> No
     except ServiceError as exc:
         fail(exc.message)
     typer.echo(f"{done.created} created, {done.updated} updated")
+
+
+@app.command("evidence-add", cls=OneLineErrors)
+def evidence_add(
+    path: Annotated[Path, typer.Argument(help="The file to ingest.")],
+    as_user: Annotated[str, typer.Option("--as-user", help="The editor ingesting it.")],
+    title: Annotated[str, typer.Option(help="What the file is.")],
+    case: Annotated[str, typer.Option(help="The prisoner's case id it belongs to.")] = "",
+    alert: Annotated[str, typer.Option(help="The alert id it belongs to.")] = "",
+    source_url: Annotated[str, typer.Option(help="Where it was captured.")] = "",
+    media_type: Annotated[str, typer.Option(help="Its media type.")] = (
+        "application/octet-stream"),
+) -> None:
+    """Ingest evidence: SHA-256 first, then the original sealed and stored once."""
+    setup_django()
+    from hofburg.cases import queries
+    from hofburg.cases.services import evidence
+    from hofburg.core.errors import ServiceError
+    from hofburg.core.models import User
+
+    user = User.objects.filter(username=as_user, is_active=True).first()
+    if user is None:
+        fail(f"no active user {as_user!r}", 2)
+    if bool(case) == bool(alert):
+        fail("name one --case or one --alert", 2)
+    from django.http import Http404
+
+    try:
+        subject = (queries.prisoner_case_for(user, case) if case
+                   else queries.alert_for(user, alert))
+    except Http404:
+        fail(f"no case or alert {case or alert!r} visible to {as_user}", 2)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}", 2)
+    try:
+        found = evidence.ingest_evidence(user, data, title=title, media_type=media_type,
+                                         subject=subject,
+                                         capture=evidence.Capture(source_url, "hofburg cli"))
+    except ServiceError as exc:
+        fail(exc.message)
+    typer.echo(f"{found.evidence_id} sha256 {found.sha256}")
+
+
+@app.command("evidence-verify", cls=OneLineErrors)
+def evidence_verify() -> None:
+    """Open every original and working copy and check each against its hash; exit 1 naming
+    the pieces that fail."""
+    setup_django()
+    from hofburg.cases.models import Evidence
+    from hofburg.cases.services import evidence
+
+    failed = []
+    count = 0
+    for piece in Evidence.objects.order_by("pk"):
+        count += 1
+        try:
+            evidence.verify_evidence(piece)
+        except evidence.EvidenceAltered as exc:
+            failed.append(exc.message)
+    if failed:
+        fail("; ".join(failed))
+    typer.echo(f"{count} pieces of evidence intact")

@@ -72,7 +72,7 @@ def person_rows(user: AnyUser, persons: Sequence[Person], *, channel: str,
             "surrogate_id": person.surrogate_id, "protection_level": person.protection_level,
             "is_exercise": person.is_exercise, "created_at": person.created_at}
         wanted = [f for f in allowed if FIELDS["person"][f] >= Level.RESTRICTED]
-        if wanted and ring is not None:
+        if wanted and ring is not None and person.restricted_at is None:
             row.update(read_vault(ring, person, wanted))
         rows.append({k: v for k, v in row.items() if k in allowed})
     result = Rows("person", _columns("person", reach.values(), base), rows)
@@ -108,7 +108,8 @@ def prisoner_rows(user: AnyUser, cases: Sequence[PrisonerCase], *, day: date, ch
                        facility=holding[-1].facility if holding else "")
         if "name" in allowed:
             ring = ring or vault.load_keyring()
-            row["name"] = read_vault(ring, case.person, ["name"]).get("name", "")
+            row["name"] = "" if case.person.restricted_at else read_vault(
+                ring, case.person, ["name"]).get("name", "")
             row["conditions"] = " | ".join(
                 f"{r.reported_on.isoformat()}: {r.text}" for r in case.conditions.all())
         if detail:
@@ -184,7 +185,7 @@ def alert_rows(user: AnyUser, alerts: Sequence[Alert], *, channel: str,
             row["state_replies"] = [{"received_on": r.received_on, "text": r.text}
                                     for r in alert.replies.all()]
             row["follow_ups"] = [{"on": f.on, "note": f.note} for f in alert.follow_ups.all()]
-        if "name" in allowed and alert.person is not None:
+        if "name" in allowed and alert.person is not None and not alert.person.restricted_at:
             ring = ring or vault.load_keyring()
             row["name"] = read_vault(ring, alert.person, ["name"]).get("name", "")
         rows.append({k: v for k, v in row.items() if k in allowed and v is not None})

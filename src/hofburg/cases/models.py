@@ -40,6 +40,9 @@ class Person(ClassifiedRecord):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     erased_at = models.DateTimeField(_("vault erased at"), null=True, blank=True)
     restricted_at = models.DateTimeField(_("processing restricted at"), null=True, blank=True)
+    # Why the person's identity must be kept (proceedings pending, a court's order): while set,
+    # an erasure request cannot end in erasure.
+    legal_hold = models.TextField(_("legal hold"), blank=True)
 
     class Meta:
         ordering = ["surrogate_id"]
@@ -327,3 +330,100 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id}: follow-up of {self.on}"
+
+
+class Evidence(ClassifiedRecord):
+    """A piece of evidence: its original sealed under the strictly-confidential key in the
+    media folder, never rewritten, its SHA-256 taken at ingest; working copies beside it."""
+
+    evidence_id = models.CharField(_("evidence id"), max_length=20, unique=True)
+    case = models.ForeignKey(PrisonerCase, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="evidence")
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="evidence")
+    title = models.CharField(_("title"), max_length=300)
+    media_type = models.CharField(_("media type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 at ingest"), max_length=64)
+    key_id = models.CharField(max_length=40)
+    nonce = models.BinaryField(max_length=12)
+    source_url = models.URLField(_("source"), max_length=1000, blank=True)
+    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    capture_tool = models.CharField(_("capture tool"), max_length=200, blank=True)
+    ingested_at = models.DateTimeField(_("ingested at"), auto_now_add=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+
+    class Meta:
+        ordering = ["ingested_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.evidence_id
+
+
+class WorkingCopy(models.Model):
+    """A copy made from the original to work on (a redaction, a transcript): its own hash."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="copies")
+    number = models.PositiveIntegerField()
+    label = models.CharField(_("label"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    key_id = models.CharField(max_length=40)
+    nonce = models.BinaryField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["evidence", "number"],
+                                               name="cases_one_copy_number")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} copy {self.number}"
+
+
+class CustodyEvent(models.Model):
+    """Who did what to a piece of evidence, when, with the hashes before and after; each event
+    is also an entry of the hash-chained ledger (`ledger_sequence`)."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody")
+    at = models.DateTimeField()
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=20)
+    sha256_before = models.CharField(max_length=64, blank=True)
+    sha256_after = models.CharField(max_length=64, blank=True)
+    ledger_sequence = models.PositiveBigIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} {self.action} by {self.actor_label}"
+
+
+class ErasureRequest(models.Model):
+    """A request to erase a person's identity: decided after a legal-hold check as erased
+    (the vault destroyed, cases and hashed evidence kept), restricted, or denied with a reason."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ERASED = "erased", _("erased")
+        RESTRICTED = "restricted", _("restricted")
+        DENIED = "denied", _("denied")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="erasure_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    grounds = models.TextField(_("grounds"))
+    legal_hold = models.TextField(_("legal hold found"), blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"erasure of {self.person_id}: {self.outcome}"

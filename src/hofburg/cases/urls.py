@@ -11,6 +11,7 @@ urlpatterns = [
     path("two-factor/verify/", twofactor.verify, name="verify"),
     path("persons/", views.persons, name="persons"),
     path("persons/<str:surrogate_id>/", views.person, name="person"),
+    path("persons/<str:surrogate_id>/erasure/", views.erasure, name="erasure"),
     path("prisoners/", views.prisoners, name="prisoners"),
     path("prisoners/<str:case_id>/", views.prisoner, name="prisoner"),
     path("hate-crime/incidents/", views.incidents, name="incidents"),

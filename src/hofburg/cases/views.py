@@ -17,12 +17,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hofburg.cases import disclosure, queries
+from hofburg.cases import disclosure, permissions, queries
 from hofburg.cases.engine import media
 from hofburg.cases.engine.fields import DETAIL_FIELDS
 from hofburg.cases.engine.publication import COLUMNS
 from hofburg.cases.engine.workflow import TRANSITIONS, Screening, Stage
 from hofburg.cases.models import AccessLog
+from hofburg.cases.services import erasure as erasure_services
 from hofburg.cases.services import hatecrime
 from hofburg.cases.services import media as media_services
 from hofburg.cases.twofactor import second_factor_required
@@ -100,8 +101,11 @@ def prisoner(request: HttpRequest, case_id: str) -> HttpResponse:
                                     detail=True)
     row = rows.rows[0]
     summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("case_id", "is_exercise")]
+    evidence = access.visible(case.evidence.all(), request.user).prefetch_related(
+        "custody", "copies") if "proceedings" in row else []
     return render(request, "cases/prisoner.html", {
-        "row": row, "summary": summary, "shows_exercise_data": case.is_exercise})
+        "row": row, "summary": summary, "evidence": evidence,
+        "shows_exercise_data": case.is_exercise})
 
 
 class IncidentFilter(forms.Form):
@@ -266,3 +270,44 @@ def alert(request: HttpRequest, alert_id: str) -> HttpResponse:
         "row": row, "summary": summary, "may_edit": may_edit, "reply_form": reply_form,
         "follow_form": follow_form, "shows_exercise_data": found.is_exercise},
         status=400 if failed else 200)
+
+
+class ErasureRequestForm(forms.Form):
+    grounds = forms.CharField(label=_("Grounds of the request"), max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ErasureDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[
+        ("erased", _("erase the identity (cases and hashed evidence stay)")),
+        ("restricted", _("restrict processing")), ("denied", _("deny"))])
+    reason = forms.CharField(label=_("Reason"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@second_factor_required
+def erasure(request: HttpRequest, surrogate_id: str) -> HttpResponse:
+    """The erasure workflow of one person: request, legal-hold check, decision."""
+    found = queries.person_for(request.user, surrogate_id)
+    pending = found.erasure_requests.filter(outcome="pending").first()
+    may_decide = permissions.may_grant(request.user, found)
+    ask = ErasureRequestForm(request.POST if "ask" in request.POST else None, prefix="ask")
+    decide = ErasureDecisionForm(request.POST if "decide" in request.POST else None,
+                                 prefix="decide")
+    if request.method == "POST":
+        try:
+            if "ask" in request.POST and ask.is_valid():
+                erasure_services.request_erasure(request.user,  # type: ignore[arg-type]
+                                                 found, ask.cleaned_data["grounds"])
+                return redirect("cases:erasure", surrogate_id)
+            if "decide" in request.POST and pending is not None and decide.is_valid():
+                erasure_services.decide_erasure(request.user,  # type: ignore[arg-type]
+                                                pending, decide.cleaned_data["outcome"],
+                                                decide.cleaned_data["reason"])
+                return redirect("cases:erasure", surrogate_id)
+        except ServiceError as exc:
+            (ask if "ask" in request.POST else decide).add_error(None, exc.message)
+    return render(request, "cases/erasure.html", {
+        "person": found, "pending": pending, "may_decide": may_decide, "ask": ask,
+        "decide": decide, "requests": found.erasure_requests.all()},
+        status=400 if request.method == "POST" else 200)
