@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hofburg.cases import disclosure, queries
 from hofburg.cases.demo import JURISDICTION, load_cases_demo
-from hofburg.cases.models import Incident, Person, PrisonerCase
+from hofburg.cases.models import Alert, Incident, Person, PrisonerCase
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.core.services.accounts import ensure_affiliation
 
@@ -35,6 +35,7 @@ def test_the_demo_is_exercise_data_loaded_once(exercise_world: tuple[User, User]
                for p in Person.objects.all())
     assert set(PrisonerCase.objects.values_list("jurisdiction", flat=True)) == {JURISDICTION}
     assert Incident.objects.filter(is_exercise=True).count() == 60
+    assert Alert.objects.filter(is_exercise=True, country=JURISDICTION).count() == 5
     assert set(Incident.objects.values_list("country", flat=True)) == {JURISDICTION}
     year = timezone.localdate().year - 1
     table = queries.public_hate_crime_table(year, 11)
@@ -55,3 +56,9 @@ def test_demo_analyst_reads_names_and_demo_reader_none(exercise_world: tuple[Use
     assert "name" not in plain.columns and all("name" not in row for row in plain.rows)
     assert queries.persons_for(reader).count() == 0
     assert queries.persons_for(analyst).count() == 12
+    alerts = list(queries.alerts_for(reader))
+    assert len(alerts) == 5
+    assert sum("name" in r for r in disclosure.alert_rows(reader, alerts,
+                                                         channel="page").rows) == 0
+    assert sum("name" in r for r in disclosure.alert_rows(analyst, alerts,
+                                                         channel="page").rows) == 2

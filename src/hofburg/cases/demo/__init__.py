@@ -8,6 +8,8 @@ every record is marked as exercise data and owned by the exercise Secretariat un
 - sixty civil-society hate incidents of last year in `XE`, from a fictional organisation, most
   screened in and published, a few excluded with their reason or still received; the official
   figures of `XE` for last year (public, so the publication shows them);
+- five media-freedom alerts in `XE` from a fictional partner, public, two of them naming an
+  exercise person (names shown only with a grant), one with the State's reply;
 - `demo-analyst` (exercise Secretariat) holds a restricted grant for every exercise person:
   names, no contacts or medical details; `demo-reader` (exercise South) holds none, so sees the
   restricted cases without a name and no person at all.
@@ -99,6 +101,7 @@ def _load() -> None:
         prisoners.add_condition_report(editor, case, reported_on=start + timedelta(days=40),
                                        text="EXERCISE: denied access to a lawyer of choice")
     _load_hate_crime(editor, rng)
+    _load_alerts(editor, rng, list(Person.objects.filter(is_exercise=True)[:2]))
 
 
 def _load_hate_crime(editor: User, rng: random.Random) -> None:
@@ -135,3 +138,24 @@ def _load_hate_crime(editor: User, rng: random.Random) -> None:
     hatecrime.import_official_statistics(editor, ("\n".join(figures) + "\n").encode(),
                                          "figures.csv", classification=Classification.PUBLIC,
                                          is_exercise=True)
+
+
+def _load_alerts(editor: User, rng: random.Random, named: list[object]) -> None:
+    from hofburg.cases.engine import media as media_codes
+    from hofburg.cases.services import media
+
+    today = timezone.localdate()
+    violations = sorted(media_codes.version_for(today.year).violations)
+    for number in range(5):
+        submitted = today - timedelta(days=rng.randrange(10, 300))
+        alert = media.create_alert(editor, media.AlertRecord(
+            country=JURISDICTION, submitted_on=submitted,
+            occurred_on=submitted - timedelta(days=2),
+            violations=rng.sample(violations, 2), perpetrator_type="state_actor",
+            media_actor_type="EXERCISE journalist", severity=rng.choice(media_codes.SEVERITIES),
+            partner="Exercise Press Freedom Partner", summary="EXERCISE: generated alert",
+            person=named[number] if number < len(named) else None,  # type: ignore[arg-type]
+            classification=Classification.PUBLIC, is_exercise=True))
+        if number == 0:
+            media.record_state_reply(editor, alert, received_on=submitted + timedelta(days=5),
+                                     text="EXERCISE: the authorities are looking into it")
