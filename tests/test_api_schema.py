@@ -26,6 +26,7 @@ from hofburg.csbm import services as csbm_services
 from hofburg.monitoring.importing import pipeline
 from hofburg.registry.models import ParticipatingState
 from hofburg.wsgi import application
+from tests.cases.samples import store_cases_sample
 from tests.conftest import Cast
 from tests.decisions.samples_drafts import store_drafts_sample
 from tests.decisions.samples_meetings import store_meetings_sample
@@ -55,7 +56,7 @@ def open_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
+def token(cast: Cast, tmp_path: Any, open_connection: None, settings: Any) -> str:
     """An editor's token, on a database with a State, an activity, an exchange and events."""
     for iso2, iso3, numeric, name in (("AT", "AUT", "040", "Austria"),
                                       ("FI", "FIN", "246", "Finland")):
@@ -79,6 +80,8 @@ def token(cast: Cast, tmp_path: Any, open_connection: None) -> str:
     store_rounds_sample(cast.mona)
     make_world(cast)
     store_elections_sample(cast)
+    settings.CASES_KEYS, settings.CASES_KEY_FILE = "", tmp_path / "cases.keys"
+    store_cases_sample(cast)
     _token, key = issue_api_token(cast.alice, "schema run")
     return key
 

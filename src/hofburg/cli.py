@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from hofburg.cases.cli import app as cases_app
 from hofburg.core import opscli, serving
 from hofburg.core.clitools import OneLineErrors, call, fail, setup_django
 from hofburg.csbm.cli import app as csbm_app
@@ -41,6 +42,8 @@ affiliations_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(affiliations_app, name="affiliations")
+app.add_typer(cases_app, name="cases",
+              help="Human dimension: exports as a user may see them, vault key rotation.")
 app.add_typer(csbm_app, name="csbm", help="Vienna Document: classify, quotas, constraints.")
 app.add_typer(decisions_app, name="decisions",
               help="Decisions: the status table of drafts and the journal of the day.")

@@ -116,6 +116,10 @@ INSTALLED_APPS = [
     "hofburg.monitoring",
     "hofburg.projects",
     "hofburg.elections",
+    "hofburg.cases",
+    # TOTP second factor, required for the human-dimension desk (decision 0041).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), lazily
     "hofburg.core.middleware.LazyMessages",  # Django's, its storage made on first use
     "hofburg.core.api.ProblemsUnderApi",  # every error under /api/ is problem+json
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -336,3 +341,13 @@ METRICS_TOKEN = env_str("HOFBURG_METRICS_TOKEN", "")
 METRICS_ADDRESSES = env_list("HOFBURG_METRICS_ADDRESSES", [])
 # /healthz fails when the data directory's disk has less free space than this.
 HEALTH_MIN_FREE_BYTES = env_int("HOFBURG_HEALTH_MIN_FREE_MB", 500) * 1024 * 1024
+
+# The human-dimension desk (decision 0041): the vault's keys (key lines in the environment, or
+# the key file, made on first use), the smallest count a public table shows, and how long a
+# second-factor verification lasts.
+CASES_KEYS = env_str("HOFBURG_CASES_KEYS", "")
+CASES_KEY_FILE = Path(env_str("HOFBURG_CASES_KEY_FILE", str(DATA_DIR / "cases.keys")))
+CASES_SUPPRESSION_K = env_int("HOFBURG_CASES_SUPPRESSION_K", 11)
+if CASES_SUPPRESSION_K < 1:
+    raise ImproperlyConfigured("HOFBURG_CASES_SUPPRESSION_K must be at least 1")
+OTP_TOTP_ISSUER = "Hofburg"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("decisions/", include("hofburg.decisions.urls")),
     path("projects/", include("hofburg.projects.urls")),
     path("elections/", include("hofburg.elections.urls")),
+    path("cases/", include("hofburg.cases.urls")),
     path("openrosa/", include(openrosa_urls)),
     path("", include("hofburg.core.urls")),
 ]

@@ -1,0 +1,263 @@
+"""The human-dimension desk's API, mounted at `/api/v1/cases/`.
+
+Rows come from `cases.disclosure`: a field the caller may not read is absent from the answer
+(not null), a person without a grant is a 404 like a missing one and is not counted. A session
+caller who has not passed the second factor is answered as an anonymous visitor; machine
+clients use API tokens. Reads of protected fields are written to the access log.
+"""
+
+# No `from __future__ import annotations`: django-ninja reads the annotations at import time.
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from pydantic import StringConstraints
+
+from hofburg.cases import disclosure, queries
+from hofburg.cases.permissions import second_factor_verified
+from hofburg.core.access import AnyUser
+from hofburg.core.api import current_user
+from hofburg.core.bounds import MAX_OFFSET, MAX_PAGE_SIZE, Day
+from hofburg.core.models import User
+
+router = Router(tags=["human dimension"])
+
+SurrogateId = Annotated[str, StringConstraints(min_length=1, max_length=20,
+                                               pattern=r"^[A-Z0-9-]+$")]
+
+
+def _caller(request: HttpRequest) -> AnyUser:
+    """The caller, downgraded to anonymous when signed in by session without the second step."""
+    from django.contrib.auth.models import AnonymousUser
+
+    user = current_user(request)
+    if isinstance(user, User) and not request.headers.get("Authorization") and \
+            not second_factor_verified(request):
+        return AnonymousUser()
+    return user
+
+
+class PageQuery(Schema):
+    limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class PersonOut(Schema):
+    surrogate_id: str | None = None
+    protection_level: str | None = None
+    is_exercise: bool | None = None
+    created_at: dt.datetime | None = None
+    name: str | None = None
+    contacts: str | None = None
+    identity_number: str | None = None
+    medical: str | None = None
+
+
+class PersonsOut(Schema):
+    count: int
+    items: list[PersonOut]
+
+
+class EpisodeOut(Schema):
+    kind: str
+    start: dt.date
+    end: dt.date | None
+    died: bool
+    facility: str | None = None
+
+
+class RecognitionOut(Schema):
+    organisations: list[str]
+    criteria: list[str]
+    recognised_on: dt.date
+    statement_url: str
+    withdrawn_on: dt.date | None
+
+
+class ProceedingOut(Schema):
+    court: str
+    hearing_date: dt.date
+    closed_trial: bool
+    verdict: str
+    sentence: str
+
+
+class PrisonerOut(Schema):
+    case_id: str | None = None
+    jurisdiction: str | None = None
+    articles: str | None = None
+    status: str | None = None
+    in_custody_since: dt.date | None = None
+    recognised_by: str | None = None
+    is_exercise: bool | None = None
+    charges: str | None = None
+    case_number: str | None = None
+    person: str | None = None
+    facility: str | None = None
+    name: str | None = None
+    conditions: str | None = None
+    episodes: list[EpisodeOut] | None = None
+    recognitions: list[RecognitionOut] | None = None
+    proceedings: list[ProceedingOut] | None = None
+
+
+class PrisonersOut(Schema):
+    on: dt.date
+    count: int
+    items: list[PrisonerOut]
+
+
+class CustodyQuery(PageQuery):
+    on: Day | None = Field(None, description="Count those in custody at the end of this day "
+                           "(today when left out).")
+    jurisdiction: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
+    recognised: bool = False
+
+
+@router.get("/persons", response=PersonsOut, exclude_unset=True)
+def list_persons(request: HttpRequest, page: Query[PageQuery]) -> dict[str, object]:
+    """The persons granted to the caller, with the fields their grant reaches."""
+    user = _caller(request)
+    found = queries.persons_for(user)
+    chosen = list(found[page.offset:page.offset + page.limit])
+    rows = disclosure.person_rows(user, chosen, channel="api")
+    return {"count": found.count(), "items": rows.rows}
+
+
+@router.get("/persons/{surrogate_id}", response=PersonOut, exclude_unset=True)
+def get_person(request: HttpRequest, surrogate_id: SurrogateId) -> dict[str, object]:
+    user = _caller(request)
+    person = queries.person_for(user, surrogate_id)
+    return disclosure.person_rows(user, [person], channel="api").rows[0]
+
+
+@router.get("/prisoners", response=PrisonersOut, exclude_unset=True)
+def list_prisoners(request: HttpRequest, params: Query[CustodyQuery]) -> dict[str, object]:
+    """The cases in custody at the end of a day: the list a delegation raises."""
+    user = _caller(request)
+    day = params.on or timezone.localdate()
+    held = queries.in_custody(user, day, params.jurisdiction, params.recognised)
+    chosen = held[params.offset:params.offset + params.limit]
+    rows = disclosure.prisoner_rows(user, chosen, day=day, channel="api")
+    return {"on": day, "count": len(held), "items": rows.rows}
+
+
+@router.get("/prisoners/{case_id}", response=PrisonerOut, exclude_unset=True)
+def get_prisoner(request: HttpRequest, case_id: SurrogateId) -> dict[str, object]:
+    user = _caller(request)
+    case = queries.prisoner_case_for(user, case_id)
+    return disclosure.prisoner_rows(user, [case], day=timezone.localdate(), channel="api",
+                                    detail=True).rows[0]
+
+
+class IncidentOut(Schema):
+    incident_id: str | None = None
+    reporting_year: int | None = None
+    country: str | None = None
+    occurred_on: dt.date | None = None
+    incident_type: str | None = None
+    target: str | None = None
+    bias_motivations: str | None = None
+    source_kind: str | None = None
+    stage: str | None = None
+    screening: str | None = None
+    is_exercise: bool | None = None
+    screening_reason: str | None = None
+    other_bias: str | None = None
+    indicators: str | None = None
+    victim_count: int | None = None
+    source_org: str | None = None
+    description: str | None = None
+
+
+class IncidentsOut(Schema):
+    count: int
+    items: list[IncidentOut]
+
+
+class IncidentQuery(PageQuery):
+    country: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
+    year: int | None = Field(None, ge=1990, le=2999)
+    stage: Literal["", "received", "screened", "consultation", "published"] = ""
+
+
+@router.get("/incidents", response=IncidentsOut, exclude_unset=True)
+def list_incidents(request: HttpRequest, params: Query[IncidentQuery]) -> dict[str, object]:
+    """Civil-society incidents the caller may see; the account and its source only for the
+    owner affiliation."""
+    user = _caller(request)
+    found = queries.incidents_for(user, country=params.country, year=params.year,
+                                  stage=params.stage).order_by("-reporting_year", "incident_id")
+    chosen = list(found[params.offset:params.offset + params.limit])
+    rows = disclosure.incident_rows(user, chosen, channel="api")
+    return {"count": found.count(), "items": rows.rows}
+
+
+@router.get("/incidents/{incident_id}", response=IncidentOut, exclude_unset=True)
+def get_incident(request: HttpRequest, incident_id: SurrogateId) -> dict[str, object]:
+    user = _caller(request)
+    incident = queries.incident_for(user, incident_id)
+    return disclosure.incident_rows(user, [incident], channel="api").rows[0]
+
+
+class ReplyOut(Schema):
+    received_on: dt.date
+    text: str
+
+
+class FollowUpOut(Schema):
+    on: dt.date
+    note: str
+
+
+class AlertOut(Schema):
+    alert_id: str | None = None
+    country: str | None = None
+    submitted_on: dt.date | None = None
+    occurred_on: dt.date | None = None
+    violations: str | None = None
+    coe_categories: str | None = None
+    perpetrator_type: str | None = None
+    media_actor_type: str | None = None
+    severity: str | None = None
+    verification: str | None = None
+    partner: str | None = None
+    summary: str | None = None
+    is_exercise: bool | None = None
+    person: str | None = None
+    name: str | None = None
+    state_replies: list[ReplyOut] | None = None
+    follow_ups: list[FollowUpOut] | None = None
+
+
+class AlertsOut(Schema):
+    count: int
+    items: list[AlertOut]
+
+
+class AlertQuery(PageQuery):
+    country: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
+    year: int | None = Field(None, ge=1990, le=2999)
+    coe_category: Literal["", "physical_safety", "detention", "harassment", "impunity",
+                          "chilling_effect"] = ""
+
+
+@router.get("/alerts", response=AlertsOut, exclude_unset=True)
+def list_alerts(request: HttpRequest, params: Query[AlertQuery]) -> dict[str, object]:
+    """Media-freedom alerts the caller may see; the journalist's name only with a grant."""
+    user = _caller(request)
+    found = queries.alerts_for(user, country=params.country, year=params.year,
+                               coe_category=params.coe_category)
+    chosen = list(found[params.offset:params.offset + params.limit])
+    return {"count": found.count(),
+            "items": disclosure.alert_rows(user, chosen, channel="api").rows}
+
+
+@router.get("/alerts/{alert_id}", response=AlertOut, exclude_unset=True)
+def get_alert(request: HttpRequest, alert_id: SurrogateId) -> dict[str, object]:
+    """An alert with the State's replies (and, for staff, the follow-up log)."""
+    user = _caller(request)
+    alert = queries.alert_for(user, alert_id)
+    return disclosure.alert_rows(user, [alert], channel="api", detail=True).rows[0]

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "hofburg.cases"
+    label = "cases"
+    verbose_name = _("Human dimension")
+
+    def ready(self) -> None:
+        from hofburg.cases import demo, ledger
+        from hofburg.cases.services.evidence import evidence_key_ids
+        from hofburg.cases.services.persons import vault_key_ids
+        from hofburg.core.backup import register_key_source
+
+        demo.register()
+        ledger.register()
+        register_key_source("cases", lambda: sorted(set(vault_key_ids()) |
+                                                    set(evidence_key_ids())))

@@ -1,0 +1,161 @@
+"""Demo data of the human-dimension desk: EXERCISE people and cases, generated from a fixed
+seed through the ordinary services. The names are obviously fictional ("Bravo Placeholder
+(EXERCISE)"), the jurisdiction is `XE`, a code ISO 3166 leaves to its users (no real State), and
+every record is marked as exercise data and owned by the exercise Secretariat unit.
+
+- twelve persons, sealed in the vault, with a prisoner's case each: detention episodes (some
+  ended), a hearing, a recognition by a fictional organisation for most, a condition report;
+- sixty civil-society hate incidents of last year in `XE`, from a fictional organisation, most
+  screened in and published, a few excluded with their reason or still received; the official
+  figures of `XE` for last year (public, so the publication shows them);
+- five media-freedom alerts in `XE` from a fictional partner, public, two of them naming an
+  exercise person (names shown only with a grant), one with the State's reply;
+- `demo-analyst` (exercise Secretariat) holds a restricted grant for every exercise person:
+  names, no contacts or medical details; `demo-reader` (exercise South) holds none, so sees the
+  restricted cases without a name and no person at all.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from hofburg.core.demo import DemoError, register_loader
+from hofburg.core.errors import ServiceError
+from hofburg.core.models import Affiliation, Classification, User
+
+FIRST = ("Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India",
+         "Juliett", "Kilo", "Lima")
+LAST = ("Placeholder", "Fictitious", "Madeup", "Imaginary", "Testcase", "Nonexistent")
+JURISDICTION = "XE"  # ISO 3166-1 user-assigned range: no real State
+ORGANISATIONS = ("Exercise Human Rights Centre", "Exercise Lawyers' Forum")
+SEED = 41
+EDITOR = "demo-cases-editor"
+
+
+def register() -> None:
+    register_loader("cases", load_cases_demo)
+
+
+def load_cases_demo() -> None:
+    try:
+        _load()
+    except ServiceError as exc:
+        raise DemoError(f"cases: {exc}") from exc
+
+
+def _editor() -> User:
+    from hofburg.core.services.accounts import create_account
+
+    user = User.objects.filter(username=EDITOR).first()
+    if user is None:
+        user, _password = create_account(EDITOR, affiliation_code="exercise-secretariat",
+                                         roles=["reader", "editor"])
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _load() -> None:
+    from hofburg.cases.models import Grant, Person
+    from hofburg.cases.services import persons, prisoners
+
+    if Person.objects.filter(is_exercise=True).exists():
+        return
+    owner = Affiliation.objects.get(code="exercise-secretariat")
+    editor = _editor()
+    analyst = User.objects.get(username="demo-analyst")
+    rng = random.Random(SEED)  # noqa: S311 (exercise data, reproducible on purpose)
+    today = timezone.localdate()
+    for number, first in enumerate(FIRST):
+        name = f"{first} {LAST[number % len(LAST)]} (EXERCISE)"
+        person, _dupes = persons.create_person(
+            editor, owner=owner, is_exercise=True,
+            birth_date=f"{1970 + number}-0{1 + number % 9}-15",
+            vault_values={"name": name, "contacts": f"exercise-contact-{number:02d}@example.org",
+                          "identity_number": f"EX{rng.randrange(10**6, 10**7)}",
+                          "medical": "EXERCISE: needs regular medication"})
+        persons.grant_access(editor, person, analyst, Grant.Level.RESTRICTED)
+        case = prisoners.create_prisoner_case(
+            editor, person, jurisdiction=JURISDICTION, is_exercise=True,
+            articles=[f"ECC {rng.choice((130, 342, 361, 368))}"],
+            charges="EXERCISE: participation in a peaceful assembly",
+            case_number=f"EX-{2026}-{number:03d}",
+            classification=Classification.RESTRICTED)
+        start = today - timedelta(days=rng.randrange(60, 900))
+        released = number % 4 == 3
+        end: date | None = start + timedelta(days=rng.randrange(20, 50)) if released else None
+        prisoners.add_detention_episode(editor, case, kind="pre_trial", start=start, end=end,
+                                        facility="EXERCISE Detention Centre No. 1")
+        prisoners.add_proceeding(editor, case, court="EXERCISE District Court",
+                                 hearing_date=start + timedelta(days=14),
+                                 closed_trial=number % 3 == 0,
+                                 verdict="" if released else "guilty",
+                                 sentence="" if released else "3 years, general regime")
+        if number % 5 != 4:
+            prisoners.add_recognition(editor, case, organisations=list(ORGANISATIONS),
+                                      criteria=["a", "e"],
+                                      recognised_on=start + timedelta(days=30))
+        prisoners.add_condition_report(editor, case, reported_on=start + timedelta(days=40),
+                                       text="EXERCISE: denied access to a lawyer of choice")
+    _load_hate_crime(editor, rng)
+    _load_alerts(editor, rng, list(Person.objects.filter(is_exercise=True)[:2]))
+
+
+def _load_hate_crime(editor: User, rng: random.Random) -> None:
+    from hofburg.cases.engine import codes
+    from hofburg.cases.models import Incident
+    from hofburg.cases.services import hatecrime
+
+    year = timezone.localdate().year - 1
+    version = codes.version_for(year)
+    types, biases = sorted(version.incident_types), sorted(version.bias_motivations)
+    lines = ["reporting_year,country,date,incident_type,bias_motivations,source_org,"
+             "source_kind,description"]
+    for _ in range(60):
+        day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+        lines.append(f"{year},{JURISDICTION},{day.isoformat()},{rng.choice(types)},"
+                     f"{rng.choice(biases)},Exercise Monitoring Network,cso,"
+                     "EXERCISE: generated incident")
+    hatecrime.import_incidents(editor, ("\n".join(lines) + "\n").encode(), is_exercise=True)
+    for number, incident in enumerate(Incident.objects.filter(is_exercise=True)
+                                      .order_by("incident_id")):
+        if number % 10 == 9:
+            continue  # still received
+        if number % 10 == 8:
+            hatecrime.screen_incident(editor, incident, "excluded_hate_speech",
+                                      "EXERCISE: speech without a criminal offence")
+            continue
+        hatecrime.screen_incident(editor, incident, "included")
+        hatecrime.advance_incident(editor, incident, "consultation")
+        hatecrime.advance_incident(editor, incident, "published")
+    figures = ["state,year,stage,bias_motivation,count,point_of_contact,source"]
+    for stage, count in (("recorded_by_police", rng.randrange(100, 200)),
+                         ("prosecuted", rng.randrange(20, 60)), ("sentenced", "")):
+        figures.append(f"{JURISDICTION},{year},{stage},total,{count},EXERCISE NPC,generated")
+    hatecrime.import_official_statistics(editor, ("\n".join(figures) + "\n").encode(),
+                                         "figures.csv", classification=Classification.PUBLIC,
+                                         is_exercise=True)
+
+
+def _load_alerts(editor: User, rng: random.Random, named: list[object]) -> None:
+    from hofburg.cases.engine import media as media_codes
+    from hofburg.cases.services import media
+
+    today = timezone.localdate()
+    violations = sorted(media_codes.version_for(today.year).violations)
+    for number in range(5):
+        submitted = today - timedelta(days=rng.randrange(10, 300))
+        alert = media.create_alert(editor, media.AlertRecord(
+            country=JURISDICTION, submitted_on=submitted,
+            occurred_on=submitted - timedelta(days=2),
+            violations=rng.sample(violations, 2), perpetrator_type="state_actor",
+            media_actor_type="EXERCISE journalist", severity=rng.choice(media_codes.SEVERITIES),
+            partner="Exercise Press Freedom Partner", summary="EXERCISE: generated alert",
+            person=named[number] if number < len(named) else None,  # type: ignore[arg-type]
+            classification=Classification.PUBLIC, is_exercise=True))
+        if number == 0:
+            media.record_state_reply(editor, alert, received_on=submitted + timedelta(days=5),
+                                     text="EXERCISE: the authorities are looking into it")

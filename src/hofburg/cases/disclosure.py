@@ -1,0 +1,194 @@
+"""Where the desk's data leaves: records turned into rows of the fields the caller may read.
+
+The API, the exports, the pages and the public tables all take their rows from here, so the
+field classification (`engine.fields`) is applied once, before any template or serialiser sees
+a value. A vault field is opened only when the caller's clearance reaches its level, and every
+batch that holds protected fields is written to the access log (who, what, how many — never
+the values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from hofburg.cases import permissions, vault
+from hofburg.cases.engine import custody
+from hofburg.cases.engine.fields import FIELDS, Clearance, Level, protected_fields, readable_fields
+from hofburg.cases.models import (
+    AccessLog,
+    Alert,
+    Incident,
+    Person,
+    PrisonerCase,
+    Recognition,
+)
+from hofburg.cases.queries import episodes_of
+from hofburg.cases.services.persons import read_vault
+from hofburg.cases.services.reads import log_access
+from hofburg.core.access import AnyUser
+
+
+@dataclass(frozen=True)
+class Rows:
+    record_type: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+    def table_rows(self) -> list[list[Any]]:
+        return [[row.get(c) for c in self.columns] for row in self.rows]
+
+
+def _columns(record_type: str, reach: Iterable[Clearance], base: Clearance) -> list[str]:
+    top = max([base, *reach])
+    return readable_fields(record_type, top)
+
+
+def _log(user: AnyUser, action: str, record_type: str, rows: Sequence[dict[str, Any]],
+         channel: str) -> None:
+    protected = set(protected_fields(record_type))
+    read = {name for row in rows for name, value in row.items()
+            if name in protected and value not in (None, "")}
+    if action == AccessLog.Action.EXPORT:
+        log_access(user, action, record_type, read, len(rows), channel)
+    else:
+        holding = sum(1 for row in rows if any(row.get(n) not in (None, "") for n in read))
+        log_access(user, action, record_type, read, holding, channel)
+
+
+def person_rows(user: AnyUser, persons: Sequence[Person], *, channel: str,
+                action: str = AccessLog.Action.READ) -> Rows:
+    """Rows for persons already narrowed by `queries.persons_for`."""
+    levels = permissions.granted_levels(user, [p.pk for p in persons])
+    base = permissions.clearance(user)
+    reach = {p.pk: permissions.clearance(user, level=levels.get(p.pk)) for p in persons}
+    ring = vault.load_keyring() if persons else None
+    rows = []
+    for person in persons:
+        allowed = readable_fields("person", reach[person.pk])
+        row: dict[str, Any] = {
+            "surrogate_id": person.surrogate_id, "protection_level": person.protection_level,
+            "is_exercise": person.is_exercise, "created_at": person.created_at}
+        wanted = [f for f in allowed if FIELDS["person"][f] >= Level.RESTRICTED]
+        if wanted and ring is not None and person.restricted_at is None:
+            row.update(read_vault(ring, person, wanted))
+        rows.append({k: v for k, v in row.items() if k in allowed})
+    result = Rows("person", _columns("person", reach.values(), base), rows)
+    _log(user, action, "person", rows, channel)
+    return result
+
+
+def prisoner_rows(user: AnyUser, cases: Sequence[PrisonerCase], *, day: date, channel: str,
+                  action: str = AccessLog.Action.READ, detail: bool = False) -> Rows:
+    """Rows for prisoner cases already narrowed by `queries.prisoner_cases_for`, their custody
+    status as at the end of `day`."""
+    levels = permissions.granted_levels(user, [c.person_id for c in cases])
+    base = permissions.clearance(user)
+    reach = {c.pk: permissions.clearance(user, level=levels.get(c.person_id)) for c in cases}
+    ring = None
+    rows = []
+    for case in cases:
+        allowed = readable_fields("prisoner", reach[case.pk], detail=detail)
+        episodes = episodes_of(case)
+        holding = [e for e in case.episodes.all() if custody.Episode(e.start, e.end).covers(day)]
+        row: dict[str, Any] = {
+            "case_id": case.case_id, "jurisdiction": case.jurisdiction,
+            "articles": "; ".join(case.articles),
+            "status": custody.status_on(episodes, day).value,
+            "in_custody_since": custody.in_custody_since(episodes, day),
+            "recognised_by": "; ".join(sorted({o for r in case.recognitions.all()
+                                               for o in r.organisations})),
+            "is_exercise": case.is_exercise,
+        }
+        if "charges" in allowed:
+            row.update(charges=case.charges, case_number=case.case_number,
+                       person=case.person.surrogate_id,
+                       facility=holding[-1].facility if holding else "")
+        if "name" in allowed:
+            ring = ring or vault.load_keyring()
+            row["name"] = "" if case.person.restricted_at else read_vault(
+                ring, case.person, ["name"]).get("name", "")
+            row["conditions"] = " | ".join(
+                f"{r.reported_on.isoformat()}: {r.text}" for r in case.conditions.all())
+        if detail:
+            row.update(_prisoner_detail(case, allowed))
+        rows.append({k: v for k, v in row.items() if k in allowed})
+    result = Rows("prisoner", _columns("prisoner", reach.values(), base), rows)
+    _log(user, action, "prisoner", rows, channel)
+    return result
+
+
+def _prisoner_detail(case: PrisonerCase, allowed: list[str]) -> dict[str, Any]:
+    internal = "facility" in allowed
+    detail: dict[str, Any] = {
+        "episodes": [{"kind": e.kind, "start": e.start, "end": e.end, "died": e.died,
+                      **({"facility": e.facility} if internal else {})}
+                     for e in case.episodes.all()],
+        "recognitions": [{"organisations": r.organisations, "criteria": r.criteria,
+                          "recognised_on": r.recognised_on, "statement_url": r.statement_url,
+                          "withdrawn_on": r.withdrawn_on}
+                         for r in Recognition.objects.filter(case=case)],
+    }
+    if "proceedings" in allowed:
+        detail["proceedings"] = [
+            {"court": p.court, "hearing_date": p.hearing_date, "closed_trial": p.closed_trial,
+             "verdict": p.verdict, "sentence": p.sentence} for p in case.proceedings.all()]
+    return detail
+
+
+def incident_rows(user: AnyUser, incidents: Sequence[Incident], *, channel: str,
+                  action: str = AccessLog.Action.READ) -> Rows:
+    """Rows for incidents narrowed by `queries.incidents_for`. Members of the owner affiliation
+    read the account and its source; other entitled users the screening facts."""
+    base = permissions.clearance(user)
+    affiliation = getattr(user, "affiliation_id", None) if base >= Clearance.ENTITLED else None
+    reach = {i.pk: (Clearance.GRANTED_STRICT if affiliation is not None
+                    and i.owner_affiliation_id == affiliation else base) for i in incidents}
+    rows = []
+    for incident in incidents:
+        allowed = readable_fields("incident", reach[incident.pk])
+        row = {name: getattr(incident, name) for name in allowed}
+        if "bias_motivations" in row:
+            row["bias_motivations"] = "; ".join(incident.bias_motivations)
+        rows.append(row)
+    result = Rows("incident", _columns("incident", reach.values(), base), rows)
+    _log(user, action, "incident", rows, channel)
+    return result
+
+
+def alert_rows(user: AnyUser, alerts: Sequence[Alert], *, channel: str,
+               action: str = AccessLog.Action.READ, detail: bool = False) -> Rows:
+    """Rows for alerts narrowed by `queries.alerts_for`; the named journalist only with a
+    grant for their person."""
+    levels = permissions.granted_levels(user, [a.person_id for a in alerts if a.person_id])
+    base = permissions.clearance(user)
+    reach = {a.pk: permissions.clearance(user, level=levels.get(a.person_id or 0))
+             for a in alerts}
+    ring = None
+    rows = []
+    for alert in alerts:
+        allowed = readable_fields("alert", reach[alert.pk], detail=detail)
+        row: dict[str, Any] = {
+            "alert_id": alert.alert_id, "country": alert.country,
+            "submitted_on": alert.submitted_on, "occurred_on": alert.occurred_on,
+            "violations": "; ".join(alert.violations),
+            "coe_categories": "; ".join(alert.coe_categories),
+            "perpetrator_type": alert.perpetrator_type,
+            "media_actor_type": alert.media_actor_type, "severity": alert.severity,
+            "verification": alert.verification, "partner": alert.partner,
+            "summary": alert.summary, "is_exercise": alert.is_exercise,
+            "person": alert.person.surrogate_id if alert.person else None,
+        }
+        if detail:
+            row["state_replies"] = [{"received_on": r.received_on, "text": r.text}
+                                    for r in alert.replies.all()]
+            row["follow_ups"] = [{"on": f.on, "note": f.note} for f in alert.follow_ups.all()]
+        if "name" in allowed and alert.person is not None and not alert.person.restricted_at:
+            ring = ring or vault.load_keyring()
+            row["name"] = read_vault(ring, alert.person, ["name"]).get("name", "")
+        rows.append({k: v for k, v in row.items() if k in allowed and v is not None})
+    result = Rows("alert", _columns("alert", reach.values(), base), rows)
+    _log(user, action, "alert", rows, channel)
+    return result

@@ -1,0 +1,121 @@
+"""Field-level classification, declared once per record type.
+
+Every field a record type lets out (through the API, an export, a search or a PDF) has a level:
+
+- `public`: anyone who may see the record;
+- `internal`: users with an affiliation (OSCE staff and delegations) who may see the record;
+- `restricted`: only users holding a need-to-know grant for the record;
+- `strictly_confidential`: only users whose grant is at that level.
+
+The adapters never choose fields themselves: they ask `readable_fields` with the caller's
+clearance and get the names they may put out, in declaration order. A field not declared here
+does not leave at all. `PUBLISHABLE` is the stricter whitelist of what may appear in a public
+table (Uwazi's per-template whitelist for its public sync).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Level(IntEnum):
+    PUBLIC = 0
+    INTERNAL = 1
+    RESTRICTED = 2
+    STRICTLY_CONFIDENTIAL = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Clearance(IntEnum):
+    """How far a caller reaches for one record: the highest level they may read."""
+
+    ANONYMOUS = 0  # public fields only
+    ENTITLED = 1  # + internal
+    GRANTED = 2  # + restricted (a need-to-know grant)
+    GRANTED_STRICT = 3  # + strictly confidential (a grant at that level)
+
+
+P, N, R, S = Level.PUBLIC, Level.INTERNAL, Level.RESTRICTED, Level.STRICTLY_CONFIDENTIAL
+
+FIELDS: dict[str, dict[str, Level]] = {
+    # A person: the record that exists only for those with a grant; its vault fields below.
+    "person": {
+        "surrogate_id": N, "protection_level": N, "is_exercise": N, "created_at": N,
+        "name": R, "contacts": S, "identity_number": S, "medical": S,
+    },
+    # A political prisoner's case: the facts a delegation raises, the person behind a grant.
+    "prisoner": {
+        "case_id": P, "jurisdiction": P, "articles": P, "status": P, "in_custody_since": P,
+        "recognised_by": P, "is_exercise": P, "episodes": P, "recognitions": P,
+        "charges": N, "case_number": N, "person": N, "facility": N, "proceedings": N,
+        "name": R, "conditions": R,
+    },
+    # A civil-society hate incident: the screening facts for staff, the account and its source
+    # only for the owner affiliation (the need-to-know circle of a record without a person).
+    "incident": {
+        "incident_id": N, "reporting_year": N, "country": N, "occurred_on": N,
+        "incident_type": N, "target": N, "bias_motivations": N, "source_kind": N, "stage": N,
+        "screening": N, "is_exercise": N,
+        "screening_reason": R, "other_bias": R, "indicators": R, "victim_count": R,
+        "source_org": S, "description": S,
+    },
+    # A media-freedom alert: public once the platform publishes it (its classification says
+    # when); the follow-up log for staff; the journalist's name only with a grant.
+    "alert": {
+        "alert_id": P, "country": P, "submitted_on": P, "occurred_on": P, "violations": P,
+        "coe_categories": P, "perpetrator_type": P, "media_actor_type": P, "severity": P,
+        "verification": P, "partner": P, "summary": P, "is_exercise": P, "state_replies": P,
+        "person": N, "follow_ups": N,
+        "name": R,
+    },
+}
+
+# What may appear in a public table, per record type: a subset of the public fields.
+PUBLISHABLE: dict[str, tuple[str, ...]] = {
+    "prisoner": ("case_id", "jurisdiction", "articles", "status", "recognised_by"),
+    "incident": (),  # incidents are published only as counts (engine.publication)
+    "alert": ("alert_id", "country", "submitted_on", "violations", "coe_categories",
+              "perpetrator_type", "severity", "verification", "state_replies"),
+}
+
+VAULT_FIELDS = ("name", "contacts", "identity_number", "medical")
+# Fields that hold lists of sub-records: on a detail page and in the API, never in a table.
+DETAIL_FIELDS = frozenset({"episodes", "recognitions", "proceedings", "state_replies",
+                           "follow_ups"})
+
+
+class UnknownField(KeyError):
+    """A record type or field that is not declared."""
+
+
+def level_of(record_type: str, field: str) -> Level:
+    try:
+        return FIELDS[record_type][field]
+    except KeyError as exc:
+        raise UnknownField(f"{record_type}.{field} is not declared") from exc
+
+
+def readable_fields(record_type: str, clearance: Clearance, *,
+                    detail: bool = False) -> list[str]:
+    """The fields of `record_type` a caller with `clearance` may read, in declaration order;
+    the lists of sub-records only when `detail` is asked for."""
+    if record_type not in FIELDS:
+        raise UnknownField(record_type)
+    return [name for name, level in FIELDS[record_type].items()
+            if level <= clearance and (detail or name not in DETAIL_FIELDS)]
+
+
+def protected_fields(record_type: str) -> list[str]:
+    """The fields whose reads are audited: restricted and strictly confidential."""
+    return [name for name, level in FIELDS[record_type].items() if level >= Level.RESTRICTED]
+
+
+def publishable_fields(record_type: str) -> tuple[str, ...]:
+    fields = PUBLISHABLE.get(record_type, ())
+    for name in fields:
+        if level_of(record_type, name) != Level.PUBLIC:
+            raise UnknownField(f"{record_type}.{name} is whitelisted but not public")
+    return fields

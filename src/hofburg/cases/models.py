@@ -1,0 +1,429 @@
+"""The human-dimension desk's records.
+
+People are kept apart from what happened to them. A `Person` row holds a random surrogate id and
+nothing that names anyone; the names, contacts, identity numbers and medical details are
+`VaultEntry` rows, each sealed with AES-GCM under the key of its classification
+(`cases.vault`). A `Grant` gives one user need-to-know for one person: without it the person is
+absent (404, not counted). Cases refer to people by surrogate only.
+
+A political prisoner's case (`PrisonerCase`) is a classified record (`core.access`) with its
+detention episodes, proceedings, recognitions and condition reports; its custody status on any
+day is computed from the episodes (`engine.custody`), never stored.
+
+`AccessLog` keeps who read which protected fields of which record type, and every export, with
+counts and never values.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hofburg.cases.engine.custody import Status
+from hofburg.core.models import Classification, ClassificationField, ClassifiedRecord
+
+
+class Person(ClassifiedRecord):
+    """Someone the desk protects: victim, witness, prisoner, source. Nothing here names them."""
+
+    class Protection(models.TextChoices):
+        STANDARD = "standard", _("standard")
+        HIGH = "high", _("high")
+
+    surrogate_id = models.CharField(_("surrogate id"), max_length=20, unique=True)
+    protection_level = models.CharField(_("protection level"), max_length=10,
+                                        choices=Protection.choices, default=Protection.HIGH)
+    # Keyed HMAC of normalised identifiers (`engine.identifiers`): finds duplicates, shows none.
+    identifier_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    erased_at = models.DateTimeField(_("vault erased at"), null=True, blank=True)
+    restricted_at = models.DateTimeField(_("processing restricted at"), null=True, blank=True)
+    # Why the person's identity must be kept (proceedings pending, a court's order): while set,
+    # an erasure request cannot end in erasure.
+    legal_hold = models.TextField(_("legal hold"), blank=True)
+
+    class Meta:
+        ordering = ["surrogate_id"]
+
+    def __str__(self) -> str:
+        return self.surrogate_id
+
+
+class VaultEntry(models.Model):
+    """One sealed identifying field of a person. The plaintext never reaches the database."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vault")
+    field = models.CharField(max_length=20)
+    key_id = models.CharField(max_length=40)
+    nonce = models.BinaryField(max_length=12)
+    ciphertext = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "field"],
+                                               name="cases_one_vault_field")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.field}"
+
+
+class Grant(models.Model):
+    """Need-to-know: `user` may know `person` exists and read its fields up to `level`."""
+
+    class Level(models.TextChoices):
+        RESTRICTED = "restricted", _("restricted")
+        STRICTLY_CONFIDENTIAL = "strictly_confidential", _("strictly confidential")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="case_grants")
+    level = models.CharField(max_length=24, choices=Level.choices, default=Level.RESTRICTED)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "user"],
+                                               name="cases_one_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.person_id} ({self.level})"
+
+
+class AccessLog(models.Model):
+    """A read of protected fields, or an export: who, what, when, how many. Never values."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("read")
+        EXPORT = "export", _("export")
+        PUBLISH = "publish", _("publish")
+        ERASE = "erase", _("erase")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    user_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    record_type = models.CharField(max_length=20)
+    fields = models.JSONField(default=list)
+    count = models.PositiveIntegerField()
+    channel = models.CharField(max_length=10)  # page, api, cli
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_label} {self.action} {self.count} {self.record_type}"
+
+
+class PrisonerCase(ClassifiedRecord):
+    """A person's criminal or administrative case as a political prisoner's list records it."""
+
+    case_id = models.CharField(_("case id"), max_length=20, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="prisoner_cases")
+    jurisdiction = models.CharField(_("jurisdiction (ISO alpha-2)"), max_length=2)
+    case_number = models.CharField(_("case number"), max_length=100, blank=True)
+    articles = models.JSONField(_("articles"), default=list)
+    charges = models.TextField(_("charges"), blank=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id"]
+
+    def __str__(self) -> str:
+        return self.case_id
+
+
+class DetentionEpisode(models.Model):
+    class Kind(models.TextChoices):
+        PRE_TRIAL = "pre_trial", _("pre-trial")
+        ADMINISTRATIVE = "administrative", _("administrative")
+        SENTENCE = "sentence", _("sentence")
+
+    case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE, related_name="episodes")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    died = models.BooleanField(_("died in custody"), default=False)
+    facility = models.CharField(_("facility"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind} from {self.start}"
+
+
+class Proceeding(models.Model):
+    case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE, related_name="proceedings")
+    court = models.CharField(_("court"), max_length=200)
+    hearing_date = models.DateField(_("hearing date"))
+    closed_trial = models.BooleanField(_("closed trial"), default=False)
+    verdict = models.CharField(_("verdict"), max_length=200, blank=True)
+    sentence = models.CharField(_("sentence"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["hearing_date"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.court} {self.hearing_date}"
+
+
+class Recognition(models.Model):
+    """A recognition decision (PACE Res. 1900 (2012) criteria; Memorial's categories)."""
+
+    case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE,
+                             related_name="recognitions")
+    organisations = models.JSONField(_("organisations"), default=list)
+    criteria = models.JSONField(_("criteria"), default=list)
+    recognised_on = models.DateField(_("recognised on"))
+    statement_url = models.URLField(_("statement"), blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["recognised_on"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: recognised {self.recognised_on}"
+
+
+class ConditionReport(models.Model):
+    """Conditions of detention or ill-treatment: a restricted field of the case."""
+
+    case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE, related_name="conditions")
+    reported_on = models.DateField(_("reported on"))
+    text = models.TextField(_("report"))
+    classification = ClassificationField(_("classification"),
+                                         default=Classification.CONFIDENTIAL)
+
+    class Meta:
+        ordering = ["reported_on"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: report of {self.reported_on}"
+
+
+STATUS_CHOICES = [(s.value, s.value.replace("_", " ")) for s in Status]
+
+
+class OfficialStatistic(ClassifiedRecord):
+    """A figure a participating State reported through its National Point of Contact."""
+
+    class Stage(models.TextChoices):
+        RECORDED_BY_POLICE = "recorded_by_police", _("recorded by police")
+        PROSECUTED = "prosecuted", _("prosecuted")
+        SENTENCED = "sentenced", _("sentenced")
+
+    state = models.CharField(_("State (ISO alpha-2)"), max_length=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    stage = models.CharField(_("criminal-justice stage"), max_length=20, choices=Stage.choices)
+    bias_motivation = models.CharField(_("bias motivation"), max_length=60)  # a code or "total"
+    count = models.PositiveIntegerField(_("count"), null=True, blank=True)  # None: not available
+    point_of_contact = models.CharField(_("national point of contact"), max_length=200,
+                                        blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["state", "year", "stage", "bias_motivation"],
+            name="cases_one_official_figure")]
+        ordering = ["state", "year", "stage", "bias_motivation"]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.year} {self.stage} {self.bias_motivation}"
+
+
+class Incident(ClassifiedRecord):
+    """A hate incident reported by civil society, an international organisation or the Holy
+    See, screened one at a time (received → screened → consultation → published)."""
+
+    class SourceKind(models.TextChoices):
+        CSO = "cso", _("civil society organisation")
+        IGO = "igo", _("international organisation")
+        HOLY_SEE = "holy_see", _("Holy See")
+        FIELD_OPERATION = "field_operation", _("OSCE field operation")
+
+    incident_id = models.CharField(_("incident id"), max_length=20, unique=True)
+    reporting_year = models.PositiveSmallIntegerField(_("reporting year"), db_index=True)
+    country = models.CharField(_("country (ISO alpha-2)"), max_length=2, db_index=True)
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    incident_type = models.CharField(_("incident type"), max_length=60)
+    target = models.CharField(_("target"), max_length=10)  # person or property, from the type
+    bias_motivations = models.JSONField(_("bias motivations"), default=list)
+    other_bias = models.CharField(_("other bias"), max_length=300, blank=True)
+    indicators = models.TextField(_("bias indicators"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    victim_count = models.PositiveIntegerField(_("victims"), null=True, blank=True)
+    source_org = models.CharField(_("source organisation"), max_length=300)
+    source_kind = models.CharField(_("source kind"), max_length=20, choices=SourceKind.choices)
+    stage = models.CharField(_("stage"), max_length=20, default="received", db_index=True)
+    screening = models.CharField(_("screening decision"), max_length=40, default="pending")
+    screening_reason = models.TextField(_("reason"), blank=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reporting_year", "incident_id"]
+        indexes = [models.Index(fields=["country", "reporting_year", "stage"],
+                                name="cases_incident_filter")]
+
+    def __str__(self) -> str:
+        return self.incident_id
+
+
+class Alert(ClassifiedRecord):
+    """A media-freedom alert as the Council of Europe platform keeps one: what happened to
+    whom, by whom, how severe (apart from any count), how verified, who submitted it, and the
+    State's reply with the follow-up log."""
+
+    alert_id = models.CharField(_("alert id"), max_length=20, unique=True)
+    country = models.CharField(_("country (ISO alpha-2)"), max_length=2, db_index=True)
+    submitted_on = models.DateField(_("submitted on"))
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    violations = models.JSONField(_("violations"), default=list)
+    coe_categories = models.JSONField(_("CoE categories"), default=list)
+    perpetrator_type = models.CharField(_("perpetrator type"), max_length=20)
+    media_actor_type = models.CharField(_("media actor type"), max_length=100)
+    severity = models.CharField(_("severity"), max_length=10)
+    verification = models.CharField(_("verification"), max_length=12, default="unverified")
+    partner = models.CharField(_("submitting partner"), max_length=200)
+    summary = models.TextField(_("summary"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="alerts")
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+
+    class Meta:
+        ordering = ["-submitted_on", "alert_id"]
+
+    def __str__(self) -> str:
+        return self.alert_id
+
+
+class StateReply(models.Model):
+    """The reply of the State concerned, which the platform expects and publishes."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="replies")
+    received_on = models.DateField(_("received on"))
+    text = models.TextField(_("reply"))
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}: reply of {self.received_on}"
+
+
+class FollowUp(models.Model):
+    """One entry of an alert's follow-up log (a reminder, a meeting, an outcome)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="follow_ups")
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}: follow-up of {self.on}"
+
+
+class Evidence(ClassifiedRecord):
+    """A piece of evidence: its original sealed under the strictly-confidential key in the
+    media folder, never rewritten, its SHA-256 taken at ingest; working copies beside it."""
+
+    evidence_id = models.CharField(_("evidence id"), max_length=20, unique=True)
+    case = models.ForeignKey(PrisonerCase, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="evidence")
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="evidence")
+    title = models.CharField(_("title"), max_length=300)
+    media_type = models.CharField(_("media type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 at ingest"), max_length=64)
+    key_id = models.CharField(max_length=40)
+    nonce = models.BinaryField(max_length=12)
+    source_url = models.URLField(_("source"), max_length=1000, blank=True)
+    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    capture_tool = models.CharField(_("capture tool"), max_length=200, blank=True)
+    ingested_at = models.DateTimeField(_("ingested at"), auto_now_add=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+
+    class Meta:
+        ordering = ["ingested_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.evidence_id
+
+
+class WorkingCopy(models.Model):
+    """A copy made from the original to work on (a redaction, a transcript): its own hash."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="copies")
+    number = models.PositiveIntegerField()
+    label = models.CharField(_("label"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    key_id = models.CharField(max_length=40)
+    nonce = models.BinaryField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["evidence", "number"],
+                                               name="cases_one_copy_number")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} copy {self.number}"
+
+
+class CustodyEvent(models.Model):
+    """Who did what to a piece of evidence, when, with the hashes before and after; each event
+    is also an entry of the hash-chained ledger (`ledger_sequence`)."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody")
+    at = models.DateTimeField()
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=20)
+    sha256_before = models.CharField(max_length=64, blank=True)
+    sha256_after = models.CharField(max_length=64, blank=True)
+    ledger_sequence = models.PositiveBigIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} {self.action} by {self.actor_label}"
+
+
+class ErasureRequest(models.Model):
+    """A request to erase a person's identity: decided after a legal-hold check as erased
+    (the vault destroyed, cases and hashed evidence kept), restricted, or denied with a reason."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ERASED = "erased", _("erased")
+        RESTRICTED = "restricted", _("restricted")
+        DENIED = "denied", _("denied")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="erasure_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    grounds = models.TextField(_("grounds"))
+    legal_hold = models.TextField(_("legal hold found"), blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"erasure of {self.person_id}: {self.outcome}"

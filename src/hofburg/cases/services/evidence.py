@@ -1,0 +1,171 @@
+"""Evidence and its chain of custody.
+
+At ingest the SHA-256 of the original is taken, the original is sealed with AES-GCM under the
+strictly-confidential key and written once to `MEDIA_ROOT/cases/evidence/<id>/original` (read
+only, never rewritten): the media folder alone holds no plaintext. Working copies are sealed
+beside it with their own hashes. Every event (ingest, open, derive, verify) is a
+`CustodyEvent` and an entry of the hash-chained ledger, which `hofburg ledger verify` checks
+against the events as stored (`cases.ledger`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hofburg.cases import vault
+from hofburg.cases.engine import surrogates
+from hofburg.cases.models import Alert, CustodyEvent, Evidence, PrisonerCase, WorkingCopy
+from hofburg.core import access
+from hofburg.core.access import AccessDenied
+from hofburg.core.errors import Conflict, Invalid
+from hofburg.core.models import Classification, User
+from hofburg.core.services import ledger
+from hofburg.core.services.audit import record_change
+
+LEDGER_KIND = "cases.custody"
+MAX_BYTES = 200 * 2**20
+
+
+class EvidenceAltered(Conflict):
+    """A sealed file does not open or does not hash to what was recorded."""
+
+
+def evidence_dir(evidence_id: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "cases" / "evidence" / evidence_id
+
+
+def custody_payload(event: CustodyEvent) -> Mapping[str, Any]:
+    """The canonical record of an event, as the ledger vouches for it."""
+    return {"evidence": event.evidence.evidence_id, "action": event.action,
+            "actor": event.actor_label, "at": event.at.isoformat(),
+            "sha256_before": event.sha256_before, "sha256_after": event.sha256_after}
+
+
+def _event(actor: User | None, evidence: Evidence, action: str, before: str,
+           after: str) -> CustodyEvent:
+    event = CustodyEvent(evidence=evidence, at=timezone.now(),
+                         actor_label=actor.username if actor else "system", action=action,
+                         sha256_before=before, sha256_after=after)
+    entry = ledger.append_entry(LEDGER_KIND, custody_payload(event), event.actor_label,
+                                reference=evidence.evidence_id)
+    event.ledger_sequence = entry.sequence
+    event.save()
+    return event
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o400)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where and how the evidence was captured (as Preserve and eyeWitness record it)."""
+
+    source_url: str = ""
+    tool: str = ""
+
+
+def ingest_evidence(actor: User, data: bytes, *, title: str, media_type: str,
+                    subject: PrisonerCase | Alert, capture: Capture = Capture(),
+                    classification: str = Classification.CONFIDENTIAL,
+                    is_exercise: bool = False) -> Evidence:
+    """Seal and store an original for a case or an alert, its hash taken first."""
+    if not access.can_edit(actor, subject):
+        raise AccessDenied("Only editors of the owner affiliation add evidence.")
+    case = subject if isinstance(subject, PrisonerCase) else None
+    alert = subject if isinstance(subject, Alert) else None
+    if not data or len(data) > MAX_BYTES:
+        raise Invalid(f"1 byte to {MAX_BYTES // 2**20} MB", field="file")
+    if not title.strip() or len(title) > 300:
+        raise Invalid("1 to 300 characters", field="title")
+    digest = hashlib.sha256(data).hexdigest()
+    ring = vault.load_keyring()
+    evidence_id = surrogates.new_surrogate_id("EV")
+    key_id, nonce, sealed = ring.seal("strictly_confidential", data,
+                                      f"evidence:{evidence_id}:original")
+    path = evidence_dir(evidence_id) / "original"
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            evidence_id=evidence_id, case=case, alert=alert, title=title.strip(),
+            media_type=media_type[:100], size=len(data), sha256=digest, key_id=key_id,
+            nonce=nonce, source_url=capture.source_url, capture_tool=capture.tool[:200],
+            captured_at=timezone.now(), classification=classification,
+            owner_affiliation_id=actor.affiliation_id, is_exercise=is_exercise)
+        _event(actor, evidence, "ingest", "", digest)
+        record_change(actor, "create", evidence, None,
+                      {"evidence_id": evidence_id, "sha256": digest, "size": len(data)})
+        _write_once(path, sealed)  # last: a failed write undoes the rows
+    return evidence
+
+
+def open_original(actor: User, evidence: Evidence) -> bytes:
+    """The original's bytes, checked against the hash taken at ingest; the opening is an event."""
+    if not access.can_edit(actor, evidence):
+        raise AccessDenied("Only editors of the owner affiliation open an original.")
+    data = _open(evidence, evidence_dir(evidence.evidence_id) / "original", evidence.key_id,
+                 bytes(evidence.nonce), f"evidence:{evidence.evidence_id}:original",
+                 evidence.sha256)
+    with transaction.atomic():
+        _event(actor, evidence, "open", evidence.sha256, evidence.sha256)
+    return data
+
+
+def _open(evidence: Evidence, path: Path, key_id: str, nonce: bytes, context: str,
+          expected: str) -> bytes:
+    try:
+        data = vault.load_keyring().open(key_id, nonce, path.read_bytes(), context)
+    except (OSError, vault.VaultKeyError) as exc:
+        raise EvidenceAltered(f"{evidence.evidence_id}: the sealed file is missing or altered") \
+            from exc
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise EvidenceAltered(f"{evidence.evidence_id}: the file does not match its hash")
+    return data
+
+
+def add_working_copy(actor: User, evidence: Evidence, data: bytes, label: str) -> WorkingCopy:
+    if not access.can_edit(actor, evidence):
+        raise AccessDenied("Only editors of the owner affiliation add working copies.")
+    if not data or len(data) > MAX_BYTES:
+        raise Invalid(f"1 byte to {MAX_BYTES // 2**20} MB", field="file")
+    digest = hashlib.sha256(data).hexdigest()
+    number = evidence.copies.count() + 1
+    key_id, nonce, sealed = vault.load_keyring().seal(
+        "strictly_confidential", data, f"evidence:{evidence.evidence_id}:copy:{number}")
+    with transaction.atomic():
+        copy = WorkingCopy.objects.create(evidence=evidence, number=number,
+                                          label=label.strip()[:200] or f"copy {number}",
+                                          sha256=digest, size=len(data), key_id=key_id,
+                                          nonce=nonce)
+        _event(actor, evidence, "derive", evidence.sha256, digest)
+        _write_once(evidence_dir(evidence.evidence_id) / f"copy-{number}", sealed)
+    return copy
+
+
+def verify_evidence(evidence: Evidence) -> None:
+    """Check the original and every copy open and match their hashes (EvidenceAltered if not),
+    and log the check as an event."""
+    _open(evidence, evidence_dir(evidence.evidence_id) / "original", evidence.key_id,
+          bytes(evidence.nonce), f"evidence:{evidence.evidence_id}:original", evidence.sha256)
+    for copy in evidence.copies.all():
+        _open(evidence, evidence_dir(evidence.evidence_id) / f"copy-{copy.number}",
+              copy.key_id, bytes(copy.nonce),
+              f"evidence:{evidence.evidence_id}:copy:{copy.number}", copy.sha256)
+    with transaction.atomic():
+        _event(None, evidence, "verify", evidence.sha256, evidence.sha256)
+
+
+def evidence_key_ids() -> list[str]:
+    return sorted(set(Evidence.objects.values_list("key_id", flat=True))
+                  | set(WorkingCopy.objects.values_list("key_id", flat=True)))

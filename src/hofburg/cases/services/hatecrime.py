@@ -1,0 +1,251 @@
+"""Hate-crime data: imports of official State figures (CSV or XLSX) and of civil-society
+incidents (CSV), both all or nothing with row-numbered errors, and the screening workflow.
+
+An import checks every row before it writes one; a file with any bad row changes nothing and
+the refusal lists the rows (`ImportRefused`, an `Invalid` naming `file`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from hofburg.cases.engine import codes, surrogates, workflow
+from hofburg.cases.engine.publication import STAGES
+from hofburg.cases.models import Incident, OfficialStatistic
+from hofburg.core import access
+from hofburg.core.access import AccessDenied
+from hofburg.core.errors import Invalid
+from hofburg.core.models import Classification, User
+from hofburg.core.services.audit import record_change, snapshot
+
+MAX_ROWS = 100_000
+MAX_BYTES = 20 * 2**20
+MAX_ERRORS_SHOWN = 20
+OFFICIAL_COLUMNS = ("state", "year", "stage", "bias_motivation", "count")
+INCIDENT_COLUMNS = ("reporting_year", "country", "date", "incident_type", "bias_motivations",
+                    "source_org", "source_kind")
+
+
+class ImportRefused(Invalid):
+    """A file with bad rows; `errors` lists them as `row N: field: message`."""
+
+    def __init__(self, errors: list[str]) -> None:
+        shown = errors[:MAX_ERRORS_SHOWN]
+        more = len(errors) - len(shown)
+        message = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+        super().__init__(message, field="file")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Imported:
+    created: int
+    updated: int
+
+
+def _may_import(actor: User) -> None:
+    if not access.can_contribute(actor):
+        raise AccessDenied("Only editors with an affiliation may import.")
+
+
+def _rows(data: bytes, name: str) -> list[dict[str, str]]:
+    if len(data) > MAX_BYTES:
+        raise ImportRefused([f"the file is larger than {MAX_BYTES // 2**20} MB"])
+    if name.lower().endswith(".xlsx"):
+        return _xlsx_rows(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(["the file is not UTF-8 text"]) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    if len(rows) > MAX_ROWS:
+        raise ImportRefused([f"more than {MAX_ROWS} rows"])
+    return rows
+
+
+def _xlsx_rows(data: bytes) -> list[dict[str, str]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportRefused(["the file is not an XLSX workbook"]) from exc
+    values = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1))
+    if not values:
+        return []
+    header = [str(c or "").strip() for c in values[0]]
+    return [{h: "" if c is None else str(c).strip() for h, c in zip(header, row, strict=False)}
+            for row in values[1:] if any(c not in (None, "") for c in row)]
+
+
+def _missing(rows: list[dict[str, str]], columns: tuple[str, ...]) -> None:
+    if not rows:
+        raise ImportRefused(["the file holds no row"])
+    absent = [c for c in columns if c not in rows[0]]
+    if absent:
+        raise ImportRefused([f"missing columns: {', '.join(absent)}"])
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if not 1990 <= year <= 2999:
+        raise ValueError("a year between 1990 and 2999")
+    return year
+
+
+def _state(text: str) -> str:
+    if len(text) != 2 or not text.isalpha():
+        raise ValueError("an ISO 3166 alpha-2 code")
+    return text.upper()
+
+
+def import_official_statistics(actor: User, data: bytes, name: str, *,
+                               classification: str = Classification.RESTRICTED,
+                               is_exercise: bool = False) -> Imported:
+    """Official figures from CSV or XLSX: state, year, stage, bias_motivation (a code or
+    `total`), count (empty or `not available` for none), point_of_contact, source."""
+    _may_import(actor)
+    rows = _rows(data, name)
+    _missing(rows, OFFICIAL_COLUMNS)
+    clean, errors, seen = [], [], set()
+    for number, row in enumerate(rows, start=2):
+        field = "state"
+        try:
+            state = _state(row["state"])
+            field = "year"
+            year = _year(row["year"])
+            field = "stage"
+            if row["stage"] not in STAGES:
+                raise ValueError(f"one of {', '.join(STAGES)}")
+            field = "bias_motivation"
+            bias = row["bias_motivation"]
+            if bias != "total" and bias not in codes.version_for(year).bias_motivations:
+                raise ValueError(f"{bias!r} is not a code of {year} nor `total`")
+            field = "count"
+            raw = row["count"].lower()
+            count = None if raw in ("", "not available", "n/a") else int(raw)
+            if count is not None and not 0 <= count <= 2**31 - 1:
+                raise ValueError("a count from 0")
+        except (ValueError, codes.CodeListError) as exc:
+            errors.append(f"row {number}: {field}: {exc}")
+            continue
+        key = (state, year, row["stage"], bias)
+        if key in seen:
+            errors.append(f"row {number}: the same figure appears twice in the file")
+            continue
+        seen.add(key)
+        clean.append((key, count, row.get("point_of_contact", "")[:200],
+                      row.get("source", "")[:300]))
+    if errors:
+        raise ImportRefused(errors)
+    created = updated = 0
+    with transaction.atomic():
+        for (state, year, stage, bias), count, contact, source in clean:
+            figure, made = OfficialStatistic.objects.update_or_create(
+                state=state, year=year, stage=stage, bias_motivation=bias, defaults={
+                    "count": count, "point_of_contact": contact, "source": source,
+                    "classification": classification, "is_exercise": is_exercise,
+                    "owner_affiliation_id": actor.affiliation_id})
+            record_change(actor, "import", figure, None, snapshot(figure))
+            created, updated = created + made, updated + (not made)
+    return Imported(created, updated)
+
+
+def import_incidents(actor: User, data: bytes, name: str = "incidents.csv", *,
+                     classification: str = Classification.CONFIDENTIAL,
+                     is_exercise: bool = False) -> Imported:
+    """Civil-society incidents from CSV: reporting_year, country, date, incident_type,
+    bias_motivations (codes separated by `;`), source_org, source_kind, and optionally
+    other_bias, indicators, description, victim_count. Every incident arrives `received`,
+    its screening `pending`."""
+    _may_import(actor)
+    rows = _rows(data, name)
+    _missing(rows, INCIDENT_COLUMNS)
+    clean: list[dict[str, Any]] = []
+    errors = []
+    for number, row in enumerate(rows, start=2):
+        field = "reporting_year"
+        try:
+            year = _year(row["reporting_year"])
+            field = "country"
+            country = _state(row["country"])
+            field = "date"
+            occurred = date.fromisoformat(row["date"]) if row["date"] else None
+            if occurred and occurred.year != year:
+                raise ValueError("the date lies outside the reporting year")
+            field = "incident_type"
+            biases = [b.strip() for b in row["bias_motivations"].split(";") if b.strip()]
+            target = codes.check_incident(year, row["incident_type"], biases)
+            field = "source_kind"
+            if row["source_kind"] not in Incident.SourceKind.values:
+                raise ValueError(f"one of {', '.join(Incident.SourceKind.values)}")
+            field = "source_org"
+            if not row["source_org"] or len(row["source_org"]) > 300:
+                raise ValueError("1 to 300 characters")
+            field = "victim_count"
+            victims = int(row["victim_count"]) if row.get("victim_count") else None
+            if victims is not None and not 0 <= victims <= 100_000:
+                raise ValueError("0 to 100000")
+        except (ValueError, codes.CodeListError) as exc:
+            message = str(exc)
+            if isinstance(exc, codes.CodeListError) and ": " in message:
+                field, message = message.split(": ", 1)
+            errors.append(f"row {number}: {field}: {message}")
+            continue
+        clean.append({
+            "reporting_year": year, "country": country, "occurred_on": occurred,
+            "incident_type": row["incident_type"], "target": target,
+            "bias_motivations": biases, "other_bias": row.get("other_bias", "")[:300],
+            "indicators": row.get("indicators", ""), "description": row.get("description", ""),
+            "victim_count": victims, "source_org": row["source_org"],
+            "source_kind": row["source_kind"]})
+    if errors:
+        raise ImportRefused(errors)
+    with transaction.atomic():
+        for values in clean:
+            incident = Incident.objects.create(
+                incident_id=surrogates.new_surrogate_id("HC"), classification=classification,
+                owner_affiliation_id=actor.affiliation_id, is_exercise=is_exercise, **values)
+            record_change(actor, "import", incident, None,
+                          {"incident_id": incident.incident_id, "country": incident.country,
+                           "reporting_year": incident.reporting_year})
+    return Imported(len(clean), 0)
+
+
+def screen_incident(actor: User, incident: Incident, decision: str, reason: str = "") -> Incident:
+    """Record the screening decision and move a received incident to `screened`."""
+    return _step(actor, incident, workflow.Stage.SCREENED, decision, reason)
+
+
+def advance_incident(actor: User, incident: Incident, stage: str) -> Incident:
+    return _step(actor, incident, stage, incident.screening, incident.screening_reason)
+
+
+def _step(actor: User, incident: Incident, stage: str, decision: str, reason: str) -> Incident:
+    if not access.can_edit(actor, incident):
+        raise AccessDenied("Only editors of the owner affiliation screen its incidents.")
+    try:
+        target = workflow.Stage(stage)
+        screening = workflow.Screening(decision)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="stage" if stage not in workflow.Stage else
+                      "screening") from exc
+    try:
+        workflow.advance(workflow.Stage(incident.stage), target, screening, reason)
+    except workflow.WorkflowError as exc:
+        raise Invalid(str(exc), field="stage") from exc
+    with transaction.atomic():
+        before = {"stage": incident.stage, "screening": incident.screening}
+        incident.stage, incident.screening = target.value, screening.value
+        incident.screening_reason = reason.strip()
+        incident.save(update_fields=["stage", "screening", "screening_reason"])
+        record_change(actor, "screen", incident, before,
+                      {"stage": incident.stage, "screening": incident.screening})
+    return incident

@@ -1,0 +1,58 @@
+"""Labels and cells for the desk's disclosed rows (the values are chosen in `disclosure`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+LABELS = {
+    "surrogate_id": _("Surrogate id"), "protection_level": _("Protection level"),
+    "is_exercise": _("Exercise data"), "created_at": _("Recorded (UTC)"), "name": _("Name"),
+    "contacts": _("Contacts"), "identity_number": _("Identity number"),
+    "medical": _("Medical details"), "case_id": _("Case"), "jurisdiction": _("Jurisdiction"),
+    "articles": _("Articles"), "status": _("Status"), "in_custody_since": _("In custody since"),
+    "recognised_by": _("Recognised by"), "charges": _("Charges"),
+    "case_number": _("Case number"), "person": _("Person"), "facility": _("Facility"),
+    "conditions": _("Conditions of detention"),
+    "incident_id": _("Incident"), "reporting_year": _("Reporting year"),
+    "country": _("Country"), "occurred_on": _("Date"), "incident_type": _("Incident type"),
+    "target": _("Target"), "bias_motivations": _("Bias motivations"),
+    "source_kind": _("Source kind"), "stage": _("Stage"), "screening": _("Screening decision"),
+    "screening_reason": _("Reason"), "other_bias": _("Other bias"),
+    "indicators": _("Bias indicators"), "victim_count": _("Victims"),
+    "source_org": _("Source organisation"), "description": _("Description"),
+    "state": _("State"), "year": _("Year"), "bias_motivation": _("Bias motivation"),
+    "recorded_by_police": _("Recorded by police"), "prosecuted": _("Prosecuted"),
+    "sentenced": _("Sentenced"), "incidents_against_people": _("Incidents against people"),
+    "incidents_against_property": _("Incidents against property"),
+    "alert_id": _("Alert"), "submitted_on": _("Submitted on"), "violations": _("Violations"),
+    "coe_categories": _("Council of Europe categories"),
+    "perpetrator_type": _("Perpetrator type"), "media_actor_type": _("Media actor"),
+    "severity": _("Severity"), "verification": _("Verification"),
+    "partner": _("Submitting partner"), "summary": _("Summary"),
+}
+
+
+@register.filter
+def field_label(name: str) -> Any:
+    return LABELS.get(name, name.replace("_", " "))
+
+
+@register.simple_tag
+def cell(row: dict[str, Any], name: str) -> Any:
+    value = row.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return date_filter(value, "Y-m-d H:i")
+    if isinstance(value, date):
+        return date_filter(value, "DATE_FORMAT")
+    return value

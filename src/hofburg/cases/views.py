@@ -1,0 +1,313 @@
+"""Pages of the human-dimension desk. Every page needs the second factor from a signed-in
+user (`twofactor.second_factor_required`); rows come from `disclosure`, so a template only ever
+holds the fields the reader may read. A person without a grant, or a case hidden by its
+classification, is a 404 exactly like a missing one, and counts hold only what is visible."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hofburg.cases import disclosure, permissions, queries
+from hofburg.cases.engine import media
+from hofburg.cases.engine.fields import DETAIL_FIELDS
+from hofburg.cases.engine.publication import COLUMNS
+from hofburg.cases.engine.workflow import TRANSITIONS, Screening, Stage
+from hofburg.cases.models import AccessLog
+from hofburg.cases.services import erasure as erasure_services
+from hofburg.cases.services import hatecrime
+from hofburg.cases.services import media as media_services
+from hofburg.cases.twofactor import second_factor_required
+from hofburg.core import access
+from hofburg.core.bounds import day_field
+from hofburg.core.errors import ServiceError
+from hofburg.core.tables import CONTENT_TYPES, Table, write_csv
+
+
+class CustodyFilter(forms.Form):
+    on = day_field(_("In custody at the end of"), required=False)
+    jurisdiction = forms.RegexField(label=_("Jurisdiction (ISO alpha-2)"), regex=r"^[A-Za-z]{2}$",
+                                    required=False, max_length=2)
+    recognised = forms.BooleanField(label=_("Recognised political prisoners only"),
+                                    required=False)
+
+
+@second_factor_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/index.html", {
+        "persons": queries.persons_for(request.user).count()})
+
+
+@second_factor_required
+def persons(request: HttpRequest) -> HttpResponse:
+    found = list(queries.persons_for(request.user)[:500])
+    rows = disclosure.person_rows(request.user, found, channel="page")
+    return render(request, "cases/persons.html", {"rows": rows})
+
+
+@second_factor_required
+def person(request: HttpRequest, surrogate_id: str) -> HttpResponse:
+    found = queries.person_for(request.user, surrogate_id)
+    rows = disclosure.person_rows(request.user, [found], channel="page")
+    cases = list(queries.prisoner_cases_for(request.user).filter(person=found))
+    return render(request, "cases/person.html", {
+        "person": found, "row": rows.rows[0], "columns": rows.columns, "cases": cases})
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@second_factor_required
+def prisoners(request: HttpRequest) -> HttpResponse:
+    form = CustodyFilter(request.GET or None) if set(request.GET) - {"format"} else CustodyFilter()
+    day, jurisdiction, recognised = _today(), "", False
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/prisoners.html", {
+            "form": form, "rows": None, "day": day}, status=400)
+    if form.is_bound:
+        day = form.cleaned_data["on"] or day
+        jurisdiction = form.cleaned_data["jurisdiction"] or ""
+        recognised = form.cleaned_data["recognised"]
+    held = queries.in_custody(request.user, day, jurisdiction, recognised)
+    if request.GET.get("format") == "csv":
+        rows = disclosure.prisoner_rows(request.user, held, day=day, channel="page",
+                                        action=AccessLog.Action.EXPORT)
+        stream = io.BytesIO()
+        write_csv(Table("prisoners", rows.columns, rows.table_rows()), stream)
+        response = HttpResponse(stream.getvalue(), content_type=CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = f'attachment; filename="prisoners-{day}.csv"'
+        return response
+    rows = disclosure.prisoner_rows(request.user, held, day=day, channel="page")
+    return render(request, "cases/prisoners.html", {
+        "form": form, "rows": rows, "day": day, "count": len(held),
+        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows),
+        "query": request.GET.urlencode()})
+
+
+@second_factor_required
+def prisoner(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = queries.prisoner_case_for(request.user, case_id)
+    rows = disclosure.prisoner_rows(request.user, [case], day=_today(), channel="page",
+                                    detail=True)
+    row = rows.rows[0]
+    summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("case_id", "is_exercise")]
+    evidence = access.visible(case.evidence.all(), request.user).prefetch_related(
+        "custody", "copies") if "proceedings" in row else []
+    return render(request, "cases/prisoner.html", {
+        "row": row, "summary": summary, "evidence": evidence,
+        "shows_exercise_data": case.is_exercise})
+
+
+class IncidentFilter(forms.Form):
+    country = forms.RegexField(label=_("Country (ISO alpha-2)"), regex=r"^[A-Za-z]{2}$",
+                               required=False, max_length=2)
+    year = forms.IntegerField(label=_("Reporting year"), required=False, min_value=1990,
+                              max_value=2999)
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", "—")] + [
+        (s.value, s.value) for s in Stage])
+
+
+class ScreeningForm(forms.Form):
+    screening = forms.ChoiceField(label=_("Screening decision"),
+                                  choices=[(s.value, s.value.replace("_", " "))
+                                           for s in Screening if s != Screening.PENDING])
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Reporting year"), min_value=1990, max_value=2999)
+
+
+PAGE_SIZE = 100
+
+
+@second_factor_required
+def incidents(request: HttpRequest) -> HttpResponse:
+    form = IncidentFilter(request.GET or None)
+    filters: dict[str, object] = {}
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/incidents.html", {"form": form, "rows": None}, status=400)
+    if form.is_bound:
+        filters = {"country": form.cleaned_data["country"] or "",
+                   "year": form.cleaned_data["year"], "stage": form.cleaned_data["stage"]}
+    found = queries.incidents_for(request.user, **filters)  # type: ignore[arg-type]
+    page = Paginator(found.order_by("-reporting_year", "incident_id"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    rows = disclosure.incident_rows(request.user, list(page.object_list), channel="page")
+    return render(request, "cases/incidents.html", {
+        "form": form, "rows": rows, "page": page,
+        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+
+
+@second_factor_required
+def incident(request: HttpRequest, incident_id: str) -> HttpResponse:
+    found = queries.incident_for(request.user, incident_id)
+    may_screen = access.can_edit(request.user, found)
+    form = ScreeningForm(request.POST or None) if may_screen else None
+    if request.method == "POST":
+        if not may_screen:
+            raise PermissionDenied
+        try:
+            if "advance" in request.POST:
+                hatecrime.advance_incident(request.user, found,  # type: ignore[arg-type]
+                                           str(request.POST["advance"]))
+                return redirect("cases:incident", incident_id)
+            if form is not None and form.is_valid():
+                hatecrime.screen_incident(request.user, found,  # type: ignore[arg-type]
+                                          form.cleaned_data["screening"],
+                                          form.cleaned_data["reason"])
+                return redirect("cases:incident", incident_id)
+        except ServiceError as exc:
+            if form is not None:
+                form.add_error(None, exc.message)
+    rows = disclosure.incident_rows(request.user, [found], channel="page")
+    next_stages = [s.value for s in TRANSITIONS[Stage(found.stage)] if s != Stage.SCREENED]
+    return render(request, "cases/incident.html", {
+        "row": rows.rows[0], "incident": found, "form": form if found.stage == "received"
+        else None, "next_stages": next_stages if may_screen else [],
+        "shows_exercise_data": found.is_exercise}, status=400 if form and form.errors else 200)
+
+
+@second_factor_required
+def publication_preview(request: HttpRequest) -> HttpResponse:
+    """The hate-crime table of a year as it would be published, from what the viewer may see."""
+    if not access.is_entitled(request.user):
+        raise Http404("No such record.")
+    form = YearForm(request.GET or {"year": timezone.localdate().year - 1})
+    rows: list[list[object]] | None = None
+    if form.is_valid():
+        rows = queries.preview_hate_crime_table(request.user, form.cleaned_data["year"],
+                                                settings.CASES_SUPPRESSION_K)
+    return render(request, "cases/publication.html", {
+        "form": form, "columns": COLUMNS, "rows": rows, "k": settings.CASES_SUPPRESSION_K},
+        status=200 if form.is_valid() else 400)
+
+
+class AlertFilter(forms.Form):
+    country = forms.RegexField(label=_("Country (ISO alpha-2)"), regex=r"^[A-Za-z]{2}$",
+                               required=False, max_length=2)
+    year = forms.IntegerField(label=_("Year submitted"), required=False, min_value=1990,
+                              max_value=2999)
+    coe_category = forms.ChoiceField(label=_("Council of Europe category"), required=False,
+                                     choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        version = media.version_for(timezone.localdate().year)
+        self.fields["coe_category"].choices = [  # type: ignore[attr-defined]
+            ("", "—"), *version.coe_categories.items()]
+
+
+class ReplyForm(forms.Form):
+    received_on = day_field(_("Received on"))
+    text = forms.CharField(label=_("The State's reply"), max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FollowUpForm(forms.Form):
+    on = day_field(_("Date"))
+    note = forms.CharField(label=_("Follow-up"), max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@second_factor_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    form = AlertFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/alerts.html", {"form": form, "rows": None}, status=400)
+    filters = dict(form.cleaned_data) if form.is_bound else {}
+    found = queries.alerts_for(request.user, country=filters.get("country") or "",
+                               year=filters.get("year"),
+                               coe_category=filters.get("coe_category") or "")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = disclosure.alert_rows(request.user, list(page.object_list), channel="page")
+    return render(request, "cases/alerts.html", {
+        "form": form, "rows": rows, "page": page,
+        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+
+
+@second_factor_required
+def alert(request: HttpRequest, alert_id: str) -> HttpResponse:
+    found = queries.alert_for(request.user, alert_id)
+    may_edit = access.can_edit(request.user, found)
+    reply_form = ReplyForm(request.POST if "reply" in request.POST else None, prefix="reply")
+    follow_form = FollowUpForm(request.POST if "follow" in request.POST else None,
+                               prefix="follow")
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        try:
+            if "reply" in request.POST and reply_form.is_valid():
+                media_services.record_state_reply(
+                    request.user, found,  # type: ignore[arg-type]
+                    received_on=reply_form.cleaned_data["received_on"],
+                    text=reply_form.cleaned_data["text"])
+                return redirect("cases:alert", alert_id)
+            if "follow" in request.POST and follow_form.is_valid():
+                media_services.add_follow_up(request.user, found,  # type: ignore[arg-type]
+                                             on=follow_form.cleaned_data["on"],
+                                             note=follow_form.cleaned_data["note"])
+                return redirect("cases:alert", alert_id)
+        except ServiceError as exc:
+            target = reply_form if "reply" in request.POST else follow_form
+            target.add_error(None, exc.message)
+    rows = disclosure.alert_rows(request.user, [found], channel="page", detail=True)
+    row = rows.rows[0]
+    summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("alert_id", "is_exercise")]
+    failed = request.method == "POST"
+    return render(request, "cases/alert.html", {
+        "row": row, "summary": summary, "may_edit": may_edit, "reply_form": reply_form,
+        "follow_form": follow_form, "shows_exercise_data": found.is_exercise},
+        status=400 if failed else 200)
+
+
+class ErasureRequestForm(forms.Form):
+    grounds = forms.CharField(label=_("Grounds of the request"), max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ErasureDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[
+        ("erased", _("erase the identity (cases and hashed evidence stay)")),
+        ("restricted", _("restrict processing")), ("denied", _("deny"))])
+    reason = forms.CharField(label=_("Reason"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@second_factor_required
+def erasure(request: HttpRequest, surrogate_id: str) -> HttpResponse:
+    """The erasure workflow of one person: request, legal-hold check, decision."""
+    found = queries.person_for(request.user, surrogate_id)
+    pending = found.erasure_requests.filter(outcome="pending").first()
+    may_decide = permissions.may_grant(request.user, found)
+    ask = ErasureRequestForm(request.POST if "ask" in request.POST else None, prefix="ask")
+    decide = ErasureDecisionForm(request.POST if "decide" in request.POST else None,
+                                 prefix="decide")
+    if request.method == "POST":
+        try:
+            if "ask" in request.POST and ask.is_valid():
+                erasure_services.request_erasure(request.user,  # type: ignore[arg-type]
+                                                 found, ask.cleaned_data["grounds"])
+                return redirect("cases:erasure", surrogate_id)
+            if "decide" in request.POST and pending is not None and decide.is_valid():
+                erasure_services.decide_erasure(request.user,  # type: ignore[arg-type]
+                                                pending, decide.cleaned_data["outcome"],
+                                                decide.cleaned_data["reason"])
+                return redirect("cases:erasure", surrogate_id)
+        except ServiceError as exc:
+            (ask if "ask" in request.POST else decide).add_error(None, exc.message)
+    return render(request, "cases/erasure.html", {
+        "person": found, "pending": pending, "may_decide": may_decide, "ask": ask,
+        "decide": decide, "requests": found.erasure_requests.all()},
+        status=400 if request.method == "POST" else 200)

@@ -1,0 +1,14 @@
+"""The desk's engine imports no Django (import-linter checks it too)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_the_engine_imports_without_django() -> None:
+    code = ("import sys, hofburg.cases.engine.custody, hofburg.cases.engine.fields, "
+            "hofburg.cases.engine.identifiers, hofburg.cases.engine.suppression, "
+            "hofburg.cases.engine.surrogates, hofburg.cases.engine.workflow; "
+            "assert 'django' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
