@@ -90,6 +90,8 @@ NOT_WALKED = {
     "decisions": "routes with a record, walked by tests/browser/test_decisions_*.py",
     "projects": "routes with a record, walked by tests/browser/test_projects_pages.py",
     "elections": "routes with a record, walked by tests/browser/test_elections_pages.py",
+    "cases": "the protected desk behind two-factor sign-in, walked by "
+             "tests/browser/test_cases_pages.py",
 }
 
 
