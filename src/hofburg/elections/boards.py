@@ -176,6 +176,7 @@ def pvt_page(request: HttpRequest, code: str) -> HttpResponse:
         chart = {"candidates": board["setup"].candidates, "points": board["convergence"],
                  "labels": {"x": str(_("Stations reported")),
                             "y": str(_("Share of valid votes (%)")),
+                            # xgettext:no-python-format
                             "interval": str(_("95 % interval"))}}
     return render(request, "elections/pvt.html", {
         "mission": found, "board": board, "chart": chart, "estimates": estimates,
