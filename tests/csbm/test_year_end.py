@@ -61,7 +61,7 @@ def test_on_6_december_a_january_notification_overdue_gives_the_state_a_panel(
     assert "Winter Shield" in page  # coming up, although it starts next year
     overdue = page[page.index(">Overdue<"):]
     assert "notify the activity and invite observers: winter-shield" in overdue
-    assert "(due Nov. 29, 2026)" in overdue
+    assert "(due 29 November 2026)" in overdue
     # The public is told of no overdue item, and sees no panel for a restricted plan.
     assert PANEL not in _page(Client(), reverse("registry:state", args=["PL"]))
 
