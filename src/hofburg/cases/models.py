@@ -407,7 +407,7 @@ class ErasureRequest(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "pending", _("pending")
         ERASED = "erased", _("erased")
-        RESTRICTED = "restricted", _("restricted")
+        RESTRICTED = "restricted", _("processing restricted")
         DENIED = "denied", _("denied")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="erasure_requests")

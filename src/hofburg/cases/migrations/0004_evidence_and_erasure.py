@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('requested_at', models.DateTimeField(auto_now_add=True)),
                 ('grounds', models.TextField(verbose_name='grounds')),
                 ('legal_hold', models.TextField(blank=True, verbose_name='legal hold found')),
-                ('outcome', models.CharField(choices=[('pending', 'pending'), ('erased', 'erased'), ('restricted', 'restricted'), ('denied', 'denied')], default='pending', max_length=12)),
+                ('outcome', models.CharField(choices=[('pending', 'pending'), ('erased', 'erased'), ('restricted', 'processing restricted'), ('denied', 'denied')], default='pending', max_length=12)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('decision_reason', models.TextField(blank=True, verbose_name='reason')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
