@@ -79,7 +79,7 @@ def test_rounds_and_a_commitment_on_a_phone(
     phone.get_by_label("Format").select_option("five-plus-two")
     phone.get_by_role("button", name="Filter").click()
     expect(phone).to_have_url(re.compile(r"format=five-plus-two"))
-    phone.locator("#format-five-plus-two a", has_text="2018-05-29").click()
+    phone.locator("#format-five-plus-two a", has_text="29 May 2018").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("round in Rome")
     expect(phone.get_by_role("cell", name="Moldova")).to_be_visible()
     expect(phone.get_by_text("Rome Protocol")).to_be_visible()
