@@ -45,6 +45,7 @@ def world(cast: Cast) -> World:
 
 
 def _check(page: Page) -> None:
+    page.wait_for_load_state()  # a form's answer may still be loading after the click
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(
