@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,14 +26,15 @@ from hofburg.monitoring.models import Observation, ObservationStatus
 PAGE_SIZE = 50
 
 
-def review_queue(user: AnyUser) -> list[Observation] | None:
+def review_queue(user: AnyUser) -> QuerySet[Observation] | None:
     """The submitted observations `user` may verify, oldest first; None for a reader who may
-    verify none (not an editor)."""
+    verify none (not an editor). A query: a page reads its 50 rows, a verification the rows
+    chosen, never the whole queue."""
     if not permissions.may_submit(user):
         return None
     rows = queries.observations_for(user, status=ObservationStatus.SUBMITTED).filter(
         owner_affiliation_id=getattr(user, "affiliation_id", None))
-    return list(rows.order_by("observed_at", "pk").select_related("event"))
+    return rows.order_by("observed_at", "pk").select_related("event")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -44,15 +46,16 @@ def review(request: HttpRequest) -> HttpResponse:
         if queue is None:
             raise PermissionDenied(_("Only editors of the mission may verify observations."))
         return _verify(request, queue)
-    page = Paginator(queue or [], PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue if queue is not None else Observation.objects.none(), PAGE_SIZE
+                     ).get_page(request.GET.get("page"))
     return render(request, "monitoring/review.html", {
-        "page": page, "may_verify": queue is not None, "waiting": len(queue or []),
+        "page": page, "may_verify": queue is not None, "waiting": page.paginator.count,
         "shows_exercise_data": any(o.is_exercise for o in page.object_list),
         "max_bulk": workflow.MAX_BULK_VERIFY,
     })
 
 
-def _verify(request: HttpRequest, queue: list[Observation]) -> HttpResponse:
+def _verify(request: HttpRequest, queue: QuerySet[Observation]) -> HttpResponse:
     back = redirect(request.get_full_path())
     field = "listed" if request.POST.get("scope") == "page" else "observation"
     chosen = request.POST.getlist(field)
@@ -60,7 +63,8 @@ def _verify(request: HttpRequest, queue: list[Observation]) -> HttpResponse:
         messages.error(request, _("At most %(most)d observations can be verified at once.")
                        % {"most": workflow.MAX_BULK_VERIFY})
         return back
-    by_pk = {str(o.pk): o for o in queue}
+    wanted = [int(value) for value in chosen if value.isdigit() and len(value) < 19]
+    by_pk = {str(o.pk): o for o in queue.filter(pk__in=wanted)}
     unknown = [value for value in chosen if value not in by_pk]
     if unknown:
         messages.error(request, _("Nothing was verified: %(count)d of the chosen observations "
