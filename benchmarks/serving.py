@@ -208,21 +208,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Server processes and threads per process (`--workers`, `--threads`).
+SHAPE = {"workers": 2, "threads": 8}
+
+
 def _server_command(server: str, port: int) -> list[str]:
     bind = f"127.0.0.1:{port}"
-    gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", bind, "--workers", "2",
+    workers, threads = str(SHAPE["workers"]), str(SHAPE["threads"])
+    gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", bind, "--workers", workers,
                 "--backlog", "1024", "--log-level", "warning"]
     commands = {
-        "hofburg": [str(HOFBURG), "serve", "--port", str(port), "--workers", "2"],
+        "hofburg": [str(HOFBURG), "serve", "--port", str(port), "--workers", workers,
+                    "--threads", threads],
         "gunicorn": [*gunicorn, "hofburg.wsgi:application"],
-        "gunicorn-gthread": [*gunicorn, "--worker-class", "gthread", "--threads", "8",
+        "gunicorn-gthread": [*gunicorn, "--worker-class", "gthread", "--threads", threads,
                              "hofburg.wsgi:application"],
         "plain": [sys.executable, "-c",
                   "import django; django.setup(); from hofburg.core import serving; "
                   "from benchmarks.serving "
                   "import plain_application as app; "
                   f"serving.serve_with_workers(app, serving.listening_socket('127.0.0.1', "
-                  f"{port}), workers=2, threads=8)"],
+                  f"{port}), workers={workers}, threads={threads})"],
     }
     return commands[server]
 
@@ -346,6 +352,8 @@ def main(argv: list[str]) -> int:
                              "HOFBURG_BENCH_DATA_DIR)")
     parser.add_argument("--server", default="hofburg",
                         choices=["hofburg", "gunicorn", "gunicorn-gthread", "plain"])
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=100)
@@ -354,6 +362,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--no-load", action="store_true")
     options = parser.parse_args(argv)
+    SHAPE.update(workers=options.workers, threads=options.threads)
     env = prepare(options.data.resolve())
     token = issue_token(env)
     print(f"serving benchmark (EXERCISE data in {options.data}; {os.cpu_count()} cores; load "
@@ -367,7 +376,7 @@ def main(argv: list[str]) -> int:
         if shutil.which("wrk") is None:
             print("wrk is not installed (apt-get install wrk): load part skipped")
             return 1
-        print(f"{options.server}, 2 processes, wrk with {options.connections} connections, "
+        print(f"{options.server}, {options.workers} processes of {options.threads} threads, wrk with {options.connections} connections, "
               f"{options.seconds} s per run, {options.runs} runs:", flush=True)
         results = load(env, token, server=options.server, runs=options.runs,
                        seconds=options.seconds, connections=options.connections,

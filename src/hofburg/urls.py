@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hofburg.api import api
+from hofburg.core.api import routed_by_desk
 from hofburg.core.observability import healthz, metrics_page
 from hofburg.core.signin import limit_sign_in
 from hofburg.elections.urls import openrosa_urls
@@ -18,7 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", routed_by_desk(api.urls)),
     path("registry/", include("hofburg.registry.urls")),
     path("csbm/", include("hofburg.csbm.urls")),
     path("monitoring/", include("hofburg.monitoring.urls")),

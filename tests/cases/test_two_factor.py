@@ -9,6 +9,8 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hofburg.core.services.users import issue_api_token
+from tests.cases.conftest import SECRET, Scene
 from tests.conftest import PASSWORD, Cast
 
 
@@ -73,3 +75,21 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_the_two_factor_pages(db: No
     assert client.get("/cases/two-factor/")["Location"].startswith("/accounts/login")
     assert client.get("/cases/two-factor/qr.svg").status_code == 404
     assert client.get("/cases/").status_code == 200  # public part of the desk
+
+
+def test_an_api_token_reaches_protected_records_only_once_its_account_has_enrolled(
+        scene: Scene) -> None:
+    """A token stands for its account, but not for a second factor the account never set up:
+    until erin confirms a device her token is answered as an anonymous caller."""
+    _token, key = issue_api_token(scene.erin, "script")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    path = f"/api/v1/cases/persons/{scene.person.surrogate_id}"
+    before = Client().get(path, **headers)
+    assert before.status_code == 404
+    assert SECRET["name"] not in before.content.decode()
+    assert SECRET["name"] not in Client().get("/api/v1/cases/persons", **headers).content.decode()
+
+    TOTPDevice.objects.create(user=scene.erin, name="phone", confirmed=True)
+    after = Client().get(path, **headers)
+    assert after.status_code == 200
+    assert after.json()["name"] == SECRET["name"]

@@ -3,7 +3,8 @@
 Rows come from `cases.disclosure`: a field the caller may not read is absent from the answer
 (not null), a person without a grant is a 404 like a missing one and is not counted. A session
 caller who has not passed the second factor is answered as an anonymous visitor; machine
-clients use API tokens. Reads of protected fields are written to the access log.
+clients use API tokens, which reach protected records only for an account with a confirmed
+second-factor device. Reads of protected fields are written to the access log.
 """
 
 # No `from __future__ import annotations`: django-ninja reads the annotations at import time.
@@ -12,6 +13,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints
 
@@ -29,12 +31,19 @@ SurrogateId = Annotated[str, StringConstraints(min_length=1, max_length=20,
 
 
 def _caller(request: HttpRequest) -> AnyUser:
-    """The caller, downgraded to anonymous when signed in by session without the second step."""
+    """The caller, downgraded to anonymous when signed in by session without the second step,
+    or by an API token of an account that has no confirmed second-factor device: a token
+    reaches what the account's pages reach only once the account has enrolled (decision
+    0041)."""
     from django.contrib.auth.models import AnonymousUser
 
     user = current_user(request)
-    if isinstance(user, User) and not request.headers.get("Authorization") and \
-            not second_factor_verified(request):
+    if not isinstance(user, User):
+        return user
+    if request.headers.get("Authorization"):
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            return AnonymousUser()
+    elif not second_factor_verified(request):
         return AnonymousUser()
     return user
 

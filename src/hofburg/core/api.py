@@ -11,16 +11,19 @@ refusal (`core.errors`) rises through the endpoint to one handler in `build_api`
 import functools
 import json
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pydantic
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import DataError, connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, NinjaAPI, Schema
@@ -79,10 +82,13 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         check_sign_in(request)
-        found = _token_user(ApiToken.digest(token))
+        digest = ApiToken.digest(token)
+        found = _verified.get(digest)
         if found is None:
-            record_failed_sign_in(request)
-            raise AuthenticationError(message="The API token is unknown or revoked.")
+            found = _token_user(digest)
+            if found is None:
+                record_failed_sign_in(request)
+                raise AuthenticationError(message="The API token is unknown or revoked.")
         user, token_id, last = found
         if not user.is_active:
             record_failed_sign_in(request)
@@ -94,7 +100,59 @@ class TokenAuth(HttpBearer):
             # Written at most once a minute: a client polling the API does not take the
             # database's write lock on every read.
             ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+            last = now
+        _verified.put(digest, user, token_id, last)
         return user
+
+
+class _VerifiedTokens:
+    """Tokens this process verified in the last few seconds, with their user's row.
+
+    Looking a token and its user up was the largest part of a cached read with a token
+    (benchmarks/README.md, "Serving"). A verified token is trusted for
+    `HOFBURG_API_TOKEN_TRUST_SECONDS` (default 5; 0 looks every call up): a token revoked or a
+    user deactivated in another process is refused at most that many seconds later; in this
+    process at once (`forget_verified_tokens`, called when a token or user is saved). Each
+    call gets its own User object made from the kept row, so nothing one request caches on
+    its user reaches another.
+    """
+
+    LIMIT = 4096  # tokens kept; past it the oldest half is dropped
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[float, tuple[Any, ...], int, datetime | None]] = {}
+        self._fields = [field.attname for field in User._meta.concrete_fields]
+
+    def get(self, digest: str) -> tuple[User, int, datetime | None] | None:
+        kept = self._rows.get(digest)
+        if kept is None:
+            return None
+        until, values, token_id, last = kept
+        if time.monotonic() >= until:
+            self._rows.pop(digest, None)
+            return None
+        return User.from_db(None, self._fields, values), token_id, last
+
+    def put(self, digest: str, user: User, token_id: int, last: datetime | None) -> None:
+        seconds = settings.API_TOKEN_TRUST_SECONDS
+        if seconds <= 0:
+            return
+        if len(self._rows) >= self.LIMIT:
+            for key in list(self._rows)[: self.LIMIT // 2]:
+                self._rows.pop(key, None)
+        values = tuple(getattr(user, name) for name in self._fields)
+        self._rows[digest] = (time.monotonic() + seconds, values, token_id, last)
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+
+_verified = _VerifiedTokens()
+
+
+def forget_verified_tokens(**_kwargs: Any) -> None:
+    """Drop every kept verification: a token or a user changed in this process."""
+    _verified.clear()
 
 
 def _token_user(digest: str) -> tuple[User, int, datetime | None] | None:
@@ -228,6 +286,36 @@ class HofburgAPI(NinjaAPI):
         if ".api." in module:
             module = module.split(".api.", 1)[0] + ".api"
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+URLs = tuple[list[URLPattern | URLResolver], str, str]
+
+
+def routed_by_desk(urls: URLs) -> URLs:
+    """The API's URL patterns with each desk's routes behind one pattern for their first path
+    segment (`monitoring/`, `csbm/` ...), names and namespace unchanged.
+
+    django-ninja gives one flat list of about 160 routes, and Django tries them in turn: a
+    cached read on the last desk's routes spent a fifth of its time resolving its URL
+    (benchmarks/README.md, "Serving"). Routes of one segment (`states`) and routes starting
+    with a parameter stay where they were.
+    """
+    patterns, app_name, namespace = urls
+    desks: dict[str, list[URLPattern | URLResolver]] = {}
+    routed: list[URLPattern | URLResolver | str] = []
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        head, slash, rest = route.partition("/")
+        if not slash or "<" in head or not isinstance(pattern, URLPattern):
+            routed.append(pattern)
+            continue
+        if head not in desks:
+            desks[head] = []
+            routed.append(head)
+        desks[head].append(path(rest, pattern.callback, pattern.default_args,
+                                name=pattern.name))
+    return ([path(f"{item}/", include(desks[item])) if isinstance(item, str) else item
+             for item in routed], app_name, namespace)
 
 
 def build_api() -> NinjaAPI:
