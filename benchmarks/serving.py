@@ -376,7 +376,8 @@ def main(argv: list[str]) -> int:
         if shutil.which("wrk") is None:
             print("wrk is not installed (apt-get install wrk): load part skipped")
             return 1
-        print(f"{options.server}, {options.workers} processes of {options.threads} threads, wrk with {options.connections} connections, "
+        print(f"{options.server}, {options.workers} processes of {options.threads} threads, "
+              f"wrk with {options.connections} connections, "
               f"{options.seconds} s per run, {options.runs} runs:", flush=True)
         results = load(env, token, server=options.server, runs=options.runs,
                        seconds=options.seconds, connections=options.connections,
