@@ -18,6 +18,7 @@ BENCHMARKS = {
     "monitoring_import": [sys.executable, str(HERE / "monitoring_import.py")],
     "csbm": [sys.executable, "-m", "benchmarks.csbm"],
     "projects": [sys.executable, "-m", "benchmarks.projects"],
+    "cases": [sys.executable, "-m", "benchmarks.cases"],
     "elections_engine": [sys.executable, "-m", "benchmarks.elections_engine"],
     "openrosa_intake": [sys.executable, "-m", "benchmarks.openrosa_intake"],
     "backup_restore": [sys.executable, str(HERE / "backup_restore.py")],

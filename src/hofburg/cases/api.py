@@ -129,7 +129,7 @@ class CustodyQuery(PageQuery):
 def list_persons(request: HttpRequest, page: Query[PageQuery]) -> dict[str, object]:
     """The persons granted to the caller, with the fields their grant reaches."""
     user = _caller(request)
-    found = queries.persons_for(user)
+    found = queries.persons_for(user).order_by("surrogate_id")
     chosen = list(found[page.offset:page.offset + page.limit])
     rows = disclosure.person_rows(user, chosen, channel="api")
     return {"count": found.count(), "items": rows.rows}

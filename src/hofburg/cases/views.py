@@ -32,6 +32,8 @@ from hofburg.core.bounds import day_field
 from hofburg.core.errors import ServiceError
 from hofburg.core.tables import CONTENT_TYPES, Table, write_csv
 
+PAGE_SIZE = 100  # rows per page of every list on the desk
+
 
 class CustodyFilter(forms.Form):
     on = day_field(_("In custody at the end of"), required=False)
@@ -49,9 +51,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @second_factor_required
 def persons(request: HttpRequest) -> HttpResponse:
-    found = list(queries.persons_for(request.user)[:500])
-    rows = disclosure.person_rows(request.user, found, channel="page")
-    return render(request, "cases/persons.html", {"rows": rows})
+    page = Paginator(queries.persons_for(request.user).order_by("surrogate_id"),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = disclosure.person_rows(request.user, list(page.object_list), channel="page")
+    return render(request, "cases/persons.html", {"rows": rows, "page": page})
 
 
 @second_factor_required
@@ -129,7 +132,6 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Reporting year"), min_value=1990, max_value=2999)
 
 
-PAGE_SIZE = 100
 
 
 @second_factor_required
