@@ -312,8 +312,8 @@ def routed_by_desk(urls: URLs) -> URLs:
         if head not in desks:
             desks[head] = []
             routed.append(head)
-        desks[head].append(path(rest, pattern.callback, pattern.default_args,
-                                name=pattern.name))
+        named = {"name": pattern.name} if pattern.name else {}
+        desks[head].append(path(rest, pattern.callback, pattern.default_args, **named))
     return ([path(f"{item}/", include(desks[item])) if isinstance(item, str) else item
              for item in routed], app_name, namespace)
 
