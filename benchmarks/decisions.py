@@ -11,6 +11,7 @@ does every week, through the same URLs the browser and scripts use:
 - the status table of drafts.
 
     python -m benchmarks.decisions [--meetings 2000] [--decisions 3000] [--statements 60000]
+                                   [--reuse]  (PostgreSQL: time an earlier run's records)
 
 Figures go to benchmarks/README.md by hand.
 """
@@ -207,6 +208,9 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=3000)
     parser.add_argument("--statements", type=int, default=60_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true",
+                        help="PostgreSQL: time the records an earlier run left in the database "
+                             "instead of generating them again")
     args = parser.parse_args()
     _setup()
     from django.core.management import call_command
@@ -214,23 +218,30 @@ def main() -> None:
     from django.test import Client
 
     from hofburg.core.models import Role, User
+    from hofburg.decisions.models import Meeting
 
-    if connection.vendor == "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    print(f"{args.meetings:,} meetings, {args.decisions:,} decisions, "
-          f"{args.statements:,} statements on {connection.vendor}", flush=True)
-    start = time.perf_counter()
-    generator = Generator(args)
-    meetings = generator.meetings()
-    generator.decisions(meetings)
-    generator.statements(meetings)
-    call_command("refresh_statistics")
-    print(f"  {'load (bulk insert, search index kept by triggers)':<62} "
-          f"{time.perf_counter() - start:8.1f} s", flush=True)
-
-    reader = User.objects.create(username="bench-reader", affiliation=generator.delegations[0],
-                                 roles=[Role.READER])
+    reuse = args.reuse and connection.vendor == "postgresql" and \
+        User.objects.filter(username="bench-reader").exists()
+    if reuse:
+        reader = User.objects.get(username="bench-reader")
+        meetings = list(Meeting.objects.order_by("id"))
+        print(f"reusing {len(meetings):,} meetings and their records on postgresql", flush=True)
+    else:
+        if connection.vendor == "postgresql":
+            call_command("flush", interactive=False, verbosity=0)
+        call_command("migrate", verbosity=0)
+        print(f"{args.meetings:,} meetings, {args.decisions:,} decisions, "
+              f"{args.statements:,} statements on {connection.vendor}", flush=True)
+        start = time.perf_counter()
+        generator = Generator(args)
+        meetings = generator.meetings()
+        generator.decisions(meetings)
+        generator.statements(meetings)
+        call_command("refresh_statistics")
+        print(f"  {'load (bulk insert, search index kept by triggers)':<62} "
+              f"{time.perf_counter() - start:8.1f} s", flush=True)
+        reader = User.objects.create(username="bench-reader",
+                                     affiliation=generator.delegations[0], roles=[Role.READER])
     busy = max(meetings, key=lambda m: m.statements.count() + m.decisions_adopted.count())
     anonymous, entitled = Client(), Client()
     entitled.force_login(reader)

@@ -120,13 +120,31 @@ def test_the_sqlite_index_is_an_fts5_table_kept_by_triggers() -> None:
 
 
 @on_postgresql
-def test_postgresql_serves_the_search_from_the_gin_index(spoken: None) -> None:
-    # No hint from the test: the search's own planner hints (core.search) pick the index.
+def test_postgresql_serves_the_search_from_the_gin_index(spoken: None,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # As for a word the planner expects in many rows: the search's own planner hints
+    # (core.search) pick the index.
+    monkeypatch.setattr(search, "FEW_MATCHES", -1)
     plan = search_statements(Statement.objects.all(), "безопасность").explain()
     assert "decisions_statement_search_gin" in plan
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone() == ("on",)  # and they are reset once it has run
+
+
+@on_postgresql
+def test_a_word_expected_in_few_rows_is_planned_without_hints(
+        spoken: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = search._expected_matches(INDEX.table, INDEX.vector_column, "basin:*")
+    assert expected >= 0
+    monkeypatch.setattr(search, "FEW_MATCHES", expected)
+    free = search_statements(Statement.objects.all(), "basin")
+    assert search.SEARCH_MARK not in str(free.query)
+    assert _titles(free) == ["Water"]
+    monkeypatch.setattr(search, "FEW_MATCHES", expected - 1)
+    hinted = search_statements(Statement.objects.all(), "basin")
+    assert search.SEARCH_MARK in str(hinted.query)
+    assert _titles(hinted) == ["Water"]
 
 
 @pytest.fixture
