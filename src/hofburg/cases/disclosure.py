@@ -59,6 +59,20 @@ def _log(user: AnyUser, action: str, record_type: str, rows: Sequence[dict[str, 
         log_access(user, action, record_type, read, holding, channel)
 
 
+def _sealed(person_ids: list[int], fields: Iterable[str] | None = None
+            ) -> dict[int, list[VaultEntry]]:
+    """The sealed vault entries of these persons (of `fields` only, if given), by person, in
+    one query rather than one per row."""
+    sealed: dict[int, list[VaultEntry]] = {}
+    if person_ids:
+        entries = VaultEntry.objects.filter(person_id__in=person_ids)
+        if fields is not None:
+            entries = entries.filter(field__in=list(fields))
+        for entry in entries:
+            sealed.setdefault(entry.person_id, []).append(entry)
+    return sealed
+
+
 def person_rows(user: AnyUser, persons: Sequence[Person], *, channel: str,
                 action: str = AccessLog.Action.READ) -> Rows:
     """Rows for persons already narrowed by `queries.persons_for`."""
@@ -69,11 +83,7 @@ def person_rows(user: AnyUser, persons: Sequence[Person], *, channel: str,
     wanted = {p.pk: [f for f in readable_fields("person", reach[p.pk])
                      if FIELDS["person"][f] >= Level.RESTRICTED] for p in persons}
     # The sealed fields of every person on the list in one query, not one per person.
-    sealed: dict[int, list[VaultEntry]] = {}
-    unsealing = [p.pk for p in persons if wanted[p.pk] and p.restricted_at is None]
-    if unsealing:
-        for entry in VaultEntry.objects.filter(person_id__in=unsealing):
-            sealed.setdefault(entry.person_id, []).append(entry)
+    sealed = _sealed([p.pk for p in persons if wanted[p.pk] and p.restricted_at is None])
     rows = []
     for person in persons:
         allowed = readable_fields("person", reach[person.pk])
@@ -96,6 +106,7 @@ def prisoner_rows(user: AnyUser, cases: Sequence[PrisonerCase], *, day: date, ch
     base = permissions.clearance(user)
     reach = {c.pk: permissions.clearance(user, level=levels.get(c.person_id)) for c in cases}
     ring = None
+    names: dict[int, list[VaultEntry]] | None = None
     rows = []
     for case in cases:
         allowed = readable_fields("prisoner", reach[case.pk], detail=detail)
@@ -116,8 +127,10 @@ def prisoner_rows(user: AnyUser, cases: Sequence[PrisonerCase], *, day: date, ch
                        facility=holding[-1].facility if holding else "")
         if "name" in allowed:
             ring = ring or vault.load_keyring()
+            if names is None:
+                names = _sealed([c.person_id for c in cases], ["name"])
             row["name"] = "" if case.person.restricted_at else read_vault(
-                ring, case.person, ["name"]).get("name", "")
+                ring, case.person, ["name"], names.get(case.person_id, [])).get("name", "")
             row["conditions"] = " | ".join(
                 f"{r.reported_on.isoformat()}: {r.text}" for r in case.conditions.all())
         if detail:
@@ -175,6 +188,7 @@ def alert_rows(user: AnyUser, alerts: Sequence[Alert], *, channel: str,
     reach = {a.pk: permissions.clearance(user, level=levels.get(a.person_id or 0))
              for a in alerts}
     ring = None
+    names: dict[int, list[VaultEntry]] | None = None
     rows = []
     for alert in alerts:
         allowed = readable_fields("alert", reach[alert.pk], detail=detail)
@@ -195,7 +209,10 @@ def alert_rows(user: AnyUser, alerts: Sequence[Alert], *, channel: str,
             row["follow_ups"] = [{"on": f.on, "note": f.note} for f in alert.follow_ups.all()]
         if "name" in allowed and alert.person is not None and not alert.person.restricted_at:
             ring = ring or vault.load_keyring()
-            row["name"] = read_vault(ring, alert.person, ["name"]).get("name", "")
+            if names is None:
+                names = _sealed([a.person_id for a in alerts if a.person_id], ["name"])
+            row["name"] = read_vault(ring, alert.person, ["name"],
+                                     names.get(alert.person_id or 0, [])).get("name", "")
         rows.append({k: v for k, v in row.items() if k in allowed and v is not None})
     result = Rows("alert", _columns("alert", reach.values(), base), rows)
     _log(user, action, "alert", rows, channel)
