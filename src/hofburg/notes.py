@@ -11,6 +11,7 @@ Pure like the engines that use it: the standard library only.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 
@@ -37,3 +38,41 @@ class Note(str):
 
 def _rebuild(template: str, params: dict[str, Any]) -> Note:
     return Note(template, **params)
+
+
+def note_data(note: Note) -> dict[str, Any]:
+    """The note as JSON data, to store beside its English (`note_from_data` reads it back):
+    nested notes and dates keep their kind, anything else is kept as its text."""
+    return {"template": note.template,
+            "params": {name: _param_data(value) for name, value in note.params.items()}}
+
+
+def note_from_data(data: Any) -> Note | None:
+    """The note stored by `note_data`; None for anything else (data of another shape)."""
+    if not isinstance(data, dict) or not isinstance(data.get("template"), str) or \
+            not isinstance(data.get("params"), dict):
+        return None
+    try:
+        params = {str(name): _param_from_data(value) for name, value in data["params"].items()}
+        return Note(data["template"], **params)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+
+
+def _param_data(value: Any) -> Any:
+    if isinstance(value, Note):
+        return {"note": note_data(value)}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return str(value)
+
+
+def _param_from_data(value: Any) -> Any:
+    if isinstance(value, dict) and "note" in value:
+        inner = note_from_data(value["note"])
+        if inner is None:
+            raise ValueError("not a note")
+        return inner
+    if isinstance(value, dict) and "date" in value:
+        return date.fromisoformat(str(value["date"]))
+    return str(value)

@@ -73,8 +73,10 @@ def test_each_side_measures_from_its_own_line_under_the_package(
         withdrawal_rules: WithdrawalRules, exercise_lines: ReferenceLines) -> None:
     rule = withdrawal_rules.rule_for("artillery_100mm_and_above")
     assert rule.reference_line == {LEFT: "line_of_contact", RIGHT: "memorandum_line_2014"}
+    # The date stays a date for the pages (said by CLDR in each language); its text is ISO.
     assert rule.citation == ("Package of Measures for the Implementation of the Minsk "
-                             "Agreements (12 February 2015), point 2")
+                             "Agreements (2015-02-12), point 2")
+    assert rule.citation.params["agreed"] == date(2015, 2, 12)
     # Where the fictional Memorandum line lies east of the line of contact, a gun of the
     # armed formations between the two lines is in front of its own reference line.
     between = (-29.85, 48.2)

@@ -32,6 +32,7 @@ import yaml
 from shapely.geometry import shape
 
 from hofburg.monitoring.engine.geodesy import GEOD, FloatArray, to_local, to_lonlat
+from hofburg.notes import Note, gettext_noop
 
 _DENSIFY_M = 1000.0
 
@@ -103,25 +104,28 @@ class WithdrawalRule:
     zone_width_confidence: str | None = None
 
     @property
-    def labels(self) -> str:
+    def labels(self) -> Note:
         """The rule's labels as an explanation shows them, e.g. "zone width 50 km CONFIRMED;
         25 km per side DERIVED; reference line CONFIRMED"."""
-        parts = []
-        if self.zone_width_km is not None and self.zone_width_confidence is not None:
-            parts.append(f"zone width {self.zone_width_km:g} km "
-                         f"{self.zone_width_confidence.upper()}")
         distances = sorted(set(self.distance_km.values()))
-        per_side = " or ".join(f"{km:g}" for km in distances)
-        parts.append(f"{per_side} km per side {self.confidence.upper()}")
-        parts.append(f"reference line {self.reference_line_confidence.upper()}")
-        return "; ".join(parts)
+        per_side = Note(gettext_noop("{distances} km per side {label}"),
+                        distances=" / ".join(f"{km:g}" for km in distances),
+                        label=self.confidence.upper())
+        line = Note(gettext_noop("reference line {label}"),
+                    label=self.reference_line_confidence.upper())
+        if self.zone_width_km is not None and self.zone_width_confidence is not None:
+            zone = Note(gettext_noop("zone width {width} km {label}"),
+                        width=f"{self.zone_width_km:g}",
+                        label=self.zone_width_confidence.upper())
+            return Note("{zone}; {per_side}; {line}", zone=zone, per_side=per_side, line=line)
+        return Note("{per_side}; {line}", per_side=per_side, line=line)
 
     @property
-    def citation(self) -> str:
+    def citation(self) -> Note:
         """As cited in a result: "Package of Measures ... (12 February 2015), point 2"."""
-        agreed = self.instrument.agreed_on
-        where = self.paragraph or "paragraph not established"
-        return f"{self.instrument.title} ({agreed.day} {agreed:%B %Y}), {where}"
+        where = self.paragraph or Note(gettext_noop("paragraph not established"))
+        return Note("{title} ({agreed}), {where}", title=self.instrument.title,
+                    agreed=self.instrument.agreed_on, where=where)
 
 
 @dataclass(frozen=True)
@@ -263,7 +267,12 @@ class WithdrawalCheck:
     shortfall_km: float
     beyond_line_end: bool
     rule: WithdrawalRule
-    explanation: str
+    notes: tuple[Note, ...]
+
+    @property
+    def explanation(self) -> str:
+        """The explanation in English; `notes` holds its sentences for other languages."""
+        return " ".join(self.notes)
 
     @property
     def compliant(self) -> bool:
@@ -289,26 +298,35 @@ def check_sighting(sighting: Sighting, rules: WithdrawalRules, lines: ReferenceL
     distance_km = signed_m / 1000
     compliant = signed_m >= required * 1000
     shortfall = 0.0 if compliant else required - distance_km
-    where = ("behind" if signed_m >= 0 else "in front of")
-    by = f"{shortfall * 1000:.0f} m" if shortfall < 1 else f"{shortfall:.3f} km"
-    verdict = "compliant" if compliant else f"in violation by {by}"
-    side_text = (f"{rules.sides[side]} (inferred: on their side of "
-                 f"{rules.line_labels[rules.side_inference_line]})" if inferred
-                 else rules.sides[side])
-    explanation = (
-        f"{rule.description}: {rule.citation}. {side_text[0].upper()}{side_text[1:]} withdraw "
-        f"{required:g} km from "
-        f"{rules.line_labels[line_id]}; this one is {abs(distance_km):.3f} km {where} it: "
-        f"{verdict}.")
-    explanation += f" Labels: {rule.labels}."
+    by = (Note(gettext_noop("{metres} m"), metres=f"{shortfall * 1000:.0f}") if shortfall < 1
+          else Note(gettext_noop("{km} km"), km=f"{shortfall:.3f}"))
+    side_text: str = (Note(gettext_noop("{side} (inferred: on their side of {line})"),
+                           side=rules.sides[side],
+                           line=rules.line_labels[rules.side_inference_line])
+                      if inferred else rules.sides[side])
+    if compliant:
+        template = gettext_noop("Withdrawal required of {side}: {required} km from {line}; "
+                                "this one is {distance} km behind it: compliant.")
+    elif signed_m >= 0:
+        template = gettext_noop("Withdrawal required of {side}: {required} km from {line}; "
+                                "this one is {distance} km behind it: in violation by {by}.")
+    else:
+        template = gettext_noop("Withdrawal required of {side}: {required} km from {line}; "
+                                "this one is {distance} km in front of it: in violation by {by}.")
+    notes = [Note(gettext_noop("{rule}: {citation}."), rule=rule.description,
+                  citation=rule.citation),
+             Note(template, side=side_text, required=f"{required:g}",
+                  line=rules.line_labels[line_id], distance=f"{abs(distance_km):.3f}", by=by),
+             Note(gettext_noop("Labels: {labels}."), labels=rule.labels)]
     if at_end or at_end_of_contact:
-        explanation += " The nearest point is an end of a line: check the geometry covers it."
+        notes.append(Note(gettext_noop(
+            "The nearest point is an end of a line: check the geometry covers it.")))
     return WithdrawalCheck(
         status=Compliance.COMPLIANT if compliant else Compliance.IN_VIOLATION,
         weapon_class=rule.weapon_class, side=side, side_inferred=inferred,
         reference_line=line_id, required_km=required, distance_km=distance_km,
         shortfall_km=shortfall, beyond_line_end=at_end or at_end_of_contact, rule=rule,
-        explanation=explanation)
+        notes=tuple(notes))
 
 
 @dataclass(frozen=True)

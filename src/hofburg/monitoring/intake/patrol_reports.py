@@ -28,6 +28,7 @@ from hofburg.monitoring.mission import monitoring_data
 from hofburg.monitoring.models import CivilianImpact, MovementRestriction, WeaponSighting
 from hofburg.monitoring.permissions import AnyUser, require_submitter
 from hofburg.monitoring.records import Provenance, observation_bounds, provenance
+from hofburg.notes import note_data
 
 
 @cache
@@ -187,7 +188,8 @@ def submit_weapon_sighting(user: AnyUser, report_id: str, *, classification: str
                           "distance_km": round(check.distance_km, 3),
                           "shortfall_km": round(check.shortfall_km, 3),
                           "reference_line": check.reference_line,
-                          "explanation": check.explanation}
+                          "explanation": check.explanation,
+                          "notes": [note_data(note) for note in check.notes]}
         except WithdrawalError as error:
             compliance = {"status": "not_checked", "explanation": str(error)}
     count = values["count"]
