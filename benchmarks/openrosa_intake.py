@@ -20,6 +20,7 @@ import argparse
 import base64
 import http.client
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,7 +30,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.serving import ROOT, running_server
+from benchmarks.serving import ROOT, running_server, server_cpu_seconds
 
 SETUP = r"""
 import io, django
@@ -110,6 +111,11 @@ def client(port: int, seconds: int, ready: threading.Barrier, latencies: list[fl
             statuses[status] = statuses.get(status, 0) + count
 
 
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def stored(env: dict[str, str]) -> int:
     done = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); "
@@ -130,7 +136,7 @@ def main() -> None:
                or f"sqlite:///{data / 'bench.sqlite3'}",
                "DJANGO_SETTINGS_MODULE": "hofburg.settings"}
         subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, check=True)
-        with running_server("hofburg", env) as (base, _pid):
+        with running_server("hofburg", env) as (base, pid):
             port = int(base.rsplit(":", 1)[1])
             latencies: list[float] = []
             statuses: dict[int, int] = {}
@@ -143,9 +149,12 @@ def main() -> None:
                 thread.start()
             ready.wait()
             started = time.perf_counter()
+            server_before, client_before = server_cpu_seconds(pid), _own_cpu_seconds()
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
+            server_cpu = server_cpu_seconds(pid) - server_before
+            client_cpu = _own_cpu_seconds() - client_before
         acknowledged = statuses.get(201, 0)
         in_database = stored(env) - options.threads  # the warm-up's submissions
         latencies.sort()
@@ -160,6 +169,12 @@ def main() -> None:
         print(f"answers: {dict(sorted(statuses.items()))}")
         print(f"stored {in_database}; lost (acknowledged but not stored): "
               f"{max(0, acknowledged - in_database)}")
+        answered = max(1, sum(statuses.values()))
+        server_ms, client_ms = 1000 * server_cpu / answered, 1000 * client_cpu / answered
+        print(f"processor time per submission: server {server_ms:.2f} ms, this client "
+              f"{client_ms:.2f} ms; the server alone on {os.cpu_count()} cores: at most "
+              f"{(os.cpu_count() or 1) * 1000 / server_ms:.0f}/s; load average "
+              f"{os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -207,10 +207,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_AGE = env_int("HOFBURG_SESSION_SECONDS", 8 * 3600)
-# A verified API token is trusted by the process that verified it for this many seconds: a
-# token revoked (or its user deactivated) through another process is refused at most this much
-# later. 0 looks the token up on every call (core.api, benchmarks/README.md "Serving").
-API_TOKEN_TRUST_SECONDS = env_int("HOFBURG_API_TOKEN_TRUST_SECONDS", 5)
+# What a server process verified (an API token, an OpenRosa sign-in, a sender's place on an
+# election mission) it trusts for this many seconds: a token revoked, a user deactivated or a
+# membership ended through another process is refused at most this much later. 0 looks
+# everything up on every request (core.trust, benchmarks/README.md).
+TRUST_SECONDS = env_int("HOFBURG_TRUST_SECONDS", 5)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

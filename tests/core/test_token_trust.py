@@ -1,4 +1,4 @@
-"""A server process trusts an API token it verified for a few seconds (core.api): revocation
+"""A server process trusts an API token it verified for a few seconds (core.trust): revocation
 and deactivation in the same process take effect at once, in another process within the
 window, and the sign-in limiter still comes first."""
 
@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hofburg.core import api
+from hofburg.core import api, trust
 from hofburg.core.models import ApiToken
 from hofburg.core.services.users import issue_api_token, revoke_api_token
 from tests.conftest import Cast
@@ -21,8 +21,8 @@ LIST = "/api/v1/documents"
 
 def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     """The process's monotonic clock `seconds` ahead of now."""
-    now = api.time.monotonic()
-    monkeypatch.setattr(api.time, "monotonic", lambda: now + seconds)
+    now = trust.time.monotonic()
+    monkeypatch.setattr(trust.time, "monotonic", lambda: now + seconds)
 
 
 def test_a_token_revoked_in_this_process_is_refused_at_once(cast: Cast) -> None:
@@ -42,7 +42,7 @@ def test_a_user_deactivated_in_this_process_is_refused_at_once(cast: Cast) -> No
 
 def test_a_revocation_elsewhere_is_seen_once_the_trust_window_passes(
         cast: Cast, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.API_TOKEN_TRUST_SECONDS = 5
+    settings.TRUST_SECONDS = 5
     token, key = issue_api_token(cast.bob, "script")
     assert Client().get(LIST, **bearer(key)).status_code == 200
     # As another server process revokes it: this process hears nothing.
@@ -54,7 +54,7 @@ def test_a_revocation_elsewhere_is_seen_once_the_trust_window_passes(
 
 def test_with_no_trust_window_every_call_looks_the_token_up(
         cast: Cast, settings: Any) -> None:
-    settings.API_TOKEN_TRUST_SECONDS = 0
+    settings.TRUST_SECONDS = 0
     token, key = issue_api_token(cast.bob, "script")
     assert Client().get(LIST, **bearer(key)).status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
@@ -65,7 +65,7 @@ def test_each_call_gets_its_own_user_object(cast: Cast) -> None:
     _token, key = issue_api_token(cast.bob, "script")
     digest = ApiToken.digest(key)
     assert Client().get(LIST, **bearer(key)).status_code == 200
-    first, second = api._verified.get(digest), api._verified.get(digest)
+    first, second = api._trusted_token(digest), api._trusted_token(digest)
     assert first is not None and second is not None
     assert first[0] is not second[0]
     assert first[0].pk == second[0].pk == cast.bob.pk

@@ -162,7 +162,7 @@ def test_a_token_s_last_use_is_kept_to_the_minute(cast: Cast, library: Library,
     not take the write lock on every read); a later use is recorded."""
     # The recorded use is moved back in the database below, as a minute passing would do; the
     # process's few seconds of trust in a verified token would hide that.
-    settings.API_TOKEN_TRUST_SECONDS = 0
+    settings.TRUST_SECONDS = 0
     token, key = issue_api_token(cast.bob, "poller")
     assert token.last_used_at is None
     assert Client().get(LIST, **bearer(key)).status_code == 200

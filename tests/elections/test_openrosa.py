@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from time_machine import TimeMachineFixture
 
-from hofburg.elections.models import Attachment, Submission
+from hofburg.core import trust
+from hofburg.elections.models import Attachment, Member, Submission
 from tests.conftest import PASSWORD, Cast
 from tests.elections.samples import eom, submission_xml
 
@@ -176,3 +177,34 @@ def test_a_right_password_is_checked_once_then_remembered_until_it_changes(
     e.observer.is_active = False
     e.observer.save()
     assert client.get("/openrosa/formList", **fresh).status_code == 401
+
+
+def test_a_membership_ended_in_this_process_stops_submissions_at_once(cast: Cast) -> None:
+    """The sender's place on the mission is kept a few seconds (core.trust); ending it here
+    is seen by the very next submission."""
+    e = eom(cast)
+    client = Client()
+    first = post_submission(client, e.observer.username,
+                            submission_xml(instance=f"uuid:{uuid.uuid4()}"))
+    assert first.status_code == 201
+    Member.objects.filter(user=e.observer).delete()
+    refused = post_submission(client, e.observer.username,
+                              submission_xml(instance=f"uuid:{uuid.uuid4()}"))
+    assert refused.status_code == 403
+    assert Submission.objects.count() == 1
+
+
+def test_a_membership_ended_elsewhere_is_seen_once_the_trust_window_passes(
+        cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    e = eom(cast)
+    client = Client()
+    assert post_submission(client, e.observer.username,
+                           submission_xml(instance=f"uuid:{uuid.uuid4()}")).status_code == 201
+    # As another server process would: a change this process hears nothing of.
+    Member.objects.filter(user=e.observer).update(user=e.bystander)
+    assert post_submission(client, e.observer.username,
+                           submission_xml(instance=f"uuid:{uuid.uuid4()}")).status_code == 201
+    now = trust.time.monotonic()
+    monkeypatch.setattr(trust.time, "monotonic", lambda: now + 5.0)
+    assert post_submission(client, e.observer.username,
+                           submission_xml(instance=f"uuid:{uuid.uuid4()}")).status_code == 403

@@ -11,14 +11,12 @@ refusal (`core.errors`) rises through the endpoint to one handler in `build_api`
 import functools
 import json
 import logging
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pydantic
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import DataError, connection
 from django.db.models import QuerySet
@@ -39,6 +37,7 @@ from hofburg.core.errors import ServiceError
 from hofburg.core.models import ApiToken, User
 from hofburg.core.search import search_total
 from hofburg.core.signin import SignInRefused, check_sign_in, record_failed_sign_in
+from hofburg.core.trust import Trusted
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 logger = logging.getLogger("hofburg.api")
@@ -83,7 +82,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User:
         check_sign_in(request)
         digest = ApiToken.digest(token)
-        found = _verified.get(digest)
+        found = _trusted_token(digest)
         if found is None:
             found = _token_user(digest)
             if found is None:
@@ -101,58 +100,24 @@ class TokenAuth(HttpBearer):
             # database's write lock on every read.
             ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
             last = now
-        _verified.put(digest, user, token_id, last)
+        _verified.put(digest, (tuple(getattr(user, name) for name in _USER_FIELDS), token_id,
+                               last))
         return user
 
 
-class _VerifiedTokens:
-    """Tokens this process verified in the last few seconds, with their user's row.
-
-    Looking a token and its user up was the largest part of a cached read with a token
-    (benchmarks/README.md, "Serving"). A verified token is trusted for
-    `HOFBURG_API_TOKEN_TRUST_SECONDS` (default 5; 0 looks every call up): a token revoked or a
-    user deactivated in another process is refused at most that many seconds later; in this
-    process at once (`forget_verified_tokens`, called when a token or user is saved). Each
-    call gets its own User object made from the kept row, so nothing one request caches on
-    its user reaches another.
-    """
-
-    LIMIT = 4096  # tokens kept; past it the oldest half is dropped
-
-    def __init__(self) -> None:
-        self._rows: dict[str, tuple[float, tuple[Any, ...], int, datetime | None]] = {}
-        self._fields = [field.attname for field in User._meta.concrete_fields]
-
-    def get(self, digest: str) -> tuple[User, int, datetime | None] | None:
-        kept = self._rows.get(digest)
-        if kept is None:
-            return None
-        until, values, token_id, last = kept
-        if time.monotonic() >= until:
-            self._rows.pop(digest, None)
-            return None
-        return User.from_db(None, self._fields, values), token_id, last
-
-    def put(self, digest: str, user: User, token_id: int, last: datetime | None) -> None:
-        seconds = settings.API_TOKEN_TRUST_SECONDS
-        if seconds <= 0:
-            return
-        if len(self._rows) >= self.LIMIT:
-            for key in list(self._rows)[: self.LIMIT // 2]:
-                self._rows.pop(key, None)
-        values = tuple(getattr(user, name) for name in self._fields)
-        self._rows[digest] = (time.monotonic() + seconds, values, token_id, last)
-
-    def clear(self) -> None:
-        self._rows.clear()
+# digest -> (the user's row, the token's id, its last recorded use), see core.trust.
+_verified: Trusted[str, tuple[tuple[Any, ...], int, datetime | None]] = Trusted()
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 
 
-_verified = _VerifiedTokens()
-
-
-def forget_verified_tokens(**_kwargs: Any) -> None:
-    """Drop every kept verification: a token or a user changed in this process."""
-    _verified.clear()
+def _trusted_token(digest: str) -> tuple[User, int, datetime | None] | None:
+    """The token's user, id and last use as verified in the last few seconds, if so: a User
+    object of its own for each call, made from the kept row."""
+    kept = _verified.get(digest)
+    if kept is None:
+        return None
+    values, token_id, last = kept
+    return User.from_db(None, _USER_FIELDS, values), token_id, last
 
 
 def _token_user(digest: str) -> tuple[User, int, datetime | None] | None:

@@ -29,6 +29,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -46,6 +47,7 @@ from hofburg.core.signin import (
     check_sign_in,
     record_failed_sign_in,
 )
+from hofburg.core.trust import Trusted
 from hofburg.elections import bounds, permissions
 from hofburg.elections.models import Form, Mission, Submission
 from hofburg.elections.queries import forms_for
@@ -56,6 +58,9 @@ OPENROSA_VERSION = "1.0"
 REALM = 'Basic realm="Hofburg OpenRosa", charset="UTF-8"'
 XML = "text/xml; charset=utf-8"
 CREDENTIAL_TTL = 300  # seconds a right password is remembered (see the module's docstring)
+# The account row of a remembered credential, as read in the last few seconds (core.trust).
+_signed_in_lately: Trusted[str, tuple[Any, ...]] = Trusted()
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 
 
 def _answer(body: str, status: int = 200, content_type: str = XML) -> HttpResponse:
@@ -96,14 +101,8 @@ def _signed_in(request: HttpRequest) -> AbstractBaseUser | HttpResponse:
         settings.SECRET_KEY.encode(), f"{username}\0{password}".encode(), hashlib.sha256
     ).hexdigest()
     try:
-        remembered = cache.get(key)
-        if remembered is not None:
-            check_sign_in(request, username)
-            known = User.objects.filter(pk=remembered[0], is_active=True).first()
-            if known is not None and known.password == remembered[1]:
-                return known
-            cache.delete(key)
-        user = authenticate_with_limit(request, username, password)
+        user = _remembered(request, key, username) or \
+            authenticate_with_limit(request, username, password)
     except SignInRefused as refusal:
         response = _message(str(refusal), 429)
         response["Retry-After"] = str(refusal.retry_after)
@@ -112,6 +111,26 @@ def _signed_in(request: HttpRequest) -> AbstractBaseUser | HttpResponse:
         return _challenge("Wrong username or password.")
     cache.set(key, (user.pk, user.password), CREDENTIAL_TTL)
     return user
+
+
+def _remembered(request: HttpRequest, key: str, username: str) -> User | None:
+    """The account of a credential that was right lately, still active with the same
+    password; None when the password must be checked. The sign-in limiter is asked first
+    (SignInRefused)."""
+    trusted = _signed_in_lately.get(key)
+    if trusted is not None:
+        check_sign_in(request, username)
+        return User.from_db(None, _USER_FIELDS, trusted)
+    remembered = cache.get(key)
+    if remembered is None:
+        return None
+    check_sign_in(request, username)
+    known = User.objects.filter(pk=remembered[0], is_active=True).first()
+    if known is not None and known.password == remembered[1]:
+        _signed_in_lately.put(key, tuple(getattr(known, f) for f in _USER_FIELDS))
+        return known
+    cache.delete(key)
+    return None
 
 
 def _device_signed_in(request: HttpRequest, username: str,

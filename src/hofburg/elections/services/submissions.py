@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Conflict, Invalid, NotFound
+from hofburg.core.trust import Trusted
 from hofburg.elections import bounds
 from hofburg.elections.models import Attachment, Form, Member, Mission, Submission
 
@@ -94,6 +95,24 @@ def _form_and_team(user: AnyUser, form_id: str, version: str) -> tuple[Form, str
     return form, membership or ""
 
 
+# (user, form id, version) -> (form, mission, team) as `_form_and_team` last decided (core.trust):
+# on election day each observer sends form after form to the same one.
+_senders: Trusted[tuple[int | None, str, str], tuple[int, int, str]] = Trusted()
+
+
+def _trusted_form_and_team(user: AnyUser, form_id: str, version: str) -> tuple[Form, str]:
+    """`_form_and_team`, or what it answered for the same sender and form in the last few
+    seconds (a Form carrying only its key and mission's: all a submission needs)."""
+    key = (user.pk, form_id, version)
+    kept = _senders.get(key)
+    if kept is not None:
+        form_pk, mission_pk, team = kept
+        return Form(pk=form_pk, mission_id=mission_pk), team
+    form, team = _form_and_team(user, form_id, version)
+    _senders.put(key, (form.pk, form.mission_id, team))
+    return form, team
+
+
 def _when(value: Any) -> datetime | None:
     if not value:
         return None
@@ -115,7 +134,7 @@ def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
     if len(device) > bounds.MAX_DEVICE_LENGTH:
         raise Invalid(f"At most {bounds.MAX_DEVICE_LENGTH} characters.", field="device")
     form_id, version, instance_id, answers = parse_submission(xml)
-    form, team = _form_and_team(user, form_id, version)
+    form, team = _trusted_form_and_team(user, form_id, version)
     if mission is not None and form.mission_id != mission.pk:
         raise NotFound(f"No form {form_id} on this mission.", field="form")
     text = xml.decode("utf-8", errors="replace")

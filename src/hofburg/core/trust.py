@@ -1,0 +1,61 @@
+"""What a server process verified in the last few seconds, trusted for that long.
+
+Looking up who a caller is, and whether they may do what they ask, took most of a cached read
+with an API token and most of an OpenRosa submission (benchmarks/README.md). A `Trusted` keeps
+such an answer for `HOFBURG_TRUST_SECONDS` (default 5; 0 keeps nothing): a token revoked, a
+user deactivated or a membership ended through another process is seen at most that many
+seconds later; in this process at once, because every change to the records these answers
+rest on calls `forget_everything` (wired to their `post_save` and `post_delete` by the apps'
+`ready`). Keep only plain values: a model instance would carry what one request cached on it
+into the next.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+_ALL: list[Trusted[Any, Any]] = []
+
+
+class Trusted(Generic[K, V]):
+    """Answers by key, each trusted for `settings.TRUST_SECONDS` after it was put."""
+
+    LIMIT = 4096  # answers kept; past it the oldest half is dropped
+
+    def __init__(self) -> None:
+        self._kept: dict[K, tuple[float, V]] = {}
+        _ALL.append(self)
+
+    def get(self, key: K) -> V | None:
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
+        until, value = kept
+        if time.monotonic() >= until:
+            self._kept.pop(key, None)
+            return None
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        seconds = settings.TRUST_SECONDS
+        if seconds <= 0:
+            return
+        if len(self._kept) >= self.LIMIT:
+            for old in list(self._kept)[: self.LIMIT // 2]:
+                self._kept.pop(old, None)
+        self._kept[key] = (time.monotonic() + seconds, value)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+def forget_everything(**_kwargs: Any) -> None:
+    """Drop every trusted answer of this process: a record they rest on changed."""
+    for trusted in _ALL:
+        trusted.clear()
