@@ -12,6 +12,7 @@ into the next.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any, Generic, TypeVar
 
@@ -30,6 +31,7 @@ class Trusted(Generic[K, V]):
 
     def __init__(self) -> None:
         self._kept: dict[K, tuple[float, V]] = {}
+        self._lock = threading.Lock()  # a server's threads put and drop answers together
         _ALL.append(self)
 
     def get(self, key: K) -> V | None:
@@ -46,13 +48,15 @@ class Trusted(Generic[K, V]):
         seconds = settings.TRUST_SECONDS
         if seconds <= 0:
             return
-        if len(self._kept) >= self.LIMIT:
-            for old in list(self._kept)[: self.LIMIT // 2]:
-                self._kept.pop(old, None)
-        self._kept[key] = (time.monotonic() + seconds, value)
+        with self._lock:
+            if len(self._kept) >= self.LIMIT:
+                for old in list(self._kept)[: self.LIMIT // 2]:
+                    self._kept.pop(old, None)
+            self._kept[key] = (time.monotonic() + seconds, value)
 
     def clear(self) -> None:
-        self._kept.clear()
+        with self._lock:
+            self._kept.clear()
 
 
 def forget_everything(**_kwargs: Any) -> None:
