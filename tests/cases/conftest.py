@@ -126,3 +126,80 @@ def scene(cast: Cast) -> Scene:
     return Scene(cast, erin, gina, person, other, public_case, restricted_case,
                  confidential_case, released_case, confidential_incident, restricted_incident,
                  public_alert, confidential_alert)
+
+
+PROTECTION_MARKERS = {  # strictly confidential: only erin (the strictly-confidential grant)
+    "summary": "protection-summary-marker",
+    "movement": "movement-marker-border",
+    "risk": "risk-note-marker",
+    "referral": "referral-org-marker",
+    "assistance": "assistance-objective-marker",
+}
+SITUATION_MARKERS = {
+    "title": "situation-title-marker",  # any holder of the grant (gina, erin)
+    "note": "situation-note-marker",  # any holder
+    "reason": "escalation-reason-marker",  # any holder
+    "source": "situation-source-marker",  # strictly confidential: erin only
+    "hidden_title": "granted-to-none-marker",  # the second situation: erin only
+}
+
+
+@dataclass
+class Records:
+    """The protection cases and HCNM situations of the scene: a confidential trafficking case
+    for the scene's person (gina holds a restricted grant on them, erin a strictly-confidential
+    one), a restricted gender-based violence case for the other person (no grant but erin's),
+    a confidential situation granted to gina at the restricted level and a restricted one
+    granted to no one but its creator erin."""
+
+    scene: Scene
+    trafficking: Any
+    gbv: Any
+    situation: Any
+    ungranted_situation: Any
+
+
+@pytest.fixture
+def records(scene: Scene) -> Records:
+    from hofburg.cases.services import protection, situations
+
+    erin, s = scene.erin, scene
+    trafficking = protection.create_protection_case(erin, s.person, protection.ProtectionRecord(
+        concern="trafficking", country="XE", opened_on=date(2024, 3, 1), consent=True,
+        trafficking_status="actual_victim", status_decided_by="court_or_prosecution",
+        gender="feminine", age_at_exploitation=19, citizenship=["XE", "xf"],
+        relationship_to_trafficker="acquainted",
+        exploitation_types=["sexual_exploitation", "forced_labour"],
+        recruitment_methods=["online_advertisement"], control_methods=["withholds_documents"],
+        summary=PROTECTION_MARKERS["summary"]))
+    protection.add_movement(erin, trafficking, kind="recruitment", country="XE",
+                            on=date(2023, 10, 1), description=PROTECTION_MARKERS["movement"])
+    protection.add_movement(erin, trafficking, kind="exploitation", country="XF",
+                            on=date(2023, 12, 1))
+    protection.add_risk_assessment(erin, trafficking, assessed_on=date(2024, 3, 2),
+                                   level="individual", factors=["age"],
+                                   note=PROTECTION_MARKERS["risk"])
+    protection.add_referral(erin, trafficking, direction="outgoing",
+                            organisation=PROTECTION_MARKERS["referral"],
+                            organisation_type="ngo", on=date(2024, 3, 5),
+                            reason="additional_services")
+    protection.add_assistance(erin, trafficking, kind="legal", started_on=date(2024, 3, 5),
+                              objectives=PROTECTION_MARKERS["assistance"])
+    gbv = protection.create_protection_case(erin, s.other, protection.ProtectionRecord(
+        concern="gender_based_violence", country="XE", opened_on=date(2024, 4, 1),
+        summary="gbv-summary-marker", classification=Classification.RESTRICTED))
+    situation = situations.create_situation(erin, s.cast.cpc, situations.SituationRecord(
+        state="XE", region="Exercise North", title=SITUATION_MARKERS["title"],
+        opened_on=date(2024, 1, 1), communities=["Exercise Community"]))
+    situations.record_observation(erin, situation, indicator="education",
+                                  observed_on=date(2024, 2, 1), level="elevated", value="12",
+                                  source=SITUATION_MARKERS["source"],
+                                  note=SITUATION_MARKERS["note"])
+    situations.assess_escalation(erin, situation, level="monitoring", reason="first look")
+    situations.assess_escalation(erin, situation, level="concern",
+                                 reason=SITUATION_MARKERS["reason"])
+    situations.grant_situation(erin, situation, s.gina, Grant.Level.RESTRICTED)
+    ungranted = situations.create_situation(erin, s.cast.cpc, situations.SituationRecord(
+        state="XE", title=SITUATION_MARKERS["hidden_title"], opened_on=date(2024, 1, 1),
+        communities=["Exercise Community"], classification=Classification.RESTRICTED))
+    return Records(scene, trafficking, gbv, situation, ungranted)

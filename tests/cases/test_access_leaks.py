@@ -16,7 +16,15 @@ import pytest
 from typer.testing import CliRunner
 
 from hofburg.cli import app
-from tests.cases.conftest import OTHER_NAME, SECRET, Scene, verified_client
+from tests.cases.conftest import (
+    OTHER_NAME,
+    PROTECTION_MARKERS,
+    SECRET,
+    SITUATION_MARKERS,
+    Records,
+    Scene,
+    verified_client,
+)
 
 DAY = "2024-12-01"  # the census day: the released case is out, three cases are held
 VIEWERS = ["anonymous", "bob", "carol", "gina", "erin"]
@@ -306,3 +314,142 @@ def test_alerts(name: str, scene: Scene, tmp_path: Path) -> None:
         for marker in hidden:
             assert marker not in text
         assert {row.split(",")[0] for row in text.strip().splitlines()[1:]} == sees
+
+
+def _user_of(scene: Scene, name: str) -> Any:
+    return None if name == "anonymous" else (getattr(scene, name, None)
+                                             or getattr(scene.cast, name))
+
+
+def _clean(response: Any, hidden: set[str]) -> str:
+    body = response.content.decode().replace(response.request["PATH_INFO"], "")
+    for marker in hidden:
+        where = response.request["PATH_INFO"]
+        assert marker not in body, f"{marker!r} in {where}"
+        assert marker not in str(response.items()), f"{marker!r} in the headers of {where}"
+    return body
+
+
+def _export(name: str, dataset: str, tmp_path: Path, hidden: set[str]) -> list[str]:
+    target = tmp_path / f"{dataset}.csv"
+    result = CliRunner().invoke(app, ["cases", "export", dataset, "--as-user", name,
+                                      "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    text = target.read_text()
+    for marker in hidden:
+        assert marker not in text, f"{marker!r} in the {dataset} export for {name}"
+    return text.strip().splitlines()
+
+
+@pytest.mark.parametrize("name", VIEWERS)
+def test_protection_cases(name: str, records: Records, tmp_path: Path) -> None:
+    """Protection cases: none for anonymous; the restricted case's facts for bob; both cases'
+    facts for the owner affiliation; the person, the name and the victim's status with a grant
+    (gina for the trafficking case); what the cases say about the persons only for erin."""
+    s = records.scene
+    client = verified_client(_user_of(s, name))
+    ids = {"trafficking": records.trafficking.case_id, "gbv": records.gbv.case_id}
+    sees = {"anonymous": set(), "bob": {"gbv"}}.get(name, {"trafficking", "gbv"})
+    markers = {*PROTECTION_MARKERS.values(), "gbv-summary-marker", SECRET["name"], OTHER_NAME,
+               *[v for k, v in SECRET.items() if k != "name"],
+               s.person.surrogate_id, s.other.surrogate_id}
+    allowed: set[str] = set()
+    if name == "gina":
+        allowed = {SECRET["name"], s.person.surrogate_id}
+    if name == "erin":
+        allowed = {*PROTECTION_MARKERS.values(), "gbv-summary-marker", SECRET["name"],
+                   OTHER_NAME, s.person.surrogate_id, s.other.surrogate_id}
+    hidden = (markers - allowed) | {ids[k] for k in ids if k not in sees}
+
+    listing = client.get("/cases/protection/")
+    assert listing.status_code == 200
+    body = _clean(listing, hidden)
+    assert f"{len(sees)} protection case" in body
+    for key in sees:
+        assert ids[key] in body
+    missing_page = client.get("/cases/protection/TC-000000000000/")
+    missing_api = client.get("/api/v1/cases/protection/TC-000000000000")
+    for key, case_id in ids.items():
+        page = client.get(f"/cases/protection/{case_id}/")
+        api = client.get(f"/api/v1/cases/protection/{case_id}")
+        assert page.status_code == api.status_code == (200 if key in sees else 404)
+        text = _clean(page, hidden)
+        _clean(api, hidden)
+        if key not in sees:
+            assert _main(page) == _main(missing_page)
+            hidden_problem, absent = json.loads(api.content), json.loads(missing_api.content)
+            hidden_problem.pop("instance", None), absent.pop("instance", None)
+            assert hidden_problem == absent
+        elif key == "trafficking":
+            item = api.json()
+            assert ("name" in item) == (name in ("gina", "erin"))
+            assert ("trafficking_status" in item) == (name in ("gina", "erin"))
+            assert ("summary" in item) == (name == "erin")
+            assert ("movements" in item) == (name == "erin")
+            assert (PROTECTION_MARKERS["movement"] in text) == (name == "erin")
+            if name == "erin":
+                assert item["countries"] == "XE; XF"
+                assert item["citizenship"] == "XE; XF"
+                assert [m["kind"] for m in item["movements"]] == ["recruitment", "exploitation"]
+    api_list = client.get("/api/v1/cases/protection", {"concern": "trafficking"})
+    _clean(api_list, hidden)
+    assert api_list.json()["count"] == len(sees & {"trafficking"})
+    if name != "anonymous":
+        lines = _export(name, "protection", tmp_path, hidden)
+        assert {row.split(",")[0] for row in lines[1:]} == {ids[k] for k in sees}
+        assert ("summary" in lines[0].split(",")) == (name == "erin")
+
+
+@pytest.mark.parametrize("name", VIEWERS)
+def test_situations(name: str, records: Records, tmp_path: Path) -> None:
+    """HCNM situations exist only for holders of a grant: gina sees the one granted to her
+    without its sources; erin both, with the sources; everyone else none, not even a count."""
+    s = records.scene
+    client = verified_client(_user_of(s, name))
+    ids = {"granted": records.situation.situation_id,
+           "ungranted": records.ungranted_situation.situation_id}
+    sees = {"gina": {"granted"}, "erin": {"granted", "ungranted"}}.get(name, set())
+    allowed = {"gina": {SITUATION_MARKERS[k] for k in ("title", "note", "reason")},
+               "erin": set(SITUATION_MARKERS.values())}.get(name, set())
+    hidden = (set(SITUATION_MARKERS.values()) - allowed) | {ids[k] for k in ids
+                                                             if k not in sees}
+    listing = client.get("/cases/situations/")
+    assert listing.status_code == 200
+    body = _clean(listing, hidden)
+    assert f"{len(sees)} situation" in body
+    missing_page = client.get("/cases/situations/HS-000000000000/")
+    for key, situation_id in ids.items():
+        page = client.get(f"/cases/situations/{situation_id}/")
+        api = client.get(f"/api/v1/cases/situations/{situation_id}")
+        assert page.status_code == api.status_code == (200 if key in sees else 404)
+        text = _clean(page, hidden)
+        _clean(api, hidden)
+        if key not in sees:
+            assert _main(page) == _main(missing_page)
+        elif key == "granted":
+            item = api.json()
+            assert item["escalation_level"] == "concern"
+            assert [a["level"] for a in item["assessments"]] == ["monitoring", "concern"]
+            assert SITUATION_MARKERS["reason"] in text
+            assert ("source" in item["observations"][0]) == (name == "erin")
+            assert item["observations"][0]["value"] == "12.00"
+    api_list = client.get("/api/v1/cases/situations", {"state": "XE"})
+    _clean(api_list, hidden)
+    assert api_list.json()["count"] == len(sees)
+    if name != "anonymous":
+        lines = _export(name, "situations", tmp_path, hidden)
+        assert {row.split(",")[0] for row in lines[1:]} == {ids[k] for k in sees}
+
+
+def test_reads_of_protected_fields_are_logged_without_their_values(records: Records) -> None:
+    from hofburg.cases.models import AccessLog
+
+    client = verified_client(records.scene.erin)
+    client.get(f"/api/v1/cases/protection/{records.trafficking.case_id}")
+    client.get(f"/cases/situations/{records.situation.situation_id}/")
+    logged = {entry.record_type: entry for entry in AccessLog.objects.all()}
+    assert {"summary", "movements", "name"} <= set(logged["protection"].fields)
+    assert "observations" in logged["situation"].fields
+    text = " ".join(str(e.fields) for e in AccessLog.objects.all())
+    for marker in [*PROTECTION_MARKERS.values(), *SITUATION_MARKERS.values()]:
+        assert marker not in text

@@ -11,7 +11,14 @@ import pytest
 from django.db import connection
 
 from hofburg.cases.models import VaultEntry
-from tests.cases.conftest import OTHER_NAME, SECRET, Scene
+from tests.cases.conftest import (
+    OTHER_NAME,
+    PROTECTION_MARKERS,
+    SECRET,
+    SITUATION_MARKERS,
+    Records,
+    Scene,
+)
 
 
 def _database_image() -> bytes:
@@ -45,3 +52,15 @@ def test_the_keys_are_not_in_the_database(scene: Scene, _vault_keys) -> None:
     for line in _vault_keys.read_text().splitlines():
         assert line.split()[2].encode() not in image
     assert oct(_vault_keys.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_new_records_put_no_vault_value_in_the_database(records: Records) -> None:
+    """Protection cases and situations refer to people by surrogate: with them stored, the
+    image still holds no name, contact, identity number or medical detail."""
+    image = _database_image()
+    assert PROTECTION_MARKERS["summary"].encode() in image  # the control: classified, in clear
+    assert SITUATION_MARKERS["source"].encode() in image
+    assert records.scene.person.surrogate_id.encode() in image
+    for value in [*SECRET.values(), OTHER_NAME]:
+        assert value.encode() not in image
+        assert value.encode("utf-16-le") not in image

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hofburg.cases import disclosure, queries
 from hofburg.cases.demo import JURISDICTION, load_cases_demo
-from hofburg.cases.models import Alert, Incident, Person, PrisonerCase
+from hofburg.cases.models import Alert, Incident, Person, PrisonerCase, ProtectionCase, Situation
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.core.services.accounts import ensure_affiliation
 
@@ -30,7 +30,7 @@ def exercise_world() -> tuple[User, User]:
 def test_the_demo_is_exercise_data_loaded_once(exercise_world: tuple[User, User]) -> None:
     load_cases_demo()
     load_cases_demo()
-    assert Person.objects.count() == 12
+    assert Person.objects.count() == 16
     assert all(p.is_exercise and p.owner_affiliation.code == "exercise-secretariat"
                for p in Person.objects.all())
     assert set(PrisonerCase.objects.values_list("jurisdiction", flat=True)) == {JURISDICTION}
@@ -55,10 +55,35 @@ def test_demo_analyst_reads_names_and_demo_reader_none(exercise_world: tuple[Use
     plain = disclosure.prisoner_rows(reader, held, day=day, channel="page")
     assert "name" not in plain.columns and all("name" not in row for row in plain.rows)
     assert queries.persons_for(reader).count() == 0
-    assert queries.persons_for(analyst).count() == 12
+    assert queries.persons_for(analyst).count() == 16
     alerts = list(queries.alerts_for(reader))
     assert len(alerts) == 5
     assert sum("name" in r for r in disclosure.alert_rows(reader, alerts,
                                                          channel="page").rows) == 0
     assert sum("name" in r for r in disclosure.alert_rows(analyst, alerts,
                                                          channel="page").rows) == 2
+
+
+def test_the_demo_protection_cases_and_situations(exercise_world: tuple[User, User]) -> None:
+    """Four confidential protection cases of exercise persons and two situations: the analyst
+    (exercise Secretariat, restricted grants) reads names and statuses but not what the cases
+    say about the persons, nor the situations' sources; the reader (exercise South) sees
+    none of them."""
+    analyst, reader = exercise_world
+    load_cases_demo()
+    cases = list(ProtectionCase.objects.all())
+    assert len(cases) == 4 and all(c.is_exercise and c.country == JURISDICTION for c in cases)
+    assert {c.concern for c in cases} == {"trafficking", "gender_based_violence", "roma_sinti"}
+    assert queries.protection_cases_for(reader).count() == 0
+    rows = disclosure.protection_rows(analyst, list(queries.protection_cases_for(analyst)),
+                                      channel="page")
+    assert all(r["name"].endswith("(EXERCISE)") for r in rows.rows)
+    assert "summary" not in rows.columns
+    assert Situation.objects.filter(is_exercise=True, state=JURISDICTION).count() == 2
+    assert queries.situations_for(reader).count() == 0
+    seen = disclosure.situation_rows(analyst, list(queries.situations_for(analyst)),
+                                     channel="page", detail=True)
+    assert len(seen.rows) == 2 and "sources" not in seen.columns
+    assert {r["escalation_level"] for r in seen.rows} == {"monitoring", "concern"}
+    assert all(len(r["observations"]) == 6 and "source" not in r["observations"][0]
+               for r in seen.rows)

@@ -270,3 +270,155 @@ def get_alert(request: HttpRequest, alert_id: SurrogateId) -> dict[str, object]:
     user = _caller(request)
     alert = queries.alert_for(user, alert_id)
     return disclosure.alert_rows(user, [alert], channel="api", detail=True).rows[0]
+
+
+class MovementOut(Schema):
+    kind: str
+    country: str
+    on: dt.date | None
+    description: str
+
+
+class RiskAssessmentOut(Schema):
+    assessed_on: dt.date
+    level: str
+    factors: list[str]
+    note: str
+
+
+class ReferralOut(Schema):
+    direction: str
+    organisation: str
+    organisation_type: str
+    on: dt.date
+    reason: str
+    details: str
+
+
+class AssistanceOut(Schema):
+    kind: str
+    objectives: str
+    started_on: dt.date
+    planned_end: dt.date | None
+    actual_end: dt.date | None
+
+
+class ProtectionOut(Schema):
+    case_id: str | None = None
+    concern: str | None = None
+    country: str | None = None
+    opened_on: dt.date | None = None
+    status: str | None = None
+    code_version: str | None = None
+    is_exercise: bool | None = None
+    person: str | None = None
+    name: str | None = None
+    trafficking_status: str | None = None
+    status_decided_by: str | None = None
+    consent: bool | None = None
+    gender: str | None = None
+    age_at_exploitation: int | None = None
+    citizenship: str | None = None
+    relationship_to_trafficker: str | None = None
+    exploitation_types: str | None = None
+    recruitment_methods: str | None = None
+    control_methods: str | None = None
+    countries: str | None = None
+    summary: str | None = None
+    closure_reason: str | None = None
+    movements: list[MovementOut] | None = None
+    risk_assessments: list[RiskAssessmentOut] | None = None
+    referrals: list[ReferralOut] | None = None
+    assistance: list[AssistanceOut] | None = None
+
+
+class ProtectionListOut(Schema):
+    count: int
+    items: list[ProtectionOut]
+
+
+class ProtectionQuery(PageQuery):
+    concern: Literal["", "trafficking", "gender_based_violence", "roma_sinti"] = ""
+    country: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
+    status: Literal["", "active", "follow_up", "closed", "closed_referred"] = ""
+
+
+@router.get("/protection", response=ProtectionListOut, exclude_unset=True)
+def list_protection_cases(request: HttpRequest,
+                          params: Query[ProtectionQuery]) -> dict[str, object]:
+    """Trafficking, gender-based violence and Roma and Sinti cases the caller may see; the
+    person with a grant, what the case says about them only at the strictly-confidential
+    level."""
+    user = _caller(request)
+    found = queries.protection_cases_for(user, concern=params.concern, country=params.country,
+                                         status=params.status)
+    chosen = list(found[params.offset:params.offset + params.limit])
+    return {"count": found.count(),
+            "items": disclosure.protection_rows(user, chosen, channel="api").rows}
+
+
+@router.get("/protection/{case_id}", response=ProtectionOut, exclude_unset=True)
+def get_protection_case(request: HttpRequest, case_id: SurrogateId) -> dict[str, object]:
+    user = _caller(request)
+    case = queries.protection_case_for(user, case_id)
+    return disclosure.protection_rows(user, [case], channel="api", detail=True).rows[0]
+
+
+class ObservationOut(Schema):
+    indicator: str
+    observed_on: dt.date
+    value: str | None
+    level: str
+    note: str
+    source: str | None = None
+
+
+class EscalationOut(Schema):
+    level: str
+    reason: str
+    assessed_by: str
+    assessed_at: dt.datetime
+
+
+class SituationOut(Schema):
+    situation_id: str | None = None
+    state: str | None = None
+    region: str | None = None
+    communities: str | None = None
+    title: str | None = None
+    opened_on: dt.date | None = None
+    code_version: str | None = None
+    is_exercise: bool | None = None
+    escalation_level: str | None = None
+    assessed_at: dt.datetime | None = None
+    observation_count: int | None = None
+    sources: str | None = None
+    observations: list[ObservationOut] | None = None
+    assessments: list[EscalationOut] | None = None
+
+
+class SituationsOut(Schema):
+    count: int
+    items: list[SituationOut]
+
+
+class SituationQuery(PageQuery):
+    state: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
+
+
+@router.get("/situations", response=SituationsOut, exclude_unset=True)
+def list_situations(request: HttpRequest, params: Query[SituationQuery]) -> dict[str, object]:
+    """The HCNM situations granted to the caller, with their current escalation."""
+    user = _caller(request)
+    found = queries.situations_for(user, state=params.state)
+    chosen = list(found[params.offset:params.offset + params.limit])
+    return {"count": found.count(),
+            "items": disclosure.situation_rows(user, chosen, channel="api").rows}
+
+
+@router.get("/situations/{situation_id}", response=SituationOut, exclude_unset=True)
+def get_situation(request: HttpRequest, situation_id: SurrogateId) -> dict[str, object]:
+    """A situation with its observations and the history of its escalation assessments."""
+    user = _caller(request)
+    situation = queries.situation_for(user, situation_id)
+    return disclosure.situation_rows(user, [situation], channel="api", detail=True).rows[0]

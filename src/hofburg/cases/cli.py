@@ -24,6 +24,8 @@ class Dataset(StrEnum):
     PRISONERS = "prisoners"
     INCIDENTS = "incidents"
     ALERTS = "alerts"
+    PROTECTION = "protection"
+    SITUATIONS = "situations"
 
 
 class Published(StrEnum):
@@ -76,6 +78,12 @@ def export(
     elif dataset == Dataset.ALERTS:
         rows = disclosure.alert_rows(user, list(queries.alerts_for(user)), channel="cli",
                                      action=AccessLog.Action.EXPORT)
+    elif dataset == Dataset.PROTECTION:
+        rows = disclosure.protection_rows(user, list(queries.protection_cases_for(user)),
+                                          channel="cli", action=AccessLog.Action.EXPORT)
+    elif dataset == Dataset.SITUATIONS:
+        rows = disclosure.situation_rows(user, list(queries.situations_for(user)),
+                                         channel="cli", action=AccessLog.Action.EXPORT)
     elif dataset == Dataset.INCIDENTS:
         rows = disclosure.incident_rows(user, list(queries.incidents_for(user)), channel="cli",
                                         action=AccessLog.Action.EXPORT)

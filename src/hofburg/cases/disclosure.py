@@ -16,6 +16,7 @@ from typing import Any
 
 from hofburg.cases import permissions, vault
 from hofburg.cases.engine import custody
+from hofburg.cases.engine import situations as situation_rules
 from hofburg.cases.engine.fields import FIELDS, Clearance, Level, protected_fields, readable_fields
 from hofburg.cases.models import (
     AccessLog,
@@ -23,7 +24,9 @@ from hofburg.cases.models import (
     Incident,
     Person,
     PrisonerCase,
+    ProtectionCase,
     Recognition,
+    Situation,
     VaultEntry,
 )
 from hofburg.cases.queries import episodes_of
@@ -216,4 +219,105 @@ def alert_rows(user: AnyUser, alerts: Sequence[Alert], *, channel: str,
         rows.append({k: v for k, v in row.items() if k in allowed and v is not None})
     result = Rows("alert", _columns("alert", reach.values(), base), rows)
     _log(user, action, "alert", rows, channel)
+    return result
+
+
+def protection_rows(user: AnyUser, cases: Sequence[ProtectionCase], *, channel: str,
+                    action: str = AccessLog.Action.READ, detail: bool = False) -> Rows:
+    """Rows for protection cases narrowed by `queries.protection_cases_for`: the person and
+    the victim's status with a grant for the person, what the case says about them with a
+    grant at the strictly-confidential level."""
+    levels = permissions.granted_levels(user, [c.person_id for c in cases])
+    base = permissions.clearance(user)
+    reach = {c.pk: permissions.clearance(user, level=levels.get(c.person_id)) for c in cases}
+    ring = None
+    rows = []
+    for case in cases:
+        allowed = readable_fields("protection", reach[case.pk], detail=detail)
+        row: dict[str, Any] = {
+            "case_id": case.case_id, "concern": case.concern, "country": case.country,
+            "opened_on": case.opened_on, "status": case.status,
+            "code_version": case.code_version, "is_exercise": case.is_exercise}
+        if "person" in allowed:
+            row.update(person=case.person.surrogate_id,
+                       trafficking_status=case.trafficking_status,
+                       status_decided_by=case.status_decided_by, consent=case.consent)
+        if "name" in allowed:
+            ring = ring or vault.load_keyring()
+            row["name"] = "" if case.person.restricted_at else read_vault(
+                ring, case.person, ["name"]).get("name", "")
+        if "summary" in allowed:
+            movements = list(case.movements.all())
+            row.update(
+                gender=case.gender, age_at_exploitation=case.age_at_exploitation,
+                citizenship="; ".join(case.citizenship),
+                relationship_to_trafficker=case.relationship_to_trafficker,
+                exploitation_types="; ".join(case.exploitation_types),
+                recruitment_methods="; ".join(case.recruitment_methods),
+                control_methods="; ".join(case.control_methods),
+                countries="; ".join(sorted({m.country for m in movements})),
+                summary=case.summary, closure_reason=case.closure_reason)
+            if detail:
+                row.update(_protection_detail(case, movements))
+        rows.append({k: v for k, v in row.items() if k in allowed})
+    result = Rows("protection", _columns("protection", reach.values(), base), rows)
+    _log(user, action, "protection", rows, channel)
+    return result
+
+
+def _protection_detail(case: ProtectionCase, movements: list[Any]) -> dict[str, Any]:
+    return {
+        "movements": [{"kind": m.kind, "country": m.country, "on": m.on,
+                       "description": m.description} for m in movements],
+        "risk_assessments": [{"assessed_on": r.assessed_on, "level": r.level,
+                              "factors": list(r.factors), "note": r.note}
+                             for r in case.risk_assessments.all()],
+        "referrals": [{"direction": r.direction, "organisation": r.organisation,
+                       "organisation_type": r.organisation_type, "on": r.on,
+                       "reason": r.reason, "details": r.details}
+                      for r in case.referrals.all()],
+        "assistance": [{"kind": a.kind, "objectives": a.objectives,
+                        "started_on": a.started_on, "planned_end": a.planned_end,
+                        "actual_end": a.actual_end} for a in case.assistance.all()],
+    }
+
+
+def situation_rows(user: AnyUser, situations: Sequence[Situation], *, channel: str,
+                   action: str = AccessLog.Action.READ, detail: bool = False) -> Rows:
+    """Rows for situations narrowed by `queries.situations_for` (every one granted to the
+    caller): the escalation and the observations for every holder, the sources only at the
+    strictly-confidential level."""
+    levels = permissions.situation_levels(user, [s.pk for s in situations])
+    base = permissions.clearance(user)
+    reach = {s.pk: permissions.clearance(user, level=levels.get(s.pk)) for s in situations}
+    rows = []
+    for situation in situations:
+        allowed = readable_fields("situation", reach[situation.pk], detail=detail)
+        assessments = list(situation.assessments.all())
+        observations = list(situation.observations.all())
+        level = situation_rules.current_level([(a.assessed_at, a.pk, a.level)
+                                               for a in assessments])
+        row: dict[str, Any] = {
+            "situation_id": situation.situation_id, "state": situation.state,
+            "region": situation.region, "communities": "; ".join(situation.communities),
+            "title": situation.title, "opened_on": situation.opened_on,
+            "code_version": situation.code_version, "is_exercise": situation.is_exercise,
+            "escalation_level": level or "",
+            "assessed_at": max((a.assessed_at for a in assessments), default=None),
+            "observation_count": len(observations),
+            "sources": "; ".join(sorted({o.source for o in observations})),
+        }
+        if detail:
+            with_source = "sources" in allowed
+            row["observations"] = [
+                {"indicator": o.indicator, "observed_on": o.observed_on,
+                 "value": None if o.value is None else str(o.value), "level": o.level,
+                 "note": o.note, **({"source": o.source} if with_source else {})}
+                for o in observations]
+            row["assessments"] = [
+                {"level": a.level, "reason": a.reason, "assessed_by": a.assessed_by_label,
+                 "assessed_at": a.assessed_at} for a in assessments]
+        rows.append({k: v for k, v in row.items() if k in allowed})
+    result = Rows("situation", _columns("situation", reach.values(), base), rows)
+    _log(user, action, "situation", rows, channel)
     return result

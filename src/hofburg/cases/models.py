@@ -427,3 +427,201 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of {self.person_id}: {self.outcome}"
+
+
+class ProtectionCase(ClassifiedRecord):
+    """A case of trafficking in persons, gender-based violence or of Roma and Sinti, documented
+    with the HTCDS 2.0 fields where they fit (`data/cases/protection-codes.yaml`). The person is
+    a surrogate; what the case says about them is strictly confidential (`engine.fields`)."""
+
+    case_id = models.CharField(_("case id"), max_length=20, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT,
+                               related_name="protection_cases")
+    concern = models.CharField(_("concern"), max_length=30, db_index=True)
+    country = models.CharField(_("country (ISO alpha-2)"), max_length=2, db_index=True)
+    opened_on = models.DateField(_("opened on"))
+    code_version = models.CharField(_("code list version"), max_length=10)
+    # cas_Status, cas_ReasonForCaseClosure
+    status = models.CharField(_("case status"), max_length=20, default="active")
+    closure_reason = models.TextField(_("reason for case closure"), blank=True)
+    # vic_TraffickingStatus, vic_TraffickingStatusDecisionMakingOrg
+    trafficking_status = models.CharField(_("trafficking status"), max_length=20, blank=True)
+    status_decided_by = models.CharField(_("status decided by"), max_length=30, blank=True)
+    consent = models.BooleanField(_("consent recorded"), default=False)  # con_Consent
+    # prs_Gender, vic_AgeWhenTrafficked, prs_Citizenship, vic_RelationshipToTrafficker
+    gender = models.CharField(_("gender"), max_length=30, blank=True)
+    age_at_exploitation = models.PositiveSmallIntegerField(_("age when trafficked"), null=True,
+                                                           blank=True)
+    citizenship = models.JSONField(_("citizenship"), default=list)
+    relationship_to_trafficker = models.CharField(_("relationship to trafficker"),
+                                                  max_length=20, blank=True)
+    # vic_TypeOfExploitation, vic_MethodOfRecruitment, vic_MethodsOfControl
+    exploitation_types = models.JSONField(_("types of exploitation"), default=list)
+    recruitment_methods = models.JSONField(_("methods of recruitment"), default=list)
+    control_methods = models.JSONField(_("methods of control"), default=list)
+    summary = models.TextField(_("summary"), blank=True)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_on", "case_id"]
+
+    def __str__(self) -> str:
+        return self.case_id
+
+
+class CaseMovement(models.Model):
+    """A step of the movement (HTCDS Historic Trafficking Events): recruitment, transit or
+    exploitation, in a country, on a day."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="movements")
+    kind = models.CharField(_("kind"), max_length=20)
+    country = models.CharField(_("country (ISO alpha-2)"), max_length=2)
+    on = models.DateField(_("date"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind} in {self.country}"
+
+
+class RiskAssessment(models.Model):
+    """One section of an HTCDS 2.0 risk and vulnerability assessment, assessed on a day; a case
+    is assessed several times."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE,
+                             related_name="risk_assessments")
+    assessed_on = models.DateField(_("assessed on"))
+    level = models.CharField(_("section"), max_length=20)
+    factors = models.JSONField(_("risk factors"), default=list)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["assessed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.level} risk of {self.assessed_on}"
+
+
+class Referral(models.Model):
+    """A referral in or out (HTCDS cas_ referral fields)."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="referrals")
+    direction = models.CharField(_("direction"), max_length=10)
+    organisation = models.CharField(_("organisation"), max_length=300)
+    organisation_type = models.CharField(_("organisation type"), max_length=30, blank=True)
+    on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=30)
+    details = models.TextField(_("details"), blank=True)
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.direction} referral of {self.on}"
+
+
+class Assistance(models.Model):
+    """Assistance given (HTCDS Support Plan): its type, objectives and end dates."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE,
+                             related_name="assistance")
+    kind = models.CharField(_("type"), max_length=40)
+    objectives = models.TextField(_("objectives"), blank=True)
+    started_on = models.DateField(_("started on"))
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind} from {self.started_on}"
+
+
+class Situation(ClassifiedRecord):
+    """A situation the High Commissioner on National Minorities follows: a State or region and
+    the communities concerned, never an individual case. Confidential by default and, like a
+    person, known only to holders of a `SituationGrant`."""
+
+    situation_id = models.CharField(_("situation id"), max_length=20, unique=True)
+    state = models.CharField(_("State (ISO alpha-2)"), max_length=2, db_index=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    communities = models.JSONField(_("communities concerned"), default=list)
+    title = models.CharField(_("title"), max_length=300)
+    opened_on = models.DateField(_("followed since"))
+    code_version = models.CharField(_("code list version"), max_length=10)
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["state", "situation_id"]
+
+    def __str__(self) -> str:
+        return self.situation_id
+
+
+class SituationGrant(models.Model):
+    """Need-to-know for a situation: without it the situation does not exist for the user; at
+    `strictly_confidential` it opens the sources too."""
+
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="situation_grants")
+    level = models.CharField(max_length=24, choices=Grant.Level.choices,
+                             default=Grant.Level.RESTRICTED)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["situation", "user"],
+                                               name="cases_one_situation_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.situation_id} ({self.level})"
+
+
+class IndicatorObservation(models.Model):
+    """What an indicator showed on a day: a value, a level or both, with its source."""
+
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE,
+                                  related_name="observations")
+    indicator = models.CharField(_("indicator"), max_length=40)
+    observed_on = models.DateField(_("observed on"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True,
+                                blank=True)
+    level = models.CharField(_("level"), max_length=20, blank=True)
+    source = models.TextField(_("source"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["observed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.situation_id}: {self.indicator} on {self.observed_on}"
+
+
+class EscalationAssessment(models.Model):
+    """A judgement of how far a situation has escalated, with its reason, author and time.
+    Never changed: a new assessment follows; the latest is the current level."""
+
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE,
+                                  related_name="assessments")
+    level = models.CharField(_("escalation level"), max_length=30)
+    reason = models.TextField(_("reason"))
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    assessed_by_label = models.CharField(_("assessed by"), max_length=150)
+    assessed_at = models.DateTimeField(_("assessed at"))
+
+    class Meta:
+        ordering = ["assessed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.situation_id}: {self.level} at {self.assessed_at}"

@@ -9,6 +9,9 @@ of a record's fields the caller may read is their `Clearance` (`engine.fields`):
 - a grant for the person: restricted fields (the name); a grant at `strictly_confidential`:
   contacts, identity numbers, medical details.
 
+An HCNM situation has no person: its need-to-know is a `SituationGrant` of its own, without
+which the situation does not exist for the caller, and whose level is the caller's reach.
+
 Pages and the API also need a verified second factor from every signed-in user
 (`second_factor_verified`); the command line runs as the operator who names the user.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from hofburg.cases.engine.fields import Clearance
-from hofburg.cases.models import Grant, Person
+from hofburg.cases.models import Grant, Person, Situation, SituationGrant
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 
@@ -55,6 +58,26 @@ def granted_levels(user: AnyUser, person_ids: list[int]) -> dict[int, str]:
 def may_grant(user: AnyUser, person: Person) -> bool:
     """Editors of the owner affiliation who hold a grant themselves may grant others."""
     return access.can_edit(user, person) and grant_level(user, person.pk) is not None
+
+
+def situation_levels(user: AnyUser, situation_ids: list[int]) -> dict[int, str]:
+    """situation id → grant level, for the situations the user holds a grant on."""
+    if not access.is_entitled(user) or not situation_ids:
+        return {}
+    return dict(SituationGrant.objects.filter(user_id=user.pk or 0,
+                                              situation_id__in=situation_ids)
+                .values_list("situation_id", "level"))
+
+
+def situation_grant_level(user: AnyUser, situation: Situation) -> str | None:
+    return situation_levels(user, [situation.pk]).get(situation.pk)
+
+
+def may_change_situation(user: AnyUser, situation: Situation) -> bool:
+    """Editors of the owner affiliation who hold a grant for the situation record in it and
+    grant it to others."""
+    return access.can_edit(user, situation) and \
+        situation_grant_level(user, situation) is not None
 
 
 def second_factor_verified(request: HttpRequest) -> bool:

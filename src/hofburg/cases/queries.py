@@ -12,11 +12,14 @@ from hofburg.cases.engine import custody, publication
 from hofburg.cases.models import (
     Alert,
     DetentionEpisode,
+    EscalationAssessment,
     Incident,
     OfficialStatistic,
     Person,
     PrisonerCase,
+    ProtectionCase,
     Recognition,
+    Situation,
 )
 from hofburg.core import access
 from hofburg.core.access import AnyUser
@@ -127,3 +130,44 @@ def alerts_for(user: AnyUser, *, country: str = "", year: int | None = None,
 
 def alert_for(user: AnyUser, alert_id: str) -> Alert:
     return access.get_visible_or_404(Alert.objects.all(), user, alert_id=alert_id)
+
+
+def protection_cases_for(user: AnyUser, *, concern: str = "", country: str = "",
+                         status: str = "") -> QuerySet[ProtectionCase]:
+    """The protection cases `user` may see by classification; every field is internal or
+    above, so anonymous visitors and users without an affiliation see none."""
+    if not access.is_entitled(user):
+        return ProtectionCase.objects.none()
+    cases = access.visible(ProtectionCase.objects.all(), user).select_related(
+        "person").prefetch_related("movements")
+    if concern:
+        cases = cases.filter(concern=concern)
+    if country:
+        cases = cases.filter(country=country.upper())
+    if status:
+        cases = cases.filter(status=status)
+    return cases
+
+
+def protection_case_for(user: AnyUser, case_id: str) -> ProtectionCase:
+    return access.get_visible_or_404(protection_cases_for(user), user, case_id=case_id)
+
+
+def situations_for(user: AnyUser, *, state: str = "") -> QuerySet[Situation]:
+    """The situations `user` may know exist: visible by classification and granted to them."""
+    if not access.is_entitled(user):
+        return Situation.objects.none()
+    found = access.visible(Situation.objects.all(), user).filter(grants__user_id=user.pk or 0)
+    if state:
+        found = found.filter(state=state.upper())
+    return found.prefetch_related(
+        "observations",
+        Prefetch("assessments", queryset=EscalationAssessment.objects.order_by("assessed_at",
+                                                                                "pk")))
+
+
+def situation_for(user: AnyUser, situation_id: str) -> Situation:
+    try:
+        return situations_for(user).get(situation_id=situation_id)
+    except Situation.DoesNotExist as exc:
+        raise Http404("No such record.") from exc

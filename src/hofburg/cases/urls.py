@@ -19,4 +19,8 @@ urlpatterns = [
     path("hate-crime/publication/", views.publication_preview, name="publication"),
     path("media-freedom/", views.alerts, name="alerts"),
     path("media-freedom/<str:alert_id>/", views.alert, name="alert"),
+    path("protection/", views.protection_cases, name="protection_cases"),
+    path("protection/<str:case_id>/", views.protection_case, name="protection_case"),
+    path("situations/", views.situations, name="situations"),
+    path("situations/<str:situation_id>/", views.situation, name="situation"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -18,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.cases import disclosure, permissions, queries
-from hofburg.cases.engine import media
+from hofburg.cases.engine import media, protection
+from hofburg.cases.engine import situations as situation_rules
 from hofburg.cases.engine.fields import DETAIL_FIELDS
 from hofburg.cases.engine.publication import COLUMNS
 from hofburg.cases.engine.workflow import TRANSITIONS, Screening, Stage
@@ -26,6 +28,8 @@ from hofburg.cases.models import AccessLog
 from hofburg.cases.services import erasure as erasure_services
 from hofburg.cases.services import hatecrime
 from hofburg.cases.services import media as media_services
+from hofburg.cases.services import protection as protection_services
+from hofburg.cases.services import situations as situation_services
 from hofburg.cases.twofactor import second_factor_required
 from hofburg.core import access
 from hofburg.core.bounds import day_field
@@ -312,4 +316,169 @@ def erasure(request: HttpRequest, surrogate_id: str) -> HttpResponse:
     return render(request, "cases/erasure.html", {
         "person": found, "pending": pending, "may_decide": may_decide, "ask": ask,
         "decide": decide, "requests": found.erasure_requests.all()},
+        status=400 if request.method == "POST" else 200)
+
+
+def _choices(codes: dict[str, Any], blank: bool = True) -> list[tuple[str, str]]:
+    return ([("", "—")] if blank else []) + [(c, str(code.label)) for c, code in codes.items()]
+
+
+class ProtectionFilter(forms.Form):
+    concern = forms.ChoiceField(label=_("Concern"), required=False, choices=[])
+    country = forms.RegexField(label=_("Country (ISO alpha-2)"), regex=r"^[A-Za-z]{2}$",
+                               required=False, max_length=2)
+    status = forms.ChoiceField(label=_("Case status"), required=False, choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        codes = protection.version()
+        self.fields["concern"].choices = _choices(  # type: ignore[attr-defined]
+            codes.codes("concerns"))
+        self.fields["status"].choices = _choices(  # type: ignore[attr-defined]
+            codes.codes("case_statuses"))
+
+
+class CaseStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Case status"), choices=[])
+    reason = forms.CharField(label=_("Reason for case closure"), required=False,
+                             max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: object, version: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["status"].choices = _choices(  # type: ignore[attr-defined]
+            protection.version(version).codes("case_statuses"), blank=False)
+
+
+@second_factor_required
+def protection_cases(request: HttpRequest) -> HttpResponse:
+    """Trafficking, gender-based violence and Roma and Sinti cases: none for a visitor
+    without an affiliation (every field is internal or above)."""
+    form = ProtectionFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/protection_cases.html", {"form": form, "rows": None},
+                      status=400)
+    filters = dict(form.cleaned_data) if form.is_bound else {}
+    found = queries.protection_cases_for(request.user, concern=filters.get("concern") or "",
+                                         country=filters.get("country") or "",
+                                         status=filters.get("status") or "")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = disclosure.protection_rows(request.user, list(page.object_list), channel="page")
+    return render(request, "cases/protection_cases.html", {
+        "form": form, "rows": rows, "page": page,
+        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+
+
+@second_factor_required
+def protection_case(request: HttpRequest, case_id: str) -> HttpResponse:
+    found = queries.protection_case_for(request.user, case_id)
+    may_edit = access.can_edit(request.user, found)
+    form = CaseStatusForm(request.POST or None, version=found.code_version) if may_edit \
+        else None
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form is not None and form.is_valid():
+            try:
+                protection_services.set_case_status(
+                    request.user, found,  # type: ignore[arg-type]
+                    form.cleaned_data["status"], form.cleaned_data["reason"])
+                return redirect("cases:protection_case", case_id)
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+    rows = disclosure.protection_rows(request.user, [found], channel="page", detail=True)
+    row = rows.rows[0]
+    summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("case_id", "is_exercise")]
+    return render(request, "cases/protection_case.html", {
+        "row": row, "summary": summary, "form": form,
+        "shows_exercise_data": found.is_exercise},
+        status=400 if request.method == "POST" else 200)
+
+
+class SituationFilter(forms.Form):
+    state = forms.RegexField(label=_("State (ISO alpha-2)"), regex=r"^[A-Za-z]{2}$",
+                             required=False, max_length=2)
+
+
+class ObservationForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicator"), choices=[])
+    observed_on = day_field(_("Observed on"))
+    value = forms.DecimalField(label=_("Value"), required=False, max_digits=14,
+                               decimal_places=2)
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[])
+    source = forms.CharField(label=_("Source"), max_length=10_000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, version: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        codes = situation_rules.version(version)
+        self.fields["indicator"].choices = _choices(  # type: ignore[attr-defined]
+            codes.codes("indicators"), blank=False)
+        self.fields["level"].choices = _choices(  # type: ignore[attr-defined]
+            codes.codes("observation_levels"))
+
+
+class EscalationForm(forms.Form):
+    level = forms.ChoiceField(label=_("Escalation level"), choices=[])
+    reason = forms.CharField(label=_("Reason"), max_length=10_000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: object, version: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["level"].choices = _choices(  # type: ignore[attr-defined]
+            situation_rules.version(version).codes("escalation_levels"), blank=False)
+
+
+@second_factor_required
+def situations(request: HttpRequest) -> HttpResponse:
+    """The HCNM situations granted to the reader; none exist for anyone else."""
+    form = SituationFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/situations.html", {"form": form, "rows": None},
+                      status=400)
+    state = (form.cleaned_data.get("state") or "") if form.is_bound else ""
+    found = queries.situations_for(request.user, state=state)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = disclosure.situation_rows(request.user, list(page.object_list), channel="page")
+    return render(request, "cases/situations.html", {
+        "form": form, "rows": rows, "page": page,
+        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+
+
+@second_factor_required
+def situation(request: HttpRequest, situation_id: str) -> HttpResponse:
+    found = queries.situation_for(request.user, situation_id)
+    may_edit = permissions.may_change_situation(request.user, found)
+    version = found.code_version
+    observe = ObservationForm(request.POST if "observe" in request.POST else None,
+                              prefix="observe", version=version)
+    assess = EscalationForm(request.POST if "assess" in request.POST else None,
+                            prefix="assess", version=version)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        try:
+            if "observe" in request.POST and observe.is_valid():
+                data = observe.cleaned_data
+                situation_services.record_observation(
+                    request.user, found,  # type: ignore[arg-type]
+                    indicator=data["indicator"], observed_on=data["observed_on"],
+                    value=data["value"], level=data["level"], source=data["source"],
+                    note=data["note"])
+                return redirect("cases:situation", situation_id)
+            if "assess" in request.POST and assess.is_valid():
+                situation_services.assess_escalation(
+                    request.user, found,  # type: ignore[arg-type]
+                    level=assess.cleaned_data["level"], reason=assess.cleaned_data["reason"])
+                return redirect("cases:situation", situation_id)
+        except ServiceError as exc:
+            (observe if "observe" in request.POST else assess).add_error(None, exc.message)
+    rows = disclosure.situation_rows(request.user, [found], channel="page", detail=True)
+    row = rows.rows[0]
+    summary = [c for c in row if c not in DETAIL_FIELDS
+               and c not in ("situation_id", "is_exercise", "title", "sources")]
+    return render(request, "cases/situation.html", {
+        "row": row, "summary": summary, "may_edit": may_edit, "observe": observe,
+        "assess": assess, "shows_exercise_data": found.is_exercise},
         status=400 if request.method == "POST" else 200)

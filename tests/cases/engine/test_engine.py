@@ -118,3 +118,48 @@ def test_the_point_in_time_count() -> None:
         [Episode(date(2023, 1, 1), date(2023, 6, 1)), Episode(date(2024, 11, 30))],
     ]
     assert custody.count_in_custody(cases, date(2024, 12, 1)) == 2
+
+
+def test_the_protection_code_lists_are_htcds_with_labels() -> None:
+    from hofburg.cases.engine import protection
+
+    codes = protection.version()
+    assert codes.version == "2.0" and "HTCDS" in codes.source
+    exploitation = codes.codes("exploitation_types")
+    assert exploitation["forced_labour"].extra["htcds"] == "ForcedLabour"
+    assert all(c.confidence == "confirmed" for c in exploitation.values())
+    # HTCDS gives risk factors only as example questions: the desk's list is unconfirmed
+    assert {c.confidence for c in codes.codes("risk_factors").values()} == {"unconfirmed"}
+    assert codes.codes("concerns")["trafficking"].confidence == "confirmed"
+    assert codes.check_all("control_methods", ["other", "debt_bondage"]) == [
+        "debt_bondage", "other"]
+    with pytest.raises(ValueError, match="risk_factors"):
+        protection.check_risk_factors(codes, "community", ["age"])
+
+
+def test_a_malformed_code_file_is_refused_naming_the_place() -> None:
+    from hofburg.cases.engine import codelists
+    from hofburg.cases.engine.codes import CodeListError
+
+    with pytest.raises(CodeListError, match=r"x\.yaml version 1 a b: confidence"):
+        codelists.parse("versions:\n  - {version: '1', source: s, a: [{code: b, label: B}]}\n",
+                        "x.yaml", ("a",))
+    with pytest.raises(CodeListError, match="version 1 listed twice"):
+        codelists.parse("versions:\n  - {version: '1', source: s}\n"
+                        "  - {version: '1', source: s}\n", "x.yaml", ())
+
+
+def test_the_current_escalation_is_the_latest_assessment() -> None:
+    from datetime import datetime
+
+    from hofburg.cases.engine import situations
+
+    assert situations.current_level([]) is None
+    assert situations.current_level([(datetime(2024, 5, 1), 1, "concern"),
+                                     (datetime(2024, 6, 1), 2, "monitoring"),
+                                     (datetime(2024, 4, 1), 3, "early_warning")]) == "monitoring"
+    same = datetime(2024, 7, 1)
+    assert situations.current_level([(same, 5, "concern"), (same, 4, "monitoring")]) == "concern"
+    codes = situations.version()
+    assert list(codes.codes("escalation_levels"))[-1] == "early_warning"
+    assert codes.codes("escalation_levels")["early_warning"].confidence == "confirmed"

@@ -10,6 +10,12 @@ every record is marked as exercise data and owned by the exercise Secretariat un
   figures of `XE` for last year (public, so the publication shows them);
 - five media-freedom alerts in `XE` from a fictional partner, public, two of them naming an
   exercise person (names shown only with a grant), one with the State's reply;
+- four more persons with a protection case each in `XE` (trafficking, gender-based violence,
+  Roma and Sinti; HTCDS codes), with the movement, a risk assessment, a referral and
+  assistance; confidential, so only the exercise Secretariat sees them;
+- two national-minority situations in `XE` with fictional communities, monthly indicator
+  observations and escalation assessments; confidential, granted to `demo-analyst` at the
+  restricted level (no sources);
 - `demo-analyst` (exercise Secretariat) holds a restricted grant for every exercise person:
   names, no contacts or medical details; `demo-reader` (exercise South) holds none, so sees the
   restricted cases without a name and no person at all.
@@ -28,6 +34,7 @@ from hofburg.core.models import Affiliation, Classification, User
 
 FIRST = ("Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India",
          "Juliett", "Kilo", "Lima")
+PROTECTED = ("Mike", "November", "Oscar", "Papa")  # the persons of the protection cases
 LAST = ("Placeholder", "Fictitious", "Madeup", "Imaginary", "Testcase", "Nonexistent")
 JURISDICTION = "XE"  # ISO 3166-1 user-assigned range: no real State
 ORGANISATIONS = ("Exercise Human Rights Centre", "Exercise Lawyers' Forum")
@@ -102,6 +109,8 @@ def _load() -> None:
                                        text="EXERCISE: denied access to a lawyer of choice")
     _load_hate_crime(editor, rng)
     _load_alerts(editor, rng, list(Person.objects.filter(is_exercise=True)[:2]))
+    _load_protection(editor, owner, analyst, rng)
+    _load_situations(editor, owner, analyst, rng)
 
 
 def _load_hate_crime(editor: User, rng: random.Random) -> None:
@@ -159,3 +168,78 @@ def _load_alerts(editor: User, rng: random.Random, named: list[object]) -> None:
         if number == 0:
             media.record_state_reply(editor, alert, received_on=submitted + timedelta(days=5),
                                      text="EXERCISE: the authorities are looking into it")
+
+
+def _load_protection(editor: User, owner: Affiliation, analyst: User,
+                     rng: random.Random) -> None:
+    from hofburg.cases.models import Grant
+    from hofburg.cases.services import persons, protection
+
+    today = timezone.localdate()
+    concerns = ("trafficking", "trafficking", "gender_based_violence", "roma_sinti")
+    for number, first in enumerate(PROTECTED):
+        person, _dupes = persons.create_person(
+            editor, owner=owner, is_exercise=True,
+            vault_values={"name": f"{first} {LAST[number]} (EXERCISE)",
+                          "contacts": f"exercise-shelter-{number:02d}@example.org"})
+        persons.grant_access(editor, person, analyst, Grant.Level.RESTRICTED)
+        concern = concerns[number]
+        trafficked = concern == "trafficking"
+        opened = today - timedelta(days=rng.randrange(60, 400))
+        case = protection.create_protection_case(editor, person, protection.ProtectionRecord(
+            concern=concern, country=JURISDICTION, opened_on=opened, consent=True,
+            trafficking_status="possible_victim" if trafficked else "",
+            status_decided_by="ngo" if trafficked else "",
+            gender=rng.choice(("feminine", "masculine", "not_specified")),
+            age_at_exploitation=rng.randrange(16, 40) if trafficked else None,
+            citizenship=[JURISDICTION],
+            relationship_to_trafficker="acquainted" if trafficked else "",
+            exploitation_types=[rng.choice(("forced_labour", "sexual_exploitation",
+                                            "forced_begging"))] if trafficked else [],
+            recruitment_methods=["online_advertisement"] if trafficked else [],
+            control_methods=["withholds_documents", "debt_bondage"] if trafficked else [],
+            summary="EXERCISE: generated case, no real person",
+            classification=Classification.CONFIDENTIAL, is_exercise=True))
+        if trafficked:
+            for step, kind in enumerate(("recruitment", "transit", "exploitation")):
+                protection.add_movement(editor, case, kind=kind, country=JURISDICTION,
+                                        on=opened - timedelta(days=90 - 30 * step),
+                                        description=f"EXERCISE: {kind}")
+        protection.add_risk_assessment(editor, case, assessed_on=opened, level="individual",
+                                       factors=["age"], note="EXERCISE: first assessment")
+        protection.add_referral(editor, case, direction="outgoing",
+                                organisation="Exercise Shelter Network",
+                                organisation_type="ngo", on=opened + timedelta(days=3),
+                                reason="additional_services")
+        protection.add_assistance(editor, case, kind="legal", started_on=opened,
+                                  objectives="EXERCISE: legal counselling",
+                                  planned_end=opened + timedelta(days=180))
+        if number == 3:
+            protection.set_case_status(editor, case, "closed_referred",
+                                       "EXERCISE: referred to the exercise shelter")
+
+
+def _load_situations(editor: User, owner: Affiliation, analyst: User,
+                     rng: random.Random) -> None:
+    from hofburg.cases.engine import situations as rules
+    from hofburg.cases.services import situations
+
+    today = timezone.localdate()
+    indicators = [c for c in rules.version().codes("indicators") if c != "other"]
+    for number, (title, community) in enumerate((
+            ("EXERCISE: schooling in the minority language", "Exercise Northern Community"),
+            ("EXERCISE: tensions over local representation", "Exercise Valley Community"))):
+        situation = situations.create_situation(editor, owner, situations.SituationRecord(
+            state=JURISDICTION, region=f"Exercise Region {number + 1}", title=title,
+            opened_on=today - timedelta(days=365), communities=[community],
+            classification=Classification.CONFIDENTIAL, is_exercise=True))
+        situations.grant_situation(editor, situation, analyst, "restricted")
+        for month in range(6):
+            situations.record_observation(
+                editor, situation, indicator=rng.choice(indicators),
+                observed_on=today - timedelta(days=30 * (6 - month)),
+                level=rng.choice(("low", "elevated", "high")), value=rng.randrange(0, 20),
+                source="EXERCISE: generated source", note="EXERCISE: generated observation")
+        for level in ("monitoring", "concern")[: number + 1]:
+            situations.assess_escalation(editor, situation, level=level,
+                                         reason=f"EXERCISE: assessed as {level}")

@@ -71,6 +71,30 @@ FIELDS: dict[str, dict[str, Level]] = {
         "person": N, "follow_ups": N,
         "name": R,
     },
+    # A protection case (trafficking, gender-based violence, Roma and Sinti): that a case of
+    # a concern exists, where and in what state for the staff who may see the record; the
+    # person and the victim's status with a grant; everything the case says about the person
+    # (HTCDS's victim context, the movement, risks, referrals, assistance) only at the
+    # strictly-confidential level.
+    "protection": {
+        "case_id": N, "concern": N, "country": N, "opened_on": N, "status": N,
+        "code_version": N, "is_exercise": N,
+        "person": R, "name": R, "trafficking_status": R, "status_decided_by": R, "consent": R,
+        "gender": S, "age_at_exploitation": S, "citizenship": S,
+        "relationship_to_trafficker": S, "exploitation_types": S, "recruitment_methods": S,
+        "control_methods": S, "countries": S, "summary": S, "closure_reason": S,
+        "movements": S, "risk_assessments": S, "referrals": S, "assistance": S,
+    },
+    # An HCNM situation: known only to holders of a situation grant (queries), its facts and
+    # its escalation for every holder, the sources of the observations only at the
+    # strictly-confidential level (people who speak to the High Commissioner in confidence).
+    "situation": {
+        "situation_id": N, "state": N, "region": N, "communities": N, "title": N,
+        "opened_on": N, "code_version": N, "is_exercise": N,
+        "escalation_level": R, "assessed_at": R, "observation_count": R,
+        "observations": R, "assessments": R,
+        "sources": S,
+    },
 }
 
 # What may appear in a public table, per record type: a subset of the public fields.
@@ -79,12 +103,15 @@ PUBLISHABLE: dict[str, tuple[str, ...]] = {
     "incident": (),  # incidents are published only as counts (engine.publication)
     "alert": ("alert_id", "country", "submitted_on", "violations", "coe_categories",
               "perpetrator_type", "severity", "verification", "state_replies"),
+    "protection": (),  # never published record by record
+    "situation": (),  # the High Commissioner works in confidence
 }
 
 VAULT_FIELDS = ("name", "contacts", "identity_number", "medical")
 # Fields that hold lists of sub-records: on a detail page and in the API, never in a table.
 DETAIL_FIELDS = frozenset({"episodes", "recognitions", "proceedings", "state_replies",
-                           "follow_ups"})
+                           "follow_ups", "movements", "risk_assessments", "referrals",
+                           "assistance", "observations", "assessments"})
 
 
 class UnknownField(KeyError):

@@ -36,6 +36,18 @@ LABELS = {
     "perpetrator_type": _("Perpetrator type"), "media_actor_type": _("Media actor"),
     "severity": _("Severity"), "verification": _("Verification"),
     "partner": _("Submitting partner"), "summary": _("Summary"),
+    "concern": _("Concern"), "opened_on": _("Opened on"), "code_version": _("Code list version"),
+    "trafficking_status": _("Trafficking status"), "status_decided_by": _("Status decided by"),
+    "consent": _("Consent recorded"), "gender": _("Gender"),
+    "age_at_exploitation": _("Age when trafficked"), "citizenship": _("Citizenship"),
+    "relationship_to_trafficker": _("Relationship to trafficker"),
+    "exploitation_types": _("Types of exploitation"),
+    "recruitment_methods": _("Methods of recruitment"),
+    "control_methods": _("Methods of control"), "countries": _("Countries of the movement"),
+    "closure_reason": _("Reason for case closure"), "situation_id": _("Situation"),
+    "region": _("Region"), "communities": _("Communities concerned"), "title": _("Title"),
+    "escalation_level": _("Escalation level"), "assessed_at": _("Last assessed (UTC)"),
+    "observation_count": _("Observations"), "sources": _("Sources"),
 }
 
 
