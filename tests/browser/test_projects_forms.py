@@ -203,7 +203,7 @@ def _donor(page: Page, base: str) -> None:
     page.get_by_label("Name").fill("River Fund")
     page.get_by_label("IATI organisation type").select_option("60")
     _submit(page, "Add the donor")
-    expect(page.get_by_role("link", name="River Fund")).to_be_visible()
+    expect(page.get_by_role("link", name="River Fund", exact=True)).to_be_visible()
     _check(page)
     assert Donor.objects.get(code="river-fund").iati_type == "60"
 

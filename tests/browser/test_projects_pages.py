@@ -81,7 +81,7 @@ def test_portfolio_project_and_state_panel_on_a_phone(phone: Page, live_server: 
     _check(phone)
 
     phone.goto(base + "/projects/donors/")
-    expect(phone.get_by_role("link", name="European Union")).to_be_visible()
+    expect(phone.get_by_role("link", name="European Union", exact=True)).to_be_visible()
     _check(phone)
 
     phone.goto(base + "/projects/budget/")
