@@ -1,7 +1,8 @@
 """A project owner on a phone and at a desk: creates a project, fills its logframe,
-indicator, target, progress report, budget and money, links a library document; a bad value
-is shown beside its field with what was typed kept. Every form passes axe and fits the
-screen."""
+indicator, target, progress report, budget and money, links a library document, corrects
+a transaction and is refused deleting an element others depend on, adds a donor; a field
+operation records its seconded personnel. A bad value is shown beside its field with what was
+typed kept. Every form passes axe and fits the screen."""
 
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from playwright.sync_api import Browser, Page, expect
 
 from hofburg.core.models import Classification
 from hofburg.documents.models import Document
-from hofburg.projects.models import ActualChange, Project, ProjectDocument, Transaction
+from hofburg.projects.models import (
+    ActualChange,
+    Correction,
+    Donor,
+    LogframeElement,
+    Project,
+    ProjectDocument,
+    Secondment,
+    Transaction,
+)
 from tests.browser.axe import serious_violations
 from tests.browser.problems import watch
 from tests.conftest import PASSWORD, Cast
@@ -93,6 +103,8 @@ def test_an_owner_fills_a_project_through_the_forms(screen: Page, live_server: o
     _logframe(page, project)
     _money(page, project)
     _documents(page, project)
+    _corrections(page, project)
+    _donor(page, base)
     assert problems == []
 
 
@@ -156,3 +168,69 @@ def _documents(page: Page, project: Project) -> None:
     expect(page.get_by_role("link", name="SEC.GAL/7/25")).to_be_visible()
     _check(page)
     assert ProjectDocument.objects.filter(project=project).count() == 1
+
+
+def _corrections(page: Page, project: Project) -> None:
+    page.goto(page.url.split("/projects/")[0] + f"/projects/{project.pk}/")
+    page.get_by_role("link", name=re.compile("Correct the contribution")).click()
+    _check(page)
+    page.get_by_label("Amount", exact=True).fill("1100")
+    _submit(page, "Record the correction")
+    expect(page.locator("#id_reason ~ .errors")).to_be_visible()
+    expect(page.get_by_label("Amount", exact=True)).to_have_value("1100")
+    page.get_by_label("Reason").fill("The bank's advice shows 1,100 USD")
+    _submit(page, "Record the correction")
+    expect(page.get_by_role("heading", name="Corrections")).to_be_visible()
+    _check(page)
+    assert Transaction.objects.get(project=project).value == 990
+    assert Transaction.with_history.filter(project=project).count() == 2
+    page.get_by_text("Correct or delete an element, indicator or period").click()
+    impact = LogframeElement.objects.get(project=project, code="1")
+    page.locator(f"a[href$='/logframe/{impact.pk}/delete/']").click()
+    page.get_by_label("Reason").fill("Not needed")
+    _submit(page, "Delete the element")
+    expect(page.locator(".errors")).to_contain_text("indicator")
+    _check(page)
+    assert LogframeElement.objects.filter(pk=impact.pk).exists()
+    assert Correction.objects.filter(project=project).count() == 1
+
+
+def _donor(page: Page, base: str) -> None:
+    page.goto(base + "/projects/donors/")
+    page.get_by_role("link", name="Add a donor").click()
+    _check(page)
+    page.get_by_label("Code").fill("river-fund")
+    page.get_by_label("Name").fill("River Fund")
+    page.get_by_label("IATI organisation type").select_option("60")
+    _submit(page, "Add the donor")
+    expect(page.get_by_role("link", name="River Fund", exact=True)).to_be_visible()
+    _check(page)
+    assert Donor.objects.get(code="river-fund").iati_type == "60"
+
+
+def test_a_field_operation_records_its_personnel(screen: Page, live_server: object,
+                                                 world: World) -> None:
+    page = screen
+    base = str(live_server)
+    problems = watch(page, ignore=lambda message: "status of 422" in message.text)
+    page.goto(base + "/accounts/login/?next=/projects/personnel/")
+    page.get_by_label("Username").fill("mona")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in|Log in")).click()
+    page.wait_for_url(re.compile(r"/projects/personnel/$"))
+    page.get_by_role("link", name="Record personnel").click()
+    _check(page)
+    page.get_by_label("Field operation").select_option("mission-to-moldova")
+    page.get_by_label("Seconding State").select_option("AT")
+    page.get_by_label("Year").fill("2025")
+    page.get_by_label("Seconded personnel").fill("3")
+    page.get_by_label("Source").fill("Annual report")
+    _submit(page, "Record")
+    expect(page.locator("#id_source ~ .errors")).to_be_visible()
+    _check(page)
+    page.get_by_label("Source").fill("")
+    _submit(page, "Record")
+    expect(page.get_by_role("heading", name="Figures your affiliation recorded")).to_be_visible()
+    _check(page)
+    assert Secondment.objects.get(seconding_state="AT", year=2025).seconded == 3
+    assert problems == []

@@ -80,6 +80,10 @@ def test_portfolio_project_and_state_panel_on_a_phone(phone: Page, live_server: 
     expect(phone.get_by_role("heading", name="Largest single contributors")).to_be_visible()
     _check(phone)
 
+    phone.goto(base + "/projects/donors/")
+    expect(phone.get_by_role("link", name="European Union", exact=True)).to_be_visible()
+    _check(phone)
+
     phone.goto(base + "/projects/budget/")
     expect(phone.get_by_role("cell", name="2018", exact=True)).to_be_visible()
     _check(phone)

@@ -24,6 +24,7 @@ from hofburg.core.services.users import issue_api_token
 from hofburg.projects.services.personnel import SecondmentIn, record_secondment
 from tests.conftest import Cast
 from tests.projects.samples import World, make_world
+from tests.projects.test_correction_pages import correction_pages
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/projects"
@@ -76,7 +77,8 @@ def test_the_api_shows_exactly_what_each_viewer_may_see(cast: Cast, world: World
     assert totals["count"] == len(seen)
     assert Decimal(totals["balances"]["received"]) == Decimal(100_000) * len(seen)
     for number, pk in _projects(world).items():
-        for path in ("", "/logframe", "/transactions", "/budget"):
+        for path in ("", "/logframe", "/transactions", "/transactions?history=true", "/budget",
+                     "/corrections"):
             response = client.get(f"{API}/{pk}{path}")
             assert response.status_code == (200 if number in seen else 404), (number, path)
     donor = client.get(f"{API}/donors/at/contributions").json()
@@ -155,7 +157,7 @@ def test_the_write_pages_and_documents_show_exactly_what_each_viewer_may_see(
     """Every document of every reach is linked to every project: a reader finds only the
     projects they may see, and under them only the documents they may see; the write pages
     answer 404 for a hidden project exactly as for a missing one."""
-    from hofburg.projects.models import ProjectDocument
+    from hofburg.projects.models import Correction, ProjectDocument
     from tests.projects.test_writes import make_documents
 
     docs = make_documents(cast)
@@ -174,6 +176,10 @@ def test_the_write_pages_and_documents_show_exactly_what_each_viewer_may_see(
             for tail in WRITE_PAGES:
                 assert client.get(f"/projects/{pk}/{tail}").status_code == 404, (number, tail)
                 assert client.post(f"/projects/{pk}/{tail}").status_code == 404, (number, tail)
+            if number != "missing":
+                for page in correction_pages(pk):
+                    assert client.get(page).status_code == 404, (number, page)
+                    assert client.post(page, {"reason": "x"}).status_code == 404, (number, page)
             assert client.post(f"/projects/{pk}/documents/",
                                {"document": "SEC.GAL/1/25"}).status_code == 404
             assert client.post(f"/projects/{pk}/documents/{docs['public'].pk}/unlink/"
@@ -183,10 +189,13 @@ def test_the_write_pages_and_documents_show_exactly_what_each_viewer_may_see(
             assert {n for n, s in symbols.items() if s in html} == DOCUMENTS_SEEN[who], number
         may_edit = ((who == "erin" and number != "P-400")
                     or (who == "mona" and number == "P-400"))
+        expected = 200 if may_edit else 302 if who == "anonymous" else 403
         for tail in WRITE_PAGES:
-            expected = 200 if may_edit else 302 if who == "anonymous" else 403
             assert client.get(f"/projects/{pk}/{tail}").status_code == expected, (number, tail)
+        for page in correction_pages(pk):
+            assert client.get(page).status_code == expected, (number, page)
     assert ProjectDocument.objects.count() == 16  # nothing linked or unlinked by the walk
+    assert not Correction.objects.exists()  # nothing corrected by the walk
 
 
 @pytest.mark.parametrize("who", VIEWERS)
@@ -206,3 +215,39 @@ def test_the_search_across_the_desks_finds_exactly_the_projects_each_may_see(
     assert {h.title.split(" — ")[0] for h in found["projects"].hits} == seen
     page = response.content.decode()
     assert not any(f"{n} — " in page for n in set(_projects(world)) - seen)
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_personnel_figures_and_donors_pages_show_exactly_what_each_may_see(
+        cast: Cast, world: World, who: str) -> None:
+    """A personnel figure the reader may not see is a 404 on its pages and in the API, before
+    anything else; one they may see but did not record is a 403 (a visitor: sign in)."""
+    from hofburg.projects.models import Correction, Secondment
+
+    user = _user(cast, world, who)
+    client = cast.client(user)
+    api = _api(user)
+    levels = {"anonymous": {"public"}, "nick": {"public"}, "alice": {"public", "restricted"},
+              "erin": {"public", "restricted"},
+              "mona": {"public", "restricted", "confidential"}}[who]
+    seen_rows = {s.pk for s in Secondment.objects.all() if s.classification in levels}
+    assert sum(s.seconded for s in Secondment.objects.filter(pk__in=seen_rows)) == \
+        SECONDMENTS_SEEN[who]
+    for row in Secondment.objects.all():
+        for tail in ("edit/", "delete/"):
+            response = client.get(f"/projects/personnel/{row.pk}/{tail}")
+            if row.pk not in seen_rows:
+                assert response.status_code == 404, (row.seconded, tail)
+                continue
+            expected = 200 if who == "mona" else 302 if who == "anonymous" else 403
+            assert response.status_code == expected, (row.seconded, tail)
+        deletion = api.post(f"{API}/secondments/{row.pk}/deletion", {"reason": "x"},
+                            content_type="application/json")
+        expected_api = (401 if who == "anonymous" else 404 if row.pk not in seen_rows
+                        else 403 if who != "mona" else None)
+        if expected_api is not None:
+            assert deletion.status_code == expected_api, (row.seconded, deletion.content)
+        else:
+            assert deletion.status_code == 204
+    assert client.get("/projects/donors/").status_code == 200
+    assert Correction.objects.filter(kind="secondment").count() == (3 if who == "mona" else 0)

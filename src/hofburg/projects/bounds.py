@@ -25,6 +25,8 @@ MAX_ACTUALS = 500  # values set by one progress report
 MAX_NOTE = 2000  # a workflow step's note
 MAX_DONOR_CODE = 40
 MAX_DONOR_NAME = 200
+MAX_DONOR_IATI_REF = 100
+MAX_REASON = 2000  # why something recorded is corrected or removed
 MAX_DONOR_ACTIVITY_ID = 200
 
 # Money: 16 digits, 2 after the point (the columns), never negative.

@@ -11,6 +11,8 @@ amount, currency, rate and rate date it was converted from.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
@@ -22,6 +24,17 @@ from hofburg.projects.engine.logframe import Level
 from hofburg.projects.engine.money import Flow
 from hofburg.projects.engine.workflow import Action, Status
 from hofburg.registry.models import Confidence
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class Standing(models.Manager[_M]):
+    """The rows that stand: neither superseded by a correction nor reversed. The default
+    manager of the money records, so every sum, list and export counts only what stands;
+    `with_history` reads the superseded and reversed rows too."""
+
+    def get_queryset(self) -> models.QuerySet[_M]:
+        return super().get_queryset().filter(superseded_at__isnull=True)
 
 
 class Dimension(models.TextChoices):
@@ -180,14 +193,26 @@ class BudgetLine(models.Model):
     original = models.DecimalField(_("original budget"), max_digits=16, decimal_places=2)
     revised = models.DecimalField(_("revised budget"), null=True, blank=True, max_digits=16,
                                   decimal_places=2)
+    # A line revised or corrected is superseded by the line that replaces it; a reversed line
+    # is superseded by none. Either way it is kept, and no longer counts.
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    superseded_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+
+    with_history = models.Manager()
+    objects = Standing()
 
     class Meta:
-        ordering = ["project", "year"]
+        ordering = ["project", "year", "pk"]
+        default_manager_name = "objects"
+        base_manager_name = "with_history"
         constraints = [models.UniqueConstraint(fields=["project", "year"],
-                                               name="projects_one_budget_line_per_year")]
+                                               condition=models.Q(superseded_at__isnull=True),
+                                               name="projects_one_standing_budget_line")]
         # Covers the portfolio's budget total (benchmark: 13 -> 6 ms over 10,000 lines).
         indexes = [models.Index(fields=["project", "original", "revised"],
-                                name="projects_budget_sums")]
+                                condition=models.Q(superseded_at__isnull=True),
+                                name="projects_standing_budget_sums")]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.revised if self.revised is not None else self.original}"
@@ -220,18 +245,34 @@ class Transaction(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # A corrected transaction is superseded by the one that replaces it; a reversed one by
+    # none. Either way it is kept as it was, and no longer counts (`Standing`).
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    superseded_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+
+    with_history = models.Manager()
+    objects = Standing()
 
     class Meta:
         ordering = ["project", "value_date", "pk"]
+        default_manager_name = "objects"
+        base_manager_name = "with_history"
         indexes = [
             models.Index(fields=["donor", "flow"], name="projects_tx_donor_flow"),
             # Covers the portfolio's sums per kind over the visible projects (benchmark:
-            # 38 -> 28 ms over 40,000 transactions on SQLite).
-            models.Index(fields=["project", "flow", "value"], name="projects_tx_sums"),
+            # 38 -> 28 ms over 40,000 transactions on SQLite), standing rows only.
+            models.Index(fields=["project", "flow", "value"],
+                         condition=models.Q(superseded_at__isnull=True),
+                         name="projects_standing_tx_sums"),
         ]
 
     def __str__(self) -> str:
         return f"{self.flow} {self.value} on {self.value_date}"
+
+    @property
+    def stands(self) -> bool:
+        return self.superseded_at is None
 
 
 class LogframeElement(models.Model):
@@ -318,13 +359,17 @@ class ProgressReport(models.Model):
 
 
 class ActualChange(models.Model):
-    """One actual value a progress report set, with the value it replaced."""
+    """One actual value a progress report set, or a correction set (then `after` may be empty:
+    the value withdrawn), with the value it replaced."""
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="changes")
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="changes",
+                               null=True, blank=True)
+    correction = models.ForeignKey("Correction", on_delete=models.CASCADE, null=True,
+                                   blank=True, related_name="actual_changes")
     period = models.ForeignKey(IndicatorPeriod, on_delete=models.CASCADE,
                                related_name="changes")
     before = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
-    after = models.DecimalField(max_digits=16, decimal_places=4)
+    after = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
 
     class Meta:
         ordering = ["report", "pk"]
@@ -383,3 +428,66 @@ class Secondment(ClassifiedRecord):
 
     def __str__(self) -> str:
         return f"{self.field_operation} {self.seconding_state} {self.year}"
+
+
+class Correction(models.Model):
+    """A correction, reversal or deletion of something recorded: what it was and became, who
+    made it, when and why (the reason is required).
+
+    Money is never rewritten: a corrected transaction or budget line stays, superseded by the
+    row that replaces it (`replacement_id`), and a reversed one stays, superseded by none.
+    Logframe items are changed in place or deleted, and the values before and after are kept
+    here. `project` is empty for records that belong to no project (a donor, a secondment).
+    """
+
+    class Kind(models.TextChoices):
+        TRANSACTION = "transaction", _("transaction")
+        BUDGET_LINE = "budget_line", _("budget of a year")
+        ELEMENT = "element", _("logframe element")
+        INDICATOR = "indicator", _("indicator")
+        PERIOD = "period", _("target of a period")
+        ACTUAL = "actual", _("actual value")
+        DONOR = "donor", _("donor")
+        SECONDMENT = "secondment", _("personnel figure")
+
+    class Action(models.TextChoices):
+        CORRECT = "correct", _("corrected")
+        REVERSE = "reverse", _("reversed")
+        DELETE = "delete", _("deleted")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="corrections")
+    kind = models.CharField(_("what"), max_length=12, choices=Kind.choices)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    record_id = models.PositiveBigIntegerField(_("record"))
+    replacement_id = models.PositiveBigIntegerField(_("replaced by"), null=True, blank=True)
+    label = models.CharField(_("record"), max_length=300)
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                           related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["project", "kind", "record_id"],
+                                name="projects_corrections_of")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.kind} {self.record_id}"
+
+    @property
+    def changed(self) -> list[tuple[str, object, object]]:
+        """(the field's name, before, after) for each value a correction changed."""
+        if not isinstance(self.after, dict) or not isinstance(self.before, dict):
+            return []
+        model: type[models.Model] = {
+            "transaction": Transaction, "budget_line": BudgetLine, "element": LogframeElement,
+            "indicator": Indicator, "period": IndicatorPeriod, "actual": IndicatorPeriod,
+        }.get(self.kind, Project)
+        names = {f.name: str(getattr(f, "verbose_name", f.name))
+                 for f in model._meta.get_fields() if f.concrete}
+        bookkeeping = {"superseded_at", "superseded_by", "recorded_at", "recorded_by"}
+        return [(names[key], self.before.get(key), value) for key, value in self.after.items()
+                if key in names and key not in bookkeeping and self.before.get(key) != value]

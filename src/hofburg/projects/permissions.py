@@ -4,6 +4,8 @@
   operation; its editors create it and keep its logframe, budget, money and reports.
 - Approving a concept is an approver's act in the owning affiliation; the other workflow steps
   (start, suspend, resume, close, cancel) are its editors'.
+- The donors that are not in the registry (the EU, other donors) are kept by the editors of
+  project owners.
 - Secondments are recorded by editors of a field operation (its own) or of the Secretariat.
 - Exercise affiliations act on exercise records only, real ones on real records.
 
@@ -32,6 +34,12 @@ def may_own_projects(user: AnyUser) -> bool:
 
 def may_edit_project(user: AnyUser, project: Project) -> bool:
     return may_own_projects(user) and can_edit(user, project)
+
+
+def may_manage_donors(user: AnyUser) -> bool:
+    """Editors of an owner of projects add and keep the donors the registry does not give
+    (the EU, other donors): they record the money those donors give."""
+    return may_own_projects(user)
 
 
 def may_approve_project(user: AnyUser, project: Project) -> bool:

@@ -34,6 +34,7 @@ from hofburg.projects.models import (
     Donor,
     Indicator,
     IndicatorPeriod,
+    LogframeElement,
     ProgressReport,
     Project,
     ProjectDocument,
@@ -189,6 +190,28 @@ def logframe(project: Project) -> list[LogframeRow]:
                         depth=e.code.count("."), indicators=indicators[e.pk])
             for e in sorted(elements, key=lambda e: [int(p) if p.isdigit() else p
                                                      for p in e.code.split(".")])]
+
+
+@dataclass
+class ElementRecord:
+    """A logframe element with its indicators and their periods, as recorded (for the links
+    that correct or delete each)."""
+
+    element: LogframeElement
+    indicators: list[tuple[Indicator, list[IndicatorPeriod]]]
+
+
+def logframe_records(project: Project) -> list[ElementRecord]:
+    periods = defaultdict(list)
+    for period in IndicatorPeriod.objects.filter(indicator__element__project=project):
+        periods[period.indicator_id].append(period)
+    indicators = defaultdict(list)
+    for indicator in Indicator.objects.filter(element__project=project):
+        indicators[indicator.element_id].append((indicator, periods[indicator.pk]))
+    return [ElementRecord(e, indicators[e.pk])
+            for e in sorted(project.logframe.all(),
+                            key=lambda e: [int(p) if p.isdigit() else p
+                                           for p in e.code.split(".")])]
 
 
 def donor_contributions(user: AnyUser, donor: Donor) -> list[dict[str, Any]]:

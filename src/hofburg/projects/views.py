@@ -29,6 +29,7 @@ from hofburg.projects.engine.workflow import NEEDS_APPROVER, allowed_actions
 from hofburg.projects.models import Dimension, Donor, Project, ProjectStatus, Recipient, Theme
 from hofburg.projects.permissions import OWNER_KINDS
 from hofburg.projects.services import projects as services
+from hofburg.projects.services.money import MANAGED_KINDS
 from hofburg.registry.models import FieldOperation, ParticipatingState, Partner
 
 PAGE_SIZE = 50
@@ -174,6 +175,9 @@ def project_page(request: HttpRequest, project_id: int, *, step_form: StepForm |
         "may_edit": permissions.may_edit_project(request.user, project),
         "linked": queries.project_documents(request.user, project),
         "reports": queries.progress_reports(project),
+        "transactions": list(project.transactions.select_related("donor")),
+        "elements": queries.logframe_records(project),
+        "corrections": list(project.corrections.select_related("by")),
     }, status=status)
 
 
@@ -244,8 +248,28 @@ def personnel(request: HttpRequest) -> HttpResponse:
         rows = [{"state": p.state, "personnel": p.personnel,
                  "years": [p.by_year.get(year, (0, 0)) for year in found.years]}
                 for p in found.personnel]
-    return render(request, "projects/personnel.html", {"form": form, "found": found,
-                                                       "rows": rows})
+    may_record = permissions.may_record_secondments(request.user)
+    affiliation = permissions.affiliation_of(request.user)
+    own = (queries.visible_secondments(request.user).filter(owner_affiliation=affiliation)
+           if may_record and affiliation is not None and chosen else None)
+    return render(request, "projects/personnel.html", {
+        "form": form, "found": found, "rows": rows, "may_record": may_record,
+        "own": list(own.filter(field_operation=chosen)) if own is not None else []})
+
+
+def donors(request: HttpRequest) -> HttpResponse:
+    """Every donor: those of the registry (participating States, Partners) and those kept here
+    (the EU, other donors), with the forms that keep the latter for the editors of owners."""
+    may_manage = permissions.may_manage_donors(request.user)
+    affiliation = permissions.affiliation_of(request.user)
+    exercise = bool(affiliation and affiliation.is_exercise)
+    rows = list(Donor.objects.order_by("kind", "name"))
+    return render(request, "projects/donors.html", {
+        "managed": [d for d in rows if d.kind in MANAGED_KINDS],
+        "registry": [d for d in rows if d.kind not in MANAGED_KINDS],
+        "may_manage": may_manage, "exercise": exercise,
+        "shows_exercise_data": any(d.is_exercise for d in rows),
+    })
 
 
 def budget_page(request: HttpRequest) -> HttpResponse:
@@ -265,6 +289,7 @@ urlpatterns: list[URLPattern] = [
     path("budget/", budget_page, name="budget"),
     path("map/", recipient_map, name="map"),
     path("personnel/", personnel, name="personnel"),
+    path("donors/", donors, name="donors"),
     *writes.urlpatterns,
 ]
 

@@ -5,12 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hofburg.core.api import Page, current_user, require_user
-from hofburg.core.bounds import Count, Year
+from hofburg.core.bounds import Count, RecordId, Year
 from hofburg.core.models import Classification
 from hofburg.projects import bounds, queries
 from hofburg.projects.contributions import field_operation_contributors as contributors_of
@@ -171,3 +171,15 @@ def record_secondment(request: HttpRequest, payload: SecondmentIn) -> Any:
     return Status(201, services.record_secondment(require_user(request),
                                                   services.SecondmentIn(**data)))
 
+
+
+class SecondmentDeletionIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=bounds.MAX_REASON)
+
+
+@router.post("/secondments/{secondment_id}/deletion", response={204: None},
+             summary="Delete a personnel figure recorded in error, giving the reason")
+def delete_secondment(request: HttpRequest, secondment_id: RecordId,
+                      payload: SecondmentDeletionIn) -> HttpResponse:
+    services.delete_secondment(require_user(request), secondment_id, reason=payload.reason)
+    return HttpResponse(status=204)

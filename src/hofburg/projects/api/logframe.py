@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from hofburg.core.api import current_user, require_user
@@ -12,6 +12,7 @@ from hofburg.core.bounds import Day, RecordId, Year
 from hofburg.projects import bounds, queries
 from hofburg.projects.engine.logframe import Level
 from hofburg.projects.models import Indicator
+from hofburg.projects.services import corrections
 from hofburg.projects.services import logframe as services
 
 router = Router()
@@ -148,3 +149,110 @@ def submit_report(request: HttpRequest, project_id: RecordId, payload: ReportIn)
         require_user(request), project_id, period_end=payload.period_end,
         summary=payload.summary, actuals=[(a.period, a.actual) for a in payload.actuals])
     return Status(201, report)
+
+
+# -- corrections and deletions (decision 0049) -------------------------------------------------
+
+
+class Reason(Schema):
+    reason: str = Field(..., min_length=1, max_length=bounds.MAX_REASON,
+                        description="Why: kept with the correction, the caller and the time.")
+
+
+class ElementCorrectionIn(Reason):
+    code: str = Field(..., min_length=1, max_length=bounds.MAX_LOGFRAME_CODE)
+    title: str = Field(..., min_length=1, max_length=bounds.MAX_LOGFRAME_TITLE)
+    description: str = Field("", max_length=bounds.MAX_DESCRIPTION)
+
+
+class IndicatorCorrectionIn(Reason):
+    title: str = Field(..., min_length=1, max_length=bounds.MAX_LOGFRAME_TITLE)
+    baseline: bounds.Measure
+    baseline_year: Year
+    measure: Indicator.Measure = Indicator.Measure.UNIT
+    ascending: bool = True
+    means_of_verification: str = Field("", max_length=bounds.MAX_DESCRIPTION)
+
+
+class IndicatorCorrectedOut(Schema):
+    id: int
+    title: str
+    measure: str
+    ascending: bool
+    baseline: Decimal
+    baseline_year: int
+    means_of_verification: str
+
+
+class PeriodCorrectionIn(Reason):
+    start: Day
+    end: Day
+    target: bounds.Measure | None = None
+
+
+class ActualCorrectionIn(Reason):
+    actual: bounds.Measure | None = Field(..., description="None withdraws the value reported.")
+
+
+@router.post("/{project_id}/logframe/{element_id}/correction", response=ElementOut,
+             summary="Correct a logframe element's code, title or description")
+def correct_element(request: HttpRequest, project_id: RecordId, element_id: RecordId,
+                    payload: ElementCorrectionIn) -> Any:
+    return corrections.correct_element(require_user(request), project_id, element_id,
+                                       code=payload.code, title=payload.title,
+                                       description=payload.description, reason=payload.reason)
+
+
+@router.post("/{project_id}/logframe/{element_id}/deletion", response={204: None},
+             summary="Delete a logframe element nothing depends on (again changes nothing)")
+def delete_element(request: HttpRequest, project_id: RecordId, element_id: RecordId,
+                   payload: Reason) -> HttpResponse:
+    corrections.delete_element(require_user(request), project_id, element_id,
+                               reason=payload.reason)
+    return HttpResponse(status=204)
+
+
+@router.post("/{project_id}/indicators/{indicator_id}/correction",
+             response=IndicatorCorrectedOut, summary="Correct an indicator")
+def correct_indicator(request: HttpRequest, project_id: RecordId, indicator_id: RecordId,
+                      payload: IndicatorCorrectionIn) -> Any:
+    return corrections.correct_indicator(
+        require_user(request), project_id, indicator_id, corrections.IndicatorFix(
+            title=payload.title, baseline=payload.baseline, baseline_year=payload.baseline_year,
+            measure=payload.measure, ascending=payload.ascending,
+            means_of_verification=payload.means_of_verification), reason=payload.reason)
+
+
+@router.post("/{project_id}/indicators/{indicator_id}/deletion", response={204: None},
+             summary="Delete an indicator without periods (again changes nothing)")
+def delete_indicator(request: HttpRequest, project_id: RecordId, indicator_id: RecordId,
+                     payload: Reason) -> HttpResponse:
+    corrections.delete_indicator(require_user(request), project_id, indicator_id,
+                                 reason=payload.reason)
+    return HttpResponse(status=204)
+
+
+@router.post("/{project_id}/periods/{period_id}/correction", response=PeriodOut,
+             summary="Correct a period's dates or target")
+def correct_period(request: HttpRequest, project_id: RecordId, period_id: RecordId,
+                   payload: PeriodCorrectionIn) -> Any:
+    return corrections.correct_period(require_user(request), project_id, period_id,
+                                      start=payload.start, end=payload.end,
+                                      target=payload.target, reason=payload.reason)
+
+
+@router.post("/{project_id}/periods/{period_id}/actual", response=PeriodOut,
+             summary="Correct the actual value reported for a period (history kept)")
+def correct_actual(request: HttpRequest, project_id: RecordId, period_id: RecordId,
+                   payload: ActualCorrectionIn) -> Any:
+    return corrections.correct_actual(require_user(request), project_id, period_id,
+                                      actual=payload.actual, reason=payload.reason)
+
+
+@router.post("/{project_id}/periods/{period_id}/deletion", response={204: None},
+             summary="Delete a period of which no actual was reported (again changes nothing)")
+def delete_period(request: HttpRequest, project_id: RecordId, period_id: RecordId,
+                  payload: Reason) -> HttpResponse:
+    corrections.delete_period(require_user(request), project_id, period_id,
+                              reason=payload.reason)
+    return HttpResponse(status=204)

@@ -4,19 +4,22 @@ project's currency at a stated rate of a stated date."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from hofburg.core.access import AnyUser
-from hofburg.core.errors import Conflict, Invalid
+from hofburg.core.access import AccessDenied, AnyUser
+from hofburg.core.errors import Conflict, Invalid, NotFound
 from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
-from hofburg.projects import bounds
+from hofburg.projects import bounds, permissions
 from hofburg.projects.engine.money import Flow
-from hofburg.projects.models import BudgetLine, Donor, Transaction
+from hofburg.projects.models import BudgetLine, Correction, Donor, Project, Transaction
 from hofburg.projects.services.common import (
     day,
     iati_code,
@@ -26,6 +29,8 @@ from hofburg.projects.services.common import (
     year,
 )
 from hofburg.registry.models import ParticipatingState, Partner
+
+DONOR_CODE = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def ensure_donor(code: str, *, kind: str, name: str, iso2: str = "", iati_ref: str = "",
@@ -68,23 +73,38 @@ def ensure_registry_donors() -> list[Donor]:
 
 def set_budget_line(user: AnyUser, project_id: int, *, year_: int, original: Decimal,
                     revised: Decimal | None = None) -> BudgetLine:
-    """Set the budget of one year; a second call for the year revises it (the original stays
-    unless given anew)."""
+    """Set the budget of a year, or revise it: a year already budgeted takes a new revised
+    figure, and the line it had is kept, superseded by the new one. Changing the original
+    figure, or taking the revision back, is a correction with a reason
+    (`corrections.correct_budget_line`). Setting the same figures again changes nothing."""
     year(year_, "year")
     original = money(original, "original")
     revised_amount = money(revised, "revised") if revised is not None else None
     with transaction.atomic():
         project = project_for_editing(user, project_id)
-        line = BudgetLine.objects.filter(project=project, year=year_).first()
-        before = snapshot(line) if line else None
-        if line is None:
-            line = BudgetLine.objects.create(project=project, year=year_, original=original,
+        line = BudgetLine.objects.select_for_update().filter(project=project,
+                                                             year=year_).first()
+        if line is not None and (line.original, line.revised) == (original, revised_amount):
+            return line
+        if line is not None and line.original != original:
+            raise Conflict(f"The original budget of {year_} is recorded as "
+                           f"{line.original:,.2f}: correct it, giving the reason.",
+                           field="original")
+        if line is not None and revised_amount is None:
+            raise Conflict(f"The budget of {year_} was revised: taking the revision back is a "
+                           "correction, giving the reason.", field="revised")
+        before = snapshot(line) if line is not None else None
+        if line is not None:  # superseded first: one line of a year stands
+            line.superseded_at = timezone.now()
+            line.save(update_fields=["superseded_at"])
+        new_line = BudgetLine.objects.create(project=project, year=year_, original=original,
                                              revised=revised_amount)
-        else:
-            line.original, line.revised = original, revised_amount
-            line.save()
-        record_change(user, "update" if before else "create", line, before, snapshot(line))
-    return line
+        if line is not None:
+            line.superseded_by = new_line
+            line.save(update_fields=["superseded_by"])
+            record_change(user, "update", line, before, snapshot(line))
+        record_change(user, "create", new_line, None, snapshot(new_line))
+    return new_line
 
 
 @dataclass(frozen=True)
@@ -156,9 +176,9 @@ def _converted(given: TransactionIn, amount: Decimal,
     return money((amount * rate).quantize(Decimal("0.01")), "value"), rate
 
 
-def record_transaction(user: AnyUser, project_id: int, given: TransactionIn) -> Transaction:
-    """Record money given to or spent by a project (see `TransactionIn`); a value in another
-    currency is stored converted, beside the amount as entered, its rate and the rate's date."""
+def checked_transaction(given: TransactionIn, project: Project) -> dict[str, Any]:
+    """The fields of a transaction of `project` from `given`, each checked (recording and
+    correcting share it)."""
     if given.flow not in {f.value for f in Flow}:
         raise Invalid(f"Unknown kind of transaction {given.flow!r}; one of: "
                       f"{', '.join(f.value for f in Flow)}.", field="flow")
@@ -171,20 +191,128 @@ def record_transaction(user: AnyUser, project_id: int, given: TransactionIn) -> 
                        max_length=bounds.MAX_TRANSACTION_DESCRIPTION)
     donor = _donor(given)
     _check_period(given)
+    if donor is not None and donor.is_exercise != project.is_exercise:
+        raise Conflict("Exercise donors give to exercise projects only, and real donors "
+                       "to real ones.", field="donor")
+    stored, rate = _converted(given, amount, project.currency)
+    return {"flow": given.flow, "donor": donor, "value": stored,
+            "value_date": given.value_date,
+            "original_value": amount if rate is not None else None,
+            "original_currency": (given.currency or "").upper() if rate is not None else "",
+            "rate": rate, "rate_date": given.rate_date if rate is not None else None,
+            "period_start": given.period_start, "period_end": given.period_end,
+            "earmark": earmark, "donor_activity_id": donor_activity_id,
+            "description": description}
+
+
+def record_transaction(user: AnyUser, project_id: int, given: TransactionIn) -> Transaction:
+    """Record money given to or spent by a project (see `TransactionIn`); a value in another
+    currency is stored converted, beside the amount as entered, its rate and the rate's date."""
     with transaction.atomic():
         project = project_for_editing(user, project_id)
-        if donor is not None and donor.is_exercise != project.is_exercise:
-            raise Conflict("Exercise donors give to exercise projects only, and real donors "
-                           "to real ones.", field="donor")
-        stored, rate = _converted(given, amount, project.currency)
+        values = checked_transaction(given, project)
         record = Transaction.objects.create(
-            project=project, flow=given.flow, donor=donor, value=stored,
-            value_date=given.value_date,
-            original_value=amount if rate is not None else None,
-            original_currency=(given.currency or "").upper() if rate is not None else "",
-            rate=rate, rate_date=given.rate_date if rate is not None else None,
-            period_start=given.period_start, period_end=given.period_end, earmark=earmark,
-            donor_activity_id=donor_activity_id, description=description,
-            recorded_by=user if isinstance(user, User) else None)
+            project=project, recorded_by=user if isinstance(user, User) else None, **values)
         record_change(user, "create", record, None, snapshot(record))
     return record
+
+
+# -- donors managed by hand: the EU and other donors ------------------------------------------
+
+REGISTRY_KINDS = (Donor.Kind.PARTICIPATING_STATE, Donor.Kind.PARTNER)
+MANAGED_KINDS = (Donor.Kind.EUROPEAN_UNION, Donor.Kind.OTHER)
+
+
+@dataclass(frozen=True)
+class DonorIn:
+    """A donor that is not in the registry (the EU, another donor), or the IATI identity of
+    any donor."""
+
+    code: str
+    name: str
+    kind: str = Donor.Kind.OTHER.value
+    iati_ref: str = ""
+    iati_type: str = "90"  # IATI OrganisationType 90 Other
+
+
+def _donor_values(given: DonorIn) -> dict[str, str]:
+    if given.kind not in MANAGED_KINDS:
+        raise Invalid("Participating States and Partners come from the registry "
+                      "(hofburg projects donors); here: the EU or another donor.", field="kind")
+    return {"name": text(given.name, "name", max_length=bounds.MAX_DONOR_NAME, required=True),
+            "kind": given.kind,
+            "iati_ref": text(given.iati_ref, "iati_ref", max_length=bounds.MAX_DONOR_IATI_REF),
+            "iati_type": iati_code("OrganisationType", given.iati_type, "iati_type")}
+
+
+def _for_manager(user: AnyUser) -> bool:
+    if not permissions.may_manage_donors(user):
+        raise AccessDenied("Only editors of an owner of projects may manage donors.")
+    affiliation = permissions.affiliation_of(user)
+    return bool(affiliation and affiliation.is_exercise)
+
+
+def add_donor(user: AnyUser, given: DonorIn) -> Donor:
+    """A new donor that is not in the registry; exercise affiliations add exercise donors."""
+    exercise = _for_manager(user)
+    code = text(given.code, "code", max_length=bounds.MAX_DONOR_CODE, required=True).lower()
+    if not DONOR_CODE.fullmatch(code):
+        raise Invalid("A code is lower-case letters, digits and '-'.", field="code")
+    values = _donor_values(given)
+    with transaction.atomic():
+        if Donor.objects.filter(code=code).exists():
+            raise Conflict(f"The donor code {code!r} is taken.", field="code")
+        donor = Donor.objects.create(code=code, is_exercise=exercise, **values)
+        record_change(user, "create", donor, None, snapshot(donor))
+    return donor
+
+
+def _managed_donor(user: AnyUser, code: str) -> Donor:
+    exercise = _for_manager(user)
+    donor = Donor.objects.select_for_update().filter(code=code).first()
+    if donor is None:
+        raise NotFound("No such donor.", field="donor")
+    if donor.kind in REGISTRY_KINDS:
+        raise AccessDenied("This donor comes from the registry and follows it.")
+    if donor.is_exercise != exercise:
+        raise AccessDenied("Exercise donors are kept by exercise affiliations, real ones by "
+                           "real affiliations.")
+    return donor
+
+
+def update_donor(user: AnyUser, code: str, given: DonorIn) -> Donor:
+    """Change a donor's name, kind or IATI identity (its code stays)."""
+    values = _donor_values(given)
+    with transaction.atomic():
+        donor = _managed_donor(user, code)
+        if all(getattr(donor, name) == value for name, value in values.items()):
+            return donor
+        before = snapshot(donor)
+        for name, value in values.items():
+            setattr(donor, name, value)
+        donor.save(update_fields=list(values))
+        record_change(user, "update", donor, before, snapshot(donor))
+    return donor
+
+
+def delete_donor(user: AnyUser, code: str, *, reason: str) -> None:
+    """Delete a donor that no transaction names (corrected and reversed ones included)."""
+    reason = text(reason, "reason", max_length=bounds.MAX_REASON, required=True)
+    with transaction.atomic():
+        if not Donor.objects.filter(code=code).exists() and Correction.objects.filter(
+                kind=Correction.Kind.DONOR, action=Correction.Action.DELETE,
+                before__code=code).exists():
+            _for_manager(user)
+            return  # deleted already: again changes nothing
+        donor = _managed_donor(user, code)
+        named = Transaction.with_history.filter(donor=donor).count()
+        if named:
+            raise Conflict(f"{named} transaction(s) name {donor.name}, corrected and reversed "
+                           "ones included: the donor stays.", field="donor")
+        before = snapshot(donor)
+        Correction.objects.create(
+            kind=Correction.Kind.DONOR, action=Correction.Action.DELETE, record_id=donor.pk,
+            label=f"{donor.name} ({donor.code})", before=before, reason=reason,
+            by=user if isinstance(user, User) else None, at=timezone.now())
+        record_change(user, "delete", donor, before, {"reason": reason})
+        donor.delete()

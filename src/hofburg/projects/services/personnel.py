@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from hofburg.core import bounds
-from hofburg.core.access import AccessDenied, AnyUser, allowed_classifications
-from hofburg.core.errors import Invalid
+from hofburg.core.access import AccessDenied, AnyUser, allowed_classifications, can_edit, visible
+from hofburg.core.errors import Invalid, NotFound
+from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
+from hofburg.projects import bounds as project_bounds
 from hofburg.projects import permissions
-from hofburg.projects.models import Secondment
+from hofburg.projects.models import Correction, Secondment
 from hofburg.projects.services.common import state_codes, text, year
 from hofburg.registry.models import Confidence, FieldOperation
 
@@ -70,3 +73,29 @@ def record_secondment(user: AnyUser, given: SecondmentIn) -> Secondment:
         row.save()
         record_change(user, "update" if before else "create", row, before, snapshot(row))
     return row
+
+
+def secondment_for_editing(user: AnyUser, secondment_id: int) -> Secondment:
+    """The figure, locked, that `user` may change: NotFound if missing or hidden, AccessDenied
+    if another affiliation recorded it."""
+    row = visible(Secondment.objects.select_for_update(), user).filter(pk=secondment_id).first()
+    if row is None:
+        raise NotFound("No such personnel figure.", field="secondment")
+    if not permissions.may_record_secondments(user) or not can_edit(user, row):
+        raise AccessDenied("Only the affiliation that recorded this figure may change it.")
+    return row
+
+
+def delete_secondment(user: AnyUser, secondment_id: int, *, reason: str) -> None:
+    """Remove a figure recorded in error, giving the reason (kept with the figure removed)."""
+    reason = text(reason, "reason", max_length=project_bounds.MAX_REASON, required=True)
+    with transaction.atomic():
+        row = secondment_for_editing(user, secondment_id)
+        before = snapshot(row)
+        Correction.objects.create(
+            kind=Correction.Kind.SECONDMENT, action=Correction.Action.DELETE, record_id=row.pk,
+            label=f"{row.field_operation} {row.seconding_state} {row.year}: {row.seconded} "
+                  f"seconded, {row.contracted} contracted", before=before, reason=reason,
+            by=user if isinstance(user, User) else None, at=timezone.now())
+        record_change(user, "delete", row, before, {"reason": reason})
+        row.delete()

@@ -15,7 +15,16 @@ from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.projects import bounds, permissions
 from hofburg.projects.engine.workflow import NEEDS_APPROVER, WorkflowError, step
-from hofburg.projects.models import Approval, Dimension, Funding, Project, Recipient, Theme
+from hofburg.projects.models import (
+    Approval,
+    BudgetLine,
+    Dimension,
+    Funding,
+    Project,
+    Recipient,
+    Theme,
+    Transaction,
+)
 from hofburg.projects.services.common import (
     day,
     iati_code,
@@ -150,7 +159,8 @@ def update_project(user: AnyUser, project_id: int, given: ProjectIn) -> Project:
         if values["number"] != project.number:
             raise Conflict("A project's number does not change.", field="number")
         if values["currency"] != project.currency and (
-                project.transactions.exists() or project.budget_lines.exists()):
+                Transaction.with_history.filter(project=project).exists()
+                or BudgetLine.with_history.filter(project=project).exists()):
             raise Conflict("Money is recorded in this project's currency: it does not change.",
                            field="currency")
         before = _snapshot(project)
