@@ -193,10 +193,13 @@
     return new Blob([buffer], { type: type });
   }
 
-  function recordValues(xml) {
+  /* The record's answers, from the form's model (the XML document the record is written from:
+   * its first instance). */
+  function recordValues() {
     var values = {};
-    var doc = new DOMParser().parseFromString(xml, "text/xml");
-    Array.prototype.forEach.call(doc.getElementsByTagName("*"), function (node) {
+    var model = form.model.xml;
+    var record = model.querySelector("instance > *") || model.documentElement;
+    Array.prototype.forEach.call(record.getElementsByTagName("*"), function (node) {
       if (!node.children.length && node.textContent) {
         values[node.textContent.trim()] = true;
       }
@@ -212,8 +215,8 @@
   }
 
   /* The files the record names (an image or audio answer), or the first bound broken. */
-  function chosenFiles(xml) {
-    var named = recordValues(xml);
+  function chosenFiles() {
+    var named = recordValues();
     var files = [];
     var problem = null;
     form.view.html.querySelectorAll('input[type="file"]').forEach(function (input) {
@@ -463,7 +466,7 @@
         return;
       }
       var xml = form.getDataStr();
-      var chosen = chosenFiles(xml);
+      var chosen = chosenFiles();
       if (chosen.problem) {
         say(chosen.problem);
         saveButton.disabled = false;
