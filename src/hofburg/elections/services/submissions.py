@@ -156,8 +156,8 @@ def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
         raise Invalid(f"Unknown channel {channel!r}.", field="channel")
     if len(device) > bounds.MAX_DEVICE_LENGTH:
         raise Invalid(f"At most {bounds.MAX_DEVICE_LENGTH} characters.", field="device")
-    form_id, version, instance_id, answers = parse_submission(xml)
     media = checked_media(media)
+    form_id, version, instance_id, answers = parse_submission(xml)
     form, team = _form_and_team(user, form_id, version)
     if mission is not None and form.mission_id != mission.pk:
         raise NotFound(f"No form {form_id} on this mission.", field="form")
