@@ -9,6 +9,15 @@
  * the server is idempotent on meta/instanceID, so a retry after a lost answer stores nothing
  * twice. A record the server refuses stays on the device, marked, with the server's reason.
  * The page and its files are cached for offline use by the service worker.
+ *
+ * The photos and recordings of image and audio questions travel with their record as ODK
+ * Collect sends them: one multipart part per file, named by its file name as the record's XML
+ * names it. They wait on the device in IndexedDB (localStorage holds text only) beside the
+ * record in the outbox, and leave with it. A record whose files do not fit one request
+ * (config.media.requestBytes) goes in several, each with the XML and the next files, all but
+ * the last marked "*isIncomplete*", as Collect does; the server adds to the stored record only
+ * the files it does not have, so a retry or a lost answer stores nothing twice. The bounds
+ * (kinds of file, size of one, files per record) are the server's, given in config.media.
  */
 (function () {
   "use strict";
@@ -32,6 +41,9 @@
   var retryTimer = null;
   var sending = false;
   var form = null;
+  var media = config.media;
+  var MEDIA_DB = "hofburg-elections-enketo";
+  var MEDIA_STORE = "media";
 
   function load(name) {
     try {
@@ -78,6 +90,161 @@
     return element;
   }
 
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values[name] === undefined ? whole : values[name];
+    });
+  }
+
+  /* Files of a record, kept in IndexedDB under "<outbox key>|<instance id>|<file name>". */
+  function mediaDb() {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) {
+        reject(new Error("no IndexedDB"));
+        return;
+      }
+      var request = window.indexedDB.open(MEDIA_DB, 1);
+      request.onupgradeneeded = function () {
+        request.result.createObjectStore(MEDIA_STORE);
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function mediaKey(instanceId, name) {
+    return key + "|" + instanceId + "|" + name;
+  }
+
+  function inStore(mode, work) {
+    return mediaDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var transaction = db.transaction(MEDIA_STORE, mode);
+        var result = work(transaction.objectStore(MEDIA_STORE));
+        transaction.oncomplete = function () {
+          db.close();
+          resolve(result);
+        };
+        transaction.onerror = transaction.onabort = function () {
+          db.close();
+          reject(transaction.error);
+        };
+      });
+    });
+  }
+
+  function keepFiles(instanceId, files) {
+    if (!files.length) {
+      return Promise.resolve();
+    }
+    return inStore("readwrite", function (store) {
+      files.forEach(function (file) {
+        store.put(file.blob, mediaKey(instanceId, file.name));
+      });
+    });
+  }
+
+  function readFiles(record) {
+    var wanted = record.media || [];
+    if (!wanted.length) {
+      return Promise.resolve([]);
+    }
+    return inStore("readonly", function (store) {
+      var found = [];
+      wanted.forEach(function (file) {
+        var request = store.get(mediaKey(record.instance_id, file.name));
+        request.onsuccess = function () {
+          if (request.result) {
+            found.push({ name: file.name, type: file.type, blob: request.result });
+          }
+        };
+      });
+      return found;
+    }).catch(function () { return []; });
+  }
+
+  function dropFiles(record) {
+    if (!(record.media || []).length) {
+      return Promise.resolve();
+    }
+    return inStore("readwrite", function (store) {
+      record.media.forEach(function (file) {
+        store.delete(mediaKey(record.instance_id, file.name));
+      });
+    }).catch(function () { /* left over: nothing reads them again */ });
+  }
+
+  /* enketo-core names a chosen file by adding the time of choosing to its name (its
+   * getFilename): the record's XML holds that name, and the file travels under it. */
+  function enketoName(file, postfix) {
+    var parts = file.name.split(".");
+    parts[parts.length > 1 ? parts.length - 2 : 0] += postfix || "";
+    return parts.join(".");
+  }
+
+  function dataUriToBlob(uri) {
+    var comma = uri.indexOf(",");
+    var type = uri.slice(5, comma).split(";")[0];
+    var bytes = window.atob(uri.slice(comma + 1));
+    var buffer = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) {
+      buffer[i] = bytes.charCodeAt(i);
+    }
+    return new Blob([buffer], { type: type });
+  }
+
+  /* The record's answers, from the form's model (the XML document the record is written from:
+   * its first instance). */
+  function recordValues() {
+    var values = {};
+    var model = form.model.xml;
+    var record = model.querySelector("instance > *") || model.documentElement;
+    Array.prototype.forEach.call(record.getElementsByTagName("*"), function (node) {
+      if (!node.children.length && node.textContent) {
+        values[node.textContent.trim()] = true;
+      }
+    });
+    return values;
+  }
+
+  function typeOf(name) {
+    var dot = name.lastIndexOf(".");
+    var extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : "";
+    return Object.prototype.hasOwnProperty.call(media.types, extension)
+      ? media.types[extension] : undefined;
+  }
+
+  /* The files the record names (an image or audio answer), or the first bound broken. */
+  function chosenFiles() {
+    var named = recordValues();
+    var files = [];
+    var problem = null;
+    form.view.html.querySelectorAll('input[type="file"]').forEach(function (input) {
+      var file = input.files && input.files[0];
+      if (!file || problem) {
+        return;
+      }
+      var name = enketoName(file, input.dataset.filenamePostfix);
+      if (!named[name]) {
+        return;  // not in the record (a question no longer relevant)
+      }
+      var blob = input.dataset.resized && input.dataset.resizedDataURI
+        ? dataUriToBlob(input.dataset.resizedDataURI) : file;
+      var type = typeOf(name);
+      if (!type) {
+        problem = fill(text.fileType, { name: name });
+      } else if (blob.size > media.maxBytes) {
+        problem = fill(text.fileSize, { name: name });
+      } else {
+        files.push({ name: name, type: type, size: blob.size, blob: blob });
+      }
+    });
+    if (!problem && files.length > media.maxFiles) {
+      problem = text.fileCount;
+    }
+    return { files: files, problem: problem };
+  }
+
   function start() {
     var formElement = build(config.form);
     document.getElementById("enketo-paper").appendChild(formElement);
@@ -106,7 +273,9 @@
     state.textContent = stateText;
     li.appendChild(state);
     li.appendChild(document.createTextNode(" " + record.title + " · " + record.saved_at +
-      (record.reason ? " · " + record.reason : "")));
+      ((record.media || []).length ? " · " + text.files + " " + record.media.map(function (f) {
+        return f.name;
+      }).join(", ") : "") + (record.reason ? " · " + record.reason : "")));
     return li;
   }
 
@@ -148,21 +317,74 @@
     save(key, load(key).filter(function (r) { return r.instance_id !== record.instance_id; }));
     var sent = load(key + ".sent");
     sent.unshift({ instance_id: record.instance_id, title: record.title,
-                   saved_at: record.saved_at, state: "sent" });
+                   saved_at: record.saved_at, state: "sent", media: record.media || [],
+                   reason: record.reason || "" });
     save(key + ".sent", sent.slice(0, 20));
   }
 
-  function sendOne(record) {
+  /* The requests of a record: the XML with as many files as fit, then the rest. */
+  function batches(record, files) {
+    var xmlBytes = new Blob([record.xml]).size;
+    var room = media.requestBytes - xmlBytes - 4096;  // the parts' headers
+    var all = [];
+    var current = [];
+    var size = 0;
+    files.forEach(function (file) {
+      if (current.length && size + file.blob.size > room) {
+        all.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(file);
+      size += file.blob.size;
+    });
+    all.push(current);
+    return all;
+  }
+
+  function post(record, files, incomplete) {
     var body = new FormData();
     body.append("xml_submission_file",
                 new Blob([record.xml], { type: "text/xml" }), "submission.xml");
+    files.forEach(function (file) {
+      body.append(file.name, new Blob([file.blob], { type: file.type }), file.name);
+    });
+    if (incomplete) {
+      body.append("*isIncomplete*", "yes");
+    }
     return fetch(record.url, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+    });
+  }
+
+  function sendOne(record) {
+    return readFiles(record).then(function (files) {
+      var parts = batches(record, files);
+      var missing = (record.media || []).filter(function (f) {
+        return !files.some(function (found) { return found.name === f.name; });
+      });
+      var chain = Promise.resolve(null);
+      parts.forEach(function (part, index) {
+        chain = chain.then(function (previous) {
+          if (previous && previous.status !== 201) {
+            return previous;
+          }
+          return post(record, part, index < parts.length - 1);
+        });
+      });
+      return chain.then(function (response) {
+        if (response.status === 201 && missing.length) {
+          record.reason = text.fileMissing + " " + missing.map(function (f) {
+            return f.name;
+          }).join(", ");
+        }
+        return response;
+      });
     }).then(function (response) {
       if (response.status === 201) {
         markSent(record);
-        return "sent";
+        return dropFiles(record).then(function () { return "sent"; });
       }
       if (response.status === 401 || response.status === 403 || response.status === 429 ||
           response.status >= 500) {
@@ -243,15 +465,31 @@
         }
         return;
       }
-      var outbox = load(key);
-      outbox.push({ instance_id: form.instanceID, xml: form.getDataStr(), url: config.submitUrl,
-                    title: config.title, saved_at: stamp(), state: "waiting" });
-      save(key, outbox);
-      say(text.queued);
-      restart();
-      saveButton.disabled = false;
-      render();
-      flush();
+      var xml = form.getDataStr();
+      var chosen = chosenFiles();
+      if (chosen.problem) {
+        say(chosen.problem);
+        saveButton.disabled = false;
+        return;
+      }
+      var instanceId = form.instanceID;
+      keepFiles(instanceId, chosen.files).then(function () {
+        var outbox = load(key);
+        outbox.push({ instance_id: instanceId, xml: xml, url: config.submitUrl,
+                      title: config.title, saved_at: stamp(), state: "waiting",
+                      media: chosen.files.map(function (f) {
+                        return { name: f.name, type: f.type, size: f.size };
+                      }) });
+        save(key, outbox);
+        say(text.queued);
+        restart();
+        saveButton.disabled = false;
+        render();
+        flush();
+      }, function () {
+        say(text.fileStorage);
+        saveButton.disabled = false;
+      });
     });
   }
 

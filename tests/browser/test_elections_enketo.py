@@ -165,3 +165,118 @@ def test_an_observer_fills_the_checklist_on_a_phone_offline_and_it_is_stored_onc
     assert sorted(Submission.objects.values_list("station_id", flat=True)) == ["P017", "P018"]
     _fits_and_passes_axe(phone)
     assert problems == [], "\n".join(problems)
+
+
+# A form with an XLSForm `image` and `audio` question, as a mission would write one.
+MEDIA_FORM = b"""| survey |
+|        | type  | name       | label                          | required |
+|        | start | start      |                                |          |
+|        | end   | end        |                                |          |
+|        | text  | station_id | Polling station number         | yes      |
+|        | image | protocol   | Photo of the results protocol  | yes      |
+|        | audio | statement  | Spoken account of the incident |          |
+| settings |
+|          | form_id        | form_title              | version |
+|          | media_exercise | Media check (EXERCISE)  | 1       |
+"""
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 40, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _wav() -> bytes:
+    import io
+    import wave
+
+    out = io.BytesIO()
+    with wave.open(out, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(b"\x00\x01" * 4000)  # half a second
+    return out.getvalue()
+
+
+def test_a_photo_and_a_recording_wait_offline_with_their_record_and_arrive_once(
+        phone: Page, live_server: object, voting: Form) -> None:
+    from hofburg.elections.models import Attachment
+
+    base = str(live_server)
+    core = User.objects.get(username="core")
+    form, _ = add_form(core, voting.mission, MEDIA_FORM, "media.md")
+    problems = watch(phone, ignore=lambda message: "ERR_CONNECTION_RESET" in message.text)
+    address = f"/elections/TEST-EOM/forms/{form.form_id}/{form.version}/enter/"
+    _sign_in_and_open(phone, base, address)
+    photo, sound = _jpeg(), _wav()
+
+    # Offline: the record and its two files wait on the device.
+    phone.context.set_offline(True)
+    expect(phone.locator("#connection-status")).to_have_text(re.compile("Offline"))
+    phone.locator('input[name="/data/station_id"]').fill("P021")
+    phone.locator('input[type="file"][name="/data/protocol"]').set_input_files(
+        files=[{"name": "protocol.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+    phone.locator('input[type="file"][name="/data/statement"]').set_input_files(
+        files=[{"name": "statement.wav", "mimeType": "audio/wav", "buffer": sound}])
+    # The widget shows the chosen photo from the page's memory (allowed by this page's policy).
+    expect(phone.locator(".question img[src^='blob:']")).to_have_count(1)
+    phone.get_by_role("button", name="Save and send").click()
+    expect(phone.locator("#outbox li")).to_have_count(1)
+    expect(phone.locator("#outbox li").first).to_contain_text("protocol")
+    expect(phone.locator("#outbox li").first).to_contain_text(".wav")
+    expect(phone.locator('input[name="/data/station_id"]')).to_have_value("")
+    assert Submission.objects.filter(form=form).count() == 0
+    _fits_and_passes_axe(phone)
+
+    # Back online, the first answer is lost: the phone sends the record and its files again.
+    lost = {"count": 0}
+
+    def lose_the_first_answer(route: Route) -> None:
+        if lost["count"] == 0:
+            lost["count"] += 1
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    phone.route("**/submission", lose_the_first_answer)
+    phone.context.set_offline(False)
+    expect(phone.locator("#outbox li")).to_have_count(0, timeout=30_000)
+    expect(phone.locator("#sent li")).to_have_count(1)
+    assert lost["count"] == 1
+    phone.unroute("**/submission")
+
+    stored = Submission.objects.get(form=form)
+    assert stored.channel == Submission.Channel.WEB and stored.station_id == "P021"
+    files = {a.name: a for a in Attachment.objects.filter(submission=stored)}
+    assert set(files) == {stored.data["protocol"], stored.data["statement"]}
+    assert stored.data["protocol"].startswith("protocol-")
+    assert stored.data["protocol"].endswith(".jpg")
+    assert bytes(files[stored.data["protocol"]].content) == photo
+    assert files[stored.data["protocol"]].content_type == "image/jpeg"
+    assert bytes(files[stored.data["statement"]].content) == sound
+    assert files[stored.data["statement"]].content_type == "audio/wav"
+    # Nothing of the record is left on the device.
+    left = phone.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open("hofburg-elections-enketo", 1);
+        open.onsuccess = () => {
+          const count = open.result.transaction("media").objectStore("media").count();
+          count.onsuccess = () => resolve(count.result);
+        };
+      })""")
+    assert left == 0
+
+    # A file of a kind the desk does not take is refused on the phone, and nothing is kept.
+    phone.locator('input[name="/data/station_id"]').fill("P022")
+    phone.locator('input[type="file"][name="/data/protocol"]').set_input_files(
+        files=[{"name": "protocol.gif", "mimeType": "image/gif", "buffer": b"GIF89a" + photo}])
+    phone.get_by_role("button", name="Save and send").click()
+    expect(phone.locator("#enketo-notice")).to_contain_text("only photos and sound recordings")
+    expect(phone.locator("#outbox li")).to_have_count(0)
+    assert problems == [], "\n".join(problems)

@@ -16,7 +16,7 @@ from hofburg.core.models import Affiliation, Role, User
 from hofburg.elections.models import Member, Submission
 from hofburg.elections.services.forms import add_form
 from hofburg.elections.services.missions import create_mission, import_frame
-from hofburg.elections.services.submissions import receive
+from hofburg.elections.services.submissions import Media, receive
 from tests.browser.axe import serious_violations
 from tests.browser.problems import watch
 from tests.elections.samples import submission_xml, xlsform
@@ -54,7 +54,8 @@ def mission_code(transactional_db: None) -> str:
                                         roles=[Role.READER])
         Member.objects.create(mission=mission, user=user, role="sto", team="T01")
         observers.append(user)
-    receive(observers[0], submission_xml(station="P001", overall="very_bad"))
+    receive(observers[0], submission_xml(station="P001", overall="very_bad"),
+            media=(Media("protocol-9_41_7.jpg", "image/jpeg", b"\xff\xd8 a photo"),))
     receive(observers[0], submission_xml(station="P002", overall="good"))
     receive(observers[1], submission_xml(station="P002", overall="bad"))
     Submission.objects.update(received_at=timezone.now() - timedelta(hours=2))
@@ -85,6 +86,10 @@ def test_an_analyst_on_a_phone(phone: Page, live_server: object, mission_code: s
     expect(phone.get_by_role("cell", name="School One")).to_be_visible()
     _check(phone)
     phone.goto(f"{base}/elections/{mission_code}/forms/")
+    _check(phone)
+    phone.get_by_role("link", name="List").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Submissions: voting")
+    expect(phone.get_by_role("link", name="protocol-9_41_7.jpg")).to_be_visible()
     _check(phone)
     phone.goto(f"{base}/elections/{mission_code}/figures/")
     cutoff = timezone.localtime(timezone.now() - timedelta(hours=1))

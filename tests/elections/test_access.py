@@ -257,3 +257,27 @@ def test_the_search_across_the_desks_finds_exactly_the_visible_missions(
     page = response.content.decode()
     for level in set(LEVELS) - SEES[who]:
         assert f"Mission {level}" not in page
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_submissions_list_and_their_files_show_only_to_the_mission(
+        cast: Cast, world: World, who: str) -> None:
+    """The list of a form's submissions and a submission's photo: 404 for a hidden mission
+    (as for a missing file), 403 for a visible one the viewer may not read submissions of."""
+    from hofburg.elections.services.submissions import Media
+
+    web = cast.client(_viewer(cast, who))
+    for level, mission in world.missions.items():
+        instance = f"uuid:photo-{level}"
+        receive(cast.mona, submission_xml(f"voting-{level}", instance=instance),
+                media=(Media("protocol.jpg", "image/jpeg", b"\xff\xd8secret-photo"),))
+        seen, owner = level in SEES[who], who == "mona"
+        expected = 200 if owner else (403 if seen else 404)
+        listing = web.get(f"/elections/{mission.code}/forms/voting-{level}/submissions/")
+        assert listing.status_code == expected, (who, level)
+        assert (instance in listing.content.decode()) == owner
+        photo = web.get(f"/elections/{mission.code}/submissions/{instance}/files/protocol.jpg")
+        assert photo.status_code == expected, (who, level)
+        assert (b"secret-photo" in photo.content) == owner
+        missing = web.get(f"/elections/{mission.code}/submissions/{instance}/files/other.jpg")
+        assert missing.status_code == (404 if owner else expected)

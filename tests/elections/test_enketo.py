@@ -194,7 +194,7 @@ def test_a_record_is_stored_once_with_the_web_channel(cast: Cast) -> None:
     xml = submission_xml(instance="uuid:web-1", station="P007")
     first = _send(client, e, xml)
     assert first.status_code == 201
-    assert first.json() == {"instance_id": "uuid:web-1", "created": True}
+    assert first.json() == {"instance_id": "uuid:web-1", "created": True, "files": []}
     again = _send(client, e, xml)  # the browser retrying after a lost answer
     assert again.status_code == 201
     assert again.json()["created"] is False

@@ -61,6 +61,10 @@ ACCOUNTS = [
     DemoAccount("demo-chair", "exercise-secretariat", (Role.READER, Role.EDITOR)),
     # A short-term observer of the exercise election observation mission (ODK Collect).
     DemoAccount("demo-observer", "exercise-eom", (Role.READER,)),
+    # The exercise election observation mission's core team: plans the deployment, provisions
+    # devices, sets up the PVT, freezes and reads the figures (a core-team member of the
+    # mission, not an editor of its affiliation).
+    DemoAccount("demo-coreteam", "exercise-eom", (Role.READER,)),
 ]
 
 

@@ -17,3 +17,18 @@ MAX_CANDIDATES = 50  # the candidates (or parties) a PVT results form counts
 MAX_VALID_VOTES = 10_000_000  # a valid-report rule's floor of valid votes at one station
 MAX_DEVICE_LABEL_LENGTH = 100  # "T01 phone 2"
 MAX_DEVICE_TOKEN_DAYS = 90  # a device token lives at most a deployment's length
+# The media files a submission carries (its `image` and `audio` answers), from ODK Collect and
+# from the web entry alike (decision 0051). One file fits one request with its XML; a record
+# with more media than one request holds is sent in several, as Collect does.
+MAX_ATTACHMENT_BYTES = 5 * 2**20  # a phone's photo or a few minutes of speech
+MAX_ATTACHMENTS = 20  # files of one submission, over all its requests
+MAX_ATTACHMENT_NAME_LENGTH = 255
+# Accepted by the file name's extension, and stored and served with this type whatever the
+# client declared: what cameras and recorders write for XLSForm `image` and `audio` questions.
+ATTACHMENT_TYPES = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
+    "heic": "image/heic", "heif": "image/heif",
+    "m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "ogg": "audio/ogg",
+    "oga": "audio/ogg", "opus": "audio/ogg", "amr": "audio/amr", "3gp": "audio/3gpp",
+    "3gpp": "audio/3gpp", "3ga": "audio/3gpp", "wav": "audio/wav", "webm": "audio/webm",
+}

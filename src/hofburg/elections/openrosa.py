@@ -197,6 +197,15 @@ def form_download(request: HttpRequest, form_id: str, version: str) -> HttpRespo
     return _answer(form.xform)
 
 
+def media_parts(request: HttpRequest) -> tuple[Media, ...]:
+    """The media parts of an OpenRosa submission request: every file part but the XML, named by
+    its file name (Collect names the part and the file alike), else by the part's name."""
+    return tuple(
+        Media(part.name or key, part.content_type or "application/octet-stream", part.read())
+        for key in request.FILES if key != "xml_submission_file"
+        for part in request.FILES.getlist(key))
+
+
 @csrf_exempt
 def submission(request: HttpRequest) -> HttpResponse:
     if request.method not in ("HEAD", "POST"):
@@ -219,11 +228,7 @@ def submission(request: HttpRequest) -> HttpResponse:
         if upload is None:
             raise Invalid("The request has no xml_submission_file part.",
                           field="xml_submission_file")
-        media = tuple(
-            Media(part.name or key, part.content_type or "application/octet-stream",
-                  part.read())
-            for key in request.FILES if key != "xml_submission_file"
-            for part in request.FILES.getlist(key))
+        media = media_parts(request)
         agent = str(request.META.get("HTTP_USER_AGENT", ""))
         channel = Submission.Channel.WEB if "enketo" in agent.lower() else Submission.Channel.ODK
         device = str(request.GET.get("deviceID", "") or getattr(request, "_token_device", "")

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import filters as list_filters
@@ -33,6 +34,8 @@ from hofburg.elections.queries import (
     open_conflicts,
     question_labels,
     serious_problems,
+    submission_file,
+    submission_files,
     submissions_table,
 )
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
@@ -109,6 +112,39 @@ def export(request: HttpRequest, code: str, form_id: str, fmt: str) -> HttpRespo
     (write_csv if fmt == "csv" else write_xlsx)(submissions_table(request.user, form_id), buffer)
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{form_id}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def submissions_page(request: HttpRequest, code: str, form_id: str) -> HttpResponse:
+    """A form's submissions (all versions), newest first, each with the media files received
+    with it: for those who read raw submissions (the core team and analysts)."""
+    found = _mission(request, code)
+    if not found.forms.filter(form_id=form_id).exists():
+        raise Http404("No such form.")
+    _require_analyst(request, found)
+    page = Paginator(Submission.objects.filter(form__mission=found, form__form_id=form_id)
+                     .select_related("submitted_by", "form")
+                     .defer("xml", "data", "form__xform", "form__xlsform", "form__questions")
+                     .order_by("-received_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    files = submission_files([s.pk for s in page])
+    rows = [{"submission": s, "files": files.get(s.pk, [])} for s in page]
+    return render(request, "elections/submissions.html", {
+        "mission": found, "form_id": form_id, "page": page, "rows": rows,
+        "shows_exercise_data": found.is_exercise})
+
+
+def submission_file_download(request: HttpRequest, code: str, instance_id: str,
+                             name: str) -> HttpResponse:
+    """One media file of a submission, as it was received, to save (never shown in the page's
+    origin as a document): for those who read raw submissions."""
+    found = _mission(request, code)
+    _require_analyst(request, found)
+    attachment = submission_file(found, instance_id, name)
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, attachment.name) or "attachment"
     response["Cache-Control"] = "private, no-store"
     return response
 

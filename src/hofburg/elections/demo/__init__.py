@@ -9,7 +9,16 @@ person: the regions, stations, teams and answers are generated from a fixed seed
 - 40 short-term observer teams, `demo-observer` leading team 01, each planned to nine stations
   on election day (the deployment board), with one opening, eight voting and one counting
   form each, received on election day (yesterday);
-- a few serious problems, so the queue is not empty.
+- a few serious problems, so the queue is not empty;
+- `demo-coreteam` on the mission's core team (when the account exists: `hofburg demo` makes it);
+- an EXERCISE parallel vote tabulation on the same frame (`exercise.py`): 150 stations drawn
+  by region, the PVT results form of `data/elections/`, and the results of the sampled stations
+  phoned in to four exercise data clerks on election night, arriving over four hours, so that
+  the PVT board shows its estimate, its convergence and the reporting rate by region.
+  The same sample and results are in `data/elections/exercise-pvt/` for the command line.
+
+A mission from an earlier `hofburg demo` gets what it lacks (the core-team member, the PVT)
+and nothing else: loading twice adds nothing.
 """
 
 from __future__ import annotations
@@ -23,25 +32,29 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from hofburg.core.demo import DemoError, register_loader
-from hofburg.core.errors import ServiceError
-from hofburg.core.models import User
-
 if TYPE_CHECKING:
+    from hofburg.core.models import User
     from hofburg.elections.models import Form, Mission
 
 CODE = "EXERCISE-EOM"
-REGIONS = ("Northmark", "Southvale", "Eastshore", "Westfield", "Capital District")
 REPUBLIC_TIME = ZoneInfo("Europe/Vienna")  # the exercise republic keeps Central European time
 TEAMS = 40
-SEED = 2026
+CORE_TEAM_ACCOUNT = "demo-coreteam"
+PVT_FORM = "pvt_results.md"
+PVT_CLERKS = 4
+POLLS_CLOSE = time(20, 0)
 
 
 def register() -> None:
+    from hofburg.core.demo import register_loader
+
     register_loader("elections", load_elections_demo)
 
 
 def load_elections_demo() -> None:
+    from hofburg.core.demo import DemoError
+    from hofburg.core.errors import ServiceError
+
     try:
         _load()
     except ServiceError as exc:
@@ -49,6 +62,7 @@ def load_elections_demo() -> None:
 
 
 def _actor(username: str, affiliation: str, roles: list[str]) -> User:
+    from hofburg.core.models import User
     from hofburg.core.services.accounts import create_account
 
     user = User.objects.filter(username=username).first()
@@ -57,19 +71,6 @@ def _actor(username: str, affiliation: str, roles: list[str]) -> User:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
-
-
-def frame_csv(seed: int = SEED, stations: int = 600) -> str:
-    rng = random.Random(seed)  # noqa: S311 -- generated exercise data, not secrets
-    lines = ["station_id,name,region,district,urban_rural,registered_voters,lon,lat"]
-    for number in range(1, stations + 1):
-        region = REGIONS[rng.randrange(len(REGIONS))]
-        urban = region == "Capital District" or rng.random() < 0.35
-        lines.append(
-            f"XR-{number:04},EXERCISE polling station {number},{region},"
-            f"{region} {rng.randint(1, 6)},{'urban' if urban else 'rural'},"
-            f"{rng.randint(400, 2500)},{rng.uniform(10.0, 16.0):.4f},{rng.uniform(45.0, 48.0):.4f}")
-    return "\n".join(lines) + "\n"
 
 
 def _answer(rng: random.Random, kind: str, bad_share: float) -> str:
@@ -93,15 +94,46 @@ def _xml(form_id: str, version: str, instance: str, answers: dict[str, str]) -> 
             f"<meta><instanceID>uuid:{instance}</instanceID></meta></data>").encode()
 
 
+def _form_file(name: str) -> Path:
+    from hofburg.core.demo import DemoError
+
+    path = Path(settings.REFERENCE_DATA_DIR) / "elections" / name
+    if not path.is_file():
+        raise DemoError(f"elections: {path} is missing")
+    return path
+
+
 def _load() -> None:
     from hofburg.core.models import Role
+    from hofburg.elections.models import Mission, PvtSetup
+
+    core = _actor("exercise-eom-core", "exercise-eom", [Role.READER, Role.EDITOR])
+    mission = Mission.objects.filter(code=CODE).first()
+    if mission is None:
+        mission = _mission(core)
+    _core_team(core, mission)
+    if not PvtSetup.objects.filter(mission=mission).exists():
+        _pvt(core, mission)
+
+
+def _core_team(core: User, mission: Mission) -> None:
+    from hofburg.core.models import User
+    from hofburg.elections.models import Member
+    from hofburg.elections.services.missions import add_member
+
+    account = User.objects.filter(username=CORE_TEAM_ACCOUNT).first()
+    if account is not None and not Member.objects.filter(mission=mission,
+                                                         user=account).exists():
+        add_member(core, mission, account, Member.Role.CORE)
+
+
+def _mission(core: User) -> Mission:
+    from hofburg.core.models import User
+    from hofburg.elections.demo.exercise import frame_csv
     from hofburg.elections.models import Member, Mission
     from hofburg.elections.services.forms import add_form
     from hofburg.elections.services.missions import add_member, create_mission, import_frame
 
-    if Mission.objects.filter(code=CODE).exists():
-        return
-    core = _actor("exercise-eom-core", "exercise-eom", [Role.READER, Role.EDITOR])
     election_day = timezone.localdate() - timedelta(days=1)
     mission = create_mission(core, code=CODE, name="EXERCISE Election Observation Mission",
                              state="Exercise Republic (fictional)", election_date=election_day,
@@ -110,16 +142,63 @@ def _load() -> None:
     Mission.objects.filter(pk=mission.pk).update(phase=Mission.Phase.POST_ELECTION)
     import_frame(core, mission, frame_csv())
     forms = {}
-    data_dir = Path(settings.REFERENCE_DATA_DIR) / "elections"
     for name in ("opening", "voting", "counting"):
-        path = data_dir / f"{name}.md"
-        if not path.is_file():
-            raise DemoError(f"elections: {path} is missing")
+        path = _form_file(f"{name}.md")
         forms[name], _created = add_form(core, mission, path.read_bytes(), path.name)
     analyst = User.objects.filter(username="demo-analyst").first()
     if analyst is not None:
         add_member(core, mission, analyst, Member.Role.ANALYST)
     _election_day(core, mission, forms, election_day)
+    return mission
+
+
+def _pvt(core: User, mission: Mission) -> None:
+    """The EXERCISE PVT: its results form, the sample and the results phoned in to the call
+    centre's clerks on election night, each received when `exercise.pvt_results` says."""
+    from hofburg.core.models import Role
+    from hofburg.elections.demo.exercise import (
+        PARTIES,
+        PVT_STRATA,
+        SEED,
+        pvt_results,
+        pvt_sample,
+    )
+    from hofburg.elections.models import Member, Submission
+    from hofburg.elections.services.forms import add_form
+    from hofburg.elections.services.missions import add_member
+    from hofburg.elections.services.pvt import set_up_pvt
+    from hofburg.elections.services.submissions import receive
+
+    path = _form_file(PVT_FORM)
+    form, _created = add_form(core, mission, path.read_bytes(), path.name)
+    set_up_pvt(core, mission, form_id=form.form_id, candidates=list(PARTIES),
+               strata=list(PVT_STRATA), sample=[s for s, _h in pvt_sample()])
+    clerks = []
+    for number in range(1, PVT_CLERKS + 1):
+        clerk = _actor(f"exercise-pvt-clerk-{number}", "exercise-eom", [Role.READER])
+        if not Member.objects.filter(mission=mission, user=clerk).exists():
+            add_member(core, mission, clerk, Member.Role.CLERK)
+        clerks.append(clerk)
+    closing = datetime.combine(mission.election_date, POLLS_CLOSE, tzinfo=REPUBLIC_TIME)
+    arrived: list[tuple[str, datetime]] = []
+    for number, result in enumerate(pvt_results()):
+        if result.minutes is None:
+            continue
+        when = closing + timedelta(minutes=result.minutes)
+        answers = {"start": (when - timedelta(minutes=4)).isoformat(), "end": when.isoformat(),
+                   "station_id": result.station_id, "registered": str(result.registered),
+                   "valid": str(result.valid),
+                   "rejected": str(result.rejected), "blank": str(result.blank),
+                   **{party: str(votes) for party, votes in zip(PARTIES, result.votes,
+                                                               strict=True)}}
+        instance = f"{SEED:04x}0000-0000-4000-9000-{number:012}"
+        submission, _created = receive(
+            clerks[number % len(clerks)], _xml(form.form_id, form.version, instance, answers),
+            channel="phone", device="EXERCISE PVT call centre")
+        arrived.append((submission.instance_id, when))
+    for instance_id, when in arrived:
+        Submission.objects.filter(instance_id=instance_id).update(received_at=when,
+                                                                   captured_at=when)
 
 
 def _answers(rng: random.Random, form: Form, base: dict[str, str], bad_share: float
@@ -141,7 +220,8 @@ def _answers(rng: random.Random, form: Form, base: dict[str, str], bad_share: fl
 
 def _election_day(core: User, mission: Mission, forms: dict[str, Form], election_day: date
                   ) -> None:
-    from hofburg.core.models import Role
+    from hofburg.core.models import Role, User
+    from hofburg.elections.demo.exercise import SEED
     from hofburg.elections.models import Member, Submission
     from hofburg.elections.services.deployment import assign_team
     from hofburg.elections.services.missions import add_member

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -45,6 +47,7 @@ from hofburg.elections.enketo.transform import (
     to_enketo,
 )
 from hofburg.elections.models import Form, Submission
+from hofburg.elections.openrosa import media_parts
 from hofburg.elections.queries import mission_for
 from hofburg.elections.services.submissions import (
     form_for_submission,
@@ -95,6 +98,10 @@ def rendered(form: Form) -> EnketoForm:
     return made
 
 
+# The file widget of an `image` or `audio` question previews the chosen photo or recording from
+# the page's own memory (a `blob:` address made by URL.createObjectURL); only this page may show
+# such addresses, nothing from another site.
+@csp_update({"img-src": ["blob:"], "media-src": [SELF, "blob:"]})  # type: ignore[arg-type]
 @require_GET
 def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpResponse:
     form = _form(request, code, form_id, version)
@@ -115,6 +122,10 @@ def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpRe
             "serviceWorker": reverse("elections:enketo_service_worker"),
             "serviceWorkerScope": reverse("elections:missions"),
             "offlineFiles": _theme_images(),
+            "media": {"maxBytes": bounds.MAX_ATTACHMENT_BYTES,
+                      "maxFiles": bounds.MAX_ATTACHMENTS,
+                      "requestBytes": bounds.MAX_SUBMISSION_BYTES,
+                      "types": bounds.ATTACHMENT_TYPES},
         },
         "enketo_texts": {
             "waiting": _("waiting to send"), "sending": _("sending…"),
@@ -124,6 +135,20 @@ def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpRe
             "queued": _("Record kept on this device; it is sent when there is a connection."),
             "received": _("Record received by the server."),
             "signIn": _("Your session has ended: sign in again, then press Send now."),
+            "files": _("files:"),
+            "fileType": _("%(name)s: only photos and sound recordings can be sent (files "
+                          "ending in %(types)s).") % {
+                "name": "{name}", "types": ", ".join(
+                    "." + e for e in sorted(bounds.ATTACHMENT_TYPES))},
+            "fileSize": _("%(name)s is larger than %(size)s MB: choose a smaller photo or a "
+                          "shorter recording.") % {
+                "name": "{name}", "size": bounds.MAX_ATTACHMENT_BYTES // 2**20},
+            "fileCount": _("At most %(count)s files can go with one record.") % {
+                "count": bounds.MAX_ATTACHMENTS},
+            "fileStorage": _("This browser cannot keep the files of the record on the device "
+                             "(private browsing?): nothing was kept. Use ODK Collect, or a "
+                             "normal window."),
+            "fileMissing": _("files no longer on this device:"),
         },
         "shows_exercise_data": form.mission.is_exercise})
 
@@ -155,11 +180,14 @@ def submission(request: HttpRequest, code: str, form_id: str, version: str) -> H
             # receive() places a record by its XML's id and version; this address is one form's.
             raise Invalid("The record is of another form or version.",
                           field="xml_submission_file")
-        stored, created = receive(request.user, xml, channel=Submission.Channel.WEB,
-                                  device=DEVICE, mission=form.mission)
+        stored, created = receive(request.user, xml, media=media_parts(request),
+                                  channel=Submission.Channel.WEB, device=DEVICE,
+                                  mission=form.mission)
     except ServiceError as refusal:
         return _problem(refusal.status, "Submission refused", refusal.message)
-    return JsonResponse({"instance_id": stored.instance_id, "created": created}, status=201)
+    return JsonResponse({"instance_id": stored.instance_id, "created": created,
+                         "files": sorted(stored.attachments.values_list("name", flat=True))},
+                        status=201)
 
 
 @never_cache

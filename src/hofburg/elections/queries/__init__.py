@@ -13,7 +13,7 @@ from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.tables import Table
 from hofburg.elections.engine.tally import Question, breakdown, hour_of, tally
-from hofburg.elections.models import Form, Mission, Snapshot, Submission
+from hofburg.elections.models import Attachment, Form, Mission, Snapshot, Submission
 
 
 def missions_for(user: AnyUser) -> QuerySet[Mission]:
@@ -110,17 +110,48 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
 
 def submissions_table(user: AnyUser | None, form_id: str) -> Table:
     """One row per submission of `form_id` (all versions): one column per XLSForm field, then
-    instance_id, submitted_by, received_at, channel."""
+    instance_id, submitted_by, received_at, channel, version and the names of the media files
+    received with it (`attachments`, separated by "; ")."""
     versions = form_versions(user, form_id)
     names = [q.name for q in questions_of(versions)]
-    columns = [*names, "instance_id", "submitted_by", "received_at", "channel", "version"]
+    columns = [*names, "instance_id", "submitted_by", "received_at", "channel", "version",
+               "attachments"]
+    files: dict[int, list[str]] = {}
+    for submission_id, name in (Attachment.objects.filter(submission__form__in=versions)
+                                .order_by("name").values_list("submission_id", "name")):
+        files.setdefault(submission_id, []).append(name)
     rows: list[list[Any]] = []
     for sub in (Submission.objects.filter(form__in=versions)
                 .select_related("submitted_by", "form").order_by("received_at", "pk")):
         rows.append([*(sub.data.get(n) for n in names), sub.instance_id,
                      sub.submitted_by.username if sub.submitted_by else "",
-                     sub.received_at.isoformat(), sub.channel, sub.form.version])
+                     sub.received_at.isoformat(), sub.channel, sub.form.version,
+                     "; ".join(files.get(sub.pk, []))])
     return Table(kind="submissions", columns=columns, rows=rows)
+
+
+def submission_files(submission_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The media files received with each of the submissions: name, type and size in bytes,
+    by name; the content is not read."""
+    from django.db.models.functions import Length
+
+    found: dict[int, list[dict[str, Any]]] = {}
+    for submission_id, name, kind, size in (
+            Attachment.objects.filter(submission_id__in=submission_ids)
+            .annotate(size=Length("content")).order_by("submission_id", "name")
+            .values_list("submission_id", "name", "content_type", "size")):
+        found.setdefault(submission_id, []).append(
+            {"name": name, "content_type": kind, "size": size})
+    return found
+
+
+def submission_file(mission: Mission, instance_id: str, name: str) -> Attachment:
+    """One media file of one of the mission's submissions (404 when there is none)."""
+    found = Attachment.objects.filter(submission__form__mission=mission,
+                                      submission__instance_id=instance_id, name=name).first()
+    if found is None:
+        raise Http404("No such file.")
+    return found
 
 
 # A form raises a serious problem with a "very bad" on a four-point question or a "yes" to one

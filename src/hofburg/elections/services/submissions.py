@@ -6,6 +6,13 @@ retrying after a lost answer, or sending the rest of its media) never makes a se
 the stored one is returned, with any media part it did not have yet. The same instance id with
 different answers is refused (409). The record is committed before the caller answers, so an
 acknowledged submission is a stored one.
+
+Media parts (the files of `image` and `audio` answers) are bounded in `bounds`: a file name
+without a path, an accepted extension (stored with that extension's type, whatever the client
+declared), at most `MAX_ATTACHMENT_BYTES` each and `MAX_ATTACHMENTS` per submission over all
+its requests. A part out of bounds refuses the whole request, storing nothing. A file already
+stored under its name is kept as it is: a retry, or the next request of a record sent in parts,
+adds only the files the record did not have yet.
 """
 
 from __future__ import annotations
@@ -36,6 +43,41 @@ class Media:
     name: str
     content_type: str
     content: bytes
+
+
+def media_type(name: str) -> str | None:
+    """The type a media file is stored and served with, by its extension; None if refused."""
+    stem, dot, extension = name.rpartition(".")
+    return bounds.ATTACHMENT_TYPES.get(extension.lower()) if dot and stem else None
+
+
+def checked_media(media: tuple[Media, ...]) -> tuple[Media, ...]:
+    """The media parts within the desk's bounds, typed by extension; Invalid for the first that
+    is not."""
+    if len(media) > bounds.MAX_ATTACHMENTS:
+        raise Invalid(f"At most {bounds.MAX_ATTACHMENTS} files with one submission.",
+                      field="media")
+    checked: dict[str, Media] = {}
+    for part in media:
+        name = part.name
+        if (not name or len(name) > bounds.MAX_ATTACHMENT_NAME_LENGTH
+                or any(c in name for c in '/\\') or name.startswith(".")
+                or any(ord(c) < 32 for c in name)):
+            raise Invalid(f"Not a file name: {name[:80]!r}.", field="media")
+        kind = media_type(name)
+        if kind is None:
+            raise Invalid(f"{name}: only photos and sound recordings are accepted (files ending "
+                          f"in {', '.join('.' + e for e in sorted(bounds.ATTACHMENT_TYPES))}).",
+                          field="media")
+        if not part.content:
+            raise Invalid(f"{name}: the file is empty.", field="media")
+        if len(part.content) > bounds.MAX_ATTACHMENT_BYTES:
+            raise Invalid(f"{name}: larger than {bounds.MAX_ATTACHMENT_BYTES // 2**20} MB.",
+                          field="media")
+        if name in checked:
+            raise Invalid(f"{name}: sent twice in one request.", field="media")
+        checked[name] = Media(name, kind, part.content)
+    return tuple(checked.values())
 
 
 def _local(tag: str) -> str:
@@ -133,6 +175,7 @@ def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
         raise Invalid(f"Unknown channel {channel!r}.", field="channel")
     if len(device) > bounds.MAX_DEVICE_LENGTH:
         raise Invalid(f"At most {bounds.MAX_DEVICE_LENGTH} characters.", field="device")
+    media = checked_media(media)
     form_id, version, instance_id, answers = parse_submission(xml)
     form, team = _trusted_form_and_team(user, form_id, version)
     if mission is not None and form.mission_id != mission.pk:
@@ -169,6 +212,9 @@ def _attach(submission: Submission, media: tuple[Media, ...], *, new: bool = Fal
     if not media:
         return
     have = set() if new else set(submission.attachments.values_list("name", flat=True))
+    if len(have | {m.name for m in media}) > bounds.MAX_ATTACHMENTS:
+        raise Invalid(f"At most {bounds.MAX_ATTACHMENTS} files with one submission.",
+                      field="media")
     Attachment.objects.bulk_create([
         Attachment(submission=submission, name=m.name[:255], content_type=m.content_type[:100],
                    content=m.content)
