@@ -41,7 +41,7 @@ from hofburg.core import access, bounds, dates
 from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
-from hofburg.monitoring import errors, exports, permissions, queries, report
+from hofburg.monitoring import errors, exports, panels, permissions, queries, report
 from hofburg.monitoring.engine import binning
 from hofburg.monitoring.engine.withdrawal import load_reference_lines, load_withdrawal_rules
 from hofburg.monitoring.forms import (
@@ -118,6 +118,8 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     daily = report.build_daily_report(request.user, latest) if latest else None
     return render(request, "monitoring/home.html", {
         "daily": daily,
+        "updated": panels.period_updated(request.user, daily) if daily else None,
+        "mission_zone": settings.MONITORING_TIME_ZONE,
         "may_submit": permissions.may_submit(request.user),
         "may_release": permissions.may_submit(request.user),
         "shows_exercise_data": daily.is_exercise if daily else False,
