@@ -58,6 +58,7 @@ PAGES = [path for path, _ready in CSP_PAGES
     "/elections/",
     "/search/?q=Austria",
     "/monitoring/review/",
+    "/glossary/",
 ]
 
 # What shows that a page's script has drawn its map or chart (the others are ready on "load").
@@ -202,3 +203,54 @@ def test_every_page_fits_a_phone_and_passes_axe(browser: Browser, live_server: o
         context.close()
     print(f"\n{len(found)} findings in {language}")
     assert found == [], f"{len(found)} findings:\n" + "\n".join(found)
+
+
+# -- the glossary on its own (decision 0052): the walk's checks, and its filter ---------------
+
+GLOSSARY_PAGES = ["/glossary/", "/glossary/?q=quota", "/glossary/?q=no-such-term"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_glossary_fits_a_phone_passes_axe_and_filters_as_one_types(
+        browser: Browser, live_server: object, language: str) -> None:
+    base = str(live_server)
+    context = browser.new_context(locale="en-GB", viewport=PHONE)
+    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    found: list[str] = []
+    for path in GLOSSARY_PAGES:
+        page.set_viewport_size(PHONE)
+        response = page.goto(base + path)
+        assert response is not None and response.ok, path
+        assert page.locator("html").get_attribute("lang") == language
+        for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+            page.set_viewport_size(size)
+            found += _findings(page, path, f"visitor/{language}/{label}", phone=label == "phone")
+    assert found == [], f"{len(found)} findings:\n" + "\n".join(found)
+
+    # Typing filters the list in place: an abbreviation, then a word without its accents.
+    page.set_viewport_size(PHONE)
+    page.goto(base + "/glossary/")
+    entries = page.locator(".glossary-entry")
+    total = entries.count()
+    assert total >= 25
+    page.locator("input[data-glossary-filter]").fill("AIAM" if language == "en" else "ЕСОВ")
+    expect(page.locator(".glossary-entry:visible")).to_have_count(1)
+    expect(page.locator("#term-aiam")).to_be_visible()
+    expect(page.locator("[data-glossary-count]")).to_contain_text("1")
+    page.locator("input[data-glossary-filter]").fill("participating state" if language == "en"
+                                                     else "государство-участник")
+    assert page.locator(".glossary-entry:visible").count() >= 1
+    page.locator("input[data-glossary-filter]").fill("zzzz-no-such-term")
+    expect(page.locator(".glossary-entry:visible")).to_have_count(0)
+    expect(page.locator("[data-glossary-none]")).to_be_visible()
+    page.locator("input[data-glossary-filter]").fill("")
+    expect(page.locator(".glossary-entry:visible")).to_have_count(total)
+    # The footer of every page leads to it.
+    page.goto(base + "/")
+    page.locator("footer a[href='/glossary/']").click()
+    page.wait_for_url(base + "/glossary/")
+    context.close()

@@ -378,3 +378,14 @@ def test_a_long_range_is_charted_per_week(cast: Cast) -> None:
     week = chart["days"].index("2026-03-09")
     assert chart["categories"][0]["data"][week] == 3
     assert sum(chart["categories"][0]["data"]) == 3
+
+
+def test_the_map_layers_are_labelled_in_each_readers_language(cast: Cast) -> None:
+    """The layers are built once per language: the first reader's language is not every
+    reader's (decision 0052)."""
+    russian = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/monitoring/map/layers.json").json()
+    english = Client().get("/monitoring/map/layers.json").json()
+    labels = [f["properties"]["label"] for f in english["zones"]["features"]]
+    assert all(label.startswith("EXERCISE: ") for label in labels)
+    assert not any(f["properties"]["label"].startswith("EXERCISE: ")
+                   for f in russian["zones"]["features"])

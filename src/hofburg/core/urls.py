@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hofburg.core.views import audit, auth, home, search, tokens
+from hofburg.core.views import audit, auth, glossary, home, search, tokens
 
 app_name = "core"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/tokens/", tokens.token_list, name="tokens"),
     path("audit/", audit.audit_list, name="audit"),
     path("search/", search.search, name="search"),
+    path("glossary/", glossary.glossary_page, name="glossary"),
 ]

@@ -46,12 +46,19 @@ COUNT_FIELDS = [
 
 
 def ruleset_choices(rulesets: Mapping[str, Ruleset]) -> list[tuple[str, str]]:
-    """Every ruleset as a choice, agreed ones first; a proposal says so in its label."""
+    """Every ruleset as a choice, agreed ones first; a proposal says so in its label. The
+    title is in the reader's language (the ruleset file's `names`), English when missing."""
     ordered = sorted(rulesets.values(), key=lambda r: (r.is_proposal, r.id))
+    language = get_language()
     return [
-        (r.id, f"{r.id} ({_('proposal')}): {r.title}" if r.is_proposal else f"{r.id}: {r.title}")
+        (r.id, f"{r.id} ({_('proposal')}): {_title(r, language)}" if r.is_proposal
+         else f"{r.id}: {_title(r, language)}")
         for r in ordered
     ]
+
+
+def _title(ruleset: Ruleset, language: str | None) -> str:
+    return localized(dict(ruleset.names), language, fallback=ruleset.title)
 
 
 def _count_field(label: Any) -> forms.IntegerField:

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language
 
+from hofburg.core.i18n import localized
 from hofburg.csbm.engine.classify import Classification, ThresholdCheck
 from hofburg.csbm.engine.constraints import Breach
 from hofburg.csbm.engine.rulesets import Citation, Ruleset, load_rulesets
+from hofburg.csbm.engine.rulesets.names import read_provision_names
 
 # The ruleset the desk judges records by unless told otherwise: the agreed text in force.
 DEFAULT_RULESET = "vd2011"
@@ -76,8 +79,34 @@ def ruleset_in_force(on: date) -> Ruleset:
     return best[1] if best else get_ruleset(DEFAULT_RULESET)
 
 
+def provision_names_path() -> Path:
+    return Path(settings.REFERENCE_DATA_DIR) / "csbm" / "provision_names.yaml"
+
+
+@cache
+def _provision_names(path: Path) -> Mapping[str, Mapping[str, str]]:
+    return read_provision_names(path)
+
+
+def provision_names() -> Mapping[str, Mapping[str, str]]:
+    """Every provision's name in the six languages, by key (data/csbm/provision_names.yaml)."""
+    return _provision_names(provision_names_path())
+
+
+def ruleset_name(ruleset: Ruleset, language: str | None = None) -> str:
+    """The ruleset's title in `language` (default: the request's), English when not given."""
+    return localized(dict(ruleset.names), language or get_language(), fallback=ruleset.title)
+
+
+def provision_name(key: str, language: str | None = None) -> str:
+    """A provision's name in `language` (default: the request's); the key when it has none."""
+    return localized(dict(provision_names().get(key, {})), language or get_language(),
+                     fallback=key)
+
+
 def clear_cache() -> None:
     _rulesets.cache_clear()
+    _provision_names.cache_clear()
 
 
 # -- the engine's answers as JSON-ready data (shared by the API and the CLI) ----------------
@@ -88,6 +117,8 @@ def citation_data(citation: Citation) -> dict[str, Any]:
         "ruleset": citation.ruleset_id,
         "stated_in": citation.stated_in,
         "key": citation.key,
+        "name": provision_name(citation.key),
+        "names": dict(provision_names().get(citation.key, {})),
         "value": citation.value,
         "paragraph": citation.paragraph,
         "paragraph_confidence": _label(citation.paragraph_confidence),

@@ -32,8 +32,8 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -41,7 +41,7 @@ from hofburg.core import access, bounds, dates
 from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
-from hofburg.monitoring import errors, exports, permissions, queries, report
+from hofburg.monitoring import errors, exports, panels, permissions, queries, report
 from hofburg.monitoring.engine import binning
 from hofburg.monitoring.engine.withdrawal import load_reference_lines, load_withdrawal_rules
 from hofburg.monitoring.forms import (
@@ -118,6 +118,8 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     daily = report.build_daily_report(request.user, latest) if latest else None
     return render(request, "monitoring/home.html", {
         "daily": daily,
+        "updated": panels.period_updated(request.user, daily) if daily else None,
+        "mission_zone": settings.MONITORING_TIME_ZONE,
         "may_submit": permissions.may_submit(request.user),
         "may_release": permissions.may_submit(request.user),
         "shows_exercise_data": daily.is_exercise if daily else False,
@@ -455,12 +457,15 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def map_layers(request: HttpRequest) -> JsonResponse:
     """The reference lines, withdrawal zones and disengagement areas as GeoJSON (public)."""
-    return JsonResponse(_reference_layers(str(settings.REFERENCE_DATA_DIR)),
+    return JsonResponse(_reference_layers(str(settings.REFERENCE_DATA_DIR), get_language()),
                         json_dumps_params={"ensure_ascii": False})
 
 
 @cache
-def _reference_layers(data_dir: str) -> dict[str, Any]:
+def _reference_layers(data_dir: str, language: str | None) -> dict[str, Any]:
+    """The layers in `language`: the zones' labels are translated when built, so each
+    language has its own copy (one cache entry for all put the first reader's language on
+    every map)."""
     directory = Path(data_dir) / "monitoring"
     with open(directory / "exercise_lines.geojson", encoding="utf-8") as handle:
         lines = json.load(handle)

@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from hofburg.core import filters as list_filters
-from hofburg.core import panels
+from hofburg.core import panels, updated
+from hofburg.core.models import AuditEntry
 from hofburg.registry import exports
 from hofburg.registry.engine.troika import Troika, troika
 from hofburg.registry.models import (
@@ -381,6 +382,9 @@ def home_panel(request: HttpRequest, subject: object = None) -> dict[str, Any] |
         "partner_count": Partner.objects.count(),
         "field_operation_count": FieldOperation.objects.filter(FieldOperation.CURRENT).count(),
         "this_year": year,
+        # The reference data is public: when its last change was loaded reveals nothing hidden.
+        "updated": updated.latest_of(
+            AuditEntry.objects.filter(model_label__istartswith="registry."), "at"),
         "troika": [
             {"role": TROIKA_ROLES[role], "year": year + offset, "chair": getattr(members, role)}
             for role, offset in (("previous", -1), ("current", 0), ("next", 1))

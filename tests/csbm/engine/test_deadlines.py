@@ -82,7 +82,10 @@ def test_inspection_and_evaluation_time_limits(vd2011: Ruleset) -> None:
 
 def test_a_deadline_the_ruleset_does_not_define_says_so(tmp_path: Path) -> None:
     path = tmp_path / "bare.yaml"
-    path.write_text("id: bare\ntitle: Nothing but a title\nstatus: proposal\n", encoding="utf-8")
+    names = "".join(f"  {language}: Nothing but a title\n"
+                    for language in ("en", "fr", "de", "it", "ru", "es"))
+    path.write_text(f"id: bare\ntitle: Nothing but a title\nnames:\n{names}status: proposal\n",
+                    encoding="utf-8")
     with pytest.raises(NotDefinedError,
                        match=r"calendar.deadline is not defined in this ruleset \(bare\)"):
         annual_calendar_deadline(2026, load_ruleset(path))

@@ -256,9 +256,16 @@ def test_unknown_keys_in_code_are_a_key_error(vd2011: Any) -> None:
 
 # -- malformed rulesets -------------------------------------------------------------------
 
+def six(title: str) -> dict[str, str]:
+    """A title's names in the six languages (the test's own stand-ins)."""
+    return {"en": title, **{language: f"{title} ({language})"
+                            for language in ("fr", "de", "it", "ru", "es")}}
+
+
 GOOD: dict[str, Any] = {
     "id": "mine",
     "title": "A test ruleset",
+    "names": six("A test ruleset"),
     "status": "agreed",
     "sources": {"S1": "a source"},
     "notification": {
@@ -320,6 +327,12 @@ def test_the_good_example_loads(tmp_path: Path) -> None:
     ({**GOOD, "id": "other"}, "id"),
     ({**GOOD, "id": "Mine"}, "id"),
     ({**GOOD, "title": ""}, "title"),
+    ({**GOOD, "names": None}, "names"),
+    ({**GOOD, "names": {k: v for k, v in six("A test ruleset").items() if k != "ru"}},
+     "names.ru"),
+    ({**GOOD, "names": {**six("A test ruleset"), "es": " "}}, "names.es"),
+    ({**GOOD, "names": {**six("A test ruleset"), "pt": "Um conjunto"}}, "names.pt"),
+    ({**GOOD, "names": six("Another title")}, "names.en"),
     ({**GOOD, "status": "draft"}, "status"),
     ({**GOOD, "colour": "blue"}, "colour"),
     ({**GOOD, "sources": ["S1"]}, "sources"),
@@ -465,6 +478,7 @@ def test_a_user_can_add_a_ruleset_file_without_code(tmp_path: Path) -> None:
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     write(tmp_path, {
         "id": "regional-example", "title": "A regional measure with a lower troop threshold",
+        "names": six("A regional measure with a lower troop threshold"),
         "status": "agreed", "extends": "vd2011",
         "notification": {"thresholds": {"land_forces": {"troops": {
             "value": 6000, "paragraph": None, "confidence": "unconfirmed"}}}},

@@ -5,7 +5,7 @@ They read no stored record except what-if, which compares the activities the cal
 
 # No `from __future__ import annotations` here: django-ninja reads the endpoint annotations at
 # import time, and paginated endpoints cannot resolve them as strings.
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -26,7 +26,7 @@ from hofburg.csbm.engine.activities import Activity as EngineActivity
 from hofburg.csbm.engine.activities import ActivityError, ActivityType
 from hofburg.csbm.engine.classify import classify as classify_activity
 from hofburg.csbm.engine.constraints import check_constraints
-from hofburg.csbm.engine.rulesets import NotDefinedError
+from hofburg.csbm.engine.rulesets import SCHEMA, NotDefinedError
 
 router = Router()
 
@@ -36,7 +36,11 @@ router = Router()
 
 class RulesetOut(Schema):
     id: str
-    title: str
+    title: str = Field(..., description="in English, as the ruleset file writes it")
+    name: str = Field(..., description="the title in the caller's language (`?lang=` or the "
+                      "request's language), English when it has none")
+    names: dict[str, str] = Field(..., description="the title by language code: en, fr, de, "
+                                  "it, ru, es")
     status: str
     proposal: bool
     extends: str | None
@@ -44,11 +48,35 @@ class RulesetOut(Schema):
     note: str
 
 
+class RulesetQuery(Schema):
+    lang: Literal["en", "fr", "de", "it", "ru", "es"] | None = Field(
+        None, description="language of `name`; default: the request's")
+
+
 @router.get("/rulesets", response=list[RulesetOut], summary="The rulesets the desk knows")
-def list_rulesets(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"id": r.id, "title": r.title, "status": r.status.value, "proposal": r.is_proposal,
+def list_rulesets(request: HttpRequest,
+                  query: Query[RulesetQuery]) -> list[dict[str, Any]]:
+    return [{"id": r.id, "title": r.title, "name": rulesets.ruleset_name(r, query.lang),
+             "names": dict(r.names), "status": r.status.value, "proposal": r.is_proposal,
              "extends": r.extends, "document": r.document, "note": r.note}
             for r in rulesets.all_rulesets().values()]
+
+
+class ProvisionOut(Schema):
+    key: str = Field(..., examples=["notification.lead_time_days"])
+    kind: str
+    name: str = Field(..., description="in the caller's language, English when it has none")
+    names: dict[str, str] = Field(..., description="by language code: en, fr, de, it, ru, es")
+
+
+@router.get("/provisions", response=list[ProvisionOut],
+            summary="Every provision a ruleset may state, with its name in the six languages")
+def list_provisions(request: HttpRequest,
+                    query: Query[RulesetQuery]) -> list[dict[str, Any]]:
+    names = rulesets.provision_names()
+    return [{"key": key, "kind": kind.name.lower(),
+             "name": rulesets.provision_name(key, query.lang), "names": dict(names[key])}
+            for key, kind in SCHEMA.items()]
 
 
 class ActivityFigures(Schema):

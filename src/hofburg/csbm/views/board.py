@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from hofburg.core import access
+from hofburg.core import access, updated
 from hofburg.core import filters as list_filters
 from hofburg.core.tables import CONTENT_TYPES
 from hofburg.csbm import exports, queries
@@ -34,6 +34,7 @@ from hofburg.csbm.forms import (
     YearForm,
 )
 from hofburg.csbm.models import Activity as StoredActivity
+from hofburg.csbm.models import AnnualCalendar, AnnualExchange, Notification
 from hofburg.csbm.rulesets import get_ruleset
 from hofburg.csbm.scorecard import ScorecardRow, build_scorecard
 from hofburg.csbm.scorecard import Status as ScoreStatus
@@ -87,7 +88,22 @@ def desk_home(request: HttpRequest) -> HttpResponse:
                       or row.missing_notifications),
                      key=lambda row: (folded(row.state_name), row.year))
     board = quota_lines(year, user)
+    entitled = access.is_entitled(user)
     return render(request, "csbm/home.html", {
+        # When the records behind each card last changed, among those the reader may see.
+        "upcoming_updated": updated.latest(*(line.record.updated_at for line in upcoming)),
+        "overdue_updated": updated.latest(
+            updated.latest_of(access.visible(AnnualExchange.objects.filter(year__in=due_years),
+                                             user), "created_at"),
+            updated.latest_of(access.visible(AnnualCalendar.objects.filter(year__in=due_years),
+                                             user), "created_at"),
+            updated.latest_of(access.visible(
+                Notification.objects.filter(activity__start__year__in=due_years), user)
+                .filter(activity__in=queries.visible_activities(user).values("pk")),
+                "created_at"),
+        ) if entitled else None,
+        "quota_updated": updated.latest_of(queries.visible_visits(user).filter(on__year=year),
+                                           "created_at", "outcome_recorded_at"),
         "year": year,
         "today": today,
         "upcoming_days": UPCOMING_DAYS,
@@ -97,7 +113,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         "quota_lines": [line for line in board if line.used],
         "filled": [line for line in board if line.filled],
         "state_count": len(board),
-        "user_is_entitled": access.is_entitled(user),
+        "user_is_entitled": entitled,
         "shows_exercise_data": exercise_data_in(year, user),
     })
 

@@ -133,6 +133,7 @@ def _resolve(top: _File, lookup: Callable[[str, _File], _File]) -> Ruleset:
         extends=header.extends,
         document=header.document,
         note=header.note or "",
+        names=MappingProxyType(dict(header.names)),
     )
 
 

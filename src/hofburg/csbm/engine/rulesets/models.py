@@ -230,6 +230,27 @@ def _sources(value: object) -> dict[str, str]:
 
 Text = Annotated[str | None, BeforeValidator(_text)]
 
+# The OSCE's six official languages: a name users see is given in each of them.
+LANGUAGES = ("en", "fr", "de", "it", "ru", "es")
+
+
+def six_names(value: object) -> dict[str, str]:
+    """A name in each of the six official languages: `{en: ..., fr: ..., ...}`, none blank."""
+    if not isinstance(value, dict):
+        raise problem("must map each of the six languages (en, fr, de, it, ru, es) to a name")
+    for language in value:
+        if language not in LANGUAGES:
+            raise problem("is not one of the six languages: en, fr, de, it, ru, es",
+                          str(language))
+    for language in LANGUAGES:
+        name = value.get(language)
+        if not isinstance(name, str) or not name.strip():
+            raise problem("is required: a name in each of the six languages", language)
+    return {language: " ".join(value[language].split()) for language in LANGUAGES}
+
+
+Names = Annotated[dict[str, str], BeforeValidator(six_names)]
+
 
 class Header(BaseModel):
     """What every ruleset file says about itself (the sections follow, in `RulesetFile`)."""
@@ -238,6 +259,7 @@ class Header(BaseModel):
 
     id: Annotated[str, BeforeValidator(_required_text)]
     title: Annotated[str, BeforeValidator(_required_text)]
+    names: Names  # the title in the six languages; `en` is the title
     status: Annotated[Status, BeforeValidator(_status)]
     extends: Text = None
     document: Text = None
@@ -258,6 +280,8 @@ class Header(BaseModel):
     def _not_its_own_base(self) -> Self:
         if self.extends == self.id:
             raise problem("a ruleset cannot extend itself", "extends")
+        if self.names["en"] != " ".join(self.title.split()):
+            raise problem(f"must be the title, {self.title!r}", "names", "en")
         return self
 
 

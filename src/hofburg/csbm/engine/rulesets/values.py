@@ -123,6 +123,7 @@ class Ruleset:
     extends: str | None = None
     document: str | None = None
     note: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)  # the title in the six languages
 
     @property
     def is_proposal(self) -> bool:
