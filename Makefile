@@ -64,15 +64,23 @@ types: $(STAMP) ## mypy with django-stubs
 boundaries: $(STAMP) ## import-linter: engines are pure, core knows no desk
 	$(BIN)/lint-imports
 
-pytest: $(STAMP) browser-deps ## the test suite only (honours HOFBURG_DATABASE_URL)
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+# The suite runs in one process per core (pytest-xdist), each with its own test database
+# (test_<name>_gw0, _gw1...) and data folder; a module's tests stay together in one process
+# (--dist loadfile), so a module that sets up something costly (a demo site, a served
+# instance) sets it up once. PYTEST_WORKERS=0 runs it in this one process; PYTEST_ARGS adds
+# options or picks tests: make pytest PYTEST_ARGS="tests/core -x".
+PYTEST_WORKERS ?= auto
+PYTEST = DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile \
+	$(PYTEST_ARGS)
+
+pytest: $(STAMP) browser-deps ## the test suite only, on every core (honours HOFBURG_DATABASE_URL)
+	$(PYTEST)
 
 test: lint types boundaries pytest ## everything CI checks: lint, types, boundaries, tests
 
 test-postgres: $(STAMP) browser-deps ## the test suite on PostgreSQL (starts the local cluster if needed)
 	bash scripts/ensure-postgres.sh
-	HOFBURG_DATABASE_URL=$${HOFBURG_PG_URL:-postgres://postgres@127.0.0.1:5432/hofburg} \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+	HOFBURG_DATABASE_URL=$${HOFBURG_PG_URL:-postgres://postgres@127.0.0.1:5432/hofburg} $(PYTEST)
 
 bench: $(STAMP) ## run the benchmarks and print their figures
 	$(BIN)/python -m benchmarks

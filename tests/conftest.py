@@ -15,18 +15,37 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 from time_machine import TimeMachineFixture
 
+from hofburg.core import metrics
 from hofburg.core.models import Affiliation, Role, User
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _data_folder_of_this_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What a test process writes into the data folder goes into a folder of its own, never
+    into the checkout's `var/`: its metrics file (a /metrics page sums every file of the
+    folder, so a test counting requests would count another process's), stored files and the
+    vault's key file (made on first use: two processes making it at once would seal with two
+    keys). `pytest -n` runs one such process per worker (xdist gives each a temporary folder
+    of its own); commands the tests start inherit the folder unless they name their own."""
+    folder = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch, override_settings(
+            DATA_DIR=folder, MEDIA_ROOT=folder / "media", CASES_KEY_FILE=folder / "cases.keys"):
+        patch.setenv("HOFBURG_DATA_DIR", str(folder))
+        patch.setenv("HOFBURG_MEDIA_DIR", str(folder / "media"))
+        yield folder
+        metrics.flush()  # here, not into the checkout's folder when the process exits
 
 
 @pytest.fixture(autouse=True)
