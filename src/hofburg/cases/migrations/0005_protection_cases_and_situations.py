@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0004_evidence_and_erasure'),
-        ('core', '0007_documents_leave_core'),
+        ('core', '0005_idempotent_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
