@@ -89,7 +89,9 @@ def transaction_label(record: Transaction, currency: str) -> str:
 
 
 def _transaction(project: Project, transaction_id: int) -> Transaction:
-    record = (Transaction.with_history.select_for_update().select_related("donor")
+    # Only the transaction's row is locked: its donor may be null, and PostgreSQL cannot lock
+    # the missing side of an outer join.
+    record = (Transaction.with_history.select_for_update(of=("self",)).select_related("donor")
               .filter(project=project, pk=transaction_id).first())
     if record is None:
         raise NotFound("No such transaction.", field="transaction")
