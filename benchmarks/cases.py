@@ -2,12 +2,13 @@
 
 Generates, in a fresh database (SQLite in a temporary folder, or the PostgreSQL database named
 by HOFBURG_BENCH_DATABASE_URL), EXERCISE records through the desk's own services, so the
-vault is sealed with AES-GCM exactly as in use: 20,000 persons (name, contacts and identity
-number in the vault) recorded by an editor, and 100,000 civil-society incidents over five
-reporting years and twenty exercise jurisdictions imported from CSV files of 10,000 rows.
-Then a fifth of the incidents are screened in and published, and an analyst is granted
-restricted need-to-know on 2,000 persons. Then it times, through the URLs the pages and
-scripts use (Django's test client: middleware, second factor, view, template or JSON):
+vault and the incidents' free text are sealed with AES-GCM exactly as in use: 20,000 persons
+(name, contacts and identity number in the vault) recorded by an editor, and 100,000
+civil-society incidents (source and account sealed) over five reporting years and twenty
+exercise jurisdictions imported from CSV files of 10,000 rows. Then a fifth of the
+incidents are screened in and published, and an analyst is granted restricted need-to-know on
+2,000 persons. Then it times, through the URLs the pages and scripts use (Django's test
+client: middleware, second factor, view, template or JSON):
 
 - a filtered incident list (one jurisdiction and year), page and API, for the analyst;
 - the persons list, page (the first 500, names unsealed for the granted) and API, for the
@@ -24,45 +25,18 @@ Figures go to benchmarks/README.md by hand.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from benchmarks.common import setup, timed
+
 YEARS = (2021, 2022, 2023, 2024, 2025)
 # Exercise jurisdictions: ISO 3166 user-assigned codes (XA..XZ, QM..QZ), never a real State.
 JURISDICTIONS = [f"X{letter}" for letter in "ABCDEFGHIJKLMNOPQRST"]
 CHUNK = 10_000
-
-
-def _time(label: str, action: Callable[[], object], repeat: int = 20) -> list[float]:
-    action()  # warm caches and the query planner
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    print(f"  {label:<62} median {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms",
-          flush=True)
-    return samples
-
-
-def _setup() -> None:
-    tmp = tempfile.mkdtemp(prefix="hofburg-bench-")
-    os.environ["HOFBURG_DATA_DIR"] = tmp
-    os.environ["HOFBURG_DATABASE_URL"] = os.environ.get(
-        "HOFBURG_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hofburg.settings")
-    os.environ.setdefault("HOFBURG_SECRET_KEY", "benchmark-only-secret-key-not-for-use-anywhere")
-    import django
-
-    django.setup()
 
 
 def _verified(user: Any) -> Any:
@@ -135,7 +109,7 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    _setup()
+    setup()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -163,23 +137,23 @@ def main() -> None:
         return call
 
     repeat = args.repeat
-    _time("incidents, one jurisdiction and year (page, analyst)",
+    timed("incidents, one jurisdiction and year (page, analyst)",
           get(analyst_client, f"/cases/hate-crime/incidents/?country={place}&year={year}"),
           repeat)
-    _time("incidents, one jurisdiction and year (API, analyst)",
+    timed("incidents, one jurisdiction and year (API, analyst)",
           get(analyst_client, f"/api/v1/cases/incidents?country={place}&year={year}"), repeat)
-    _time("incidents, one year, all jurisdictions (API, analyst)",
+    timed("incidents, one year, all jurisdictions (API, analyst)",
           get(analyst_client, f"/api/v1/cases/incidents?year={year}"), repeat)
-    _time("persons (page, analyst: 2,000 granted)", get(analyst_client, "/cases/persons/"),
+    timed("persons (page, analyst: 2,000 granted)", get(analyst_client, "/cases/persons/"),
           repeat)
-    _time("persons (API, analyst)", get(analyst_client, "/api/v1/cases/persons"), repeat)
-    _time("persons (page, editor: every person granted, names unsealed)",
+    timed("persons (API, analyst)", get(analyst_client, "/api/v1/cases/persons"), repeat)
+    timed("persons (page, editor: every person granted, names unsealed)",
           get(editor_client, "/cases/persons/"), repeat)
-    _time("persons (API, editor)", get(editor_client, "/api/v1/cases/persons"), repeat)
+    timed("persons (API, editor)", get(editor_client, "/api/v1/cases/persons"), repeat)
     k = settings.CASES_SUPPRESSION_K
-    _time(f"publication table {year} (public, k={k})",
+    timed(f"publication table {year} (public, k={k})",
           lambda: queries.public_hate_crime_table(year, k), max(3, repeat // 4))
-    _time(f"publication preview page {year} (analyst)",
+    timed(f"publication preview page {year} (analyst)",
           get(analyst_client, f"/cases/hate-crime/publication/?year={year}"),
           max(3, repeat // 4))
 

@@ -19,14 +19,12 @@ Figures go to benchmarks/README.md by hand.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from benchmarks.common import setup, timed
 
 
 def _words(text: str) -> list[str]:
@@ -50,33 +48,6 @@ ES = _words("seguridad diálogo alto-el-fuego retirada presupuesto mandato misi�
       "transparencia frontera energía agua medios minoría elección trata cooperación")
 LANGUAGES = {"en": EN, "fr": FR, "de": DE, "it": IT, "ru": RU, "es": ES}
 RARE = {"en": "seabed", "ru": "шельф"}
-
-
-def _time(label: str, action: Callable[[], object], repeat: int = 20) -> list[float]:
-    action()  # warm caches and the query planner
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    print(f"  {label:<62} median {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms",
-          flush=True)
-    return samples
-
-
-def _setup() -> None:
-    tmp = tempfile.mkdtemp(prefix="hofburg-bench-")
-    os.environ["HOFBURG_DATA_DIR"] = tmp
-    os.environ["HOFBURG_DATABASE_URL"] = os.environ.get(
-        "HOFBURG_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hofburg.settings")
-    os.environ.setdefault("HOFBURG_SECRET_KEY", "benchmark-only-secret-key-not-for-use-anywhere")
-    import django
-
-    django.setup()
 
 
 def _text(rng: random.Random, language: str, words: int, rare: bool = False) -> str:
@@ -212,7 +183,7 @@ def main() -> None:
                         help="PostgreSQL: time the records an earlier run left in the database "
                              "instead of generating them again")
     args = parser.parse_args()
-    _setup()
+    setup()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -251,22 +222,22 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{url} answered {response.status_code}")
 
-        _time(f"{who}: journal of the day {busy.journal_symbol} (page)",
+        timed(f"{who}: journal of the day {busy.journal_symbol} (page)",
               lambda: get(f"/decisions/journals/{busy.journal_symbol}/?exercise=1"),
               args.repeat)
-        _time(f"{who}: journal of the day (PDF)",
+        timed(f"{who}: journal of the day (PDF)",
               lambda: get(f"/decisions/journals/{busy.journal_symbol}.pdf?exercise=1"),
               max(3, args.repeat // 4))
         for label, q in (("'ceasefire withdrawal'", "ceasefire withdrawal"),
                          ("Russian 'безопасность'", "безопасность"),
                          ("rare word (0.1%)", "seabed"), ("rare Russian word", "шельф")):
-            _time(f"{who}: statements search {label} (API)",
+            timed(f"{who}: statements search {label} (API)",
                   lambda q=q: get(f"/api/v1/decisions/statements?q={q}"), args.repeat)
-            _time(f"{who}: statements search {label} (page)",
+            timed(f"{who}: statements search {label} (page)",
                   lambda q=q: get(f"/decisions/statements/?q={q}"), args.repeat)
-        _time(f"{who}: status table, Ministerial Council (page)",
+        timed(f"{who}: status table, Ministerial Council (page)",
               lambda: get("/decisions/?body=MC"), args.repeat)
-        _time(f"{who}: status table, all bodies (API)",
+        timed(f"{who}: status table, all bodies (API)",
               lambda: get("/api/v1/decisions/status-table"), args.repeat)
 
 

@@ -11,13 +11,11 @@ affiliation owns some confidential documents. Figures go to benchmarks/README.md
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
+
+from benchmarks.common import setup, timed
 
 WORDS = [
     "security",
@@ -50,32 +48,11 @@ WORDS = [
 ]
 
 
-def _time(label: str, action: Callable[[], object], repeat: int = 20) -> None:
-    action()  # warm caches and the query planner
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    print(f"  {label:<58} median {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=100_000)
     args = parser.parse_args()
-
-    tmp = tempfile.mkdtemp(prefix="hofburg-bench-")
-    os.environ["HOFBURG_DATA_DIR"] = tmp
-    os.environ["HOFBURG_DATABASE_URL"] = os.environ.get(
-        "HOFBURG_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hofburg.settings")
-    import django
-
-    django.setup()
+    setup()
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
     from django.db import connection
@@ -130,28 +107,28 @@ def main() -> None:
     Document.objects.bulk_create(batch)
     call_command("refresh_statistics")
     print(
-        f"  {'load (bulk insert, search index kept by triggers)':<58} "
+        f"  {'load (bulk insert, search index kept by triggers)':<62} "
         f"{time.perf_counter() - start:8.1f} s"
     )
 
     anonymous = AnonymousUser()
     for who, person in (("anonymous", anonymous), ("entitled user", user)):
         visible = access.visible(Document.objects.all(), person)
-        _time(f"{who}: first page of the list (25)", lambda v=visible: list(v[:25]))
-        _time(f"{who}: count of visible documents", lambda v=visible: v.count())
-        _time(
+        timed(f"{who}: first page of the list (25)", lambda v=visible: list(v[:25]))
+        timed(f"{who}: count of visible documents", lambda v=visible: v.count())
+        timed(
             f"{who}: search 'ceasefire withdrawal', first 25",
             lambda v=visible: list(find_documents(v, q="ceasefire withdrawal")[:25]),
         )
-        _time(
+        timed(
             f"{who}: search a rare word (0.1% of documents), first 25",
             lambda v=visible: list(find_documents(v, q="seabed")[:25]),
         )
-        _time(
+        timed(
             f"{who}: filter year 2015 + distribution, first 25",
             lambda v=visible: list(find_documents(v, year=2015, distribution="public")[:25]),
         )
-        _time(f"{who}: detail by id", lambda v=visible: v.filter(pk=4242).first())
+        timed(f"{who}: detail by id", lambda v=visible: v.filter(pk=4242).first())
 
 
 if __name__ == "__main__":

@@ -7,11 +7,14 @@ threads (default 16, each with its own keep-alive connection) then POST submissi
 `/openrosa/submission` with HTTP Basic and a unique `meta/instanceID` each, for `--seconds`.
 Afterwards the stored submissions are counted: every 201 must be in the database (zero lost).
 
-    python -m benchmarks openrosa_intake [--seconds 30] [--threads 16]
+    python -m benchmarks openrosa_intake [--seconds 30] [--threads 16] [--client wrk|python]
 
-Prints submissions/s, latency percentiles, errors and the lost count. The client runs on the
-same machine and takes its share of the two cores: the figures are a lower bound on what the
-server alone sustains. Figures go to benchmarks/README.md by hand.
+The load tool is wrk (`--client wrk`, the default: a Lua script gives every request its own
+instance id; 2 wrk threads hold the connections) or Python threads (`--client python`, one
+connection each). Either runs on the same machine and takes its share of the two cores: the
+figures are a lower bound on what the server alone sustains; wrk takes far less of them.
+Prints submissions/s, latency percentiles, errors and the lost count. Figures go to
+benchmarks/README.md by hand.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.serving import ROOT, running_server, server_cpu_seconds
+from benchmarks.serving import ROOT, running_server, server_cpu_seconds, wrk
 
 SETUP = r"""
 import io, django
@@ -111,6 +114,54 @@ def client(port: int, seconds: int, ready: threading.Barrier, latencies: list[fl
             statuses[status] = statuses.get(status, 0) + count
 
 
+def _lua(text: str) -> str:
+    """`text` inside a single-quoted Lua string (it holds no quote or backslash of its own)."""
+    assert "'" not in text and "\\" not in text
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _wrk_script(run: str) -> str:
+    """wrk's Lua: every request a Collect-style submission with an instance id of its own
+    (`run`, the wrk thread, a counter)."""
+    token = base64.b64encode(b"bench-observer:bench-observer-password").decode()
+    head = ('--' + BOUNDARY + '\r\nContent-Disposition: form-data; name="xml_submission_file"; '
+            'filename="submission.xml"\r\nContent-Type: text/xml\r\n\r\n'
+            '<data id="bench_voting" version="1"><station_id>P')
+    tail = '</instanceID></meta></data>\r\n--' + BOUNDARY + '--\r\n'
+    return f"""
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Basic {token}"
+wrk.headers["X-OpenRosa-Version"] = "1.0"
+wrk.headers["Content-Type"] = "multipart/form-data; boundary={BOUNDARY}"
+local made = 0
+function setup(thread)
+  made = made + 1
+  thread:set("tid", made)
+end
+local counter = 0
+local head = '{_lua(head)}'
+local middle = '</station_id>{ANSWERS}<meta><instanceID>uuid:'
+local tail = '{_lua(tail)}'
+function request()
+  counter = counter + 1
+  local instance = string.format("{run}-%04x-4000-8000-%012x", tid, counter)
+  local station = string.sub(instance, -4)
+  return wrk.format(nil, "/openrosa/submission", nil, head .. station .. middle .. instance .. tail)
+end
+"""
+
+
+def run_wrk(base: str, pid: int, seconds: int, connections: int) -> tuple[dict[str, float], int]:
+    """A warm-up of 3 s (each worker checks the password once, then remembers it), then the
+    timed run: its figures, and the submissions the warm-up had acknowledged."""
+    url = f"{base}/openrosa/submission"
+    warm = wrk(url, {}, connections=connections, seconds=3, server_pid=pid,
+               script=_wrk_script(uuid.uuid4().hex[:8]))
+    figures = wrk(url, {}, connections=connections, seconds=seconds, server_pid=pid,
+                  script=_wrk_script(uuid.uuid4().hex[:8]))
+    return figures, int(warm["requests"] - warm["non2xx"])
+
+
 def _own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -127,7 +178,9 @@ def stored(env: dict[str, str]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=16,
+                        help="client threads (python) or connections (wrk)")
+    parser.add_argument("--client", choices=("wrk", "python"), default="wrk")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hofburg-bench-openrosa-") as folder:
         data = Path(folder)
@@ -136,6 +189,11 @@ def main() -> None:
                or f"sqlite:///{data / 'bench.sqlite3'}",
                "DJANGO_SETTINGS_MODULE": "hofburg.settings"}
         subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, check=True)
+        if options.client == "wrk":
+            with running_server("hofburg", env) as (base, pid):
+                figures, warmed = run_wrk(base, pid, options.seconds, options.threads)
+            _report_wrk(figures, stored(env) - warmed, options.threads)
+            return
         with running_server("hofburg", env) as (base, pid):
             port = int(base.rsplit(":", 1)[1])
             latencies: list[float] = []
@@ -175,6 +233,22 @@ def main() -> None:
               f"{client_ms:.2f} ms; the server alone on {os.cpu_count()} cores: at most "
               f"{(os.cpu_count() or 1) * 1000 / server_ms:.0f}/s; load average "
               f"{os.getloadavg()[0]:.1f}")
+
+
+def _report_wrk(figures: dict[str, float], in_database: int, connections: int) -> None:
+    acknowledged = int(figures["requests"] - figures["non2xx"])
+    print(f"{acknowledged} submissions acknowledged in {figures['seconds']:.1f} s: "
+          f"{acknowledged / figures['seconds']:.1f}/s over {connections} wrk connections")
+    print(f"latency ms: median {figures['p50_ms']:.0f}, p95 {figures['p95_ms']:.0f}, "
+          f"p99 {figures['p99_ms']:.0f}")
+    print(f"answers: {acknowledged} acknowledged, {figures['non2xx']:.0f} refused, "
+          f"{figures['socket_errors']:.0f} connection errors or timeouts")
+    print(f"stored {in_database}; lost (acknowledged but not stored): "
+          f"{max(0, acknowledged - in_database)}")
+    print(f"processor time per submission: server {figures['server_cpu_ms']:.2f} ms, wrk "
+          f"{figures['wrk_cpu_ms']:.2f} ms; the server alone on {os.cpu_count()} cores: at most "
+          f"{(os.cpu_count() or 1) * 1000 / figures['server_cpu_ms']:.0f}/s; load average "
+          f"{os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -19,15 +19,13 @@ Figures go to benchmarks/README.md by hand.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+from benchmarks.common import setup, timed
 
 STATES = ["AT", "DE", "FI", "FR", "IT", "NL", "NO", "SE", "CH", "US", "GB", "CA", "PL", "ES",
           "DK", "BE", "IE", "LU", "CZ", "SK"]
@@ -39,32 +37,6 @@ THEMES = [("anti_corruption", "15113"), ("anti_money_laundering", "24010"),
           ("elections", "15151"), ("media_freedom", "15153")]
 STATUSES = ["concept", "approved", "implementation", "implementation", "implementation",
             "closed", "suspended", "cancelled"]
-
-
-def _time(label: str, action: Callable[[], object], repeat: int = 20) -> list[float]:
-    action()  # warm caches and the query planner
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    print(f"  {label:<62} median {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms",
-          flush=True)
-    return samples
-
-
-def _setup() -> None:
-    tmp = tempfile.mkdtemp(prefix="hofburg-bench-")
-    os.environ["HOFBURG_DATA_DIR"] = tmp
-    os.environ["HOFBURG_DATABASE_URL"] = os.environ.get(
-        "HOFBURG_BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hofburg.settings")
-    os.environ.setdefault("HOFBURG_SECRET_KEY", "benchmark-only-secret-key-not-for-use-anywhere")
-    import django
-
-    django.setup()
 
 
 def generate(args: argparse.Namespace) -> tuple[Any, list[Any]]:
@@ -160,7 +132,7 @@ def main() -> None:
     parser.add_argument("--periods", type=int, default=60_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    _setup()
+    setup()
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
     from django.db import connection
@@ -190,12 +162,12 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{url} answered {response.status_code}")
 
-        _time(f"{who}: portfolio with totals (page)", lambda: get("/projects/"), args.repeat)
-        _time(f"{who}: portfolio filtered by theme and State (page)",
+        timed(f"{who}: portfolio with totals (page)", lambda: get("/projects/"), args.repeat)
+        timed(f"{who}: portfolio filtered by theme and State (page)",
               lambda: get("/projects/?theme=anti_corruption&state=MD"), args.repeat)
-        _time(f"{who}: portfolio list, 50 (API)", lambda: get("/api/v1/projects/?limit=50"),
+        timed(f"{who}: portfolio list, 50 (API)", lambda: get("/api/v1/projects/?limit=50"),
               args.repeat)
-        _time(f"{who}: portfolio totals (API)", lambda: get("/api/v1/projects/totals"),
+        timed(f"{who}: portfolio totals (API)", lambda: get("/api/v1/projects/totals"),
               args.repeat)
     state = ParticipatingState.objects.get(iso2="AT")
     factory = RequestFactory()
@@ -209,7 +181,7 @@ def main() -> None:
             context = panels.state_panel(r, state)
             render_to_string("projects/panels/state.html", context or {}, request=r)
 
-        _time(f"{who}: State contribution panel (AT)", panel, args.repeat)
+        timed(f"{who}: State contribution panel (AT)", panel, args.repeat)
     for who, user in (("anonymous", AnonymousUser()), ("entitled reader", analyst)):
         visible = queries.visible_projects(user)
         count = visible.count()

@@ -55,15 +55,22 @@ DEFAULT_DATA = Path(os.environ.get("HOFBURG_BENCH_DATA_DIR", "")
 PROFILE_ROUNDS = 5
 
 _YEAR_RANGE = f"start={YEAR}-01-01&end={YEAR}-12-31"
-# name, path, query, with the token
-ENDPOINTS: list[tuple[str, str, str, bool]] = [
-    ("map, anonymous", "/api/v1/monitoring/map", _YEAR_RANGE, False),
-    ("map, entitled", "/api/v1/monitoring/map", _YEAR_RANGE, True),
-    ("trends, anonymous", "/api/v1/monitoring/trends", _YEAR_RANGE, False),
+# name, path, query, with the token, other request headers
+_GZIP = {"Accept-Encoding": "gzip, deflate, br"}  # as browsers send it
+ENDPOINTS: list[tuple[str, str, str, bool, dict[str, str]]] = [
+    ("map, anonymous", "/api/v1/monitoring/map", _YEAR_RANGE, False, {}),
+    ("map, entitled", "/api/v1/monitoring/map", _YEAR_RANGE, True, {}),
+    ("trends, anonymous", "/api/v1/monitoring/trends", _YEAR_RANGE, False, {}),
     ("trends by area, entitled", "/api/v1/monitoring/trends", _YEAR_RANGE + "&by_area=true",
-     True),
-    ("states, anonymous", "/api/v1/states", "", False),
+     True, {}),
+    ("the same, gzip accepted", "/api/v1/monitoring/trends", _YEAR_RANGE + "&by_area=true",
+     True, _GZIP),
+    ("states, anonymous", "/api/v1/states", "", False, {}),
 ]
+
+
+def _headers(token: str, entitled: bool, other: dict[str, str]) -> dict[str, str]:
+    return {**({"Authorization": f"Bearer {token}"} if entitled else {}), **other}
 
 _ACCOUNT_SCRIPT = r"""
 import os
@@ -183,8 +190,8 @@ def _in_process(token: str, calls: int) -> dict[str, float]:
         answer.close()
 
     figures = {}
-    for name, path, query, entitled in ENDPOINTS:
-        headers = {"Authorization": f"Bearer {token}"} if entitled else {}
+    for name, path, query, entitled, other in ENDPOINTS:
+        headers = _headers(token, entitled, other)
         for _ in range(20):  # the answer computed and cached, the code paths warm
             call(path, query, headers)
         if not statuses[-1].startswith("200"):
@@ -227,8 +234,8 @@ def _server_command(server: str, port: int) -> list[str]:
                   "import django; django.setup(); from hofburg.core import serving; "
                   "from benchmarks.serving "
                   "import plain_application as app; "
-                  f"serving.serve_with_workers(app, serving.listening_socket('127.0.0.1', "
-                  f"{port}), workers={workers}, threads={threads})"],
+                  f"serving.serve_with_workers(app, serving.listening_sockets('127.0.0.1', "
+                  f"{port}, {workers}), workers={workers}, threads={threads})"],
     }
     return commands[server]
 
@@ -277,16 +284,17 @@ def running_server(server: str, env: dict[str, str]) -> Iterator[tuple[str, int]
         process.wait(timeout=30)
 
 
-def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: int, server_pid: int
-        ) -> dict[str, float]:
+def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: int, server_pid: int,
+        script: str = "") -> dict[str, float]:
     """wrk's figures for one run, with the processor time per request of the server (all its
     processes) and of wrk itself: on an idle machine the cores can answer at most
-    cores / (server + wrk) requests per second."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_WRK_REPORT)
+    cores / (server + wrk) requests per second. `script`: Lua that makes the requests (wrk's
+    `request` function), run before the report."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script + _WRK_REPORT)
     try:
         command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                   "-s", script.name, url]
+                   "-s", lua.name, url]
         for name, value in headers.items():
             command[1:1] = ["-H", f"{name}: {value}"]
         load_average = os.getloadavg()[0]
@@ -296,12 +304,14 @@ def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: int, se
         server_cpu = server_cpu_seconds(server_pid) - server_before
         wrk_cpu = _children_cpu_seconds() - wrk_before
     finally:
-        os.unlink(script.name)
+        os.unlink(lua.name)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     seconds_run = figures["duration_us"] / 1e6
     return {"rps": figures["requests"] / seconds_run, "p50_ms": figures["p50_us"] / 1000,
             "p95_ms": figures["p95_us"] / 1000, "p99_ms": figures["p99_us"] / 1000,
             "errors": figures["errors"] + figures["non2xx"], "load": load_average,
+            "requests": figures["requests"], "non2xx": figures["non2xx"],
+            "socket_errors": figures["errors"], "seconds": seconds_run,
             "server_cpu_ms": server_cpu / max(figures["requests"], 1) * 1000,
             "wrk_cpu_ms": wrk_cpu / max(figures["requests"], 1) * 1000}
 
@@ -313,17 +323,17 @@ def _children_cpu_seconds() -> float:
 
 def load(env: dict[str, str], token: str, *, server: str, runs: int, seconds: int,
          connections: int, only: str = "") -> dict[str, list[dict[str, float]]]:
-    endpoints = ([("plain WSGI hello-world", "/", "", False)] if server == "plain"
+    endpoints = ([("plain WSGI hello-world", "/", "", False, {})] if server == "plain"
                  else [e for e in ENDPOINTS if only in e[0]])
     results: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in endpoints}
     with running_server(server, env) as (base, pid):
-        for _name, path, query, entitled in endpoints:  # warm-up: every worker fills its cache
-            headers = {"Authorization": f"Bearer {token}"} if entitled else {}
+        for _name, path, query, entitled, other in endpoints:  # warm-up: fills every cache
+            headers = _headers(token, entitled, other)
             wrk(f"{base}{path}?{query}", headers, connections=connections, seconds=2,
                 server_pid=pid)
         for run in range(runs):
-            for name, path, query, entitled in endpoints:
-                headers = {"Authorization": f"Bearer {token}"} if entitled else {}
+            for name, path, query, entitled, other in endpoints:
+                headers = _headers(token, entitled, other)
                 figures = wrk(f"{base}{path}?{query}", headers, connections=connections,
                               seconds=seconds, server_pid=pid)
                 results[name].append(figures)

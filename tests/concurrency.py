@@ -34,6 +34,9 @@ def own_connections(directory: Path) -> Iterator[None]:
     connection.ensure_connection()
     target = sqlite3.connect(copy)
     connection.connection.backup(target)
+    # In WAL already, as a served database is: otherwise the threads' first connections all
+    # switch it at once, and SQLite refuses the switch to all but one without waiting.
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     original = connections.settings["default"]
     # A new dict: the test's own connection keeps its settings (and its in-memory database).

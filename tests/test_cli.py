@@ -26,7 +26,7 @@ def run(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.Comp
         text=True,
         env=env,
         input=stdin,
-        timeout=300,
+        timeout=900,  # a hang guard: the demo takes minutes on a machine busy with other tests
         check=False,
     )
 

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ HOFBURG = str(Path(sys.executable).parent / "hofburg")
 
 
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def environment(tmp_path_factory: pytest.TempPathFactory,
+                migrated_sqlite: Callable[[Path], Path]) -> dict[str, str]:
     data = tmp_path_factory.mktemp("hofburg-bad-input")
+    migrated_sqlite(data / "cli.sqlite3")
     env = {**os.environ, "HOFBURG_DATA_DIR": str(data),
            "HOFBURG_DATABASE_URL": f"sqlite:///{data / 'cli.sqlite3'}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -1,6 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI with a router per desk."""
 
 from hofburg.cases.api import router as cases_router
+from hofburg.cases.api_statements import router as cases_statements_router
 from hofburg.core.api import build_api
 from hofburg.csbm.api import router as csbm_router
 from hofburg.decisions.api import router as decisions_router
@@ -19,3 +20,4 @@ api.add_router("/csbm", csbm_router, tags=["Vienna Document"])
 api.add_router("/monitoring", monitoring_router, tags=["field monitoring"])
 api.add_router("/projects", projects_router, tags=["projects"])
 api.add_router("/cases", cases_router)
+api.add_router("/cases", cases_statements_router)

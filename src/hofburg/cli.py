@@ -107,7 +107,7 @@ def serve(
 ) -> None:
     """Serve Hofburg with waitress until Ctrl-C (or SIGTERM)."""
     setup_django()
-    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
+    from waitress import serve as waitress_serve
 
     from hofburg.core import metrics
     from hofburg.wsgi import application
@@ -120,7 +120,8 @@ def serve(
             waitress_serve(application, host=host, port=port, threads=threads, ident="hofburg")
         else:
             announce = f"Hofburg is at http://{host}:{port}/  ({workers} processes, Ctrl-C to stop)"
-            serving.serve_with_workers(application, serving.listening_socket(host, port),
+            serving.serve_with_workers(application,
+                                       serving.listening_sockets(host, port, workers),
                                        workers=workers, threads=threads,
                                        started=lambda: typer.echo(announce))
             typer.echo("Stopped.")

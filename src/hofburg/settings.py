@@ -170,6 +170,11 @@ _database = dj_database_url.parse(DATABASE_URL,
                                   conn_max_age=env_int("HOFBURG_DB_CONN_MAX_AGE", 600),
                                   conn_health_checks=True)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, whose threads of one process take turns to write (core/sqlite).
+    _database["ENGINE"] = "hofburg.core.sqlite"
+    # Tests in memory, as for Django's own SQLite backend (pytest-django recognises only that
+    # backend by name when it gives each parallel test process its database).
+    _database["TEST"] = {"NAME": ":memory:"}
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions take the write
     # lock at BEGIN, so two writers queue instead of failing with "database is locked".
     _database["OPTIONS"] = {
@@ -361,4 +366,9 @@ CASES_KEY_FILE = Path(env_str("HOFBURG_CASES_KEY_FILE", str(DATA_DIR / "cases.ke
 CASES_SUPPRESSION_K = env_int("HOFBURG_CASES_SUPPRESSION_K", 11)
 if CASES_SUPPRESSION_K < 1:
     raise ImproperlyConfigured("HOFBURG_CASES_SUPPRESSION_K must be at least 1")
+# How many days the access log keeps its entries before `hofburg cases prune-log` removes them
+# (decision 0056: two years cover a reporting year's whole cycle up to its publication).
+CASES_ACCESS_LOG_RETENTION_DAYS = env_int("HOFBURG_CASES_ACCESS_LOG_RETENTION_DAYS", 730)
+if CASES_ACCESS_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("HOFBURG_CASES_ACCESS_LOG_RETENTION_DAYS must be at least 1")
 OTP_TOTP_ISSUER = "Hofburg"

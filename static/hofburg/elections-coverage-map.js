@@ -35,13 +35,7 @@
     var map = L.map(element, { zoomSnap: 0.25, minZoom: 1, maxZoom: 14,
                                maxBounds: [[-85, -200], [85, 200]] });
     map.attributionControl.setPrefix(false);
-    L.geoJSON(topojson.feature(atlas, atlas.objects.countries), {
-      attribution: hofburg.escapeHtml(element.getAttribute("data-attribution")),
-      interactive: false,
-      style: function () {
-        return { color: "#ffffff", weight: 0.6, fillColor: "#d3d3cf", fillOpacity: 1 };
-      }
-    }).addTo(map);
+    hofburg.baseCountries(map, atlas, element);
     // The view first: Leaflet adds a layer's elements only once the map has one.
     var bounds = points.map(function (point) { return [point.lat, point.lon]; });
     if (bounds.length) {

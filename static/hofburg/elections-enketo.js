@@ -97,40 +97,10 @@
   }
 
   /* Files of a record, kept in IndexedDB under "<outbox key>|<instance id>|<file name>". */
-  function mediaDb() {
-    return new Promise(function (resolve, reject) {
-      if (!window.indexedDB) {
-        reject(new Error("no IndexedDB"));
-        return;
-      }
-      var request = window.indexedDB.open(MEDIA_DB, 1);
-      request.onupgradeneeded = function () {
-        request.result.createObjectStore(MEDIA_STORE);
-      };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
-    });
-  }
+  var inStore = hofburg.deviceStore(MEDIA_DB, MEDIA_STORE);
 
   function mediaKey(instanceId, name) {
     return key + "|" + instanceId + "|" + name;
-  }
-
-  function inStore(mode, work) {
-    return mediaDb().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var transaction = db.transaction(MEDIA_STORE, mode);
-        var result = work(transaction.objectStore(MEDIA_STORE));
-        transaction.oncomplete = function () {
-          db.close();
-          resolve(result);
-        };
-        transaction.onerror = transaction.onabort = function () {
-          db.close();
-          reject(transaction.error);
-        };
-      });
-    });
   }
 
   function keepFiles(instanceId, files) {

@@ -38,7 +38,57 @@
     return box;
   }
 
-  window.hofburg = { text: text, textAndLink: textAndLink, escapeHtml: escapeHtml };
+  /* Files kept on the device until they are sent (IndexedDB), for the forms that take photos
+   * and recordings offline. `deviceStore(db, store)` gives `inStore(mode, work)`: it opens the
+   * database, runs `work(objectStore)` in one transaction and resolves with what `work`
+   * returned once the transaction is complete (rejects if there is no IndexedDB). */
+  function deviceStore(dbName, storeName) {
+    function open() {
+      return new Promise(function (resolve, reject) {
+        if (!window.indexedDB) {
+          reject(new Error("no IndexedDB"));
+          return;
+        }
+        var request = window.indexedDB.open(dbName, 1);
+        request.onupgradeneeded = function () {
+          request.result.createObjectStore(storeName);
+        };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return function inStore(mode, work) {
+      return open().then(function (db) {
+        return new Promise(function (resolve, reject) {
+          var transaction = db.transaction(storeName, mode);
+          var result = work(transaction.objectStore(storeName));
+          transaction.oncomplete = function () {
+            db.close();
+            resolve(result);
+          };
+          transaction.onerror = transaction.onabort = function () {
+            db.close();
+            reject(transaction.error);
+          };
+        });
+      });
+    };
+  }
+
+  /* The base layer every desk's map draws under its own: the countries of the vendored
+   * world-atlas TopoJSON in grey (no tile server), not interactive, credited on the map's
+   * attribution control, when it has one, with the element's data-attribution (escaped: the
+   * control writes it as HTML). Needs Leaflet and topojson-client. */
+  function baseCountries(map, atlas, element) {
+    return L.geoJSON(topojson.feature(atlas, atlas.objects.countries), {
+      attribution: escapeHtml(element.getAttribute("data-attribution")),
+      interactive: false,
+      style: { color: "#ffffff", weight: 0.6, fillColor: "#d3d3cf", fillOpacity: 1 }
+    }).addTo(map);
+  }
+
+  window.hofburg = { text: text, textAndLink: textAndLink, escapeHtml: escapeHtml,
+                     deviceStore: deviceStore, baseCountries: baseCountries };
 
   // <details data-keep-open="name">: a disclosure the reader opened stays open when htmx
   // swaps in a new version of it (the checker's evidence while the activity is being typed).

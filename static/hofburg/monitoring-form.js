@@ -7,6 +7,16 @@
  * The server treats a second submission with the same client id as the first, so a retry after
  * a lost answer never makes a duplicate. The page and its files are cached for offline use by
  * the desk's service worker (monitoring-sw.js).
+ *
+ * Photos chosen with a record wait on the device in IndexedDB (localStorage holds text only),
+ * as the election desk's web entry keeps its media (decision 0051), under
+ * "<outbox key>|<client id>|<n>-<file name>", stored before the record enters the outbox. Once
+ * the server holds the record, its photos follow, one request each, under its client id; the
+ * server stores a photo once however often it arrives (by its SHA-256), so a retry sends the
+ * record and its photos again safely. The record leaves the outbox when the server holds it
+ * and every photo it could take; a photo it refuses, or one gone from the device, is named in
+ * the "Sent" list. The bounds (kinds, size, count) are the server's, given in #photo-limits.
+ * The position can be picked on a map (monitoring-position-map.js).
  */
 (function () {
   "use strict";
@@ -24,6 +34,13 @@
   var key = form.getAttribute("data-outbox-key");
   var text = JSON.parse(document.getElementById("form-texts").textContent);
   var limits = JSON.parse(document.getElementById("observation-limits").textContent);
+  var photoLimits = JSON.parse(document.getElementById("photo-limits").textContent);
+  var photoInput = form.elements.photos;
+  var keepLocation = form.elements.keep_location;
+  var photosKept = document.getElementById("photos-kept");
+  var PHOTO_DB = "hofburg-monitoring-photos";
+  var PHOTO_STORE = "photos";
+  var carried = null;  // the photos of a record put back in the form by "Edit"
   var RETRY_FIRST_MS = 3000;
   var RETRY_MAX_MS = 60000;
   var retryDelay = RETRY_FIRST_MS;
@@ -60,6 +77,77 @@
 
   function pad(n) {
     return (n < 10 ? "0" : "") + n;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values[name] === undefined ? whole : values[name];
+    });
+  }
+
+  /* -- photos on the device (IndexedDB) ---------------------------------------------------- */
+
+  var inStore = hofburg.deviceStore(PHOTO_DB, PHOTO_STORE);
+
+  function keepPhotos(files) {
+    if (!files.length) {
+      return Promise.resolve();
+    }
+    return inStore("readwrite", function (store) {
+      files.forEach(function (file) { store.put(file.blob, file.key); });
+    });
+  }
+
+  function readPhoto(photo) {
+    return inStore("readonly", function (store) {
+      var found = {};
+      var request = store.get(photo.key);
+      request.onsuccess = function () { found.blob = request.result || null; };
+      return found;
+    }).then(function (found) { return found.blob; }, function () { return null; });
+  }
+
+  function dropPhotos(photos) {
+    if (!(photos || []).length) {
+      return Promise.resolve();
+    }
+    return inStore("readwrite", function (store) {
+      photos.forEach(function (photo) { store.delete(photo.key); });
+    }).catch(function () { /* left over: nothing reads them again */ });
+  }
+
+  /* The photos chosen for a record, or the first bound they break. */
+  function chosenPhotos(clientId) {
+    var files = Array.prototype.slice.call(photoInput.files || []);
+    var chosen = [];
+    var problem = null;
+    files.forEach(function (file, index) {
+      if (problem) {
+        return;
+      }
+      if (!Object.prototype.hasOwnProperty.call(photoLimits.types, file.type)) {
+        problem = fill(text.photoType, { name: file.name });
+      } else if (file.size > photoLimits.maxBytes) {
+        problem = fill(text.photoSize, { name: file.name,
+                                         mb: String(Math.floor(photoLimits.maxBytes / 1048576)) });
+      } else {
+        chosen.push({ key: key + "|" + clientId + "|" + index + "-" + file.name,
+                      name: file.name, type: file.type, size: file.size, blob: file });
+      }
+    });
+    if (!problem && chosen.length > photoLimits.maxPhotos) {
+      problem = fill(text.photoCount, { count: String(photoLimits.maxPhotos) });
+    }
+    return { photos: chosen, problem: problem };
+  }
+
+  function checkPhotos() {
+    var checked = chosenPhotos("check");
+    photoInput.setCustomValidity(checked.problem || "");
+    if (photoInput.files && photoInput.files.length) {
+      carried = null;
+      photosKept.textContent = "";
+    }
   }
 
   /* "2026-03-12T14:05" read as the device's local time, with its UTC offset written out, so
@@ -103,8 +191,12 @@
   function describe(record) {
     var when = (record.observed_at || "").slice(11, 16);
     var where = record.sector || (record.bearing_deg ? record.bearing_deg + "°" : "");
+    var photos = (record.photos || []).length;
     return optionText("category", record.category) + " × " + record.count + " · " + when +
-      (where ? " · " + where : "") + " · " + record.observer_id;
+      (where ? " · " + where : "") + " · " + record.observer_id +
+      (photos ? " · " + text.photos + " " + record.photos.map(function (p) {
+        return p.name;
+      }).join(", ") : "");
   }
 
   function render() {
@@ -145,7 +237,8 @@
     sent.forEach(function (record) {
       var item = document.createElement("li");
       item.setAttribute("data-client-id", record.client_id);
-      item.textContent = text.sent + " " + record.observation_id + " · " + record.description;
+      item.textContent = text.sent + " " + record.observation_id + " · " + record.description +
+        (record.reason ? " · " + record.reason : "");
       sentList.appendChild(item);
     });
     connection.textContent = navigator.onLine ? text.online : text.offline;
@@ -174,6 +267,11 @@
       }
     });
     form.elements.client_id.value = record.client_id;
+    keepLocation.checked = Boolean(record.keep_location);
+    carried = (record.photos || []).length ? { client_id: record.client_id,
+                                               photos: record.photos } : null;
+    photosKept.textContent = carried ? fill(text.photosKept, { names: carried.photos.map(
+      function (p) { return p.name; }).join(", ") }) : "";
     save(key, outbox.filter(function (r) { return r.client_id !== clientId; }));
     render();
     form.scrollIntoView();
@@ -185,11 +283,11 @@
     retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
   }
 
-  function markSent(record, answer) {
+  function markSent(record, answer, reason) {
     save(key, load(key).filter(function (r) { return r.client_id !== record.client_id; }));
     var sent = load(key + ".sent");
     sent.unshift({ client_id: record.client_id, observation_id: answer.observation_id,
-                   description: describe(record) });
+                   description: describe(record), reason: reason || "" });
     save(key + ".sent", sent.slice(0, 20));
   }
 
@@ -202,6 +300,68 @@
       }
     });
     save(key, outbox);
+  }
+
+  /* One photo of a stored record: "ok", "refused" (with the server's reason), or as sendOne. */
+  function sendPhoto(record, photo, blob) {
+    var body = new FormData();
+    body.append("client_id", record.client_id);
+    body.append("keep_location", record.keep_location ? "true" : "false");
+    body.append("photo", new Blob([blob], { type: photo.type }), photo.name);
+    return fetch(form.getAttribute("data-photo-url"), {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      if (response.status === 200 || response.status === 201) {
+        return { outcome: "ok" };
+      }
+      if (response.status === 400 || response.status === 413) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          return { outcome: "refused", reason: photo.name + ": " + (answer.message || "") };
+        });
+      }
+      if (response.status === 401 || response.status === 403) {
+        return { outcome: "signed-out" };
+      }
+      return { outcome: "retry" };
+    });
+  }
+
+  /* The record's photos, one after the other, once the server holds the record. */
+  function sendPhotos(record) {
+    var refused = [];
+    var missing = [];
+    var chain = Promise.resolve("ok");
+    (record.photos || []).forEach(function (photo) {
+      chain = chain.then(function (outcome) {
+        if (outcome !== "ok") {
+          return outcome;
+        }
+        return readPhoto(photo).then(function (blob) {
+          if (!blob) {
+            missing.push(photo.name);
+            return "ok";
+          }
+          return sendPhoto(record, photo, blob).then(function (result) {
+            if (result.outcome === "refused") {
+              refused.push(result.reason);
+              return "ok";
+            }
+            return result.outcome;
+          });
+        });
+      });
+    });
+    return chain.then(function (outcome) {
+      var reasons = [];
+      if (refused.length) {
+        reasons.push(text.photoRefused + " " + refused.join("; "));
+      }
+      if (missing.length) {
+        reasons.push(text.photoMissing + " " + missing.join(", "));
+      }
+      return { outcome: outcome, reason: reasons.join(" · ") };
+    });
   }
 
   function sendOne(record) {
@@ -218,8 +378,13 @@
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) {
         return response.json().then(function (answer) {
-          markSent(record, answer);
-          return "sent";
+          return sendPhotos(record).then(function (photos) {
+            if (photos.outcome !== "ok") {
+              return photos.outcome;  // the record is stored; it and its photos go again
+            }
+            markSent(record, answer, photos.reason);
+            return dropPhotos(record.photos).then(function () { return "sent"; });
+          });
         });
       }
       if (response.status === 400) {
@@ -316,12 +481,31 @@
     var data = new FormData(form);
     var fields = {};
     data.forEach(function (value, name) {
-      if (name !== "csrfmiddlewaretoken" && name !== "client_id") {
+      if (name !== "csrfmiddlewaretoken" && name !== "client_id" && name !== "photos" &&
+          name !== "keep_location") {
         fields[name] = value;
       }
     });
+    var clientId = form.elements.client_id.value || uuid();
+    var chosen = chosenPhotos(clientId);
+    if (chosen.problem) {
+      photoInput.setCustomValidity(chosen.problem);
+      photoInput.reportValidity();
+      return;
+    }
+    var photos = chosen.photos.map(function (p) {
+      return { key: p.key, name: p.name, type: p.type, size: p.size };
+    });
+    var replaced = null;
+    if (!photos.length && carried && carried.client_id === clientId) {
+      photos = carried.photos;  // edited without choosing others: the kept ones go with it
+    } else if (carried) {
+      replaced = carried.photos;
+    }
     var record = {
-      client_id: form.elements.client_id.value || uuid(),
+      client_id: clientId,
+      photos: photos,
+      keep_location: keepLocation.checked,
       observed_at: withOffset(fields.observed_at),
       observer_id: fields.observer_id,
       category: fields.category,
@@ -332,9 +516,25 @@
       state: "waiting",
       queued_at: new Date().toISOString()
     };
+    keepPhotos(chosen.photos).then(function () {
+      queueRecord(record, fields);
+      dropPhotos((replaced || []).filter(function (old) {
+        return !photos.some(function (photo) { return photo.key === old.key; });
+      }));
+    }, function () {
+      say(text.photoStorage);
+    });
+  });
+
+  function queueRecord(record, fields) {
     var outbox = load(key);
     outbox.push(record);
     save(key, outbox);
+    carried = null;
+    photosKept.textContent = "";
+    photoInput.value = "";
+    photoInput.setCustomValidity("");
+    keepLocation.checked = false;
     // Keep who and where for the next record; clear what was seen.
     window.localStorage.setItem(key + ".observer", JSON.stringify({
       observer_id: fields.observer_id, observer_kind: fields.observer_kind,
@@ -347,7 +547,9 @@
     say(navigator.onLine ? text.queued : text.queuedOffline);
     render();
     flush();
-  });
+  }
+
+  photoInput.addEventListener("change", checkPhotos);
 
   sendNow.addEventListener("click", function () {
     retryDelay = RETRY_FIRST_MS;
@@ -361,6 +563,7 @@
       navigator.geolocation.getCurrentPosition(function (position) {
         form.elements.observer_lat.value = position.coords.latitude.toFixed(5);
         form.elements.observer_lon.value = position.coords.longitude.toFixed(5);
+        form.elements.observer_lon.dispatchEvent(new Event("change", { bubbles: true }));
         say(text.located.replace("{metres}", String(Math.round(position.coords.accuracy))));
       }, function () {
         say(text.noPosition);
@@ -400,6 +603,11 @@
     document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (node) {
       files.push(node.getAttribute("src") || node.getAttribute("href"));
     });
+    // The position map's base layer and the desk's reference lines, for the map offline.
+    var picker = document.getElementById("position-map");
+    if (picker) {
+      files.push(picker.getAttribute("data-atlas-url"), picker.getAttribute("data-layers-url"));
+    }
     window.caches.open("hofburg-monitoring-v1").then(function (cache) {
       return cache.addAll(files);
     }).then(function () {

@@ -40,15 +40,12 @@
   }
 
   function baseMap(element, atlas) {
-    var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5, minZoom: 3, maxZoom: 14 });
+    // Popups without a fade: a popup opened from the keyboard is read at once, at full contrast.
+    var map = L.map(element, { preferCanvas: true, zoomSnap: 0.5, minZoom: 3, maxZoom: 14,
+                               fadeAnimation: false });
     map.attributionControl.setPrefix(false);
     map.setView([48, -30], 7);
-    var countries = topojson.feature(atlas, atlas.objects.countries);
-    L.geoJSON(countries, {
-      attribution: hofburg.escapeHtml(element.getAttribute("data-attribution")),
-      style: { color: "#ffffff", weight: 0.6, fillColor: "#d3d3cf", fillOpacity: 1 },
-      interactive: false
-    }).addTo(map);
+    hofburg.baseCountries(map, atlas, element);
     return map;
   }
 
@@ -138,6 +135,7 @@
     var dayLabelsNode = document.getElementById("map-day-labels");
     var dayLabels = dayLabelsNode ? JSON.parse(dayLabelsNode.textContent) : [];
     var figures = L.layerGroup();
+    var eventRenderer = L.svg({ padding: 0.2 });
     var observers = L.layerGroup();
     var overlayKeys = [];  // [key, layer] pairs, for the address
     var pending = null;
@@ -289,6 +287,50 @@
     }
 
 
+    /* An event's marker is a button for the keyboard (decision 0046): Tab reaches it, Enter or
+     * Space opens its popup with the focus on the popup's link, and closing the popup brings
+     * the focus back. Events are drawn as SVG (at most the answer's 2,000 when zoomed in) so
+     * that each has an element to focus; hexagons and positions stay on the canvas. */
+    function reachable(marker, label) {
+      var node = marker.getElement();
+      if (!node || node.hasAttribute("tabindex")) {
+        return;
+      }
+      node.setAttribute("tabindex", "0");
+      node.setAttribute("role", "button");
+      node.setAttribute("aria-label", label);
+      node.addEventListener("keydown", function (keyEvent) {
+        if (keyEvent.key !== "Enter" && keyEvent.key !== " ") {
+          return;
+        }
+        keyEvent.preventDefault();
+        marker.openPopup();
+        var box = marker.getPopup() ? marker.getPopup().getElement() : null;
+        if (!box) {
+          return;
+        }
+        if (!box.hasAttribute("data-escapes")) {
+          box.setAttribute("data-escapes", "");
+          box.addEventListener("keydown", function (inPopup) {
+            if (inPopup.key === "Escape") {
+              marker.closePopup();
+            }
+          });
+        }
+        var link = box.querySelector("a");
+        if (link) {
+          link.focus();
+        }
+      });
+      marker.on("popupclose", function () {
+        var active = document.activeElement;
+        if (active === document.body || !document.body.contains(active) ||
+            element.contains(active)) {
+          node.focus();
+        }
+      });
+    }
+
     function drawFigures(data) {
       figures.clearLayers();
       observers.clearLayers();
@@ -311,11 +353,13 @@
                                        interactive: false }));
         }
         var marker = L.circleMarker([event.lat, event.lon], {
-          radius: 6, color: "#12263a", weight: 1, fillColor: colour, fillOpacity: 0.9
+          radius: 6, color: "#12263a", weight: 1, fillColor: colour, fillOpacity: 0.9,
+          renderer: eventRenderer, className: "event-marker"
         });
         marker.bindTooltip(hofburg.text(event.label), { sticky: true });
         marker.bindPopup(hofburg.textAndLink(event.label, event.url,
                                              element.getAttribute("data-open-text")));
+        marker.on("add", function () { reachable(marker, event.label); });
         figures.addLayer(marker);
       });
       data.observers.forEach(function (observer) {

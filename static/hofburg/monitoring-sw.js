@@ -4,7 +4,9 @@
  * and its scripts and styles into the cache when it loads (monitoring-form.js); this worker
  * answers from that cache when the network is gone. Pages are fetched network-first, so a
  * connected monitor always gets the current form; static files cache-first, they are versioned
- * by the release. Nothing but GET requests is touched: records travel by the page's own queue.
+ * by the release; other requests of the desk (the map's reference lines) network-first, from the
+ * cache when the form kept a copy. Nothing but GET requests is touched: records and their photos
+ * travel by the page's own queue.
  */
 "use strict";
 
@@ -65,5 +67,22 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(
       fromCache(request).then(function (kept) { return kept || fetch(request); })
     );
+    return;
   }
+  // The one piece of the desk's data the form keeps for offline use (the map's reference
+  // lines): the network first, the kept copy without one. Nothing is added to the cache here;
+  // the form page adds it. Other requests (the map's figures, downloads) are left alone.
+  if (!/\/map\/layers\.json$/.test(new URL(request.url).pathname)) {
+    return;
+  }
+  event.respondWith(
+    fetch(request).catch(function (error) {
+      return fromCache(request).then(function (kept) {
+        if (kept) {
+          return kept;
+        }
+        throw error;
+      });
+    })
+  );
 });

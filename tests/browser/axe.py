@@ -32,3 +32,17 @@ def serious_violations(page: Page) -> list[str]:
         + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
         for v in violations(page) if v.get("impact") in BLOCKING
     ]
+
+
+def fits_and_passes_axe(page: Page) -> None:
+    """The page as it stands scrolls no wider than the screen and has no serious or critical
+    axe finding; a failure names the first elements that stick out."""
+    page.wait_for_load_state()
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    wide = page.evaluate("""() => [...document.querySelectorAll('main *')].filter(
+        e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)""")
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen: {wide}"
+    found = serious_violations(page)
+    assert found == [], f"{page.url}: {found}"

@@ -5,76 +5,48 @@ incidents, screening one, and the publication preview; every page fits 360 px an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.axe import serious_violations
+from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
+from tests.browser.second_factor import code_step, password_step
 from tests.cases.conftest import SECRET, Scene, _vault_keys, scene  # noqa: F401 (the desk's fixtures)
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 780}
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def _check(page: Page) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
-    assert serious_violations(page) == [], page.url
 
 
 def test_an_officer_on_a_phone(phone: Page, live_server: object,
                               scene: Scene) -> None:  # noqa: F811 (the fixture)
     base = str(live_server)
     problems = watch(phone)
-    phone.goto(base + "/accounts/login/?next=/cases/prisoners/")
-    phone.get_by_label("Username").fill("erin")
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name=re.compile("Sign in|Log in")).click()
-    phone.wait_for_url(re.compile(r"/cases/two-factor/"))
+    password_step(phone, base, "erin", "/cases/prisoners/")
     expect(phone.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
-    _check(phone)
-    device = TOTPDevice.objects.get(user=scene.erin)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    phone.get_by_label(re.compile("Six-digit code")).fill(code)
-    phone.get_by_role("button", name="Confirm").click()
-    phone.wait_for_url(re.compile(r"/cases/prisoners/$"))
-    _check(phone)
+    fits_and_passes_axe(phone)
+    code_step(phone, TOTPDevice.objects.get(user=scene.erin), "/cases/prisoners/")
+    fits_and_passes_axe(phone)
     phone.get_by_label(re.compile("In custody at the end of")).fill("2024-12-01")
     phone.get_by_role("button", name="Show").click()
     expect(phone.get_by_text(re.compile("3 cases in custody"))).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.get_by_role("link", name=scene.restricted_case.case_id).click()
     expect(phone.get_by_text(SECRET["name"])).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/cases/persons/{scene.person.surrogate_id}/")
     expect(phone.get_by_text(SECRET["medical"])).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/cases/hate-crime/incidents/")
     expect(phone.get_by_text("2 incidents")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/cases/hate-crime/incidents/{scene.restricted_incident.incident_id}/")
     phone.get_by_label("Screening decision").select_option("excluded_discrimination")
     phone.get_by_label("Reason").fill("discrimination, no criminal offence")
     phone.get_by_role("button", name="Record the decision").click()
     expect(phone.get_by_text("excluded_discrimination")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/cases/hate-crime/publication/?year=2024")
     expect(phone.get_by_role("cell", name="suppressed").first).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     assert problems == []

@@ -133,11 +133,14 @@ def test_every_desks_pages_run_under_the_policy_without_a_refusal(
         # the file's are read by asking for it again.
         assert_strict(page.request.get(url) if path.endswith("/pdf/") else response)
         if ready:
+            # The API's documentation builds the whole OpenAPI document first: seconds when the
+            # machine is busy. The wait is for the page to be drawn, not a measure of speed.
             selector, attribute, value = ready
             if attribute:
-                expect(page.locator(selector)).to_have_attribute(attribute, value)
+                expect(page.locator(selector)).to_have_attribute(attribute, value,
+                                                                 timeout=30_000)
             else:
-                expect(page.locator(selector)).to_be_visible()
+                expect(page.locator(selector)).to_be_visible(timeout=30_000)
         page.wait_for_load_state("networkidle")
         assert seen == [], path
 

@@ -5,45 +5,24 @@ with axe at zero serious or critical findings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from hofburg.core.models import Classification
 from hofburg.csbm import services
 from hofburg.registry.models import ParticipatingState
-from tests.browser.axe import serious_violations
+from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
+from tests.browser.screens import screens
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 780}
-DESKTOP = {"width": 1280, "height": 900}
 RAW_KEY = "notification.formation_qualifier.min_brigades_or_regiments"
-VIEWS = [("en-GB", PHONE), ("en-GB", DESKTOP), ("ru-RU", PHONE), ("ru-RU", DESKTOP)]
-IDS = ["en-phone", "en-desktop", "ru-phone", "ru-desktop"]
 
 
-@pytest.fixture(params=VIEWS, ids=IDS)
-def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    locale, viewport = request.param
-    context = browser.new_context(locale=locale, viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def _fits_and_passes_axe(page: Page) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    wide = page.evaluate("""() => [...document.querySelectorAll("main *")]
-        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .slice(0, 5).map(e => e.tagName + "." + e.className)""")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen: {wide}"
-    assert serious_violations(page) == [], page.url
+reader = screens("en-phone", "en-desktop", "ru-phone", "ru-desktop")
 
 
 def _replaced_request(message: ConsoleMessage) -> bool:
@@ -95,14 +74,14 @@ def test_the_checker_leads_with_the_answer_and_its_paragraphs(
     assert "0" not in texts, texts
     assert sum(1 for t in texts if t.replace(",", "").replace(" ", "") == "9500") == 2, texts
     expect(evidence.locator("em.not-given")).to_have_count(6)
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
 
     # The evidence stays open while the figures change; the answer follows them.
     reader.locator("[name=troops]").fill("8999")
     expect(notification).to_have_class("verdict no")
     expect(answer.locator("details.evidence")).to_have_attribute("open", "")
     expect(answer.locator("p.not-given")).to_be_visible()
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
     assert problems == [], "\n".join(problems)
 
 
@@ -129,7 +108,7 @@ def test_what_if_puts_the_users_own_activity_first_and_adds_no_phantom(
     reader.locator("button[type=submit]").last.click()
     expect(reader.locator("table.whatif tbody tr")).to_have_count(40)
     expect(reader.locator("#typed-heading")).to_have_count(0)
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
 
     reader.locator(".whatif-form details summary").click()
     reader.locator("[name=start]").fill("2026-09-01")
@@ -147,5 +126,5 @@ def test_what_if_puts_the_users_own_activity_first_and_adds_no_phantom(
     assert top is not None and form is not None and top["y"] < form["y"]
     expect(reader.locator("table.whatif tbody tr")).to_have_count(41)  # 40 stored + own
     assert reader.locator("section.typed-activity ~ section table.whatif tbody tr").count() == 40
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
     assert problems == [], "\n".join(problems)

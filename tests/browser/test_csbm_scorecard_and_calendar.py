@@ -4,37 +4,26 @@ critical findings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Classification
 from hofburg.csbm import services
 from hofburg.registry.models import ParticipatingState
-from tests.browser.axe import serious_violations
+from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
+from tests.browser.screens import screens
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 780}
-DESKTOP = {"width": 1280, "height": 900}
-VIEWS = [("en-GB", PHONE), ("en-GB", DESKTOP), ("ru-RU", PHONE), ("ru-RU", DESKTOP)]
-IDS = ["en-phone", "en-desktop", "ru-phone", "ru-desktop"]
 # State: how many notifiable activities it holds this year.
 STATES = {"AT": ("Austria", 1), "BE": ("Belgium", 2), "HR": ("Croatia", 0)}
 
 
-@pytest.fixture(params=VIEWS, ids=IDS)
-def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    locale, viewport = request.param
-    context = browser.new_context(locale=locale, viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+reader = screens("en-phone", "en-desktop", "ru-phone", "ru-desktop")
 
 
 @pytest.fixture
@@ -52,16 +41,6 @@ def activities(transactional_db: None) -> int:
                 start=start, end=start + timedelta(days=5), classification=Classification.PUBLIC,
                 is_exercise=True, details={"troops": 10_000}))
     return year
-
-
-def _fits_and_passes_axe(page: Page) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    wide = page.evaluate("""() => [...document.querySelectorAll("main *")]
-        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .slice(0, 6).map(e => e.tagName + "." + e.className)""")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen: {wide}"
-    assert serious_violations(page) == [], page.url
 
 
 def _states_in_order(page: Page) -> list[str]:
@@ -94,7 +73,7 @@ def test_the_scorecard_sorts_by_a_column_from_its_header(
     reader.keyboard.press("Enter")
     expect(state).to_have_attribute("aria-sort", "ascending")
     assert _states_in_order(reader) == ["Austria", "Belgium", "Croatia"]
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
     assert problems == [], "\n".join(problems)
 
 
@@ -111,7 +90,7 @@ def test_the_calendar_marks_today_on_this_years_timeline_only(
     expected = 100 * (today - first).days / ((date(today.year, 12, 31) - first).days + 1)
     left = marks.first.evaluate("e => e.style.left")
     assert abs(float(left.rstrip("%")) - expected) < 0.01, left
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
 
     reader.goto(f"{live_server}/csbm/calendar/?year={activities - 1}")
     expect(reader.locator(".today-line")).to_have_count(0)

@@ -4,10 +4,9 @@ journal of the day, both readable at 360 px and free of serious accessibility pr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.decisions.models import Meeting
@@ -25,16 +24,6 @@ from tests.decisions.samples_meetings import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-staple"
-PHONE = {"width": 360, "height": 780}
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture

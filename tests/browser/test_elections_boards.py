@@ -5,34 +5,27 @@ counts), planning a visit; every page fits the screen and passes axe."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.elections.models import Member
 from hofburg.elections.services.forms import add_form
 from hofburg.elections.services.missions import create_mission, import_frame
 from hofburg.elections.services.submissions import receive
-from tests.browser.axe import serious_violations
+from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
+from tests.browser.screens import screens
 from tests.elections.samples import submission_xml, xlsform
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-staple"
-SCREENS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 
 
-@pytest.fixture(params=sorted(SCREENS))
-def screen(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport=SCREENS[request.param])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+screen = screens("en-desktop", "en-phone")
 
 
 @pytest.fixture
@@ -63,13 +56,6 @@ def _sign_in(page: Page, base: str, then: str) -> None:
     page.wait_for_url(re.compile(re.escape(then) + "$"))
 
 
-def _check(page: Page) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
-    assert serious_violations(page) == [], page.url
-
-
 def test_planning_the_deployment_on_the_coverage_map(screen: Page, live_server: object,
                                                     mission_code: str) -> None:
     base = str(live_server)
@@ -91,7 +77,7 @@ def test_planning_the_deployment_on_the_coverage_map(screen: Page, live_server: 
             break
     label = screen.evaluate("() => document.activeElement.getAttribute('aria-label')")
     assert re.match(r"P00\d · ", label or ""), label
-    _check(screen)
+    fits_and_passes_axe(screen)
     screen.get_by_label("Team", exact=True).select_option("T01")
     screen.get_by_label("Polling station id").fill("P002")
     screen.get_by_label("Day", exact=True).fill("2026-12-06")
@@ -101,10 +87,10 @@ def test_planning_the_deployment_on_the_coverage_map(screen: Page, live_server: 
     expect(screen.locator("#coverage-map")).to_have_attribute("data-ready", "true")
     expect(screen.locator('#coverage-map [data-station="P002"]')).to_have_attribute(
         "aria-label", re.compile("teams planned: T01"))
-    _check(screen)
+    fits_and_passes_axe(screen)
     screen.get_by_role("button", name="Remove team T01 from station P002").click()
     expect(screen.get_by_text("The assignment is off the plan.")).to_be_visible()
-    _check(screen)
+    fits_and_passes_axe(screen)
     assert problems == []
 
 
@@ -129,14 +115,14 @@ def test_the_pvt_board_and_its_convergence_chart(screen: Page, live_server: obje
     expect(screen.locator("#pvt-convergence-chart")).to_have_attribute("data-ready", "true")
     expect(screen.get_by_text("3 stations sampled, 3 results received")).to_be_visible()
     expect(screen.get_by_role("cell", name="South")).to_be_visible()
-    _check(screen)
+    fits_and_passes_axe(screen)
     screen.get_by_text("The chart's figures").click()
     expect(screen.get_by_role("region", name="Convergence figures")).to_be_visible()
     screen.get_by_label(re.compile("at least this many valid votes")).fill("101")
     screen.get_by_role("button", name="Save the set-up").click()
     expect(screen.get_by_text("The PVT is set up.")).to_be_visible()
     expect(screen.get_by_text("No result counts as reported yet.")).to_be_visible()
-    _check(screen)
+    fits_and_passes_axe(screen)
     assert problems == []
 
 
@@ -147,7 +133,7 @@ def test_provisioning_a_device_by_qr_code(screen: Page, live_server: object,
     path = f"/elections/{mission_code}/devices/"
     _sign_in(screen, base, path)
     expect(screen.get_by_text("No device token yet.")).to_be_visible()
-    _check(screen)
+    fits_and_passes_axe(screen)
     screen.get_by_label("Observer").select_option("sto-a")
     screen.get_by_label(re.compile("^Device")).fill("T01 phone")
     screen.get_by_role("button", name="Issue the token and show its QR code").click()
@@ -156,11 +142,11 @@ def test_provisioning_a_device_by_qr_code(screen: Page, live_server: object,
     box = qr.bounding_box()
     assert box is not None and box["width"] >= 200, box  # large enough to scan from a screen
     expect(screen.locator("#issued-secret")).to_contain_text("hbd_")
-    _check(screen)
+    fits_and_passes_axe(screen)
     screen.goto(base + path)
     expect(screen.locator("#issued-secret")).to_have_count(0)
     screen.get_by_role("button", name="Revoke T01 phone").click()
     expect(screen.get_by_text("The device token is revoked.")).to_be_visible()
     expect(screen.get_by_role("cell", name="revoked")).to_be_visible()
-    _check(screen)
+    fits_and_passes_axe(screen)
     assert problems == []

@@ -6,36 +6,25 @@ axe and breaks no rule of the Content-Security-Policy."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.elections.models import Form, Member, Submission
 from hofburg.elections.services.forms import add_form
 from hofburg.elections.services.missions import create_mission
-from tests.browser.axe import serious_violations
+from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-staple"
-PHONE = {"width": 360, "height": 780}
 CHECKLIST = Path("data/elections/voting.md")
 YES_NO = ("box_sealed", "ink_checked", "secrecy_respected", "group_voting", "ballot_stuffing",
           "intimidation", "access_disabled")
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -51,13 +40,6 @@ def voting(transactional_db: None) -> Form:
                                         roles=[Role.READER])
     Member.objects.create(mission=mission, user=observer, role="sto", team="T01")
     return form
-
-
-def _fits_and_passes_axe(page: Page) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
-    assert serious_violations(page) == [], page.url
 
 
 def _choose(page: Page, question: str, value: str) -> None:
@@ -99,7 +81,7 @@ def test_an_observer_fills_the_checklist_on_a_phone_offline_and_it_is_stored_onc
     _sign_in_and_open(phone, base, address)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Voting (EXERCISE)")
     expect(phone.locator("#enketo-entry")).to_have_attribute("data-cached", "true")
-    _fits_and_passes_axe(phone)
+    fits_and_passes_axe(phone)
 
     # A required question left empty: Enketo says so and nothing is kept.
     phone.get_by_role("button", name="Save and send").click()
@@ -117,7 +99,7 @@ def test_an_observer_fills_the_checklist_on_a_phone_offline_and_it_is_stored_onc
     # The form is empty again for the next station.
     expect(phone.locator('input[name="/data/station_id"]')).to_have_value("")
     assert Submission.objects.count() == 0
-    _fits_and_passes_axe(phone)
+    fits_and_passes_axe(phone)
 
     # The page itself is kept on the device: reloaded offline, it still shows the queue.
     reloading_offline["now"] = True
@@ -163,7 +145,7 @@ def test_an_observer_fills_the_checklist_on_a_phone_offline_and_it_is_stored_onc
     phone.get_by_role("button", name="Save and send").click()
     expect(phone.locator("#sent li")).to_have_count(2)
     assert sorted(Submission.objects.values_list("station_id", flat=True)) == ["P017", "P018"]
-    _fits_and_passes_axe(phone)
+    fits_and_passes_axe(phone)
     assert problems == [], "\n".join(problems)
 
 
@@ -232,7 +214,7 @@ def test_a_photo_and_a_recording_wait_offline_with_their_record_and_arrive_once(
     expect(phone.locator("#outbox li").first).to_contain_text(".wav")
     expect(phone.locator('input[name="/data/station_id"]')).to_have_value("")
     assert Submission.objects.filter(form=form).count() == 0
-    _fits_and_passes_axe(phone)
+    fits_and_passes_axe(phone)
 
     # Back online, the first answer is lost: the phone sends the record and its files again.
     lost = {"count": 0}

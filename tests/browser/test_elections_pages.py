@@ -5,35 +5,24 @@ every page fits 360 px and passes axe."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.elections.models import Member, Submission
 from hofburg.elections.services.forms import add_form
 from hofburg.elections.services.missions import create_mission, import_frame
 from hofburg.elections.services.submissions import Media, receive
-from tests.browser.axe import serious_violations
+from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
 from tests.elections.samples import submission_xml, xlsform
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-staple"
-PHONE = {"width": 360, "height": 780}
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -62,13 +51,6 @@ def mission_code(transactional_db: None) -> str:
     return mission.code
 
 
-def _check(page: Page) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
-    assert serious_violations(page) == [], page.url
-
-
 def test_an_analyst_on_a_phone(phone: Page, live_server: object, mission_code: str) -> None:
     base = str(live_server)
     problems = watch(phone)
@@ -77,37 +59,37 @@ def test_an_analyst_on_a_phone(phone: Page, live_server: object, mission_code: s
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name=re.compile("Sign in|Log in")).click()
     phone.wait_for_url(re.compile(r"/elections/$"))
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.get_by_role("link", name=mission_code).first.click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(
         "Test election observation mission")
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/elections/{mission_code}/stations/")
     expect(phone.get_by_role("cell", name="School One")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/elections/{mission_code}/forms/")
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.get_by_role("link", name="List").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Submissions: voting")
     expect(phone.get_by_role("link", name="protocol-9_41_7.jpg")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/elections/{mission_code}/figures/")
     cutoff = timezone.localtime(timezone.now() - timedelta(hours=1))
     phone.get_by_label(re.compile("Cut-off")).fill(cutoff.strftime("%Y-%m-%dT%H:%M%z"))
     phone.get_by_role("button", name="Freeze the figures at this cut-off").click()
     expect(phone.get_by_text("Figures frozen at the cut-off.")).to_be_visible()
     expect(phone.get_by_text("1 of 1 (100.0 %)")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/elections/{mission_code}/coverage/")
     expect(phone.get_by_role("cell", name="T01")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/elections/{mission_code}/problems/")
     expect(phone.get_by_role("cell", name=re.compile("School One"))).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.goto(f"{base}/elections/{mission_code}/conflicts/")
     expect(phone.get_by_text("Answers that differ: overall")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     phone.get_by_role("button", name="This form stands").first.click()
     expect(phone.get_by_text("No conflict waiting.")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
     assert problems == []

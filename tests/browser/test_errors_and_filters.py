@@ -6,43 +6,25 @@ critical findings."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from hofburg.core.models import User
 from hofburg.monitoring.intake.submit import submit_observation
-from tests.browser.axe import serious_violations
+from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
+from tests.browser.screens import screens
 from tests.browser.test_monitoring_offline import PASSPHRASE, monitor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 __all__ = ["monitor"]  # the fixture, used by name
 
-PHONE = {"width": 360, "height": 780}
-DESKTOP = {"width": 1280, "height": 900}
-VIEWS = [("en-GB", PHONE), ("en-GB", DESKTOP), ("ru-RU", PHONE), ("ru-RU", DESKTOP)]
-IDS = ["en-phone", "en-desktop", "ru-phone", "ru-desktop"]
 SUCCESS_GREEN = "rgb(232, 245, 233)"
 
 
-@pytest.fixture(params=VIEWS, ids=IDS)
-def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    locale, viewport = request.param
-    context = browser.new_context(locale=locale, viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def _fits_and_passes_axe(page: Page) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
-    assert serious_violations(page) == [], page.url
+reader = screens("en-phone", "en-desktop", "ru-phone", "ru-desktop")
 
 
 def test_a_refused_correction_is_an_error_and_keeps_what_was_typed(
@@ -76,7 +58,7 @@ def test_a_refused_correction_is_an_error_and_keeps_what_was_typed(
     correction = reader.locator(f"form[action$='/observations/{record.pk}/correct/']")
     expect(correction.locator("[name=count]")).to_have_value("7")
     expect(correction.locator(".errors")).to_be_visible()
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
 
     # A correction that succeeds is on the success bar, and only there.
     correction.locator("[name=reason]").fill("the patrol's log says seven")
@@ -85,7 +67,7 @@ def test_a_refused_correction_is_an_error_and_keeps_what_was_typed(
     expect(success).to_be_visible()
     expect(success).to_have_attribute("role", "status")
     expect(reader.locator(".messages .message-error")).to_have_count(0)
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
     assert problems == [], "\n".join(problems)
 
 
@@ -107,5 +89,5 @@ def test_a_bad_filter_value_is_reported_beside_the_form(
     expect(field).to_have_attribute("aria-invalid", "true")
     # The alert sits beside the filters, before the list: the form comes just before it.
     assert alert.evaluate("e => e.previousElementSibling.tagName") == "FORM"
-    _fits_and_passes_axe(reader)
+    fits_and_passes_axe(reader)
     assert problems == [], "\n".join(problems)

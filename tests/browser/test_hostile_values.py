@@ -169,6 +169,8 @@ def test_an_observer_id_in_markup_stays_text_in_the_offline_outbox(
     seen = watch(page)
     sign_in(page, base, "mona", "/monitoring/observe/")
     expect(page.locator("#observation-form")).to_have_attribute("data-ready", "true")
+    # Offline once the page has kept its files (the base map among them) for use offline.
+    expect(page.locator("#observation-form")).to_have_attribute("data-cached", "true")
 
     page.context.set_offline(True)
     page.get_by_label("Observer (patrol, camera or post)").fill(IMAGE)

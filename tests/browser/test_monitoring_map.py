@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.monitoring.models import Event
+from tests.browser.axe import fits_and_passes_axe
+from tests.browser.screens import screens
 from tests.monitoring.rows import release
 from tests.monitoring.test_pages import crossing_pair
 
@@ -127,3 +129,52 @@ def test_an_event_opens_in_a_popup_that_links_to_its_page(
     expect(link).to_have_text("Open the event")
     expect(link).to_have_attribute("href", f"/monitoring/events/{event.pk}/")
     assert page.url.startswith(f"{base}/monitoring/map/")
+
+
+screen = screens("en-desktop", "ru-phone")
+
+
+def test_an_event_is_reached_and_opened_with_the_keyboard(
+    screen: Page, live_server: object, published: None
+) -> None:
+    """Zoomed in, the events are buttons in the tab order: Tab from the filters reaches one,
+    Enter opens its popup with the focus on the link, Escape closes it and the focus returns.
+    At a desk in English and on a phone in Russian, with axe."""
+    page = screen
+    event = Event.objects.exclude(lat=None).first()
+    assert event is not None
+    base = str(live_server)
+    page.goto(base + "/accounts/login/")
+    page.locator("[name=username]").fill("mona")
+    page.locator("[name=password]").fill("a-long-enough-passphrase")
+    page.locator("[name=password]").press("Enter")
+    page.wait_for_load_state()
+    page.goto(f"{base}/monitoring/map/?view={event.lat},{event.lon},12")
+    element = page.locator("#monitoring-map")
+    expect(element).to_have_attribute("data-ready", "true")
+    expect(element).to_have_attribute("data-mode", "events")
+    fits_and_passes_axe(page)
+    markers = page.locator("#monitoring-map path.event-marker[role=button]")
+    expect(markers.first).to_have_attribute("tabindex", "0")
+    assert markers.count() == int(element.get_attribute("data-event-count") or "0")
+    assert markers.first.get_attribute("aria-label")
+
+    page.locator("#map-all-days").focus()
+    for _ in range(10):  # the map itself, then its first event
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('path.event-marker')"):
+            break
+    focused = page.locator("path.event-marker:focus")
+    expect(focused).to_have_count(1)
+    label = focused.get_attribute("aria-label")
+
+    page.keyboard.press("Enter")
+    link = page.locator(".leaflet-popup-content a")
+    expect(link).to_be_focused()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(label or "")
+    fits_and_passes_axe(page)
+    assert (link.get_attribute("href") or "").startswith("/monitoring/events/")
+
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(page.locator("path.event-marker:focus")).to_have_attribute("aria-label", label or "")

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Classification
 from hofburg.documents.models import Document
@@ -27,21 +26,14 @@ from hofburg.projects.models import (
 )
 from tests.browser.axe import serious_violations
 from tests.browser.problems import watch
+from tests.browser.screens import screens
 from tests.conftest import PASSWORD, Cast
 from tests.projects.samples import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SIZES = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 
-
-@pytest.fixture(params=list(SIZES))
-def screen(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport=SIZES[request.param])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+screen = screens("en-phone", "en-desktop")
 
 
 @pytest.fixture

@@ -5,43 +5,21 @@ fits the screen and runs under the Content-Security-Policy."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.axe import serious_violations
+from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
 from tests.conftest import PASSWORD, Cast
 from tests.projects.samples import World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 780}
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
 
 @pytest.fixture
 def world(cast: Cast) -> World:
     return make_world(cast)
-
-
-def _check(page: Page) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(
-        e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)""")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen: {wide}"
-    assert serious_violations(page) == [], page.url
 
 
 def test_portfolio_project_and_state_panel_on_a_phone(phone: Page, live_server: object,
@@ -55,7 +33,7 @@ def test_portfolio_project_and_state_panel_on_a_phone(phone: Page, live_server: 
     phone.wait_for_url(re.compile(r"/projects/$"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Projects")
     expect(phone.get_by_role("heading", name="2 projects")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
 
     phone.get_by_label("Theme").select_option("climate_security")
     phone.get_by_role("button", name="Show").click()
@@ -65,31 +43,31 @@ def test_portfolio_project_and_state_panel_on_a_phone(phone: Page, live_server: 
     expect(phone.get_by_role("cell", name=re.compile("1.1.1 Prosecutors trained"))).to_be_visible()
     chart = phone.locator("canvas[id^=indicator-chart-]").first
     expect(chart).to_have_attribute("data-ready", "true")
-    _check(phone)
+    fits_and_passes_axe(phone)
 
     phone.goto(base + "/projects/contributions/")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Contributions of Austria")
-    _check(phone)
+    fits_and_passes_axe(phone)
 
     phone.goto(base + "/projects/map/")
     expect(phone.locator("#projects-map")).to_have_attribute("data-ready", "true")
     expect(phone.get_by_role("link", name="Moldova")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
 
     phone.goto(base + "/projects/personnel/?field_operation=mission-to-moldova")
     expect(phone.get_by_role("heading", name="Largest single contributors")).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
 
     phone.goto(base + "/projects/donors/")
     expect(phone.get_by_role("link", name="European Union", exact=True)).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
 
     phone.goto(base + "/projects/budget/")
     expect(phone.get_by_role("cell", name="2018", exact=True)).to_be_visible()
-    _check(phone)
+    fits_and_passes_axe(phone)
 
     phone.goto(base + "/registry/states/AT/")
     expect(phone.locator("#projects-contributions-chart")).to_have_attribute("data-ready",
                                                                              "true")
-    _check(phone)
+    fits_and_passes_axe(phone)
     assert problems == []

@@ -203,3 +203,43 @@ def records(scene: Scene) -> Records:
         state="XE", title=SITUATION_MARKERS["hidden_title"], opened_on=date(2024, 1, 1),
         communities=["Exercise Community"], classification=Classification.RESTRICTED))
     return Records(scene, trafficking, gbv, situation, ungranted)
+
+
+STATEMENT_MARKERS = {
+    "public": "public-statement-marker",  # anyone
+    "restricted": "restricted-statement-marker",  # users with an affiliation
+    "confidential": "confidential-statement-marker",  # the owner affiliation (cpc)
+}
+
+
+@dataclass
+class Statements:
+    """Statements on intolerance recorded by gina (analyst, cpc): a public one tagged
+    anti-Semitism and linked to the confidential incident, a restricted one tagged anti-Muslim
+    and linked to the restricted incident, a confidential one tagged with the third mandate."""
+
+    scene: Scene
+    public: Any
+    restricted: Any
+    confidential: Any
+
+
+@pytest.fixture
+def statements(scene: Scene) -> Statements:
+    from hofburg.cases.services import tolerance
+
+    def record(level: str, mandate: str, linked: tuple[str, ...], day: date,
+               language: str = "en") -> Any:
+        return tolerance.record_statement(scene.gina, tolerance.StatementRecord(
+            made_on=day, speaker=f"Exercise Speaker {level} (EXERCISE)",
+            title=f"{STATEMENT_MARKERS[level]} title", text=f"{STATEMENT_MARKERS[level]} text",
+            language=language, source_url="https://example.org/statement",
+            mandates=(mandate,), incident_ids=linked, classification=level))
+
+    public = record(Classification.PUBLIC, "antisemitism",
+                    (scene.confidential_incident.incident_id,), date(2024, 11, 16))
+    restricted = record(Classification.RESTRICTED, "anti_muslim",
+                        (scene.restricted_incident.incident_id,), date(2023, 5, 2), "fr")
+    confidential = record(Classification.CONFIDENTIAL,
+                          "racism_xenophobia_christians_other_religions", (), date(2024, 2, 1))
+    return Statements(scene, public, restricted, confidential)

@@ -38,9 +38,13 @@ def test_the_demo_is_exercise_data_loaded_once(exercise_world: tuple[User, User]
     assert Alert.objects.filter(is_exercise=True, country=JURISDICTION).count() == 5
     assert set(Incident.objects.values_list("country", flat=True)) == {JURISDICTION}
     year = timezone.localdate().year - 1
-    table = queries.public_hate_crime_table(year, 11)
+    assert queries.public_hate_crime_table(year, 11) == []  # exercise records stay apart
+    table = queries.public_hate_crime_table(year, 11, exercise=True)
     assert table[0][:3] == [JURISDICTION, year, "total"]
-    assert table[0][6] == Incident.objects.filter(stage="published", target="person").count()
+    assert all(row[-1] is True for row in table)
+    published = Incident.objects.filter(stage="published")
+    assert table[0][6] == published.filter(target="person").count()  # clear of k, not suppressed
+    assert table[0][7] == published.filter(target="property").count()
 
 
 def test_demo_analyst_reads_names_and_demo_reader_none(exercise_world: tuple[User, User]) -> None:
@@ -87,3 +91,46 @@ def test_the_demo_protection_cases_and_situations(exercise_world: tuple[User, Us
     assert {r["escalation_level"] for r in seen.rows} == {"monitoring", "concern"}
     assert all(len(r["observations"]) == 6 and "source" not in r["observations"][0]
                for r in seen.rows)
+
+
+def test_demo_statements_are_exercise_and_tagged_by_the_analyst(
+        exercise_world: tuple[User, User]) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from hofburg.cases.models import Statement
+    from hofburg.core.models import AuditEntry
+
+    analyst, reader = exercise_world
+    load_cases_demo()
+    load_cases_demo()
+    statements = list(Statement.objects.all())
+    assert len(statements) == 4
+    assert all(s.is_exercise and "(EXERCISE)" in s.speaker and "EXERC" in s.title
+               for s in statements)
+    assert {m for s in statements for m in s.mandates} == {
+        "antisemitism", "anti_muslim", "racism_xenophobia_christians_other_religions"}
+    assert queries.statements_for(reader).count() == 4
+    assert queries.statements_for(AnonymousUser()).count() == 3
+    tagged = [i for i in Incident.objects.all() if i.mandates]
+    assert 0 < len(tagged) <= 6
+    tags = AuditEntry.objects.filter(action="tag")
+    assert {t.actor_id for t in tags} == {analyst.pk}
+
+
+def test_demo_public_summaries_are_exercise_and_written_by_the_analyst(
+        exercise_world: tuple[User, User]) -> None:
+    from hofburg.core.models import AuditEntry
+
+    analyst, _reader = exercise_world
+    load_cases_demo()
+    load_cases_demo()
+    described = list(Incident.objects.exclude(public_summary=""))
+    assert len(described) == 3
+    assert all(i.is_exercise and i.target == "person" and i.stage == "published"
+               and i.public_summary.startswith("EXERCISE: ") for i in described)
+    entries = AuditEntry.objects.filter(action="summary")
+    assert entries.count() == 3 and {e.actor_id for e in entries} == {analyst.pk}
+    year = timezone.localdate().year - 1
+    assert queries.public_hate_crime_descriptions(year, 11) == []  # exercise stays apart
+    for row in queries.public_hate_crime_descriptions(year, 11, exercise=True):
+        assert row[6].startswith("EXERCISE: ") and row[-1] is True

@@ -116,13 +116,31 @@ def test_the_publish_command_writes_the_suppressed_public_table(cast: Cast,
     assert result.exit_code == 0, result.output
     lines = target.read_text().strip().splitlines()
     assert lines[0] == ("state,year,bias_motivation,recorded_by_police,prosecuted,sentenced,"
-                        "incidents_against_people,incidents_against_property")
-    assert lines[1] == "XE,2024,total,120,not available,not available,12,suppressed"
+                        "incidents_against_people,incidents_against_property,is_exercise")
+    assert lines[1] == "XE,2024,total,120,not available,not available,12,suppressed,false"
     assert "desc-marker" not in target.read_text() and "Exercise NGO" not in target.read_text()
     assert AccessLog.objects.filter(action="publish").count() == 1
     bad = CliRunner().invoke(app, ["cases", "publish", "--dataset", "hate-crime",
                                    "--year", "20244", "-o", str(target)])
     assert bad.exit_code == 2
+
+
+def test_exercise_records_are_published_apart_and_marked(cast: Cast, tmp_path: Path) -> None:
+    _published(cast, 12, "physical_assault", "antisemitism")
+    Incident.objects.update(is_exercise=True)
+    real, exercise = tmp_path / "real.csv", tmp_path / "exercise.csv"
+    result = CliRunner().invoke(app, ["cases", "publish", "--dataset", "hate-crime",
+                                      "--year", "2024", "-o", str(real)])
+    assert result.exit_code == 0, result.output
+    assert len(real.read_text().strip().splitlines()) == 1  # the header alone
+    result = CliRunner().invoke(app, ["cases", "publish", "--dataset", "hate-crime",
+                                      "--year", "2024", "--exercise", "-o", str(exercise)])
+    assert result.exit_code == 0 and "EXERCISE" in result.output, result.output
+    [header, total, *rest] = exercise.read_text().strip().splitlines()
+    assert total.startswith("XE,2024,total,") and total.endswith(",12,0,true")
+    assert header.endswith(",is_exercise") and all(line.endswith(",true") for line in rest)
+    assert queries.preview_hate_crime_table(cast.alice, 2024, 11) == []
+    assert queries.preview_hate_crime_table(cast.alice, 2024, 11, exercise=True)[0][6] == 12
 
 
 def test_the_preview_counts_only_what_the_viewer_may_see(cast: Cast) -> None:

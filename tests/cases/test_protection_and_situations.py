@@ -93,7 +93,7 @@ def test_closing_a_case_states_the_reason(records: Records) -> None:
         protection.set_case_status(erin, case, "closed", "again")
     protection.set_case_status(erin, case, "follow_up")
     case.refresh_from_db()
-    assert case.status == "follow_up" and case.closure_reason == ""
+    assert case.status == "follow_up" and case.closure_reason_sealed == ""
 
 
 def test_the_audit_trail_holds_no_protected_value(records: Records) -> None:

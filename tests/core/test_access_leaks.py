@@ -26,7 +26,9 @@ from hofburg.core.models import Affiliation, Classification, Role, User
 from hofburg.core.services.users import issue_api_token, revoke_api_token
 from hofburg.documents.models import Document
 from hofburg.monitoring.intake import release, workflow
+from hofburg.monitoring.intake.photos import attach_photo
 from hofburg.monitoring.intake.submit import submit_observation
+from hofburg.monitoring.models import Observation
 from tests.conftest import Cast
 from tests.core.conftest import bearer
 from tests.documents.library import SEARCH_WORD, Library
@@ -474,6 +476,34 @@ def test_an_event_and_its_merge_explanation_show_nothing_the_viewer_may_not_see(
     geojson = b"".join(watch.api("/exports/events.geojson").streaming_content).decode()
     for text in (listed, exported, geojson):
         assert ("obs-c-1" in text) == watch.sees_secrets
+
+
+def _tiny_jpeg(shade: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (shade, 0, 0)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_an_observation_s_photos_are_seen_by_exactly_those_who_see_the_observation(
+        watch: Watch, cast: Cast) -> None:
+    milo = User.objects.get(username="milo")
+    photos = {client_id: attach_photo(owner, client_id, f"{client_id}.jpg", _tiny_jpeg(shade))[0]
+              for client_id, owner, shade in (("p-1", cast.mona, 10), ("r-1", milo, 90),
+                                              ("c-1", cast.mona, 200))}
+    may_see = {"p-1": True, "r-1": watch.viewer not in ("anonymous", "nick"),
+               "c-1": watch.sees_secrets}
+    for client_id, photo in photos.items():
+        address = f"/monitoring/observations/{photo.observation_id}/photos/{photo.pk}/"
+        assert (watch.web.get(address).status_code == 200) == may_see[client_id], address
+        observation = Observation.objects.get(pk=photo.observation_id)
+        event_page = watch.web.get(f"/monitoring/events/{observation.event_id}/")
+        assert (address in event_page.content.decode()) == may_see[client_id]
+    # The public event's page names no photo of the others' observations.
+    public = Observation.objects.get(client_id="p-1")
+    page = watch.web.get(f"/monitoring/events/{public.event_id}/").content.decode()
+    assert photos["r-1"].sha256 not in page and photos["c-1"].sha256 not in page
 
 
 def test_the_review_queue_lists_only_the_viewer_s_own_mission_s_records(watch: Watch) -> None:

@@ -16,7 +16,7 @@ import sys
 import tarfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,9 +84,13 @@ def vendor(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_site(vendor: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """A demo installation (reference data, demo records, documents with files)."""
+def demo_site(vendor: str, tmp_path_factory: pytest.TempPathFactory,
+              migrated_sqlite: Callable[[Path], Path]) -> Iterator[Site]:
+    """A demo installation (reference data, demo records, documents with files); on SQLite
+    from a migrated file (`migrated_sqlite`)."""
     site = _new_site(tmp_path_factory.mktemp("ops"), vendor, "demo")
+    if vendor == "sqlite":
+        migrated_sqlite(site.data_dir / "hofburg.sqlite3")
     done = site.run("demo", "--no-serve")
     assert done.returncode == 0, done.stderr
     yield site
@@ -446,8 +450,11 @@ def test_check_lists_reference_differences_and_changes_nothing(demo_site: Site,
     assert demo_site.run("check").returncode == 0, "the comparison wrote nothing"
 
 
-def test_check_lists_pending_migrations(vendor: str, tmp_path: Path) -> None:
+def test_check_lists_pending_migrations(vendor: str, tmp_path: Path,
+                                        migrated_sqlite: Callable[[Path], Path]) -> None:
     site = _new_site(tmp_path, vendor, "pending")
+    if vendor == "sqlite":
+        migrated_sqlite(site.data_dir / "hofburg.sqlite3")
     try:
         assert site.run("init").returncode == 0
         back = site.python("from django.core.management import call_command\n"

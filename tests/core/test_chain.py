@@ -51,3 +51,15 @@ def test_it_detects_a_removed_tail_only_against_a_kept_head() -> None:
     assert verify_chain(truncated) == []
     assert verify_chain(truncated, expected_head=head) != []
     assert verify_chain(entries, expected_head=head) == []
+
+
+def test_a_chain_cut_on_purpose_verifies_from_the_cut() -> None:
+    entries = _chain(5)
+    kept = entries[2:]
+    assert verify_chain(kept) != []  # from the genesis, the cut looks like deletions
+    assert verify_chain(kept, after=(2, entries[1].entry_digest)) == []
+    problems = verify_chain(kept, after=(2, entries[0].entry_digest))
+    assert [p.sequence for p in problems] == [3]
+    assert "previous digest" in problems[0].problem
+    assert [p.sequence for p in verify_chain(entries[3:], after=(2, entries[1].entry_digest))] \
+        == [4, 4]

@@ -184,7 +184,7 @@ def test_the_audit_page_finds_the_changes_of_one_request(cast: Cast) -> None:
 
 
 def test_a_served_instance_logs_json_lines_and_answers_health_and_metrics(
-        tmp_path: Any) -> None:
+        tmp_path: Any, migrated_sqlite: Any) -> None:
     """`hofburg serve` as an operator runs it, with HOFBURG_LOG_FORMAT=json."""
     import os
     import socket
@@ -199,6 +199,7 @@ def test_a_served_instance_logs_json_lines_and_answers_health_and_metrics(
            "HOFBURG_DATABASE_URL": f"sqlite:///{tmp_path / 'ops.sqlite3'}",
            "HOFBURG_LOG_FORMAT": "json", "HOFBURG_METRICS_ADDRESSES": "127.0.0.1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    migrated_sqlite(tmp_path / "ops.sqlite3")
     migrated = subprocess.run([hofburg, "init"], env=env,
                               capture_output=True, text=True, timeout=600, check=False)
     assert migrated.returncode == 0, migrated.stderr
@@ -377,7 +378,7 @@ def _table_counts(database: Any) -> dict[str, int]:
 
 
 def test_two_workers_report_the_sum_of_their_requests_and_of_a_command_line_import(
-        tmp_path: Any) -> None:
+        tmp_path: Any, migrated_sqlite: Any) -> None:
     """`hofburg serve --workers 2`: /metrics answers the requests of both workers, and the
     import the command line rejected meanwhile, which changed nothing in the database."""
     import subprocess
@@ -395,6 +396,7 @@ def test_two_workers_report_the_sum_of_their_requests_and_of_a_command_line_impo
            "HOFBURG_DATABASE_URL": f"sqlite:///{database}",
            "HOFBURG_METRICS_ADDRESSES": "127.0.0.1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    migrated_sqlite(database)
     migrated = subprocess.run([hofburg, "init"], env=env,
                               capture_output=True, text=True, timeout=600, check=False)
     assert migrated.returncode == 0, migrated.stderr

@@ -94,13 +94,15 @@ def test_the_exchange_page_shows_hierarchy_holdings_quota_and_history(
     page = text(cast.client(cast.carol).get(exchange_url("at")))
     assert "Exchanged data of Austria, 2027" in page
     assert "EXERCISE DATA" in page
-    # the brigades come after their division, indented under it
+    # the brigades come after their division, in its branch
     assert page.index("1. Division") < page.index("1. Brigade") < page.index("4. Brigade")
-    assert 'class="unit-depth-1"' in page
+    division = page.split('class="tree-branch"')[1]
+    assert division.index("1. Division") < division.index("</summary><ul>") < division.index(
+        "4. Brigade") < division.index("</ul></details></li>")
     # totals per category, and per unit
     tanks = page.split("<th scope=\"row\">battle tanks</th>")[1].split("</tr>")[0]
     assert ">132<" in tanks and ">3<" in tanks  # 3 x 44, held by three brigades
-    assert "battle tanks <strong>44</strong> · armoured combat vehicles <strong>50</strong>" in page
+    assert "3,000 personnel · battle tanks 44 · armoured combat vehicles 50" in page
     # four units reported: the engine computes 1 evaluation; Austria declared 2
     assert "4 units reported" in page
     assert "does not match the declared quota" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,10 @@ HOFBURG = str(ROOT / ".venv" / "bin" / "hofburg")
 
 
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def environment(tmp_path_factory: pytest.TempPathFactory,
+                migrated_sqlite: Callable[[Path], Path]) -> dict[str, str]:
     data = tmp_path_factory.mktemp("hofburg-cli")
+    migrated_sqlite(data / "cli.sqlite3")
     env = {**os.environ, "HOFBURG_DATA_DIR": str(data),
            "HOFBURG_DATABASE_URL": f"sqlite:///{data / 'cli.sqlite3'}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -60,10 +60,12 @@ def test_the_merge_workers_fork_while_no_other_thread_runs(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if threading.active_count() > 1:
         # A pytest-xdist worker keeps a thread of its own, so here the import would rightly
-        # merge in this process (the next test): run this test in a process of its own.
+        # merge in this process (the next test): run this test in a process of its own. Its
+        # test database is made from the models (--nomigrations): the test is about threads,
+        # and the rest of the suite runs the migrations.
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:randomly",
-             "-p", "no:cacheprovider",
+             "-p", "no:cacheprovider", "--nomigrations",
              f"{__file__}::test_the_merge_workers_fork_while_no_other_thread_runs"],
             capture_output=True, text=True, check=False, timeout=600,
             cwd=Path(__file__).resolve().parents[2])

@@ -7,6 +7,7 @@ and maps and trends must give the same totals whichever rollup they read.
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import random
 from collections import defaultdict
@@ -504,3 +505,44 @@ def test_a_cached_answer_is_tagged_and_a_caller_holding_it_gets_304(
     release(cast.mona, event)
     after = Client().get(f"{API}/map", year, headers={"If-None-Match": tag})
     assert after.status_code == 200 and after["ETag"] != tag
+
+
+@pytest.mark.django_db
+def test_a_caller_accepting_gzip_gets_the_same_answer_compressed_under_its_own_tag(
+        worked_scenario: Cast) -> None:
+    cast = worked_scenario
+    year = {"start": "2026-01-01", "end": "2026-12-31", "by_area": "true"}
+    reader = cast.client(cast.mona)
+    plain = reader.get(f"{API}/trends", year)
+    assert len(plain.content) >= queries.GZIP_FROM
+    browser = {"Accept-Encoding": "gzip, deflate, br"}
+    zipped = reader.get(f"{API}/trends", year, headers=browser)
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain.content
+    assert zipped["ETag"] != plain["ETag"] and zipped["ETag"].endswith('-gzip"')
+    again = reader.get(f"{API}/trends", year, headers=browser)  # from the cache
+    assert (again.content, again["ETag"]) == (zipped.content, zipped["ETag"])
+    held = reader.get(f"{API}/trends", year,
+                      headers={**browser, "If-None-Match": zipped["ETag"]})
+    assert (held.status_code, held["ETag"]) == (304, zipped["ETag"])
+    for refused in ("gzip;q=0", "identity", "gzip;q=0, *", "br"):
+        answer = reader.get(f"{API}/trends", year, headers={"Accept-Encoding": refused})
+        assert not answer.has_header("Content-Encoding"), refused
+        assert answer.content == plain.content
+    assert reader.get(f"{API}/trends", year,
+                      headers={"Accept-Encoding": "br;q=1, *;q=0.5"})["Content-Encoding"] == "gzip"
+    # A short answer (two days without events) is not worth compressing.
+    short = reader.get(f"{API}/trends", {**year, "start": "2026-12-30"}, headers=browser)
+    assert len(short.content) < queries.GZIP_FROM and not short.has_header("Content-Encoding")
+    # Another share's compressed answer is its own.
+    visitor = Client().get(f"{API}/trends", year, headers=browser)
+    assert visitor["ETag"] != zipped["ETag"]
+    assert gzip.decompress(visitor.content) == Client().get(f"{API}/trends", year).content
+    # A change to the rollups changes the compressed answer's tag too.
+    event = Event.objects.filter(status=EventStatus.PROVISIONAL).order_by("event_key").first()
+    assert event is not None
+    release(cast.mona, event)
+    after = reader.get(f"{API}/trends", year,
+                       headers={**browser, "If-None-Match": zipped["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != zipped["ETag"]
+    assert gzip.decompress(after.content) == reader.get(f"{API}/trends", year).content

@@ -9,14 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client, RequestFactory
 from lxml import etree
+from ninja.errors import AuthenticationError
 
 from hofburg.core.access import AccessDenied
 from hofburg.core.errors import Conflict, Invalid, NotFound
 from hofburg.core.models import AuditEntry
 from hofburg.core.services.users import issue_api_token
 from hofburg.projects import queries
+from hofburg.projects.api import logframe
 from hofburg.projects.iati.export import export_projects
 from hofburg.projects.models import (
     ActualChange,
@@ -331,3 +334,32 @@ def test_the_api_hides_what_the_caller_may_not_see(cast: Cast, world: World) -> 
     assert _post(alice, f"/{world.restricted.pk}/transactions/{restricted.pk}/reversal",
                  {"reason": "x"}).status_code == 403
     assert alice.get(f"{API}/{world.restricted.pk}/corrections").status_code == 200
+
+
+def test_one_helper_hands_each_logframe_correction_and_deletion_to_its_service(
+        cast: Cast) -> None:
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def service(*args: Any, **kwargs: Any) -> str:
+        calls.append((args, kwargs))
+        return "answer"
+
+    request = RequestFactory().post("/")
+    request.auth = cast.bob  # type: ignore[attr-defined]
+    element = logframe.ElementCorrectionIn(code="1.2", title="Judges trained", reason="Typo")
+    assert logframe._change(service, request, 7, 9, element) == "answer"
+    assert calls[-1] == ((cast.bob, 7, 9), {"code": "1.2", "title": "Judges trained",
+                                            "description": "", "reason": "Typo"})
+    logframe._change(service, request, 7, 9, logframe.Reason(reason="Merged"))
+    assert calls[-1] == ((cast.bob, 7, 9), {"reason": "Merged"})
+    indicator = logframe.IndicatorCorrectionIn(title="People trained", baseline=Decimal(3),
+                                               baseline_year=2024, reason="Judges too")
+    logframe._change(service, request, 7, 9, indicator, fix=corrections.IndicatorFix)
+    assert calls[-1] == ((cast.bob, 7, 9, corrections.IndicatorFix(
+        title="People trained", baseline=Decimal(3), baseline_year=2024,
+        measure=Indicator.Measure.UNIT, ascending=True, means_of_verification="")),
+        {"reason": "Judges too"})
+    request.auth = AnonymousUser()  # type: ignore[attr-defined]
+    with pytest.raises(AuthenticationError):
+        logframe._change(service, request, 7, 9, logframe.Reason(reason="Merged"))
+    assert len(calls) == 3

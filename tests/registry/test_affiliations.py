@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -160,8 +161,10 @@ def test_a_code_too_long_for_an_affiliation_stops_before_writing_any() -> None:
 
 
 @pytest.fixture(scope="module")
-def init_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def init_dir(tmp_path_factory: pytest.TempPathFactory,
+             migrated_sqlite: Callable[[Path], Path]) -> Path:
     data_dir = tmp_path_factory.mktemp("affiliations")
+    migrated_sqlite(data_dir / "cli.sqlite3")
     done = run(data_dir, "init")
     assert done.returncode == 0, done.stderr
     return data_dir

@@ -8,12 +8,14 @@ class CasesConfig(AppConfig):
     verbose_name = _("Human dimension")
 
     def ready(self) -> None:
-        from hofburg.cases import demo, ledger
+        from hofburg.cases import demo, finder, ledger, sealed
         from hofburg.cases.services.evidence import evidence_key_ids
         from hofburg.cases.services.persons import vault_key_ids
         from hofburg.core.backup import register_key_source
 
         demo.register()
+        finder.register()
         ledger.register()
         register_key_source("cases", lambda: sorted(set(vault_key_ids()) |
-                                                    set(evidence_key_ids())))
+                                                    set(evidence_key_ids()) |
+                                                    set(sealed.key_ids())))

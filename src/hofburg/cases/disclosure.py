@@ -2,9 +2,9 @@
 
 The API, the exports, the pages and the public tables all take their rows from here, so the
 field classification (`engine.fields`) is applied once, before any template or serialiser sees
-a value. A vault field is opened only when the caller's clearance reaches its level, and every
-batch that holds protected fields is written to the access log (who, what, how many — never
-the values).
+a value. A vault field, and a sealed free-text field (`sealed`), is opened only when the
+caller's clearance reaches its level, and every batch that holds protected fields is written
+to the access log (who, what, how many — never the values).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hofburg.cases import permissions, vault
+from hofburg.cases import permissions, sealed, vault
 from hofburg.cases.engine import custody
 from hofburg.cases.engine import situations as situation_rules
 from hofburg.cases.engine.fields import FIELDS, Clearance, Level, protected_fields, readable_fields
@@ -27,12 +27,16 @@ from hofburg.cases.models import (
     ProtectionCase,
     Recognition,
     Situation,
+    Statement,
     VaultEntry,
 )
-from hofburg.cases.queries import episodes_of
+from hofburg.cases.queries import episodes_of, linked_incident_ids
+from hofburg.cases.services import grants
 from hofburg.cases.services.persons import read_vault
 from hofburg.cases.services.reads import log_access
 from hofburg.core.access import AnyUser
+
+INCIDENT_TEXT = frozenset(sealed.BY_MODEL["Incident"].fields)
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,8 @@ def prisoner_rows(user: AnyUser, cases: Sequence[PrisonerCase], *, day: date, ch
             row["name"] = "" if case.person.restricted_at else read_vault(
                 ring, case.person, ["name"], names.get(case.person_id, [])).get("name", "")
             row["conditions"] = " | ".join(
-                f"{r.reported_on.isoformat()}: {r.text}" for r in case.conditions.all())
+                f"{r.reported_on.isoformat()}: {sealed.open_value(ring, r, 'text')}"
+                for r in case.conditions.all())
         if detail:
             row.update(_prisoner_detail(case, allowed))
         rows.append({k: v for k, v in row.items() if k in allowed})
@@ -170,12 +175,22 @@ def incident_rows(user: AnyUser, incidents: Sequence[Incident], *, channel: str,
     affiliation = getattr(user, "affiliation_id", None) if base >= Clearance.ENTITLED else None
     reach = {i.pk: (Clearance.GRANTED_STRICT if affiliation is not None
                     and i.owner_affiliation_id == affiliation else base) for i in incidents}
+    text = INCIDENT_TEXT
+    ring = None
+    values: dict[str, str] = {}
     rows = []
     for incident in incidents:
         allowed = readable_fields("incident", reach[incident.pk])
-        row = {name: getattr(incident, name) for name in allowed}
+        opened = [name for name in allowed if name in text]
+        if opened:
+            ring = ring or vault.load_keyring()
+            values = sealed.open_values(ring, incident, opened)
+        row = {name: values[name] if name in text else getattr(incident, name)
+               for name in allowed}
         if "bias_motivations" in row:
             row["bias_motivations"] = "; ".join(incident.bias_motivations)
+        if "mandates" in row:
+            row["mandates"] = "; ".join(incident.mandates)
         rows.append(row)
     result = Rows("incident", _columns("incident", reach.values(), base), rows)
     _log(user, action, "incident", rows, channel)
@@ -247,6 +262,7 @@ def protection_rows(user: AnyUser, cases: Sequence[ProtectionCase], *, channel: 
             row["name"] = "" if case.person.restricted_at else read_vault(
                 ring, case.person, ["name"]).get("name", "")
         if "summary" in allowed:
+            ring = ring or vault.load_keyring()
             movements = list(case.movements.all())
             row.update(
                 gender=case.gender, age_at_exploitation=case.age_at_exploitation,
@@ -256,27 +272,32 @@ def protection_rows(user: AnyUser, cases: Sequence[ProtectionCase], *, channel: 
                 recruitment_methods="; ".join(case.recruitment_methods),
                 control_methods="; ".join(case.control_methods),
                 countries="; ".join(sorted({m.country for m in movements})),
-                summary=case.summary, closure_reason=case.closure_reason)
+                **sealed.open_values(ring, case, ("summary", "closure_reason")))
             if detail:
-                row.update(_protection_detail(case, movements))
+                row.update(_protection_detail(ring, case, movements))
         rows.append({k: v for k, v in row.items() if k in allowed})
     result = Rows("protection", _columns("protection", reach.values(), base), rows)
     _log(user, action, "protection", rows, channel)
     return result
 
 
-def _protection_detail(case: ProtectionCase, movements: list[Any]) -> dict[str, Any]:
+def _protection_detail(ring: vault.Keyring, case: ProtectionCase,
+                       movements: list[Any]) -> dict[str, Any]:
+    """What the case says about the person: called at the strictly-confidential level only."""
+    def opened(record: Any, field: str) -> str:
+        return sealed.open_value(ring, record, field)
+
     return {
         "movements": [{"kind": m.kind, "country": m.country, "on": m.on,
-                       "description": m.description} for m in movements],
+                       "description": opened(m, "description")} for m in movements],
         "risk_assessments": [{"assessed_on": r.assessed_on, "level": r.level,
-                              "factors": list(r.factors), "note": r.note}
+                              "factors": list(r.factors), "note": opened(r, "note")}
                              for r in case.risk_assessments.all()],
-        "referrals": [{"direction": r.direction, "organisation": r.organisation,
+        "referrals": [{"direction": r.direction, "organisation": opened(r, "organisation"),
                        "organisation_type": r.organisation_type, "on": r.on,
-                       "reason": r.reason, "details": r.details}
+                       "reason": r.reason, "details": opened(r, "details")}
                       for r in case.referrals.all()],
-        "assistance": [{"kind": a.kind, "objectives": a.objectives,
+        "assistance": [{"kind": a.kind, "objectives": opened(a, "objectives"),
                         "started_on": a.started_on, "planned_end": a.planned_end,
                         "actual_end": a.actual_end} for a in case.assistance.all()],
     }
@@ -290,9 +311,11 @@ def situation_rows(user: AnyUser, situations: Sequence[Situation], *, channel: s
     levels = permissions.situation_levels(user, [s.pk for s in situations])
     base = permissions.clearance(user)
     reach = {s.pk: permissions.clearance(user, level=levels.get(s.pk)) for s in situations}
+    ring = vault.load_keyring() if situations else None
     rows = []
     for situation in situations:
         allowed = readable_fields("situation", reach[situation.pk], detail=detail)
+        with_source = "sources" in allowed
         assessments = list(situation.assessments.all())
         observations = list(situation.observations.all())
         level = situation_rules.current_level([(a.assessed_at, a.pk, a.level)
@@ -305,19 +328,70 @@ def situation_rows(user: AnyUser, situations: Sequence[Situation], *, channel: s
             "escalation_level": level or "",
             "assessed_at": max((a.assessed_at for a in assessments), default=None),
             "observation_count": len(observations),
-            "sources": "; ".join(sorted({o.source for o in observations})),
         }
-        if detail:
-            with_source = "sources" in allowed
+        if with_source and ring is not None:
+            row["sources"] = "; ".join(sorted({sealed.open_value(ring, o, "source")
+                                               for o in observations}))
+        if detail and ring is not None and "observations" in allowed:
             row["observations"] = [
                 {"indicator": o.indicator, "observed_on": o.observed_on,
                  "value": None if o.value is None else str(o.value), "level": o.level,
-                 "note": o.note, **({"source": o.source} if with_source else {})}
+                 "note": sealed.open_value(ring, o, "note"),
+                 **({"source": sealed.open_value(ring, o, "source")} if with_source else {})}
                 for o in observations]
             row["assessments"] = [
-                {"level": a.level, "reason": a.reason, "assessed_by": a.assessed_by_label,
-                 "assessed_at": a.assessed_at} for a in assessments]
+                {"level": a.level, "reason": sealed.open_value(ring, a, "reason"),
+                 "assessed_by": a.assessed_by_label, "assessed_at": a.assessed_at}
+                for a in assessments]
         rows.append({k: v for k, v in row.items() if k in allowed})
     result = Rows("situation", _columns("situation", reach.values(), base), rows)
     _log(user, action, "situation", rows, channel)
     return result
+
+
+def statement_rows(user: AnyUser, statements: Sequence[Statement], *, channel: str,
+                   action: str = AccessLog.Action.READ) -> Rows:
+    """Rows for statements narrowed by `queries.statements_for`: what was said for everyone
+    who may see the statement, its linked incidents for staff, and of those only the ones
+    the caller may see."""
+    base = permissions.clearance(user)
+    allowed = readable_fields("statement", base)
+    linked = linked_incident_ids(user, list(statements)) if "incidents" in allowed else {}
+    rows = []
+    for statement in statements:
+        row: dict[str, Any] = {
+            "statement_id": statement.statement_id, "made_on": statement.made_on,
+            "speaker": statement.speaker, "title": statement.title,
+            "language": statement.language, "mandates": "; ".join(statement.mandates),
+            "source_url": statement.source_url, "is_exercise": statement.is_exercise,
+            "text": statement.text,
+            "incidents": "; ".join(linked.get(statement.pk, [])),
+        }
+        rows.append({k: v for k, v in row.items() if k in allowed})
+    result = Rows("statement", allowed, rows)
+    _log(user, action, "statement", rows, channel)
+    return result
+
+
+GRANT_FIELDS = ["username", "level", "granted_by", "granted_at"]
+REVOKED_FIELDS = [*GRANT_FIELDS, "revoked_by", "revoked_at", "reason"]
+
+
+def grant_rows(user: AnyUser, record: Person | Situation, *, channel: str,
+               action: str = AccessLog.Action.READ) -> tuple[list[dict[str, Any]],
+                                                             list[dict[str, Any]]]:
+    """Who holds `record`'s grants (oldest first) and whose were revoked (newest first), as
+    rows of `GRANT_FIELDS` and `REVOKED_FIELDS`, for one who may give its grants (the caller
+    has checked, `permissions.may_give_grants`); the batch is in the access log."""
+    holders, revoked = grants.grant_history(record)
+    kind = "person_grant" if isinstance(record, Person) else "situation_grant"
+    log_access(user, action, kind,
+               [*(GRANT_FIELDS if holders else ()), *(REVOKED_FIELDS if revoked else ())],
+               len(holders) + len(revoked), channel)
+    return ([{"username": g.user.username, "level": g.level,
+              "granted_by": g.granted_by.username if g.granted_by else None,
+              "granted_at": g.granted_at} for g in holders],
+            [{"username": r.user_label, "level": r.level,
+              "granted_by": r.granted_by_label or None, "granted_at": r.granted_at,
+              "revoked_by": r.revoked_by_label, "revoked_at": r.revoked_at,
+              "reason": r.reason} for r in revoked])

@@ -6,6 +6,10 @@ nothing that names anyone; the names, contacts, identity numbers and medical det
 (`cases.vault`). A `Grant` gives one user need-to-know for one person: without it the person is
 absent (404, not counted). Cases refer to people by surrogate only.
 
+The free text classified `restricted` or `strictly_confidential` (an incident's account, a
+condition report, what a protection case says about the person, an observation's source...)
+is sealed the same way, in `<field>_sealed` columns (`cases.sealed` lists them).
+
 A political prisoner's case (`PrisonerCase`) is a classified record (`core.access`) with its
 detention episodes, proceedings, recognitions and condition reports; its custody status on any
 day is computed from the episodes (`engine.custody`), never stored.
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.cases.engine.custody import Status
@@ -91,16 +96,56 @@ class Grant(models.Model):
         return f"{self.user_id} → {self.person_id} ({self.level})"
 
 
+class RevokedAccess(models.Model):
+    """A grant that was withdrawn: who held it at which level, from when until when, who gave
+    it, who revoked it and why. The live grant row goes (every read asks for it), so the user
+    is answered as one who never held it; this row keeps who had access when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    user_label = models.CharField(max_length=150)
+    level = models.CharField(max_length=24, choices=Grant.Level.choices)
+    granted_by_label = models.CharField(max_length=150, blank=True)
+    granted_at = models.DateTimeField()
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    revoked_by_label = models.CharField(max_length=150)
+    revoked_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-revoked_at", "-pk"]
+
+
+class RevokedGrant(RevokedAccess):
+    """A person's grant that was withdrawn."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="revoked_grants")
+
+    def __str__(self) -> str:
+        return f"{self.user_label} → {self.person_id} revoked"
+
+
 class AccessLog(models.Model):
-    """A read of protected fields, or an export: who, what, when, how many. Never values."""
+    """A read of protected fields, or an export: who, what, when, how many. Never values.
+
+    The entries form a hash chain (`core.chain`, appended by `services.reads`): each holds its
+    sequence number, the digest of the entry before it and its own digest over its fields, so
+    a changed, removed or inserted entry is found by `hofburg cases verify-log`. A `prune`
+    entry records a retention cut: the sequence and digest of the last entry removed, from
+    which the rest of the chain is verified."""
 
     class Action(models.TextChoices):
         READ = "read", _("read")
         EXPORT = "export", _("export")
         PUBLISH = "publish", _("publish")
         ERASE = "erase", _("erase")
+        REVOKE = "revoke", _("grant revoked")
+        PRUNE = "prune", _("retention cut")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by the append to the microsecond in UTC: the entry's digest covers it.
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                              blank=True, related_name="+")
     user_label = models.CharField(max_length=150)
@@ -109,6 +154,12 @@ class AccessLog(models.Model):
     fields = models.JSONField(default=list)
     count = models.PositiveIntegerField()
     channel = models.CharField(max_length=10)  # page, api, cli
+    sequence = models.PositiveBigIntegerField(unique=True)
+    previous_digest = models.CharField(max_length=64)
+    entry_digest = models.CharField(max_length=64, unique=True)
+    # A retention cut only: the last entry removed, which the next entry follows.
+    cut_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    cut_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -194,7 +245,7 @@ class ConditionReport(models.Model):
 
     case = models.ForeignKey(PrisonerCase, on_delete=models.CASCADE, related_name="conditions")
     reported_on = models.DateField(_("reported on"))
-    text = models.TextField(_("report"))
+    text_sealed = models.TextField(blank=True, default="", editable=False)  # `sealed`
     classification = ClassificationField(_("classification"),
                                          default=Classification.CONFIDENTIAL)
 
@@ -253,17 +304,26 @@ class Incident(ClassifiedRecord):
     incident_type = models.CharField(_("incident type"), max_length=60)
     target = models.CharField(_("target"), max_length=10)  # person or property, from the type
     bias_motivations = models.JSONField(_("bias motivations"), default=list)
-    other_bias = models.CharField(_("other bias"), max_length=300, blank=True)
-    indicators = models.TextField(_("bias indicators"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    # The free text is sealed (`sealed`): the other bias, the indicators, the account and its
+    # source organisation, and the screening's reason below.
+    other_bias_sealed = models.TextField(blank=True, default="", editable=False)
+    indicators_sealed = models.TextField(blank=True, default="", editable=False)
+    description_sealed = models.TextField(blank=True, default="", editable=False)
     victim_count = models.PositiveIntegerField(_("victims"), null=True, blank=True)
-    source_org = models.CharField(_("source organisation"), max_length=300)
+    source_org_sealed = models.TextField(blank=True, default="", editable=False)
     source_kind = models.CharField(_("source kind"), max_length=20, choices=SourceKind.choices)
     stage = models.CharField(_("stage"), max_length=20, default="received", db_index=True)
     screening = models.CharField(_("screening decision"), max_length=40, default="pending")
-    screening_reason = models.TextField(_("reason"), blank=True)
+    screening_reason_sealed = models.TextField(blank=True, default="", editable=False)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The Personal Representatives' mandates the incident concerns (`engine.mandates`): set by
+    # an analyst (`services.tolerance`), never derived from the bias motivations.
+    mandates = models.JSONField(_("tolerance mandates"), default=list)
+    # The short description an analyst of the owner affiliation writes for the publication
+    # (`engine.publication.descriptions`): public, in clear; only for an incident against
+    # people; never the account, which stays sealed (decision 0065).
+    public_summary = models.TextField(_("public summary"), blank=True, default="")
 
     class Meta:
         ordering = ["-reporting_year", "incident_id"]
@@ -272,6 +332,32 @@ class Incident(ClassifiedRecord):
 
     def __str__(self) -> str:
         return self.incident_id
+
+
+class Statement(ClassifiedRecord):
+    """A statement on intolerance (a speech, a press release, a report's conclusion): who made
+    it, when, in which language and where it was published, tagged by an analyst with the
+    Personal Representatives' mandates it concerns and linked to the incidents it speaks of.
+    The speaker is free text: no person record, no vault."""
+
+    statement_id = models.CharField(_("statement id"), max_length=20, unique=True)
+    made_on = models.DateField(_("date"), db_index=True)
+    speaker = models.CharField(_("speaker or organisation"), max_length=300)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    source_url = models.URLField(_("source"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=8)  # ISO 639-1 code: en, fr, ru...
+    mandates = models.JSONField(_("tolerance mandates"), default=list)
+    incidents = models.ManyToManyField(Incident, blank=True, related_name="statements",
+                                       verbose_name=_("incidents"))
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_on", "statement_id"]
+
+    def __str__(self) -> str:
+        return self.statement_id
 
 
 class Alert(ClassifiedRecord):
@@ -366,6 +452,7 @@ class WorkingCopy(models.Model):
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="copies")
     number = models.PositiveIntegerField()
     label = models.CharField(_("label"), max_length=200)
+    media_type = models.CharField(_("media type"), max_length=100, blank=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
     key_id = models.CharField(max_length=40)
@@ -443,7 +530,8 @@ class ProtectionCase(ClassifiedRecord):
     code_version = models.CharField(_("code list version"), max_length=10)
     # cas_Status, cas_ReasonForCaseClosure
     status = models.CharField(_("case status"), max_length=20, default="active")
-    closure_reason = models.TextField(_("reason for case closure"), blank=True)
+    # Sealed (`sealed`), like the summary.
+    closure_reason_sealed = models.TextField(blank=True, default="", editable=False)
     # vic_TraffickingStatus, vic_TraffickingStatusDecisionMakingOrg
     trafficking_status = models.CharField(_("trafficking status"), max_length=20, blank=True)
     status_decided_by = models.CharField(_("status decided by"), max_length=30, blank=True)
@@ -459,7 +547,7 @@ class ProtectionCase(ClassifiedRecord):
     exploitation_types = models.JSONField(_("types of exploitation"), default=list)
     recruitment_methods = models.JSONField(_("methods of recruitment"), default=list)
     control_methods = models.JSONField(_("methods of control"), default=list)
-    summary = models.TextField(_("summary"), blank=True)
+    summary_sealed = models.TextField(blank=True, default="", editable=False)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -478,7 +566,7 @@ class CaseMovement(models.Model):
     kind = models.CharField(_("kind"), max_length=20)
     country = models.CharField(_("country (ISO alpha-2)"), max_length=2)
     on = models.DateField(_("date"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description_sealed = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["on", "pk"]
@@ -496,7 +584,7 @@ class RiskAssessment(models.Model):
     assessed_on = models.DateField(_("assessed on"))
     level = models.CharField(_("section"), max_length=20)
     factors = models.JSONField(_("risk factors"), default=list)
-    note = models.TextField(_("note"), blank=True)
+    note_sealed = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["assessed_on", "pk"]
@@ -510,11 +598,11 @@ class Referral(models.Model):
 
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="referrals")
     direction = models.CharField(_("direction"), max_length=10)
-    organisation = models.CharField(_("organisation"), max_length=300)
+    organisation_sealed = models.TextField(blank=True, default="", editable=False)
     organisation_type = models.CharField(_("organisation type"), max_length=30, blank=True)
     on = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=30)
-    details = models.TextField(_("details"), blank=True)
+    details_sealed = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["on", "pk"]
@@ -529,7 +617,7 @@ class Assistance(models.Model):
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE,
                              related_name="assistance")
     kind = models.CharField(_("type"), max_length=40)
-    objectives = models.TextField(_("objectives"), blank=True)
+    objectives_sealed = models.TextField(blank=True, default="", editable=False)
     started_on = models.DateField(_("started on"))
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
@@ -584,6 +672,16 @@ class SituationGrant(models.Model):
         return f"{self.user_id} → {self.situation_id} ({self.level})"
 
 
+class RevokedSituationGrant(RevokedAccess):
+    """A situation's grant that was withdrawn."""
+
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE,
+                                  related_name="revoked_grants")
+
+    def __str__(self) -> str:
+        return f"{self.user_label} → {self.situation_id} revoked"
+
+
 class IndicatorObservation(models.Model):
     """What an indicator showed on a day: a value, a level or both, with its source."""
 
@@ -594,8 +692,8 @@ class IndicatorObservation(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True,
                                 blank=True)
     level = models.CharField(_("level"), max_length=20, blank=True)
-    source = models.TextField(_("source"))
-    note = models.TextField(_("note"), blank=True)
+    source_sealed = models.TextField(blank=True, default="", editable=False)
+    note_sealed = models.TextField(blank=True, default="", editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -614,7 +712,7 @@ class EscalationAssessment(models.Model):
     situation = models.ForeignKey(Situation, on_delete=models.CASCADE,
                                   related_name="assessments")
     level = models.CharField(_("escalation level"), max_length=30)
-    reason = models.TextField(_("reason"))
+    reason_sealed = models.TextField(blank=True, default="", editable=False)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     assessed_by_label = models.CharField(_("assessed by"), max_length=150)

@@ -21,9 +21,18 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from hofburg.cases.engine.fields import Clearance
-from hofburg.cases.models import Grant, Person, Situation, SituationGrant
+from hofburg.cases.models import (
+    Evidence,
+    Grant,
+    Incident,
+    Person,
+    Situation,
+    SituationGrant,
+    Statement,
+)
 from hofburg.core import access
 from hofburg.core.access import AnyUser
+from hofburg.core.models import Role, User
 
 
 def grant_level(user: AnyUser, person_id: int) -> str | None:
@@ -60,6 +69,18 @@ def may_grant(user: AnyUser, person: Person) -> bool:
     return access.can_edit(user, person) and grant_level(user, person.pk) is not None
 
 
+def may_open_original(user: AnyUser, evidence: Evidence) -> bool:
+    """Editors of the evidence's owner affiliation open its original and its working copies,
+    and make copies; when the case or alert names a person, only those holding a
+    strictly-confidential grant for them (the files are sealed under that level's key)."""
+    if not access.can_edit(user, evidence):
+        return False
+    subject = evidence.case or evidence.alert
+    person_id = subject.person_id if subject is not None else None
+    return person_id is None or \
+        grant_level(user, person_id) == Grant.Level.STRICTLY_CONFIDENTIAL
+
+
 def situation_levels(user: AnyUser, situation_ids: list[int]) -> dict[int, str]:
     """situation id → grant level, for the situations the user holds a grant on."""
     if not access.is_entitled(user) or not situation_ids:
@@ -78,6 +99,39 @@ def may_change_situation(user: AnyUser, situation: Situation) -> bool:
     grant it to others."""
     return access.can_edit(user, situation) and \
         situation_grant_level(user, situation) is not None
+
+
+def may_give_grants(user: AnyUser, record: Person | Situation) -> bool:
+    """Who may give (and revoke) a person's or a situation's grants, and read who holds them."""
+    if isinstance(record, Person):
+        return may_grant(user, record)
+    return may_change_situation(user, record)
+
+
+def may_record_statements(user: AnyUser) -> bool:
+    """Analysts with an affiliation record statements on intolerance, for their affiliation."""
+    return access.is_entitled(user) and isinstance(user, User) and \
+        user.has_role(Role.ANALYST)
+
+
+def may_tag_mandates(user: AnyUser, record: Incident | Statement) -> bool:
+    """Analysts of the record's owner affiliation who may see it set its tolerance mandates
+    (decision 0056): a judgement of the desk's own staff, never inferred."""
+    return may_record_statements(user) and \
+        record.owner_affiliation_id == getattr(user, "affiliation_id", None) and \
+        access.can_view(user, record)
+
+
+def may_write_public_summary(user: AnyUser, incident: Incident) -> bool:
+    """Who tags an incident's mandates writes its public summary: an analyst of the owner
+    affiliation (decision 0065), the desk's own judgement of what may be said in public."""
+    return may_tag_mandates(user, incident)
+
+
+def may_link_incidents(user: AnyUser, statement: Statement) -> bool:
+    """Who sets a statement's mandates links it to more incidents: the same judgement of the
+    owner affiliation's analysts (decisions 0056, 0062)."""
+    return may_tag_mandates(user, statement)
 
 
 def second_factor_verified(request: HttpRequest) -> bool:

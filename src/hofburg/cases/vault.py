@@ -9,7 +9,8 @@ line is `<purpose> <key id> <base64 of 32 bytes>`; the last line of a purpose is
 earlier ones stay to open what they sealed (and the backups taken before a rotation).
 
 Every ciphertext is bound to its place by the associated data (record, field, key id): a
-sealed name copied onto another person's row does not open.
+sealed name copied onto another person's row does not open. The same keys seal the desk's
+classified free text (`cases.sealed`) and the evidence files.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ NONCE_BYTES = 12
 
 class VaultKeyError(RuntimeError):
     """The keys are missing, malformed or cannot open a sealed value."""
-
-
 
 
 @dataclass
@@ -137,6 +136,21 @@ def add_keys(purposes: tuple[str, ...]) -> Keyring:
     if not text.endswith("\n"):
         text += "\n"
     _write_private(path, text + "\n".join(new_key_line(p) for p in purposes) + "\n")
+    return load_keyring()
+
+
+def drop_keys(key_ids: set[str]) -> Keyring:
+    """Remove these keys from the key file; an active key or a key from the environment is
+    never removed. The caller checks first that nothing it holds is sealed under them."""
+    if settings.CASES_KEYS:
+        raise VaultKeyError("the keys come from HOFBURG_CASES_KEYS: remove the lines there")
+    ring = load_keyring()
+    if key_ids & set(ring.active.values()):
+        raise VaultKeyError("an active key is not dropped")
+    path = key_file()
+    kept = [line for line in path.read_text().splitlines()
+            if len(line.split()) != 3 or line.split()[1] not in key_ids]
+    _write_private(path, "\n".join(kept) + "\n")
     return load_keyring()
 
 

@@ -6,6 +6,7 @@ classification, is a 404 exactly like a missing one, and counts hold only what i
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,21 +14,22 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hofburg.cases import disclosure, permissions, queries
+from hofburg.cases import disclosure, permissions, queries, statements
 from hofburg.cases.engine import media, protection
 from hofburg.cases.engine import situations as situation_rules
 from hofburg.cases.engine.fields import DETAIL_FIELDS
-from hofburg.cases.engine.publication import COLUMNS
+from hofburg.cases.engine.publication import COLUMNS, DESCRIPTION_COLUMNS, MAX_PUBLIC_SUMMARY
 from hofburg.cases.engine.workflow import TRANSITIONS, Screening, Stage
 from hofburg.cases.models import AccessLog
+from hofburg.cases.publications import as_written
 from hofburg.cases.services import erasure as erasure_services
-from hofburg.cases.services import hatecrime
-from hofburg.cases.services import media as media_services
+from hofburg.cases.services import grants, hatecrime
 from hofburg.cases.services import protection as protection_services
 from hofburg.cases.services import situations as situation_services
 from hofburg.cases.twofactor import second_factor_required
@@ -53,12 +55,31 @@ def index(request: HttpRequest) -> HttpResponse:
         "persons": queries.persons_for(request.user).count()})
 
 
+Filters = dict[str, Any]
+
+
+def _listing(request: HttpRequest, template: str, found: Callable[[Filters], QuerySet[Any]],
+             rows_of: Callable[..., disclosure.Rows],
+             form: forms.Form | None = None) -> HttpResponse:
+    """A list page of the desk: the filter form checked (400 with its errors), the records
+    `found` for its values paged, and their rows as the reader may read them."""
+    if form is not None and form.is_bound and not form.is_valid():
+        return render(request, template, {"form": form, "rows": None}, status=400)
+    filters = dict(form.cleaned_data) if form is not None and form.is_bound else {}
+    page = Paginator(found(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = rows_of(request.user, list(page.object_list), channel="page")
+    context: dict[str, Any] = {"rows": rows, "page": page}
+    if form is not None:
+        context |= {"form": form,
+                    "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)}
+    return render(request, template, context)
+
+
 @second_factor_required
 def persons(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.persons_for(request.user).order_by("surrogate_id"),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = disclosure.person_rows(request.user, list(page.object_list), channel="page")
-    return render(request, "cases/persons.html", {"rows": rows, "page": page})
+    return _listing(request, "cases/persons.html",
+                    lambda f: queries.persons_for(request.user).order_by("surrogate_id"),
+                    disclosure.person_rows)
 
 
 @second_factor_required
@@ -66,8 +87,12 @@ def person(request: HttpRequest, surrogate_id: str) -> HttpResponse:
     found = queries.person_for(request.user, surrogate_id)
     rows = disclosure.person_rows(request.user, [found], channel="page")
     cases = list(queries.prisoner_cases_for(request.user).filter(person=found))
+    may_grant = permissions.may_grant(request.user, found)
+    holders, revoked = grants.grant_history(found) if may_grant else ([], [])
     return render(request, "cases/person.html", {
-        "person": found, "row": rows.rows[0], "columns": rows.columns, "cases": cases})
+        "person": found, "row": rows.rows[0], "columns": rows.columns, "cases": cases,
+        "may_open": access.can_contribute(request.user),  # the grant is the page's own
+        "may_grant": may_grant, "holders": holders, "revoked": revoked})
 
 
 def _today() -> date:
@@ -110,8 +135,12 @@ def prisoner(request: HttpRequest, case_id: str) -> HttpResponse:
     summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("case_id", "is_exercise")]
     evidence = access.visible(case.evidence.all(), request.user).prefetch_related(
         "custody", "copies") if "proceedings" in row else []
+    may_edit = access.can_edit(request.user, case)
     return render(request, "cases/prisoner.html", {
-        "row": row, "summary": summary, "evidence": evidence,
+        "row": row, "summary": summary, "evidence": evidence, "may_edit": may_edit,
+        # What its editors may end or withdraw, each from a page of its own (`writes`).
+        "open_episodes": [e for e in case.episodes.all() if e.end is None] if may_edit else [],
+        "standing": list(case.recognitions.all()) if may_edit else [],
         "shows_exercise_data": case.is_exercise})
 
 
@@ -122,6 +151,12 @@ class IncidentFilter(forms.Form):
                               max_value=2999)
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", "—")] + [
         (s.value, s.value) for s in Stage])
+    mandate = forms.ChoiceField(label=_("Tolerance mandate"), required=False, choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["mandate"].choices = [  # type: ignore[attr-defined]
+            ("", "—"), *statements.mandate_choices()]
 
 
 class ScreeningForm(forms.Form):
@@ -132,28 +167,33 @@ class ScreeningForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class PublicSummaryForm(forms.Form):
+    public_summary = forms.CharField(
+        label=_("Public summary"), required=False, max_length=MAX_PUBLIC_SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few sentences the publication may show once the incident is published: "
+                    "never the account, a name, a place that identifies anyone, or the "
+                    "source. Left empty, the incident is not described."))
+
+
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Reporting year"), min_value=1990, max_value=2999)
+
+
+class PublicationForm(YearForm):
+    exercise = forms.BooleanField(label=_("The exercise records instead of the real ones"),
+                                  required=False)
 
 
 
 
 @second_factor_required
 def incidents(request: HttpRequest) -> HttpResponse:
-    form = IncidentFilter(request.GET or None)
-    filters: dict[str, object] = {}
-    if form.is_bound and not form.is_valid():
-        return render(request, "cases/incidents.html", {"form": form, "rows": None}, status=400)
-    if form.is_bound:
-        filters = {"country": form.cleaned_data["country"] or "",
-                   "year": form.cleaned_data["year"], "stage": form.cleaned_data["stage"]}
-    found = queries.incidents_for(request.user, **filters)  # type: ignore[arg-type]
-    page = Paginator(found.order_by("-reporting_year", "incident_id"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    rows = disclosure.incident_rows(request.user, list(page.object_list), channel="page")
-    return render(request, "cases/incidents.html", {
-        "form": form, "rows": rows, "page": page,
-        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+    return _listing(request, "cases/incidents.html", lambda f: queries.incidents_for(
+        request.user, country=f.get("country") or "", year=f.get("year"),
+        stage=f.get("stage") or "", mandate=f.get("mandate") or "").order_by(
+        "-reporting_year", "incident_id"),
+        disclosure.incident_rows, IncidentFilter(request.GET or None))
 
 
 @second_factor_required
@@ -177,12 +217,45 @@ def incident(request: HttpRequest, incident_id: str) -> HttpResponse:
         except ServiceError as exc:
             if form is not None:
                 form.add_error(None, exc.message)
+    return _incident_page(request, found, form if found.stage == "received" else None,
+                          may_screen, status=400 if form and form.errors else 200)
+
+
+def _incident_page(request: HttpRequest, found: Any, form: forms.Form | None,
+                   may_screen: bool, summary_form: PublicSummaryForm | None = None,
+                   status: int = 200) -> HttpResponse:
     rows = disclosure.incident_rows(request.user, [found], channel="page")
     next_stages = [s.value for s in TRANSITIONS[Stage(found.stage)] if s != Stage.SCREENED]
+    if summary_form is None and found.target == "person" and \
+            permissions.may_write_public_summary(request.user, found):
+        summary_form = PublicSummaryForm(initial={"public_summary": found.public_summary})
     return render(request, "cases/incident.html", {
-        "row": rows.rows[0], "incident": found, "form": form if found.stage == "received"
-        else None, "next_stages": next_stages if may_screen else [],
-        "shows_exercise_data": found.is_exercise}, status=400 if form and form.errors else 200)
+        "row": rows.rows[0], "incident": found, "form": form,
+        "next_stages": next_stages if may_screen else [], "summary_form": summary_form,
+        "shows_exercise_data": found.is_exercise}, status=status)
+
+
+@second_factor_required
+def incident_summary(request: HttpRequest, incident_id: str) -> HttpResponse:
+    """The public summary of an incident against people, written by an analyst of the owner
+    affiliation (decision 0065): the form is on the incident's page; a post from anyone else
+    who may see the incident is a 403, a refused one shows the page again with the error."""
+    found = queries.incident_for(request.user, incident_id)
+    if request.method != "POST":
+        return redirect("cases:incident", incident_id)
+    if not permissions.may_write_public_summary(request.user, found):
+        raise PermissionDenied
+    form = PublicSummaryForm(request.POST)
+    if form.is_valid():
+        try:
+            hatecrime.set_public_summary(request.user, found,  # type: ignore[arg-type]
+                                         form.cleaned_data["public_summary"])
+            return redirect("cases:incident", incident_id)
+        except ServiceError as exc:
+            form.add_error("public_summary", exc.message)
+    found.refresh_from_db()
+    return _incident_page(request, found, None, access.can_edit(request.user, found),
+                          summary_form=form, status=400)
 
 
 @second_factor_required
@@ -190,14 +263,23 @@ def publication_preview(request: HttpRequest) -> HttpResponse:
     """The hate-crime table of a year as it would be published, from what the viewer may see."""
     if not access.is_entitled(request.user):
         raise Http404("No such record.")
-    form = YearForm(request.GET or {"year": timezone.localdate().year - 1})
+    form = PublicationForm(request.GET or {"year": timezone.localdate().year - 1})
     rows: list[list[object]] | None = None
+    described: list[list[object]] = []
+    exercise = False
     if form.is_valid():
+        exercise = form.cleaned_data["exercise"]
         rows = queries.preview_hate_crime_table(request.user, form.cleaned_data["year"],
-                                                settings.CASES_SUPPRESSION_K)
+                                                settings.CASES_SUPPRESSION_K, exercise=exercise)
+        described = queries.preview_hate_crime_descriptions(
+            request.user, form.cleaned_data["year"], settings.CASES_SUPPRESSION_K,
+            exercise=exercise)
     return render(request, "cases/publication.html", {
-        "form": form, "columns": COLUMNS, "rows": rows, "k": settings.CASES_SUPPRESSION_K},
-        status=200 if form.is_valid() else 400)
+        "form": form, "columns": COLUMNS, "k": settings.CASES_SUPPRESSION_K,
+        "rows": None if rows is None else [[as_written(v) for v in row] for row in rows],
+        "description_columns": DESCRIPTION_COLUMNS,
+        "descriptions": [[as_written(v) for v in row] for row in described],
+        "shows_exercise_data": exercise}, status=200 if form.is_valid() else 400)
 
 
 class AlertFilter(forms.Form):
@@ -215,67 +297,26 @@ class AlertFilter(forms.Form):
             ("", "—"), *version.coe_categories.items()]
 
 
-class ReplyForm(forms.Form):
-    received_on = day_field(_("Received on"))
-    text = forms.CharField(label=_("The State's reply"), max_length=10_000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class FollowUpForm(forms.Form):
-    on = day_field(_("Date"))
-    note = forms.CharField(label=_("Follow-up"), max_length=10_000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-
-
 @second_factor_required
 def alerts(request: HttpRequest) -> HttpResponse:
-    form = AlertFilter(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        return render(request, "cases/alerts.html", {"form": form, "rows": None}, status=400)
-    filters = dict(form.cleaned_data) if form.is_bound else {}
-    found = queries.alerts_for(request.user, country=filters.get("country") or "",
-                               year=filters.get("year"),
-                               coe_category=filters.get("coe_category") or "")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = disclosure.alert_rows(request.user, list(page.object_list), channel="page")
-    return render(request, "cases/alerts.html", {
-        "form": form, "rows": rows, "page": page,
-        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+    return _listing(request, "cases/alerts.html", lambda f: queries.alerts_for(
+        request.user, country=f.get("country") or "", year=f.get("year"),
+        coe_category=f.get("coe_category") or ""),
+        disclosure.alert_rows, AlertFilter(request.GET or None))
 
 
 @second_factor_required
 def alert(request: HttpRequest, alert_id: str) -> HttpResponse:
+    """An alert; the State's reply and the follow-up are recorded on pages of their own
+    (`writes`)."""
     found = queries.alert_for(request.user, alert_id)
-    may_edit = access.can_edit(request.user, found)
-    reply_form = ReplyForm(request.POST if "reply" in request.POST else None, prefix="reply")
-    follow_form = FollowUpForm(request.POST if "follow" in request.POST else None,
-                               prefix="follow")
-    if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied
-        try:
-            if "reply" in request.POST and reply_form.is_valid():
-                media_services.record_state_reply(
-                    request.user, found,  # type: ignore[arg-type]
-                    received_on=reply_form.cleaned_data["received_on"],
-                    text=reply_form.cleaned_data["text"])
-                return redirect("cases:alert", alert_id)
-            if "follow" in request.POST and follow_form.is_valid():
-                media_services.add_follow_up(request.user, found,  # type: ignore[arg-type]
-                                             on=follow_form.cleaned_data["on"],
-                                             note=follow_form.cleaned_data["note"])
-                return redirect("cases:alert", alert_id)
-        except ServiceError as exc:
-            target = reply_form if "reply" in request.POST else follow_form
-            target.add_error(None, exc.message)
     rows = disclosure.alert_rows(request.user, [found], channel="page", detail=True)
     row = rows.rows[0]
     summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("alert_id", "is_exercise")]
-    failed = request.method == "POST"
     return render(request, "cases/alert.html", {
-        "row": row, "summary": summary, "may_edit": may_edit, "reply_form": reply_form,
-        "follow_form": follow_form, "shows_exercise_data": found.is_exercise},
-        status=400 if failed else 200)
+        "row": row, "summary": summary, "may_edit": access.can_edit(request.user, found),
+        "shows_evidence": access.is_entitled(request.user),
+        "shows_exercise_data": found.is_exercise})
 
 
 class ErasureRequestForm(forms.Form):
@@ -353,19 +394,10 @@ class CaseStatusForm(forms.Form):
 def protection_cases(request: HttpRequest) -> HttpResponse:
     """Trafficking, gender-based violence and Roma and Sinti cases: none for a visitor
     without an affiliation (every field is internal or above)."""
-    form = ProtectionFilter(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        return render(request, "cases/protection_cases.html", {"form": form, "rows": None},
-                      status=400)
-    filters = dict(form.cleaned_data) if form.is_bound else {}
-    found = queries.protection_cases_for(request.user, concern=filters.get("concern") or "",
-                                         country=filters.get("country") or "",
-                                         status=filters.get("status") or "")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = disclosure.protection_rows(request.user, list(page.object_list), channel="page")
-    return render(request, "cases/protection_cases.html", {
-        "form": form, "rows": rows, "page": page,
-        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+    return _listing(request, "cases/protection_cases.html", lambda f: queries.protection_cases_for(
+        request.user, concern=f.get("concern") or "", country=f.get("country") or "",
+        status=f.get("status") or ""),
+        disclosure.protection_rows, ProtectionFilter(request.GET or None))
 
 
 @second_factor_required
@@ -389,7 +421,7 @@ def protection_case(request: HttpRequest, case_id: str) -> HttpResponse:
     row = rows.rows[0]
     summary = [c for c in row if c not in DETAIL_FIELDS and c not in ("case_id", "is_exercise")]
     return render(request, "cases/protection_case.html", {
-        "row": row, "summary": summary, "form": form,
+        "row": row, "summary": summary, "form": form, "may_edit": may_edit,
         "shows_exercise_data": found.is_exercise},
         status=400 if request.method == "POST" else 200)
 
@@ -397,26 +429,6 @@ def protection_case(request: HttpRequest, case_id: str) -> HttpResponse:
 class SituationFilter(forms.Form):
     state = forms.RegexField(label=_("State (ISO alpha-2)"), regex=r"^[A-Za-z]{2}$",
                              required=False, max_length=2)
-
-
-class ObservationForm(forms.Form):
-    indicator = forms.ChoiceField(label=_("Indicator"), choices=[])
-    observed_on = day_field(_("Observed on"))
-    value = forms.DecimalField(label=_("Value"), required=False, max_digits=14,
-                               decimal_places=2)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[])
-    source = forms.CharField(label=_("Source"), max_length=10_000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-    note = forms.CharField(label=_("Note"), required=False, max_length=10_000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args: object, version: str | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        codes = situation_rules.version(version)
-        self.fields["indicator"].choices = _choices(  # type: ignore[attr-defined]
-            codes.codes("indicators"), blank=False)
-        self.fields["level"].choices = _choices(  # type: ignore[attr-defined]
-            codes.codes("observation_levels"))
 
 
 class EscalationForm(forms.Form):
@@ -433,52 +445,35 @@ class EscalationForm(forms.Form):
 @second_factor_required
 def situations(request: HttpRequest) -> HttpResponse:
     """The HCNM situations granted to the reader; none exist for anyone else."""
-    form = SituationFilter(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        return render(request, "cases/situations.html", {"form": form, "rows": None},
-                      status=400)
-    state = (form.cleaned_data.get("state") or "") if form.is_bound else ""
-    found = queries.situations_for(request.user, state=state)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = disclosure.situation_rows(request.user, list(page.object_list), channel="page")
-    return render(request, "cases/situations.html", {
-        "form": form, "rows": rows, "page": page,
-        "shows_exercise_data": any(r.get("is_exercise") for r in rows.rows)})
+    return _listing(request, "cases/situations.html", lambda f: queries.situations_for(
+        request.user, state=f.get("state") or ""),
+        disclosure.situation_rows, SituationFilter(request.GET or None))
 
 
 @second_factor_required
 def situation(request: HttpRequest, situation_id: str) -> HttpResponse:
     found = queries.situation_for(request.user, situation_id)
     may_edit = permissions.may_change_situation(request.user, found)
-    version = found.code_version
-    observe = ObservationForm(request.POST if "observe" in request.POST else None,
-                              prefix="observe", version=version)
-    assess = EscalationForm(request.POST if "assess" in request.POST else None,
-                            prefix="assess", version=version)
+    assess = EscalationForm(request.POST or None, prefix="assess",
+                            version=found.code_version)
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
         try:
-            if "observe" in request.POST and observe.is_valid():
-                data = observe.cleaned_data
-                situation_services.record_observation(
-                    request.user, found,  # type: ignore[arg-type]
-                    indicator=data["indicator"], observed_on=data["observed_on"],
-                    value=data["value"], level=data["level"], source=data["source"],
-                    note=data["note"])
-                return redirect("cases:situation", situation_id)
-            if "assess" in request.POST and assess.is_valid():
+            if assess.is_valid():
                 situation_services.assess_escalation(
                     request.user, found,  # type: ignore[arg-type]
                     level=assess.cleaned_data["level"], reason=assess.cleaned_data["reason"])
                 return redirect("cases:situation", situation_id)
         except ServiceError as exc:
-            (observe if "observe" in request.POST else assess).add_error(None, exc.message)
+            assess.add_error(None, exc.message)
     rows = disclosure.situation_rows(request.user, [found], channel="page", detail=True)
     row = rows.rows[0]
     summary = [c for c in row if c not in DETAIL_FIELDS
                and c not in ("situation_id", "is_exercise", "title", "sources")]
+    holders, revoked = grants.grant_history(found) if may_edit else ([], [])
     return render(request, "cases/situation.html", {
-        "row": row, "summary": summary, "may_edit": may_edit, "observe": observe,
-        "assess": assess, "shows_exercise_data": found.is_exercise},
+        "row": row, "summary": summary, "may_edit": may_edit, "assess": assess,
+        "holders": holders, "revoked": revoked,
+        "shows_exercise_data": found.is_exercise},
         status=400 if request.method == "POST" else 200)

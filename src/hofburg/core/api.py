@@ -37,7 +37,7 @@ from hofburg.core.errors import ServiceError
 from hofburg.core.models import ApiToken, User
 from hofburg.core.search import search_total
 from hofburg.core.signin import SignInRefused, check_sign_in, record_failed_sign_in
-from hofburg.core.trust import Trusted
+from hofburg.core.trust import Trusted, UserRow, user_from_row, user_row
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 logger = logging.getLogger("hofburg.api")
@@ -100,14 +100,12 @@ class TokenAuth(HttpBearer):
             # database's write lock on every read.
             ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
             last = now
-        _verified.put(digest, (tuple(getattr(user, name) for name in _USER_FIELDS), token_id,
-                               last))
+        _verified.put(digest, (user_row(user), token_id, last))
         return user
 
 
 # digest -> (the user's row, the token's id, its last recorded use), see core.trust.
-_verified: Trusted[str, tuple[tuple[Any, ...], int, datetime | None]] = Trusted()
-_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+_verified: Trusted[str, tuple[UserRow, int, datetime | None]] = Trusted()
 
 
 def _trusted_token(digest: str) -> tuple[User, int, datetime | None] | None:
@@ -116,8 +114,8 @@ def _trusted_token(digest: str) -> tuple[User, int, datetime | None] | None:
     kept = _verified.get(digest)
     if kept is None:
         return None
-    values, token_id, last = kept
-    return User.from_db(None, _USER_FIELDS, values), token_id, last
+    row, token_id, last = kept
+    return user_from_row(row), token_id, last
 
 
 def _token_user(digest: str) -> tuple[User, int, datetime | None] | None:

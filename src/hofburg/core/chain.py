@@ -3,7 +3,9 @@
 An entry's digest is the SHA-256 of its canonical fields, including the previous entry's
 digest, so changing any stored field of any entry, removing an entry or reordering entries is
 detected by `verify_chain`. Removing entries from the tail is detected only against a head
-digest kept elsewhere (`expected_head`), which is why `hofburg ledger head` exists.
+digest kept elsewhere (`expected_head`), which is why `hofburg ledger head` exists. A chain whose
+oldest entries were removed on purpose (a retention policy) is verified from the last removed
+entry's sequence and digest (`after`), which the chain itself must record.
 
 The chain vouches for the entries; `payload_problem` vouches for the records behind them, by
 comparing an entry's payload digest with the digest of the payload rebuilt from its record.
@@ -89,13 +91,17 @@ def payload_problem(
 
 
 def verify_chain(
-    entries: Iterable[ChainEntry], expected_head: str | None = None
+    entries: Iterable[ChainEntry], expected_head: str | None = None, *,
+    after: tuple[int, str] = (0, GENESIS_DIGEST),
 ) -> list[ChainProblem]:
-    """Every break in the chain, in order; an empty list means the chain is intact."""
+    """Every break in the chain, in order; an empty list means the chain is intact.
+
+    `after` is the (sequence, digest) the first entry follows: the genesis for a whole chain,
+    the last removed entry for a chain cut by a retention policy.
+    """
     problems: list[ChainProblem] = []
-    previous = GENESIS_DIGEST
-    expected_sequence = 1
-    last_sequence = 0
+    last_sequence, previous = after
+    expected_sequence = last_sequence + 1
     for entry in entries:
         if entry.sequence != expected_sequence:
             problems.append(

@@ -40,13 +40,23 @@ class DemoAccount:
     roles: tuple[str, ...]
 
 
+# A delegation standing for one participating State in exercise records (decision 0061), so
+# that what only a State's own delegation does is in the demo's reach: uploading its annual
+# exchange, "My State" on the home page, its calendar feed. The desks already generate EXERCISE
+# records for every State; whatever this delegation records is an exercise record too. Austria,
+# the OSCE's host State, for no reason beyond that.
+DEMO_STATE = "AT"
+STATE_DELEGATION = "exercise-delegation-state"
+
 AFFILIATIONS = [
     ("exercise-north", "Exercise Delegation North", Affiliation.Kind.DELEGATION),
     ("exercise-south", "Exercise Delegation South", Affiliation.Kind.DELEGATION),
     ("exercise-secretariat", "Exercise Secretariat Unit", Affiliation.Kind.SECRETARIAT_UNIT),
     ("exercise-mission", "Exercise Field Mission", Affiliation.Kind.FIELD_OPERATION),
     ("exercise-eom", "Exercise Election Observation Mission", Affiliation.Kind.FIELD_OPERATION),
+    (STATE_DELEGATION, f"Exercise Delegation {DEMO_STATE}", Affiliation.Kind.DELEGATION),
 ]
+STANDS_FOR = {STATE_DELEGATION: DEMO_STATE}
 
 # One account per role, and a field monitor.
 ACCOUNTS = [
@@ -65,6 +75,8 @@ ACCOUNTS = [
     # devices, sets up the PVT, freezes and reads the figures (a core-team member of the
     # mission, not an editor of its affiliation).
     DemoAccount("demo-coreteam", "exercise-eom", (Role.READER,)),
+    # An editor of the exercise delegation standing for DEMO_STATE.
+    DemoAccount("demo-delegate", STATE_DELEGATION, (Role.READER, Role.EDITOR)),
 ]
 
 
@@ -77,7 +89,8 @@ def load_demo() -> list[tuple[str, str, str, str]]:
     Returns (username, password, roles, affiliation name) for each demo account.
     """
     affiliations = {
-        code: ensure_affiliation(code, name=name, kind=kind, is_exercise=True)
+        code: ensure_affiliation(code, name=name, kind=kind, is_exercise=True,
+                                 state_iso2=STANDS_FOR.get(code, ""))
         for code, name, kind in AFFILIATIONS
     }
     passwords = _account_passwords()

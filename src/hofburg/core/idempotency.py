@@ -16,9 +16,12 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
+from django.utils.crypto import salted_hmac
 
 from hofburg.core.api import problem
 from hofburg.core.chain import payload_digest
@@ -70,7 +73,9 @@ class IdempotencyKeyMiddleware:
     another request is a 409 naming the fields that differ. An answer that is not a success is
     not kept, so a refused request may be corrected and sent again under its key. Keys belong
     to the caller's credentials (the SHA-256 of the Authorization header); a write without one
-    is refused by the API anyway.
+    is refused by the API anyway. The request itself is kept only as keyed digests (of the
+    whole and of each top-level field, a multipart form's files by their SHA-256), never its
+    values: a name sent to the identity vault does not reach this table.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
@@ -87,17 +92,22 @@ class IdempotencyKeyMiddleware:
                            request.path, field=KEY_HEADER)
         caller = hashlib.sha256(authorization.encode()).hexdigest()
         path = request.get_full_path()[:500]
-        fields = _json_fields(request.body)
-        digest = payload_digest({"method": request.method, "path": path,
-                                 "body": fields if fields is not None
-                                 else payload_digest(request.body)})
+        # A form is read as the endpoint reads it, its files streamed to their hashes: its
+        # body is not held in memory, so an upload's size is not limited here. (Django reads
+        # the form of a POST only; any other method's body is compared as it is.)
+        form = request.method == "POST" and request.content_type == "multipart/form-data"
+        fields = _form_fields(request) if form else _json_fields(request.body)
+        digest = _keyed({"method": request.method, "path": path,
+                         "body": fields if fields is not None else payload_digest(request.body)})
+        sealed = None if fields is None else {name: _keyed({"value": value})
+                                              for name, value in fields.items()}
         answered = IdempotentRequest.objects.filter(caller=caller, key=key).first()
         if answered is None:
             try:
                 with transaction.atomic():
                     claim = IdempotentRequest.objects.create(
                         caller=caller, key=key, method=request.method, path=path,
-                        request_digest=digest, fields=fields, status=0, body=b"")
+                        request_digest=digest, fields=sealed, status=0, body=b"")
                     response = self.get_response(request)
                     if response.streaming or not 200 <= response.status_code < 300:
                         transaction.set_rollback(True)
@@ -112,7 +122,37 @@ class IdempotencyKeyMiddleware:
                 answered = IdempotentRequest.objects.filter(caller=caller, key=key).first()
                 if answered is None:
                     raise
-        return _answer_again(request, answered, key, digest, fields)
+        return _answer_again(request, answered, key, digest, sealed)
+
+
+def _keyed(content: Mapping[str, Any]) -> str:
+    """A digest of `content` keyed with the site's secret key: what a request held is compared
+    on a retry without being kept, neither in clear nor as a digest against which a guess (a
+    name sent to the identity vault) could be tested."""
+    return salted_hmac(_SALT, payload_digest(content), algorithm="sha256").hexdigest()
+
+
+_SALT = "hofburg.core.idempotency"
+
+
+def _form_fields(request: HttpRequest) -> dict[str, Any]:
+    """A multipart form's fields, each file as its SHA-256: a client library that sends its
+    retry with another boundary sends the same request."""
+    try:
+        form, files = request.POST, request.FILES
+    except (MultiPartParserError, SuspiciousOperation):
+        return {}  # a form that does not parse: the endpoint refuses it, nothing is kept
+    fields: dict[str, Any] = {name: form.getlist(name) for name in form}
+    for name in files:
+        digests = []
+        for upload in files.getlist(name):
+            hashed = hashlib.sha256()
+            for chunk in upload.chunks():
+                hashed.update(chunk)
+            upload.seek(0)  # the endpoint reads it again
+            digests.append(f"sha256:{hashed.hexdigest()}")
+        fields[name] = digests
+    return fields
 
 
 def _json_fields(body: bytes) -> dict[str, Any] | None:
@@ -125,14 +165,14 @@ def _json_fields(body: bytes) -> dict[str, Any] | None:
 
 
 def _answer_again(request: HttpRequest, answered: IdempotentRequest, key: str, digest: str,
-                  fields: dict[str, Any] | None) -> HttpResponseBase:
+                  sealed: dict[str, str] | None) -> HttpResponseBase:
     if answered.request_digest != digest:
         elsewhere = ((answered.method, answered.path) != (request.method,
                                                           request.get_full_path()[:500]))
         if elsewhere:
             reason = f"it was used for {answered.method} {answered.path}"
-        elif answered.fields is not None and fields is not None:
-            reason = f"{', '.join(differing_fields(answered.fields, fields))} differ"
+        elif answered.fields is not None and sealed is not None:
+            reason = f"{', '.join(differing_fields(answered.fields, sealed))} differ"
         else:
             reason = "the body differs"
         return problem(409, "Conflict", f"{KEY_HEADER} {key!r} was used for a different "

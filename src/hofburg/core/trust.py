@@ -7,7 +7,8 @@ user deactivated or a membership ended through another process is seen at most t
 seconds later; in this process at once, because every change to the records these answers
 rest on calls `forget_everything` (wired to their `post_save` and `post_delete` by the apps'
 `ready`). Keep only plain values: a model instance would carry what one request cached on it
-into the next.
+into the next. A verified user is kept as its row (`user_row`) and every request gets a `User`
+of its own from it (`user_from_row`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
+from hofburg.core.models import User
+
 K = TypeVar("K")
 V = TypeVar("V")
+UserRow = tuple[Any, ...]  # a user's column values, in the order of `_USER_FIELDS`
 
 _ALL: list[Trusted[Any, Any]] = []
 
@@ -63,3 +67,16 @@ def forget_everything(**_kwargs: Any) -> None:
     """Drop every trusted answer of this process: a record they rest on changed."""
     for trusted in _ALL:
         trusted.clear()
+
+
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+
+
+def user_row(user: User) -> UserRow:
+    """The user's column values: what a `Trusted` keeps of a user it verified."""
+    return tuple(getattr(user, name) for name in _USER_FIELDS)
+
+
+def user_from_row(row: UserRow) -> User:
+    """A `User` of its own, as if read from the database, from the values `user_row` kept."""
+    return User.from_db(None, _USER_FIELDS, row)

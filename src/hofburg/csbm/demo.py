@@ -122,18 +122,34 @@ class SyntheticExchange:
 def synthetic_exchange(iso2: str, rng: random.Random, units: int,
                        holdings_per_unit: float = 6.0) -> SyntheticExchange:
     """An invented exchange for `iso2` with about `units` formations and units: one formation
-    (division) per six units, land and air, and about `holdings_per_unit` holdings rows each."""
+    (division) per six units, land and air, and about `holdings_per_unit` holdings rows each.
+    With eight divisions or more, a corps above every eight divisions and an air command
+    above the air wings (no more random draws: the rest is as without them)."""
     from hofburg.csbm.services import HoldingIn, UnitIn
 
     unit_rows: list[UnitIn] = []
     holding_rows: list[HoldingIn] = []
     formations = max(1, units // 7)
+    # A larger exchange has a level of command above its divisions (corps, and an air
+    # command over its wings), as (10.1) reports "at each level of command".
+    corps = formations // 8
+    air_command = f"{EXERCISE_PREFIX} {iso2} Air Command" if corps else None
     base_lat, base_lon = rng.uniform(36, 66), rng.uniform(-20, 60)
+    for c in range(1, corps + 1):
+        unit_rows.append(UnitIn(designation=f"{EXERCISE_PREFIX} {iso2} {c}. Corps",
+                                level="formation", unit_type="corps", personnel=400,
+                                latitude=base_lat, longitude=base_lon))
+    if air_command:
+        unit_rows.append(UnitIn(designation=air_command, level="formation", service="air",
+                                unit_type="air command", personnel=300, latitude=base_lat,
+                                longitude=base_lon))
     for f in range(1, formations + 1):
         formation = f"{EXERCISE_PREFIX} {iso2} {f}. Division"
         unit_rows.append(UnitIn(designation=formation, level="formation", unit_type="division",
                                 personnel=rng.randrange(500, 2000), latitude=base_lat,
-                                longitude=base_lon))
+                                longitude=base_lon,
+                                parent=f"{EXERCISE_PREFIX} {iso2} {(f - 1) % corps + 1}. Corps"
+                                if corps else None))
     count = units - formations
     for u in range(1, count + 1):
         air = rng.random() < 0.15
@@ -143,8 +159,8 @@ def synthetic_exchange(iso2: str, rng: random.Random, units: int,
             "Wing" if air else "Brigade")
         unit_rows.append(UnitIn(
             designation=designation, level="unit", service="air" if air else "land",
-            parent=None if air else f"{EXERCISE_PREFIX} {iso2} {rng.randrange(formations) + 1}. "
-                                    "Division",
+            parent=air_command if air else f"{EXERCISE_PREFIX} {iso2} "
+                                           f"{rng.randrange(formations) + 1}. Division",
             unit_type=unit_type, personnel=rng.randrange(800, 4500),
             latitude=round(base_lat + rng.uniform(-3, 3), 4),
             longitude=round(base_lon + rng.uniform(-4, 4), 4)))

@@ -296,3 +296,28 @@ class ExchangeUploadForm(forms.Form):
             self.add_error("holdings_csv",
                            _("A workbook carries its holdings in its own “holdings” sheet."))
         return cleaned
+
+
+class ExchangeVersionsForm(forms.Form):
+    """Two versions of one exchange to compare, by the numbers the reader sees (1, 2, 3...):
+    by default the one before the newest and the newest."""
+
+    older = forms.TypedChoiceField(label=_("From version"), coerce=int)
+    newer = forms.TypedChoiceField(label=_("To version"), coerce=int)
+
+    def __init__(self, versions: list[int], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(number, str(number)) for number in versions]
+        for name in ("older", "newer"):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = choices
+        if len(versions) >= 2:
+            self.initial.setdefault("older", versions[-2])
+            self.initial.setdefault("newer", versions[-1])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "older" in cleaned and cleaned.get("older") == cleaned.get("newer"):
+            self.add_error("newer", _("Choose a version other than the one to compare it with."))
+        return cleaned

@@ -9,9 +9,19 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
@@ -110,22 +120,44 @@ def visible_exchanges(user: AnyUser, *, current_only: bool = True) -> QuerySet[A
     return exchanges.filter(Q(newest_seen=True)) if current_only else exchanges
 
 
-def get_exchange(user: AnyUser, state: str, year: int, version: int | None = None
-                 ) -> AnnualExchange:
+def get_exchange(user: AnyUser, state: str, year: int, version: int | None = None, *,
+                 units: bool = True, holdings: bool = True) -> AnnualExchange:
     """A State's exchange for `year` (the newest version `user` may see unless `version` is
     given: a number as `user` sees it, `seen_version`), with its units and holdings
-    prefetched and `newest_seen` annotated; Http404 if missing or hidden."""
+    prefetched (unless `units` or `holdings` is False: a page that shows neither, or only
+    the units) and `newest_seen` annotated; Http404 if missing or hidden."""
     lookup: dict[str, object] = {"state__iso2": state.upper(), "year": year}
     if version is None:
         lookup["newest_seen"] = True
     else:
         lookup["seen_version"] = version
+    parts = [part for part, wanted in (
+        (Prefetch("units", queryset=ExchangeUnit.objects.select_related("parent")), units),
+        (Prefetch("holdings", queryset=ExchangeHolding.objects.select_related("unit")),
+         holdings)) if wanted]
     queryset = _newest_seen(access.visible(
-        AnnualExchange.objects.select_related("state").prefetch_related(
-            Prefetch("units", queryset=ExchangeUnit.objects.select_related("parent")),
-            Prefetch("holdings", queryset=ExchangeHolding.objects.select_related("unit")),
-        ), user), user)
+        AnnualExchange.objects.select_related("state").prefetch_related(*parts), user), user)
     return access.get_visible_or_404(queryset, user, **lookup)
+
+
+class HeldQuantity(NamedTuple):
+    """What one unit (None: outside any unit) holds of one type of a category, summed."""
+
+    unit_id: int | None
+    category: str
+    type_name: str
+    quantity: int
+
+
+def exchange_holdings(exchange: AnnualExchange) -> list[HeldQuantity]:
+    """The holdings of `exchange` (one `get_exchange` returned: the reader may see it) summed
+    per unit, category and type, in one query and without a model instance per row: a large
+    exchange has tens of thousands of rows, and its pages need only these sums."""
+    rows = (ExchangeHolding.objects.filter(exchange=exchange).order_by()
+            .values("unit_id", "category", "type_name").annotate(total=Sum("quantity"))
+            .values_list("unit_id", "category", "type_name", "total"))
+    return [HeldQuantity(unit, category, type_name, total or 0)
+            for unit, category, type_name, total in rows]
 
 
 def visible_calendars(user: AnyUser, *, current_only: bool = True) -> QuerySet[AnnualCalendar]:

@@ -17,5 +17,7 @@ urlpatterns = [
     path("exchanges/", views.exchanges, name="exchanges"),
     path("exchanges/upload/", views.exchange_upload, name="exchange_upload"),
     path("exchanges/<str:iso2>/<int:year>/", views.exchange_detail, name="exchange"),
+    path("exchanges/<str:iso2>/<int:year>/map/", views.exchange_map, name="exchange_map"),
+    path("exchanges/<str:iso2>/<int:year>/changes/", views.exchange_diff, name="exchange_diff"),
     path("activities/<str:iso2>/<slug:reference>/", views.activity_detail, name="activity"),
 ]

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from hofburg.core.demo import DemoError, register_loader
 from hofburg.core.models import Affiliation, Classification, Role, User
-from hofburg.core.services.accounts import create_account
+from hofburg.core.services.accounts import ensure_actor
 from hofburg.documents.models import Document
 from hofburg.documents.services import DocumentError, record_adoption, register_document
 
@@ -210,11 +210,5 @@ def _load_documents(affiliations: dict[str, Affiliation]) -> None:
 def _editor_for(affiliation: Affiliation) -> User:
     """An exercise editor of the affiliation, created on demand (documents need an owner)."""
     username = f"exercise-editor-{affiliation.code.removeprefix('exercise-')}"
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user, _password = create_account(
-            username, affiliation_code=affiliation.code, roles=[Role.READER, Role.EDITOR]
-        )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return ensure_actor(username, affiliation_code=affiliation.code,
+                        roles=[Role.READER, Role.EDITOR])

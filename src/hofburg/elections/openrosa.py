@@ -29,7 +29,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -47,7 +46,7 @@ from hofburg.core.signin import (
     check_sign_in,
     record_failed_sign_in,
 )
-from hofburg.core.trust import Trusted
+from hofburg.core.trust import Trusted, UserRow, user_from_row, user_row
 from hofburg.elections import bounds, permissions
 from hofburg.elections.models import Form, Mission, Submission
 from hofburg.elections.queries import forms_for
@@ -59,8 +58,7 @@ REALM = 'Basic realm="Hofburg OpenRosa", charset="UTF-8"'
 XML = "text/xml; charset=utf-8"
 CREDENTIAL_TTL = 300  # seconds a right password is remembered (see the module's docstring)
 # The account row of a remembered credential, as read in the last few seconds (core.trust).
-_signed_in_lately: Trusted[str, tuple[Any, ...]] = Trusted()
-_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+_signed_in_lately: Trusted[str, UserRow] = Trusted()
 
 
 def _answer(body: str, status: int = 200, content_type: str = XML) -> HttpResponse:
@@ -120,14 +118,14 @@ def _remembered(request: HttpRequest, key: str, username: str) -> User | None:
     trusted = _signed_in_lately.get(key)
     if trusted is not None:
         check_sign_in(request, username)
-        return User.from_db(None, _USER_FIELDS, trusted)
+        return user_from_row(trusted)
     remembered = cache.get(key)
     if remembered is None:
         return None
     check_sign_in(request, username)
     known = User.objects.filter(pk=remembered[0], is_active=True).first()
     if known is not None and known.password == remembered[1]:
-        _signed_in_lately.put(key, tuple(getattr(known, f) for f in _USER_FIELDS))
+        _signed_in_lately.put(key, user_row(known))
         return known
     cache.delete(key)
     return None

@@ -33,8 +33,8 @@ def load_demo_scenario() -> None:
 
     from django.conf import settings
 
-    from hofburg.core.models import Role, User
-    from hofburg.core.services.accounts import create_account, ensure_affiliation
+    from hofburg.core.models import Role
+    from hofburg.core.services.accounts import ensure_actor, ensure_affiliation
     from hofburg.monitoring import mission, scenario
     from hofburg.monitoring.importing import header, pipeline
     from hofburg.monitoring.intake import release, workflow
@@ -44,12 +44,8 @@ def load_demo_scenario() -> None:
         return
     ensure_affiliation("exercise-mission", name="Exercise Field Mission",
                        kind="field_operation", is_exercise=True)
-    monitor = User.objects.filter(username=MONITOR).first()
-    if monitor is None:
-        monitor, _password = create_account(MONITOR, affiliation_code="exercise-mission",
-                                            roles=[Role.READER, Role.EDITOR])
-        monitor.set_unusable_password()
-        monitor.save(update_fields=["password"])
+    monitor = ensure_actor(MONITOR, affiliation_code="exercise-mission",
+                           roles=[Role.READER, Role.EDITOR])
     line = Path(settings.REFERENCE_DATA_DIR) / "monitoring" / "exercise_lines.geojson"
     rows = scenario.generate(days=DEMO_DAYS, seed=DEMO_SEED, line_path=line, start=DEMO_START,
                              id_prefix=DEMO_PREFIX, zone=mission.reporting_calendar().zone)

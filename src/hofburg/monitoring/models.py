@@ -225,6 +225,41 @@ class Observation(_BulkRecord):
         return self.observation_id
 
 
+class ObservationPhoto(models.Model):
+    """A photo attached to an observation by its monitor (decision 0058).
+
+    Read only through its observation, so it has that record's access: a reader who may not see
+    the observation finds no photo. `content` is what is stored and served, `sha256` its digest:
+    without the location metadata unless `location_kept` (the monitor asked to keep it);
+    `removed` names what was taken out ("GPS", "XMP", ...). One photo is stored once per
+    observation: a second upload of the same file is the first one's retry.
+    """
+
+    observation = models.ForeignKey(Observation, verbose_name=_("observation"),
+                                    on_delete=models.CASCADE, related_name="photos")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content = models.BinaryField(_("content"))
+    location_kept = models.BooleanField(_("location kept"), default=False)
+    removed = models.CharField(_("metadata removed"), max_length=100, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"),
+                                 on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", db_index=False)
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["observation_id", "added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["observation", "sha256"],
+                                               name="monitoring_photo_once_per_observation")]
+        verbose_name = _("observation photo")
+        verbose_name_plural = _("observation photos")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sha256[:12]})"
+
+
 class _FieldReport(ClassifiedRecord):
     """Fields shared by the other reports of a patrol: id, time, place, who entered it."""
 

@@ -17,6 +17,7 @@ one. Lists and details of events and observations go through
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, Q, QuerySet, Sum
+from django.http import Http404
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
@@ -50,6 +52,7 @@ from hofburg.monitoring.models import (
     DailyCount,
     Event,
     Observation,
+    ObservationPhoto,
     RollupGeneration,
     visibility_scope,
 )
@@ -433,6 +436,27 @@ def event_members(user: AnyUser, event: Event) -> QuerySet[Observation]:
     return access.visible(event.observations.all(), user).order_by("observed_at")
 
 
+def photos_of(user: AnyUser, observations: Sequence[Observation] | QuerySet[Observation]
+              ) -> QuerySet[ObservationPhoto]:
+    """The photos of those of `observations` that `user` may see, without their content (a
+    page lists them; the bytes are read one at a time by `get_photo_for_user`)."""
+    return (ObservationPhoto.objects
+            .filter(observation__in=access.visible(
+                Observation.objects.filter(pk__in=[o.pk for o in observations]), user))
+            .defer("content").select_related("observation")
+            .order_by("observation__observed_at", "observation_id", "added_at", "id"))
+
+
+def get_photo_for_user(user: AnyUser, observation_pk: int, photo_pk: int) -> ObservationPhoto:
+    """One photo of an observation `user` may see; Http404 for a hidden or absent observation
+    and for a photo that is not the observation's, alike."""
+    observation = access.get_visible_or_404(Observation.objects.all(), user, pk=observation_pk)
+    photo = ObservationPhoto.objects.filter(observation=observation, pk=photo_pk).first()
+    if photo is None:
+        raise Http404("No such record.")
+    return photo
+
+
 EXPLANATION_WITHHELD = Note(gettext_noop(
     "The reasons for this merge name observations you may not see; they are shown only to "
     "those who may see every member."))
@@ -478,15 +502,22 @@ def _rollup_version() -> tuple[int, str]:
 
 
 class CachedAnswer(NamedTuple):
-    """An answer's encoded body, or None when only its tag was asked for and it matched, and
-    its entity tag: the digest of its cache key, so the same tag means the same bytes."""
+    """An answer's encoded body, or None when only its tag was asked for and it matched, its
+    entity tag (the digest of its cache key, so the same tag means the same bytes) and its
+    content coding: "gzip" or "" (identity)."""
 
     body: bytes | None
     etag: str
+    coding: str = ""
+
+
+# Answers at least this long are also kept compressed for callers that accept gzip: a year of
+# trends by area is about 300 KB of JSON and a tenth of that compressed.
+GZIP_FROM = 1024
 
 
 def cached_answer(parts: tuple[Any, ...], compute: Callable[[], bytes],
-                  known_tags: Sequence[str] = ()) -> CachedAnswer:
+                  known_tags: Sequence[str] = (), *, gzip_ok: bool = False) -> CachedAnswer:
     """The answer for `parts` (which must name the caller's share, `Scope.cache_key`: the
     share and every visibility scope it sums) as computed at the current rollup generation:
     from the cache when another caller of the same share asked already.
@@ -494,15 +525,31 @@ def cached_answer(parts: tuple[Any, ...], compute: Callable[[], bytes],
     When the answer's tag is among `known_tags` (the caller's `If-None-Match`), the body is
     neither read nor computed: the caller holds these bytes already. The tag names the share
     like the key does, so a tag never matches an answer of another share.
+
+    `gzip_ok` (the caller accepts gzip): an answer of `GZIP_FROM` bytes or more comes
+    gzip-compressed, compressed once per generation and kept beside the plain one; its tag
+    differs from the plain answer's (another representation, other bytes).
     """
     digest = hashlib.sha256(repr((_rollup_version(), parts)).encode()).hexdigest()
+    key = f"hofburg:monitoring:answer:{digest}"
+    if gzip_ok:
+        zipped_tag = f'"{digest[:40]}-gzip"'
+        if zipped_tag in known_tags:
+            return CachedAnswer(None, zipped_tag, "gzip")
+        zipped = cache.get(f"{key}:gzip")
+        if zipped is not None:
+            return CachedAnswer(bytes(zipped), zipped_tag, "gzip")
     etag = f'"{digest[:40]}"'
     if etag in known_tags or "*" in known_tags:
         return CachedAnswer(None, etag)
-    key = f"hofburg:monitoring:answer:{digest}"
     body = cache.get(key)
     if body is None:
         body = compute()
         if len(body) <= _LARGEST_CACHED:
             cache.set(key, body, ANSWER_SECONDS)
+    if gzip_ok and len(body) >= GZIP_FROM:
+        zipped = gzip.compress(body, compresslevel=6, mtime=0)
+        if len(body) <= _LARGEST_CACHED:
+            cache.set(f"{key}:gzip", zipped, ANSWER_SECONDS)
+        return CachedAnswer(zipped, zipped_tag, "gzip")
     return CachedAnswer(bytes(body), etag)

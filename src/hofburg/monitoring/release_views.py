@@ -7,8 +7,6 @@ again. A period or event the reader may not see is a 404 like everywhere on the 
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,23 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hofburg.core import access, bounds
+from hofburg.core import access
 from hofburg.core.access import AccessDenied
-from hofburg.monitoring import errors, permissions, queries
+from hofburg.monitoring import errors, permissions, queries, report_views
 from hofburg.monitoring.engine.periods import period_for_report_date
 from hofburg.monitoring.forms import ReasonForm
 from hofburg.monitoring.intake import release, workflow
 from hofburg.monitoring.mission import reporting_calendar
-
-
-def _report_date(day: str) -> date:
-    try:
-        report_date = date.fromisoformat(day)
-    except ValueError:
-        raise Http404("No such report date.") from None
-    if not bounds.FIRST_DAY <= report_date <= bounds.LAST_DAY:
-        raise Http404("No such report date.")
-    return report_date
 
 
 def _require_releaser(request: HttpRequest) -> None:
@@ -48,7 +36,7 @@ def _require_releaser(request: HttpRequest) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def release_period(request: HttpRequest, day: str) -> HttpResponse:
     """The release of one period: what it would publish, then the release itself."""
-    report_date = _report_date(day)
+    report_date = report_views.report_date(day)
     _require_releaser(request)
     if request.method == "POST":
         try:
@@ -72,7 +60,7 @@ def release_period(request: HttpRequest, day: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw_release(request: HttpRequest, day: str) -> HttpResponse:
-    report_date = _report_date(day)
+    report_date = report_views.report_date(day)
     _require_releaser(request)
     form = ReasonForm(request.POST)
     if not form.is_valid():

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from hofburg.monitoring import release_views, review_views, views
+from hofburg.monitoring import (
+    map_views,
+    photo_views,
+    release_views,
+    report_views,
+    review_views,
+    views,
+)
 
 app_name = "monitoring"
 
@@ -10,7 +17,10 @@ urlpatterns = [
     path("observe/", views.observe, name="observe"),
     path("observations/", views.observation_list, name="observations"),
     path("observations/submit/", views.submit_observation, name="submit"),
+    path("observations/submit/photo/", photo_views.submit_photo, name="submit_photo"),
     path("observations/<int:pk>/", views.observation_detail, name="observation"),
+    path("observations/<int:pk>/photos/<int:photo_pk>/", photo_views.observation_photo,
+         name="observation_photo"),
     path("observations/<int:pk>/verify/", views.observation_action, {"action": "verify"},
          name="verify_observation"),
     path("observations/<int:pk>/reject/", views.observation_action, {"action": "reject"},
@@ -27,14 +37,14 @@ urlpatterns = [
          name="withdraw_publication"),
     path("events/<int:pk>/declassify/", views.event_action, {"action": "declassify"},
          name="declassify_event"),
-    path("map/", views.map_page, name="map"),
-    path("map/layers.json", views.map_layers, name="map_layers"),
-    path("map/data.json", views.map_data, name="map_data"),
-    path("trends/", views.trends, name="trends"),
-    path("trends.csv", views.trends_csv, name="trends_csv"),
-    path("reports/", views.report_list, name="reports"),
-    path("reports/<str:day>/", views.report_page, name="report"),
-    path("reports/<str:day>/pdf/", views.report_pdf, name="report_pdf"),
+    path("map/", map_views.map_page, name="map"),
+    path("map/layers.json", map_views.map_layers, name="map_layers"),
+    path("map/data.json", map_views.map_data, name="map_data"),
+    path("trends/", report_views.trends, name="trends"),
+    path("trends.csv", report_views.trends_csv, name="trends_csv"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/<str:day>/", report_views.report_page, name="report"),
+    path("reports/<str:day>/pdf/", report_views.report_pdf, name="report_pdf"),
     path("reports/<str:day>/release/", release_views.release_period, name="release_period"),
     path("reports/<str:day>/withdraw/", release_views.withdraw_release,
          name="withdraw_release"),

@@ -65,9 +65,12 @@ def test_the_publication_suppresses_small_civil_society_counts() -> None:
     by_bias = {row[2]: row for row in table}
     assert list(by_bias) == ["total", "anti_muslim", "antisemitism"]
     assert by_bias["total"] == ["XE", 2024, "total", 120, "not available", "not available",
-                                30, 15]
+                                30, 15, False]
     assert by_bias["antisemitism"][3] == 4  # official figures as the State reported them
     # 3 property incidents: suppressed, and the 12 beside them in the column too (else the
     # total, 15, would give the 3 back)
-    assert by_bias["antisemitism"][6:] == [30, "suppressed"]
-    assert by_bias["anti_muslim"][6:] == [0, "suppressed"]
+    assert by_bias["antisemitism"][6:] == [30, "suppressed", False]
+    assert by_bias["anti_muslim"][6:] == [0, "suppressed", False]
+    # An exercise table marks every row.
+    marked = publication.publication_table(2024, official, incidents, k=11, exercise=True)
+    assert [row[-1] for row in marked] == [True, True, True]

@@ -10,6 +10,7 @@ def test_the_engine_imports_without_django() -> None:
     code = ("import sys, hofburg.cases.engine.custody, hofburg.cases.engine.fields, "
             "hofburg.cases.engine.identifiers, hofburg.cases.engine.suppression, "
             "hofburg.cases.engine.surrogates, hofburg.cases.engine.workflow, "
-            "hofburg.cases.engine.protection, hofburg.cases.engine.situations; "
+            "hofburg.cases.engine.protection, hofburg.cases.engine.situations, "
+            "hofburg.cases.engine.protection_publication; "
             "assert 'django' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -16,6 +16,12 @@ every record is marked as exercise data and owned by the exercise Secretariat un
 - two national-minority situations in `XE` with fictional communities, monthly indicator
   observations and escalation assessments; confidential, granted to `demo-analyst` at the
   restricted level (no sources);
+- four EXERCISE statements on intolerance by obviously fictional speakers of exercise
+  bodies, tagged by `demo-analyst` with the Personal Representatives' mandates, three public
+  and one restricted, two linked to exercise incidents; `demo-analyst` also tags two
+  incidents per mandate (the exercise analyst's own choice, not a rule of the product) and
+  writes obviously fictional public summaries, marked EXERCISE, for three published exercise
+  incidents against people (decision 0065);
 - `demo-analyst` (exercise Secretariat) holds a restricted grant for every exercise person:
   names, no contacts or medical details; `demo-reader` (exercise South) holds none, so sees the
   restricted cases without a name and no person at all.
@@ -49,20 +55,17 @@ def register() -> None:
 def load_cases_demo() -> None:
     try:
         _load()
+        _load_tolerance()
+        _load_summaries()
     except ServiceError as exc:
         raise DemoError(f"cases: {exc}") from exc
 
 
 def _editor() -> User:
-    from hofburg.core.services.accounts import create_account
+    from hofburg.core.services.accounts import ensure_actor
 
-    user = User.objects.filter(username=EDITOR).first()
-    if user is None:
-        user, _password = create_account(EDITOR, affiliation_code="exercise-secretariat",
-                                         roles=["reader", "editor"])
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return ensure_actor(EDITOR, affiliation_code="exercise-secretariat",
+                        roles=["reader", "editor"])
 
 
 def _load() -> None:
@@ -120,17 +123,21 @@ def _load_hate_crime(editor: User, rng: random.Random) -> None:
 
     year = timezone.localdate().year - 1
     version = codes.version_for(year)
-    types, biases = sorted(version.incident_types), sorted(version.bias_motivations)
+    biases = sorted(version.bias_motivations)
+    # Two incidents against people for one against property, so that both columns of the
+    # published table clear the suppression threshold and the demo shows figures.
+    against = {target: sorted(code for code, kind in version.incident_types.items()
+                              if kind.target == target) for target in ("person", "property")}
     lines = ["reporting_year,country,date,incident_type,bias_motivations,source_org,"
              "source_kind,description"]
-    for _ in range(60):
+    for number in range(60):
         day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+        types = against["property" if number % 3 == 2 else "person"]
         lines.append(f"{year},{JURISDICTION},{day.isoformat()},{rng.choice(types)},"
                      f"{rng.choice(biases)},Exercise Monitoring Network,cso,"
                      "EXERCISE: generated incident")
     hatecrime.import_incidents(editor, ("\n".join(lines) + "\n").encode(), is_exercise=True)
-    for number, incident in enumerate(Incident.objects.filter(is_exercise=True)
-                                      .order_by("incident_id")):
+    for number, incident in enumerate(Incident.objects.filter(is_exercise=True).order_by("pk")):
         if number % 10 == 9:
             continue  # still received
         if number % 10 == 8:
@@ -243,3 +250,71 @@ def _load_situations(editor: User, owner: Affiliation, analyst: User,
         for level in ("monitoring", "concern")[: number + 1]:
             situations.assess_escalation(editor, situation, level=level,
                                          reason=f"EXERCISE: assessed as {level}")
+
+
+# The exercise analyst's choice of incidents to tag, by the bias they record: demo data that
+# plays an analyst's judgement, never a mapping the product applies (decision 0056).
+_DEMO_TAGS = {"antisemitism": "antisemitism", "anti_muslim": "anti_muslim",
+              "racism_xenophobia_christians_other_religions": "anti_christian_other_religions"}
+_STATEMENTS = (
+    # (days ago, speaker, title, language, text, mandates, classification, linked)
+    (12, "Exercise Interfaith Council (EXERCISE)",
+     "EXERCISE: Statement on an arson attack on a place of worship", "en",
+     "EXERCISE: a generated statement by a fictional council condemning an attack on a "
+     "place of worship in the exercise jurisdiction XE.",
+     ("racism_xenophobia_christians_other_religions",), Classification.PUBLIC, True),
+    (30, "Golf Imaginary, spokesperson of the Exercise Delegation North (EXERCISE)",
+     "EXERCISE: Call to remove antisemitic graffiti", "en",
+     "EXERCISE: a generated statement by a fictional spokesperson; no real person or State "
+     "said this.", ("antisemitism",), Classification.PUBLIC, True),
+    (45, "Forum d'exercice pour la tolérance (EXERCISE)",
+     "EXERCICE : déclaration sur des menaces visant des fidèles musulmans", "fr",
+     "EXERCICE : déclaration fictive, générée pour la démonstration ; aucune personne ni "
+     "aucun État réel ne l'a faite.", ("anti_muslim",), Classification.RESTRICTED, False),
+    (80, "Exercise Civil Society Platform (EXERCISE)",
+     "EXERCISE: Joint statement for the International Day for Tolerance", "en",
+     "EXERCISE: a generated joint statement of fictional organisations.",
+     tuple(_DEMO_TAGS), Classification.PUBLIC, False),
+)
+
+
+def _load_tolerance() -> None:
+    from hofburg.cases.models import Incident, Statement
+    from hofburg.cases.services import tolerance
+
+    if Statement.objects.filter(is_exercise=True).exists():
+        return
+    analyst = User.objects.get(username="demo-analyst")
+    incidents = list(Incident.objects.filter(is_exercise=True).order_by("pk"))
+    tagged: dict[str, list[Incident]] = {}
+    for mandate, bias in _DEMO_TAGS.items():
+        chosen = [i for i in incidents if bias in i.bias_motivations][:2]
+        for incident in chosen:
+            tolerance.tag_incident_mandates(analyst, incident, [*incident.mandates, mandate])
+        tagged[mandate] = chosen
+    today = timezone.localdate()
+    for days, speaker, title, language, text, mandates, level, linked in _STATEMENTS:
+        about = [i.incident_id for m in mandates for i in tagged.get(m, [])][:1] if linked \
+            else []
+        tolerance.record_statement(analyst, tolerance.StatementRecord(
+            made_on=today - timedelta(days=days), speaker=speaker, title=title, text=text,
+            language=language, mandates=mandates, incident_ids=tuple(about),
+            classification=level, is_exercise=True))
+
+
+def _load_summaries() -> None:
+    """`demo-analyst` writes a public summary for the first three published exercise incidents
+    against people that have none yet: generated text, naming no one and nowhere real."""
+    from hofburg.cases.models import Incident
+    from hofburg.cases.services import hatecrime
+
+    analyst = User.objects.get(username="demo-analyst")
+    released = Incident.objects.filter(is_exercise=True, target="person", stage="published",
+                                       screening="included").order_by("pk")
+    if released.exclude(public_summary="").exists():
+        return
+    for incident in released[:3]:
+        hatecrime.set_public_summary(analyst, incident, (
+            f"EXERCISE: a generated description of a fictional "
+            f"{incident.incident_type.replace('_', ' ')} against a person in the exercise "
+            f"jurisdiction {JURISDICTION}; no real person, place or State."))

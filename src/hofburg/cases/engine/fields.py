@@ -10,7 +10,8 @@ Every field a record type lets out (through the API, an export, a search or a PD
 The adapters never choose fields themselves: they ask `readable_fields` with the caller's
 clearance and get the names they may put out, in declaration order. A field not declared here
 does not leave at all. `PUBLISHABLE` is the stricter whitelist of what may appear in a public
-table (Uwazi's per-template whitelist for its public sync).
+table (Uwazi's per-template whitelist for its public sync); `COUNTABLE` the fields a public
+aggregate may count records by, with small cells suppressed.
 """
 
 from __future__ import annotations
@@ -55,10 +56,13 @@ FIELDS: dict[str, dict[str, Level]] = {
     },
     # A civil-society hate incident: the screening facts for staff, the account and its source
     # only for the owner affiliation (the need-to-know circle of a record without a person).
+    # Public are the facts a published description shows (decision 0065) and the summary an
+    # analyst writes for it; an incident is still seen only by staff (`queries`), and reaches
+    # the public only through the publication (`engine.publication`).
     "incident": {
-        "incident_id": N, "reporting_year": N, "country": N, "occurred_on": N,
-        "incident_type": N, "target": N, "bias_motivations": N, "source_kind": N, "stage": N,
-        "screening": N, "is_exercise": N,
+        "incident_id": N, "reporting_year": P, "country": P, "occurred_on": P,
+        "incident_type": P, "target": N, "bias_motivations": P, "source_kind": N, "stage": N,
+        "screening": N, "is_exercise": N, "mandates": N, "public_summary": P,
         "screening_reason": R, "other_bias": R, "indicators": R, "victim_count": R,
         "source_org": S, "description": S,
     },
@@ -95,16 +99,39 @@ FIELDS: dict[str, dict[str, Level]] = {
         "observations": R, "assessments": R,
         "sources": S,
     },
+    # A statement on intolerance: what was said, by whom, where, as public as its
+    # classification makes it; the incidents it is linked to only for staff (an incident is
+    # seen by staff only, its public fields published only by the publication), and only
+    # those the reader may see.
+    "statement": {
+        "statement_id": P, "made_on": P, "speaker": P, "title": P, "language": P,
+        "mandates": P, "source_url": P, "is_exercise": P, "text": P,
+        "incidents": N,
+    },
 }
 
 # What may appear in a public table, per record type: a subset of the public fields.
 PUBLISHABLE: dict[str, tuple[str, ...]] = {
     "prisoner": ("case_id", "jurisdiction", "articles", "status", "recognised_by"),
-    "incident": (),  # incidents are published only as counts (engine.publication)
+    # Counts for every released incident; described, with these fields only (the date to
+    # the month), only those against people with a public summary (engine.publication).
+    "incident": ("country", "reporting_year", "occurred_on", "incident_type",
+                 "bias_motivations", "public_summary"),
     "alert": ("alert_id", "country", "submitted_on", "violations", "coe_categories",
               "perpetrator_type", "severity", "verification", "state_replies"),
     "protection": (),  # never published record by record
     "situation": (),  # the High Commissioner works in confidence
+    "statement": (),  # no public table of statements yet
+}
+
+# What may be counted in a public aggregate, per record type: never one record's value, only
+# how many of the records counted share it, every count below k suppressed
+# (`engine.suppression`). A field here may be above public: the table publishes counts of many
+# records, not the field (CTDC's k-anonymised release of HTCDS case data). A field left out is
+# never counted, whatever the publication's code asks for.
+COUNTABLE: dict[str, tuple[str, ...]] = {
+    "protection": ("opened_on", "concern", "country", "gender", "age_at_exploitation",
+                   "citizenship", "exploitation_types"),
 }
 
 VAULT_FIELDS = ("name", "contacts", "identity_number", "medical")
@@ -145,4 +172,15 @@ def publishable_fields(record_type: str) -> tuple[str, ...]:
     for name in fields:
         if level_of(record_type, name) != Level.PUBLIC:
             raise UnknownField(f"{record_type}.{name} is whitelisted but not public")
+    return fields
+
+
+def countable_fields(record_type: str) -> tuple[str, ...]:
+    """The fields of `record_type` a public aggregate may count by; none for a type not listed.
+    A vault field never: its values are not even read to be counted."""
+    fields = COUNTABLE.get(record_type, ())
+    for name in fields:
+        level_of(record_type, name)
+        if name in VAULT_FIELDS:
+            raise UnknownField(f"{record_type}.{name} is a vault field and is never counted")
     return fields

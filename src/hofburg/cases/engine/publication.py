@@ -9,8 +9,16 @@ Only screened-in, published incidents count. Civil-society counts are small-cell
 rows holds exactly one such cell, its next smallest cell is suppressed too, so the total row
 cannot give it back by subtraction (an incident with several biases counts in each of their
 rows, so the rows rarely add up exactly, but they may). Property incidents appear only as
-counts (ODIHR publishes attacks on property as statistics), and no incident is described
-here. Official figures are shown as the State reported them: they are public at the source.
+counts (ODIHR publishes attacks on property as statistics). Official figures are shown as the
+State reported them: they are public at the source.
+
+Beside the table, `descriptions` lists the short public summaries an analyst wrote for
+incidents against people (decision 0065), with the whitelisted fields only
+(`fields.PUBLISHABLE`): never the account, its source, an id or a name. An incident is
+described only when the count of every one of its bias rows in its State is shown in the
+table (k or more, suppressed neither as a small cell nor as the second cell): a description
+under a suppressed count would tell that the count is not zero, and a bias listed with it
+would do the same for that row.
 """
 
 from __future__ import annotations
@@ -26,7 +34,14 @@ NOT_AVAILABLE = "not available"
 SUPPRESSED = "suppressed"
 TARGETS = ("person", "property")
 COLUMNS = ["state", "year", "bias_motivation", *STAGES,
-           "incidents_against_people", "incidents_against_property"]
+           "incidents_against_people", "incidents_against_property", "is_exercise"]
+# The published description of an incident against people: each column from a whitelisted
+# field (state ← country, year ← reporting_year, month ← occurred_on, to the month only).
+DESCRIPTION_COLUMNS = ["state", "year", "bias_motivation", "month", "incident_type",
+                       "bias_motivations", "public_summary", "is_exercise"]
+DESCRIBED_FIELDS = ("country", "reporting_year", "occurred_on", "incident_type",
+                    "bias_motivations", "public_summary")
+MAX_PUBLIC_SUMMARY = 600  # characters: a few sentences, as ODIHR's incident descriptions are
 
 
 @dataclass(frozen=True)
@@ -44,12 +59,36 @@ class PublishedIncident:
     year: int
     target: str  # person or property
     bias_motivations: tuple[str, ...]
+    # Only for a description (`descriptions`): the rest of the whitelisted fields.
+    month: str = ""  # YYYY-MM, or empty without a date
+    incident_type: str = ""
+    public_summary: str = ""
+
+
+class SummaryError(ValueError):
+    """A public summary that may not be stored."""
+
+
+def check_public_summary(text: str, target: str) -> str:
+    """The summary to store: trimmed, at most MAX_PUBLIC_SUMMARY characters, only for an
+    incident against people (attacks on property are published as counts only). Empty
+    withdraws the description."""
+    text = text.strip()
+    if text and target != "person":
+        raise SummaryError("only an incident against people is described; attacks on "
+                           "property are published as counts only")
+    if len(text) > MAX_PUBLIC_SUMMARY:
+        raise SummaryError(f"at most {MAX_PUBLIC_SUMMARY} characters")
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise SummaryError("control characters are not allowed")
+    return text
 
 
 def publication_table(year: int, official: Iterable[Official],
                       incidents: Iterable[PublishedIncident],
-                      k: int = DEFAULT_K) -> list[list[object]]:
-    """Rows of COLUMNS for `year`, by State then bias motivation ("total" first)."""
+                      k: int = DEFAULT_K, exercise: bool = False) -> list[list[object]]:
+    """Rows of COLUMNS for `year`, by State then bias motivation ("total" first). `exercise`
+    marks every row: the caller passes exercise records into an exercise table only."""
     figures: dict[tuple[str, str], dict[str, int | None]] = defaultdict(dict)
     for fact in official:
         if fact.year == year:
@@ -81,5 +120,36 @@ def publication_table(year: int, official: Iterable[Official],
             *[NOT_AVAILABLE if stages.get(s) is None else stages[s] for s in STAGES],
             *[SUPPRESSED if shown[(state, bias)][t] is None else shown[(state, bias)][t]
               for t in TARGETS],
+            exercise,
         ])
     return rows
+
+
+def _shown_people(year: int, incidents: list[PublishedIncident], k: int
+                  ) -> set[tuple[str, str]]:
+    """The (State, bias) rows whose count of incidents against people the table shows."""
+    table = publication_table(year, [], incidents, k)
+    people = COLUMNS.index("incidents_against_people")
+    return {(str(row[0]), str(row[2])) for row in table
+            if isinstance(count := row[people], int) and count >= k}
+
+
+def descriptions(year: int, incidents: Iterable[PublishedIncident], k: int = DEFAULT_K,
+                 exercise: bool = False) -> list[list[object]]:
+    """Rows of DESCRIPTION_COLUMNS for `year`: the incidents against people among `incidents`
+    (every released incident of the year, which the counts come from) that have a public
+    summary and whose every bias row in their State shows its count, per State then bias
+    motivation (an incident with two biases under each), then month and summary."""
+    released = [i for i in incidents if i.year == year]
+    shown = _shown_people(year, released, k)
+    rows: list[list[object]] = []
+    for incident in released:
+        biases = sorted(set(incident.bias_motivations))
+        if incident.target != "person" or not incident.public_summary.strip() or not biases \
+                or any((incident.state, b) not in shown for b in biases):
+            continue
+        for bias in biases:
+            rows.append([incident.state, year, bias, incident.month, incident.incident_type,
+                         "; ".join(incident.bias_motivations), incident.public_summary,
+                         exercise])
+    return sorted(rows, key=lambda r: (str(r[0]), str(r[2]), str(r[3]), str(r[6])))

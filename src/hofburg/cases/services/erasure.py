@@ -52,7 +52,7 @@ def set_legal_hold(actor: User, person: Person, reason: str) -> Person:
 
 
 def decide_erasure(actor: User, request: ErasureRequest, outcome: str,
-                   reason: str) -> ErasureRequest:
+                   reason: str, *, channel: str = "page") -> ErasureRequest:
     person = request.person
     _decider(actor, person)
     if request.outcome != ErasureRequest.Outcome.PENDING:
@@ -75,5 +75,5 @@ def decide_erasure(actor: User, request: ErasureRequest, outcome: str,
         request.save()
         record_change(actor, "decide", person, {"erasure": "pending"},
                       {"erasure": outcome, "reason": reason.strip()})
-        log_access(actor, AccessLog.Action.ERASE, "person", [outcome], 1, "page")
+        log_access(actor, AccessLog.Action.ERASE, "person", [outcome], 1, channel)
     return request

@@ -10,10 +10,15 @@ from django.utils import timezone
 from hofburg.cases import vault
 from hofburg.cases.engine import fields as field_rules
 from hofburg.cases.engine import identifiers, surrogates
-from hofburg.cases.models import Grant, Person, VaultEntry
+from hofburg.cases.models import (
+    Grant,
+    Person,
+    RevokedAccess,
+    VaultEntry,
+)
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
-from hofburg.core.errors import Invalid
+from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import Affiliation, Classification, User
 from hofburg.core.services.audit import record_change, snapshot
 
@@ -116,6 +121,85 @@ def grant_access(actor: AnyUser, person: Person, user: User,
     return grant
 
 
+def revoke_access(actor: AnyUser, person: Person, user: User, reason: str, *,
+                  channel: str = "page") -> RevokedAccess:
+    """Withdraw `user`'s need-to-know for `person` (decision 0064). Those who may grant may
+    revoke, never their own grant (another holder does: a person always keeps one). The grant
+    moves into the history with who revoked it, when and why; from the next request on the
+    user is answered as one who never held it. An audit entry and an access-log entry say so."""
+    from hofburg.cases.services import grants
+
+    return grants.withdraw_grant(actor, person, user, reason, channel=channel)
+
+
+def _checked_change(actor: User, person: Person, protection_level: str | None,
+                    given: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """(the values to seal, the fields to remove) of a change, or the refusal."""
+    from hofburg.cases import permissions
+
+    if given and permissions.grant_level(actor, person.pk) != Grant.Level.STRICTLY_CONFIDENTIAL:
+        raise AccessDenied("Only a holder of a strictly-confidential grant changes the vault.")
+    if protection_level is not None and protection_level not in Person.Protection.values:
+        raise Invalid("standard or high", field="protection_level")
+    values = _check_vault(given)
+    removed = sorted(name for name in given if name not in values)
+    if "name" in removed:
+        raise Invalid("a person keeps a name in the vault", field="name")
+    if given and person.erased_at is not None:
+        raise Conflict("the identity of this person was erased")
+    if given and person.restricted_at is not None:
+        raise Conflict("processing of this person's identity is restricted")
+    if protection_level is None and not given:
+        raise Invalid("nothing to change", field="protection_level")
+    return values, removed
+
+
+def _renewed_digest(ring: vault.Keyring, person: Person, values: dict[str, str],
+                    removed: list[str], birth_date: str) -> str:
+    current = read_vault(ring, person, ["name", "identity_number"])
+    current.update({k: v for k, v in values.items() if k in ("name", "identity_number")})
+    for name in removed:
+        current.pop(name, None)
+    try:
+        return identifiers.identifier_digest(ring.digest_key(), {
+            "name": current["name"], "identity_number": current.get("identity_number", ""),
+            "birth_date": birth_date})
+    except identifiers.IdentifierError as exc:
+        raise Invalid(str(exc), field="birth_date" if "birth" in str(exc) else "name") from exc
+
+
+def change_person(actor: AnyUser, person: Person, *, protection_level: str | None = None,
+                  vault_values: dict[str, str] | None = None,
+                  birth_date: str = "") -> Person:
+    """Change a person's protection level (an editor of the owner affiliation holding a grant)
+    or their vault fields (one holding a strictly-confidential grant): a value given replaces
+    the sealed one, an empty one removes it (never the name). Not once the identity is erased
+    or its processing restricted. A changed name or identity number renews the duplicate
+    check's keyed digest, from the birth date given with the change as at recording. The
+    audit trail names the fields changed, never their values."""
+    from hofburg.cases import permissions
+
+    if not isinstance(actor, User) or not permissions.may_grant(actor, person):
+        raise AccessDenied("Only an editor of the owner affiliation holding a grant changes a "
+                           "person.")
+    given = dict(vault_values or {})
+    values, removed = _checked_change(actor, person, protection_level, given)
+    ring = vault.load_keyring()
+    with transaction.atomic():
+        before = _safe_snapshot(person)
+        if protection_level is not None:
+            person.protection_level = protection_level
+        if "name" in given or "identity_number" in given:
+            person.identifier_digest = _renewed_digest(ring, person, values, removed,
+                                                       birth_date)
+        person.save(update_fields=["protection_level", "identifier_digest"])
+        _seal_into(ring, person, values)
+        VaultEntry.objects.filter(person=person, field__in=removed).delete()
+        record_change(actor, "update", person, before,
+                      {**_safe_snapshot(person), "vault_changed": sorted(given)})
+    return person
+
+
 def read_vault(ring: vault.Keyring, person: Person, wanted: list[str],
                entries: list[VaultEntry] | None = None) -> dict[str, str]:
     """The plaintext of the `wanted` vault fields the person has (erased ones are absent)."""
@@ -143,13 +227,16 @@ def vault_key_ids() -> list[str]:
 
 
 def reseal_all(ring: vault.Keyring) -> int:
-    """Seal every vault field again under the active keys (after a rotation)."""
+    """Seal every vault field not under its level's active key again under it (after a
+    rotation); how many. A second run finds none."""
     count = 0
     with transaction.atomic():
         for entry in VaultEntry.objects.select_related("person").select_for_update():
+            purpose = _PURPOSE[field_rules.level_of("person", entry.field)]
+            if entry.key_id == ring.active_id(purpose):
+                continue
             context = _context(entry.person, entry.field)
             plain = ring.open(entry.key_id, entry.nonce, entry.ciphertext, context)
-            purpose = _PURPOSE[field_rules.level_of("person", entry.field)]
             entry.key_id, entry.nonce, entry.ciphertext = ring.seal(purpose, plain, context)
             entry.save(update_fields=["key_id", "nonce", "ciphertext"])
             count += 1

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import transaction
 
+from hofburg.cases import sealed
 from hofburg.cases.engine import custody, surrogates
 from hofburg.cases.models import (
     ConditionReport,
@@ -147,8 +148,8 @@ def add_condition_report(actor: User, case: PrisonerCase, *, reported_on: date,
     if not text.strip():
         raise Invalid("the report is empty", field="text")
     with transaction.atomic():
-        report = ConditionReport.objects.create(case=case, reported_on=reported_on,
-                                                text=text.strip())
+        report = sealed.create(None, ConditionReport.objects, {"text": text.strip()},
+                               case=case, reported_on=reported_on)
         # The audit trail notes that a report came, not what it says.
         record_change(actor, "report", case, None, {"reported_on": reported_on.isoformat()})
     return report

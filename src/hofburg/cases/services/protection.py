@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from hofburg.cases import sealed, vault
 from hofburg.cases.engine import codes, protection, surrogates
 from hofburg.cases.engine.codelists import CodeVersion
 from hofburg.cases.models import (
@@ -33,6 +34,7 @@ from hofburg.core.models import Classification, User
 from hofburg.core.services.audit import record_change, snapshot
 
 MAX_TEXT = 10_000
+MAX_ORGANISATION = 300  # a referral's organisation
 MAX_CITIZENSHIPS = 5
 # The facts of a case the audit trail may hold: those staff read without a grant.
 SAFE = ("case_id", "concern", "country", "opened_on", "status", "code_version",
@@ -141,14 +143,15 @@ def create_protection_case(actor: User, person: Person,
     if values["status_decided_by"] and not values["trafficking_status"]:
         raise Invalid("who decided a status, when a status is given", field="status_decided_by")
     with transaction.atomic():
-        case = ProtectionCase.objects.create(
+        summary = _text(record.summary, "summary")
+        case = sealed.create(
+            None, ProtectionCase.objects, {"summary": summary},
             case_id=surrogates.new_surrogate_id("TC"), person=person, concern=concern,
             country=country, opened_on=record.opened_on, code_version=version.version,
             consent=record.consent, age_at_exploitation=record.age_at_exploitation,
-            citizenship=citizenship, summary=_text(record.summary, "summary"),
-            classification=record.classification, owner_affiliation_id=actor.affiliation_id,
-            is_exercise=record.is_exercise, **values)
-        written = sorted(k for k, v in {**values, "summary": case.summary,
+            citizenship=citizenship, classification=record.classification,
+            owner_affiliation_id=actor.affiliation_id, is_exercise=record.is_exercise, **values)
+        written = sorted(k for k, v in {**values, "summary": summary,
                                         "citizenship": citizenship,
                                         "age_at_exploitation": case.age_at_exploitation}.items()
                          if v not in ("", [], None))
@@ -166,8 +169,9 @@ def add_movement(actor: User, case: ProtectionCase, *, kind: str, country: str,
     if on is not None and on > timezone.localdate():
         raise Invalid("a step of the movement lies in the past", field="on")
     with transaction.atomic():
-        movement = CaseMovement.objects.create(case=case, kind=kind, country=country, on=on,
-                                               description=_text(description, "description"))
+        movement = sealed.create(None, CaseMovement.objects,
+                                 {"description": _text(description, "description")},
+                                 case=case, kind=kind, country=country, on=on)
         record_change(actor, "movement", case, None, {"movement": movement.pk})
     return movement
 
@@ -186,9 +190,9 @@ def add_risk_assessment(actor: User, case: ProtectionCase, *, assessed_on: date,
     if assessed_on < case.opened_on or assessed_on > timezone.localdate():
         raise Invalid("between the opening of the case and today", field="assessed_on")
     with transaction.atomic():
-        assessment = RiskAssessment.objects.create(case=case, assessed_on=assessed_on,
-                                                   level=level, factors=clean,
-                                                   note=_text(note, "note"))
+        assessment = sealed.create(None, RiskAssessment.objects, {"note": _text(note, "note")},
+                                   case=case, assessed_on=assessed_on, level=level,
+                                   factors=clean)
         record_change(actor, "risk", case, None, {"risk_assessment": assessment.pk})
     return assessment
 
@@ -202,19 +206,24 @@ def add_referral(actor: User, case: ProtectionCase, *, direction: str, organisat
     if direction not in protection.DIRECTIONS:
         raise Invalid("incoming or outgoing", field="direction")
     organisation = organisation.strip()
-    if not organisation or len(organisation) > 300:
-        raise Invalid("1 to 300 characters", field="organisation")
+    if not organisation or len(organisation) > MAX_ORGANISATION:
+        raise Invalid(f"1 to {MAX_ORGANISATION} characters", field="organisation")
     reason = _code(version, "referral_reasons", reason, "reason", optional=False)
     kind = _code(version, "organisation_types", organisation_type, "organisation_type")
     if on > timezone.localdate():
         raise Invalid("a referral is recorded once made", field="on")
-    if case.referrals.filter(direction=direction, organisation=organisation, on=on).exists():
+    ring = vault.load_keyring()
+    # The organisation is sealed: the referrals of that day and direction are opened to
+    # compare (a write's check; nothing of them is answered).
+    if any(sealed.open_value(ring, other, "organisation") == organisation
+           for other in case.referrals.filter(direction=direction, on=on)):
         raise Conflict("this referral is recorded already")
     with transaction.atomic():
-        referral = Referral.objects.create(case=case, direction=direction,
-                                           organisation=organisation, organisation_type=kind,
-                                           on=on, reason=reason,
-                                           details=_text(details, "details"))
+        referral = sealed.create(ring, Referral.objects,
+                                 {"organisation": organisation,
+                                  "details": _text(details, "details")},
+                                 case=case, direction=direction, organisation_type=kind,
+                                 on=on, reason=reason)
         record_change(actor, "referral", case, None, {"referral": referral.pk})
     return referral
 
@@ -230,9 +239,10 @@ def add_assistance(actor: User, case: ProtectionCase, *, kind: str, started_on: 
         if end is not None and end < started_on:
             raise Invalid("an end follows the start", field=name)
     with transaction.atomic():
-        assistance = Assistance.objects.create(
+        assistance = sealed.create(
+            None, Assistance.objects, {"objectives": _text(objectives, "objectives")},
             case=case, kind=kind, started_on=started_on, planned_end=planned_end,
-            actual_end=actual_end, objectives=_text(objectives, "objectives"))
+            actual_end=actual_end)
         record_change(actor, "assist", case, None, {"assistance": assistance.pk})
     return assistance
 
@@ -251,7 +261,8 @@ def set_case_status(actor: User, case: ProtectionCase, status: str,
     with transaction.atomic():
         before = _safe(case)
         case.status = status
-        case.closure_reason = reason if status in protection.CLOSED else ""
-        case.save(update_fields=["status", "closure_reason"])
+        columns = sealed.put(vault.load_keyring(), case,
+                             closure_reason=reason if status in protection.CLOSED else "")
+        case.save(update_fields=["status", *columns])
         record_change(actor, "status", case, before, _safe(case))
     return case

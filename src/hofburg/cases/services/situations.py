@@ -13,13 +13,14 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from hofburg.cases import permissions
+from hofburg.cases import permissions, sealed
 from hofburg.cases.engine import codes, surrogates
 from hofburg.cases.engine import situations as rules
 from hofburg.cases.models import (
     EscalationAssessment,
     Grant,
     IndicatorObservation,
+    RevokedAccess,
     Situation,
     SituationGrant,
 )
@@ -112,6 +113,16 @@ def grant_situation(actor: AnyUser, situation: Situation, user: User,
     return grant
 
 
+def revoke_situation(actor: AnyUser, situation: Situation, user: User, reason: str, *,
+                     channel: str = "page") -> RevokedAccess:
+    """Withdraw `user`'s need-to-know for a situation (decision 0064), as `persons.
+    revoke_access` does for a person: by those who may grant it, never one's own, the grant
+    kept in the history with who revoked it, when and why."""
+    from hofburg.cases.services import grants
+
+    return grants.withdraw_grant(actor, situation, user, reason, channel=channel)
+
+
 def record_observation(actor: User, situation: Situation, *, indicator: str, observed_on: date,
                        source: str, value: Decimal | int | str | None = None, level: str = "",
                        note: str = "") -> IndicatorObservation:
@@ -139,10 +150,11 @@ def record_observation(actor: User, situation: Situation, *, indicator: str, obs
     if observed_on > timezone.localdate():
         raise Invalid("an observation is of a day not after today", field="observed_on")
     with transaction.atomic():
-        observation = IndicatorObservation.objects.create(
+        observation = sealed.create(
+            None, IndicatorObservation.objects,
+            {"source": _text(source, "source", required=True), "note": _text(note, "note")},
             situation=situation, indicator=indicator, observed_on=observed_on, value=amount,
-            level=level, source=_text(source, "source", required=True),
-            note=_text(note, "note"), recorded_by=actor)
+            level=level, recorded_by=actor)
         record_change(actor, "observe", situation, None,
                       {"indicator": indicator, "observed_on": observed_on.isoformat()})
     return observation
@@ -160,8 +172,9 @@ def assess_escalation(actor: User, situation: Situation, *, level: str,
     reason = _text(reason, "reason", required=True)
     with transaction.atomic():
         before = [a.level for a in situation.assessments.order_by("-assessed_at", "-pk")[:1]]
-        assessment = EscalationAssessment.objects.create(
-            situation=situation, level=level, reason=reason, assessed_by=actor,
+        assessment = sealed.create(
+            None, EscalationAssessment.objects, {"reason": reason},
+            situation=situation, level=level, assessed_by=actor,
             assessed_by_label=actor.username, assessed_at=timezone.now())
         record_change(actor, "assess", situation,
                       {"escalation_level": before[0]} if before else None,

@@ -9,6 +9,8 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.translation import gettext_lazy as _
 
+from hofburg.core import access
+
 register = template.Library()
 
 LABELS = {
@@ -27,6 +29,7 @@ LABELS = {
     "screening_reason": _("Reason"), "other_bias": _("Other bias"),
     "indicators": _("Bias indicators"), "victim_count": _("Victims"),
     "source_org": _("Source organisation"), "description": _("Description"),
+    "public_summary": _("Public summary"), "month": _("Month"),
     "state": _("State"), "year": _("Year"), "bias_motivation": _("Bias motivation"),
     "recorded_by_police": _("Recorded by police"), "prosecuted": _("Prosecuted"),
     "sentenced": _("Sentenced"), "incidents_against_people": _("Incidents against people"),
@@ -50,6 +53,16 @@ LABELS = {
     "observation_count": _("Observations"), "sources": _("Sources"),
 }
 
+# Tolerance mandates and statements on intolerance (decision 0056).
+LABELS.update({
+    "mandates": _("Tolerance mandates"), "statement_id": _("Statement"), "made_on": _("Date"),
+    "speaker": _("Speaker or organisation"), "language": _("Language"),
+    "source_url": _("Source"), "text": _("Text"), "incidents": _("Incidents"),
+})
+
+# The protection-case publication (decision 0062).
+LABELS.update({"dimension": _("Counted by"), "value": _("Value"), "cases": _("Cases")})
+
 
 @register.filter
 def field_label(name: str) -> Any:
@@ -68,3 +81,10 @@ def cell(row: dict[str, Any], name: str) -> Any:
     if isinstance(value, date):
         return date_filter(value, "DATE_FORMAT")
     return value
+
+
+@register.filter
+def may_record(user: Any) -> bool:
+    """Whether `user` may record new persons, incidents, alerts and situations (an editor
+    with an affiliation): the list pages link to those forms for them only."""
+    return access.can_contribute(user)

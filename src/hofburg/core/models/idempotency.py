@@ -9,8 +9,9 @@ class IdempotentRequest(models.Model):
     """One API write a client sent with an `Idempotency-Key` header, and the answer it got.
 
     `caller` is the SHA-256 of the request's Authorization header, so keys are per token and
-    the token itself is not stored. `fields` keeps the JSON body's top-level values, so a
-    conflicting retry can be told which fields differ. Only successful answers are kept.
+    the token itself is not stored. `fields` keeps a keyed digest of each of the body's
+    top-level values (never the values), so a conflicting retry can be told which fields
+    differ. Only successful answers are kept.
     """
 
     caller = models.CharField(max_length=64)

@@ -28,11 +28,14 @@ def create_account(
     roles: list[str],
     password: str | None = None,
     actor: User | None = None,
+    signs_in: bool = True,
 ) -> tuple[User, str]:
     """Create a user with an affiliation and roles; returns the user and the password used.
 
     Without a password one is generated. Unknown roles or affiliation, a taken username or a
-    weak password raise AccountError and create nothing.
+    weak password raise AccountError and create nothing. An account that never signs in
+    (`signs_in=False`: one that records generated data) gets an unusable password and "" is
+    returned; nothing is hashed.
     """
     username = username.strip()
     if not username:
@@ -50,18 +53,33 @@ def create_account(
             raise AccountError(f"unknown affiliation {affiliation_code!r} (known: {known})")
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError(f"the username {username!r} is taken")
-    password = password if password is not None else generate_password()
     candidate = User(username=username, affiliation=affiliation, roles=sorted(set(roles)))
-    try:
-        validate_password(password, candidate)
-    except ValidationError as exc:
-        raise AccountError("weak password: " + " ".join(exc.messages)) from exc
-    with transaction.atomic():
+    if signs_in:
+        password = password if password is not None else generate_password()
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            raise AccountError("weak password: " + " ".join(exc.messages)) from exc
         candidate.set_password(password)
+    else:
+        password = ""
+        candidate.set_unusable_password()
+    with transaction.atomic():
         candidate.is_staff = Role.ADMINISTRATOR in roles
         candidate.save()
         record_change(actor, "create", candidate, None, _without_secrets(snapshot(candidate)))
     return candidate, password
+
+
+def ensure_actor(username: str, *, affiliation_code: str, roles: list[str]) -> User:
+    """The account that records a demo's generated data, created if missing (idempotent). It
+    never signs in: its password is unusable, so creating it hashes nothing."""
+    found = User.objects.filter(username=username).first()
+    if found is not None:
+        return found
+    user, _password = create_account(username, affiliation_code=affiliation_code, roles=roles,
+                                     signs_in=False)
+    return user
 
 
 def ensure_affiliation(code: str, *, name: str, kind: str, state_iso2: str = "",

@@ -26,6 +26,7 @@ from hofburg.csbm.services.common import (
     CsbmError,
     can_act_for_state,
     can_record_verification,
+    exercise_of,
 )
 from hofburg.csbm.services.exchanges import (
     ExchangeSubmission,
@@ -59,6 +60,7 @@ __all__ = [
     "can_act_for_state",
     "can_record_verification",
     "engine_activity",
+    "exercise_of",
     "notification_content",
     "notification_payload",
     "notify_activity",

@@ -29,6 +29,7 @@ from hofburg.csbm.services.common import (
     CsbmError,
     author_of,
     classification_of,
+    exercise_of,
     owner_of,
     require_state_actor,
     ruleset_named,
@@ -148,7 +149,8 @@ def record_activity(actor: Actor, record: ActivityRecord) -> Activity:
     activity = Activity(
         state=participating_state, reference=reference, name=record.name, type=record.type,
         start=record.start, end=record.end, classification=record.classification,
-        owner_affiliation=owner_of(actor), is_exercise=record.is_exercise, **record.details)
+        owner_affiliation=owner_of(actor), is_exercise=exercise_of(actor, record.is_exercise),
+        **record.details)
     _validate_activity(activity)
     try:
         with transaction.atomic():

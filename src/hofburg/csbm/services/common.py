@@ -55,6 +55,14 @@ def can_act_for_state(user: Actor, state: str) -> bool:
                 and affiliation.state_iso2.upper() == state.upper())
 
 
+def exercise_of(actor: Actor, asked: bool) -> bool:
+    """Whether a record is exercise data: when asked for, and always when a member of an
+    exercise affiliation makes it, so that an exercise account never writes a real State's
+    record (decision 0061)."""
+    affiliation = getattr(actor, "affiliation", None) if isinstance(actor, User) else None
+    return asked or bool(affiliation is not None and affiliation.is_exercise)
+
+
 def can_record_verification(user: Actor, *states: str) -> bool:
     """The system, a delegation of one of `states`, or OSCE staff (Secretariat, institution)."""
     if user is None or any(can_act_for_state(user, s) for s in states):

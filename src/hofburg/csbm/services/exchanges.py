@@ -25,6 +25,7 @@ from hofburg.csbm.services.common import (
     Actor,
     CsbmError,
     classification_of,
+    exercise_of,
     owner_of,
     require_state_actor,
     state_named,
@@ -116,7 +117,8 @@ def submit_exchange(actor: Actor, submission: ExchangeSubmission) -> AnnualExcha
     content = _exchange_content(
         is_nil=submission.is_nil, units=units, holdings=holdings,
         declared_evaluation_quota=quota, note=submission.note,
-        classification=submission.classification, is_exercise=submission.is_exercise)
+        classification=submission.classification,
+        is_exercise=exercise_of(actor, submission.is_exercise))
 
     def submit() -> AnnualExchange:
         with transaction.atomic():
@@ -299,6 +301,7 @@ def submit_calendar(
     participating_state = state_named("state", state)
     require_state_actor(actor, participating_state.iso2)
     classification_of(classification)
+    is_exercise = exercise_of(actor, is_exercise)
     listed = list(activities)
     for activity in listed:
         if activity.state_id != participating_state.iso2 or activity.start.year != year:

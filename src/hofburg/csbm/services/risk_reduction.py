@@ -26,6 +26,7 @@ from hofburg.csbm.services.common import (
     CsbmError,
     can_record_verification,
     classification_of,
+    exercise_of,
     owner_of,
     require_state_actor,
     ruleset_named,
@@ -81,17 +82,18 @@ def open_risk_reduction_request(actor: Actor,
     if not subject.strip():
         raise CsbmError("subject", "Say which activity gives rise to concern.")
     _aware("requested_at", requested_at)
+    is_exercise = exercise_of(actor, request.is_exercise)
     key = content_key({
         "requesting_state": requesting.iso2, "responding_state": responding.iso2,
         "activity": activity.pk if activity else None, "subject": subject, "ruleset": rules.id,
         "requested_at": requested_at.astimezone(UTC).isoformat(),
-        "classification": request.classification, "is_exercise": request.is_exercise})
+        "classification": request.classification, "is_exercise": is_exercise})
     return store_once(RiskReductionRequest, key, lambda: _create_risk_reduction_request(
         actor, request_key=key, requesting_state=requesting, responding_state=responding,
         activity=activity, subject=subject, ruleset=rules.id, requested_at=requested_at,
         reply_due_at=_deadline(deadlines.risk_reduction_reply_deadline, requested_at, rules),
         classification=request.classification, owner_affiliation=owner_of(actor),
-        is_exercise=request.is_exercise))
+        is_exercise=is_exercise))
 
 
 def _create_risk_reduction_request(actor: Actor, **values: Any) -> RiskReductionRequest:

@@ -23,6 +23,7 @@ from hofburg.csbm.services.common import (
     CsbmError,
     can_record_verification,
     classification_of,
+    exercise_of,
     owner_of,
     require_state_actor,
     state_named,
@@ -74,18 +75,19 @@ def request_visit(actor: Actor, request: VisitRequest) -> Visit:
     if kind == Visit.Kind.INSPECTION and (unit is not None or request.unit_designation):
         raise CsbmError("unit", "An inspection is of a specified area, not of a unit.")
     designation = request.unit_designation or (unit.designation if unit else "")
+    is_exercise = exercise_of(actor, request.is_exercise)
     key = content_key({
         "kind": kind, "inspecting_state": inspecting.iso2, "receiving_state": receiving.iso2,
         "requested_at": requested_at.astimezone(UTC).isoformat(), "on": on.isoformat(),
         "unit": unit.pk if unit else None, "unit_designation": designation,
         "temporarily_activated": request.temporarily_activated, "area": request.area,
-        "classification": request.classification, "is_exercise": request.is_exercise})
+        "classification": request.classification, "is_exercise": is_exercise})
     return store_once(Visit, key, lambda: _create_visit(
         actor, request_key=key, kind=kind, inspecting_state=inspecting,
         receiving_state=receiving, requested_at=requested_at, on=on, unit=unit,
         unit_designation=designation, temporarily_activated=request.temporarily_activated,
         area=request.area, classification=request.classification,
-        owner_affiliation=owner_of(actor), is_exercise=request.is_exercise))
+        owner_affiliation=owner_of(actor), is_exercise=is_exercise))
 
 
 def _create_visit(actor: Actor, **values: Any) -> Visit:

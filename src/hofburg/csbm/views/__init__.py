@@ -13,6 +13,8 @@ from hofburg.csbm.views.board import (
 )
 from hofburg.csbm.views.calendar_feed import calendar_feed
 from hofburg.csbm.views.checker import checker, checker_answer, what_if
+from hofburg.csbm.views.exchange_diff import exchange_diff
+from hofburg.csbm.views.exchange_map import exchange_map
 from hofburg.csbm.views.exchanges import exchange_detail, exchange_upload, exchanges
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "checker_answer",
     "desk_home",
     "exchange_detail",
+    "exchange_diff",
+    "exchange_map",
     "exchange_upload",
     "exchanges",
     "quotas",

@@ -41,6 +41,7 @@ from hofburg.csbm.models import AnnualExchange, EquipmentCategory, ExchangeHoldi
 from hofburg.csbm.rulesets import get_ruleset
 from hofburg.csbm.scorecard import Status as ScoreStatus
 from hofburg.csbm.views.board import folded
+from hofburg.csbm.views.exchange_hierarchy import build_hierarchy
 
 # -- exchanged military information (Chapter I) ----------------------------------------------
 
@@ -174,16 +175,6 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
 
 
 @dataclass(frozen=True)
-class UnitLine:
-    """A formation or unit in the order of its hierarchy, with its holdings by category."""
-
-    unit: ExchangeUnit
-    depth: int
-    holdings: list[tuple[str, int]]
-    holdings_quantity: int
-
-
-@dataclass(frozen=True)
 class CategoryTotal:
     """One equipment category across the exchange: in units, and held outside any unit."""
 
@@ -227,48 +218,12 @@ class QuotaCheck:
         return self.declared == self.computed
 
 
-def unit_lines(exchange: AnnualExchange) -> list[UnitLine]:
-    """The exchange's formations and units, each after the formation it is subordinate to
-    (prefetched units and holdings: no query per unit)."""
-    units = list(exchange.units.all())
-    labels = dict(EquipmentCategory.choices)
-    by_unit: dict[int, Counter[str]] = {}
-    for holding in exchange.holdings.all():
-        if holding.unit_id is not None:
-            by_unit.setdefault(holding.unit_id, Counter())[holding.category] += holding.quantity
-    children: dict[int | None, list[ExchangeUnit]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
-    ordered: list[tuple[ExchangeUnit, int]] = []
-    placed: set[int] = set()
-
-    def place(unit: ExchangeUnit, depth: int) -> None:
-        placed.add(unit.pk)
-        ordered.append((unit, depth))
-        for child in children.get(unit.pk, ()):
-            if child.pk not in placed:
-                place(child, depth + 1)
-
-    for root in children.get(None, ()):
-        place(root, 0)
-    for unit in units:  # a subordination loop leaves units unplaced: show them anyway
-        if unit.pk not in placed:
-            place(unit, 0)
-    lines = []
-    for unit, depth in ordered:
-        held = by_unit.get(unit.pk, Counter())
-        lines.append(UnitLine(unit, depth, [(str(labels[c]), held[c]) for c in
-                                            EquipmentCategory.values if held[c]],
-                              sum(held.values())))
-    return lines
-
-
-def category_totals(exchange: AnnualExchange) -> list[CategoryTotal]:
-    """Holdings per equipment category, in the order of the categories (prefetched)."""
+def category_totals(held: Iterable[queries.HeldQuantity]) -> list[CategoryTotal]:
+    """Holdings per equipment category, in the order of the categories."""
     quantity: Counter[str] = Counter()
     outside: Counter[str] = Counter()
     holders: dict[str, set[int]] = {}
-    for holding in exchange.holdings.all():
+    for holding in held:
         quantity[holding.category] += holding.quantity
         if holding.unit_id is None:
             outside[holding.category] += holding.quantity
@@ -327,19 +282,31 @@ def exchange_detail(request: HttpRequest, iso2: str, year: int) -> HttpResponse:
     """A State's exchanged data for a year: the current version (or ?version=N, numbered
     among the versions the user may see) with its formations, units and holdings, its
     history and its evaluation quota; 404 if hidden.
+    The formations and units are a tree collapsed below the top level: ?expand=all opens
+    every branch, ?unit=<n> the branches above the exchange's n-th unit (the map's links).
     With ?part=units|holdings&format=csv|xlsx, that table as a download."""
     version = request.GET.get("version", "")
+    download = "format" in request.GET
     exchange = queries.get_exchange(request.user, iso2, year,
-                                    int(version) if version.isdigit() else None)
-    if "format" in request.GET:
+                                    int(version) if version.isdigit() else None,
+                                    holdings=download)
+    if download:
         return _exchange_file(exchange, request.GET.get("part", ""), request.GET["format"])
+    held = queries.exchange_holdings(exchange)
     history = version_lines(request.user, exchange)
     first = history[0].exchange.submitted_on if history else exchange.submitted_on
     due = exchange_deadline(year)
+    focus = request.GET.get("unit", "")
+    tree = build_hierarchy(exchange, held, expand_all=request.GET.get("expand") == "all",
+                           focus=int(focus) if focus.isdigit() else None)
+    version_param = f"version={queries.seen_version(exchange)}" if version else ""
     return render(request, "csbm/exchange.html", {
         "exchange": exchange,
-        "units": unit_lines(exchange),
-        "categories": category_totals(exchange),
+        "tree": tree,
+        "version_param": version_param,
+        "expand_query": "?" + "&".join(filter(None, ["expand=all", version_param])),
+        "collapse_query": "?" + version_param,
+        "categories": category_totals(held),
         "history": history,
         "quota": quota_check(exchange),
         "ruleset": get_ruleset(),

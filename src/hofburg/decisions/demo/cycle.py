@@ -24,7 +24,7 @@ from typing import Any
 from django.utils import timezone
 
 from hofburg.core.models import Affiliation, Classification, Role, User
-from hofburg.core.services.accounts import create_account
+from hofburg.core.services.accounts import ensure_actor
 from hofburg.decisions.clock import VIENNA, replaying
 from hofburg.decisions.models import Draft, Meeting
 from hofburg.decisions.services import decide, meetings
@@ -48,13 +48,7 @@ MARK = "EXERCISE"
 def _actor(code: str) -> User:
     """An exercise editor of the affiliation, created on demand with no password."""
     username = f"exercise-editor-{code.removeprefix('exercise-')}"
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user, _password = create_account(username, affiliation_code=code,
-                                          roles=[Role.READER, Role.EDITOR])
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return ensure_actor(username, affiliation_code=code, roles=[Role.READER, Role.EDITOR])
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:

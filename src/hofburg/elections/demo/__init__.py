@@ -62,15 +62,9 @@ def load_elections_demo() -> None:
 
 
 def _actor(username: str, affiliation: str, roles: list[str]) -> User:
-    from hofburg.core.models import User
-    from hofburg.core.services.accounts import create_account
+    from hofburg.core.services.accounts import ensure_actor
 
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user, _password = create_account(username, affiliation_code=affiliation, roles=roles)
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return ensure_actor(username, affiliation_code=affiliation, roles=roles)
 
 
 def _answer(rng: random.Random, kind: str, bad_share: float) -> str:

@@ -16,6 +16,7 @@ from django.http import (
     HttpResponseNotModified,
     JsonResponse,
 )
+from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from ninja import Field, Query, Router, Schema
 
@@ -158,6 +159,24 @@ def _trend_points(points: list[queries.TrendPoint], *, weekly: bool, by_area: bo
     return series
 
 
+def accepts_gzip(request: HttpRequest) -> bool:
+    """Whether the caller's `Accept-Encoding` allows gzip (RFC 9110: named, or `*`, with a
+    quality above 0; a named coding's quality wins over `*`)."""
+    qualities: dict[str, float] = {}
+    for coding in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, weight = coding.strip().partition(";")
+        weight = weight.strip()
+        try:
+            quality = float(weight.removeprefix("q=")) if weight.startswith("q=") else 1.0
+        except ValueError:
+            quality = 0.0
+        qualities[name.strip().lower()] = quality
+    for name in ("gzip", "x-gzip", "*"):
+        if name in qualities:
+            return qualities[name] > 0
+    return False
+
+
 def _rollup_answer(request: HttpRequest, user: Any, name: str, params: Schema,
                    answer: Callable[[], dict[str, Any]]) -> HttpResponse:
     """An answer read from the rollups, cached per share (with every visibility scope it
@@ -165,17 +184,22 @@ def _rollup_answer(request: HttpRequest, user: Any, name: str, params: Schema,
     the same share reads; a member of another affiliation never does.
 
     The answer carries its entity tag; a caller that sends it back in `If-None-Match` gets
-    304 without a body while the rollups have not changed."""
+    304 without a body while the rollups have not changed. A caller that accepts gzip gets an
+    answer of `queries.GZIP_FROM` bytes or more compressed, as compressed once per generation."""
     scope = queries.rollup_scope(user)
     parts = (name, scope.cache_key, params.model_dump_json())
     known = [tag.removeprefix("W/") for tag in  # the weak comparison of RFC 9110
              parse_etags(request.headers.get("If-None-Match", ""))]
     # pydantic-core's encoder writes a year of trends (thousands of points) in about a quarter
     # of the time the standard library's takes.
-    cached = queries.cached_answer(parts, lambda: pydantic_core.to_json(answer()), known)
+    cached = queries.cached_answer(parts, lambda: pydantic_core.to_json(answer()), known,
+                                   gzip_ok=accepts_gzip(request))
     response = (HttpResponseNotModified() if cached.body is None
                 else HttpResponse(cached.body, content_type="application/json"))
     response["ETag"] = cached.etag
+    if cached.coding:
+        response["Content-Encoding"] = cached.coding
+    patch_vary_headers(response, ["Accept-Encoding"])
     # Kept by the caller's browser only, and asked again every time (the answer changes
     # with the rollups and with who asks).
     response["Cache-Control"] = "private, no-cache"

@@ -12,6 +12,12 @@ brought forward of its reference line is never "far enough" by being far on the 
 Exactly the rule's distance is compliant ("at least").
 
 Disengagement areas are lon/lat polygons; a point on the boundary counts as inside.
+
+What users read of the rules (a rule's weapons, an instrument's title, a side, a line) is named
+in the file in the six official languages (`names` beside the English `description`, `title`
+or `label`, which `names.en` repeats); the loader refuses an entry without all six. They are
+`Names`: the English text, carrying the others, so explanations say them in the reader's
+language (decision 0058).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import yaml
 from shapely.geometry import shape
 
 from hofburg.monitoring.engine.geodesy import GEOD, FloatArray, to_local, to_lonlat
-from hofburg.notes import Note, gettext_noop
+from hofburg.notes import LANGUAGES, Names, Note, gettext_noop
 
 _DENSIFY_M = 1000.0
 
@@ -54,7 +60,7 @@ class Compliance(enum.StrEnum):
 @dataclass(frozen=True)
 class Instrument:
     instrument_id: str
-    title: str
+    title: Names
     agreed_on: date
     confidence: str
 
@@ -91,7 +97,7 @@ class WithdrawalRule:
     """How far one weapon class must be withdrawn, per side and from which line, and why."""
 
     weapon_class: str
-    description: str
+    description: Names
     instrument: Instrument
     paragraph: str | None
     applies_to: WeaponScope
@@ -131,8 +137,8 @@ class WithdrawalRule:
 @dataclass(frozen=True)
 class WithdrawalRules:
     status: str
-    sides: Mapping[str, str]
-    line_labels: Mapping[str, str]
+    sides: Mapping[str, Names]
+    line_labels: Mapping[str, Names]
     side_inference_line: str
     rules: tuple[WithdrawalRule, ...]
 
@@ -357,8 +363,10 @@ def withdrawal_rules_from_mapping(data: Mapping[str, Any]) -> WithdrawalRules:
     """The withdrawal rules from parsed data; WithdrawalError names the faulty entry."""
     if not isinstance(data, Mapping):
         raise WithdrawalError("the rules file must be a mapping")
-    sides = {entry["id"]: entry["label"] for entry in _list(data, "sides")}
-    line_labels = {entry["id"]: entry["label"] for entry in _list(data, "reference_lines")}
+    sides = {entry["id"]: _names(entry, f"sides.{entry.get('id')}", "label")
+             for entry in _list(data, "sides")}
+    line_labels = {entry["id"]: _names(entry, f"reference_lines.{entry.get('id')}", "label")
+                   for entry in _list(data, "reference_lines")}
     inference_line = data.get("side_inference_line")
     if not isinstance(inference_line, str) or inference_line not in line_labels:
         raise WithdrawalError("side_inference_line: must name one of the reference_lines")
@@ -378,13 +386,14 @@ def _instruments(data: Mapping[str, Any]) -> dict[str, Instrument]:
         if not isinstance(agreed, date):
             raise WithdrawalError(f"instruments.{entry.get('id')}.agreed_on: must be a date")
         instruments[entry["id"]] = Instrument(
-            instrument_id=entry["id"], title=entry["title"], agreed_on=agreed,
+            instrument_id=entry["id"],
+            title=_names(entry, f"instruments.{entry.get('id')}", "title"), agreed_on=agreed,
             confidence=_label(entry, f"instruments.{entry.get('id')}", "confidence"))
     return instruments
 
 
 def _rule(entry: Mapping[str, Any], instruments: Mapping[str, Instrument],
-          sides: Mapping[str, str], line_labels: Mapping[str, str]) -> WithdrawalRule:
+          sides: Mapping[str, Names], line_labels: Mapping[str, Names]) -> WithdrawalRule:
     """One entry of `rules`, checked against the instruments, sides and lines declared."""
     where = f"rules.{entry.get('weapon_class')}"
     if entry.get("instrument") not in instruments:
@@ -406,7 +415,7 @@ def _rule(entry: Mapping[str, Any], instruments: Mapping[str, Instrument],
     scope = dict(entry.get("applies_to") or {})
     scope["systems"] = tuple(scope.get("systems") or ())
     return WithdrawalRule(
-        weapon_class=entry["weapon_class"], description=entry["description"],
+        weapon_class=entry["weapon_class"], description=_names(entry, where, "description"),
         instrument=instruments[entry["instrument"]], paragraph=entry.get("paragraph"),
         applies_to=WeaponScope(**scope), zone_width_km=zone_width,
         distance_km={side: float(km) for side, km in distance.items()},
@@ -490,6 +499,30 @@ def _list(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
         raise WithdrawalError(f"{key}: must be a list of mappings")
     return value
+
+
+def _names(entry: Mapping[str, Any], where: str, key: str) -> Names:
+    """The entry's `key` (its English) with its `names` in the six official languages;
+    WithdrawalError naming the entry and the language that is missing or differs."""
+    english = entry.get(key)
+    if not isinstance(english, str) or not english.strip():
+        raise WithdrawalError(f"{where}.{key}: is required")
+    names = entry.get("names")
+    if not isinstance(names, Mapping):
+        raise WithdrawalError(f"{where}.names: must name it in each of the six languages "
+                              f"({', '.join(LANGUAGES)})")
+    for language in names:
+        if language not in LANGUAGES:
+            raise WithdrawalError(f"{where}.names.{language}: is not one of the six languages "
+                                  f"({', '.join(LANGUAGES)})")
+    for language in LANGUAGES:
+        name = names.get(language)
+        if not isinstance(name, str) or not name.strip():
+            raise WithdrawalError(f"{where}.names.{language}: is required")
+    if " ".join(names["en"].split()) != " ".join(english.split()):
+        raise WithdrawalError(f"{where}.names.en: must be the {key} as given")
+    return Names(" ".join(english.split()),
+                 {language: " ".join(names[language].split()) for language in LANGUAGES})
 
 
 def _label(entry: Mapping[str, Any], where: str, key: str) -> str:

@@ -1,8 +1,9 @@
 """API: a project's logframe, its indicators' targets and the progress reports."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
@@ -16,6 +17,7 @@ from hofburg.projects.services import corrections
 from hofburg.projects.services import logframe as services
 
 router = Router()
+T = TypeVar("T")
 
 
 class PeriodOut(Schema):
@@ -194,21 +196,30 @@ class ActualCorrectionIn(Reason):
     actual: bounds.Measure | None = Field(..., description="None withdraws the value reported.")
 
 
+def _change(service: Callable[..., T], request: HttpRequest, project_id: int, record_id: int,
+            payload: Reason, fix: Callable[..., Any] | None = None) -> T:
+    """One correction or deletion of a record of the project, by the caller: the payload's
+    fields are the service's keyword arguments. With `fix`, the fields other than the reason
+    are first made into the one value the service takes (an indicator's `IndicatorFix`)."""
+    given = payload.dict()
+    reason = given.pop("reason")
+    if fix is None:
+        return service(require_user(request), project_id, record_id, reason=reason, **given)
+    return service(require_user(request), project_id, record_id, fix(**given), reason=reason)
+
+
 @router.post("/{project_id}/logframe/{element_id}/correction", response=ElementOut,
              summary="Correct a logframe element's code, title or description")
 def correct_element(request: HttpRequest, project_id: RecordId, element_id: RecordId,
                     payload: ElementCorrectionIn) -> Any:
-    return corrections.correct_element(require_user(request), project_id, element_id,
-                                       code=payload.code, title=payload.title,
-                                       description=payload.description, reason=payload.reason)
+    return _change(corrections.correct_element, request, project_id, element_id, payload)
 
 
 @router.post("/{project_id}/logframe/{element_id}/deletion", response={204: None},
              summary="Delete a logframe element nothing depends on (again changes nothing)")
 def delete_element(request: HttpRequest, project_id: RecordId, element_id: RecordId,
                    payload: Reason) -> HttpResponse:
-    corrections.delete_element(require_user(request), project_id, element_id,
-                               reason=payload.reason)
+    _change(corrections.delete_element, request, project_id, element_id, payload)
     return HttpResponse(status=204)
 
 
@@ -216,19 +227,15 @@ def delete_element(request: HttpRequest, project_id: RecordId, element_id: Recor
              response=IndicatorCorrectedOut, summary="Correct an indicator")
 def correct_indicator(request: HttpRequest, project_id: RecordId, indicator_id: RecordId,
                       payload: IndicatorCorrectionIn) -> Any:
-    return corrections.correct_indicator(
-        require_user(request), project_id, indicator_id, corrections.IndicatorFix(
-            title=payload.title, baseline=payload.baseline, baseline_year=payload.baseline_year,
-            measure=payload.measure, ascending=payload.ascending,
-            means_of_verification=payload.means_of_verification), reason=payload.reason)
+    return _change(corrections.correct_indicator, request, project_id, indicator_id, payload,
+                   fix=corrections.IndicatorFix)
 
 
 @router.post("/{project_id}/indicators/{indicator_id}/deletion", response={204: None},
              summary="Delete an indicator without periods (again changes nothing)")
 def delete_indicator(request: HttpRequest, project_id: RecordId, indicator_id: RecordId,
                      payload: Reason) -> HttpResponse:
-    corrections.delete_indicator(require_user(request), project_id, indicator_id,
-                                 reason=payload.reason)
+    _change(corrections.delete_indicator, request, project_id, indicator_id, payload)
     return HttpResponse(status=204)
 
 
@@ -236,23 +243,19 @@ def delete_indicator(request: HttpRequest, project_id: RecordId, indicator_id: R
              summary="Correct a period's dates or target")
 def correct_period(request: HttpRequest, project_id: RecordId, period_id: RecordId,
                    payload: PeriodCorrectionIn) -> Any:
-    return corrections.correct_period(require_user(request), project_id, period_id,
-                                      start=payload.start, end=payload.end,
-                                      target=payload.target, reason=payload.reason)
+    return _change(corrections.correct_period, request, project_id, period_id, payload)
 
 
 @router.post("/{project_id}/periods/{period_id}/actual", response=PeriodOut,
              summary="Correct the actual value reported for a period (history kept)")
 def correct_actual(request: HttpRequest, project_id: RecordId, period_id: RecordId,
                    payload: ActualCorrectionIn) -> Any:
-    return corrections.correct_actual(require_user(request), project_id, period_id,
-                                      actual=payload.actual, reason=payload.reason)
+    return _change(corrections.correct_actual, request, project_id, period_id, payload)
 
 
 @router.post("/{project_id}/periods/{period_id}/deletion", response={204: None},
              summary="Delete a period of which no actual was reported (again changes nothing)")
 def delete_period(request: HttpRequest, project_id: RecordId, period_id: RecordId,
                   payload: Reason) -> HttpResponse:
-    corrections.delete_period(require_user(request), project_id, period_id,
-                              reason=payload.reason)
+    _change(corrections.delete_period, request, project_id, period_id, payload)
     return HttpResponse(status=204)

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from hofburg.core.models import Role, User
-from hofburg.core.services.accounts import create_account, ensure_affiliation
+from hofburg.core.services.accounts import ensure_actor, ensure_affiliation
 from hofburg.projects.services import logframe, money, projects
 
 MARK = "EXERCISE"
@@ -16,13 +16,7 @@ MARK = "EXERCISE"
 
 def _actor(code: str, role: str) -> User:
     username = f"exercise-projects-{role}-{code.removeprefix('exercise-')}"
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user, _password = create_account(username, affiliation_code=code,
-                                          roles=[Role.READER, Role(role)])
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return ensure_actor(username, affiliation_code=code, roles=[Role.READER, Role(role)])
 
 
 def load() -> None:

@@ -11,14 +11,16 @@ second-factor device. Reads of protected fields are written to the access log.
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints
 
-from hofburg.cases import disclosure, queries
+from hofburg.cases import disclosure, permissions, queries
+from hofburg.cases.models import AccessLog, Person, Situation
 from hofburg.cases.permissions import second_factor_verified
+from hofburg.cases.services.reads import log_access
 from hofburg.core.access import AnyUser
 from hofburg.core.api import current_user
 from hofburg.core.bounds import MAX_OFFSET, MAX_PAGE_SIZE, Day
@@ -169,6 +171,7 @@ class IncidentOut(Schema):
     incident_type: str | None = None
     target: str | None = None
     bias_motivations: str | None = None
+    mandates: str | None = None
     source_kind: str | None = None
     stage: str | None = None
     screening: str | None = None
@@ -190,6 +193,8 @@ class IncidentQuery(PageQuery):
     country: str = Field("", pattern=r"^([A-Za-z]{2})?$", max_length=2)
     year: int | None = Field(None, ge=1990, le=2999)
     stage: Literal["", "received", "screened", "consultation", "published"] = ""
+    mandate: Literal["", "antisemitism", "anti_muslim",
+                     "racism_xenophobia_christians_other_religions"] = ""
 
 
 @router.get("/incidents", response=IncidentsOut, exclude_unset=True)
@@ -198,7 +203,8 @@ def list_incidents(request: HttpRequest, params: Query[IncidentQuery]) -> dict[s
     owner affiliation."""
     user = _caller(request)
     found = queries.incidents_for(user, country=params.country, year=params.year,
-                                  stage=params.stage).order_by("-reporting_year", "incident_id")
+                                  stage=params.stage, mandate=params.mandate).order_by(
+        "-reporting_year", "incident_id")
     chosen = list(found[params.offset:params.offset + params.limit])
     rows = disclosure.incident_rows(user, chosen, channel="api")
     return {"count": found.count(), "items": rows.rows}
@@ -422,3 +428,127 @@ def get_situation(request: HttpRequest, situation_id: SurrogateId) -> dict[str, 
     user = _caller(request)
     situation = queries.situation_for(user, situation_id)
     return disclosure.situation_rows(user, [situation], channel="api", detail=True).rows[0]
+
+
+# -- who had access, erasure requests (decision 0064) ------------------------------------------
+# A record's grants say who had access to it: the granters alone read them, as on its page, and
+# everyone else is answered as for a missing record. Each read is in the access log (the fields
+# and how many, never a value).
+
+
+class HolderOut(Schema):
+    username: str
+    level: str
+    granted_by: str | None = Field(..., description="Who gave the grant (null once that "
+                                                     "account is gone).")
+    granted_at: dt.datetime
+
+
+class RevokedGrantOut(Schema):
+    username: str
+    level: str
+    granted_by: str | None = Field(..., description="Who had given the grant, when known.")
+    granted_at: dt.datetime
+    revoked_by: str
+    revoked_at: dt.datetime
+    reason: str = Field(..., description="Why the grant was withdrawn.")
+
+
+class GrantsOut(Schema):
+    holders: list[HolderOut] = Field(..., description="The grants held now, oldest first.")
+    revoked: list[RevokedGrantOut] = Field(..., description="The revoked grants, newest "
+                                                            "first: who had access when.")
+
+
+class PersonGrantsOut(GrantsOut):
+    surrogate_id: str
+
+
+class SituationGrantsOut(GrantsOut):
+    situation_id: str
+
+
+def _grant_lists(request: HttpRequest, record: Person | Situation) -> dict[str, object]:
+    """The holders and the revoked grants of a record the caller may see, for those who may
+    give its grants (as on its page); a 404 like a missing record for everyone else."""
+    user = _caller(request)
+    if not permissions.may_give_grants(user, record):
+        raise Http404("No such record.")
+    holders, revoked = disclosure.grant_rows(user, record, channel="api")
+    return {"holders": holders, "revoked": revoked}
+
+
+@router.get("/persons/{surrogate_id}/grants", response=PersonGrantsOut,
+            summary="Who holds need-to-know for a person, and whose grant was revoked")
+def list_person_grants(request: HttpRequest, surrogate_id: SurrogateId) -> dict[str, object]:
+    """For those who may grant it (editors of the owner affiliation holding a grant), as on
+    the person's page; a 404 like a missing person for everyone else."""
+    person = queries.person_for(_caller(request), surrogate_id)
+    return {"surrogate_id": person.surrogate_id, **_grant_lists(request, person)}
+
+
+@router.get("/situations/{situation_id}/grants", response=SituationGrantsOut,
+            summary="Who holds need-to-know for a situation, and whose grant was revoked")
+def list_situation_grants(request: HttpRequest,
+                          situation_id: SurrogateId) -> dict[str, object]:
+    """For those who may grant it (editors of the owner affiliation holding a grant), as on
+    the situation's page; a 404 like a missing situation for everyone else."""
+    situation = queries.situation_for(_caller(request), situation_id)
+    return {"situation_id": situation.situation_id, **_grant_lists(request, situation)}
+
+
+class ErasureRequestOut(Schema):
+    request_id: int
+    outcome: str = Field(..., description="pending, erased, restricted or denied.")
+    requested_at: dt.datetime
+    requested_by: str | None = Field(None, description="For those who decide only (it names "
+                                                       "a holder of a grant).")
+    legal_hold: bool = Field(..., description="A legal hold was found when it was decided "
+                                              "(while pending, when it was recorded).")
+    decided_at: dt.datetime | None
+    decided_by: str | None = Field(None, description="For those who decide only.")
+    reason: str = Field(..., description="The decision's reason (empty while pending).")
+
+
+class ErasureRequestsOut(Schema):
+    surrogate_id: str
+    legal_hold: bool = Field(..., description="A legal hold keeps the identity now.")
+    count: int
+    items: list[ErasureRequestOut] = Field(..., description="Newest first.")
+
+
+ERASURE_FIELDS = ("outcome", "requested_at", "legal_hold", "decided_at", "reason")
+
+
+@router.get("/persons/{surrogate_id}/erasure-requests", response=ErasureRequestsOut,
+            exclude_unset=True, summary="A person's erasure requests and their decisions")
+def list_erasure_requests(request: HttpRequest, surrogate_id: SurrogateId) -> dict[str, object]:
+    """For the holders of a grant for the person, as on its erasure page; who requested and
+    who decided only for those who decide (editors of the owner affiliation holding a grant).
+    The grounds and the hold's text are not answered."""
+    user = _caller(request)
+    person = queries.person_for(user, surrogate_id)
+    decides = permissions.may_grant(user, person)
+    found = list(person.erasure_requests.select_related("requested_by", "decided_by"))
+    items: list[dict[str, object]] = []
+    for asked in found:
+        item: dict[str, object] = {
+            "request_id": asked.pk, "outcome": asked.outcome,
+            "requested_at": asked.requested_at,
+            "legal_hold": bool(asked.legal_hold), "decided_at": asked.decided_at,
+            "reason": asked.decision_reason}
+        if decides:
+            item["requested_by"] = asked.requested_by.username if asked.requested_by else None
+            item["decided_by"] = asked.decided_by.username if asked.decided_by else None
+        items.append(item)
+    names = ("requested_by", "decided_by") if decides else ()
+    log_access(user, AccessLog.Action.READ, "erasure_request", [*ERASURE_FIELDS, *names],
+               len(items), "api")
+    return {"surrogate_id": person.surrogate_id, "legal_hold": bool(person.legal_hold),
+            "count": len(items), "items": items}
+
+
+# The writes (`writes/`, one module per kind of record, and through it `evidence.py`) add their
+# operations to this router, so that a path both read and written (`/persons`) is one route.
+# Imported last: they use the router and `_caller`.
+from hofburg.cases.api import writes  # noqa: E402, F401
