@@ -172,7 +172,6 @@ def _post(headers: dict[str, str], incident_id: str, body: Any, key: str | None 
                          json.dumps(body), content_type="application/json", **extra)
 
 
-
 def test_the_api_writes_it_once_under_a_key_and_refuses_as_problems(
         cast: Cast, ana: User) -> None:
     person = _release(cast, 1, "physical_assault", "antisemitism")[0]
@@ -194,3 +193,28 @@ def test_the_api_writes_it_once_under_a_key_and_refuses_as_problems(
     assert hidden.status_code == missing.status_code == 404
     assert _post({}, person.incident_id, {"public_summary": "x"}).status_code == 401
     assert Incident.objects.get(pk=person.pk).public_summary == SUMMARY and _summaries() == 1
+
+
+def test_a_summary_copying_the_account_or_naming_the_source_is_refused_unstored(
+        cast: Cast, ana: User) -> None:
+    account = ("Two men followed the victim from the prayer house to the tram stop and pushed "
+               "her to the ground")
+    hatecrime.import_incidents(cast.alice, (
+        f"{HEADER}2024,XE,2024-03-05,physical_assault,anti_muslim,Tram Line Watch,cso,"
+        f"{account}\n").encode())
+    incident = Incident.objects.get()
+    token = bearer(ana)
+    copied = problem(_post(token, incident.incident_id, {
+        "public_summary": "In March two men followed the victim from the prayer house to the "
+                          "tram stop."}), 422, "public_summary")
+    named = problem(_post(token, incident.incident_id, {
+        "public_summary": "A woman was pushed to the ground (reported by Tram Line Watch)."}),
+        422, "public_summary")
+    assert "account" in copied["detail"] and "source" in named["detail"]
+    # The refusal says why without repeating the sealed text.
+    assert "prayer" not in json.dumps(copied) and "Tram" not in json.dumps(named)
+    assert Incident.objects.get().public_summary == "" and _summaries() == 0
+    # The same facts in words of the analyst's own are accepted.
+    own = "In March a woman in a headscarf was followed and pushed over near a place of worship."
+    hatecrime.set_public_summary(ana, incident, own)
+    assert Incident.objects.get().public_summary == own

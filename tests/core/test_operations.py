@@ -67,7 +67,7 @@ def test_healthz_fails_when_the_disk_is_nearly_full(db: None, settings: Any) -> 
 
 
 def test_healthz_fails_with_pending_migrations(db: None, monkeypatch: Any) -> None:
-    monkeypatch.setattr(health, "_migrations_ok_at", 0.0)
+    monkeypatch.setattr(health, "_migrations_ok_at", None)
     monkeypatch.setattr("hofburg.core.upgrade.pending_migrations", lambda: ["core.9999_next"])
     response = Client().get("/healthz")
     assert response.status_code == 503

@@ -18,7 +18,7 @@ from django.db import connection
 # Once every migration is applied that stays so until the code changes (a restart), so a
 # positive answer is kept; reading the migration files costs tens of milliseconds.
 _MIGRATIONS_KEPT_SECONDS = 300.0
-_migrations_ok_at = 0.0
+_migrations_ok_at: float | None = None  # never checked: a fresh machine's clock may be < 300
 
 
 def health() -> tuple[bool, dict[str, Any]]:
@@ -43,7 +43,8 @@ def _database() -> dict[str, Any]:
 
 def _migrations() -> dict[str, Any]:
     global _migrations_ok_at
-    if time.monotonic() - _migrations_ok_at < _MIGRATIONS_KEPT_SECONDS:
+    if _migrations_ok_at is not None and \
+            time.monotonic() - _migrations_ok_at < _MIGRATIONS_KEPT_SECONDS:
         return {"ok": True, "pending": 0}
     from hofburg.core.upgrade import pending_migrations
 

@@ -75,3 +75,37 @@ def test_the_summary_is_bounded_and_only_for_people() -> None:
         publication.check_public_summary("x" * (limit + 1), "person")
     with pytest.raises(publication.SummaryError, match="control"):
         publication.check_public_summary("bell\x07", "person")
+
+
+ACCOUNT = ("On 3 March two men followed the victim from the prayer house to the tram stop on "
+           "Lindenweg, shouted insults about her headscarf and pushed her to the ground.")
+
+
+def test_the_summary_never_names_the_source() -> None:
+    def check(text: str, source: str) -> str:
+        return publication.check_public_summary(text, "person", source=source)
+
+    with pytest.raises(publication.SummaryError, match="source organisation"):
+        check("Reported by the Lindenweg Women's Forum: a woman was pushed.",
+              "Lindenweg women's  FORUM")  # compared without case, spacing or punctuation
+    # The whole name, as words: a summary sharing one of its words is not refused.
+    assert check("A women's group reported that a woman was pushed.", "Lindenweg Women's Forum")
+    assert check("A woman was pushed; the forum was told.", "Forums United")
+    assert check("X marks where a woman was pushed.", "X")  # a stray initial is not a name
+
+
+def test_the_summary_is_written_anew_not_copied_from_the_account() -> None:
+    def check(text: str) -> str:
+        return publication.check_public_summary(text, "person", account=ACCOUNT)
+
+    copied = "Two men followed the victim from the prayer house to the tram stop."
+    with pytest.raises(publication.SummaryError, match=f"{publication.COPIED_WORDS} or more"):
+        check(copied)
+    with pytest.raises(publication.SummaryError):
+        check(copied.upper().replace(" ", "  "))  # without case or spacing
+    # Nine words of the account in a row are a phrase, not a copy.
+    assert check("In March, followed the victim from the prayer house to the.")
+    assert check("In March a woman wearing a headscarf was insulted and pushed to the ground "
+                 "near a place of worship.")
+    # Empty withdraws the summary whatever the account or source say.
+    assert publication.check_public_summary("", "person", account=ACCOUNT, source="x") == ""

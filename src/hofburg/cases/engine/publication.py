@@ -23,6 +23,7 @@ would do the same for that row.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,10 @@ DESCRIPTION_COLUMNS = ["state", "year", "bias_motivation", "month", "incident_ty
 DESCRIBED_FIELDS = ("country", "reporting_year", "occurred_on", "incident_type",
                     "bias_motivations", "public_summary")
 MAX_PUBLIC_SUMMARY = 600  # characters: a few sentences, as ODIHR's incident descriptions are
+# A summary holding this many words of the incident's account in a row copies the account: a
+# sentence's worth, longer than a common phrase ("a man was attacked in the street at night").
+COPIED_WORDS = 10
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,14 @@ class SummaryError(ValueError):
     """A public summary that may not be stored."""
 
 
-def check_public_summary(text: str, target: str) -> str:
+def check_public_summary(text: str, target: str, *, account: str = "",
+                         source: str = "") -> str:
     """The summary to store: trimmed, at most MAX_PUBLIC_SUMMARY characters, only for an
     incident against people (attacks on property are published as counts only). Empty
-    withdraws the description."""
+    withdraws the description. It may not name the incident's source organisation (`source`)
+    nor repeat COPIED_WORDS or more words of its account (`account`) in a row: a summary is
+    written anew for the public (decision 0067). Words are compared without case or
+    punctuation."""
     text = text.strip()
     if text and target != "person":
         raise SummaryError("only an incident against people is described; attacks on "
@@ -81,7 +90,33 @@ def check_public_summary(text: str, target: str) -> str:
         raise SummaryError(f"at most {MAX_PUBLIC_SUMMARY} characters")
     if any(ord(c) < 32 and c not in "\n\t" for c in text):
         raise SummaryError("control characters are not allowed")
+    if not text:
+        return text
+    words = _words(text)
+    named = _words(source)
+    if len("".join(named)) >= 3 and _holds_run(words, named):  # not a stray initial
+        raise SummaryError("it names the incident's source organisation; a public summary "
+                           "never does")
+    if _shares_run(words, _words(account), COPIED_WORDS):
+        raise SummaryError(f"it repeats {COPIED_WORDS} or more words of the incident's account "
+                           "in a row; write the summary anew, without the account's words")
     return text
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _holds_run(words: list[str], run: list[str]) -> bool:
+    """Whether `run` occurs in `words` as consecutive words."""
+    size = len(run)
+    return any(words[i:i + size] == run for i in range(len(words) - size + 1))
+
+
+def _shares_run(words: list[str], other: list[str], size: int) -> bool:
+    """Whether `words` and `other` share `size` consecutive words."""
+    runs = {tuple(other[i:i + size]) for i in range(len(other) - size + 1)}
+    return any(tuple(words[i:i + size]) in runs for i in range(len(words) - size + 1))
 
 
 def publication_table(year: int, official: Iterable[Official],

@@ -341,8 +341,12 @@ def set_public_summary(actor: User, incident: Incident, text: str) -> Incident:
     if not permissions.may_write_public_summary(actor, incident):
         raise AccessDenied("Only an analyst of the owner affiliation writes the public "
                            "summary.")
+    opened = sealed.open_values(vault.load_keyring(), incident, ("description", "source_org")) \
+        if text.strip() and incident.target == "person" else {}
     try:
-        summary = publication.check_public_summary(text, incident.target)
+        summary = publication.check_public_summary(
+            text, incident.target, account=opened.get("description", ""),
+            source=opened.get("source_org", ""))
     except publication.SummaryError as exc:
         raise Invalid(str(exc), field="public_summary") from exc
     with transaction.atomic():
