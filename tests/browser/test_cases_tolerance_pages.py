@@ -1,7 +1,8 @@
 """An analyst of tolerance and non-discrimination on a phone: after the password and the second
 factor, the statements on intolerance filtered by a Personal Representative's mandate, one
 statement and its mandates set from the page, a new statement recorded, and an incident's
-mandates; every page fits 360 px and passes axe."""
+mandates, a statement's link to an incident added and removed; every page fits 360 px and
+passes axe."""
 
 from __future__ import annotations
 
@@ -73,5 +74,20 @@ def test_an_analyst_tags_statements_and_incidents_on_a_phone(
     phone.get_by_role("button", name="Save the mandates").click()
     expect(phone.get_by_role("listitem").filter(has_text="Combating anti-Semitism")) \
         .to_be_visible()
+    fits_and_passes_axe(phone)
+    # Link a statement to one more incident, then remove that link with the button beside it.
+    linking = statements.restricted
+    incident_id = s.confidential_incident.incident_id
+    phone.goto(f"{base}/cases/tolerance/statements/{linking.statement_id}/incidents/")
+    phone.get_by_label("Incidents it speaks of").fill(incident_id)
+    phone.get_by_role("button", name="Link the incidents").click()
+    remove = phone.get_by_role("button", name=f"Remove the link to {incident_id}")
+    expect(remove).to_be_visible()
+    fits_and_passes_axe(phone)
+    remove.click()
+    expect(remove).to_have_count(0)
+    expect(phone.get_by_role("link", name=s.restricted_incident.incident_id)).to_be_visible()
+    assert list(linking.incidents.values_list("incident_id", flat=True)) == [
+        s.restricted_incident.incident_id]
     fits_and_passes_axe(phone)
     assert problems == []

@@ -276,6 +276,64 @@ def test_linking_a_statement_to_more_incidents(statements: Statements) -> None:
     assert bob.post(target, {"incidents": "x"}).status_code == 404
 
 
+def test_removing_a_link_from_the_page(statements: Statements) -> None:
+    """The owner affiliation's analyst removes one link with the button beside it; the
+    incident stays; a repeat stores nothing; a hidden or unknown incident is refused like a
+    missing one, beside the list; nobody else removes a link."""
+    s = statements.scene
+    statement = statements.confidential
+    target = f"/cases/tolerance/statements/{statement.statement_id}/incidents/"
+    kept, dropped = s.restricted_incident.incident_id, s.confidential_incident.incident_id
+    tolerance.link_statement_incidents(s.gina, statement, [kept, dropped])
+    analyst = verified_client(s.gina)
+    page = analyst.get(target).content.decode()
+    assert f'name="remove" value="{dropped}"' in page
+    assert f'aria-label="Remove the link to {dropped}"' in page
+    done = analyst.post(target, {"remove": dropped})
+    assert done.status_code == 302 and done["Location"] == target
+    assert list(statement.incidents.values_list("incident_id", flat=True)) == [kept]
+    assert Incident.objects.filter(incident_id=dropped).exists()  # the incident stays
+    entry = AuditEntry.objects.get(action="unlink")
+    assert entry.before == {"incidents": sorted([kept, dropped])}
+    assert entry.after == {"incidents": [kept]} and entry.actor_id == s.gina.pk
+    assert analyst.post(target, {"remove": dropped}).status_code == 302  # not linked: nothing
+    assert AuditEntry.objects.filter(action="unlink").count() == 1
+    refused = analyst.post(target, {"remove": "HI-000000000000"})
+    assert refused.status_code == 400
+    assert "no incident HI-000000000000" in refused.content.decode()
+    assert statement.incidents.count() == 1
+    editor = verified_client(s.erin)  # of the owner affiliation, but not an analyst
+    assert 'name="remove"' not in editor.get(target).content.decode()
+    assert editor.post(target, {"remove": kept}).status_code == 403
+    assert verified_client(s.cast.bob).post(target, {"remove": kept}).status_code == 404
+    assert statement.incidents.count() == 1 and AuditEntry.objects.filter(
+        action="unlink").count() == 1
+
+
+def test_removing_a_link_refuses_an_incident_the_analyst_may_not_see(
+        statements: Statements) -> None:
+    s = statements.scene
+    from hofburg.core.models import Role, User
+
+    outsider = User.objects.create_user("olga", affiliation=s.cast.finland,
+                                        roles=[Role.READER, Role.ANALYST])
+    own = tolerance.record_statement(outsider, tolerance.StatementRecord(
+        made_on=date(2024, 1, 2), speaker="Exercise Speaker (EXERCISE)", title="t", text="x",
+        language="en", classification=Classification.RESTRICTED))
+    with pytest.raises(Invalid) as refused:
+        tolerance.unlink_statement_incident(outsider, own, s.confidential_incident.incident_id)
+    with pytest.raises(Invalid) as missing:
+        tolerance.unlink_statement_incident(outsider, own, "HI-000000000000")
+    assert str(refused.value.message).replace(s.confidential_incident.incident_id, "ID") == \
+        str(missing.value.message).replace("HI-000000000000", "ID")
+    with pytest.raises(Invalid):
+        tolerance.unlink_statement_incident(outsider, own, "  ")
+    with pytest.raises(AccessDenied):
+        tolerance.unlink_statement_incident(s.erin, statements.confidential,
+                                            s.restricted_incident.incident_id)
+    assert AuditEntry.objects.filter(action="unlink").count() == 0
+
+
 def test_linking_refuses_an_incident_the_analyst_may_not_see(statements: Statements) -> None:
     s = statements.scene
     from hofburg.core.models import Role, User

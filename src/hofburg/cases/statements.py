@@ -214,15 +214,25 @@ class LinkIncidentsForm(forms.Form):
 @second_factor_required
 def statement_incidents(request: HttpRequest, statement_id: str) -> HttpResponse:
     """Link a recorded statement to more incidents: the linked incidents the reader may see,
-    and for an analyst of the owner affiliation the form that adds more. A hidden statement is
-    a 404; a reader who may see it but not link gets a 403 for a post."""
+    and for an analyst of the owner affiliation the form that adds more and a button beside
+    each link that removes it (a post with `remove`). A hidden statement is a 404; a reader who
+    may see it but not link gets a 403 for a post."""
     found = queries.statement_for(request.user, statement_id)
     may_link = permissions.may_link_incidents(request.user, found)
-    form = LinkIncidentsForm(request.POST or None) if may_link else None
+    removing = request.method == "POST" and "remove" in request.POST
+    form = LinkIncidentsForm(None if removing else request.POST or None) if may_link else None
+    remove_error = ""
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
+        if removing:
+            try:
+                tolerance.unlink_statement_incident(
+                    request.user, found, request.POST["remove"][:40])  # type: ignore[arg-type]
+                return redirect("cases:statement_incidents", statement_id)
+            except ServiceError as exc:
+                remove_error = exc.message
+        elif form.is_valid():
             try:
                 tolerance.link_statement_incidents(
                     request.user, found,  # type: ignore[arg-type]
@@ -232,7 +242,8 @@ def statement_incidents(request: HttpRequest, statement_id: str) -> HttpResponse
                 form.add_error("incidents", exc.message)
     linked = queries.linked_incident_ids(request.user, [found]).get(found.pk, [])
     return render(request, "cases/statement_incidents.html", {
-        "statement": found, "incidents": linked, "form": form,
+        "statement": found, "incidents": linked, "form": form, "may_link": may_link,
+        "remove_error": remove_error,
         "shows_exercise_data": found.is_exercise},
         status=400 if request.method == "POST" else 200)
 

@@ -173,9 +173,10 @@ def record_statement(actor: User, record: StatementRecord) -> Statement:
 
 def link_statement_incidents(actor: User, statement: Statement,
                              incident_ids: Sequence[str]) -> Statement:
-    """Link a recorded statement to more incidents the analyst may see (links are only ever
-    added here). An incident already linked stores nothing, so a repeated post changes nothing;
-    an incident the analyst may not see is refused exactly like a missing one."""
+    """Link a recorded statement to more incidents the analyst may see (links are added here,
+    removed one at a time by `unlink_statement_incident`). An incident already linked stores
+    nothing, so a repeated post changes nothing; an incident the analyst may not see is refused
+    exactly like a missing one."""
     if not permissions.may_link_incidents(actor, statement):
         raise AccessDenied("Only an analyst of the owner affiliation may link incidents.")
     wanted = _linked_incidents(actor, incident_ids)
@@ -190,4 +191,24 @@ def link_statement_incidents(actor: User, statement: Statement,
             statement.incidents.add(*added)
             record_change(actor, "link", statement, {"incidents": sorted(before)},
                           {"incidents": sorted(before | {i.incident_id for i in added})})
+    return statement
+
+
+def unlink_statement_incident(actor: User, statement: Statement, incident_id: str) -> Statement:
+    """Remove the link between a statement and one incident, as the analysts who link them do
+    (a link made in error, decision 0068). The incident itself is left as it is; the change is
+    on the statement's audit trail. An incident not linked stores nothing, so a repeated post
+    changes nothing; one the analyst may not see is refused exactly like a missing one."""
+    if not permissions.may_link_incidents(actor, statement):
+        raise AccessDenied("Only an analyst of the owner affiliation may link incidents.")
+    incident = _linked_incidents(actor, [incident_id])
+    if not incident:
+        raise Invalid("an incident id", field="incidents")
+    with transaction.atomic():
+        before = set(statement.incidents.values_list("incident_id", flat=True))
+        removed = incident[0].incident_id
+        if removed in before:
+            statement.incidents.remove(incident[0])
+            record_change(actor, "unlink", statement, {"incidents": sorted(before)},
+                          {"incidents": sorted(before - {removed})})
     return statement
