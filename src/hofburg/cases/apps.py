@@ -11,8 +11,12 @@ class CasesConfig(AppConfig):
         from hofburg.cases import demo, finder, ledger, sealed
         from hofburg.cases.services.evidence import evidence_key_ids
         from hofburg.cases.services.persons import vault_key_ids
+        from hofburg.core.access import keep_audit_on_desk
         from hofburg.core.backup import register_key_source
 
+        # Need-to-know and field levels decide who learns of a record here: its audit entries
+        # stay off the general audit page and the admin (decision 0075).
+        keep_audit_on_desk(self.label)
         demo.register()
         finder.register()
         ledger.register()

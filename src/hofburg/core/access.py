@@ -129,6 +129,27 @@ def _has_role(user: AnyUser, role: Role) -> bool:
     return isinstance(user, User) and user.has_role(role)
 
 
+# Apps whose audit entries stay on their own desk (`keep_audit_on_desk`).
+_AUDIT_KEPT_ON_DESK: set[str] = set()
+
+
+def keep_audit_on_desk(app_label: str) -> None:
+    """Keep a desk's audit entries off the general audit trail (the audit page, the admin).
+
+    For a desk whose records are need-to-know on top of their classification, or whose fields
+    have levels of their own: an entry's snapshot holds every field, and an entry's existence
+    says a record exists, which only the desk's own rules may tell (decision 0075)."""
+    _AUDIT_KEPT_ON_DESK.add(app_label)
+
+
+def general_audit_entries(entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """`entries` without those the desks keep to themselves: the audit page and the admin
+    list, count and filter only these."""
+    for app_label in sorted(_AUDIT_KEPT_ON_DESK):
+        entries = entries.exclude(model_label__startswith=f"{app_label}.")
+    return entries
+
+
 def audit_details_visible(user: AnyUser, entries: Iterable[AuditEntry]) -> set[int]:
     """Ids of the audit entries whose record `user` may see, so their details may be shown.
 

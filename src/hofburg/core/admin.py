@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from hofburg.core import access
 from hofburg.core.models import Affiliation, AuditEntry, LedgerEntry, User
 
 if TYPE_CHECKING:  # django-stubs makes the admin classes generic in their model; Django does not
@@ -53,6 +55,11 @@ class ReadOnlyAdmin(_AnyAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_label", "action", "model_label", "object_repr")
     list_filter = ("action", "model_label")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
+        """Without the entries a desk keeps to itself (`access.keep_audit_on_desk`): not
+        listed, counted, filtered on or opened by their id."""
+        return access.general_audit_entries(super().get_queryset(request))
 
 
 @admin.register(LedgerEntry)

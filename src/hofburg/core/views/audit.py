@@ -1,6 +1,7 @@
 """The audit page: who changed which record, when, and what it was before and after.
 
-Administrators only; everyone else gets a 404, as for any page they are not entitled to.
+Administrators only; everyone else gets a 404, as for any page they are not entitled to. The
+entries a desk keeps to itself (`access.keep_audit_on_desk`) are neither listed nor counted.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ class AuditFilterForm(forms.Form):
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not access.can_view_audit(request.user):
         raise Http404
+    general = access.general_audit_entries(AuditEntry.objects.all())
     record_types = list(
-        AuditEntry.objects.order_by("model_label").values_list("model_label", flat=True).distinct())
+        general.order_by("model_label").values_list("model_label", flat=True).distinct())
     form = AuditFilterForm(request.GET, record_types=record_types)
-    entries = AuditEntry.objects.select_related("actor")
+    entries = general.select_related("actor")
     record_type = filters.applied(form).get("type")
     if record_type:
         entries = entries.filter(model_label=record_type)
