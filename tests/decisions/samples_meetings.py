@@ -17,6 +17,7 @@ from hofburg.decisions.models import (
     Draft,
     Meeting,
     Revision,
+    SilencePlacement,
     Statement,
 )
 from hofburg.registry.models import Chairmanship, ParticipatingState
@@ -115,6 +116,8 @@ def place_under_silence(meeting: Meeting, *, number: int, title: str, interim: s
         status=Draft.Status.UNDER_SILENCE, silence_meeting=meeting,
         silence_placed_at=meeting.starts_at + timedelta(hours=1), silence_expires_at=expires,
         classification=Classification.PUBLIC, is_exercise=meeting.is_exercise)
+    SilencePlacement.objects.create(draft=draft, meeting=meeting,
+                                    placed_at=draft.silence_placed_at, expires_at=expires)
     first = Revision.objects.create(draft=draft, number=0, symbol=draft.symbol,
                                     original_language="en", texts={"en": interim})
     Revision.objects.filter(pk=first.pk).update(created_at=meeting.starts_at)

@@ -38,7 +38,14 @@ from django.utils.translation import gettext as _
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.decisions.clock import VIENNA
-from hofburg.decisions.models import Attachment, Draft, Meeting, Revision, Statement
+from hofburg.decisions.models import (
+    Attachment,
+    Draft,
+    Meeting,
+    Revision,
+    SilencePlacement,
+    Statement,
+)
 from hofburg.registry.models import ParticipatingState
 
 PAGE_TEMPLATE = "decisions/journal.html"
@@ -271,13 +278,18 @@ def build_journal(meeting: Meeting, user: AnyUser, now: datetime) -> Journal:
         .order_by("id"))
     drafts = list(
         access.visible(Draft.objects.filter(Q(adopted_meeting=meeting)
-                                            | Q(silence_meeting=meeting)
+                                            | Q(silence_placements__meeting=meeting)
                                             | Q(announced_meeting=meeting)), user)
         .prefetch_related(
             Prefetch("revisions", queryset=Revision.objects.order_by("number")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("delegation")
                      .order_by("number")))
-        .order_by("decision_number", "id"))
+        .distinct().order_by("decision_number", "id"))
+    by_id = {d.pk: d for d in drafts}
+    # Every placement at this meeting, a later one of the same draft elsewhere included: an
+    # issued journal keeps its silence entries (decision 0077).
+    placements = list(SilencePlacement.objects.filter(meeting=meeting, draft_id__in=by_id)
+                      .order_by("placed_at", "id"))
     states = _state_names(drafts)
     body_subject = str(_BODY_SUBJECT.get(meeting.body, meeting.get_body_display()))
     return Journal(
@@ -292,7 +304,7 @@ def build_journal(meeting: Meeting, user: AnyUser, now: datetime) -> Journal:
         agenda=_agenda(meeting, statements),
         decisions=[_decision(d, body_subject, states) for d in drafts
                    if d.adopted_meeting_id == meeting.pk],
-        silences=[_silence(d) for d in drafts if d.silence_meeting_id == meeting.pk],
+        silences=[_silence(by_id[p.draft_id], p) for p in placements],
         announced=[_decision(d, body_subject, states, announced=True) for d in drafts
                    if d.announced_meeting_id == meeting.pk
                    and d.adopted_meeting_id != meeting.pk],
@@ -404,11 +416,10 @@ def _decision(draft: Draft, body_subject: str, states: dict[str, str], *,
         attachments=[_attachment(a, states) for a in draft.attachments.all()])
 
 
-def _silence(draft: Draft) -> SilenceEntry:
-    text, language, _only = _text(_revision_at(draft, draft.silence_placed_at))
+def _silence(draft: Draft, placement: SilencePlacement) -> SilenceEntry:
+    text, language, _only = _text(_revision_at(draft, placement.placed_at))
     values = {"subject": _subject(draft.title), "symbol": draft.symbol,
-              "when": vienna_time(draft.silence_expires_at) if draft.silence_expires_at
-              else _("a time not recorded")}
+              "when": vienna_time(placement.expires_at)}
     if draft.kind == Draft.Kind.DECLARATION:
         sentence = _("The Chairperson placed the draft declaration on %(subject)s (%(symbol)s) "
                      "under the silence procedure until %(when)s (interim text attached).")
@@ -418,7 +429,7 @@ def _silence(draft: Draft) -> SilenceEntry:
     return SilenceEntry(
         draft_id=draft.pk, draft_symbol=draft.symbol,
         temporary_title=_("%(title)s (under silence procedure)") % {"title": draft.title},
-        sentence=sentence % values, expires_at=draft.silence_expires_at, text=text,
+        sentence=sentence % values, expires_at=placement.expires_at, text=text,
         original_language=language, is_exercise=draft.is_exercise)
 
 

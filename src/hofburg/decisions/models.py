@@ -65,6 +65,11 @@ class Sequence(models.Model):
         return f"{self.body}.{self.series}/{self.year or '-'}: {self.last}"
 
 
+def open_journals() -> models.Q:
+    """The meetings `Meeting.journal_closed` leaves open, as a filter."""
+    return models.Q(journal_issued_at__isnull=True, source="")
+
+
 class Meeting(ClassifiedRecord, Sourced):
     """A plenary meeting of a body; its journal of the day is `journal_symbol` (PC.JOUR/N)."""
 
@@ -106,6 +111,13 @@ class Meeting(ClassifiedRecord, Sourced):
 
     def __str__(self) -> str:
         return self.journal_symbol
+
+    @property
+    def journal_closed(self) -> bool:
+        """Nothing more may be added to the meeting: its journal was issued here, or the meeting
+        is a real one copied from a public source, whose journal the OSCE issued long ago and
+        of which Hofburg holds only what the source gives (decision 0077)."""
+        return self.journal_issued_at is not None or bool(self.source)
 
 
 class AgendaItem(models.Model):
@@ -262,6 +274,25 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"amendment to draft {self.draft_id} by {self.delegation_id}"
+
+
+class SilencePlacement(models.Model):
+    """Each time a draft was placed under silence (Annex 1(A), point 1): the meeting whose
+    journal carries the interim text, when, and until when. Kept for every placement, so that
+    a journal issued before the silence was broken still shows it after the draft is placed
+    under silence again at a later meeting (decision 0077). The draft's `silence_*` fields
+    hold the current placement."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="silence_placements")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(_("placed under silence"))
+    expires_at = models.DateTimeField(_("silence expires"))
+
+    class Meta:
+        ordering = ["placed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"draft {self.draft_id} under silence at meeting {self.meeting_id}"
 
 
 class Objection(models.Model):

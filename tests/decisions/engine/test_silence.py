@@ -254,7 +254,11 @@ def test_statements_on_a_decision_adopted_at_a_meeting_close_with_its_journal() 
 
 def test_statements_on_a_decision_adopted_by_silence_stay_open_until_announced() -> None:
     state = under_silence()
-    assert statements_open(state, journal_issued=True, now=JUST_BEFORE)
+    # Under silence the decision is not adopted yet (a silence may still be broken): closed.
+    assert not statements_open(state, journal_issued=False, now=JUST_BEFORE)
+    with refused("not_adopted"):
+        check_statement(state, by=STATE, journal_issued=False, now=JUST_BEFORE)
+    # Adopted at the expiry: open, whatever the journals say, until the announcement.
     assert statements_open(state, journal_issued=True, now=NEXT_MEETING)
     check_statement(state, by=STATE, journal_issued=True, now=NEXT_MEETING)
     announced = announce(state, meeting_at=NEXT_MEETING, now=NEXT_MEETING)

@@ -62,6 +62,9 @@ class MeetingOut(Schema):
     journal_symbol: str
     chairperson: str
     journal_issued_at: dt.datetime | None
+    # True once nothing more may be added: issued here, or a real meeting copied from its
+    # source (its journal was issued by the OSCE; `journal_issued_at` stays null).
+    journal_closed: bool
     classification: str
     is_exercise: bool
     source: str

@@ -214,17 +214,16 @@ def statements_open(state: DraftState, *, journal_issued: bool, now: datetime) -
 
     - Adopted at a meeting: until that meeting's journal is issued (the statement is "recorded
       in the journal of the day").
-    - Under silence or adopted by silence: until the announcing meeting's journal is issued;
-      they are issued with the decision at step 6 (Annex 1(A)6). Before the announcement
-      `journal_issued` is not looked at.
-    - A draft not under silence, or whose silence was broken: closed (nothing to attach to).
+    - Adopted by silence (from the expiry on): until the announcing meeting's journal is
+      issued; they are issued with the decision at step 6 (Annex 1(A)6). Before the
+      announcement `journal_issued` is not looked at.
+    - A draft not adopted, under silence included: closed. A silence may still be broken, and
+      the statement would then stand on a text that was never adopted.
 
     `journal_issued` is whether the journal of the meeting that adopted or announced the
     decision has been issued.
     """
     current = effective(state, now)
-    if current.status is Status.UNDER_SILENCE:
-        return True
     if current.status is not Status.ADOPTED:
         return False
     if current.adopted_by == "silence" and not current.announced:
@@ -236,14 +235,14 @@ def check_statement(
     state: DraftState, *, by: Participant, journal_issued: bool, now: datetime
 ) -> None:
     """Refuses a statement that cannot be attached: "not_a_participating_state", "not_adopted"
-    (a draft not under silence, or whose silence was broken), "statements_closed"."""
+    (a draft not adopted: under silence, or whose silence was broken), "statements_closed"."""
     if not may_object(by):
         raise Refused("not_a_participating_state",
                       f"{by.code} is not a participating State: statements under IV.1(A)6 are "
                       "made by participating States")
     current = effective(state, now)
-    if current.status in (Status.DRAFT, Status.SILENCE_BROKEN):
-        raise Refused("not_adopted", "the decision has not been adopted nor placed under silence")
+    if current.status is not Status.ADOPTED:
+        raise Refused("not_adopted", "the decision has not been adopted")
     if not statements_open(current, journal_issued=journal_issued, now=now):
         raise Refused("statements_closed",
                       "the journal of the meeting that adopted or announced the decision has "

@@ -35,7 +35,14 @@ from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.decisions import clock, sequences
 from hofburg.decisions.engine import consensus, silence
-from hofburg.decisions.models import Amendment, Attachment, Draft, Meeting, Objection
+from hofburg.decisions.models import (
+    Amendment,
+    Attachment,
+    Draft,
+    Meeting,
+    Objection,
+    SilencePlacement,
+)
 from hofburg.decisions.queries.drafts import draft_state, latest_revision
 from hofburg.decisions.services.drafts import (
     clean_choice,
@@ -132,6 +139,8 @@ def place_under_silence(user: AnyUser, draft: Draft, meeting: Meeting,
         locked.silence_expires_at = state.expires_at
         locked.silence_broken_at = None
         locked.save()
+        SilencePlacement.objects.create(draft=locked, meeting=meeting,
+                                        placed_at=state.placed_at, expires_at=state.expires_at)
         record_change(user, "update", locked, before, snapshot(locked))
     return locked
 
@@ -226,9 +235,9 @@ def attach_statement(user: AnyUser, draft: Draft, kind: str, text: str,
       (Annex 1(A), point 6), so they are accepted from the adoption (the expiry of the
       silence) on, through the announcement, until the journal of the announcing meeting is
       issued.
-    A draft not adopted takes none (Conflict): not while it is under silence, though the
-    engine would allow it, since a silence may still be broken and the statement would then
-    stand on a text that was never adopted; nor after its silence was broken.
+    A draft not adopted takes none (Conflict): not while it is under silence, since a silence
+    may still be broken and the statement would then stand on a text that was never adopted;
+    nor after its silence was broken.
     A Partner's delegation makes none (NotAllowed)."""
     require_visible(user, draft)
     delegation = require_delegation(user, draft, what="attach statements to a decision")
@@ -309,7 +318,11 @@ def _journal_issued(draft: Draft, now: datetime) -> bool:
     """Whether the journal of the meeting that adopted or announced the decision is issued."""
     meeting = (draft.adopted_meeting if draft.adopted_by == Draft.AdoptedBy.MEETING
                else draft.announced_meeting)
-    issued = meeting.journal_issued_at if meeting is not None else None
+    if meeting is None:
+        return False
+    if meeting.source:  # a real meeting copied from its source: its journal was issued
+        return True
+    issued = meeting.journal_issued_at
     return issued is not None and issued <= now
 
 

@@ -47,8 +47,9 @@ def _require_chair(user: AnyUser, *, on: date, is_exercise: bool) -> None:
 
 
 def ensure_open(meeting: Meeting) -> None:
-    """Refuse (409) to add anything to a meeting whose journal has been issued."""
-    if meeting.journal_issued_at is not None:
+    """Refuse (409) to add anything to a meeting whose journal has been issued, here or, for a
+    real meeting copied from a public source, by the OSCE (`Meeting.journal_closed`)."""
+    if meeting.journal_closed:
         raise Conflict(f"The journal {meeting.journal_symbol} has been issued: nothing more "
                        "may be added to this meeting.", field="meeting")
 
@@ -131,7 +132,7 @@ def issue_journal(user: AnyUser, meeting: Meeting) -> Meeting:
     _require_chair(user, on=meeting.date, is_exercise=meeting.is_exercise)
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if locked.journal_issued_at is not None:
+        if locked.journal_closed:
             raise Conflict(f"The journal {locked.journal_symbol} has already been issued.",
                            field="meeting")
         before = snapshot(locked)

@@ -224,7 +224,7 @@ def _meeting(user: AnyUser, data: StatementInput, is_exercise: bool) -> Meeting 
     if meeting.is_exercise != is_exercise:
         raise Invalid("Exercise statements belong to exercise meetings, real ones to real "
                       "meetings.", field="meeting")
-    if meeting.journal_issued_at is not None:
+    if meeting.journal_closed:
         raise Conflict(f"The journal {meeting.journal_symbol} is issued: no statement can be "
                        "added to it.", field="meeting")
     return meeting

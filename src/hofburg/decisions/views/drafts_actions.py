@@ -32,7 +32,7 @@ from hofburg.core.errors import NotAllowed, NotFound, ServiceError
 from hofburg.decisions import clock
 from hofburg.decisions import forms as draft_forms
 from hofburg.decisions.engine.silence import statements_open
-from hofburg.decisions.models import Amendment, Draft, Meeting, Revision
+from hofburg.decisions.models import Amendment, Draft, Meeting, Revision, open_journals
 from hofburg.decisions.permissions import acting_delegation, is_participating_state, may_chair
 from hofburg.decisions.queries.drafts import draft_state, get_draft
 from hofburg.decisions.services import decide
@@ -80,7 +80,7 @@ class DraftActions:
 
 def _journal_issued(draft: Draft) -> bool:
     meeting = draft.announced_meeting or draft.adopted_meeting
-    return meeting is not None and meeting.journal_issued_at is not None
+    return meeting is not None and meeting.journal_closed
 
 
 def draft_actions(user: AnyUser, draft: Draft, now: datetime) -> DraftActions:
@@ -107,8 +107,8 @@ def draft_actions(user: AnyUser, draft: Draft, now: datetime) -> DraftActions:
 
 def open_meetings(user: AnyUser, draft: Draft) -> QuerySet[Meeting]:
     """The visible meetings of the draft's body whose journal is not issued yet."""
-    meetings = Meeting.objects.filter(body=draft.body, is_exercise=draft.is_exercise,
-                                      journal_issued_at__isnull=True)
+    meetings = Meeting.objects.filter(open_journals(), body=draft.body,
+                                      is_exercise=draft.is_exercise)
     return access.visible(meetings, user).order_by("-starts_at", "-number")
 
 

@@ -37,7 +37,7 @@ from hofburg.core.errors import ServiceError
 from hofburg.core.models import Affiliation, Classification
 from hofburg.core.search import MAX_QUERY_CHARS, RANK_LIMIT, ResultsPaginator, was_ranked
 from hofburg.core.tables import CONTENT_TYPES, Cell, Table, write_csv
-from hofburg.decisions.models import Body, Meeting, Statement
+from hofburg.decisions.models import Body, Meeting, Statement, open_journals
 from hofburg.decisions.queries import statements as queries
 from hofburg.decisions.search import statement_snippet
 from hofburg.decisions.services import statements as services
@@ -109,7 +109,7 @@ class StatementForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        meetings = (access.visible(Meeting.objects.filter(journal_issued_at__isnull=True), user)
+        meetings = (access.visible(Meeting.objects.filter(open_journals()), user)
                     .order_by("-date", "-number")[:200])
         self.fields["meeting"].choices = [  # type: ignore[attr-defined]
             ("", _("None")), *((m.pk, f"{m.journal_symbol} ({m.date:%Y-%m-%d})") for m in meetings)]
