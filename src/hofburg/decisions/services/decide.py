@@ -139,8 +139,9 @@ def place_under_silence(user: AnyUser, draft: Draft, meeting: Meeting,
         locked.silence_expires_at = state.expires_at
         locked.silence_broken_at = None
         locked.save()
+        # The engine places it at the meeting's opening, until the given instant.
         SilencePlacement.objects.create(draft=locked, meeting=meeting,
-                                        placed_at=state.placed_at, expires_at=state.expires_at)
+                                        placed_at=meeting.starts_at, expires_at=expires_at)
         record_change(user, "update", locked, before, snapshot(locked))
     return locked
 
