@@ -6,24 +6,22 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hofburg.core import access
-from hofburg.core.access import AccessDenied
-from hofburg.core.api import Page, current_user, problem, require_user
+from hofburg.core.api import Page, api_field_names, current_user, require_user
 from hofburg.core.bounds import Day, RecordId, Year
+from hofburg.core.errors import NotAllowed
 from hofburg.core.models import Classification
 from hofburg.documents.models import Document, DocumentFile
 from hofburg.documents.search import find_documents
 from hofburg.documents.services import (
-    DocumentError,
     add_language_version,
     register_document,
     resolve_affiliations,
@@ -104,12 +102,6 @@ class DocumentIn(Schema):
 _API_FIELDS = {"classification": "distribution"}
 
 
-def _document_problem(request: HttpRequest, error: DocumentError) -> JsonResponse:
-    field = _API_FIELDS.get(error.field, error.field)
-    return problem(422, "Invalid request", error.message, request.path, field=field,
-                   errors=[{"field": field, "message": error.message}])
-
-
 @router.get("", response=list[DocumentOut], summary="List the documents you may see",
             operation_id=_operation_id("list_documents"))
 @paginate(Page)
@@ -137,8 +129,8 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
     """Editors only, with an API token. The document belongs to the caller's affiliation."""
     user = require_user(request)
     if not access.can_register_documents(user):
-        raise HttpError(403, "Only editors with an affiliation may register documents.")
-    try:
+        raise NotAllowed("Only editors with an affiliation may register documents.")
+    with api_field_names(_API_FIELDS):
         document = register_document(
             user,
             symbol=payload.symbol,
@@ -150,10 +142,6 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
             shared_with=resolve_affiliations(payload.shared_with),
             is_exercise=payload.is_exercise,
         )
-    except DocumentError as error:
-        return _document_problem(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
     return Status(201, document)
 
 
@@ -168,13 +156,9 @@ def upload_document_file(
                                          pk=document_id)
     user = require_user(request)
     if not access.can_edit(user, document):
-        raise HttpError(403, "You may see this document but not change it.")
-    try:
+        raise NotAllowed("You may see this document but not change it.")
+    with api_field_names(_API_FIELDS):
         add_language_version(user, document, language, file)
-    except DocumentError as error:
-        return _document_problem(request, error)
-    except AccessDenied as exc:
-        raise HttpError(403, str(exc)) from exc
     return Status(201, Document.objects.prefetch_related("files").get(pk=document.pk))
 
 
