@@ -124,11 +124,7 @@ def recount_areas(actor: User | None = None) -> RecountSummary:
 def _hold_off_writers() -> None:
     # Ingest writes events and then their rollups in one transaction: holding its writes off
     # until the recount commits means no event is counted twice or missed. Readers go on.
-    # SQLite needs nothing here: its transactions are IMMEDIATE (settings), one writer at a time.
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Event._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    vendor.hold_off_writers(Event)
 
 
 def _move_events(areas: ReportingAreas, summary: RecountSummary) -> None:

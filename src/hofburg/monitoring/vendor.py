@@ -5,7 +5,7 @@ statement, flags bound as 0/1, NaN bound for NULL, times bound as Django's text,
 constraints off for the bulk writes, foreign keys unchecked for a large import's transaction,
 the event cell's index set aside and built again, primary keys counted here. On PostgreSQL:
 COPY for bulk inserts and for large upserts (through a scratch table), primary keys drawn
-from the sequence in one statement.
+from the sequence in one statement, an EXCLUSIVE table lock holding writers off a recount.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ from hofburg.monitoring.engine.columns import FloatArray, none_for_nan
 # SQLite's historical limit of bound parameters per statement, with room: lists of keys in an
 # IN (...) are sent this many at a time, on either database.
 IN_BATCH = 900
+# Rows per executemany of updates and upserts (and the size from which PostgreSQL upserts
+# through COPY): the default of the import's tuning (`ImportTuning.insert_batch`) and of every
+# write that is given none.
+INSERT_BATCH = 5_000
 
 
 def is_sqlite() -> bool:
@@ -131,7 +135,7 @@ def sql_literal(value: Any) -> str:
 
 def upsert_adding(model: type[Model], key: Sequence[str], counters: Sequence[str],
                   rows: list[tuple[Any, ...]], *, key_length: int | None = None,
-                  batch: int = 5_000) -> None:
+                  batch: int = INSERT_BATCH) -> None:
     """INSERT ... ON CONFLICT DO UPDATE adding the counters to the stored ones; on PostgreSQL,
     more than `batch` rows are COPied into a scratch table and upserted in one statement."""
     if not rows:
@@ -264,3 +268,13 @@ def checks_off() -> Iterator[None]:
         yield
     finally:
         check_constraints(True)
+
+
+def hold_off_writers(model: type[Model]) -> None:
+    """Inside a transaction, make other writers of `model`'s table wait until it commits while
+    readers go on: PostgreSQL's EXCLUSIVE table lock. SQLite needs nothing: its transactions
+    are IMMEDIATE (settings), one writer at a time."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")

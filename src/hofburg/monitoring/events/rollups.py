@@ -207,7 +207,8 @@ def _sorted_codes(values: Sequence[_Key]) -> tuple[list[_Key], NDArray[np.int64]
                                  count=len(values))
 
 
-def write_rollup_sums(result: RollupSums, *, bump: bool = True, batch: int = 5_000) -> bool:
+def write_rollup_sums(result: RollupSums, *, bump: bool = True,
+                      batch: int = vendor.INSERT_BATCH) -> bool:
     """Add the sums to the rollup tables; whether any row changed. With `bump`, a change
     raises the rollup generation (else the caller does, once, when it is done)."""
     daily, area_weeks, cells, cell_weeks, cell_months = (result.tables[name]

@@ -111,7 +111,7 @@ class _Changes:
 
 
 def store_events(merged: list[MergedEvent], scope: list[Observation], touched: set[int], *,
-                 batch: int = 5_000) -> tuple[int, int]:
+                 batch: int = vendor.INSERT_BATCH) -> tuple[int, int]:
     """Store the events the engine made of `scope`: create the new, update the changed,
     withdraw those it no longer makes; add the changes to the rollups. Each event takes its
     classification and owner from its members (`classification_of`), never from who caused
@@ -194,7 +194,7 @@ def event_values(merged: MergedEvent, is_exercise: bool) -> dict[str, Any]:
 
 
 def link_members(members: Mapping[str, list[str]], by_id: Mapping[str, Observation], *,
-                 batch: int = 5_000) -> None:
+                 batch: int = vendor.INSERT_BATCH) -> None:
     """Point each observation at its event; only the observations whose event changed."""
     if not members:
         return

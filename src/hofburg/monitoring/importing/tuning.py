@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from hofburg.monitoring import vendor
+
 
 def _cores() -> int:
     return max(1, min(4, os.cpu_count() or 1))
@@ -44,7 +46,7 @@ class ImportTuning:
     read_block: int = 50_000
     # Rows per executemany of the general way's updates and the rollups' upserts (and the
     # size from which PostgreSQL upserts through COPY).
-    insert_batch: int = 5_000
+    insert_batch: int = vendor.INSERT_BATCH
     # The fast reader: bytes of the file parsed into one batch of rows, batches parsed ahead
     # of the checks (memory), and bytes scanned at a time by its byte check.
     arrow_block: int = 4 << 20
