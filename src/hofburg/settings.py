@@ -177,10 +177,17 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["TEST"] = {"NAME": ":memory:"}
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions take the write
     # lock at BEGIN, so two writers queue instead of failing with "database is locked".
+    # NORMAL: a commit survives the server process's crash, not a power loss or an operating
+    # system crash; FULL syncs the log at every commit and survives those too, at a measured
+    # cost (decision 0078).
+    _synchronous = env_str("HOFBURG_SQLITE_SYNCHRONOUS", "NORMAL").strip().upper()
+    if _synchronous not in {"NORMAL", "FULL"}:
+        raise ImproperlyConfigured(
+            f"HOFBURG_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got {_synchronous!r}")
     _database["OPTIONS"] = {
         # page_size first: it takes effect when the file is created (decision 0014).
         "init_command": "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; "
-        "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        f"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
     Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
