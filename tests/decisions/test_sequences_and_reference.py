@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from django.db import transaction
 
 from hofburg.core.errors import Invalid
 from hofburg.core.models import Affiliation
 from hofburg.decisions import sequences
 from hofburg.decisions.models import Attachment, Draft, Meeting, Sequence
-from hofburg.decisions.reference import load_records
+from hofburg.decisions.reference import load_records, records_file
 
 pytestmark = pytest.mark.django_db
 
@@ -85,4 +89,27 @@ def test_the_records_need_the_delegations_from_init() -> None:
     with pytest.raises(Invalid) as refused:
         load_records()
     assert "hofburg init" in str(refused.value)
+    assert not Meeting.objects.exists() and not Draft.objects.exists()
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    (lambda d: d["meetings"][0].pop("source"), "meetings.0.source"),
+    (lambda d: d["meetings"][0].update(confidence="sure"), "meetings.0.confidence"),
+    (lambda d: d["meetings"][0].update(body="XX"), "meetings.0.body"),
+    (lambda d: d["decisions"][0].update(titel="misspelt"), "decisions.0.titel"),
+    (lambda d: d["decisions"][0]["attachments"][0].update(state="Russia"),
+     "decisions.0.attachments.0.state"),
+    (lambda d: d["decisions"][0].update(adopted_at_meeting=1), "decisions.0.adopted_at_meeting"),
+])
+def test_a_wrong_records_file_is_refused_naming_the_place_and_stores_nothing(
+        tmp_path: Path, change: Callable[[dict[str, Any]], object], named: str) -> None:
+    Affiliation.objects.create(code="delegation-ru", name="Delegation of the Russian Federation",
+                               kind=Affiliation.Kind.DELEGATION, state_iso2="RU")
+    data = yaml.safe_load(records_file().read_text(encoding="utf-8"))
+    change(data)
+    broken = tmp_path / "records.yaml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(Invalid) as refused:
+        load_records(broken)
+    assert named in refused.value.message and "records.yaml" in refused.value.message
     assert not Meeting.objects.exists() and not Draft.objects.exists()
