@@ -8,11 +8,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("Human dimension")
 
     def ready(self) -> None:
-        from hofburg.cases import demo, finder, ledger, sealed
+        from hofburg.cases import alerts, demo, finder, ledger, sealed
         from hofburg.cases.services.evidence import evidence_key_ids
         from hofburg.cases.services.persons import vault_key_ids
         from hofburg.core.backup import register_key_source
 
+        alerts.register()
         demo.register()
         finder.register()
         ledger.register()
