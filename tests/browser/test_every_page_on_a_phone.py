@@ -1,7 +1,8 @@
 """Every page of the platform on a phone and on a desktop (decision 0046).
 
 Each page is visited at 360×800 and at 1280×900, by a visitor and by a signed-in monitor
-entitled to the desks' records, in English and in Russian, and must:
+entitled to the desks' records, in English and in Russian; the home page also by a member of
+a State's delegation, whose "My State" cards are all filled (decision 0072). Each must:
 
 - not scroll sideways (a wide table scrolls inside its own labelled box instead),
 - keep the site header within about a quarter of the phone's first screen,
@@ -24,6 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from hofburg.monitoring.models import Observation
 from tests.browser.axe import serious_violations
+from tests.browser.my_state import CARDS, DELEGATE, fill_my_state
 from tests.browser.test_content_security_policy import PAGES as CSP_PAGES
 from tests.browser.test_content_security_policy import PASSPHRASE, every_desk
 from tests.monitoring.test_pages import REPORT_DATE
@@ -62,6 +64,9 @@ PAGES = [path for path, _ready in CSP_PAGES
     "/monitoring/review/",
     "/glossary/",
 ]
+
+# The delegation member's walk: the home page with My State, and the State's own page.
+DELEGATE_PAGES = ["/", "/registry/states/AT/"]
 
 # What shows that a page's script has drawn its map or chart (the others are ready on "load").
 READY = {path: (ready[0], str(ready[1]), str(ready[2]))
@@ -130,7 +135,8 @@ def test_the_walk_covers_every_page_route() -> None:
     assert missing == [], "pages neither walked nor set aside: " + ", ".join(missing)
 
 
-def _findings(page: Page, path: str, label: str, *, phone: bool) -> list[str]:
+def _findings(page: Page, path: str, label: str, *, phone: bool, axe: bool = False
+              ) -> list[str]:
     found = []
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -146,26 +152,40 @@ def _findings(page: Page, path: str, label: str, *, phone: bool) -> list[str]:
             "() => document.querySelector('.site-header').getBoundingClientRect().height")
         if header > PHONE["height"] * HEADER_SHARE:
             found.append(f"{label} {path}: header {header:.0f}px tall")
+    if phone or axe:
         # axe once per page, on the phone: its rules (contrast, names, landmarks, ARIA) read
-        # the same markup at either width, and it is the walk's slowest step.
+        # the same markup at either width, and it is the walk's slowest step. The delegate's
+        # few pages are checked at both widths (`axe`): My State's cards sit side by side on
+        # the desktop and one above the other on the phone.
         found.extend(f"{label} {path}: {line}" for line in serious_violations(page))
     for line in found:
         print(line)  # as they come: a slow walk tells what it finds before its end
     return found
 
 
+def _my_state_shown(page: Page) -> None:
+    """Every card of My State is there, each with its "last updated" line, and the provisions
+    behind the deadlines are opened, so that the checks read them too."""
+    for heading in CARDS:
+        expect(page.locator(heading)).to_be_visible()
+    expect(page.locator(".my-state .card .updated")).to_have_count(len(CARDS))
+    expect(page.locator(".my-state-deadlines .status-missing").first).to_be_visible()
+    page.evaluate("() => document.querySelectorAll('.my-state details')"
+                  ".forEach(d => { d.open = true; })")
+
+
 def _walk(context: BrowserContext, base: str, ids: dict[str, int], who: str,
-          language: str) -> list[str]:
+          language: str, paths: list[str] = PAGES) -> list[str]:
     page = context.new_page()
     page.set_default_timeout(20_000)
-    if who == "mona":  # by the fields' names: their labels are in the page's language
+    if who != "visitor":  # by the fields' names: their labels are in the page's language
         page.goto(base + "/accounts/login/")
-        page.locator("input[name=username]").fill("mona")
+        page.locator("input[name=username]").fill(who)
         page.locator("input[name=password]").fill(PASSPHRASE)
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(base + "/")
     found: list[str] = []
-    for path in PAGES:
+    for path in paths:
         url = base + path.format(**ids)
         # Each page opens on the phone, as its reader would, and is then widened.
         page.set_viewport_size(PHONE)
@@ -177,11 +197,13 @@ def _walk(context: BrowserContext, base: str, ids: dict[str, int], who: str,
             selector, attribute, value = READY[path]
             expect(page.locator(selector)).to_have_attribute(attribute, value)
         assert page.locator("html").get_attribute("lang") == language, url
+        if who == DELEGATE and path == "/":
+            _my_state_shown(page)
         started = time.monotonic()
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)
             found += _findings(page, path, f"{who}/{language}/{label}",
-                               phone=label == "phone")
+                               phone=label == "phone", axe=who == DELEGATE)
         print(f"{who}/{language} {path}: {time.monotonic() - started:.1f}s")
     page.close()
     return found
@@ -191,18 +213,20 @@ def _walk(context: BrowserContext, base: str, ids: dict[str, int], who: str,
 def ids(every_desk: dict[str, int]) -> dict[str, int]:
     observation = Observation.objects.order_by("pk").first()
     assert observation is not None
+    fill_my_state(PASSPHRASE)
     return {**every_desk, "observation": observation.pk}
 
 
 def walk_every_page(browser: Browser, base: str, ids: dict[str, int], language: str) -> None:
-    """The walk in one language, by the visitor and by the monitor; fails naming every
-    finding. English here; Russian in `test_every_page_in_russian.py`, a module of its own so
-    that two test processes share the walks (`--dist loadfile` keeps a module in one)."""
+    """The walk in one language, by the visitor, the monitor and a delegation's member;
+    fails naming every finding. English here; Russian in `test_every_page_in_russian.py`, a
+    module of its own so that two test processes share the walks (`--dist loadfile` keeps a
+    module in one)."""
     found: list[str] = []
-    for who in ("visitor", "mona"):
+    for who, paths in (("visitor", PAGES), ("mona", PAGES), (DELEGATE, DELEGATE_PAGES)):
         context = browser.new_context(locale="en-GB", viewport=PHONE)
         context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-        found += _walk(context, base, ids, who, language)
+        found += _walk(context, base, ids, who, language, paths)
         context.close()
     print(f"\n{len(found)} findings in {language}")
     assert found == [], f"{len(found)} findings:\n" + "\n".join(found)

@@ -25,10 +25,12 @@ from pypdf import PdfReader
 from hofburg.core.models import Affiliation, Classification, Role, User
 from hofburg.core.services.users import issue_api_token, revoke_api_token
 from hofburg.documents.models import Document
+from hofburg.documents.panels import new_for_state
 from hofburg.monitoring.intake import release, workflow
 from hofburg.monitoring.intake.photos import attach_photo
 from hofburg.monitoring.intake.submit import submit_observation
 from hofburg.monitoring.models import Observation
+from hofburg.registry.models import ParticipatingState
 from tests.conftest import Cast
 from tests.core.conftest import bearer
 from tests.documents.library import SEARCH_WORD, Library
@@ -209,6 +211,22 @@ def test_the_home_page_recent_documents(viewer: Viewer) -> None:
 
     assert {d.symbol for d in response.context["recent_documents"]} == viewer.visible_symbols()
     _assert_nothing_hidden_in(response.content.decode(), viewer)
+
+
+def test_my_states_new_documents(viewer: Viewer) -> None:
+    """The library's documents all concern Austria (its delegation's own): "My State" lists
+    and counts, for any reader, exactly those the reader may see (decision 0072)."""
+    austria = ParticipatingState.objects.create(
+        iso2="AT", iso3="AUT", numeric="040", joined=date(1973, 6, 25), source="test",
+        names={"en": "Austria"})
+    user = viewer.web.get("/").wsgi_request.user
+    found = new_for_state(user, austria)
+    assert {d.symbol for d in found} == viewer.visible_symbols()
+    assert found.count() == len(viewer.sees)
+    if viewer.is_owner:
+        page = viewer.web.get("/").content.decode()
+        assert f"{len(viewer.sees)} documents registered in the last 14 days" in page
+        _assert_nothing_hidden_in(page, viewer)
 
 
 # The API

@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Human dimension")
 
     def ready(self) -> None:
-        from hofburg.cases import demo, finder, ledger, sealed
+        from hofburg.cases import alerts, demo, finder, ledger, sealed
         from hofburg.cases.services.evidence import evidence_key_ids
         from hofburg.cases.services.persons import vault_key_ids
         from hofburg.core.access import keep_audit_on_desk
@@ -17,6 +17,7 @@ class CasesConfig(AppConfig):
         # Need-to-know and field levels decide who learns of a record here: its audit entries
         # stay off the general audit page and the admin (decision 0075).
         keep_audit_on_desk(self.label)
+        alerts.register()
         demo.register()
         finder.register()
         ledger.register()

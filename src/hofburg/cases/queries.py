@@ -3,7 +3,7 @@ a hidden record is a missing one (404), and is never counted."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
@@ -17,6 +17,7 @@ from hofburg.cases.models import (
     DetentionEpisode,
     EscalationAssessment,
     Evidence,
+    Grant,
     Incident,
     OfficialStatistic,
     Person,
@@ -26,7 +27,7 @@ from hofburg.cases.models import (
     Situation,
     Statement,
 )
-from hofburg.core import access
+from hofburg.core import access, updated
 from hofburg.core.access import AnyUser
 
 M = TypeVar("M", bound=Model)
@@ -37,6 +38,16 @@ def persons_for(user: AnyUser) -> QuerySet[Person]:
     if not access.is_entitled(user):
         return Person.objects.none()
     return access.visible(Person.objects.all(), user).filter(grants__user_id=user.pk or 0)
+
+
+def persons_updated(user: AnyUser) -> datetime | None:
+    """When the persons granted to `user` last changed for them: the newest such person
+    recorded, or the newest of their grants to `user` (an internal field, `engine.fields`)."""
+    persons = persons_for(user)
+    return updated.latest(
+        updated.latest_of(persons, "created_at"),
+        updated.latest_of(Grant.objects.filter(user_id=user.pk or 0, person__in=persons),
+                          "granted_at"))
 
 
 def person_for(user: AnyUser, surrogate_id: str) -> Person:

@@ -52,7 +52,8 @@ class CustodyFilter(forms.Form):
 @second_factor_required
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/index.html", {
-        "persons": queries.persons_for(request.user).count()})
+        "persons": queries.persons_for(request.user).count(),
+        "persons_updated": queries.persons_updated(request.user)})
 
 
 Filters = dict[str, Any]

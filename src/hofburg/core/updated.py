@@ -3,7 +3,9 @@
 A card of the home page or of a desk's overview says when the records it shows last changed,
 read from the records the reader may see (never a time that would reveal a hidden record).
 Pages render it with `{% include "core/includes/updated.html" with at=... %}` (`zone=` for a
-zone other than the site's, e.g. the monitoring mission's).
+zone other than the site's, e.g. the monitoring mission's). Every card carries the line: with
+no time it says "no record visible to you", or, with `unrecorded=True` for a card whose visible
+records carry no time it may show (reference data loaded without one, say), "not recorded".
 """
 
 from __future__ import annotations

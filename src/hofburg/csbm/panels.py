@@ -1,22 +1,28 @@
-"""Panels this desk adds to shared pages (State profile, home)."""
+"""Panels this desk adds to shared pages: the State profile's figures, and on a delegation's
+"My State" the State's deadlines."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 
-from hofburg.core import access, panels
+from hofburg.core import access, panels, updated
+from hofburg.core.access import AnyUser
 from hofburg.csbm import queries
 from hofburg.csbm.engine import deadlines
-from hofburg.csbm.models import Activity
+from hofburg.csbm.models import Activity, AnnualExchange
 from hofburg.csbm.rulesets import get_ruleset
 from hofburg.registry.models import ParticipatingState
 
 UPCOMING_SHOWN = 5
 UPCOMING_DAYS = 120  # as far ahead as the desk's home page looks
+# How far ahead "My State" lists what falls due (decision 0072): the 42 days of a notification
+# (38) and the month of notice before the 15 November and 15 December deadlines (10), (61).
+DEADLINE_HORIZON_DAYS = 60
 
 
 def state_panel(request: HttpRequest, state: ParticipatingState) -> dict[str, Any] | None:
@@ -65,9 +71,62 @@ def state_panel(request: HttpRequest, state: ParticipatingState) -> dict[str, An
         "user_is_entitled": access.is_entitled(user),
         "includes_exercise_data": any(a.is_exercise for a in [*activities, *coming]) or bool(
             exchange and exchange.is_exercise),
+        "updated": _state_panel_updated(state, user, today, exchange),
+    }
+
+
+def _state_panel_updated(state: ParticipatingState, user: AnyUser, today: date,
+                         exchange: AnnualExchange | None) -> datetime | None:
+    """When the records behind the State's panel last changed, among those `user` may see:
+    the records its due items are read from, the exchange shown and the year's visits."""
+    visits = queries.visible_visits(user).filter(receiving_state=state, on__year=today.year)
+    return updated.latest(
+        queries.state_record_updated(state.iso2, user, today),
+        exchange.created_at if exchange is not None else None,
+        updated.latest_of(visits, "created_at", "outcome_recorded_at"))
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    """A due item with the paragraphs its deadline rests on, each once, in their order."""
+
+    item: deadlines.DueItem
+    paragraphs: list[str]
+
+    @classmethod
+    def of(cls, item: deadlines.DueItem) -> DeadlineLine:
+        found: list[str] = []
+        for citation in item.citations:
+            if citation.paragraph and citation.paragraph not in found:
+                found.append(citation.paragraph)
+        return cls(item, found)
+
+
+def state_deadlines(request: HttpRequest, state: ParticipatingState) -> dict[str, Any] | None:
+    """For "My State": what the State has still to send or do under the Vienna Document, as far
+    as the member of its delegation may see its records — every overdue item, and what falls
+    due in the next `DEADLINE_HORIZON_DAYS` days — from the desk's deadline engine
+    (`queries.due_and_overdue`), each with its paragraph. A State with nothing on file still
+    has its yearly submissions due. None for a reader not entitled to the State's submissions
+    (for them what is unpublished is not "missing")."""
+    user = request.user
+    if not access.is_entitled(user):
+        return None
+    now = timezone.now()
+    items = [DeadlineLine.of(item) for item in queries.due_and_overdue(
+        state.iso2, now, user, horizon_days=DEADLINE_HORIZON_DAYS)]
+    return {
+        "state": state,
+        "ruleset": get_ruleset(),
+        "horizon_days": DEADLINE_HORIZON_DAYS,
+        "overdue": [line for line in items if line.item.overdue],
+        "upcoming": [line for line in items if not line.item.overdue],
+        "year": timezone.localdate(now).year,
+        "updated": queries.state_record_updated(state.iso2, user, timezone.localdate(now)),
     }
 
 
 def register() -> None:
     """Register this desk's panels with core.panels (called from AppConfig.ready)."""
     panels.register("state_profile", "csbm", "csbm/panels/state.html", state_panel, order=20)
+    panels.register("my_state", "csbm", "csbm/panels/my_state.html", state_deadlines, order=10)

@@ -23,7 +23,7 @@ from django.db.models import (
     Sum,
 )
 
-from hofburg.core import access
+from hofburg.core import access, updated
 from hofburg.core.access import AnyUser
 from hofburg.csbm import rulesets
 from hofburg.csbm.engine import deadlines, quotas
@@ -270,6 +270,24 @@ def state_record(state: str, user: AnyUser, at: date) -> deadlines.StateRecord:
     return deadlines.StateRecord(state=state, annual_exchanges=exchanges,
                                  annual_calendars=calendars, activities=activities,
                                  risk_reduction_requests=requests)
+
+
+def state_record_updated(state: str, user: AnyUser, at: date) -> datetime | None:
+    """When the records `state_record` reads for `user` last changed: the newest visible
+    exchange, calendar, activity (its notification is recorded on it) or risk-reduction
+    request of the State in the same years; None when none is visible."""
+    state = state.upper()
+    years = range(at.year - 1, at.year + 2)
+    requests = visible_risk_reduction_requests(user).filter(
+        Q(requesting_state__iso2=state) | Q(responding_state__iso2=state))
+    return updated.latest(
+        updated.latest_of(access.visible(AnnualExchange.objects.filter(
+            state__iso2=state, year__in=years), user), "created_at"),
+        updated.latest_of(access.visible(AnnualCalendar.objects.filter(
+            state__iso2=state, year__in=years), user), "created_at"),
+        updated.latest_of(visible_activities(user).filter(
+            state__iso2=state, end__year__gte=at.year - 1), "updated_at"),
+        updated.latest_of(requests, "created_at"))
 
 
 def due_and_overdue(state: str, at: date | datetime, user: AnyUser,

@@ -8,7 +8,8 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self) -> None:
-        from hofburg.decisions import demo, finder
+        from hofburg.decisions import alerts, demo, finder
 
+        alerts.register()
         finder.register()
         demo.register()

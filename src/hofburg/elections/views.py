@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import filters as list_filters
+from hofburg.core import updated
 from hofburg.core.errors import ServiceError
 from hofburg.core.tables import CONTENT_TYPES, write_csv, write_xlsx
 from hofburg.elections import permissions
@@ -69,7 +70,9 @@ class FreezeForm(forms.Form):
 def missions(request: HttpRequest) -> HttpResponse:
     rows = list(missions_for(request.user).annotate(station_count=Count("stations")))
     return render(request, "elections/missions.html", {
-        "missions": rows, "shows_exercise_data": any(m.is_exercise for m in rows)})
+        "missions": rows, "shows_exercise_data": any(m.is_exercise for m in rows),
+        # The newest of the missions listed (all visible to the reader) was set up then.
+        "updated": updated.latest(*(m.created_at for m in rows))})
 
 
 def _mission(request: HttpRequest, code: str) -> Mission:

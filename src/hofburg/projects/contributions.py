@@ -6,6 +6,7 @@ it gave to the projects the caller may see, and the personnel it seconded to fie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
+from hofburg.core import updated
 from hofburg.core.access import AnyUser
 from hofburg.projects.engine.contributions import (
     Assessed,
@@ -23,7 +25,8 @@ from hofburg.projects.engine.contributions import (
     assessed_contributions,
 )
 from hofburg.projects.engine.reference import load_scales, load_unified_budget
-from hofburg.projects.queries import transactions_for, visible_secondments
+from hofburg.projects.models import Transaction
+from hofburg.projects.queries import transactions_for, visible_projects, visible_secondments
 
 
 @cache
@@ -72,6 +75,9 @@ class StateContributions:
     # Extra-budgetary money given, per project (visible ones only).
     projects: list[dict[str, object]] = field(default_factory=list)
     shows_exercise_data: bool = False
+    # When the State's money in the visible projects was last recorded, corrected or reversed
+    # (the assessed figures come from reference files, the secondments carry no time).
+    updated: datetime | None = None
 
     @property
     def empty(self) -> bool:
@@ -99,8 +105,12 @@ def state_contributions(user: AnyUser, iso2: str) -> StateContributions:
     projects = list(given.order_by().values("project_id", "project__number", "project__title",
                                             "project__currency")
                     .annotate(total=Sum("value")).order_by("-total")[:20])
+    history = Transaction.with_history.filter(
+        project__in=visible_projects(user).values("pk"), flow="contribution", donor__iso2=iso2,
+        donor__is_exercise=False)
     return StateContributions(iso2=iso2, years=[rows[y] for y in sorted(rows)],
-                              projects=projects)
+                              projects=projects,
+                              updated=updated.latest_of(history, "recorded_at", "superseded_at"))
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
+from hofburg.core import updated
 from hofburg.core.access import AnyUser, get_visible_or_404, visible
 from hofburg.core.library import LibraryDocument, visible_documents
 from hofburg.projects.engine import money
@@ -138,6 +140,16 @@ def portfolio_totals(projects: QuerySet[Project]) -> Totals:
         agreed=flows.get("agreement") or Decimal(0),
         received=flows.get("contribution") or Decimal(0),
         spent=flows.get("expenditure") or Decimal(0)))
+
+
+def portfolio_updated(projects: QuerySet[Project]) -> datetime | None:
+    """When `projects` (already visible and filtered) or their money last changed: a project
+    saved, a transaction recorded, corrected or reversed."""
+    ids = projects.values("pk")
+    return updated.latest(
+        updated.latest_of(projects, "updated_at"),
+        updated.latest_of(Transaction.with_history.filter(project__in=ids),
+                          "recorded_at", "superseded_at"))
 
 
 def project_balances(project: Project) -> money.Balances:

@@ -82,6 +82,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "projects/portfolio.html", {
         "form": form, "page": page, "totals": totals, "query": query.urlencode(),
+        "updated": queries.portfolio_updated(projects),
         "shows_exercise_data": any(p.is_exercise for p in page.object_list),
         "may_create": permissions.may_own_projects(request.user),
     })

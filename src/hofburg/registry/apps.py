@@ -9,11 +9,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from hofburg.core import panels
-        from hofburg.registry import finder, views
+        from hofburg.registry import finder, my_state, views
 
         finder.register()
+        my_state.register()
 
         panels.register("home", "registry", "registry/panels/home.html", views.home_panel,
                         order=10)
-        panels.register("home", "my_state", "registry/panels/my_state.html",
-                        views.my_state_panel, order=1)

@@ -391,17 +391,3 @@ def home_panel(request: HttpRequest, subject: object = None) -> dict[str, Any] |
         ],
     }
 
-
-def my_state_panel(request: HttpRequest, subject: object = None) -> dict[str, Any] | None:
-    """A delegation's start: its State's page and what the desks show there — deadlines and
-    overdue items, contributions — on the home page of every member of the delegation."""
-    affiliation = getattr(request.user, "affiliation", None)
-    iso2 = (getattr(affiliation, "state_iso2", "") or "").upper()
-    if not iso2:
-        return None
-    state = ParticipatingState.objects.filter(iso2=iso2).first()
-    if state is None:
-        return None
-    state_panels = panels.render_panels("state_profile", request, state)
-    return {"state": state, "state_panels": state_panels,
-            "shows_exercise_data": state_panels.shows_exercise_data}

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.db.models import Max, Q, QuerySet
 
-from hofburg.core import access
+from hofburg.core import access, updated
 from hofburg.core.access import AnyUser
 from hofburg.core.errors import Invalid, NotFound
 from hofburg.decisions.clock import VIENNA
@@ -88,12 +88,15 @@ class StatusRow:
     days_under_silence: int | None
     decision_symbol: str
     is_exercise: bool
+    # When the draft or its texts last changed, for the table's "last updated".
+    updated_at: datetime | None = None
 
 
 # What the status table reads of each draft (a long table: nothing more is loaded).
 _STATUS_FIELDS = ("pk", "body", "number", "symbol", "title", "venue", "status",
                   "silence_placed_at", "silence_expires_at", "silence_broken_at", "adopted_at",
-                  "adopted_by", "announced_meeting", "decision_symbol", "is_exercise")
+                  "adopted_by", "announced_meeting", "decision_symbol", "is_exercise",
+                  "updated_at")
 
 
 def status_table(user: AnyUser, *, body: str | None = None, now: datetime,
@@ -114,7 +117,8 @@ def status_table(user: AnyUser, *, body: str | None = None, now: datetime,
     elif not earlier:
         new_year = datetime(now.astimezone(VIENNA).year, 1, 1, tzinfo=VIENNA)
         drafts = drafts.filter(Q(adopted_at__isnull=True) | Q(adopted_at__gte=new_year))
-    drafts = drafts.only(*_STATUS_FIELDS).annotate(latest=Max("revisions__number"))
+    drafts = drafts.only(*_STATUS_FIELDS).annotate(latest=Max("revisions__number"),
+                                                   revised_at=Max("revisions__created_at"))
     listed = sorted(drafts, key=lambda d: (d.body, False, d.number, d.symbol))
     inputs = [StatusInput(symbol=d.symbol, body=d.body, number=d.number, title=d.title,
                           revision=d.latest or 0, venue=d.venue,
@@ -129,7 +133,8 @@ def status_table(user: AnyUser, *, body: str | None = None, now: datetime,
                   latest_symbol=revision_symbol(d.symbol, row.latest_revision),
                   venue=row.venue, venue_label=str(venues.get(row.venue, row.venue)),
                   status=row.status, days_under_silence=row.days_under_silence,
-                  decision_symbol=d.decision_symbol, is_exercise=d.is_exercise)
+                  decision_symbol=d.decision_symbol, is_exercise=d.is_exercise,
+                  updated_at=updated.latest(d.updated_at, d.revised_at))
         for d, row in zip(listed, rows, strict=True)
     ]
 

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
+from hofburg.core import updated
 from hofburg.core.errors import ServiceError
 from hofburg.decisions import clock, sequences
 from hofburg.decisions.forms import StatusTableFilterForm
@@ -63,6 +64,8 @@ def drafts_status_table(request: HttpRequest) -> HttpResponse:
     return render(request, "decisions/drafts_status_table.html", {
         "form": form,
         "lines": [TableLine(row, _status_label(row.status)) for row in rows],
+        # The newest change among the drafts listed, all of them visible to the reader.
+        "updated": updated.latest(*(row.updated_at for row in rows)),
         "can_table": drafts_actions.may_table(request.user),
         "shows_exercise_data": any(row.is_exercise for row in rows),
     })
