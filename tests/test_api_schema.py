@@ -29,6 +29,7 @@ from hofburg.wsgi import application
 from tests.cases.samples import store_cases_sample
 from tests.conftest import Cast
 from tests.decisions.samples_drafts import store_drafts_sample
+from tests.decisions.samples_invocations import store_invocations_sample
 from tests.decisions.samples_meetings import store_meetings_sample
 from tests.decisions.samples_rounds import store_rounds_sample
 from tests.decisions.samples_statements import store_statements_sample
@@ -78,6 +79,7 @@ def token(cast: Cast, tmp_path: Any, open_connection: None, settings: Any) -> st
     store_statements_sample(cast)
     store_drafts_sample(cast)
     store_rounds_sample(cast.mona)
+    store_invocations_sample(cast)
     make_world(cast)
     store_elections_sample(cast)
     settings.CASES_KEYS, settings.CASES_KEY_FILE = "", tmp_path / "cases.keys"

@@ -54,6 +54,8 @@ PAGES = [path for path, _ready in CSP_PAGES
     "/decisions/meetings/",
     "/decisions/statements/",
     "/decisions/rounds/",
+    "/decisions/mechanisms/",
+    "/decisions/invocations/",
     "/decisions/positions/",
     "/projects/",
     "/projects/map/",

@@ -16,6 +16,8 @@ from hofburg.decisions.models import (
     Amendment,
     Attachment,
     Draft,
+    Invocation,
+    InvokingState,
     Meeting,
     Objection,
     Position,
@@ -26,7 +28,8 @@ from hofburg.decisions.queries.drafts import draft_state
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Meeting, Draft, Revision, Amendment, Objection, Attachment, Statement, Position)
+MODELS = (Meeting, Draft, Revision, Amendment, Objection, Attachment, Statement, Position,
+          Invocation, InvokingState)
 
 
 @pytest.fixture
@@ -106,3 +109,20 @@ def test_the_journal_of_the_first_exercise_meeting_reads_from_what_was_recorded(
     assert [d.decision_symbol for d in journal.decisions] == ["PC.DEC/1"]
     assert journal.heading.startswith("EXERCISE")
     assert "PC.DEC/1" in journal.decisions[0].sentence
+
+
+def test_the_exercise_invocations_name_the_exercise_delegations_only(
+        exercise_world: None) -> None:
+    load_decisions_demo()
+    load_decisions_demo()
+    invocations = list(Invocation.objects.order_by("invoked_on", "id"))
+    assert [i.mechanism for i in invocations] == ["vienna_human_dimension", "vd_chapter_iii"]
+    assert all(i.is_exercise and i.summary.startswith("EXERCISE") for i in invocations)
+    assert [[row.code for row in i.invoking_states.all()] for i in invocations] == [
+        ["exercise-north", "exercise-south"], ["exercise-south"]]
+    # Never a real State: every row is an exercise delegation, none a registry State.
+    assert not InvokingState.objects.filter(state__isnull=False).exists()
+    first = Meeting.objects.get(is_exercise=True, number=1)
+    assert (invocations[0].meeting, invocations[0].invoked_on) == (first, first.date)
+    assert [i.owner_affiliation.code for i in invocations] == ["exercise-north",
+                                                               "exercise-south"]

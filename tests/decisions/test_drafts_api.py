@@ -86,7 +86,8 @@ def test_the_whole_cycle_at_a_meeting(desk: Desk, chair: Caller) -> None:
 
     adopted = chair.post(f"{draft}/adopt", {"meeting": meeting.pk})
     assert (adopted.status_code, adopted.json()) == (
-        200, {"status": "adopted", "decision_symbol": "PC.DEC/1308"})
+        200, {"status": "adopted", "decision_symbol": "PC.DEC/1308",
+              "adoption_basis": "consensus", "states_concerned": []})
     shown = austria.get(draft).json()
     assert (shown["status"], shown["decision_symbol"], shown["is_exercise"]) == (
         "adopted", "PC.DEC/1308", False)
@@ -194,7 +195,8 @@ def test_silence_expires_into_an_adoption_numbered_when_announced(
     clock.shift(timedelta(days=1))
     announced = chair.post(f"{draft}/announce", {"meeting": make_meeting(1401).pk})
     assert (announced.status_code, announced.json()) == (
-        200, {"status": "adopted", "decision_symbol": "PC.DEC/1308"})
+        200, {"status": "adopted", "decision_symbol": "PC.DEC/1308",
+              "adoption_basis": "silence", "states_concerned": []})
     assert Caller(desk.cast.alice).get(draft).json()["decision_symbol"] == "PC.DEC/1308"
     _problem(chair.post(f"{draft}/announce", {"meeting": make_meeting(1402).pk}), 409)
 

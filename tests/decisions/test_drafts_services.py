@@ -206,8 +206,10 @@ def test_adoption_checks_the_meeting_and_the_basis(desk: Desk) -> None:
     draft.refresh_from_db()
     assert draft.status == Draft.Status.DRAFT and not Document.objects.exists()
     adopted = decide.adopt(desk.chair, draft, meeting, basis="consensus_minus_one",
-                           note="Without the consent of the State concerned (Prague 1992).")
+                           note="Without the consent of the State concerned (Prague 1992).",
+                           states_concerned=["FI"])
     assert adopted.adoption_basis == "consensus_minus_one"
+    assert [row.code for row in adopted.states_concerned.all()] == ["FI"]
 
 
 def test_a_meeting_not_yet_held_adopts_nothing(desk: Desk) -> None:

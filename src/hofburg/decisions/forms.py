@@ -26,7 +26,9 @@ from hofburg.core.bounds import (
     MAX_DRAFT_TITLE_LENGTH,
 )
 from hofburg.core.models import Classification
+from hofburg.decisions import mechanisms, parties
 from hofburg.decisions.clock import VIENNA
+from hofburg.decisions.engine.rules import MAX_STATES_CONCERNED
 from hofburg.decisions.models import (
     Amendment,
     Attachment,
@@ -38,14 +40,6 @@ from hofburg.decisions.models import (
 )
 
 NOTE_LENGTH = 500
-
-# The ways a body adopts at a meeting (data/decisions/mechanisms.yaml); consensus unless a
-# group of States invokes one of the exceptions of Annex 2.
-ADOPTION_BASES = [
-    ("consensus", _("consensus")),
-    ("consensus_minus_one", _("consensus minus one")),
-    ("consensus_minus_two", _("consensus minus two")),
-]
 
 
 def _text_field(label: Any, **kwargs: Any) -> forms.CharField:
@@ -209,10 +203,40 @@ def _meeting_label(meeting: Meeting) -> str:
     return f"{meeting.journal_symbol} — {meeting.date:%Y-%m-%d} ({meeting.get_kind_display()})"
 
 
+# The labels of the fields naming the States an exception to consensus concerns: one for
+# consensus-minus-one, two for consensus-minus-two (`engine.rules.MAX_STATES_CONCERNED`).
+_CONCERNED_LABELS = (_("State concerned"), _("Second State concerned"))
+
+
 class AdoptForm(_MeetingForm):
-    basis = forms.ChoiceField(label=_("Basis"), choices=ADOPTION_BASES, initial="consensus")
+    """Adoption at a meeting on a basis of the data file (`mechanisms.adoption_bases`), with
+    the States an exception to consensus concerns chosen by name: participating States of the
+    registry, or the exercise delegations for an exercise draft."""
+
+    basis = forms.ChoiceField(label=_("Basis"), initial="consensus")
     note = forms.CharField(label=_("Note on the adoption"), max_length=NOTE_LENGTH,
-                           required=False)
+                           required=False,
+                           help_text=_("Why, for an exception to consensus."))
+
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting], is_exercise: bool,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, meetings=meetings, **kwargs)
+        self.fields["basis"].choices = [  # type: ignore[attr-defined]
+            (code, mechanisms.name_of(code)) for code in mechanisms.adoption_bases()]
+        states = [("", _("None")), *parties.choices(is_exercise=is_exercise)]
+        for number, label in enumerate(_CONCERNED_LABELS[:MAX_STATES_CONCERNED], start=1):
+            self.fields[f"state_concerned_{number}"] = forms.ChoiceField(
+                label=label, choices=states, required=False,
+                help_text=_("Consensus-minus-one: the State whose objection is set aside; "
+                            "consensus-minus-two: both States.") if number == 1 else "")
+
+
+def states_concerned(cleaned: dict[str, Any]) -> list[str]:
+    """The States an adoption form names as concerned, in the order of its fields, leaving out
+    the empty ones."""
+    return [cleaned[f"state_concerned_{number}"]
+            for number in range(1, MAX_STATES_CONCERNED + 1)
+            if cleaned.get(f"state_concerned_{number}")]
 
 
 class SilenceForm(_MeetingForm):

@@ -23,23 +23,30 @@ PDF (WeasyPrint, from the page's own template) and the command line's text.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import formats
-from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
-from hofburg.decisions.clock import VIENNA
+from hofburg.decisions import mechanisms
+from hofburg.decisions.journal_entries import (
+    AgendaEntry,
+    AttachmentEntry,
+    DecisionEntry,
+    Journal,
+    SilenceEntry,
+    StatementEntry,
+    vienna_time,
+)
 from hofburg.decisions.models import (
     Attachment,
+    ConcernedState,
     Draft,
     Meeting,
     Revision,
@@ -47,6 +54,9 @@ from hofburg.decisions.models import (
     Statement,
 )
 from hofburg.registry.models import ParticipatingState
+
+__all__ = ["Journal", "build_journal", "journal_text", "render_journal_html",
+           "render_journal_pdf", "vienna_time"]
 
 PAGE_TEMPLATE = "decisions/journal.html"
 PRINT_TEMPLATE = "decisions/journal_print.html"
@@ -65,202 +75,12 @@ _TITLE_OPENINGS = ("draft decision on ", "draft declaration on ", "decision on "
 _NUMBER_ONLY = re.compile(r"^(decision|declaration) no\.? ?[0-9/]+$", re.IGNORECASE)
 
 
-def vienna_time(moment: datetime) -> str:
-    """`17 May 2012, 10:00 CEST`: Vienna local time, labelled with its zone."""
-    return formats.date_format(moment.astimezone(VIENNA), "j E Y, H:i T")
-
-
-def language_label(code: str) -> str:
-    """`ENGLISH` for "en", as OSCE documents mark their original language."""
-    try:
-        return str(get_language_info(code)["name"]).upper()
-    except KeyError:
-        return code.upper()
-
-
 def _subject(title: str) -> str:
     lowered = title.lower()
     for opening in _TITLE_OPENINGS:
         if lowered.startswith(opening):
             return title[len(opening):]
     return title
-
-
-@dataclass(frozen=True)
-class StatementEntry:
-    """One statement as the journal lists it under its agenda item."""
-
-    speaker: str
-    alignment: str
-    symbol: str
-    title: str
-    language: str
-    is_exercise: bool
-    source: str
-    confidence: str
-
-    @property
-    def line(self) -> str:
-        """`Austria-European Union (with ... in alignment) (PC.DEL/1354/18)`."""
-        parts = [self.speaker]
-        if self.alignment:
-            parts.append(f"({self.alignment})")
-        if self.symbol:
-            parts.append(f"({self.symbol})")
-        return " ".join(parts)
-
-
-@dataclass(frozen=True)
-class AgendaEntry:
-    number: int | None  # None: statements recorded at the meeting under no agenda item
-    title: str
-    statements: list[StatementEntry]
-
-
-@dataclass(frozen=True)
-class AttachmentEntry:
-    """An interpretative statement or formal reservation attached to a decision."""
-
-    number: int
-    kind: str
-    kind_label: str
-    state: str
-    text: str
-    language: str
-    source: str
-    confidence: str
-
-    @property
-    def reference(self) -> str:
-        """`Russian Federation (interpretative statement, see attachment 1 to the decision)`."""
-        return _("%(state)s (%(kind)s, see attachment %(number)s to the decision)") % {
-            "state": self.state, "kind": self.kind_label, "number": self.number}
-
-
-@dataclass(frozen=True)
-class DecisionEntry:
-    """A decision adopted at the meeting, or adopted by silence and announced at it."""
-
-    draft_id: int
-    draft_symbol: str
-    decision_symbol: str
-    title: str
-    sentence: str
-    by_silence: bool
-    text: str
-    original_language: str
-    only_original: bool
-    adopted_at: datetime | None
-    is_exercise: bool
-    source: str
-    confidence: str
-    attachments: list[AttachmentEntry] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class SilenceEntry:
-    """A draft placed under silence at the meeting: its interim, unnumbered text is attached."""
-
-    draft_id: int
-    draft_symbol: str
-    temporary_title: str
-    sentence: str
-    expires_at: datetime | None
-    text: str
-    original_language: str
-    is_exercise: bool
-
-
-@dataclass
-class Journal:
-    """The journal of the day of one meeting, as one reader may read it."""
-
-    meeting_id: int
-    symbol: str
-    body: str
-    body_name: str
-    number: int
-    kind: str
-    kind_label: str
-    date: date
-    date_precision: str
-    starts_at: datetime
-    chairperson: str
-    is_exercise: bool
-    classification: str
-    issued_at: datetime | None
-    generated_at: datetime
-    source: str
-    confidence: str
-    original_language: str = "en"
-    agenda: list[AgendaEntry] = field(default_factory=list)
-    decisions: list[DecisionEntry] = field(default_factory=list)
-    silences: list[SilenceEntry] = field(default_factory=list)
-    announced: list[DecisionEntry] = field(default_factory=list)
-
-    @property
-    def heading(self) -> str:
-        """`Journal No. 1200` (`EXERCISE — Journal No. 3` for an exercise meeting)."""
-        text = _("Journal No. %(number)s") % {"number": self.number}
-        marking = _("EXERCISE")
-        return f"{marking} — {text}" if self.is_exercise else text
-
-    @property
-    def appended(self) -> list[DecisionEntry]:
-        """The decisions whose texts are appended, in the order the journal names them."""
-        return [*self.decisions, *self.announced]
-
-    @property
-    def original_label(self) -> str:
-        return language_label(self.original_language)
-
-    @property
-    def date_text(self) -> str:
-        """`17 May 2012`; the year alone for a real meeting known only by its year."""
-        if self.date_precision == Meeting.DatePrecision.YEAR:
-            return str(self.date.year)
-        return formats.date_format(self.date, "j E Y")
-
-    @property
-    def starts_at_text(self) -> str:
-        """The opening time; empty where only the year of the meeting is known."""
-        if self.date_precision == Meeting.DatePrecision.YEAR:
-            return ""
-        return vienna_time(self.starts_at)
-
-    @property
-    def generated_at_text(self) -> str:
-        return vienna_time(self.generated_at)
-
-    @property
-    def filename(self) -> str:
-        return self.symbol.replace("/", "-").replace(".", "-") + ".pdf"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The journal as JSON-ready data (the API's answer), times in ISO 8601 with offsets."""
-        data = asdict(self)
-        data["heading"] = self.heading
-        for item, entry in zip(data["agenda"], self.agenda, strict=True):
-            for row, statement in zip(item["statements"], entry.statements, strict=True):
-                row["line"] = statement.line
-        for rows, entries in ((data["decisions"], self.decisions),
-                              (data["announced"], self.announced)):
-            for row, decision in zip(rows, entries, strict=True):
-                for attachment_row, attachment in zip(row["attachments"], decision.attachments,
-                                                      strict=True):
-                    attachment_row["reference"] = attachment.reference
-        answer: dict[str, Any] = _iso_times(data)
-        return answer
-
-
-def _iso_times(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _iso_times(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_iso_times(item) for item in value]
-    if isinstance(value, date):  # a datetime too
-        return value.isoformat()
-    return value
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -283,7 +103,9 @@ def build_journal(meeting: Meeting, user: AnyUser, now: datetime) -> Journal:
         .prefetch_related(
             Prefetch("revisions", queryset=Revision.objects.order_by("number")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("delegation")
-                     .order_by("number")))
+                     .order_by("number")),
+            Prefetch("states_concerned", queryset=ConcernedState.objects
+                     .select_related("state", "delegation").order_by("position")))
         .distinct().order_by("decision_number", "id"))
     by_id = {d.pk: d for d in drafts}
     # Every placement at this meeting, a later one of the same draft elsewhere included: an
@@ -413,6 +235,8 @@ def _decision(draft: Draft, body_subject: str, states: dict[str, str], *,
         by_silence=draft.adopted_by == Draft.AdoptedBy.SILENCE, text=text,
         original_language=language, only_original=only_original, adopted_at=draft.adopted_at,
         is_exercise=draft.is_exercise, source=draft.source, confidence=draft.confidence,
+        basis=draft.adoption_basis, basis_name=mechanisms.name_of(draft.adoption_basis),
+        states_concerned=[row.name for row in draft.states_concerned.all()],
         attachments=[_attachment(a, states) for a in draft.attachments.all()])
 
 
@@ -487,6 +311,8 @@ def _decision_lines(heading: str, decisions: list[DecisionEntry]) -> list[str]:
     lines = ["", heading]
     for decision in decisions:
         lines.append(f"  {decision.sentence}")
+        if decision.basis_line:
+            lines.append(f"    {decision.basis_line}")
         lines += [f"    {attachment.reference}" for attachment in decision.attachments]
     return lines
 

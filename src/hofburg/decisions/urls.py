@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hofburg.decisions.views import drafts, meetings, rounds, statements
+from hofburg.decisions.views import drafts, invocations, meetings, rounds, statements
 
 app_name = "decisions"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *drafts.urlpatterns,
     *statements.urlpatterns,
     *rounds.urlpatterns,
+    *invocations.urlpatterns,
 ]

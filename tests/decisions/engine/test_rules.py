@@ -242,6 +242,35 @@ def test_a_mechanism_without_a_source_is_refused(tmp_path: Path) -> None:
         load_mechanisms(_write(tmp_path, document, "mechanisms.yaml"))
 
 
+@pytest.mark.parametrize(("row", "count", "message"), [
+    (0, None, r"\(code=consensus\): objections_disregarded: required for a rule of kind "
+              r"adoption"),
+    (1, 0, r"\(code=consensus_minus_one\): objections_disregarded: 0 does not fit kind "
+           r"exception"),
+    (0, 1, r"\(code=consensus\): objections_disregarded: 1 does not fit kind adoption"),
+    (4, 1, r"\(code=moscow\): objections_disregarded: a mechanism invoked alone adopts no "
+           r"decision"),
+])
+def test_the_objections_set_aside_must_fit_the_kind(tmp_path: Path, row: int, count: int | None,
+                                                    message: str) -> None:
+    document = yaml.safe_load((DATA_DIR / "mechanisms.yaml").read_text(encoding="utf-8"))
+    if count is None:
+        del document["mechanisms"][row]["objections_disregarded"]
+    else:
+        document["mechanisms"][row]["objections_disregarded"] = count
+    with pytest.raises(DecisionRulesError, match=message):
+        load_mechanisms(_write(tmp_path, document, "mechanisms.yaml"))
+
+
+def test_no_rule_sets_aside_more_objections_than_the_engine_knows(tmp_path: Path) -> None:
+    document = yaml.safe_load((DATA_DIR / "mechanisms.yaml").read_text(encoding="utf-8"))
+    document["mechanisms"][2]["objections_disregarded"] = 3
+    with pytest.raises(DecisionRulesError, match=r"\(code=consensus_minus_two\), field "
+                                                 r"'objections_disregarded': Input should be "
+                                                 r"less than or equal to 2"):
+        load_mechanisms(_write(tmp_path, document, "mechanisms.yaml"))
+
+
 def test_a_file_that_is_not_yaml_is_named(tmp_path: Path) -> None:
     path = tmp_path / "bodies.yaml"
     path.write_text("bodies: [\n  - code: PC\n", encoding="utf-8")

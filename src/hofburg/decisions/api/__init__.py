@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from hofburg.decisions.api import drafts, meetings, rounds, statements
+from hofburg.decisions.api import drafts, invocations, meetings, rounds, statements
 
 router = Router(tags=["decisions"])
 router.add_router("", meetings.router)
 router.add_router("", drafts.router)
 router.add_router("", statements.router)
 router.add_router("", rounds.router)
+router.add_router("", invocations.router)

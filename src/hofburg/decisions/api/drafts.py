@@ -3,7 +3,8 @@
 Every draft and meeting is read through `queries.drafts` / `core.access`: one the caller may
 not see is a 404, on reads and writes alike. Writes need an API token and go through
 `services.drafts` and `services.decide`; their refusals (a Partner's objection 403, an
-objection after the expiry or a second adoption 409, a bad value 422) rise to `core.api`'s
+objection after the expiry or a second adoption 409, a bad value 422, the wrong States
+concerned by an exception to consensus 422) rise to `core.api`'s
 handlers, which answer problem+json. A retry under the same `Idempotency-Key` header gets the
 first answer again (`core.idempotency`, decision 0021). A draft's `status` is where it stands
 now: a silence that expired unbroken reads `adopted`, with `decision_symbol` null until the
@@ -34,8 +35,11 @@ from hofburg.core.bounds import (
 )
 from hofburg.core.models import Classification
 from hofburg.decisions import clock
+from hofburg.decisions.api.invocations import STATE_CODE, PartyOut, StateCode
+from hofburg.decisions.engine.rules import MAX_STATES_CONCERNED
 from hofburg.decisions.engine.silence import days_under_silence
 from hofburg.decisions.models import Attachment, Body, Draft, Meeting
+from hofburg.decisions.models.mechanisms import MAX_MECHANISM_CODE
 from hofburg.decisions.queries import drafts as queries
 from hofburg.decisions.services import decide
 from hofburg.decisions.services import drafts as services
@@ -63,6 +67,11 @@ class StatusOut(Schema):
 
 class DecisionOut(StatusOut):
     decision_symbol: str | None
+    adoption_basis: str | None = Field(
+        None, description="consensus, an exception (consensus_minus_one, ...) or silence.")
+    states_concerned: list[PartyOut] = Field(
+        [], description="For an exception to consensus, the States whose objections it set "
+                        "aside.")
 
 
 class ObjectionOut(StatusOut):
@@ -150,6 +159,9 @@ class DraftOut(_DraftFields):
     adopted_by: str | None
     adoption_basis: str | None
     adoption_note: str
+    states_concerned: list[PartyOut] = Field(
+        description="For an exception to consensus, the States whose objections it set "
+                    "aside, as many as the rule says (data/decisions/mechanisms.yaml).")
     adopted_at: dt.datetime | None
     adopted_meeting: str | None
     announced_meeting: str | None
@@ -219,10 +231,15 @@ class MeetingIn(Schema):
 
 
 class AdoptIn(MeetingIn):
-    basis: str = Field("consensus", max_length=32,
-                       description="consensus, consensus_minus_one or consensus_minus_two.")
-    note: str = Field("", max_length=500, description="On whom and why, for a basis other "
-                                                      "than consensus.")
+    basis: str = Field("consensus", max_length=MAX_MECHANISM_CODE,
+                       description="A basis of adoption in data/decisions/mechanisms.yaml: "
+                                   "consensus, consensus_minus_one or consensus_minus_two.")
+    note: str = Field("", max_length=500, description="Why, for a basis other than consensus.")
+    states_concerned: list[StateCode] = Field(
+        [], max_length=MAX_STATES_CONCERNED,
+        description="For an exception to consensus, the States whose objections it sets "
+                    "aside: exactly one for consensus_minus_one, two for consensus_minus_two. "
+                    + STATE_CODE)
 
 
 class SilenceIn(MeetingIn):
@@ -346,7 +363,7 @@ def adopt_draft(request: HttpRequest, draft_id: RecordId, payload: AdoptIn) -> d
     user = require_user(request)
     draft = decide.adopt(user, queries.get_draft(user, draft_id),
                          _meeting(request, payload.meeting), basis=payload.basis,
-                         note=payload.note)
+                         note=payload.note, states_concerned=payload.states_concerned)
     return _decision(draft)
 
 
@@ -403,7 +420,13 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
 
 def _decision(draft: Draft) -> dict[str, Any]:
     return {"status": queries.draft_state(draft, clock.now()).status.value,
-            "decision_symbol": draft.decision_symbol or None}
+            "decision_symbol": draft.decision_symbol or None,
+            "adoption_basis": draft.adoption_basis, "states_concerned": _concerned(draft)}
+
+
+def _concerned(draft: Draft) -> list[dict[str, str]]:
+    rows = draft.states_concerned.select_related("state", "delegation")
+    return [{"code": row.code, "name": row.name} for row in rows]
 
 
 def _amendment(amendment: Any) -> dict[str, Any]:
@@ -424,7 +447,8 @@ def _detail(draft: Draft) -> dict[str, Any]:
         "confidence": draft.confidence, "adopted_by": state.adopted_by,
         "adoption_basis": ("silence" if state.adopted_by == "silence"
                            else draft.adoption_basis if state.adopted_by else None),
-        "adoption_note": draft.adoption_note, "adopted_at": state.adopted_at,
+        "adoption_note": draft.adoption_note, "states_concerned": _concerned(draft),
+        "adopted_at": state.adopted_at,
         "adopted_meeting": str(draft.adopted_meeting) if draft.adopted_meeting else None,
         "announced_meeting": str(draft.announced_meeting) if draft.announced_meeting else None,
         "silence": None if state.placed_at is None else {

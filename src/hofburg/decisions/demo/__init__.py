@@ -1,4 +1,5 @@
-"""Demo data of the decisions desk: a few real, sourced records and an EXERCISE cycle."""
+"""Demo data of the decisions desk: a few real, sourced records, an EXERCISE cycle and two
+EXERCISE invocations of mechanisms by the exercise delegations."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ def load_decisions_demo() -> None:
     delegations `hofburg init` creates from the registry: without them they wait for it."""
     from hofburg.core.models import Affiliation
     from hofburg.decisions import reference
-    from hofburg.decisions.demo import cycle, rounds
+    from hofburg.decisions.demo import cycle, invocations, rounds
 
     try:
         if Affiliation.objects.filter(code__startswith="delegation-").exists():
             reference.load_records()
         cycle.load()
+        invocations.load()
     except ServiceError as exc:
         raise DemoError(f"decisions: {exc}") from exc
     rounds.load()

@@ -45,7 +45,7 @@ from hofburg.decisions.services.statements import (
 MARK = "EXERCISE"
 
 
-def _actor(code: str) -> User:
+def exercise_actor(code: str) -> User:
     """An exercise editor of the affiliation, created on demand with no password."""
     username = f"exercise-editor-{code.removeprefix('exercise-')}"
     return ensure_actor(username, affiliation_code=code, roles=[Role.READER, Role.EDITOR])
@@ -68,8 +68,8 @@ def load() -> None:
     needed = ["exercise-north", "exercise-south", "exercise-secretariat"]
     if Affiliation.objects.filter(code__in=needed).count() != len(needed):
         return
-    chair = _actor("exercise-secretariat")
-    north, south = _actor("exercise-north"), _actor("exercise-south")
+    chair = exercise_actor("exercise-secretariat")
+    north, south = exercise_actor("exercise-north"), exercise_actor("exercise-south")
     day1 = _first_meeting_day(timezone.localdate(timezone.now(), VIENNA))
     _meeting_one(chair, north, south, day1)
     silent = _meeting_two(chair, north, day1 + timedelta(days=7))

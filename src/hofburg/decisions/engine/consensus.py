@@ -10,19 +10,22 @@ an objection from a Partner, or from a body that is not a State, does not count.
 The two exceptions (Annex 2; data/decisions/mechanisms.yaml) set aside the objections of the
 States concerned: consensus-minus-one, of the State in "clear, gross and uncorrected
 violation" of its commitments (Prague 1992); consensus-minus-two, of the two States directed
-to seek conciliation (Stockholm 1992).
+to seek conciliation (Stockholm 1992). Which bases exist and how many objections each sets
+aside is the data file's, passed in by the caller (`adoption_bases`): the engine reads no file
+of its own here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-# The ways a decision may be adopted; `silence` is Annex 1(A) (PC, FSC) and 1(B) (MC).
-ADOPTION_BASES = ("consensus", "consensus_minus_one", "consensus_minus_two", "silence")
+from hofburg.decisions.engine.rules import Mechanism
 
-# How many States' objections each exception sets aside.
-_CONCERNED = {"consensus_minus_one": 1, "consensus_minus_two": 2}
+# The silence procedure (Annex 1(A) for the PC and FSC, 1(B) for the MC) is a way of adopting
+# too, but not one a body chooses at a meeting: which bodies may use it is `bodies.yaml`'s, and
+# a draft adopted by silence stores this basis. No State's objection is set aside.
+SILENCE = "silence"
 
 
 class Participant(NamedTuple):
@@ -31,6 +34,23 @@ class Participant(NamedTuple):
 
     code: str
     participating: bool
+
+
+class ConcernedRefused(ValueError):
+    """The States concerned do not fit the basis of adoption. `reason` is a stable code
+    (`unknown_basis`, `wrong_count`, `named_twice`); the message says it in words."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def adoption_bases(mechanisms: Iterable[Mechanism]) -> dict[str, int]:
+    """The bases a body may adopt a decision on at a meeting, from the data file: each rule of
+    kind `adoption` or `exception`, in the file's order, with how many States' objections it
+    sets aside (`{"consensus": 0, "consensus_minus_one": 1, "consensus_minus_two": 2}`)."""
+    return {m.code: m.objections_disregarded or 0 for m in mechanisms if m.adopts}
 
 
 def may_object(p: Participant) -> bool:
@@ -44,19 +64,34 @@ def consensus_reached(objections: Iterable[Participant]) -> bool:
     return not any(may_object(p) for p in objections)
 
 
-def adoption_reached(
-    basis: str, objections: Iterable[Participant], *, concerned: Collection[str] = ()
-) -> bool:
+def check_concerned(basis: str, concerned: Sequence[str], bases: Mapping[str, int]
+                    ) -> tuple[str, ...]:
+    """The codes of the States `concerned` by an adoption on `basis`, checked against the rule:
+    exactly as many as it sets objections aside (one for consensus-minus-one, two for
+    consensus-minus-two, none for consensus and silence), each named once.
+
+    `bases` is `adoption_bases(...)` of the data; `silence` is always known. Raises
+    `ConcernedRefused` for an unknown basis or the wrong States."""
+    if basis != SILENCE and basis not in bases:
+        raise ConcernedRefused("unknown_basis",
+                               f"{basis!r} is not one of {', '.join([*bases, SILENCE])}")
+    wanted = 0 if basis == SILENCE else bases[basis]
+    if len(set(concerned)) != len(concerned):
+        raise ConcernedRefused("named_twice", f"{basis}: a State concerned is named twice")
+    if len(concerned) != wanted:
+        raise ConcernedRefused("wrong_count", f"{basis} concerns exactly {wanted} State(s), "
+                                              f"not {len(concerned)}")
+    return tuple(concerned)
+
+
+def adoption_reached(basis: str, objections: Iterable[Participant], *,
+                     bases: Mapping[str, int], concerned: Sequence[str] = ()) -> bool:
     """Whether a decision taken on `basis` passes despite `objections`.
 
-    `consensus` and `silence`: no participating State objects. `consensus_minus_one` and
-    `consensus_minus_two`: the objections of the States `concerned` (their codes: exactly one,
-    or exactly two) are set aside, every other participating State's counts. ValueError for an
-    unknown basis or the wrong number of States concerned.
-    """
-    if basis not in ADOPTION_BASES:
-        raise ValueError(f"{basis!r} is not one of {', '.join(ADOPTION_BASES)}")
-    wanted = _CONCERNED.get(basis, 0)
-    if len(set(concerned)) != wanted or len(concerned) != wanted:
-        raise ValueError(f"{basis} concerns exactly {wanted} State(s), not {len(concerned)}")
-    return consensus_reached(p for p in objections if p.code not in concerned)
+    `consensus` and `silence`: no participating State objects. An exception
+    (`consensus_minus_one`, `consensus_minus_two`): the objections of the States `concerned`
+    (their codes, as many as the rule sets aside) are set aside, every other participating
+    State's counts. `ConcernedRefused` (a ValueError) for an unknown basis or the wrong
+    States concerned."""
+    set_aside = set(check_concerned(basis, concerned, bases))
+    return consensus_reached(p for p in objections if p.code not in set_aside)

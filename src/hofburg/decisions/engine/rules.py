@@ -48,6 +48,11 @@ SUFFIX_KINDS = ("Rev", "Corr", "Add")
 _SUFFIX = re.compile(r"(Rev|Corr|Add)\.([1-9][0-9]{0,2})")
 
 MechanismKind = Literal["adoption", "exception", "invoked_alone"]
+# The kinds that are ways of adopting a decision at a meeting, as opposed to the mechanisms a
+# State or a group of States can set in motion alone.
+ADOPTION_KINDS: tuple[str, ...] = ("adoption", "exception")
+# The most States' objections a rule sets aside: two, for consensus-minus-two (Annex 2).
+MAX_STATES_CONCERNED = 2
 
 _Text = Annotated[str, Field(min_length=1)]
 # A body and a series as they appear in a symbol; at most five letters each, the longest the
@@ -198,8 +203,30 @@ class Mechanism(_Model):
     confidence: Confidence
     source: _Text
     wording: str = ""
-    objections_disregarded: int | None = Field(default=None, ge=0, le=2)
+    objections_disregarded: int | None = Field(default=None, ge=0, le=MAX_STATES_CONCERNED)
     note: str = ""
+
+    @model_validator(mode="after")
+    def _objections_fit_the_kind(self) -> Mechanism:
+        """A way of adopting says how many objections it sets aside (none for consensus, at
+        least one for an exception); a mechanism invoked alone adopts nothing and says none."""
+        count = self.objections_disregarded
+        if self.kind == "invoked_alone":
+            if count is not None:
+                raise _problem("objections_disregarded: a mechanism invoked alone adopts no "
+                               "decision and sets no objection aside")
+        elif count is None:
+            raise _problem(f"objections_disregarded: required for a rule of kind {self.kind}")
+        elif (count == 0) != (self.kind == "adoption"):
+            raise _problem(f"objections_disregarded: {count} does not fit kind {self.kind} "
+                           "(0 for adoption, 1 or more for an exception)")
+        return self
+
+    @property
+    def adopts(self) -> bool:
+        """Whether this is a way of adopting a decision at a meeting (consensus, an
+        exception), not a mechanism invoked alone."""
+        return self.kind in ADOPTION_KINDS
 
 
 # -- the files -----------------------------------------------------------------------------

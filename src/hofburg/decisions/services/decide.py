@@ -19,7 +19,7 @@ precedent of 25 August 2025, osce-organization.md §1.4).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -33,16 +33,18 @@ from hofburg.core.errors import Conflict, Invalid, NotFound
 from hofburg.core.library import PublishedText, publish
 from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
-from hofburg.decisions import clock, sequences
+from hofburg.decisions import clock, mechanisms, parties, sequences
 from hofburg.decisions.engine import consensus, silence
 from hofburg.decisions.models import (
     Amendment,
     Attachment,
+    ConcernedState,
     Draft,
     Meeting,
     Objection,
     SilencePlacement,
 )
+from hofburg.decisions.parties import Party
 from hofburg.decisions.queries.drafts import draft_state, latest_revision
 from hofburg.decisions.services.drafts import (
     clean_choice,
@@ -62,21 +64,24 @@ _ALSO_MEETS_AT = {"MC": frozenset({"PC"})}
 
 
 def adopt(user: AnyUser, draft: Draft, meeting: Meeting, *, basis: str = "consensus",
-          note: str = "") -> Draft:
+          note: str = "", states_concerned: Sequence[str] = ()) -> Draft:
     """The body adopts `draft` at `meeting`: the decision gets the next number of the body's
     `DEC` series at once, is appended to that meeting's journal (`adopted_meeting`) and is
     published in the document library.
 
-    `basis` is one of the engine's `ADOPTION_BASES` other than silence; a basis other than
-    consensus (consensus-minus-one, -two) is recorded as such and needs a `note` saying on
-    whom and why. The meeting must be of the draft's body, exercise or not like it, held, and
-    its journal not yet issued. A second adoption is a Conflict."""
+    `basis` is a basis of adoption in the data file (`mechanisms.adoption_bases`: consensus,
+    consensus-minus-one, consensus-minus-two). An exception to consensus is recorded as such:
+    `states_concerned` names the States whose objections it sets aside, exactly as many as the
+    rule says (`parties.resolve`: participating States, exercise delegations for an exercise
+    draft), and `note` says why. The meeting must be of the draft's body, exercise or not like
+    it, held, and its journal not yet issued. A second adoption is a Conflict."""
     require_visible(user, draft)
     _require_meeting_visible(user, meeting)
     require_chair(user, on=meeting.date, is_exercise=draft.is_exercise, what="adopt a decision")
     _check_meeting(draft, meeting, bodies={draft.body})
-    basis = clean_choice("basis", basis, [b for b in consensus.ADOPTION_BASES if b != "silence"])
-    note = clean_text("note", note, 500, required=basis != "consensus")
+    basis = clean_choice("basis", basis, mechanisms.adoption_bases())
+    note = clean_text("note", note, 500, required=mechanisms.adoption_bases()[basis] > 0)
+    concerned = clean_concerned(basis, states_concerned, is_exercise=draft.is_exercise)
     now = clock.now()
 
     def step(current: Draft) -> silence.DraftState:
@@ -98,8 +103,42 @@ def adopt(user: AnyUser, draft: Draft, meeting: Meeting, *, basis: str = "consen
         locked.adopted_meeting = meeting
         locked.save()
         record_change(user, "update", locked, before, snapshot(locked))
+        _record_concerned(user, locked, concerned)
         _publish(user, locked, on=meeting.date)
     return locked
+
+
+def clean_concerned(basis: str, codes: Sequence[str], *, is_exercise: bool) -> list[Party]:
+    """The States concerned by an adoption on `basis`: as many as the rule sets objections
+    aside, each once, participating States (exercise delegations for an exercise draft).
+    `Invalid` on `states_concerned` otherwise, saying what the rule needs."""
+    codes = parties.normalised(codes, is_exercise=is_exercise)
+    bases = mechanisms.adoption_bases()
+    try:
+        consensus.check_concerned(basis, codes, bases)
+    except consensus.ConcernedRefused as exc:
+        raise Invalid(_concerned_message(basis, bases.get(basis, 0), exc),
+                      field="states_concerned") from exc
+    return parties.resolve(codes, is_exercise=is_exercise, field="states_concerned")
+
+
+def _concerned_message(basis: str, wanted: int, exc: consensus.ConcernedRefused) -> str:
+    name = mechanisms.name_of(basis)
+    if exc.reason == "named_twice":
+        return "Name each State concerned once."
+    if wanted == 0:
+        return f"{name} sets no State's objection aside: name no State concerned."
+    states = "one State" if wanted == 1 else f"{wanted} States"
+    return (f"{name} sets aside the objection of exactly {states}: name {states} concerned "
+            f"(the participating State{'s' if wanted > 1 else ''} whose objection it sets "
+            "aside).")
+
+
+def _record_concerned(user: AnyUser, draft: Draft, concerned: Sequence[Party]) -> None:
+    for position, party in enumerate(concerned, start=1):
+        row = ConcernedState.objects.create(draft=draft, position=position, state=party.state,
+                                            delegation=party.delegation)
+        record_change(user, "create", row, None, snapshot(row))
 
 
 def place_under_silence(user: AnyUser, draft: Draft, meeting: Meeting,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from hofburg.core import updated
 from hofburg.core.errors import ServiceError
-from hofburg.decisions import clock, sequences
+from hofburg.decisions import clock, mechanisms, sequences
 from hofburg.decisions.forms import StatusTableFilterForm
 from hofburg.decisions.models import Draft, Revision
 from hofburg.decisions.queries.drafts import (
@@ -174,6 +174,31 @@ def status_view(draft: Draft, now: datetime) -> StatusView:
                       adopted_by=state.adopted_by, announced=state.announced)
 
 
+@dataclass(frozen=True)
+class AdoptionBasisView:
+    """How a decision adopted at a meeting was adopted: the basis as the data file names it,
+    with its label, and for an exception to consensus the States concerned and why."""
+
+    code: str
+    name: str
+    confidence: str
+    states: list[str]
+    note: str
+
+
+def adoption_basis_view(draft: Draft, state: StatusView) -> AdoptionBasisView | None:
+    """The basis of a decision adopted at a meeting; None for any other draft (adoption by
+    silence says so in its status)."""
+    if state.status != "adopted" or state.adopted_by != "meeting":
+        return None
+    mechanism = mechanisms.all_mechanisms().get(draft.adoption_basis)
+    concerned = draft.states_concerned.select_related("state", "delegation")
+    return AdoptionBasisView(
+        code=draft.adoption_basis, name=mechanisms.name_of(draft.adoption_basis),
+        confidence=mechanism.confidence if mechanism else "",
+        states=[row.name for row in concerned], note=draft.adoption_note)
+
+
 def _draft_records(draft: Draft) -> dict[str, Any]:
     return {
         "amendments": list(draft.amendments.select_related("delegation", "revision", "taken_in")),
@@ -186,9 +211,11 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft(request.user, pk)
     now = clock.now()
     revisions = list(draft.revisions.all())
+    state = status_view(draft, now)
     context = {
         "draft": draft,
-        "state": status_view(draft, now),
+        "state": state,
+        "adoption_basis": adoption_basis_view(draft, state),
         "revision_lines": [RevisionLine.of(revision) for revision in revisions],
         "actions": draft_actions(request.user, draft, now),
         "shows_exercise_data": draft.is_exercise,

@@ -215,6 +215,16 @@ def _meeting_form(form_class: type[draft_forms._MeetingForm]
     return build
 
 
+def _build_adoption(request: HttpRequest, draft: Draft, data: Any) -> forms.Form:
+    return draft_forms.AdoptForm(data, meetings=open_meetings(request.user, draft),
+                                 is_exercise=draft.is_exercise)
+
+
+def _adopt(user: AnyUser, draft: Draft, data: dict[str, Any]) -> object:
+    return decide.adopt(user, draft, data["meeting"], basis=data["basis"], note=data["note"],
+                        states_concerned=draft_forms.states_concerned(data))
+
+
 ACTIONS: dict[str, Action] = {
     "revise": Action(
         "revise", _("New revision"), _("The new revision is issued."),
@@ -229,9 +239,8 @@ ACTIONS: dict[str, Action] = {
         lambda user, draft, data: propose_amendment(user, draft, data["text"])),
     "adopt": Action(
         "adopt", _("Adopt at a meeting"), _("The decision is adopted."),
-        lambda may: may.adopt, _meeting_form(draft_forms.AdoptForm),
-        lambda user, draft, data: decide.adopt(user, draft, data["meeting"],
-                                               basis=data["basis"], note=data["note"])),
+        lambda may: may.adopt, _build_adoption, _adopt,
+        aliases={"states_concerned": "state_concerned_1"}),
     "silence": Action(
         "silence", _("Place under silence"), _("The draft is placed under silence."),
         lambda may: may.silence, _meeting_form(draft_forms.SilenceForm),
