@@ -11,9 +11,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.elections.models import Member
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import MissionRecord, create_mission, import_frame
+from hofburg.elections.services.missions import (
+    MissionRecord,
+    add_member,
+    create_mission,
+    import_frame,
+)
 from hofburg.elections.services.submissions import receive
 from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
@@ -44,7 +48,7 @@ def mission_code(transactional_db: None) -> str:
     add_form(core, mission, xlsform())
     observer = User.objects.create_user("sto-a", password=PASSWORD, affiliation=eom,
                                         roles=[Role.READER])
-    Member.objects.create(mission=mission, user=observer, role="sto", team="T01")
+    add_member(core, mission, observer, "sto", "T01")
     receive(observer, submission_xml(station="P001", overall="good"))
     return mission.code
 

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.elections.models import Form, Member, Submission
+from hofburg.elections.models import Form, Submission
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import MissionRecord, create_mission
+from hofburg.elections.services.missions import MissionRecord, add_member, create_mission
 from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
 
@@ -39,7 +39,7 @@ def voting(transactional_db: None) -> Form:
     form, _ = add_form(core, mission, CHECKLIST.read_bytes(), CHECKLIST.name)
     observer = User.objects.create_user("sto-a", password=PASSWORD, affiliation=eom,
                                         roles=[Role.READER])
-    Member.objects.create(mission=mission, user=observer, role="sto", team="T01")
+    add_member(core, mission, observer, "sto", "T01")
     return form
 
 

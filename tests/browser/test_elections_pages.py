@@ -12,9 +12,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.elections.models import Member, Submission
+from hofburg.elections.models import Submission
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import MissionRecord, create_mission, import_frame
+from hofburg.elections.services.missions import (
+    MissionRecord,
+    add_member,
+    create_mission,
+    import_frame,
+)
 from hofburg.elections.services.submissions import Media, receive
 from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
@@ -42,7 +47,7 @@ def mission_code(transactional_db: None) -> str:
     for name in ("sto-a", "sto-b"):
         user = User.objects.create_user(name, password=PASSWORD, affiliation=eom,
                                         roles=[Role.READER])
-        Member.objects.create(mission=mission, user=user, role="sto", team="T01")
+        add_member(core, mission, user, "sto", "T01")
         observers.append(user)
     receive(observers[0], submission_xml(station="P001", overall="very_bad"),
             media=(Media("protocol-9_41_7.jpg", "image/jpeg", b"\xff\xd8 a photo"),))

@@ -196,7 +196,7 @@ def clerk_config(mission: Mission) -> dict[str, object]:
             "skewSeconds": int((latest - now).total_seconds())}
 
 
-def _clerk_entry(request: HttpRequest) -> tuple[str, datetime | None] | None:
+def _clerk_entry(request: HttpRequest) -> tuple[str, datetime] | None:
     """The channel and "captured at" a clerk's record carries, or None for an observer's."""
     channel = request.POST.get("channel")
     if channel is None:
