@@ -19,6 +19,8 @@ from hofburg.elections import bounds, permissions
 from hofburg.elections.engine.teams import TeamError, TeamKind, check_observer
 from hofburg.elections.models import Area, Assignment, Member, Mission, Team
 
+KINDS = frozenset(kind.value for kind in TeamKind)
+
 
 def _require_manager(user: AnyUser | None, mission: Mission) -> None:
     if user is not None and not permissions.may_manage(user, mission):
@@ -55,7 +57,7 @@ def create_team(user: AnyUser | None, mission: Mission, *, code: str, kind: str,
     mission has a team of that code."""
     _require_manager(user, mission)
     code = _code(code)
-    if kind not in TeamKind._value2member_map_:
+    if kind not in KINDS:
         raise Invalid(f"No kind of team {kind!r}: lto or sto.", field="kind")
     area = _area(mission, area_id)
     with transaction.atomic():
@@ -165,6 +167,6 @@ def ensure_team(user: AnyUser | None, mission: Mission, code: str, role: str) ->
     found = Team.objects.filter(mission=mission, code=code.strip()).first()
     if found is not None:
         return found
-    if role not in TeamKind._value2member_map_:
+    if role not in KINDS:
         raise Invalid("Only long- and short-term observers are on a team.", field="team")
     return create_team(user, mission, code=code, kind=role)
