@@ -45,15 +45,15 @@ from openpyxl import Workbook
 from hofburg.core.models import Affiliation, Role, User
 from hofburg.elections.models import Member
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import create_mission
+from hofburg.elections.services.missions import MissionRecord, create_mission
 eom = Affiliation.objects.create(code="bench-eom", name="Bench EOM", kind="field_operation",
                                  is_exercise=True)
 core = User.objects.create_user("bench-core", password="bench-core-password", affiliation=eom,
                                 roles=[Role.READER, Role.EDITOR])
 observer = User.objects.create_user("bench-observer", password="bench-observer-password",
                                     affiliation=eom, roles=[Role.READER])
-mission = create_mission(core, code="BENCH-EOM", name="Bench", state="Exercise Republic",
-                         election_date=date(2026, 12, 6))
+mission = create_mission(core, MissionRecord(code="BENCH-EOM", name="Bench", state="XE",
+                                            election_date=date(2026, 12, 6), exercise=True))
 Member.objects.create(mission=mission, user=observer, role="sto", team="T01")
 book = Workbook(); survey = book.active; survey.title = "survey"
 survey.append(["type", "name", "label"]); survey.append(["text", "station_id", "Station"])

@@ -18,6 +18,7 @@
  * the last marked "*isIncomplete*", as Collect does; the server adds to the stored record only
  * the files it does not have, so a retry or a lost answer stores nothing twice. The bounds
  * (kinds of file, size of one, files per record) are the server's, given in config.media.
+ * A data clerk's record also carries its channel and time (elections-enketo-clerk.js).
  */
 (function () {
   "use strict";
@@ -243,6 +244,8 @@
     state.textContent = stateText;
     li.appendChild(state);
     li.appendChild(document.createTextNode(" " + record.title + " · " + record.saved_at +
+      (record.clerk ? " · " + fill(text.clerkEntered, { channel: record.clerk.label,
+                                                        time: record.clerk.shown }) : "") +
       ((record.media || []).length ? " · " + text.files + " " + record.media.map(function (f) {
         return f.name;
       }).join(", ") : "") + (record.reason ? " · " + record.reason : "")));
@@ -288,7 +291,7 @@
     var sent = load(key + ".sent");
     sent.unshift({ instance_id: record.instance_id, title: record.title,
                    saved_at: record.saved_at, state: "sent", media: record.media || [],
-                   reason: record.reason || "" });
+                   clerk: record.clerk || null, reason: record.reason || "" });
     save(key + ".sent", sent.slice(0, 20));
   }
 
@@ -321,6 +324,10 @@
     });
     if (incomplete) {
       body.append("*isIncomplete*", "yes");
+    }
+    if (record.clerk) {  // a clerk's paper or phoned-in form: its channel and time
+      body.append("channel", record.clerk.channel);
+      body.append("captured_at", record.clerk.captured_at);
     }
     return fetch(record.url, {
       method: "POST", body: body, credentials: "same-origin",
@@ -435,22 +442,26 @@
         }
         return;
       }
-      var xml = form.getDataStr();
+      var clerk = window.hofburgClerkEntry ? window.hofburgClerkEntry.read() : null;
       var chosen = chosenFiles();
-      if (chosen.problem) {
-        say(chosen.problem);
+      if (chosen.problem || (clerk && clerk.problem)) {
+        say(chosen.problem || clerk.problem);
         saveButton.disabled = false;
         return;
       }
+      var xml = form.getDataStr();
       var instanceId = form.instanceID;
       keepFiles(instanceId, chosen.files).then(function () {
         var outbox = load(key);
         outbox.push({ instance_id: instanceId, xml: xml, url: config.submitUrl,
-                      title: config.title, saved_at: stamp(), state: "waiting",
+                      title: config.title, saved_at: stamp(), state: "waiting", clerk: clerk,
                       media: chosen.files.map(function (f) {
                         return { name: f.name, type: f.type, size: f.size };
                       }) });
         save(key, outbox);
+        if (clerk) {
+          window.hofburgClerkEntry.clear();
+        }
         say(text.queued);
         restart();
         saveButton.disabled = false;

@@ -11,9 +11,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.elections.models import Member
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import create_mission, import_frame
+from hofburg.elections.services.missions import (
+    MissionRecord,
+    add_member,
+    create_mission,
+    import_frame,
+)
 from hofburg.elections.services.submissions import receive
 from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
@@ -34,8 +38,9 @@ def mission_code(transactional_db: None) -> str:
                                      kind=Affiliation.Kind.FIELD_OPERATION)
     core = User.objects.create_user("core", password=PASSWORD, affiliation=eom,
                                     roles=[Role.READER, Role.EDITOR])
-    mission = create_mission(core, code="TEST-EOM", name="Test election observation mission",
-                             state="Exercise Republic", election_date=date(2026, 12, 6))
+    mission = create_mission(core, MissionRecord(
+        code="TEST-EOM", name="Test election observation mission", state="XE",
+        election_date=date(2026, 12, 6), exercise=True))
     import_frame(core, mission, "station_id,name,region,district,urban_rural,registered_voters,"
                  "lon,lat\nP001,School One,North,N1,urban,1000,20.40,44.80\n"
                  "P002,Hall Two,South,S1,rural,500,20.90,44.10\n"
@@ -43,7 +48,7 @@ def mission_code(transactional_db: None) -> str:
     add_form(core, mission, xlsform())
     observer = User.objects.create_user("sto-a", password=PASSWORD, affiliation=eom,
                                         roles=[Role.READER])
-    Member.objects.create(mission=mission, user=observer, role="sto", team="T01")
+    add_member(core, mission, observer, "sto", "T01")
     receive(observer, submission_xml(station="P001", overall="good"))
     return mission.code
 

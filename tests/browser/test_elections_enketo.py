@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.elections.models import Form, Member, Submission
+from hofburg.elections.models import Form, Submission
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import create_mission
+from hofburg.elections.services.missions import MissionRecord, add_member, create_mission
 from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
 
@@ -33,12 +33,13 @@ def voting(transactional_db: None) -> Form:
                                      kind=Affiliation.Kind.FIELD_OPERATION)
     core = User.objects.create_user("core", password=PASSWORD, affiliation=eom,
                                     roles=[Role.READER, Role.EDITOR])
-    mission = create_mission(core, code="TEST-EOM", name="Test election observation mission",
-                             state="Exercise Republic", election_date=date(2026, 12, 6))
+    mission = create_mission(core, MissionRecord(
+        code="TEST-EOM", name="Test election observation mission", state="XE",
+        election_date=date(2026, 12, 6), exercise=True))
     form, _ = add_form(core, mission, CHECKLIST.read_bytes(), CHECKLIST.name)
     observer = User.objects.create_user("sto-a", password=PASSWORD, affiliation=eom,
                                         roles=[Role.READER])
-    Member.objects.create(mission=mission, user=observer, role="sto", team="T01")
+    add_member(core, mission, observer, "sto", "T01")
     return form
 
 

@@ -12,9 +12,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from hofburg.core.models import Affiliation, Role, User
-from hofburg.elections.models import Member, Submission
+from hofburg.elections.models import Submission
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import create_mission, import_frame
+from hofburg.elections.services.missions import (
+    MissionRecord,
+    add_member,
+    create_mission,
+    import_frame,
+)
 from hofburg.elections.services.submissions import Media, receive
 from tests.browser.axe import fits_and_passes_axe
 from tests.browser.problems import watch
@@ -31,8 +36,9 @@ def mission_code(transactional_db: None) -> str:
                                      kind=Affiliation.Kind.FIELD_OPERATION)
     core = User.objects.create_user("core", password=PASSWORD, affiliation=eom,
                                     roles=[Role.READER, Role.EDITOR])
-    mission = create_mission(core, code="TEST-EOM", name="Test election observation mission",
-                             state="Exercise Republic", election_date=date(2026, 12, 6))
+    mission = create_mission(core, MissionRecord(
+        code="TEST-EOM", name="Test election observation mission", state="XE",
+        election_date=date(2026, 12, 6), exercise=True))
     import_frame(core, mission, "station_id,name,region,district,urban_rural,registered_voters,"
                  "lon,lat\nP001,School One,North,N1,urban,1000,,\nP002,Hall Two,South,S1,"
                  "rural,500,,\n")
@@ -41,7 +47,7 @@ def mission_code(transactional_db: None) -> str:
     for name in ("sto-a", "sto-b"):
         user = User.objects.create_user(name, password=PASSWORD, affiliation=eom,
                                         roles=[Role.READER])
-        Member.objects.create(mission=mission, user=user, role="sto", team="T01")
+        add_member(core, mission, user, "sto", "T01")
         observers.append(user)
     receive(observers[0], submission_xml(station="P001", overall="very_bad"),
             media=(Media("protocol-9_41_7.jpg", "image/jpeg", b"\xff\xd8 a photo"),))

@@ -101,7 +101,9 @@ NOT_WALKED = {
     "openrosa": "OpenRosa XML for ODK Collect",
     "decisions": "routes with a record, walked by tests/browser/test_decisions_*.py",
     "projects": "routes with a record, walked by tests/browser/test_projects_pages.py",
-    "elections": "routes with a record, walked by tests/browser/test_elections_pages.py",
+    "elections": "routes with a record, walked by tests/browser/test_elections_pages.py, "
+                 "test_elections_boards.py, test_elections_organisation.py (areas, teams, "
+                 "the phase) and test_elections_enketo.py / test_elections_clerk_entry.py",
     "cases": "the protected desk behind two-factor sign-in, walked by "
              "tests/browser/test_cases_pages.py, test_cases_records_pages.py and "
              "test_cases_forms.py (the pages that record)",

@@ -12,7 +12,8 @@ from openpyxl import Workbook
 from hofburg.core.models import Role, User
 from hofburg.elections.models import Form, Member, Mission
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import create_mission
+from hofburg.elections.services.missions import MissionRecord, add_member, create_mission
+from hofburg.elections.services.teams import create_team
 from tests.conftest import PASSWORD, Cast
 
 FOUR_POINT = ["very_good", "good", "bad", "very_bad", "not_observed"]
@@ -74,12 +75,13 @@ class Eom:
 def eom(cast: Cast, code: str = "TEST-EOM", form_id: str = "voting") -> Eom:
     from datetime import date
 
-    mission = create_mission(cast.mona, code=code, name="Test election observation mission",
-                             state="Exercise Republic", election_date=date(2026, 12, 6))
+    mission = create_mission(cast.mona, MissionRecord(
+        code=code, name="Test election observation mission", state="XE",
+        election_date=date(2026, 12, 6), exercise=True))
     form, _ = add_form(cast.mona, mission, xlsform(form_id), "voting.xlsx")
     observer = User.objects.create_user(username=f"sto-{code.lower()}", password=PASSWORD,
                                         affiliation=cast.mission, roles=[Role.READER])
-    Member.objects.create(mission=mission, user=observer, role=Member.Role.STO, team="T01")
+    add_member(cast.mona, mission, observer, Member.Role.STO, "T01")
     bystander = User.objects.create_user(username=f"reader-{code.lower()}", password=PASSWORD,
                                          affiliation=cast.mission, roles=[Role.READER])
     return Eom(mission, form, cast.mona, observer, bystander)
@@ -93,16 +95,17 @@ def store_elections_sample(cast: Cast) -> Mission:
     from hofburg.elections.services.missions import import_frame
     from hofburg.elections.services.submissions import receive
 
-    mission = create_mission(cast.alice, code="SAMPLE-EOM", name="Sample mission",
-                             state="Exercise Republic", election_date=date(2026, 12, 6),
-                             classification="restricted")
+    mission = create_mission(cast.alice, MissionRecord(
+        code="SAMPLE-EOM", name="Sample mission", state="XE", election_date=date(2026, 12, 6),
+        classification="restricted", exercise=True))
     import_frame(cast.alice, mission, "station_id,name,region,district,urban_rural,"
                  "registered_voters,lon,lat\nP001,School,North,N1,urban,1000,20.1,44.2\n")
     add_form(cast.alice, mission, xlsform("sample-voting"))
     receive(cast.alice, submission_xml("sample-voting", overall="good"))
     from hofburg.elections.services.deployment import assign_team
 
-    Member.objects.create(mission=mission, user=cast.alice, role=Member.Role.CORE, team="T01")
+    Member.objects.create(mission=mission, user=cast.alice, role=Member.Role.CORE)
+    create_team(cast.alice, mission, code="T01", kind="sto")
     assign_team(cast.alice, mission, team="T01", station_id="P001", day=date(2026, 12, 6))
     from hofburg.elections.services.pvt import set_up_pvt
 

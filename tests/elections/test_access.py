@@ -20,7 +20,7 @@ from hofburg.core.models import Classification, User
 from hofburg.core.services.users import issue_api_token
 from hofburg.elections.models import Mission, Snapshot
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import create_mission, import_frame
+from hofburg.elections.services.missions import MissionRecord, create_mission, import_frame
 from hofburg.elections.services.submissions import receive
 from tests.conftest import PASSWORD, Cast
 from tests.elections.samples import submission_xml, xlsform
@@ -44,9 +44,9 @@ class World:
 def world(cast: Cast) -> World:
     missions = {}
     for level in LEVELS:
-        mission = create_mission(cast.mona, code=f"EOM-{level}", name=f"Mission {level}",
-                                 state="Exercise Republic", election_date=date(2026, 12, 6),
-                                 classification=level)
+        mission = create_mission(cast.mona, MissionRecord(
+            code=f"EOM-{level}", name=f"Mission {level}", state="XE",
+            election_date=date(2026, 12, 6), classification=level, exercise=True))
         import_frame(cast.mona, mission, FRAME)
         add_form(cast.mona, mission, xlsform(f"voting-{level}"))
         receive(cast.mona, submission_xml(f"voting-{level}", overall="bad"))
@@ -145,13 +145,13 @@ def test_the_deployment_board_and_its_map_show_only_to_the_mission(cast: Cast, w
                                                                    who: str) -> None:
     """The page, the map's data and the plan's API: 404 for a hidden mission (like a missing
     one), 403 for a visible one the viewer is not on, the board for the owner's editor."""
-    from hofburg.elections.models import Assignment, Member
+    from hofburg.elections.models import Assignment, Member, Team
 
     user = _viewer(cast, who)
     web, headers = cast.client(user), _headers(user)
     for level, mission in world.missions.items():
-        Member.objects.get_or_create(mission=mission, user=cast.mona,
-                                     defaults={"role": "core", "team": "T01"})
+        Member.objects.get_or_create(mission=mission, user=cast.mona, defaults={"role": "core"})
+        Team.objects.get_or_create(mission=mission, code="T01", defaults={"kind": "sto"})
         kept, _ = Assignment.objects.get_or_create(mission=mission, team="T01",
                                                    station_id="P001", day=date(2026, 12, 6))
         seen, owner = level in SEES[who], who == "mona"
@@ -284,3 +284,47 @@ def test_the_submissions_list_and_their_files_show_only_to_the_mission(
         assert (b"secret-photo" in photo.content) == owner
         missing = web.get(f"/elections/{mission.code}/submissions/{instance}/files/other.jpg")
         assert missing.status_code == (404 if owner else expected)
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_organisation_shows_only_to_the_mission(cast: Cast, world: World, who: str) -> None:
+    """Areas, an area's page, teams and the phase, as pages and in the API: 404 for a hidden
+    mission (like a missing one), 403 for a visible one the viewer is not on; none of them
+    changes anything for anyone but the owner, and no name of an area or team shows."""
+    from hofburg.elections.engine.areas import Place
+    from hofburg.elections.models import Area, Team
+    from hofburg.elections.services.areas import create_area
+    from hofburg.elections.services.teams import create_team
+
+    user = _viewer(cast, who)
+    web, headers = cast.client(user), _headers(user)
+    for level, mission in world.missions.items():
+        area = create_area(cast.mona, mission, name=f"Area-{level}", places=[Place("North")])
+        create_team(cast.mona, mission, code=f"Team-{level}", kind="sto", area_id=area.pk)
+        seen, owner = level in SEES[who], who == "mona"
+        expected = 200 if owner else (403 if seen else 404)
+        for path in ("areas/", f"areas/{area.pk}/", "teams/"):
+            page = web.get(f"/elections/{mission.code}/{path}")
+            assert page.status_code == expected, (who, level, path)
+            assert (f"Area-{level}" in page.content.decode()) == owner
+        for path in ("areas", "teams"):
+            api = Client().get(f"{API}/missions/{mission.code}/{path}", **headers)
+            assert api.status_code == (expected if user is not None or seen else 404), (
+                who, level, path)
+            assert (f"Team-{level}" in api.content.decode()) == owner
+        missing = web.get(f"/elections/{mission.code}/areas/999999/")
+        assert missing.status_code == (404 if owner else expected)
+        if owner:
+            continue
+        posts = [web.post(f"/elections/{mission.code}/areas/", {
+                     "name": "Taken", "places": ['["North", ""]']}),
+                 web.post(f"/elections/{mission.code}/areas/{area.pk}/", {"delete": "1"}),
+                 web.post(f"/elections/{mission.code}/teams/", {"remove_team": f"Team-{level}"}),
+                 web.post(f"/elections/{mission.code}/", {"phase": "deployment"})]
+        assert [p.status_code for p in posts] == [expected] * 4, (who, level)
+        phase = Client().post(f"{API}/missions/{mission.code}/phase", {"phase": "deployment"},
+                              content_type="application/json", **headers)
+        assert phase.status_code == (401 if user is None else expected), (who, level)
+    if who != "mona":
+        assert Area.objects.count() == Team.objects.count() == len(LEVELS)
+        assert set(Mission.objects.values_list("phase", flat=True)) == {"needs_assessment"}

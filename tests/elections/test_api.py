@@ -3,6 +3,7 @@ serious-problems queue. Refusals are problem+json and change nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client
 from hofburg.core.models import User
 from hofburg.core.services.users import issue_api_token
 from hofburg.elections.models import Form, Member, Mission, Station, Submission
+from hofburg.registry.models import ParticipatingState
 from tests.conftest import Cast
 from tests.elections.samples import eom, submission_xml, xlsform
 
@@ -26,17 +28,29 @@ def auth(user: User) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
+def _austria() -> None:
+    """The registry's row for Austria (the house's stand-in State, decision 0061)."""
+    ParticipatingState.objects.create(iso2="AT", iso3="AUT", numeric="040",
+                                      joined=date(1973, 6, 25),
+                                      names={"en": "Austria", "fr": "Autriche"}, source="test")
+
+
 def test_setting_up_a_mission_through_the_api(cast: Cast) -> None:
+    _austria()
     client, headers = Client(), auth(cast.mona)
     created = client.post(f"{API}/missions", {
-        "code": "API-EOM", "name": "API mission", "state": "Exercise Republic",
-        "election_date": "2026-12-06"}, content_type="application/json", **headers)
+        "code": "API-EOM", "name": "API mission", "state": "at",
+        "election_date": "2026-12-06", "time_zone": "Europe/Vienna"},
+        content_type="application/json", **headers)
     assert created.status_code == 201, created.content
     assert created.json()["classification"] == "confidential"
+    assert {k: created.json()[k] for k in ("state", "state_name", "time_zone", "phase")} == {
+        "state": "AT", "state_name": "Austria", "time_zone": "Europe/Vienna",
+        "phase": "needs_assessment"}
     mission = Mission.objects.get(code="API-EOM")
     assert mission.owner_affiliation == cast.mission
     again = client.post(f"{API}/missions", {
-        "code": "API-EOM", "name": "x", "state": "x", "election_date": "2026-12-06"},
+        "code": "API-EOM", "name": "x", "state": "AT", "election_date": "2026-12-06"},
         content_type="application/json", **headers)
     assert again.status_code == 409
     assert again["Content-Type"].startswith("application/problem+json")
@@ -90,7 +104,7 @@ def test_others_may_not_change_a_mission(cast: Cast) -> None:
     entry = client.post(f"{API}/missions/{code}/submissions", {"xml": submission_xml().decode()},
                         content_type="application/json", **auth(e.bystander))
     assert entry.status_code == 403
-    anonymous = client.post(f"{API}/missions", {"code": "X", "name": "x", "state": "x",
+    anonymous = client.post(f"{API}/missions", {"code": "X", "name": "x", "state": "XE",
                                                 "election_date": "2026-12-06"},
                             content_type="application/json")
     assert anonymous.status_code == 401

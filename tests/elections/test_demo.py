@@ -8,13 +8,14 @@ import base64
 import csv
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hofburg.core.models import Affiliation, Role, User
+from hofburg.core.models import Affiliation, AuditEntry, Role, User
 from hofburg.core.services.accounts import ensure_affiliation
 from hofburg.elections import permissions
 from hofburg.elections.demo import CODE, load_elections_demo
@@ -22,7 +23,15 @@ from hofburg.elections.demo.exercise import pvt_files, pvt_results, pvt_sample
 from hofburg.elections.engine.files import read_pvt_frame, read_pvt_results
 from hofburg.elections.engine.pvt import estimate
 from hofburg.elections.models import Member, Mission, PvtSetup, Submission
-from hofburg.elections.queries import figures, form_versions, pvt_board, serious_problems
+from hofburg.elections.queries import (
+    figures,
+    form_versions,
+    open_conflicts,
+    pvt_board,
+    serious_problems,
+)
+from hofburg.elections.queries.teams import area_rows, team_rows
+from hofburg.elections.services.areas import places_of
 from hofburg.elections.services.snapshots import freeze
 from tests.elections.samples import submission_xml
 
@@ -49,12 +58,19 @@ def test_demo_mission_is_exercise_data_loaded_once(exercise_world: User) -> None
     load_elections_demo()
     load_elections_demo()
     mission = Mission.objects.get(code=CODE)
-    assert mission.is_exercise and "Exercise Republic" in mission.state
+    # The exercise State, never a real one; opened weeks before its election, now after it.
+    assert (mission.is_exercise, mission.state, mission.state_name) == (
+        True, "XE", "Exercise Republic (EXERCISE)")
+    assert mission.phase == "post_election" and mission.time_zone == "Europe/Vienna"
+    assert mission.created_at.date() < mission.election_date - timedelta(weeks=6)
+    assert [e.after for e in AuditEntry.objects.filter(action="phase").order_by("pk")] == [
+        {"phase": "deployment"}, {"phase": "election_day"}, {"phase": "post_election"}]
     assert mission.owner_affiliation.code == "exercise-eom"
     assert mission.stations.count() == 600
     assert sorted(mission.forms.values_list("form_id", flat=True)) == [
         "exercise_counting", "exercise_opening", "exercise_pvt_results", "exercise_voting"]
-    assert Submission.objects.exclude(form__form_id=PVT_FORM).count() == 40 * 10
+    # Ten forms from each of the 40 teams, and four teams' second observers' voting form.
+    assert Submission.objects.exclude(form__form_id=PVT_FORM).count() == 40 * 10 + 4
     assert mission.assignments.count() == 40 * 9  # each team's route is its plan
     assert Submission.objects.filter(received_at__gt=timezone.now()).count() == 0
     observer = Member.objects.get(mission=mission, user=exercise_world)
@@ -62,10 +78,33 @@ def test_demo_mission_is_exercise_data_loaded_once(exercise_world: User) -> None
     analyst = User.objects.get(username="demo-analyst")
     snap = freeze(analyst, "exercise_voting", timezone.now())
     data = figures(snap, form_versions(analyst, "exercise_voting"))
-    assert data["forms"] == 320
+    # Two pairs agree (one observation each), two disagree (held out until resolved).
+    assert (data["forms"], data["paired_duplicates"], len(data["conflicts_held_out"])) == (
+        318, 2, 2)
+    assert [(c["team"], c["differing"]) for c in open_conflicts(mission)] == [
+        ("T20", ["overall"]), ("T40", ["overall"])]
     overall = next(q for q in data["questions"] if q["question"] == "overall")
     assert 0 < overall["negative_pct"] < 50
     assert serious_problems(mission)
+
+
+def test_demo_teams_are_pairs_in_their_areas(exercise_world: User) -> None:
+    load_elections_demo()
+    mission = Mission.objects.get(code=CODE)
+    assert [(a["area"].name, len(a["teams"])) for a in area_rows(mission)] == [
+        ("Capital", 11), ("North-East", 11), ("North-West", 11), ("South", 11)]
+    assert sum(a["stations"] for a in area_rows(mission)) == 600  # every station in one area
+    teams = team_rows(mission)
+    assert len(teams) == 44
+    assert all(t["status"].complete and t["area"] is not None for t in teams)
+    assert {t["kind"] for t in teams if t["code"].startswith("L")} == {"lto"}
+    # Each STO team's route lies in its area.
+    area_of_team = {t["code"]: places_of(t["area"]) for t in teams}
+    regions = dict(mission.stations.values_list("station_id", "region"))
+    districts = dict(mission.stations.values_list("station_id", "district"))
+    for assignment in mission.assignments.all():
+        assert any(p.covers(regions[assignment.station_id], districts[assignment.station_id])
+                   for p in area_of_team[assignment.team]), assignment
 
 
 def test_demo_observer_submits_from_collect(exercise_world: User) -> None:
@@ -81,7 +120,7 @@ def test_demo_observer_submits_from_collect(exercise_world: User) -> None:
     response = client.post("/openrosa/submission", {"xml_submission_file": SimpleUploadedFile(
         "s.xml", xml, content_type="text/xml")}, HTTP_AUTHORIZATION=f"Basic {token}")
     assert response.status_code == 201
-    assert Submission.objects.filter(form=form).count() == 321
+    assert Submission.objects.filter(form=form).count() == 325
 
 
 def test_demo_pvt_fills_the_board_right_after_loading(exercise_world: User) -> None:

@@ -14,7 +14,7 @@ from django.test import Client
 from hofburg.core.models import Classification, User
 from hofburg.elections.models import Form, Member, Mission, Submission
 from hofburg.elections.services.forms import add_form
-from hofburg.elections.services.missions import create_mission
+from hofburg.elections.services.missions import MissionRecord, create_mission
 from tests.conftest import Cast
 from tests.elections.samples import submission_xml, xlsform
 
@@ -27,9 +27,9 @@ SEES = {"anonymous": {"public"}, "nick": {"public"}, "alice": {"public", "restri
 def _missions(cast: Cast) -> dict[str, tuple[Mission, Form]]:
     made = {}
     for level in LEVELS:
-        mission = create_mission(cast.mona, code=f"EOM-{level}", name=f"Mission {level}",
-                                 state="Exercise Republic", election_date=date(2026, 12, 6),
-                                 classification=level)
+        mission = create_mission(cast.mona, MissionRecord(
+            code=f"EOM-{level}", name=f"Mission {level}", state="XE",
+            election_date=date(2026, 12, 6), classification=level, exercise=True))
         form, _ = add_form(cast.mona, mission, xlsform(f"voting-{level}"))
         made[level] = (mission, form)
     return made

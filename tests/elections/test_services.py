@@ -143,6 +143,11 @@ def test_export_table_has_one_column_per_field(cast: Cast) -> None:
     e = eom(cast)
     receive(e.observer, submission_xml(instance="uuid:x1", overall="=HYPERLINK(1)"))
     table = submissions_table(e.manager, "voting")
-    assert table.columns[:3] == ["station_id", "box_sealed", "overall"]
-    assert table.columns[3:6] == ["instance_id", "submitted_by", "received_at"]
-    assert table.rows[0][3:5] == ["uuid:x1", e.observer.username]
+    # Every field the XLSForm declares, its `start` too, then who sent it, how and when.
+    assert table.columns == ["start", "station_id", "box_sealed", "overall", "instance_id",
+                             "submitted_by", "received_at", "channel", "device", "captured_at",
+                             "version", "attachments"]
+    row = dict(zip(table.columns, table.rows[0], strict=True))
+    assert (row["start"], row["instance_id"], row["submitted_by"]) == (
+        "2026-12-06T09:15:00.000+01:00", "uuid:x1", e.observer.username)
+    assert (row["channel"], row["captured_at"]) == ("odk", "2026-12-06T08:15:00+00:00")

@@ -41,7 +41,7 @@ from hofburg.elections.services import forms as form_services
 from hofburg.elections.services import missions as mission_services
 from hofburg.elections.services import pvt as pvt_services
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
-from hofburg.elections.services.submissions import receive
+from hofburg.elections.services.submissions import CLERK_DEVICE, receive_clerk_entry
 
 router = Router(tags=["elections"])
 
@@ -54,10 +54,12 @@ FormId = Annotated[str, StringConstraints(min_length=1, max_length=bounds.MAX_FO
 class MissionOut(Schema):
     code: str
     name: str
-    state: str
+    state: str = Field(..., description="The ISO 3166-1 alpha-2 code of the State observed.")
+    state_name: str
     election_type: str
     election_date: dt.date
     phase: str
+    time_zone: str
     classification: str
     is_exercise: bool
 
@@ -90,10 +92,18 @@ class SnapshotIn(Schema):
 class MissionIn(Schema):
     code: Code
     name: str = Field(..., min_length=1, max_length=bounds.MAX_NAME_LENGTH)
-    state: str = Field(..., min_length=1, max_length=bounds.MAX_NAME_LENGTH)
+    state: str = Field(..., min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$",
+                       examples=["MD"], description="The ISO 3166-1 alpha-2 code of a "
+                       "participating State in the registry (an exercise mission may name "
+                       "the exercise State XE).")
     election_date: Day
     election_type: str = Field("", max_length=bounds.MAX_NAME_LENGTH)
     classification: Classification = Classification.CONFIDENTIAL
+    time_zone: str = Field("", max_length=64, examples=["Europe/Chisinau"],
+                           description="The IANA zone of the country's clocks; the site's by "
+                           "default.")
+    is_exercise: bool = Field(False, description="An exercise mission (always, for an exercise "
+                              "affiliation).")
 
 
 class MemberIn(Schema):
@@ -124,8 +134,14 @@ class EntryIn(Schema):
     xml: str = Field(..., min_length=1, max_length=bounds.MAX_SUBMISSION_XML_BYTES,
                      description="The filled-in form as XForm instance XML, with its "
                      "meta/instanceID.")
-    channel: Submission.Channel = Submission.Channel.PAPER
-    device: str = Field("", max_length=bounds.MAX_DEVICE_LENGTH)
+    channel: Literal["paper", "phone", "pen"] = "paper"
+    device: str = Field("", max_length=bounds.MAX_DEVICE_LENGTH,
+                        description="The desk or device it was entered at; \"clerk entry\" "
+                        "when not given.")
+    captured_at: PastMoment | None = Field(None, description="When the observer filled the "
+                                           "form in, ISO 8601 with an offset; not before the "
+                                           "mission was set up. Without it, the form's own "
+                                           "start and end stand.")
 
 
 class EntryOut(Schema):
@@ -214,9 +230,11 @@ def create_snapshot(request: HttpRequest, form_id: FormId, payload: SnapshotIn) 
 def create_mission(request: HttpRequest, payload: MissionIn) -> Any:
     """Editors with an affiliation; the mission belongs to their affiliation."""
     return Status(201, mission_services.create_mission(
-        require_user(request), code=payload.code, name=payload.name, state=payload.state,
-        election_date=payload.election_date, election_type=payload.election_type,
-        classification=payload.classification))
+        require_user(request), mission_services.MissionRecord(
+            code=payload.code, name=payload.name, state=payload.state,
+            election_date=payload.election_date, election_type=payload.election_type,
+            classification=payload.classification, time_zone=payload.time_zone,
+            exercise=payload.is_exercise)))
 
 
 @router.post("/missions/{code}/members", response={201: MemberOut},
@@ -260,14 +278,15 @@ def add_form(request: HttpRequest, code: Code, file: File[UploadedFile]) -> Any:
 
 
 @router.post("/missions/{code}/submissions", response={201: EntryOut},
-             summary="Enter a paper or phoned-in form (data clerks)")
+             summary="Enter a paper, phoned-in or digital-pen form (data clerks)")
 def enter_submission(request: HttpRequest, code: Code, payload: EntryIn) -> Any:
-    """Lands in the same store as OpenRosa submissions, with its channel; idempotent on the
-    instance id like them."""
+    """The mission's data clerks and core team. Lands in the same store as OpenRosa
+    submissions, with its channel; idempotent on the instance id like them."""
     user = require_user(request)
     mission = mission_for(user, code)
-    stored, created = receive(user, payload.xml.encode(), channel=payload.channel,
-                              device=payload.device, mission=mission)
+    stored, created = receive_clerk_entry(
+        user, mission, payload.xml.encode(), channel=payload.channel,
+        captured_at=payload.captured_at, device=payload.device or CLERK_DEVICE)
     return Status(201, {"instance_id": stored.instance_id, "created": created})
 
 

@@ -20,8 +20,9 @@ from hofburg.core.errors import Invalid, ServiceError
 from hofburg.elections import bounds, permissions
 from hofburg.elections.models import Mission, PvtSetup
 from hofburg.elections.queries import deployment, forms_for, mission_for, pvt_board
-from hofburg.elections.services.deployment import assign_team, mission_teams, unassign_team
+from hofburg.elections.services.deployment import assign_team, unassign_team
 from hofburg.elections.services.pvt import set_up_pvt
+from hofburg.elections.services.teams import mission_teams
 
 
 def _mission(request: HttpRequest, code: str) -> Mission:

@@ -17,6 +17,12 @@ MAX_CANDIDATES = 50  # the candidates (or parties) a PVT results form counts
 MAX_VALID_VOTES = 10_000_000  # a valid-report rule's floor of valid votes at one station
 MAX_DEVICE_LABEL_LENGTH = 100  # "T01 phone 2"
 MAX_DEVICE_TOKEN_DAYS = 90  # a device token lives at most a deployment's length
+MAX_AREA_NAME_LENGTH = 100  # an area of responsibility, "North-East (Northmark 4-6, Eastshore)"
+MAX_AREA_PLACES = 500  # the regions and districts one area takes
+# A paper or phoned-in form's "captured at", as the data clerk enters it (decision 0071): not
+# later than now plus core.bounds.CLOCK_SKEW (a clerk's clock, like a device's, may run a little
+# ahead), and not before the mission was set up in Hofburg (its `created_at`). Checked once, in
+# services.submissions.check_captured_at; the web entry page is given the same two limits.
 # The media files a submission carries (its `image` and `audio` answers), from ODK Collect and
 # from the web entry alike (decision 0051). One file fits one request with its XML; a record
 # with more media than one request holds is sent in several, as Collect does.

@@ -1,8 +1,9 @@
 """The election observation desk's records.
 
 A mission is a classified record owned by the mission's affiliation; everything else (its
-members, its polling-station frame, its forms, their submissions and the frozen snapshots)
-is read through the mission, so `core.access` decides once. Forms are kept per version: a
+members, teams and areas of responsibility, its polling-station frame, its forms, their
+submissions and the frozen snapshots) is read through the mission, so `core.access` decides
+once. Forms are kept per version: a
 changed XLSForm is a new version and the submissions made with an old one stay readable.
 """
 
@@ -13,16 +14,27 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core.models import ClassifiedRecord
+from hofburg.elections.engine.phases import Phase as EnginePhase
+from hofburg.elections.engine.teams import TeamKind
+
+
+def site_time_zone() -> str:
+    """A new mission's time zone until it is given one: the site's."""
+    return str(settings.TIME_ZONE)
 
 
 class Mission(ClassifiedRecord):
-    """An election observation mission (or a citizen observer group's PVT)."""
+    """An election observation mission (or a citizen observer group's PVT).
+
+    `state` is the ISO 3166-1 alpha-2 code of the participating State observed, checked against
+    the registry (an exercise State on an exercise mission; `elections.states`). `time_zone` is
+    the zone of the country's clocks: the times clerks copy from paper forms are read in it."""
 
     class Phase(models.TextChoices):
-        NEEDS_ASSESSMENT = "needs_assessment", _("needs assessment")
-        DEPLOYMENT = "deployment", _("deployment")
-        ELECTION_DAY = "election_day", _("election day")
-        POST_ELECTION = "post_election", _("post-election")
+        NEEDS_ASSESSMENT = EnginePhase.NEEDS_ASSESSMENT.value, _("needs assessment")
+        DEPLOYMENT = EnginePhase.DEPLOYMENT.value, _("deployment")
+        ELECTION_DAY = EnginePhase.ELECTION_DAY.value, _("election day")
+        POST_ELECTION = EnginePhase.POST_ELECTION.value, _("post-election")
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=300)
@@ -31,6 +43,7 @@ class Mission(ClassifiedRecord):
     election_date = models.DateField(_("election date"))
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices,
                              default=Phase.NEEDS_ASSESSMENT)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=site_time_zone)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -39,6 +52,12 @@ class Mission(ClassifiedRecord):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def state_name(self) -> str:
+        from hofburg.elections.states import state_name
+
+        return state_name(self.state)
 
 
 class Member(models.Model):
@@ -55,6 +74,8 @@ class Member(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="election_memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    # The code of the observer's `Team` on the mission ("" for none): a label rather than a key,
+    # as the submissions, the plan and the conflicts name teams.
     team = models.CharField(_("team"), max_length=40, blank=True)
 
     class Meta:
@@ -63,6 +84,49 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.mission_id}: {self.role}"
+
+
+class Area(models.Model):
+    """An area of responsibility: a named part of the country, as places of the mission's frame
+    (`places`: `{"region": ..., "district": ...}` each, district "" for the whole region; the
+    rules are `engine.areas`)."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="areas")
+    name = models.CharField(_("name"), max_length=100)
+    places = models.JSONField(_("regions and districts"), default=list)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["mission", "name"],
+                                               name="elections_one_area_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team of observers, long- or short-term, in an area of responsibility. Its observers are
+    the members whose `team` is its code and whose role is its kind (`engine.teams`: two once
+    the team is complete)."""
+
+    class Kind(models.TextChoices):
+        LTO = TeamKind.LTO.value, _("long-term observers")
+        STO = TeamKind.STO.value, _("short-term observers")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="teams")
+    code = models.CharField(_("team"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    area = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="teams", verbose_name=_("area of responsibility"))
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["mission", "code"],
+                                               name="elections_one_team_code")]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class Station(models.Model):
@@ -94,7 +158,10 @@ class Station(models.Model):
 class Form(models.Model):
     """One version of an observation form: the XLSForm as uploaded and the XForm made from it.
 
-    `questions` lists what the tally counts: name, type and choice names, in form order."""
+    `questions` lists what the tally counts: name, type and choice names, in form order.
+    `fields` names every field the XLSForm declares (its metadata such as `start` and `end`
+    too, notes and the record's own meta/instanceID aside), in form order: the exports'
+    columns."""
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="forms")
     form_id = models.CharField(_("form id"), max_length=100)
@@ -103,6 +170,7 @@ class Form(models.Model):
     xform = models.TextField(_("XForm"))
     md5 = models.CharField(_("MD5 of the XForm"), max_length=32)
     questions = models.JSONField(_("questions"), default=list)
+    fields = models.JSONField(_("fields"), default=list)
     xlsform = models.BinaryField(_("XLSForm"))
     xlsform_name = models.CharField(_("XLSForm file name"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -139,6 +207,8 @@ class Submission(models.Model):
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices,
                                default=Channel.ODK)
     device = models.CharField(_("device"), max_length=200, blank=True)
+    # When the observation was made: the form's `end` (else `start`) from ODK Collect or Enketo;
+    # for a paper or phoned-in form, the time the data clerk copied from it (decision 0071).
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), db_index=True)
 
@@ -147,6 +217,10 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.instance_id
+
+
+# The channels of a data clerk's entry: a paper form typed in, a form read out on the phone.
+CLERK_CHANNELS = (Submission.Channel.PAPER.value, Submission.Channel.PHONE.value)
 
 
 class Attachment(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hofburg.elections import boards, openrosa, provisioning, views
+from hofburg.elections import boards, openrosa, organisation, provisioning, views
 from hofburg.elections.enketo import views as enketo
 
 app_name = "elections"
@@ -24,6 +24,9 @@ urlpatterns = [
     path("<str:code>/problems/", views.problems, name="problems"),
     path("<str:code>/conflicts/", views.conflicts, name="conflicts"),
     path("<str:code>/coverage/", views.coverage_page, name="coverage"),
+    path("<str:code>/areas/", organisation.areas_page, name="areas"),
+    path("<str:code>/areas/<int:area_id>/", organisation.area_page, name="area"),
+    path("<str:code>/teams/", organisation.teams_page, name="teams"),
     path("<str:code>/deployment/", boards.deployment_page, name="deployment"),
     path("<str:code>/pvt/", boards.pvt_page, name="pvt"),
     path("<str:code>/devices/", provisioning.devices_page, name="devices"),

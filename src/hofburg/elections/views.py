@@ -24,6 +24,7 @@ from hofburg.core import updated
 from hofburg.core.errors import ServiceError
 from hofburg.core.tables import CONTENT_TYPES, write_csv, write_xlsx
 from hofburg.elections import permissions
+from hofburg.elections.engine.phases import ORDER, next_phase
 from hofburg.elections.models import Mission, Snapshot, Submission
 from hofburg.elections.queries import (
     coverage,
@@ -39,6 +40,7 @@ from hofburg.elections.queries import (
     submission_files,
     submissions_table,
 )
+from hofburg.elections.services.missions import change_phase
 from hofburg.elections.services.snapshots import freeze, resolve_conflict
 
 PAGE_SIZE = 100
@@ -80,13 +82,38 @@ def _mission(request: HttpRequest, code: str) -> Mission:
 
 
 def mission(request: HttpRequest, code: str) -> HttpResponse:
+    """The mission: its State, election, phase (which the core team moves on from here),
+    frame and forms."""
     found = _mission(request, code)
+    may_manage = permissions.may_manage(request.user, found)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied(_("Only the mission's core team may change its phase."))
+        try:
+            change_phase(request.user, found, str(request.POST.get("phase", "")))
+        except ServiceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("The mission is in its next phase."))
+        return redirect(request.path)
     forms_list = list(forms_for(request.user, found))
+    following = next_phase(found.phase)
     return render(request, "elections/mission.html", {
         "mission": found, "forms": forms_list, "stations": found.stations.count(),
         "submissions": Submission.objects.filter(form__mission=found).count(),
         "may_analyse": permissions.may_analyse(request.user, found),
+        "may_manage": may_manage, "phases": _phases(found),
+        "next_phase": Mission.Phase(following.value) if following else None,
         "shows_exercise_data": found.is_exercise})
+
+
+def _phases(found: Mission) -> list[dict[str, object]]:
+    """The phases in order, each marked as passed, current or to come."""
+    order = [p.value for p in ORDER]
+    current = order.index(found.phase)
+    return [{"value": value, "label": Mission.Phase(value).label,
+             "state": "passed" if i < current else "current" if i == current else "coming"}
+            for i, value in enumerate(order)]
 
 
 def stations(request: HttpRequest, code: str) -> HttpResponse:

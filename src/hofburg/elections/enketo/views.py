@@ -9,13 +9,21 @@
   idempotent on `meta/instanceID` like a submission from ODK Collect: a retry is answered 201
   again and stores nothing twice; the same instance with other answers is 409.
 
+A data clerk (and the core team) enters paper and phoned-in forms on the same page (decision
+0071): it offers them the channel (paper or phone) and the time the form was filled in, read in
+the mission's time zone and bounded as `services.submissions.check_captured_at` says. The
+record carries both as the parts `channel` and `captured_at` (with its offset), and is stored
+through `receive_clerk_entry` with them in place of `web` and Enketo's own times.
+
 A mission the reader may not see, and a form that is not the mission's, are 404; a visible
 mission the reader is not on is 403, for the page and the endpoint alike.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from csp.constants import SELF
 from csp.decorators import csp_update
@@ -33,26 +41,30 @@ from django.http import (
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from hofburg.core.access import AccessDenied
 from hofburg.core.errors import Invalid, NotFound, ServiceError
-from hofburg.elections import bounds
+from hofburg.elections import bounds, permissions
 from hofburg.elections.enketo.transform import (
     TRANSFORMER_VERSION,
     EnketoForm,
     XFormNotRenderable,
     to_enketo,
 )
-from hofburg.elections.models import Form, Submission
+from hofburg.elections.models import CLERK_CHANNELS, Form, Mission, Submission
 from hofburg.elections.openrosa import media_parts
 from hofburg.elections.queries import mission_for
 from hofburg.elections.services.submissions import (
+    captured_at_limits,
     form_for_submission,
     parse_submission,
     receive,
+    receive_clerk_entry,
 )
 
 CACHE_SECONDS = 7 * 24 * 3600
@@ -105,6 +117,9 @@ def rendered(form: Form) -> EnketoForm:
 @require_GET
 def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpResponse:
     form = _form(request, code, form_id, version)
+    clerk = permissions.may_enter_as_clerk(request.user, form.mission)
+    clerk_earliest = timezone.localtime(
+        form.mission.created_at, ZoneInfo(form.mission.time_zone)).strftime("%Y-%m-%d %H:%M")
     try:
         made = rendered(form)
     except XFormNotRenderable as failure:
@@ -126,7 +141,12 @@ def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpRe
                       "maxFiles": bounds.MAX_ATTACHMENTS,
                       "requestBytes": bounds.MAX_SUBMISSION_BYTES,
                       "types": bounds.ATTACHMENT_TYPES},
+            "clerk": clerk_config(form.mission) if clerk else None,
         },
+        "clerk": clerk, "clerk_zone": _zone_label(form.mission.time_zone),
+        "clerk_channels": [
+            (value, label) for value, label in Submission.Channel.choices
+            if value in CLERK_CHANNELS],
         "enketo_texts": {
             "waiting": _("waiting to send"), "sending": _("sending…"),
             "sent": _("received by the server"), "refused": _("refused by the server:"),
@@ -149,14 +169,55 @@ def enter(request: HttpRequest, code: str, form_id: str, version: str) -> HttpRe
                              "(private browsing?): nothing was kept. Use ODK Collect, or a "
                              "normal window."),
             "fileMissing": _("files no longer on this device:"),
+            "clerkChannel": _("Choose how the form came in: paper or phone."),
+            "clerkTime": _("Give the date and time the form was filled in."),
+            "clerkFuture": _("The form cannot have been filled in later than now."),
+            "clerkEarly": _("The form cannot have been filled in before the mission was set up "
+                            "(%(day)s).") % {"day": clerk_earliest},
+            "clerkEntered": _("%(channel)s, filled in %(time)s") % {
+                "channel": "{channel}", "time": "{time}"},
         },
         "shows_exercise_data": form.mission.is_exercise})
 
 
-def _problem(status: int, title: str, detail: str) -> JsonResponse:
+def _zone_label(zone: str) -> str:
+    """"Europe/Chisinau, UTC+02:00": the zone and its offset now."""
+    offset = timezone.localtime(timezone.now(), ZoneInfo(zone)).strftime("%z")
+    return f"{zone}, UTC{offset[:3]}:{offset[3:]}"
+
+
+def clerk_config(mission: Mission) -> dict[str, object]:
+    """What the page's clerk fields need: the mission's zone, in which the clerk gives the time,
+    and the bounds of `check_captured_at` (the latest as the allowed clock skew, the page
+    adding it to its own clock when the record is saved)."""
+    now = timezone.now()
+    earliest, latest = captured_at_limits(mission, now)
+    return {"zone": mission.time_zone, "earliest": earliest.isoformat(),
+            "skewSeconds": int((latest - now).total_seconds())}
+
+
+def _clerk_entry(request: HttpRequest) -> tuple[str, datetime] | None:
+    """The channel and "captured at" a clerk's record carries, or None for an observer's."""
+    channel = request.POST.get("channel")
+    if channel is None:
+        return None
+    text = str(request.POST.get("captured_at") or "")
+    try:
+        captured = parse_datetime(text) if text else None
+    except ValueError:
+        captured = None
+    if text and (captured is None or timezone.is_naive(captured)):
+        raise Invalid("Not a date and time with its offset.", field="captured_at")
+    if captured is None:
+        raise Invalid("A clerk's entry needs the time the form was filled in.",
+                      field="captured_at")
+    return str(channel), captured
+
+
+def _problem(status: int, title: str, detail: str, field: str | None = None) -> JsonResponse:
     return JsonResponse({"type": "about:blank", "title": title, "status": status,
-                         "detail": detail}, status=status,
-                        content_type="application/problem+json")
+                         "detail": detail, **({"field": field} if field else {})},
+                        status=status, content_type="application/problem+json")
 
 
 @require_POST
@@ -180,11 +241,17 @@ def submission(request: HttpRequest, code: str, form_id: str, version: str) -> H
             # receive() places a record by its XML's id and version; this address is one form's.
             raise Invalid("The record is of another form or version.",
                           field="xml_submission_file")
-        stored, created = receive(request.user, xml, media=media_parts(request),
-                                  channel=Submission.Channel.WEB, device=DEVICE,
-                                  mission=form.mission)
+        clerk = _clerk_entry(request)
+        if clerk is not None:
+            stored, created = receive_clerk_entry(
+                request.user, form.mission, xml, media=media_parts(request), channel=clerk[0],
+                captured_at=clerk[1])
+        else:
+            stored, created = receive(request.user, xml, media=media_parts(request),
+                                      channel=Submission.Channel.WEB, device=DEVICE,
+                                      mission=form.mission)
     except ServiceError as refusal:
-        return _problem(refusal.status, "Submission refused", refusal.message)
+        return _problem(refusal.status, "Submission refused", refusal.message, refusal.field)
     return JsonResponse({"instance_id": stored.instance_id, "created": created,
                          "files": sorted(stored.attachments.values_list("name", flat=True))},
                         status=201)

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -13,7 +15,14 @@ from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.tables import Table
 from hofburg.elections.engine.tally import Question, breakdown, hour_of, tally
-from hofburg.elections.models import Attachment, Form, Mission, Snapshot, Submission
+from hofburg.elections.models import (
+    CLERK_CHANNELS,
+    Attachment,
+    Form,
+    Mission,
+    Snapshot,
+    Submission,
+)
 
 
 def missions_for(user: AnyUser) -> QuerySet[Mission]:
@@ -74,6 +83,18 @@ def question_labels(versions: list[Form], language: str) -> dict[str, str]:
     return labels
 
 
+def visit_time(row: Mapping[str, Any], zone: ZoneInfo) -> str | None:
+    """When a frozen form's visit was, for the breakdown by hour: on the observer's own clock,
+    as the form recorded it (its `start`, with its offset); for a paper or phoned-in form the
+    time the clerk copied from it, in the mission's zone (the entry's own `start` is when the
+    clerk typed it)."""
+    if row.get("channel") in CLERK_CHANNELS and row.get("captured_at"):
+        return datetime.fromisoformat(str(row["captured_at"])).astimezone(zone).isoformat()
+    answers = row["data"]
+    return (answers.get("start") or answers.get("end") or row.get("captured_at")
+            or row.get("received_at"))
+
+
 def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
     """The statement figures of a frozen snapshot: per question counts, n, percentages and
     negative_pct for four-point questions; breakdowns by region, urban/rural and hour."""
@@ -81,14 +102,13 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
 
     content = json.loads(snapshot.content)
     rows = content["forms"]
+    zone = ZoneInfo(snapshot.mission.time_zone)
     forms = []
     for row in rows:
         answers = dict(row["data"])
         answers["_region"] = row.get("region", "")
         answers["_urban_rural"] = row.get("urban_rural", "")
-        # The hour on the observer's own clock, as the form recorded it (with its offset).
-        answers["_hour"] = hour_of(answers.get("start") or answers.get("end")
-                                   or row.get("captured_at") or row.get("received_at"))
+        answers["_hour"] = hour_of(visit_time(row, zone))
         forms.append(answers)
     questions = [q for q in questions_of(versions) if q.kind in ("select_one", "select_multiple")]
     return {
@@ -108,14 +128,28 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
     }
 
 
+def fields_of(versions: list[Form]) -> list[str]:
+    """The field names of all versions, in the newest version's order, then older ones'
+    (a version stored without its field names gives its questions')."""
+    seen: dict[str, None] = {}
+    for form in versions:
+        for name in form.fields or [q["name"] for q in form.questions]:
+            seen.setdefault(str(name), None)
+    return list(seen)
+
+
+# After the form's own fields: who sent each record, how and when (decision 0071).
+SUBMISSION_COLUMNS = ("instance_id", "submitted_by", "received_at", "channel", "device",
+                      "captured_at", "version", "attachments")
+
+
 def submissions_table(user: AnyUser | None, form_id: str) -> Table:
-    """One row per submission of `form_id` (all versions): one column per XLSForm field, then
-    instance_id, submitted_by, received_at, channel, version and the names of the media files
-    received with it (`attachments`, separated by "; ")."""
+    """One row per submission of `form_id` (all versions): one column per XLSForm field name
+    (`fields_of`: its metadata such as `start` and `end` too), then `SUBMISSION_COLUMNS`:
+    instance_id, submitted_by, received_at, the channel, device and time captured, the version
+    and the names of the media files received with it (`attachments`, separated by "; ")."""
     versions = form_versions(user, form_id)
-    names = [q.name for q in questions_of(versions)]
-    columns = [*names, "instance_id", "submitted_by", "received_at", "channel", "version",
-               "attachments"]
+    names = fields_of(versions)
     files: dict[int, list[str]] = {}
     for submission_id, name in (Attachment.objects.filter(submission__form__in=versions)
                                 .order_by("name").values_list("submission_id", "name")):
@@ -125,9 +159,10 @@ def submissions_table(user: AnyUser | None, form_id: str) -> Table:
                 .select_related("submitted_by", "form").order_by("received_at", "pk")):
         rows.append([*(sub.data.get(n) for n in names), sub.instance_id,
                      sub.submitted_by.username if sub.submitted_by else "",
-                     sub.received_at.isoformat(), sub.channel, sub.form.version,
-                     "; ".join(files.get(sub.pk, []))])
-    return Table(kind="submissions", columns=columns, rows=rows)
+                     sub.received_at.isoformat(), sub.channel, sub.device,
+                     sub.captured_at.isoformat() if sub.captured_at else "",
+                     sub.form.version, "; ".join(files.get(sub.pk, []))])
+    return Table(kind="submissions", columns=[*names, *SUBMISSION_COLUMNS], rows=rows)
 
 
 def submission_files(submission_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -231,36 +266,40 @@ def coverage(mission: Mission) -> dict[str, Any]:
 
 
 def deployment(mission: Mission) -> dict[str, Any]:
-    """The deployment board: per team its members and the stations it is to cover, by day,
-    each marked visited when the mission has a form for it (from any team); and the frame's
-    stations for the coverage map, visited or not, with the teams planned for them."""
+    """The deployment board: the mission's areas of responsibility, each with its teams (their
+    kind, observers and staffing), and the teams in no area; per team the stations it is to
+    cover, by day, each marked visited when the mission has a form for it (from any team); and
+    the frame's stations for the coverage map, visited or not, with the teams planned for them."""
     from collections import defaultdict
 
     from hofburg.elections.models import Assignment
+    from hofburg.elections.queries.teams import area_rows, team_rows
 
     visited = set(Submission.objects.filter(form__mission=mission).exclude(station_id="")
                   .values_list("station_id", flat=True).distinct())
     frame = {s.station_id: s for s in mission.stations.all()}
-    teams: dict[str, dict[str, Any]] = {}
-    for member in mission.members.select_related("user").exclude(team="").order_by(
-            "team", "user__username"):
-        teams.setdefault(member.team, {"team": member.team, "members": [],
-                                       "assignments": []})["members"].append(
-            member.user.username)
+    teams = {row["code"]: {**row, "assignments": []} for row in team_rows(mission)}
     planned: dict[str, list[str]] = defaultdict(list)
     for assignment in Assignment.objects.filter(mission=mission):
         station = frame.get(assignment.station_id)
-        teams.setdefault(assignment.team, {"team": assignment.team, "members": [],
-                                           "assignments": []})["assignments"].append({
-            "assignment": assignment, "station": station,
-            "visited": assignment.station_id in visited})
+        teams.setdefault(assignment.team, {
+            "team": None, "code": assignment.team, "kind": "", "kind_label": "", "area": None,
+            "observers": [], "status": None, "assignments": []})["assignments"].append({
+                "assignment": assignment, "station": station,
+                "visited": assignment.station_id in visited})
         planned[assignment.station_id].append(assignment.team)
     points = [{"id": s.station_id, "name": s.name, "region": s.region, "lon": s.lon,
                "lat": s.lat, "visited": s.station_id in visited,
                "teams": sorted(set(planned.get(s.station_id, [])))}
               for s in frame.values() if s.lon is not None and s.lat is not None]
+    ordered = [teams[code] for code in sorted(teams)]
+    areas = [{**row, "anchor": f"area-{row['area'].pk}",
+              "teams": [t for t in ordered if t["area"] == row["area"]]}
+             for row in area_rows(mission)]
     return {
-        "teams": [teams[name] for name in sorted(teams)],
+        "teams": ordered,
+        "areas": areas,
+        "unplaced": [t for t in ordered if t["area"] is None],
         "points": points,
         "counts": {"visited": sum(1 for s in frame if s in visited),
                    "not_visited": sum(1 for s in frame if s not in visited),

@@ -1,8 +1,8 @@
 """The deployment plan: which team covers which polling station on which day.
 
-The mission's managers (core team, the owner's editors) plan; a team is one that has members
-on the mission, a station one of the mission's frame, a day within the bounds. Planning the
-same team, station and day again changes nothing (idempotent for retries)."""
+The mission's managers (core team, the owner's editors) plan; a team is one of the mission's
+teams (`services.teams`), a station one of the mission's frame, a day within the bounds.
+Planning the same team, station and day again changes nothing (idempotent for retries)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,8 @@ from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Invalid, NotFound
 from hofburg.core.services.audit import record_change
 from hofburg.elections import permissions
-from hofburg.elections.models import Assignment, Member, Mission
-
-
-def mission_teams(mission: Mission) -> list[str]:
-    """The teams that have members on the mission, sorted."""
-    return sorted(set(Member.objects.filter(mission=mission).exclude(team="")
-                      .values_list("team", flat=True)))
+from hofburg.elections.models import Assignment, Mission
+from hofburg.elections.services.teams import mission_teams
 
 
 def assign_team(user: AnyUser | None, mission: Mission, *, team: str, station_id: str,

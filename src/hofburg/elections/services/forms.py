@@ -48,8 +48,27 @@ def _questions(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+# The record's own identity in meta/, which the exports give as `instance_id` (or not at all).
+_RECORD_META = {"instanceID", "instanceName", "deprecatedID"}
+
+
+def field_names(children: list[dict[str, Any]], *, in_meta: bool = False) -> list[str]:
+    """Every field the XLSForm declares, in form order: questions, calculations and the
+    metadata it asks for (`start`, `end`, `today`, `deviceid`, `audit`, ...), groups flattened.
+    Left out: notes (they hold no answer), repeats (a submission keeps one value per name) and
+    the record's identity in meta/."""
+    found: list[str] = []
+    for child in children:
+        kind, name = str(child.get("type", "")), str(child.get("name", ""))
+        if kind == "group":
+            found.extend(field_names(child.get("children", []), in_meta=name == "meta"))
+        elif kind not in ("repeat", "note") and name and not (in_meta and name in _RECORD_META):
+            found.append(name)
+    return found
+
+
 def convert_xlsform(content: bytes, filename: str = "") -> dict[str, Any]:
-    """form_id, title, version (None if the form gives none), xform and questions; Invalid
+    """form_id, title, version (None if the form gives none), xform, questions and fields; Invalid
     with pyxform's own message for a bad XLSForm. An `.md` file name means pyxform's markdown
     notation of an XLSForm (the desk's checklists under data/elections/); anything else .xlsx."""
     if len(content) > bounds.MAX_XLSFORM_BYTES:
@@ -76,7 +95,8 @@ def convert_xlsform(content: bytes, filename: str = "") -> dict[str, Any]:
                       field="file")
     return {"form_id": form_id, "title": str(definition.get("title") or form_id),
             "version": None if version is None else str(version), "xform": result.xform,
-            "questions": _questions(definition.get("children", []))}
+            "questions": _questions(definition.get("children", [])),
+            "fields": field_names(definition.get("children", []))}
 
 
 def _with_version(xform: str, version: str) -> str:
@@ -116,7 +136,8 @@ def add_form(user: AnyUser | None, mission: Mission, content: bytes, filename: s
     with transaction.atomic():
         form = Form.objects.create(
             mission=mission, form_id=form_id, version=version, title=converted["title"],
-            xform=xform, md5=md5, questions=converted["questions"], xlsform=content,
+            xform=xform, md5=md5, questions=converted["questions"],
+            fields=converted["fields"], xlsform=content,
             xlsform_name=filename[:300],
             created_by=user if user is not None and user.is_authenticated else None)
         record_change(user, "create", form, None,

@@ -1,10 +1,12 @@
-"""Missions, their members and their polling-station frame."""
+"""Missions, their phase, their members and their polling-station frame."""
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
+from zoneinfo import available_timezones
 
 from django.db import transaction
 
@@ -14,55 +16,114 @@ from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import User
 from hofburg.core.services.audit import record_change, snapshot
 from hofburg.elections import bounds, permissions
-from hofburg.elections.models import Member, Mission, Station
+from hofburg.elections.engine.phases import PhaseError, check_move
+from hofburg.elections.models import Member, Mission, Station, site_time_zone
+from hofburg.elections.services.teams import check_place_on_team, ensure_team
+from hofburg.elections.states import check_state
 
 FRAME_COLUMNS = ("station_id", "name", "region", "district", "urban_rural", "registered_voters",
                  "lon", "lat")
 
 
-def create_mission(user: AnyUser, *, code: str, name: str, state: str, election_date: date,
-                   election_type: str = "", classification: str = "confidential") -> Mission:
+def check_time_zone(value: str) -> str:
+    """An IANA time zone name ("Europe/Chisinau"); Invalid otherwise."""
+    zone = (value or "").strip()
+    if zone not in available_timezones():
+        raise Invalid(f"Not a time zone of the IANA database: {zone[:64]!r} (e.g. "
+                      "\"Europe/Chisinau\").", field="time_zone")
+    return zone
+
+
+@dataclass(frozen=True)
+class MissionRecord:
+    """A new mission as its creator gives it. `state` is a participating State's ISO code,
+    checked against the registry; an exercise mission (`exercise`, or any mission of an exercise
+    affiliation) may name the exercise State instead. `time_zone` "" is the site's."""
+
+    code: str
+    name: str
+    state: str
+    election_date: date
+    election_type: str = ""
+    classification: str = "confidential"
+    time_zone: str = ""
+    exercise: bool = False
+
+
+def create_mission(user: AnyUser, record: MissionRecord) -> Mission:
     """A mission owned by the creator's affiliation (an editor's)."""
     if not can_contribute(user):
         raise AccessDenied("Only editors with an affiliation may set up a mission.")
-    code = code.strip()
+    code, name = record.code.strip(), record.name.strip()
     if not code or len(code) > bounds.MAX_CODE_LENGTH or not all(
             c.isalnum() or c in "-_." for c in code):
         raise Invalid(f"1 to {bounds.MAX_CODE_LENGTH} letters, digits, '-', '_' or '.'.",
                       field="code")
-    if not name.strip() or len(name) > bounds.MAX_NAME_LENGTH:
+    if not name or len(record.name) > bounds.MAX_NAME_LENGTH:
         raise Invalid(f"1 to {bounds.MAX_NAME_LENGTH} characters.", field="name")
-    if not state.strip() or len(state) > bounds.MAX_NAME_LENGTH:
-        raise Invalid(f"1 to {bounds.MAX_NAME_LENGTH} characters.", field="state")
-    if not core_bounds.FIRST_DAY <= election_date <= core_bounds.LAST_DAY:
+    affiliation = user.affiliation  # type: ignore[union-attr]
+    exercise = record.exercise or bool(affiliation is not None and affiliation.is_exercise)
+    state = check_state(record.state, exercise=exercise)
+    zone = check_time_zone(record.time_zone) if record.time_zone else site_time_zone()
+    if not core_bounds.FIRST_DAY <= record.election_date <= core_bounds.LAST_DAY:
         raise Invalid("The election date is out of range.", field="election_date")
-    if classification not in allowed_classifications(user):
-        raise Invalid(f"Unknown or not allowed classification {classification!r}.",
+    if record.classification not in allowed_classifications(user):
+        raise Invalid(f"Unknown or not allowed classification {record.classification!r}.",
                       field="classification")
     if Mission.objects.filter(code=code).exists():
         raise Conflict(f"A mission with the code {code} exists.", field="code")
-    affiliation = user.affiliation  # type: ignore[union-attr]
     with transaction.atomic():
         mission = Mission.objects.create(
-            code=code, name=name.strip(), state=state.strip(), election_date=election_date,
-            election_type=election_type.strip(), classification=classification,
-            owner_affiliation=affiliation,
-            is_exercise=bool(affiliation is not None and affiliation.is_exercise))
+            code=code, name=name, state=state, election_date=record.election_date,
+            election_type=record.election_type.strip(), classification=record.classification,
+            owner_affiliation=affiliation, time_zone=zone, is_exercise=exercise)
         record_change(user, "create", mission, None, snapshot(mission))
     return mission
 
 
-def add_member(user: AnyUser, mission: Mission, member: User, role: str,
+def change_phase(user: AnyUser | None, mission: Mission, phase: str) -> Mission:
+    """Move the mission to its next phase (`engine.phases`: forward, one phase at a time), by
+    its core team or the owner's editors; Conflict for any other move, Invalid for no phase."""
+    if user is not None and not permissions.may_manage(user, mission):
+        raise AccessDenied("Only the mission's core team may change its phase.")
+    with transaction.atomic():
+        locked = Mission.objects.select_for_update().get(pk=mission.pk)
+        try:
+            moved = check_move(locked.phase, phase)
+        except PhaseError as refusal:
+            if refusal.unknown:
+                raise Invalid(str(refusal), field="phase") from refusal
+            raise Conflict(str(refusal), field="phase") from refusal
+        before = locked.phase
+        locked.phase = moved.value
+        locked.save(update_fields=["phase"])
+        record_change(user, "phase", locked, {"phase": before}, {"phase": moved.value})
+    mission.phase = locked.phase
+    return locked
+
+
+def add_member(user: AnyUser | None, mission: Mission, member: User, role: str,
                team: str = "") -> Member:
-    if not permissions.may_manage(user, mission):
+    """Put `member` on the mission with `role`, or change their role or team. A team is for
+    long- and short-term observers only; naming a team the mission does not have forms it
+    (of the observer's kind); a full team, or one of the other kind, is refused. `user` None
+    is the operator at the server's command line."""
+    if user is not None and not permissions.may_manage(user, mission):
         raise AccessDenied("Only the mission's managers may add members.")
     if role not in Member.Role.values:
         raise Invalid(f"Unknown role {role!r}.", field="role")
+    team = team.strip()
     if len(team) > bounds.MAX_CODE_LENGTH:
         raise Invalid(f"At most {bounds.MAX_CODE_LENGTH} characters.", field="team")
     with transaction.atomic():
         found, _created = Member.objects.update_or_create(
-            mission=mission, user=member, defaults={"role": role, "team": team.strip()})
+            mission=mission, user=member, defaults={"role": role})
+        if team:
+            ensure_team(user, mission, team, role)
+            check_place_on_team(mission, found, team)
+        if found.team != team:
+            found.team = team
+            found.save(update_fields=["team"])
         record_change(user, "member", mission, None,
                       {"user": member.username, "role": role, "team": team})
     return found

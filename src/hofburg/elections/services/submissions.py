@@ -7,6 +7,10 @@ the stored one is returned, with any media part it did not have yet. The same in
 different answers is refused (409). The record is committed before the caller answers, so an
 acknowledged submission is a stored one.
 
+A data clerk's entry of a paper or phoned-in form (`receive_clerk_entry`) is stored the same
+way, with its channel, the device `clerk entry` and the time the form was filled in as the
+clerk gives it, within the bounds of `check_captured_at` (decision 0071).
+
 Media parts (the files of `image` and `audio` answers) are bounded in `bounds`: a file name
 without a path, an accepted extension (stored with that extension's type, whatever the client
 declared), at most `MAX_ATTACHMENT_BYTES` each and `MAX_ATTACHMENTS` per submission over all
@@ -30,10 +34,18 @@ from django.utils.dateparse import parse_datetime
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
+from hofburg.core.bounds import CLOCK_SKEW
 from hofburg.core.errors import Conflict, Invalid, NotFound
 from hofburg.core.trust import Trusted
-from hofburg.elections import bounds
-from hofburg.elections.models import Attachment, Form, Member, Mission, Submission
+from hofburg.elections import bounds, permissions
+from hofburg.elections.models import (
+    CLERK_CHANNELS,
+    Attachment,
+    Form,
+    Member,
+    Mission,
+    Submission,
+)
 
 STATION_FIELDS = ("station_id", "station", "polling_station")
 
@@ -169,8 +181,11 @@ def _when(value: Any) -> datetime | None:
 
 def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
             channel: str = Submission.Channel.ODK, device: str = "",
-            mission: Mission | None = None) -> tuple[Submission, bool]:
-    """Store one submission; (submission, created). Refusals change nothing."""
+            mission: Mission | None = None,
+            captured_at: datetime | None = None) -> tuple[Submission, bool]:
+    """Store one submission; (submission, created). Refusals change nothing. `captured_at`,
+    when given (a clerk's entry, checked by `receive_clerk_entry`), stands for the form's own
+    `end`/`start`."""
     if channel not in Submission.Channel.values:
         raise Invalid(f"Unknown channel {channel!r}.", field="channel")
     if len(device) > bounds.MAX_DEVICE_LENGTH:
@@ -192,7 +207,7 @@ def receive(user: AnyUser, xml: bytes, *, media: tuple[Media, ...] = (),
                 team=team[:bounds.MAX_CODE_LENGTH],
                 submitted_by=user if user.is_authenticated else None, channel=channel,
                 device=device or str(answers.get("deviceid") or "")[:bounds.MAX_DEVICE_LENGTH],
-                captured_at=_when(answers.get("end") or answers.get("start")),
+                captured_at=captured_at or _when(answers.get("end") or answers.get("start")),
                 received_at=timezone.now())
             _attach(created, media, new=True)
         return created, True
@@ -219,3 +234,49 @@ def _attach(submission: Submission, media: tuple[Media, ...], *, new: bool = Fal
         Attachment(submission=submission, name=m.name[:255], content_type=m.content_type[:100],
                    content=m.content)
         for m in media if m.name not in have])
+
+
+CLERK_DEVICE = "clerk entry"
+# What a clerk enters for observers: the web page offers paper and phone (CLERK_CHANNELS); the
+# API takes digital-pen forms too, which an import enters on the pen's behalf.
+ENTRY_CHANNELS = (*CLERK_CHANNELS, Submission.Channel.PEN.value)
+
+
+def captured_at_limits(mission: Mission, now: datetime | None = None
+                       ) -> tuple[datetime, datetime]:
+    """The earliest and latest "captured at" a clerk may give on `mission` (bounds.py)."""
+    return mission.created_at, (now or timezone.now()) + CLOCK_SKEW
+
+
+def check_captured_at(mission: Mission, captured_at: datetime) -> datetime:
+    """`captured_at` if it lies within `captured_at_limits`; Invalid (field `captured_at`)."""
+    if timezone.is_naive(captured_at):
+        raise Invalid("The time needs its zone.", field="captured_at")
+    earliest, latest = captured_at_limits(mission)
+    if captured_at > latest:
+        raise Invalid("The form cannot have been filled in later than now.",
+                      field="captured_at")
+    if captured_at < earliest:
+        raise Invalid(f"The form cannot have been filled in before the mission was set up "
+                      f"({earliest.isoformat(timespec='minutes')}).", field="captured_at")
+    return captured_at
+
+
+def receive_clerk_entry(user: AnyUser, mission: Mission, xml: bytes, *,
+                        media: tuple[Media, ...] = (), channel: str,
+                        captured_at: datetime | None, device: str = CLERK_DEVICE
+                        ) -> tuple[Submission, bool]:
+    """A form a data clerk enters for an observer: a paper form, one phoned in (or a digital
+    pen's), with the time it was filled in (`captured_at`, in place of the entry's own times;
+    None keeps the form's). Stored through `receive`, so idempotent on the instance id like
+    every channel. For the mission's clerks and core team (`permissions.may_enter_as_clerk`)."""
+    if not permissions.may_enter_as_clerk(user, mission):
+        raise AccessDenied("Only the mission's data clerks and core team enter forms for "
+                           "observers.", field="channel")
+    if channel not in ENTRY_CHANNELS:
+        raise Invalid(f"A clerk enters paper, phoned-in or digital-pen forms, not {channel!r}.",
+                      field="channel")
+    if captured_at is not None:
+        captured_at = check_captured_at(mission, captured_at)
+    return receive(user, xml, media=media, channel=channel, device=device, mission=mission,
+                   captured_at=captured_at)
