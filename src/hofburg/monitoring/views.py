@@ -33,13 +33,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from hofburg.core import access, bounds
+from hofburg.core import access
 from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
 from hofburg.core.notes import refusal
 from hofburg.monitoring import bounds as mon_bounds
-from hofburg.monitoring import errors, panels, permissions, queries, report
+from hofburg.monitoring import errors, observation_checks, panels, permissions, queries, report
 from hofburg.monitoring.forms import (
     ListFilterForm,
     ObservationCorrectionForm,
@@ -149,9 +149,9 @@ FORM_TEXTS = {
     "locating": gettext_lazy("Finding your position…"),
     "located": gettext_lazy("Position found (within {metres} m)."),
     "noPosition": gettext_lazy("Your position could not be found; enter it by hand."),
-    "future": gettext_lazy("This time is in the future: check the device's clock."),
-    "beforeMandate": gettext_lazy("This time is before the mission's mandate began ({day})."),
-    "tooFar": gettext_lazy("Farther than the mission accepts for this method: at most {km} km."),
+    "correctBelow": gettext_lazy("Not saved: correct the fields marked below."),
+    "kept": gettext_lazy("Kept from your last record: {values}. Change them if you have moved "
+                         "or another observer reports."),
     "photos": gettext_lazy("photos:"),
     "photoType": gettext_lazy("{name}: only JPEG, PNG or WebP photos are accepted."),
     "photoSize": gettext_lazy("{name}: larger than {mb} MB."),
@@ -173,18 +173,13 @@ def photo_limits() -> dict[str, Any]:
 
 
 def _form_page_context(form: ObservationForm) -> dict[str, Any]:
-    return {"form": form, "form_texts": {key: str(text) for key, text in FORM_TEXTS.items()},
-            "observation_limits": observation_limits(), "photo_limits": photo_limits(),
-            "photo_mb": mon_bounds.MAX_PHOTO_BYTES // 2**20}
-
-
-def observation_limits() -> dict[str, Any]:
-    """The bounds the form checks on the device, as the server checks them (`records`)."""
     limits = observation_bounds()
-    return {"earliest": limits.earliest.date().isoformat() if limits.earliest else None,
-            "skew_minutes": int(bounds.CLOCK_SKEW.total_seconds() // 60),
-            "max_distance_km": {str(method): km
-                                for method, km in limits.max_distance_km.items()}}
+    return {"form": form, "form_texts": {key: str(text) for key, text in FORM_TEXTS.items()},
+            "observation_checks": observation_checks.device_checks(form, limits),
+            "mandate_day": limits.earliest.date() if limits.earliest else None,
+            "max_km": {str(method): observation_checks.kilometres(km)
+                       for method, km in limits.max_distance_km.items()},
+            "photo_limits": photo_limits(), "photo_mb": mon_bounds.MAX_PHOTO_BYTES // 2**20}
 
 
 def _may_submit_or_deny(request: HttpRequest) -> None:
