@@ -15,8 +15,14 @@
  * server stores a photo once however often it arrives (by its SHA-256), so a retry sends the
  * record and its photos again safely. The record leaves the outbox when the server holds it
  * and every photo it could take; a photo it refuses, or one gone from the device, is named in
- * the "Sent" list. The bounds (kinds, size, count) are the server's, given in #photo-limits.
+ * the "Sent" list. The bounds (kinds, size, count) are the server's, given in #photo-limits;
+ * the photos' own work is in monitoring-form-photos.js.
  * The position can be picked on a map (monitoring-position-map.js).
+ *
+ * Before a record enters the outbox the device checks it as the server would
+ * (monitoring-form-checks.js, with the server's rules and messages from #observation-checks),
+ * each refusal beside its field. Once it is queued, every per-record field starts afresh; who
+ * observed and from where are kept for the next record, and the page says so (decision 0074).
  */
 (function () {
   "use strict";
@@ -33,13 +39,13 @@
   var positionButton = document.getElementById("use-position");
   var key = form.getAttribute("data-outbox-key");
   var text = JSON.parse(document.getElementById("form-texts").textContent);
-  var limits = JSON.parse(document.getElementById("observation-limits").textContent);
+  var checkData = JSON.parse(document.getElementById("observation-checks").textContent);
+  var checks = hofburg.observationChecks(form, checkData);
+  var keptNotice = document.getElementById("kept-notice");
   var photoLimits = JSON.parse(document.getElementById("photo-limits").textContent);
   var photoInput = form.elements.photos;
   var keepLocation = form.elements.keep_location;
   var photosKept = document.getElementById("photos-kept");
-  var PHOTO_DB = "hofburg-monitoring-photos";
-  var PHOTO_STORE = "photos";
   var carried = null;  // the photos of a record put back in the form by "Edit"
   var RETRY_FIRST_MS = 3000;
   var RETRY_MAX_MS = 60000;
@@ -85,64 +91,13 @@
     });
   }
 
-  /* -- photos on the device (IndexedDB) ---------------------------------------------------- */
-
-  var inStore = hofburg.deviceStore(PHOTO_DB, PHOTO_STORE);
-
-  function keepPhotos(files) {
-    if (!files.length) {
-      return Promise.resolve();
-    }
-    return inStore("readwrite", function (store) {
-      files.forEach(function (file) { store.put(file.blob, file.key); });
-    });
-  }
-
-  function readPhoto(photo) {
-    return inStore("readonly", function (store) {
-      var found = {};
-      var request = store.get(photo.key);
-      request.onsuccess = function () { found.blob = request.result || null; };
-      return found;
-    }).then(function (found) { return found.blob; }, function () { return null; });
-  }
-
-  function dropPhotos(photos) {
-    if (!(photos || []).length) {
-      return Promise.resolve();
-    }
-    return inStore("readwrite", function (store) {
-      photos.forEach(function (photo) { store.delete(photo.key); });
-    }).catch(function () { /* left over: nothing reads them again */ });
-  }
-
-  /* The photos chosen for a record, or the first bound they break. */
-  function chosenPhotos(clientId) {
-    var files = Array.prototype.slice.call(photoInput.files || []);
-    var chosen = [];
-    var problem = null;
-    files.forEach(function (file, index) {
-      if (problem) {
-        return;
-      }
-      if (!Object.prototype.hasOwnProperty.call(photoLimits.types, file.type)) {
-        problem = fill(text.photoType, { name: file.name });
-      } else if (file.size > photoLimits.maxBytes) {
-        problem = fill(text.photoSize, { name: file.name,
-                                         mb: String(Math.floor(photoLimits.maxBytes / 1048576)) });
-      } else {
-        chosen.push({ key: key + "|" + clientId + "|" + index + "-" + file.name,
-                      name: file.name, type: file.type, size: file.size, blob: file });
-      }
-    });
-    if (!problem && chosen.length > photoLimits.maxPhotos) {
-      problem = fill(text.photoCount, { count: String(photoLimits.maxPhotos) });
-    }
-    return { photos: chosen, problem: problem };
-  }
+  var photoStore = hofburg.observationPhotos({
+    form: form, input: photoInput, key: key, limits: photoLimits, text: text, fill: fill,
+    csrfToken: csrfToken
+  });
 
   function checkPhotos() {
-    var checked = chosenPhotos("check");
+    var checked = photoStore.chosen("check");
     photoInput.setCustomValidity(checked.problem || "");
     if (photoInput.files && photoInput.files.length) {
       carried = null;
@@ -302,68 +257,6 @@
     save(key, outbox);
   }
 
-  /* One photo of a stored record: "ok", "refused" (with the server's reason), or as sendOne. */
-  function sendPhoto(record, photo, blob) {
-    var body = new FormData();
-    body.append("client_id", record.client_id);
-    body.append("keep_location", record.keep_location ? "true" : "false");
-    body.append("photo", new Blob([blob], { type: photo.type }), photo.name);
-    return fetch(form.getAttribute("data-photo-url"), {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
-    }).then(function (response) {
-      if (response.status === 200 || response.status === 201) {
-        return { outcome: "ok" };
-      }
-      if (response.status === 400 || response.status === 413) {
-        return response.json().catch(function () { return {}; }).then(function (answer) {
-          return { outcome: "refused", reason: photo.name + ": " + (answer.message || "") };
-        });
-      }
-      if (response.status === 401 || response.status === 403) {
-        return { outcome: "signed-out" };
-      }
-      return { outcome: "retry" };
-    });
-  }
-
-  /* The record's photos, one after the other, once the server holds the record. */
-  function sendPhotos(record) {
-    var refused = [];
-    var missing = [];
-    var chain = Promise.resolve("ok");
-    (record.photos || []).forEach(function (photo) {
-      chain = chain.then(function (outcome) {
-        if (outcome !== "ok") {
-          return outcome;
-        }
-        return readPhoto(photo).then(function (blob) {
-          if (!blob) {
-            missing.push(photo.name);
-            return "ok";
-          }
-          return sendPhoto(record, photo, blob).then(function (result) {
-            if (result.outcome === "refused") {
-              refused.push(result.reason);
-              return "ok";
-            }
-            return result.outcome;
-          });
-        });
-      });
-    });
-    return chain.then(function (outcome) {
-      var reasons = [];
-      if (refused.length) {
-        reasons.push(text.photoRefused + " " + refused.join("; "));
-      }
-      if (missing.length) {
-        reasons.push(text.photoMissing + " " + missing.join(", "));
-      }
-      return { outcome: outcome, reason: reasons.join(" · ") };
-    });
-  }
-
   function sendOne(record) {
     var body = {};
     Object.keys(record.fields).forEach(function (name) { body[name] = record.fields[name]; });
@@ -378,12 +271,12 @@
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) {
         return response.json().then(function (answer) {
-          return sendPhotos(record).then(function (photos) {
+          return photoStore.send(record).then(function (photos) {
             if (photos.outcome !== "ok") {
               return photos.outcome;  // the record is stored; it and its photos go again
             }
             markSent(record, answer, photos.reason);
-            return dropPhotos(record.photos).then(function () { return "sent"; });
+            return photoStore.drop(record.photos).then(function () { return "sent"; });
           });
         });
       }
@@ -442,40 +335,22 @@
     });
   }
 
-  /* The bounds the server checks, checked here first so the monitor corrects the record while
-   * still on the spot: not after now (plus the clock skew), not before the mandate, not farther
-   * than the method reaches (data/monitoring/observation_limits.yaml, sent by the page). */
-  function checkBounds() {
-    var when = form.elements.observed_at;
-    var far = form.elements.distance_km_max;
-    when.setCustomValidity("");
-    far.setCustomValidity("");
-    var moment = new Date(when.value);
-    if (!isNaN(moment.getTime())) {
-      if (moment.getTime() > Date.now() + limits.skew_minutes * 60000) {
-        when.setCustomValidity(text.future);
-      } else if (limits.earliest && when.value.slice(0, 10) < limits.earliest) {
-        when.setCustomValidity(text.beforeMandate.replace("{day}", limits.earliest));
-      }
-    }
-    var chosen = form.querySelector('input[name="method"]:checked');
-    var most = chosen ? limits.max_distance_km[chosen.value] : undefined;
-    if (far.value !== "" && most !== undefined && Number(far.value) > most) {
-      far.setCustomValidity(text.tooFar.replace("{km}", String(most)));
-    }
+  /* Who observed and from where, kept for the next record: said on the page, so that nothing
+   * carries over unseen. */
+  function showKept() {
+    var values = checkData.kept.map(function (name) {
+      return optionText(name, form.elements[name].value);
+    }).filter(function (v) { return v !== ""; });
+    keptNotice.textContent = values.length ? fill(text.kept, { values: values.join(", ") }) : "";
+    keptNotice.hidden = !values.length;
   }
-
-  ["observed_at", "distance_km_max"].forEach(function (name) {
-    form.elements[name].addEventListener("input", checkBounds);
-  });
-  Array.prototype.forEach.call(form.querySelectorAll('input[name="method"]'), function (input) {
-    input.addEventListener("change", checkBounds);
-  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    checkBounds();
-    if (!form.reportValidity()) {
+    var refused = checks.check();
+    if (refused) {
+      say(text.correctBelow);
+      checks.control(refused).focus();
       return;
     }
     var data = new FormData(form);
@@ -487,7 +362,7 @@
       }
     });
     var clientId = form.elements.client_id.value || uuid();
-    var chosen = chosenPhotos(clientId);
+    var chosen = photoStore.chosen(clientId);
     if (chosen.problem) {
       photoInput.setCustomValidity(chosen.problem);
       photoInput.reportValidity();
@@ -516,9 +391,9 @@
       state: "waiting",
       queued_at: new Date().toISOString()
     };
-    keepPhotos(chosen.photos).then(function () {
+    photoStore.keep(chosen.photos).then(function () {
       queueRecord(record, fields);
-      dropPhotos((replaced || []).filter(function (old) {
+      photoStore.drop((replaced || []).filter(function (old) {
         return !photos.some(function (photo) { return photo.key === old.key; });
       }));
     }, function () {
@@ -535,15 +410,14 @@
     photoInput.value = "";
     photoInput.setCustomValidity("");
     keepLocation.checked = false;
-    // Keep who and where for the next record; clear what was seen.
-    window.localStorage.setItem(key + ".observer", JSON.stringify({
-      observer_id: fields.observer_id, observer_kind: fields.observer_kind,
-      observer_lat: fields.observer_lat, observer_lon: fields.observer_lon
-    }));
-    ["count", "bearing_deg", "distance_km_min", "distance_km_max", "notes", "client_id"]
-      .forEach(function (name) { form.elements[name].value = ""; });
-    form.elements.count.value = "1";
+    // Keep who and where for the next record, and say so; everything else starts afresh.
+    var kept = {};
+    checkData.kept.forEach(function (name) { kept[name] = fields[name]; });
+    window.localStorage.setItem(key + ".observer", JSON.stringify(kept));
+    checks.reset();
+    form.elements.client_id.value = "";
     form.elements.observed_at.value = nowLocal();
+    showKept();
     say(navigator.onLine ? text.queued : text.queuedOffline);
     render();
     flush();
@@ -585,14 +459,17 @@
   } catch (error) {
     remembered = {};
   }
-  Object.keys(remembered).forEach(function (name) {
-    if (form.elements[name] && !form.elements[name].value) {
+  checkData.kept.forEach(function (name) {
+    if (remembered[name] && form.elements[name] && !form.elements[name].value) {
       form.elements[name].value = remembered[name];
     }
   });
+  showKept();
   if (!form.elements.observed_at.value) {
     form.elements.observed_at.value = nowLocal();
   }
+
+  form.noValidate = true;  // checked by the device's checks above, with the server's words
 
   // Keep the page and its files for use without a network.
   if ("serviceWorker" in navigator && window.caches) {

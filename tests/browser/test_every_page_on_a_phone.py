@@ -6,7 +6,9 @@ a State's delegation, whose "My State" cards are all filled (decision 0072). Eac
 
 - not scroll sideways (a wide table scrolls inside its own labelled box instead),
 - keep the site header within about a quarter of the phone's first screen,
-- have no serious or critical axe-core finding.
+- have no serious or critical axe-core finding,
+- in a language other than English, hold no English interface word or month in its visible
+  text (`english_words`, decision 0074).
 
 The walk collects every finding before failing, so that one run names all of them. The
 pages come from the URL configuration: `test_the_walk_covers_every_page_route` fails when a
@@ -25,6 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from hofburg.monitoring.models import Observation
 from tests.browser.axe import serious_violations
+from tests.browser.english_words import english_left
 from tests.browser.my_state import CARDS, DELEGATE, fill_my_state
 from tests.browser.test_content_security_policy import PAGES as CSP_PAGES
 from tests.browser.test_content_security_policy import PASSPHRASE, every_desk
@@ -65,6 +68,11 @@ PAGES = [path for path, _ready in CSP_PAGES
     "/search/?q=Austria",
     "/monitoring/review/",
     "/glossary/",
+    # The confirmation steps of what makes figures public: the fixture's event is published
+    # already, so its page says why it cannot be published again; its period is released, so
+    # the release page offers the withdrawal.
+    "/monitoring/events/{event}/publish/",
+    f"/monitoring/reports/{REPORT_DATE}/release/",
 ]
 
 # The delegation member's walk: the home page with My State, and the State's own page.
@@ -82,19 +90,19 @@ NOT_WALKED = {
     "set_language": "POST only", "admin": "Django's admin, tested for its policy",
     "admin_login": "Django's admin", "api": "JSON, and Swagger UI's own page",
     "core:logout": "POST only", "csbm:checker_answer": "htmx fragment of the checker",
-    "csbm:exchange_upload": "a delegation officer's form; the walk's monitor is not one",
+    "csbm:exchange_upload": "POST only: the form on /csbm/exchanges/ of a delegation officer, "
+                            "with its refusals, walked by test_release_and_upload_pages.py",
     "documents:document_download": "a file",
     "monitoring:service_worker": "a script", "monitoring:submit": "POST only",
     "monitoring:verify_observation": "POST only", "monitoring:reject_observation": "POST only",
     "monitoring:correct_observation": "POST only", "monitoring:verify_event": "POST only",
-    "monitoring:publish_event": "confirmation step of an action, tested by the release test",
-    "monitoring:withdraw_publication": "confirmation step of an action",
+    "monitoring:withdraw_publication": "POST only (a form on the event's page)",
     "monitoring:declassify_event": "POST only",
     "monitoring:map_layers": "JSON", "monitoring:map_data": "JSON",
     "monitoring:submit_photo": "POST only (the offline form sends photos there)",
     "monitoring:observation_photo": "an image file",
-    "monitoring:report_pdf": "PDF", "monitoring:release_period": "confirmation step",
-    "monitoring:withdraw_release": "confirmation step",
+    "monitoring:report_pdf": "PDF",
+    "monitoring:withdraw_release": "POST only (a form on the release page)",
     "registry:map_areas": "JSON",
     "csbm:calendar_ics": "an iCalendar file", "csbm:calendar_csv": "a CSV file",
     "monitoring:trends_csv": "a CSV file",
@@ -139,8 +147,8 @@ def test_the_walk_covers_every_page_route() -> None:
     assert missing == [], "pages neither walked nor set aside: " + ", ".join(missing)
 
 
-def _findings(page: Page, path: str, label: str, *, phone: bool, axe: bool = False
-              ) -> list[str]:
+def _findings(page: Page, path: str, label: str, *, phone: bool, axe: bool = False,
+              language: str = "en") -> list[str]:
     found = []
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -162,6 +170,9 @@ def _findings(page: Page, path: str, label: str, *, phone: bool, axe: bool = Fal
         # few pages are checked at both widths (`axe`): My State's cards sit side by side on
         # the desktop and one above the other on the phone.
         found.extend(f"{label} {path}: {line}" for line in serious_violations(page))
+        if language != "en":
+            found.extend(f"{label} {path}: English left: {piece}"
+                         for piece in english_left(page, language))
     for line in found:
         print(line)  # as they come: a slow walk tells what it finds before its end
     return found
@@ -207,7 +218,8 @@ def _walk(context: BrowserContext, base: str, ids: dict[str, int], who: str,
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)
             found += _findings(page, path, f"{who}/{language}/{label}",
-                               phone=label == "phone", axe=who == DELEGATE)
+                               phone=label == "phone", axe=who == DELEGATE,
+                               language=language)
         print(f"{who}/{language} {path}: {time.monotonic() - started:.1f}s")
     page.close()
     return found
@@ -266,7 +278,8 @@ def test_the_glossary_fits_a_phone_passes_axe_and_filters_as_one_types(
         assert page.locator("html").get_attribute("lang") == language
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)
-            found += _findings(page, path, f"visitor/{language}/{label}", phone=label == "phone")
+            found += _findings(page, path, f"visitor/{language}/{label}", phone=label == "phone",
+                               language=language)
     assert found == [], f"{len(found)} findings:\n" + "\n".join(found)
 
     # Typing filters the list in place: an abbreviation, then a word without its accents.

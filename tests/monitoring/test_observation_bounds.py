@@ -84,13 +84,13 @@ def test_the_page_refuses_them_beside_the_field_and_the_device_is_told_the_bound
     mona = cast.client(cast.mona)
     page = mona.get("/monitoring/observe/").content.decode()
     assert '"earliest": "2014-03-21"' in page and '"heard": 40.0' in page
-    assert "Accepted: times from 2014-03-21" in page
+    assert "Accepted: times from 21 March 2014 (the mission's mandate)" in page
     form = {**observation_data(observed_at="1990-06-01T12:00", distance_km_min=400,
                                distance_km_max=500)}
     answer = mona.post("/monitoring/observations/submit/", form)
     assert answer.status_code == 400
     text = answer.content.decode()
-    assert "before the mission&#x27;s mandate began (2014-03-21)" in text
+    assert "before the mission&#x27;s mandate began (21 March 2014)" in text
     assert "at most 40 km" in text
     # The device's queue posts JSON: a 400 naming the fields, so the record needs correction.
     sent = mona.post("/monitoring/observations/submit/",

@@ -162,3 +162,12 @@ def test_personnel_and_the_largest_contributors_of_a_field_operation(cast: Cast,
     assert answer["personnel"][0]["state"] == "AT" and answer["personnel"][0]["personnel"] == 9
     assert [(d["donor__code"], d["total"]) for d in answer["financing"]] == [
         ("at", "180000.00"), ("eu", "20000.00")]
+
+
+def test_a_button_that_records_says_the_verb(cast: Cast, world: World) -> None:
+    """"Record" alone is also the audit trail's noun; a button takes the verb (decision 0074)."""
+    client = cast.client(world.erin)
+    client.cookies["django_language"] = "ru"
+    page = client.get(f"/projects/{world.public.pk}/transactions/new/").content.decode()
+    assert '<button type="submit">Записать</button>' in page
+    assert ">Запись<" not in page

@@ -174,7 +174,7 @@ def test_a_profile_lists_a_source_several_rows_share_once(osce: Osce) -> None:
 
     html = page("/registry/states/MD/")
 
-    assert html.count("<li>OSCE, Expansion of the CSCE/OSCE</li>") == 1
+    assert html.count('<li><span lang="en">OSCE, Expansion of the CSCE/OSCE</span></li>') == 1
 
 
 def test_an_unknown_state_is_not_found(osce: Osce) -> None:

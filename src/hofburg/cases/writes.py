@@ -32,6 +32,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from hofburg.cases import forms as case_forms
@@ -48,6 +49,9 @@ from hofburg.core.models import User
 
 Text = Any  # a (lazy) text, or a function of the record (title) or of what was stored (done)
 WORDS = re.compile(r"[\s,;]+")
+# The submit button's verb: "Record" alone is also a noun (an audit trail's column), which
+# several languages translate differently ("Записать", not "Запись").
+RECORD = pgettext_lazy("button", "Record")
 
 
 @dataclass(frozen=True)
@@ -331,7 +335,7 @@ PAGES: tuple[FormPage, ...] = (
     FormPage("prisoners/<str:case_id>/episodes/new/", "add_episode", case_forms.EpisodeForm,
              lambda user, form, record: prisoners.add_detention_episode(user, record,
                                                                         **_data(form)),
-             title=_title(_("Record detention")), submit=_("Record"),
+             title=_title(_("Record detention")), submit=RECORD,
              done=_("The detention is recorded."),
              intro=_("Episodes of one case may not overlap; custody on a day follows from "
                      "them."), **PRISONER),
@@ -344,11 +348,11 @@ PAGES: tuple[FormPage, ...] = (
     FormPage("prisoners/<str:case_id>/proceedings/new/", "add_proceeding",
              case_forms.ProceedingForm,
              lambda user, form, record: prisoners.add_proceeding(user, record, **_data(form)),
-             title=_title(_("Record a hearing")), submit=_("Record"),
+             title=_title(_("Record a hearing")), submit=RECORD,
              done=_("The hearing is recorded."), **PRISONER),
     FormPage("prisoners/<str:case_id>/recognitions/new/", "add_recognition",
              case_forms.RecognitionForm, _record_recognition,
-             title=_title(_("Record a recognition")), submit=_("Record"),
+             title=_title(_("Record a recognition")), submit=RECORD,
              done=_("The recognition is recorded."), **PRISONER),
     FormPage("prisoners/<str:case_id>/recognitions/<int:recognition_id>/withdraw/",
              "withdraw_recognition", case_forms.WithdrawalForm,
@@ -361,7 +365,7 @@ PAGES: tuple[FormPage, ...] = (
              case_forms.ConditionReportForm,
              lambda user, form, record: prisoners.add_condition_report(user, record,
                                                                        **_data(form)),
-             title=_title(_("Report conditions of detention")), submit=_("Record"),
+             title=_title(_("Report conditions of detention")), submit=RECORD,
              done=_("The report is recorded."),
              intro=_("Read only by holders of a grant for the person."), **PRISONER),
     # Hate incidents.
@@ -401,17 +405,17 @@ PAGES: tuple[FormPage, ...] = (
     FormPage("protection/<str:case_id>/risks/new/", "add_risk", case_forms.RiskForm,
              lambda user, form, record: protection.add_risk_assessment(user, record,
                                                                        **_data(form)),
-             title=_title(_("Assess risk and vulnerability")), submit=_("Record"),
+             title=_title(_("Assess risk and vulnerability")), submit=RECORD,
              done=_("The assessment is recorded."), **PROTECTION),
     FormPage("protection/<str:case_id>/referrals/new/", "add_referral",
              case_forms.ReferralForm,
              lambda user, form, record: protection.add_referral(user, record, **_data(form)),
-             title=_title(_("Record a referral")), submit=_("Record"),
+             title=_title(_("Record a referral")), submit=RECORD,
              done=_("The referral is recorded."), **PROTECTION),
     FormPage("protection/<str:case_id>/assistance/new/", "add_assistance",
              case_forms.AssistanceForm,
              lambda user, form, record: protection.add_assistance(user, record, **_data(form)),
-             title=_title(_("Record assistance")), submit=_("Record"),
+             title=_title(_("Record assistance")), submit=RECORD,
              done=_("The assistance is recorded."), **PROTECTION),
     # National-minority situations.
     FormPage("situations/new/", "new_situation", case_forms.SituationForm, _open_situation,

@@ -133,11 +133,26 @@ def count_field(label: Any, *, minimum: int = 0, maximum: int = MAX_COUNT,
                               max_value=min(maximum, MAX_COUNT), **kwargs)
 
 
+# A form's messages for a moment out of bounds, in the reader's language (the API's problem
+# answers keep the English of the validators above).
+MOMENT_IN_FUTURE = _("This time is in the future: check the device's clock.")
+
+
+def moment_outside_calendar() -> str:
+    """The message for a moment outside the platform's calendar (`FIRST_DAY`…`LAST_DAY`)."""
+    return _("The time must lie between the years %(first)s and %(last)s.") % {
+        "first": FIRST_YEAR, "last": LAST_YEAR}
+
+
 def clean_past_moment(moment: dt.datetime | None) -> dt.datetime | None:
     """A form's `clean_<field>` for a moment bounded like `PastMoment`."""
     if moment is None:
         return None
     try:
-        return not_in_future(_within_calendar(moment))
+        _within_calendar(moment)
     except ValueError as exc:
-        raise forms.ValidationError(_("The time %(error)s.") % {"error": exc}) from exc
+        raise forms.ValidationError(moment_outside_calendar()) from exc
+    try:
+        return not_in_future(moment)
+    except ValueError as exc:
+        raise forms.ValidationError(MOMENT_IN_FUTURE) from exc

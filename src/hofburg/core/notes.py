@@ -4,7 +4,8 @@ A note's template is looked up in the catalogues like any interface string; its 
 rendered the same way (a note inside a note), dates in the language's own form (CLDR), and
 names the data gives in six languages (`Names`) in the reader's, English where it has none.
 Anything that is not a note — a ruleset file's own English, say — is returned unchanged, and
-`is_translated` tells a page to mark it as English.
+`is_translated` tells a page to mark it as English. A service's refusal whose message is a
+note (decision 0074) is said through `refusal`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext
 
 from hofburg.core import dates
+from hofburg.core.errors import ServiceError
 from hofburg.core.i18n import localized
 from hofburg.notes import Names, Note
 
@@ -31,6 +33,15 @@ def explain(value: object) -> str:
     except (KeyError, IndexError, ValueError):
         # A translation that lost or garbled a placeholder: the English is still right.
         return value.template.format(**params)
+
+
+def refusal(error: ServiceError) -> str:
+    """A service's refusal as a page says it: a note's message in the reader's language (the
+    page shows it beside the field, or names what it is about); any other message as the
+    service wrote it, with the field it names."""
+    if isinstance(error.message, Note):
+        return explain(error.message)
+    return str(error)
 
 
 def is_translated(value: object) -> bool:

@@ -26,6 +26,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from hofburg.core.bounds import MAX_COUNT, NUL
+from hofburg.core.notes import explain
 from hofburg.csbm.models import EquipmentCategory, ExchangeUnit
 from hofburg.csbm.services import HoldingIn, UnitIn
 
@@ -357,6 +358,7 @@ def _shown(value: str) -> str:
 
 
 def refusal(rows: ExchangeRows, field: str, message: str) -> RowError:
-    """A service's refusal (`CsbmError.field`, `.message`) pointed at the row it is about."""
+    """A service's refusal (`CsbmError.field`, `.message`) pointed at the row it is about, in
+    the reader's language (the service's message is a note)."""
     sheet, number, column = rows.row_of(field)
-    return RowError(sheet or _("exchange"), number, column, message)
+    return RowError(sheet or _("exchange"), number, column, explain(message))

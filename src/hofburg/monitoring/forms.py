@@ -3,7 +3,9 @@ correct, the filters of the lists, map and trends.
 
 The observation form is the schema of the offline queue too: the page's script sends each
 queued record to the same endpoint as JSON, and the endpoint validates it with this form, so the
-browser and the server agree on one set of fields.
+browser and the server agree on one set of fields. Its checks across fields and the mission's
+bounds are stated once in `observation_checks`, which this form applies and the page hands to
+the device (decision 0074).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import bounds
 from hofburg.core import filters as list_filters
+from hofburg.monitoring import observation_checks
 from hofburg.monitoring.engine.observations import MAX_DISTANCE_KM
-from hofburg.monitoring.engine.observations import Method as EngineMethod
 from hofburg.monitoring.models import Category, Method, ObserverKind
+from hofburg.monitoring.records import observation_bounds
 
 COMPASS_16 = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
               "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
@@ -45,7 +48,9 @@ class ObservationForm(forms.Form):
     observed_at = forms.DateTimeField(
         label=_("When"), help_text=_("Local time on your device."),
         widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M",
-                                   attrs={"type": "datetime-local", "step": 60}))
+                                   attrs={"type": "datetime-local", "step": 60,
+                                          "min": f"{bounds.FIRST_DAY.isoformat()}T00:00",
+                                          "max": f"{bounds.LAST_DAY.isoformat()}T23:59"}))
     observer_id = forms.CharField(
         label=_("Observer (patrol, camera or post)"), max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off"}))
@@ -58,7 +63,9 @@ class ObservationForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     method = forms.ChoiceField(label=_("How"), choices=Method.choices,
                                widget=forms.RadioSelect, initial=Method.HEARD)
-    category = forms.ChoiceField(label=_("What"), choices=Category.choices)
+    # No kind is chosen for the monitor: each record's is chosen afresh (decision 0074).
+    category = forms.ChoiceField(label=_("What"),
+                                 choices=[("", _("— choose —")), *Category.choices])
     count = bounds.count_field(_("How many (at least)"), minimum=1, initial=1)
     sector = forms.ChoiceField(
         label=_("Direction (compass point)"), required=False,
@@ -80,36 +87,16 @@ class ObservationForm(forms.Form):
         return bounds.clean_past_moment(self.cleaned_data.get("observed_at"))
 
     def clean(self) -> dict[str, Any]:
+        """The rules across fields and the mission's bounds (`observation_checks`), each as
+        the error of the field the monitor corrects: the device checks the same, and shows
+        the message in the same place."""
         data = super().clean() or {}
-        if data.get("sector") and data.get("bearing_deg") is not None:
-            raise forms.ValidationError(_("Give a compass point or a bearing, not both."))
-        if not data.get("sector") and data.get("bearing_deg") is None and not self.errors:
-            raise forms.ValidationError(_("Give the direction: a compass point or a bearing."))
-        low, high = data.get("distance_km_min"), data.get("distance_km_max")
-        if (low is None) != (high is None):
-            raise forms.ValidationError(_("A distance needs both ends, e.g. 2 to 4 km."))
-        if low is not None and high is not None and low > high:
-            raise forms.ValidationError(_("The distance 'from' must not exceed the distance 'to'."))
-        self._check_bounds(data)
+        for field, message in observation_checks.broken_rules(data, failed=set(self.errors)):
+            self.add_error(field, message)
+        for field, message in observation_checks.mission_errors(data, observation_bounds()):
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
-
-    def _check_bounds(self, data: dict[str, Any]) -> None:
-        """The mission's bounds (`records.observation_bounds`), as the field's own error: the
-        service refuses the same, so the page says it where the monitor can correct it."""
-        from hofburg.monitoring.records import observation_bounds
-
-        limits = observation_bounds()
-        when = data.get("observed_at")
-        if when is not None and limits.earliest is not None and when < limits.earliest:
-            self.add_error("observed_at", _("This time is before the mission's mandate began "
-                                            "(%(day)s).")
-                           % {"day": limits.earliest.date().isoformat()})
-        high = data.get("distance_km_max")
-        method = data.get("method")
-        most = limits.max_distance_km.get(EngineMethod(method)) if method else None
-        if high is not None and most is not None and high > most:
-            self.add_error("distance_km_max", _("Farther than the mission accepts for this "
-                                                "method: at most %(km)s km.") % {"km": f"{most:g}"})
 
     def observation_data(self) -> dict[str, Any]:
         """The cleaned fields as the services take them (empty optional text as "")."""

@@ -14,10 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hofburg.core import access
+from hofburg.core import access, dates
 from hofburg.core.access import AccessDenied
+from hofburg.core.notes import refusal
 from hofburg.monitoring import errors, permissions, queries, report_views
 from hofburg.monitoring.engine.periods import period_for_report_date
 from hofburg.monitoring.forms import ReasonForm
@@ -45,10 +47,10 @@ def release_period(request: HttpRequest, day: str) -> HttpResponse:
             raise PermissionDenied(_("Only editors of the mission release its reporting "
                                      "periods.")) from None
         except errors.MonitoringError as error:
-            messages.error(request, str(error))
+            messages.error(request, refusal(error))
             return redirect("monitoring:release_period", day=report_date.isoformat())
         messages.success(request, _("The period of %(day)s is released: its figures are now "
-                                    "public.") % {"day": report_date.isoformat()})
+                                    "public.") % {"day": dates.day(report_date)})
         return redirect("monitoring:report", day=report_date.isoformat())
     return render(request, "monitoring/release.html", {
         "readiness": release.period_readiness(report_date),
@@ -73,11 +75,12 @@ def withdraw_release(request: HttpRequest, day: str) -> HttpResponse:
         raise PermissionDenied(_("Only editors of the mission release its reporting "
                                  "periods.")) from None
     except errors.MonitoringError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
         return redirect("monitoring:release_period", day=report_date.isoformat())
-    messages.success(request, _("The release of %(day)s is withdrawn; %(count)d events are no "
-                                "longer public.") % {"day": report_date.isoformat(),
-                                                     "count": count})
+    messages.success(request, ngettext(
+        "The release of %(day)s is withdrawn; %(count)d event is no longer public.",
+        "The release of %(day)s is withdrawn; %(count)d events are no longer public.", count)
+        % {"day": dates.day(report_date), "count": count})
     return redirect("monitoring:release_period", day=report_date.isoformat())
 
 
@@ -98,18 +101,18 @@ def publish_event(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(_("Only editors of the mission that owns this event may "
                                      "change its status.")) from None
         except errors.MonitoringError as error:
-            messages.error(request, str(error))
+            messages.error(request, refusal(error))
             return redirect(back)
         messages.success(request, _("Event %(key)s published: its counts are now public.")
                          % {"key": event.event_key})
         return redirect(back)
     try:
         release.check_publishable(event)
-        refusal = None
+        why_not = None
     except errors.MonitoringError as error:
-        refusal = str(error)
+        why_not = refusal(error)
     return render(request, "monitoring/publish.html", {
-        "event": event, "refusal": refusal,
+        "event": event, "refusal": why_not,
         "members": queries.event_members(request.user, event).count(),
         "period_released": release.is_released(event.report_date),
         "shows_exercise_data": event.is_exercise})
@@ -130,7 +133,7 @@ def withdraw_publication(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only editors of the mission that owns this event may change "
                                  "its status.")) from None
     except errors.MonitoringError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
         return redirect(back)
     messages.success(request, _("Event %(key)s is no longer public; its counts left the "
                                 "published figures.") % {"key": event.event_key})

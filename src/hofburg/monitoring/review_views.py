@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from hofburg.core import access
 from hofburg.core.access import AccessDenied, AnyUser
+from hofburg.core.notes import refusal
 from hofburg.monitoring import errors, permissions, queries
 from hofburg.monitoring.intake import workflow
 from hofburg.monitoring.models import Observation, ObservationStatus
@@ -80,7 +81,7 @@ def _verify(request: HttpRequest, queue: QuerySet[Observation]) -> HttpResponse:
         raise PermissionDenied(_("Only editors of the mission may verify observations.")
                                ) from None
     except errors.MonitoringError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
         return back
     messages.success(request, ngettext("%(count)d observation verified.",
                                        "%(count)d observations verified.", len(done))

@@ -15,8 +15,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import (
     FileResponse,
     Http404,
@@ -32,12 +33,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from hofburg.core import access, bounds
+from hofburg.core import access
 from hofburg.core import filters as list_filters
 from hofburg.core.access import AccessDenied
 from hofburg.core.models import AuditEntry
+from hofburg.core.notes import refusal
 from hofburg.monitoring import bounds as mon_bounds
-from hofburg.monitoring import errors, panels, permissions, queries, report
+from hofburg.monitoring import errors, observation_checks, panels, permissions, queries, report
 from hofburg.monitoring.forms import (
     ListFilterForm,
     ObservationCorrectionForm,
@@ -76,12 +78,27 @@ def _history(record: Observation | Event) -> list[dict[str, Any]]:
     history = []
     for entry in entries:
         before, after = entry.before or {}, entry.after or {}
-        changes = [(name, before.get(name), after.get(name)) for name in after
+        changes = [_change(record, name, before.get(name), after.get(name)) for name in after
                    if name in before and before.get(name) != after.get(name)
                    and name not in _HISTORY_SKIPPED]
         history.append({"at": entry.at, "actor": entry.actor_label, "changes": changes,
                         "action": ACTION_LABELS.get(entry.action, entry.action)})
     return history
+
+
+def _change(record: Observation | Event, name: str, old: Any, new: Any) -> tuple[Any, Any, Any]:
+    """One changed field as the page says it: the field's name and, for a field with choices
+    (a status, a category), the choices' labels, in the reader's language."""
+    try:
+        field = record._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name, old, new
+    if not isinstance(field, models.Field):
+        return name, old, new
+    if not field.choices:
+        return field.verbose_name, old, new
+    labels = dict(field.flatchoices)
+    return field.verbose_name, labels.get(old, old), labels.get(new, new)
 
 
 def _query_string(request: HttpRequest) -> str:
@@ -132,9 +149,9 @@ FORM_TEXTS = {
     "locating": gettext_lazy("Finding your position…"),
     "located": gettext_lazy("Position found (within {metres} m)."),
     "noPosition": gettext_lazy("Your position could not be found; enter it by hand."),
-    "future": gettext_lazy("This time is in the future: check the device's clock."),
-    "beforeMandate": gettext_lazy("This time is before the mission's mandate began ({day})."),
-    "tooFar": gettext_lazy("Farther than the mission accepts for this method: at most {km} km."),
+    "correctBelow": gettext_lazy("Not saved: correct the fields marked below."),
+    "kept": gettext_lazy("Kept from your last record: {values}. Change them if you have moved "
+                         "or another observer reports."),
     "photos": gettext_lazy("photos:"),
     "photoType": gettext_lazy("{name}: only JPEG, PNG or WebP photos are accepted."),
     "photoSize": gettext_lazy("{name}: larger than {mb} MB."),
@@ -156,18 +173,13 @@ def photo_limits() -> dict[str, Any]:
 
 
 def _form_page_context(form: ObservationForm) -> dict[str, Any]:
-    return {"form": form, "form_texts": {key: str(text) for key, text in FORM_TEXTS.items()},
-            "observation_limits": observation_limits(), "photo_limits": photo_limits(),
-            "photo_mb": mon_bounds.MAX_PHOTO_BYTES // 2**20}
-
-
-def observation_limits() -> dict[str, Any]:
-    """The bounds the form checks on the device, as the server checks them (`records`)."""
     limits = observation_bounds()
-    return {"earliest": limits.earliest.date().isoformat() if limits.earliest else None,
-            "skew_minutes": int(bounds.CLOCK_SKEW.total_seconds() // 60),
-            "max_distance_km": {str(method): km
-                                for method, km in limits.max_distance_km.items()}}
+    return {"form": form, "form_texts": {key: str(text) for key, text in FORM_TEXTS.items()},
+            "observation_checks": observation_checks.device_checks(form, limits),
+            "mandate_day": limits.earliest.date() if limits.earliest else None,
+            "max_km": {str(method): observation_checks.kilometres(km)
+                       for method, km in limits.max_distance_km.items()},
+            "photo_limits": photo_limits(), "photo_mb": mon_bounds.MAX_PHOTO_BYTES // 2**20}
 
 
 def _may_submit_or_deny(request: HttpRequest) -> None:
@@ -211,7 +223,7 @@ def _submit_observation_json(request: HttpRequest) -> HttpResponse:
     except AccessDenied:
         return JsonResponse({"message": _("You may not enter observations.")}, status=403)
     except errors.MonitoringError as error:
-        return JsonResponse({"message": str(error)}, status=400)
+        return JsonResponse({"message": refusal(error)}, status=400)
     return JsonResponse({"observation_id": record.observation_id, "status": record.status,
                          "created": created}, status=201 if created else 200)
 
@@ -229,7 +241,7 @@ def _submit_observation_form(request: HttpRequest) -> HttpResponse:
     except AccessDenied:
         raise PermissionDenied from None
     except errors.MonitoringError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
         return redirect("monitoring:observe")
     messages.success(request, _("Observation %(id)s stored.") % {"id": record.observation_id})
     return redirect("monitoring:observe")
@@ -338,9 +350,10 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                                              correction.cleaned_data["reason"])
             except errors.MonitoringError as error:
                 # Refused by the desk's own checks: shown again with what was typed, too.
-                messages.error(request, str(error))
+                said = refusal(error)
+                messages.error(request, said)
                 field = getattr(error, "field", None)
-                correction.add_error(field if field in correction.fields else None, str(error))
+                correction.add_error(field if field in correction.fields else None, said)
                 return _observation_page(request, observation, correction, status=400)
             messages.success(request, _("Observation %(id)s corrected; the earlier version is "
                                         "kept in its history.")
@@ -349,7 +362,7 @@ def observation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise PermissionDenied(_("Only editors of the mission that owns this record may change "
                                  "it.")) from None
     except errors.MonitoringError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
     return redirect(_back(request, done))
 
 
@@ -424,5 +437,5 @@ def event_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied(_("Only editors of the mission that owns this event may change "
                                  "its status.")) from None
     except errors.MonitoringError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
     return redirect(_back(request, reverse("monitoring:event", args=[pk])))

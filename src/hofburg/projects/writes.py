@@ -26,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from hofburg.core import dates
@@ -51,6 +52,9 @@ from hofburg.projects.services import personnel as personnel_services
 from hofburg.projects.services import projects as project_services
 
 M = TypeVar("M")
+# The submit button's verb: "Record" alone is also a noun (an audit trail's column), which
+# several languages translate differently ("Записать", not "Запись").
+RECORD = pgettext_lazy("button", "Record")
 Text = Any  # a (lazy) text, or a function of (project, record, user) giving one
 
 
@@ -342,7 +346,7 @@ PAGES: tuple[FormPage, ...] = (
              project_forms.TransactionForm,
              lambda user, project, form, record: money_services.record_transaction(
                  user, project.pk, form.transaction_in()),
-             _editor, _("Record money"), _("Record"), _("The transaction is recorded."),
+             _editor, _("Record money"), RECORD, _("The transaction is recorded."),
              intro=_stored_in),
     # Corrections, reversals and deletions (decision 0049).
     FormPage("<int:project_id>/transactions/<int:transaction_id>/correct/",
@@ -439,7 +443,7 @@ PAGES: tuple[FormPage, ...] = (
     FormPage("personnel/new/", "add_secondment", project_forms.SecondmentForm,
              lambda user, project, form, record: personnel_services.record_secondment(
                  user, form.secondment_in()),
-             _personnel, _("Record personnel"), _("Record"), _("The personnel is recorded."),
+             _personnel, _("Record personnel"), RECORD, _("The personnel is recorded."),
              intro=_("The seconded and contracted personnel one State gives a field operation "
                      "in a year; a figure recorded for the same operation, State and year is "
                      "replaced."), then=_to_personnel),

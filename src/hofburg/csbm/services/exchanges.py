@@ -1,4 +1,8 @@
-"""Annual exchanges of military information (Chapter I) and annual calendars (Chapter VII)."""
+"""Annual exchanges of military information (Chapter I) and annual calendars (Chapter VII).
+
+Refusals are notes with their parameters (`hofburg.notes.Note`, decision 0074): English in the
+API's problem answers, in the reader's language on the upload page (`uploads.refusal`).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from hofburg.csbm.services.common import (
     state_named,
     supersede,
 )
+from hofburg.notes import Note, gettext_noop
 from hofburg.registry.models import ParticipatingState
 
 # -- annual exchange (Chapter I) ------------------------------------------------------------
@@ -95,24 +100,27 @@ def submit_exchange(actor: Actor, submission: ExchangeSubmission) -> AnnualExcha
     classification_of(submission.classification)
     year, units, holdings = submission.year, submission.units, submission.holdings
     if year < 1990 or year > 2999:
-        raise CsbmError("year", "Give the calendar year the exchange is valid for, e.g. 2026.")
+        raise CsbmError("year", Note(gettext_noop(
+            "Give the calendar year the exchange is valid for, e.g. 2026.")))
     if submission.is_nil and (units or holdings):
-        raise CsbmError("is_nil", "A nil report carries no formations, units or holdings.")
+        raise CsbmError("is_nil", Note(gettext_noop(
+            "A nil report carries no formations, units or holdings.")))
     _check_units(units)
     designations = {u.designation for u in units}
     for index, holding in enumerate(holdings):
         if holding.category not in EquipmentCategory.values:
-            raise CsbmError(f"holdings[{index}].category",
-                            f"{holding.category!r} is not one of: "
-                            f"{', '.join(EquipmentCategory.values)}.")
+            raise CsbmError(f"holdings[{index}].category", Note(
+                gettext_noop("{value} is not one of: {choices}."),
+                value=repr(holding.category), choices=", ".join(EquipmentCategory.values)))
         if holding.quantity < 0:
-            raise CsbmError(f"holdings[{index}].quantity", "Must be 0 or more.")
+            raise CsbmError(f"holdings[{index}].quantity", _NOT_NEGATIVE)
         if holding.unit is not None and holding.unit not in designations:
-            raise CsbmError(f"holdings[{index}].unit",
-                            f"No formation or unit {holding.unit!r} in this exchange.")
+            raise CsbmError(f"holdings[{index}].unit", Note(
+                gettext_noop("No formation or unit {unit} in this exchange."),
+                unit=repr(holding.unit)))
     quota = submission.declared_evaluation_quota
     if quota is not None and quota < 0:
-        raise CsbmError("declared_evaluation_quota", "Must be 0 or more.")
+        raise CsbmError("declared_evaluation_quota", _NOT_NEGATIVE)
 
     content = _exchange_content(
         is_nil=submission.is_nil, units=units, holdings=holdings,
@@ -202,32 +210,44 @@ def _stored_exchange_content(exchange: AnnualExchange) -> dict[str, Any]:
         classification=exchange.classification, is_exercise=exchange.is_exercise)
 
 
+_NOT_NEGATIVE = Note(gettext_noop("Must be 0 or more."))
+
+
+def _choose_one_of(values: Sequence[str]) -> Note:
+    return Note(gettext_noop("Choose one of: {choices}."), choices=", ".join(values))
+
+
+def _between(low: int, high: int) -> Note:
+    return Note(gettext_noop("Must lie between {low} and {high}."), low=low, high=high)
+
+
 def _check_units(units: Sequence[UnitIn]) -> None:
     seen: set[str] = set()
     for index, unit in enumerate(units):
         where = f"units[{index}]"
         if not unit.designation.strip():
-            raise CsbmError(f"{where}.designation", "A formation or unit needs a designation.")
+            raise CsbmError(f"{where}.designation", Note(gettext_noop(
+                "A formation or unit needs a designation.")))
         if unit.designation in seen:
-            raise CsbmError(f"{where}.designation",
-                            f"{unit.designation!r} is reported twice in this exchange.")
+            raise CsbmError(f"{where}.designation", Note(
+                gettext_noop("{designation} is reported twice in this exchange."),
+                designation=repr(unit.designation)))
         seen.add(unit.designation)
         if unit.level not in ExchangeUnit.Level.values:
-            raise CsbmError(f"{where}.level",
-                            f"Choose one of: {', '.join(ExchangeUnit.Level.values)}.")
+            raise CsbmError(f"{where}.level", _choose_one_of(ExchangeUnit.Level.values))
         if unit.service not in ExchangeUnit.Service.values:
-            raise CsbmError(f"{where}.service",
-                            f"Choose one of: {', '.join(ExchangeUnit.Service.values)}.")
+            raise CsbmError(f"{where}.service", _choose_one_of(ExchangeUnit.Service.values))
         if unit.personnel < 0:
-            raise CsbmError(f"{where}.personnel", "Must be 0 or more.")
+            raise CsbmError(f"{where}.personnel", _NOT_NEGATIVE)
         if unit.latitude is not None and not -90 <= unit.latitude <= 90:
-            raise CsbmError(f"{where}.latitude", "Must lie between -90 and 90.")
+            raise CsbmError(f"{where}.latitude", _between(-90, 90))
         if unit.longitude is not None and not -180 <= unit.longitude <= 180:
-            raise CsbmError(f"{where}.longitude", "Must lie between -180 and 180.")
+            raise CsbmError(f"{where}.longitude", _between(-180, 180))
     for index, unit in enumerate(units):
         if unit.parent is not None and (unit.parent not in seen or unit.parent == unit.designation):
-            raise CsbmError(f"units[{index}].parent",
-                            f"No other formation {unit.parent!r} in this exchange.")
+            raise CsbmError(f"units[{index}].parent", Note(
+                gettext_noop("No other formation {parent} in this exchange."),
+                parent=repr(unit.parent)))
     _check_no_circle(units)
 
 
@@ -242,9 +262,9 @@ def _check_no_circle(units: Sequence[UnitIn]) -> None:
         while current is not None and current not in cleared:
             if current in chain:
                 circle = chain[chain.index(current):]
-                raise CsbmError(f"units[{index_of[current]}].parent",
-                                "The subordination goes round in a circle: "
-                                + " → ".join([*circle, current]) + ".")
+                raise CsbmError(f"units[{index_of[current]}].parent", Note(
+                    gettext_noop("The subordination goes round in a circle: {circle}."),
+                    circle=" → ".join([*circle, current])))
             chain.append(current)
             current = parent_of.get(current)
         cleared.update(chain)
@@ -305,8 +325,9 @@ def submit_calendar(
     listed = list(activities)
     for activity in listed:
         if activity.state_id != participating_state.iso2 or activity.start.year != year:
-            raise CsbmError("activities", f"{activity.reference} is not an activity of "
-                                          f"{participating_state.iso2} starting in {year}.")
+            raise CsbmError("activities", Note(
+                gettext_noop("{activity} is not an activity of {state} starting in {year}."),
+                activity=activity.reference, state=participating_state.iso2, year=year))
     with transaction.atomic():
         previous = (AnnualCalendar.objects.select_for_update()
                     .filter(state=participating_state, year=year, is_current=True).first())

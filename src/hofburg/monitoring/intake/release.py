@@ -7,7 +7,8 @@ public event of the period at once; it is refused while a public event of the pe
 provisional or has a member observation that nobody has verified, so what is released is the
 whole of what the public may read of that period. An event verified after the release is
 added to it one at a time (`workflow.publish_event`), and a release or one event's publication
-can be withdrawn, with the reason kept in the audit trail.
+can be withdrawn, with the reason kept in the audit trail. Refusals are notes with their
+parameters (`errors.word`), said in the reader's language on the pages.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils import timezone
 from hofburg.core import access
 from hofburg.core.models import Classification, User
 from hofburg.core.services.audit import record_change, snapshot
-from hofburg.monitoring.errors import SubmissionInvalid, WorkflowError
+from hofburg.monitoring.errors import SubmissionInvalid, WorkflowError, word
 from hofburg.monitoring.events.rollups import apply_rollup_deltas, contribution
 from hofburg.monitoring.models import (
     Event,
@@ -32,6 +33,7 @@ from hofburg.monitoring.models import (
     PeriodRelease,
 )
 from hofburg.monitoring.permissions import AnyUser, require_editor, require_submitter
+from hofburg.notes import Note, gettext_noop
 
 
 def is_released(report_date: date) -> bool:
@@ -107,7 +109,7 @@ def release_period(user: AnyUser, report_date: date) -> PeriodRelease:
     actor = require_submitter(user)
     with transaction.atomic():
         if PeriodRelease.objects.select_for_update().filter(report_date=report_date).exists():
-            raise WorkflowError(f"the period of {report_date.isoformat()} is released already")
+            raise WorkflowError(_released_already(report_date))
         events = list(_public_events(report_date).select_for_update()
                       .exclude(status=EventStatus.WITHDRAWN))
         provisional = sum(1 for e in events if e.status == EventStatus.PROVISIONAL)
@@ -115,27 +117,31 @@ def release_period(user: AnyUser, report_date: date) -> PeriodRelease:
         waiting = set(unverified_members(Event.objects.filter(pk__in=[e.pk for e in verified]))
                       .values_list("pk", flat=True))
         if provisional or waiting:
-            raise WorkflowError(
-                f"the period of {report_date.isoformat()} cannot be released yet: "
-                f"{provisional} public event(s) not verified, {len(waiting)} with observations "
-                f"not verified")
+            raise WorkflowError(Note(gettext_noop(
+                "the period of {day} cannot be released yet: public events not verified: "
+                "{provisional}; verified events with observations not verified: {waiting}"),
+                day=report_date, provisional=provisional, waiting=len(waiting)))
         foreign = [e.event_key for e in verified if not access.can_edit(actor, e)]
         if foreign:
-            raise WorkflowError(f"events of another affiliation wait in this period "
-                                f"({', '.join(foreign[:3])}): an editor of theirs releases it")
+            raise WorkflowError(Note(gettext_noop(
+                "events of another affiliation wait in this period ({events}): an editor of "
+                "theirs releases it"), events=", ".join(foreign[:3])))
         try:
             with transaction.atomic():  # a release made at the same moment wins, once
                 release = PeriodRelease.objects.create(report_date=report_date,
                                                        released_by=actor,
                                                        released_at=timezone.now())
         except IntegrityError:
-            raise WorkflowError(f"the period of {report_date.isoformat()} is released "
-                                f"already") from None
+            raise WorkflowError(_released_already(report_date)) from None
         for event in verified:
             set_event_status(actor, event, EventStatus.PUBLISHED, "publish")
         record_change(actor, "release", release, None,
                       {**snapshot(release), "published_events": len(verified)})
     return release
+
+
+def _released_already(report_date: date) -> Note:
+    return Note(gettext_noop("the period of {day} is released already"), day=report_date)
 
 
 def withdraw_release(user: AnyUser, report_date: date, reason: str) -> int:
@@ -144,18 +150,20 @@ def withdraw_release(user: AnyUser, report_date: date, reason: str) -> int:
     withdrawn from publication."""
     actor = require_submitter(user)
     if not reason.strip():
-        raise SubmissionInvalid("reason", "say why the release is withdrawn")
+        raise SubmissionInvalid("reason", Note(gettext_noop("say why the release is withdrawn")))
     with transaction.atomic():
         release = (PeriodRelease.objects.select_for_update()
                    .filter(report_date=report_date).first())
         if release is None:
-            raise WorkflowError(f"the period of {report_date.isoformat()} is not released")
+            raise WorkflowError(Note(gettext_noop("the period of {day} is not released"),
+                                     day=report_date))
         events = list(Event.objects.select_for_update()
                       .filter(report_date=report_date, status=EventStatus.PUBLISHED))
         foreign = [e.event_key for e in events if not access.can_edit(actor, e)]
         if foreign:
-            raise WorkflowError(f"events of another affiliation are published in this period "
-                                f"({', '.join(foreign[:3])}): an editor of theirs withdraws it")
+            raise WorkflowError(Note(gettext_noop(
+                "events of another affiliation are published in this period ({events}): an "
+                "editor of theirs withdraws it"), events=", ".join(foreign[:3])))
         for event in events:
             set_event_status(actor, event, EventStatus.VERIFIED, "retract", reason)
         record_change(actor, "retract", release, snapshot(release),
@@ -169,12 +177,14 @@ def withdraw_publication(user: AnyUser, event: Event, reason: str) -> Event:
     its counts leave the published share. The period stays released."""
     actor = require_editor(user, event)
     if not reason.strip():
-        raise SubmissionInvalid("reason", "say why the publication is withdrawn")
+        raise SubmissionInvalid("reason", Note(gettext_noop(
+            "say why the publication is withdrawn")))
     with transaction.atomic():
         record = Event.objects.select_for_update().get(pk=event.pk)
         if record.status != EventStatus.PUBLISHED:
-            raise WorkflowError(f"only a published event can be withdrawn from publication, "
-                                f"not a {record.status} one")
+            raise WorkflowError(Note(gettext_noop(
+                "only a published event can be withdrawn from publication, not a {status} one"),
+                status=word(EventStatus(record.status).label)))
         return set_event_status(actor, record, EventStatus.VERIFIED, "retract", reason)
 
 
@@ -182,17 +192,20 @@ def check_publishable(record: Event) -> None:
     """Why one event cannot be published now (WorkflowError), if it cannot: it must be
     verified, public, in a released period, and every member observation verified."""
     if record.status != EventStatus.VERIFIED:
-        raise WorkflowError(f"only a verified event can be published, not a "
-                            f"{record.status} one")
+        raise WorkflowError(Note(gettext_noop(
+            "only a verified event can be published, not a {status} one"),
+            status=word(EventStatus(record.status).label)))
     if record.classification != Classification.PUBLIC:
-        raise WorkflowError(f"only a public event can be published, not a "
-                            f"{record.classification} one: declassify it first")
+        raise WorkflowError(Note(gettext_noop(
+            "only a public event can be published (this one: {classification}): declassify "
+            "it first"), classification=word(Classification(record.classification).label)))
     if unverified_members(Event.objects.filter(pk=record.pk)).exists():
-        raise WorkflowError("its observations are not all verified: verify or reject them "
-                            "first")
+        raise WorkflowError(Note(gettext_noop(
+            "its observations are not all verified: verify or reject them first")))
     if not is_released(record.report_date):
-        raise WorkflowError(f"its reporting period ({record.report_date.isoformat()}) is not "
-                            f"released: release the whole period")
+        raise WorkflowError(Note(gettext_noop(
+            "its reporting period ({day}) is not released: release the whole period"),
+            day=record.report_date))
 
 
 def set_event_status(actor: User, record: Event, target: str, action: str,

@@ -1,6 +1,7 @@
 """The workflow of observations and events: verify, reject and correct an observation; verify,
 declassify and publish an event. Every change records the audit trail and keeps the rollups
-equal to the events."""
+equal to the events. Refusals are notes with their parameters (`errors.word`), said in the
+reader's language on the pages."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from hofburg.core.models import Classification
 from hofburg.core.services.audit import record_change, snapshot
-from hofburg.monitoring.errors import SubmissionInvalid, WorkflowError
+from hofburg.monitoring.errors import SubmissionInvalid, WorkflowError, word
 from hofburg.monitoring.events.rollups import apply_rollup_deltas, contribution
 from hofburg.monitoring.events.window import remerge
 from hofburg.monitoring.intake.release import check_publishable, set_event_status
@@ -24,6 +25,7 @@ from hofburg.monitoring.records import (
     store_reported,
     validate_observation,
 )
+from hofburg.notes import Note, gettext_noop
 
 
 def verify_observation(user: AnyUser, observation: Observation) -> Observation:
@@ -32,8 +34,9 @@ def verify_observation(user: AnyUser, observation: Observation) -> Observation:
     with transaction.atomic():
         record = Observation.objects.select_for_update().get(pk=observation.pk)
         if record.status != ObservationStatus.SUBMITTED:
-            raise WorkflowError(f"only a submitted observation can be verified, not a "
-                                f"{record.status} one")
+            raise WorkflowError(Note(gettext_noop(
+                "only a submitted observation can be verified, not a {status} one"),
+                status=word(ObservationStatus(record.status).label)))
         before = snapshot(record)
         record.status = ObservationStatus.VERIFIED
         record.save(update_fields=["status"])
@@ -49,18 +52,20 @@ def verify_observations(user: AnyUser, observations: list[Observation]) -> list[
     """Verify several submitted observations at once, all or none: if one cannot be verified
     (not submitted any more, not the user's to verify), nothing is, and the error names it."""
     if not observations:
-        raise SubmissionInvalid("observations", "choose at least one observation to verify")
+        raise SubmissionInvalid("observations", Note(gettext_noop(
+            "choose at least one observation to verify")))
     if len(observations) > MAX_BULK_VERIFY:
-        raise SubmissionInvalid("observations",
-                                f"at most {MAX_BULK_VERIFY} observations at once")
+        raise SubmissionInvalid("observations", Note(gettext_noop(
+            "at most {count} observations at once"), count=MAX_BULK_VERIFY))
     done = []
     with transaction.atomic():
         for observation in observations:
             try:
                 done.append(verify_observation(user, observation))
             except WorkflowError as error:
-                raise WorkflowError(f"{observation.observation_id}: {error}; nothing was "
-                                    "verified") from None
+                raise WorkflowError(Note(gettext_noop(
+                    "{observation}: {reason}; nothing was verified"),
+                    observation=observation.observation_id, reason=error.message)) from None
     return done
 
 
@@ -71,11 +76,12 @@ def reject_observation(user: AnyUser, observation: Observation, reason: str) -> 
     """
     actor = require_editor(user, observation)
     if not reason.strip():
-        raise SubmissionInvalid("reason", "say why the observation is rejected")
+        raise SubmissionInvalid("reason", Note(gettext_noop(
+            "say why the observation is rejected")))
     with transaction.atomic():
         record = Observation.objects.select_for_update().get(pk=observation.pk)
         if record.status == ObservationStatus.REJECTED:
-            raise WorkflowError("the observation is rejected already")
+            raise WorkflowError(Note(gettext_noop("the observation is rejected already")))
         before = snapshot(record)
         old_event = record.event_id
         record.status = ObservationStatus.REJECTED
@@ -96,9 +102,10 @@ def correct_observation(user: AnyUser, observation: Observation, changes: Mappin
     """
     actor = require_editor(user, observation)
     if "observation_id" in changes:
-        raise SubmissionInvalid("observation_id", "cannot be corrected")
+        raise SubmissionInvalid("observation_id", Note(gettext_noop("cannot be corrected")))
     if not reason.strip():
-        raise SubmissionInvalid("reason", "say why the observation is corrected")
+        raise SubmissionInvalid("reason", Note(gettext_noop(
+            "say why the observation is corrected")))
     with transaction.atomic():
         record = Observation.objects.select_for_update().get(pk=observation.pk)
         before = snapshot(record)
@@ -147,13 +154,14 @@ def declassify_event(user: AnyUser, event: Event, reason: str) -> Event:
     again (`events.store.classification_of`)."""
     actor = require_editor(user, event)
     if not reason.strip():
-        raise SubmissionInvalid("reason", "say why the event may be made public")
+        raise SubmissionInvalid("reason", Note(gettext_noop(
+            "say why the event may be made public")))
     with transaction.atomic():
         record = Event.objects.select_for_update().get(pk=event.pk)
         if record.classification == Classification.PUBLIC:
-            raise WorkflowError("the event is public already")
+            raise WorkflowError(Note(gettext_noop("the event is public already")))
         if record.status == EventStatus.WITHDRAWN:
-            raise WorkflowError("a withdrawn event cannot be declassified")
+            raise WorkflowError(Note(gettext_noop("a withdrawn event cannot be declassified")))
         before = snapshot(record)
         counted = contribution(record)
         record.classification = Classification.PUBLIC
@@ -174,6 +182,8 @@ def _move_event(user: AnyUser, event: Event, source: str, target: str, action: s
     with transaction.atomic():
         record = Event.objects.select_for_update().get(pk=event.pk)
         if record.status != source:
-            raise WorkflowError(f"only a {source} event can be {target}, not a "
-                                f"{record.status} one")
+            raise WorkflowError(Note(gettext_noop(
+                "only a {source} event can be {target}, not a {status} one"),
+                source=word(EventStatus(source).label), target=word(EventStatus(target).label),
+                status=word(EventStatus(record.status).label)))
         return set_event_status(actor, record, target, action)
