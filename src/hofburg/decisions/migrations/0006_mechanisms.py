@@ -10,7 +10,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_documents_leave_core'),
+        # The affiliations it refers to; not core's later moves (0006, 0007): an older
+        # archive restores with core at 0005, as for the desk's first migration.
+        ('core', '0005_idempotent_requests'),
         ('decisions', '0005_silence_placements'),
         ('registry', '0002_statusevent_date_precision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
