@@ -20,6 +20,7 @@ from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import AuditEntry
 from hofburg.core.services.ledger import verify_ledger
 from tests.cases.conftest import SECRET, Scene, verified_client
+from tests.cases.tokens import enrol
 
 PLAINTEXT = b"evidence-plaintext-marker: a photograph of the cell"
 
@@ -83,6 +84,7 @@ def test_the_cli_ingests_for_a_visible_case_only(scene: Scene, media: Path,
                                                  tmp_path: Path) -> None:
     source = tmp_path / "photo.jpg"
     source.write_bytes(PLAINTEXT)
+    enrol(scene.erin, scene.cast.bob)
     runner = CliRunner()
     ok = runner.invoke(app, ["cases", "evidence-add", str(source), "--as-user", "erin",
                              "--title", "photo", "--case", scene.restricted_case.case_id])
