@@ -735,3 +735,34 @@ class EscalationAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.situation_id}: {self.level} at {self.assessed_at}"
+
+
+class ProtectionRelease(models.Model):
+    """The protection table of a year as its owner affiliation released it (decision 0076):
+    made deliberately by a publisher, frozen, and what every later download returns until a
+    publisher releases the year again with a reason. A table computed on demand could be
+    downloaded before and after one case is added, and the two differenced."""
+
+    owner_affiliation = models.ForeignKey("core.Affiliation", on_delete=models.PROTECT,
+                                          related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    number = models.PositiveIntegerField(_("release"))  # 1, then 2 ... within the year
+    rows = models.JSONField()  # the table as released (`protection_publication.COLUMNS`)
+    counted = models.PositiveIntegerField()  # cases counted: for the access log, never shown
+    k = models.PositiveSmallIntegerField()
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+")
+    released_by_label = models.CharField(_("released by"), max_length=150)
+    released_at = models.DateTimeField(_("released at"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["owner_affiliation", "year", "is_exercise", "-number"]
+        constraints = [models.UniqueConstraint(
+            fields=["owner_affiliation", "year", "is_exercise", "number"],
+            name="cases_one_protection_release_number")]
+
+    def __str__(self) -> str:
+        kind = "exercise " if self.is_exercise else ""
+        return f"{kind}protection {self.year} release {self.number}"
