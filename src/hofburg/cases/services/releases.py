@@ -62,13 +62,13 @@ def release_protection_table(actor: User, year: int, *, exercise: bool, reason: 
     text = release_reason(reason)
     if not YEARS[0] <= year <= YEARS[1]:
         raise Invalid(f"a year from {YEARS[0]} to {YEARS[1]}", field="year")
+    owner = actor.affiliation_id or 0  # a publisher has one (`may_publish_protection`)
     try:
         with transaction.atomic():
-            latest = _releases(actor.affiliation_id or 0, year, exercise) \
-                .select_for_update().first()
+            latest = _releases(owner, year, exercise).select_for_update().first()
             rows, counted = queries.protection_table(actor, year, k, exercise=exercise)
             release = ProtectionRelease.objects.create(
-                owner_affiliation_id=actor.affiliation_id, year=year, is_exercise=exercise,
+                owner_affiliation_id=owner, year=year, is_exercise=exercise,
                 number=latest.number + 1 if latest else 1, rows=rows, counted=counted, k=k,
                 released_by=actor, released_by_label=actor.username,
                 released_at=timezone.now(), reason=text)
@@ -95,7 +95,7 @@ def release_csv(user: AnyUser, release: ProtectionRelease, *, channel: str) -> b
     """The release as the CSV file it is published as (`core.tables`), the same bytes at every
     download; the download is an export in the access log."""
     stream = io.BytesIO()
-    write_csv(Table("protection", COLUMNS, release.rows), stream)  # type: ignore[arg-type]
+    write_csv(Table("protection", COLUMNS, release.rows), stream)
     log_access(user, AccessLog.Action.EXPORT, "protection", countable_fields("protection"),
                release.counted, channel)
     return stream.getvalue()
