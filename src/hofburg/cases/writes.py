@@ -20,7 +20,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -573,9 +573,13 @@ WORKING_COPY = FormPage(
 
 @csrf_exempt  # checked by `_working_copy`, once the upload handler is set
 def working_copy(request: HttpRequest, evidence_id: str) -> HttpResponse:
-    """The form that makes a working copy, from an uploaded file or from the original."""
+    """The form that makes a working copy, from an uploaded file or from the original; a
+    body above the bound is not received, and its file is refused beside the field."""
     uploads.hold_in_memory(request)
-    return _working_copy(request, page=WORKING_COPY, evidence_id=evidence_id)
+    page = WORKING_COPY
+    if request.method == "POST" and uploads.too_large(request):
+        page = replace(WORKING_COPY, form=case_forms.RefusedWorkingCopyForm)
+    return _working_copy(request, page=page, evidence_id=evidence_id)
 
 
 _working_copy = csrf_protect(form_page)
