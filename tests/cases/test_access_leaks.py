@@ -1004,6 +1004,7 @@ def test_person_writes_and_working_copies_through_the_api(viewer: Viewer, settin
 REVOKED_MARKER = "revoked-holder-marker"  # a holder whose grants erin revoked
 REVOKE_REASON_MARKER = "revocation-reason-marker"
 GROUNDS_MARKER = "erasure-grounds-marker"  # never answered, to anyone
+HOLD_MARKER = "legal-hold-text-marker"  # never shown, to anyone
 DECISION_MARKER = "erasure-decision-marker"
 
 
@@ -1029,6 +1030,7 @@ def test_the_grant_and_erasure_lists_through_the_api(name: str, records: Records
         situations.revoke_situation(s.erin, situation, held, REVOKE_REASON_MARKER)
     for person in (s.person, s.other):
         asked = erasure.request_erasure(s.erin, person, GROUNDS_MARKER)
+        erasure.set_legal_hold(s.erin, person, HOLD_MARKER)
         erasure.decide_erasure(s.erin, asked, "denied", DECISION_MARKER)
     person, other = s.person.surrogate_id, s.other.surrogate_id
     situation, lone = records.situation.situation_id, records.ungranted_situation.situation_id
@@ -1045,7 +1047,7 @@ def test_the_grant_and_erasure_lists_through_the_api(name: str, records: Records
         f"/persons/{other}/erasure-requests": (
             other in holds, "/persons/P-000000000000/erasure-requests")}
     never = {*SECRET.values(), OTHER_NAME, *SITUATION_MARKERS.values(),
-             *PROTECTION_MARKERS.values(), GROUNDS_MARKER}
+             *PROTECTION_MARKERS.values(), GROUNDS_MARKER, HOLD_MARKER}
     client = verified_client(_user_of(s, name))
     before = AccessLog.objects.order_by("-sequence").first()
     for path, (reads, missing) in lists.items():
@@ -1072,6 +1074,41 @@ def test_the_grant_and_erasure_lists_through_the_api(name: str, records: Records
             assert ("decided_by" in item) == granter
     logged = AccessLog.objects.filter(sequence__gt=before.sequence if before else 0)
     assert {e.record_type for e in logged} == (
+        {"person_grant", "situation_grant", "erasure_request"} if granter
+        else {"erasure_request"} if holds else set())
+    text = " ".join(str(e.fields) for e in logged)
+    for marker in (*never, REVOKED_MARKER, REVOKE_REASON_MARKER, DECISION_MARKER):
+        assert marker not in text
+    _the_same_reads_on_the_pages(client, s, records, holds, granter, never)
+
+
+def _the_same_reads_on_the_pages(client: Any, s: Scene, records: Records, holds: set[str],
+                                 granter: bool, never: set[str]) -> None:
+    """The grant and erasure lists' reads on the pages (decision 0076): the same answers to the
+    same people, the hold's text and the grounds to no one, and the same kinds of access-log
+    entry, without a value."""
+    from hofburg.cases.models import AccessLog
+
+    person, other = s.person.surrogate_id, s.other.surrogate_id
+    situation = records.situation.situation_id
+    pages = {f"/cases/persons/{person}/": person, f"/cases/persons/{other}/": other,
+             f"/cases/persons/{person}/erasure/": person,
+             f"/cases/persons/{other}/erasure/": other,
+             f"/cases/situations/{situation}/": situation}
+    before = AccessLog.objects.order_by("-sequence").first()
+    for path, record in pages.items():
+        page = client.get(path)
+        assert page.status_code == (200 if record in holds else 404), path
+        # (the person's own page shows its holders the name: the vault is walked above)
+        hidden = {GROUNDS_MARKER, HOLD_MARKER} | (
+            {REVOKED_MARKER, REVOKE_REASON_MARKER} if not granter else set())
+        _clean(page, hidden | {r for r in (person, other, situation) if r not in holds})
+        if path.endswith("/erasure/") and record in holds:
+            assert "A legal hold keeps this identity." in page.content.decode()
+    logged = AccessLog.objects.filter(sequence__gt=before.sequence if before else 0,
+                                      channel="page")
+    assert {e.record_type for e in logged} & {
+        "person_grant", "situation_grant", "erasure_request"} == (
         {"person_grant", "situation_grant", "erasure_request"} if granter
         else {"erasure_request"} if holds else set())
     text = " ".join(str(e.fields) for e in logged)

@@ -257,6 +257,12 @@ def test_an_upload_above_the_bound_is_refused_before_it_is_read(
     assert (refused.status_code, body["field"], body["detail"]) == (
         413, "file", "A file is at most 1 MB.")
     assert refused["Content-Type"] == "application/problem+json"
+    # Answered before any record is looked up: a hidden case as a missing one.
+    bob = bearer(scene.cast.bob)
+    hidden = _upload(bob, f"/prisoners/{scene.confidential_case.case_id}/evidence", data=LARGE)
+    missing = _upload(bob, "/prisoners/PC-000000000000/evidence", data=LARGE)
+    assert hidden.status_code == missing.status_code == 413
+    assert {**hidden.json(), "instance": ""} == {**missing.json(), "instance": ""}
     piece = _upload(erin, f"/prisoners/{scene.restricted_case.case_id}/evidence").json()
     copy = Client().post(f"{API}/evidence/{piece['evidence_id']}/copies",
                          {"label": "redacted", "file": SimpleUploadedFile("copy.jpg", LARGE)},
