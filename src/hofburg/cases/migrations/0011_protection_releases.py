@@ -9,7 +9,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0010_erasure_text_sealed_and_digests_erased'),
-        ('core', '0007_documents_leave_core'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
