@@ -126,6 +126,9 @@ MIDDLEWARE = [
     # First, so every request has its id, its count and its log line (decision 0024).
     "hofburg.core.observability.RequestObservability",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: the desk's evidence is held in memory until it is sealed,
+    # never written to FILE_UPLOAD_TEMP_DIR in the clear (decision 0076).
+    "hofburg.cases.uploads.SealedApiUploads",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,6 +1,6 @@
 """On a phone, after the password and the second factor: the protection-case publication
-previewed (small counts suppressed), and an analyst linking a statement on intolerance to
-one more incident; every page fits 360 px and passes axe."""
+previewed by an analyst (small counts suppressed) and released, and an analyst linking a
+statement on intolerance to one more incident; every page fits 360 px and passes axe."""
 
 from __future__ import annotations
 
@@ -35,16 +35,25 @@ def test_the_protection_publication_previewed_on_a_phone(
             records.scene.erin, records.scene.other, protection.ProtectionRecord(
                 concern="trafficking", country="XE", opened_on=date(2024, 5, 1), consent=True,
                 gender="masculine"))
-    sign_in_with_code(phone, base, records.scene.erin, "/cases/protection/publication/")
+    sign_in_with_code(phone, base, records.scene.gina, "/cases/protection/publication/")
     phone.get_by_label("Year the cases were opened").fill("2024")
     phone.get_by_role("button", name="Show").click()
-    expect(phone.get_by_role("cell", name="12", exact=True)).to_be_visible()
-    expect(phone.get_by_role("cell", name="suppressed").first).to_be_visible()
-    expect(phone.get_by_role("link", name="Download this table (CSV)")).to_be_visible()
+    expect(phone.get_by_text("Not released yet for this year.")).to_be_visible()
+    preview = phone.get_by_role("region", name="What a release would hold now")
+    expect(preview.get_by_role("cell", name="12", exact=True)).to_be_visible()
+    expect(preview.get_by_role("cell", name="suppressed").first).to_be_visible()
     expect(phone.get_by_text(records.trafficking.case_id)).to_have_count(0)
+    fits_and_passes_axe(phone)
+    phone.get_by_label("Why this release").fill("the annual publication (EXERCISE)")
+    phone.get_by_role("button", name="Release this table").click()
+    expect(phone.get_by_text("Release 1, made by gina")).to_be_visible()
+    released = phone.get_by_role("region", name="The release in force")
+    expect(released.get_by_role("cell", name="12", exact=True)).to_be_visible()
+    expect(phone.get_by_role("link", name="Download this table (CSV)")).to_be_visible()
     fits_and_passes_axe(phone)
     phone.get_by_label("Year the cases were opened").fill("2023")
     phone.get_by_role("button", name="Show").click()
+    expect(phone.get_by_text("Not released yet for this year.")).to_be_visible()
     expect(phone.get_by_text("Nothing to publish for this year.")).to_be_visible()
     assert problems == []
 

@@ -34,6 +34,7 @@ from tests.cases.conftest import (
 
 DAY = "2024-12-01"  # the census day: the released case is out, three cases are held
 VIEWERS = ["anonymous", "bob", "carol", "gina", "erin"]
+PUBLICATION = "/cases/protection/publication/"
 
 
 @dataclass
@@ -548,49 +549,68 @@ def test_situations(name: str, records: Records, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", VIEWERS)
 def test_the_protection_publication(name: str, records: Records, tmp_path: Path) -> None:
-    """The protection table counts only what the viewer may see and may be published: no page
-    for anonymous (404 like any missing one); nothing for bob (the restricted case he sees has
-    no consent recorded, and the restricted stratum of three is below k); the owner
-    affiliation's twelve eligible cases, whatever their grants. No case id, person or protected
-    value in the page, its CSV or the command's file; the command writes what the page
-    downloads."""
-    from hofburg.cases.services import protection
+    """The protection table leaves only as a release of its owner affiliation (decision 0076):
+    no page for anonymous (404 like any missing one, a post too); nothing released for bob's
+    affiliation; the owner affiliation's twelve eligible cases, whatever the viewer's grants,
+    frozen: a case added after the release changes no download. Only the analysts (carol,
+    gina) see what a release would hold now and release; erin and bob are refused (403). No
+    case id, person, protected value or withheld value in the page, its CSV or the command's
+    file; the command writes what the page downloads."""
+    from hofburg.cases.models import ProtectionRelease
+    from hofburg.cases.services import protection, releases
 
     s = records.scene
-    for number in range(14):
+
+    def add_case(country: str, level: str) -> None:
         protection.create_protection_case(s.erin, s.other, protection.ProtectionRecord(
-            concern="trafficking", country="XF" if number > 10 else "XE",
-            opened_on=date(2024, 5, 1), consent=True, trafficking_status="possible_victim",
-            gender="masculine", classification=Classification.RESTRICTED if number > 10
-            else Classification.CONFIDENTIAL))
+            concern="trafficking", country=country, opened_on=date(2024, 5, 1), consent=True,
+            trafficking_status="possible_victim", gender="masculine", classification=level))
+
+    for number in range(14):
+        add_case("XF" if number > 10 else "XE",
+                 Classification.RESTRICTED if number > 10 else Classification.CONFIDENTIAL)
     client = verified_client(_user_of(s, name))
     hidden = {*PROTECTION_MARKERS.values(), "gbv-summary-marker", SECRET["name"], OTHER_NAME,
               *SECRET.values(), s.person.surrogate_id, s.other.surrogate_id,
-              records.trafficking.case_id, records.gbv.case_id}
-    page = client.get("/cases/protection/publication/", {"year": "2024"})
-    download = client.get("/cases/protection/publication/", {"year": "2024", "format": "csv"})
+              records.trafficking.case_id, records.gbv.case_id, "feminine", "masculine"}
+    query = {"year": "2024"}
     if name == "anonymous":
         missing = client.get("/cases/protection/TC-000000000000/")
-        assert page.status_code == download.status_code == 404
-        assert _main(page) == _main(missing)
+        for answer in (client.get(PUBLICATION, query),
+                       client.get(PUBLICATION, {**query, "format": "csv"}),
+                       client.post(f"{PUBLICATION}?year=2024", {"reason": "leak walk"})):
+            assert answer.status_code == 404 and _main(answer) == _main(missing)
         return
-    assert page.status_code == download.status_code == 200
-    body = _clean(page, hidden)
-    lines = _clean(download, hidden).strip().splitlines()
-    assert [line for line in lines[1:] if ",cases,all," in line] == (
-        [] if name == "bob" else ["2024,trafficking,XE,cases,all,12,false"])
-    assert not any(line.startswith("2024,trafficking,XF,") for line in lines)  # 3 < k
-    if name != "bob":
-        assert "2024,trafficking,XE,gender,feminine,suppressed,false" in lines
-        assert "2024,trafficking,XE,gender,masculine,suppressed,false" in lines  # its pair
-    assert ("Nothing to publish" in body) == (name == "bob")
+    assert client.get(PUBLICATION, {**query, "format": "csv"}).status_code == 404
+    assert "Not released yet" in _clean(client.get(PUBLICATION, query), hidden)
+    publisher = name in ("carol", "gina")
+    page = _clean(client.get(PUBLICATION, query), hidden)
+    assert ("What a release would hold now" in page) == publisher
+    posted = client.post(f"{PUBLICATION}?year=2024", {"reason": "leak walk"})
+    assert posted.status_code == (302 if publisher else 403)
+    if not publisher:
+        releases.release_protection_table(s.gina, 2024, exercise=False, reason="leak walk",
+                                          k=11, channel="page")
+    assert ProtectionRelease.objects.count() == 1
+    add_case("XE", Classification.CONFIDENTIAL)  # after the release: changes no download
+    page = _clean(client.get(PUBLICATION, query), hidden)
+    download = client.get(PUBLICATION, {**query, "format": "csv"})
     target = tmp_path / "published.csv"
     result = CliRunner().invoke(app, ["cases", "publish", "--dataset", "protection", "--year",
                                       "2024", "--as-user", name, "-o", str(target)])
-    assert result.exit_code == 0, result.output
-    assert target.read_bytes() == download.content
     for marker in hidden:
         assert marker not in result.output
+    if name == "bob":  # another affiliation: nothing of cpc's release
+        assert download.status_code == 404 and "Not released yet" in page
+        assert result.exit_code == 2 and not target.exists()
+        return
+    lines = _clean(download, hidden).strip().splitlines()
+    assert [line for line in lines[1:] if ",cases,all," in line] == [
+        "2024,trafficking,XE,cases,all,12,false"]
+    assert not any(line.startswith("2024,trafficking,XF,") for line in lines)  # 3 < k
+    assert "2024,trafficking,XE,gender,suppressed,suppressed,false" in lines
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() == download.content
 
 
 def test_reads_of_protected_fields_are_logged_without_their_values(records: Records) -> None:
@@ -984,6 +1004,7 @@ def test_person_writes_and_working_copies_through_the_api(viewer: Viewer, settin
 REVOKED_MARKER = "revoked-holder-marker"  # a holder whose grants erin revoked
 REVOKE_REASON_MARKER = "revocation-reason-marker"
 GROUNDS_MARKER = "erasure-grounds-marker"  # never answered, to anyone
+HOLD_MARKER = "legal-hold-text-marker"  # never shown, to anyone
 DECISION_MARKER = "erasure-decision-marker"
 
 
@@ -1009,6 +1030,7 @@ def test_the_grant_and_erasure_lists_through_the_api(name: str, records: Records
         situations.revoke_situation(s.erin, situation, held, REVOKE_REASON_MARKER)
     for person in (s.person, s.other):
         asked = erasure.request_erasure(s.erin, person, GROUNDS_MARKER)
+        erasure.set_legal_hold(s.erin, person, HOLD_MARKER)
         erasure.decide_erasure(s.erin, asked, "denied", DECISION_MARKER)
     person, other = s.person.surrogate_id, s.other.surrogate_id
     situation, lone = records.situation.situation_id, records.ungranted_situation.situation_id
@@ -1025,7 +1047,7 @@ def test_the_grant_and_erasure_lists_through_the_api(name: str, records: Records
         f"/persons/{other}/erasure-requests": (
             other in holds, "/persons/P-000000000000/erasure-requests")}
     never = {*SECRET.values(), OTHER_NAME, *SITUATION_MARKERS.values(),
-             *PROTECTION_MARKERS.values(), GROUNDS_MARKER}
+             *PROTECTION_MARKERS.values(), GROUNDS_MARKER, HOLD_MARKER}
     client = verified_client(_user_of(s, name))
     before = AccessLog.objects.order_by("-sequence").first()
     for path, (reads, missing) in lists.items():
@@ -1052,6 +1074,41 @@ def test_the_grant_and_erasure_lists_through_the_api(name: str, records: Records
             assert ("decided_by" in item) == granter
     logged = AccessLog.objects.filter(sequence__gt=before.sequence if before else 0)
     assert {e.record_type for e in logged} == (
+        {"person_grant", "situation_grant", "erasure_request"} if granter
+        else {"erasure_request"} if holds else set())
+    text = " ".join(str(e.fields) for e in logged)
+    for marker in (*never, REVOKED_MARKER, REVOKE_REASON_MARKER, DECISION_MARKER):
+        assert marker not in text
+    _the_same_reads_on_the_pages(client, s, records, holds, granter, never)
+
+
+def _the_same_reads_on_the_pages(client: Any, s: Scene, records: Records, holds: set[str],
+                                 granter: bool, never: set[str]) -> None:
+    """The grant and erasure lists' reads on the pages (decision 0076): the same answers to the
+    same people, the hold's text and the grounds to no one, and the same kinds of access-log
+    entry, without a value."""
+    from hofburg.cases.models import AccessLog
+
+    person, other = s.person.surrogate_id, s.other.surrogate_id
+    situation = records.situation.situation_id
+    pages = {f"/cases/persons/{person}/": person, f"/cases/persons/{other}/": other,
+             f"/cases/persons/{person}/erasure/": person,
+             f"/cases/persons/{other}/erasure/": other,
+             f"/cases/situations/{situation}/": situation}
+    before = AccessLog.objects.order_by("-sequence").first()
+    for path, record in pages.items():
+        page = client.get(path)
+        assert page.status_code == (200 if record in holds else 404), path
+        # (the person's own page shows its holders the name: the vault is walked above)
+        hidden = {GROUNDS_MARKER, HOLD_MARKER} | (
+            {REVOKED_MARKER, REVOKE_REASON_MARKER} if not granter else set())
+        _clean(page, hidden | {r for r in (person, other, situation) if r not in holds})
+        if path.endswith("/erasure/") and record in holds:
+            assert "A legal hold keeps this identity." in page.content.decode()
+    logged = AccessLog.objects.filter(sequence__gt=before.sequence if before else 0,
+                                      channel="page")
+    assert {e.record_type for e in logged} & {
+        "person_grant", "situation_grant", "erasure_request"} == (
         {"person_grant", "situation_grant", "erasure_request"} if granter
         else {"erasure_request"} if holds else set())
     text = " ".join(str(e.fields) for e in logged)

@@ -192,3 +192,81 @@ def test_a_retry_of_an_upload_under_its_key_stores_nothing_new(scene: Scene,
     retitled = _upload(erin, path, key="ev-1", title="another title")
     assert retitled.status_code == 409 and "title differ" in retitled.json()["detail"]
     assert Evidence.objects.count() == 1 and len(_media_files(media)) == 1
+
+
+# -- no plaintext on disk before sealing ----------------------------------------------------------
+
+# Above Django's FILE_UPLOAD_MAX_MEMORY_SIZE (5 MB here): its default handlers would write it to
+# a temporary file in the clear as it arrives.
+LARGE = PLAINTEXT * (6 * 2**20 // len(PLAINTEXT) + 1)
+
+
+def _spy_on_the_temp_dir(monkeypatch: Any, settings: Any, tmp_path: Path) -> list[bool]:
+    """While each upload is ingested (the request's temporary files still exist), whether a
+    file in FILE_UPLOAD_TEMP_DIR holds the plaintext; one entry per ingest or copy."""
+    temp = tmp_path / "upload-temp"
+    temp.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(temp)
+    seen: list[bool] = []
+
+    def spying(real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            seen.append(any(PLAINTEXT in p.read_bytes() for p in temp.rglob("*") if p.is_file()))
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(evidence, "ingest_evidence", spying(evidence.ingest_evidence))
+    monkeypatch.setattr(evidence, "add_working_copy", spying(evidence.add_working_copy))
+    return seen
+
+
+def test_a_large_upload_never_reaches_the_disk_in_the_clear(
+        scene: Scene, media: Path, monkeypatch: Any, settings: Any, tmp_path: Path) -> None:
+    seen = _spy_on_the_temp_dir(monkeypatch, settings, tmp_path)
+    erin = bearer(scene.erin)
+    path = f"/prisoners/{scene.restricted_case.case_id}/evidence"
+    first = _upload(erin, path, data=LARGE)
+    # Under an idempotency key the form is read (and its file hashed) before the endpoint.
+    keyed = _upload(erin, f"/alerts/{scene.public_alert.alert_id}/evidence", data=LARGE,
+                    key="large-1")
+    assert (first.status_code, keyed.status_code) == (201, 201)
+    assert first.json()["size"] == len(LARGE)
+    copy = Client().post(f"{API}/evidence/{first.json()['evidence_id']}/copies",
+                         {"label": "redacted", "file": SimpleUploadedFile(
+                             "copy.jpg", LARGE, content_type="image/jpeg")}, **erin)
+    assert copy.status_code == 201 and copy.json()["size"] == len(LARGE)
+    assert seen == [False, False, False]
+    piece = Evidence.objects.get(evidence_id=first.json()["evidence_id"])
+    assert evidence.open_original(scene.erin, piece) == LARGE
+    # The control: with Django's default handlers (the desk's middleware left out) the same
+    # upload sits in a temporary file in the clear while it is ingested.
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("SealedApiUploads")]
+    assert _upload(erin, path, data=LARGE).status_code == 201
+    assert seen[-1] is True
+
+
+def test_an_upload_above_the_bound_is_refused_before_it_is_read(
+        scene: Scene, media: Path, monkeypatch: Any, settings: Any, tmp_path: Path) -> None:
+    """Nothing is received, nothing stored; a working copy is not made from the original in
+    place of the file that was too large."""
+    seen = _spy_on_the_temp_dir(monkeypatch, settings, tmp_path)
+    monkeypatch.setattr(evidence, "MAX_BYTES", 2**20)
+    erin = bearer(scene.erin)
+    refused = _upload(erin, f"/prisoners/{scene.restricted_case.case_id}/evidence", data=LARGE)
+    body = refused.json()
+    assert (refused.status_code, body["field"], body["detail"]) == (
+        413, "file", "A file is at most 1 MB.")
+    assert refused["Content-Type"] == "application/problem+json"
+    # Answered before any record is looked up: a hidden case as a missing one.
+    bob = bearer(scene.cast.bob)
+    hidden = _upload(bob, f"/prisoners/{scene.confidential_case.case_id}/evidence", data=LARGE)
+    missing = _upload(bob, "/prisoners/PC-000000000000/evidence", data=LARGE)
+    assert hidden.status_code == missing.status_code == 413
+    assert {**hidden.json(), "instance": ""} == {**missing.json(), "instance": ""}
+    piece = _upload(erin, f"/prisoners/{scene.restricted_case.case_id}/evidence").json()
+    copy = Client().post(f"{API}/evidence/{piece['evidence_id']}/copies",
+                         {"label": "redacted", "file": SimpleUploadedFile("copy.jpg", LARGE)},
+                         **erin)
+    assert copy.status_code == 413
+    assert Evidence.objects.count() == 1 and not Evidence.objects.get().copies.exists()
+    assert seen == [False] and not list((tmp_path / "upload-temp").iterdir())

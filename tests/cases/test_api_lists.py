@@ -297,3 +297,49 @@ def test_the_page_shows_its_granter_the_same_history_once(records: Records, rita
     assert f"<strong>{body['revoked'][0]['username']}</strong>" in main
     gina = verified_client(s.gina).get(f"/cases/persons/{s.person.surrogate_id}/")
     assert "rita" not in gina.content.decode() and REVOKE_REASON not in gina.content.decode()
+
+
+def _logged_since(before: int) -> list[AccessLog]:
+    return list(AccessLog.objects.filter(sequence__gt=before).order_by("sequence"))
+
+
+def _head() -> int:
+    return AccessLog.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+
+
+def test_the_pages_log_the_grant_history_and_erasure_requests_as_the_api_does(
+        requests_filed: Records, rita: User) -> None:
+    """Reading who had access on a person's or a situation's page, and the erasure requests on
+    the erasure page, is an access-log entry like the same read through the API: the fields
+    and how many, never a value. A page that shows no history logs none."""
+    s = requests_filed.scene
+    person, situation = s.person.surrogate_id, requests_filed.situation.situation_id
+    erin = verified_client(s.erin)
+    for page, api, kind in (
+            (f"/cases/persons/{person}/", f"/persons/{person}/grants", "person_grant"),
+            (f"/cases/situations/{situation}/", f"/situations/{situation}/grants",
+             "situation_grant"),
+            (f"/cases/persons/{person}/erasure/", f"/persons/{person}/erasure-requests",
+             "erasure_request")):
+        before = _head()
+        assert erin.get(page).status_code == 200
+        logged = [e for e in _logged_since(before) if e.record_type == kind]
+        assert len(logged) == 1, (page, logged)
+        entry = logged[0]
+        before = _head()
+        _get(s.erin, api)
+        through_api = _logged_since(before)[0]
+        assert (entry.action, entry.user_label, entry.count, entry.channel) == (
+            "read", "erin", through_api.count, "page")
+        assert set(entry.fields) <= set(through_api.fields) and entry.fields
+        for value in (REVOKE_REASON, GROUNDS, HOLD, DECISION, "rita"):
+            assert value not in str(entry.fields)
+    # gina holds a grant but gives none: her person page shows no history and logs none;
+    # her erasure page shows the requests and logs them.
+    gina = verified_client(s.gina)
+    before = _head()
+    gina.get(f"/cases/persons/{person}/")
+    assert not [e for e in _logged_since(before) if e.record_type == "person_grant"]
+    gina.get(f"/cases/persons/{person}/erasure/")
+    assert [(e.record_type, e.count) for e in _logged_since(before)
+            if e.record_type == "erasure_request"] == [("erasure_request", 2)]

@@ -337,3 +337,64 @@ def test_the_migration_seals_what_the_clear_columns_held(cast: Any) -> None:
     assert sealed.key_of(incident.description_sealed) == ring.active_id("strictly_confidential")
     assert _found(_database_image(), ["migrated-source-marker",
                                       "migrated-description-marker"]) == []
+
+
+GROUNDS_MARKER = "erasure-grounds-marker: asked by Exercise Relative"
+HOLD_MARKER = "legal-hold-marker: proceedings naming Exercise Witness"
+
+
+def test_the_database_holds_no_erasure_grounds_or_legal_hold(scene: Scene) -> None:
+    from hofburg.cases.models import ErasureRequest
+    from hofburg.cases.services import erasure
+
+    asked = erasure.request_erasure(scene.gina, scene.person, GROUNDS_MARKER)
+    erasure.set_legal_hold(scene.erin, scene.person, HOLD_MARKER)
+    erasure.decide_erasure(scene.erin, asked, "denied", "decision-reason-clear-marker")
+    erasure.request_erasure(scene.gina, scene.person, GROUNDS_MARKER)
+    image = _database_image()
+    # The control: the decision's reason, read by every holder, is stored in the clear.
+    assert _found(image, ["decision-reason-clear-marker"]) == ["decision-reason-clear-marker"]
+    assert _found(image, [GROUNDS_MARKER, HOLD_MARKER, "Exercise Witness"]) == []
+    ring = vault.load_keyring()
+    scene.person.refresh_from_db()
+    assert scene.person.has_legal_hold
+    assert sealed.open_value(ring, scene.person, "legal_hold") == HOLD_MARKER
+    denied, pending = ErasureRequest.objects.order_by("pk")
+    assert sealed.open_value(ring, pending, "grounds") == GROUNDS_MARKER
+    assert denied.legal_hold_found and pending.legal_hold_found  # found when decided
+    assert sealed.key_of(pending.grounds_sealed) == ring.active_id("strictly_confidential")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_seals_the_erasure_text_and_drops_erased_digests(cast: Any) -> None:
+    """Back before 0010, a held person with a request and an erased person stored in the clear,
+    forward: the grounds and the holds sealed, the erased person's digest gone, the other's
+    kept."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from hofburg.cases.models import ErasureRequest, Person
+
+    before = [("cases", "0009_incident_public_summary")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    persons = old.get_model("cases", "Person")
+    held = persons.objects.create(surrogate_id="P-HELD", identifier_digest="a" * 64,
+                                  legal_hold=HOLD_MARKER, owner_affiliation_id=cast.cpc.pk,
+                                  classification="confidential")
+    persons.objects.create(surrogate_id="P-ERASED", identifier_digest="b" * 64,
+                           erased_at="2025-01-01T00:00:00Z", owner_affiliation_id=cast.cpc.pk,
+                           classification="confidential")
+    old.get_model("cases", "ErasureRequest").objects.create(
+        person_id=held.pk, grounds=GROUNDS_MARKER, legal_hold=HOLD_MARKER)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("cases"))
+    ring = vault.load_keyring()
+    person = Person.objects.get(surrogate_id="P-HELD")
+    asked = ErasureRequest.objects.get()
+    assert sealed.open_value(ring, person, "legal_hold") == HOLD_MARKER
+    assert sealed.open_values(ring, asked, ("grounds", "legal_hold")) == {
+        "grounds": GROUNDS_MARKER, "legal_hold": HOLD_MARKER}
+    assert person.identifier_digest == "a" * 64
+    assert Person.objects.get(surrogate_id="P-ERASED").identifier_digest == ""
+    assert _found(_database_image(), [GROUNDS_MARKER, HOLD_MARKER]) == []

@@ -20,12 +20,14 @@ from hofburg.cases.services.persons import read_vault
 from hofburg.cli import app
 from hofburg.core.models import AuditEntry
 from tests.cases.conftest import SECRET, Records, Scene
+from tests.cases.tokens import enrol
 
 runner = CliRunner()
 
 
 def test_an_export_is_logged_with_its_count_and_never_its_values(scene: Scene,
                                                                 tmp_path: Path) -> None:
+    enrol(scene.erin, scene.gina)
     target = tmp_path / "persons.csv"
     result = runner.invoke(app, ["cases", "export", "persons", "--as-user", "gina",
                                  "-o", str(target)])
@@ -42,6 +44,7 @@ def test_an_export_is_logged_with_its_count_and_never_its_values(scene: Scene,
 
 def test_export_refuses_an_unknown_user_and_a_bad_day_in_one_line(scene: Scene,
                                                                  tmp_path: Path) -> None:
+    enrol(scene.erin, scene.gina)
     result = runner.invoke(app, ["cases", "export", "persons", "--as-user", "nobody",
                                  "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 2 and "no active user" in result.output
@@ -80,6 +83,7 @@ def test_rotate_keys_with_keys_in_the_environment(scene: Scene, settings: Any) -
 
 def test_revoke_withdraws_a_person_grant_from_the_command_line(scene: Scene,
                                                               tmp_path: Path) -> None:
+    enrol(scene.erin, scene.gina)
     person = scene.person.surrogate_id
     result = runner.invoke(app, ["cases", "revoke", "--as-user", "erin", "--user", "gina",
                                  "--person", person, "--reason", "left the desk"])
@@ -108,6 +112,7 @@ def test_revoke_withdraws_a_person_grant_from_the_command_line(scene: Scene,
 
 def test_revoke_and_grants_refuse_in_one_line_and_change_nothing(scene: Scene,
                                                                  tmp_path: Path) -> None:
+    enrol(scene.erin, scene.gina)
     person = scene.person.surrogate_id
     before = (Grant.objects.count(), AccessLog.objects.count(), AuditEntry.objects.count())
     revoke = ["cases", "revoke", "--person", person, "--reason", "r"]
@@ -141,6 +146,7 @@ def test_revoke_and_grants_refuse_in_one_line_and_change_nothing(scene: Scene,
 
 
 def test_revoke_withdraws_a_situation_grant(records: Records) -> None:
+    enrol(records.scene.erin)
     situation = records.situation.situation_id
     result = runner.invoke(app, ["cases", "revoke", "--as-user", "erin", "--user", "gina",
                                  "--situation", situation, "--reason", "rotation"])
@@ -150,3 +156,37 @@ def test_revoke_withdraws_a_situation_grant(records: Records) -> None:
                                                                  "rotation")
     assert not SituationGrant.objects.filter(situation=records.situation,
                                              user__username="gina").exists()
+
+
+def test_a_user_without_a_second_factor_is_refused_by_every_command_in_one_line(
+        scene: Scene, tmp_path: Path) -> None:
+    """The API answers an account without a confirmed device as a visitor (decision 0041);
+    the command line refuses to act or write for it, whatever it is asked (decision 0076)."""
+    person = scene.person.surrogate_id
+    source = tmp_path / "photo.jpg"
+    source.write_bytes(b"exercise photograph")
+    target = tmp_path / "out.csv"
+    commands = [
+        ["export", "persons"], ["export", "protection"],
+        ["grants", "--person", person],
+        ["revoke", "--person", person, "--user", "gina", "--reason", "r"],
+        ["evidence-add", str(source), "--case", scene.restricted_case.case_id, "--title", "t"],
+        ["import-incidents", str(source)],
+        ["publish", "--dataset", "protection", "--year", "2024"],
+    ]
+    for command in commands:
+        result = runner.invoke(app, ["cases", *command, "--as-user", "erin",
+                                     "-o", str(target)] if command[0] in (
+            "export", "grants", "publish") else ["cases", *command, "--as-user", "erin"])
+        assert result.exit_code == 2, (command, result.output)
+        assert result.output.strip() == (
+            "hofburg: 'erin' has no confirmed second-factor device: the desk answers such an "
+            "account as a visitor; enrol at /cases/two-factor/ first"), command
+        assert not target.exists()
+    assert not AccessLog.objects.filter(channel="cli").exists()
+    assert Grant.objects.filter(person=scene.person, user=scene.gina).exists()
+    enrol(scene.erin)
+    result = runner.invoke(app, ["cases", "export", "persons", "--as-user", "erin",
+                                 "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert SECRET["medical"] in target.read_text()

@@ -12,14 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from hofburg.cases import disclosure, vault
-from hofburg.cases.models import AccessLog, CustodyEvent, ErasureRequest, VaultEntry
-from hofburg.cases.services import erasure, evidence
+from hofburg.cases.models import AccessLog, CustodyEvent, ErasureRequest, Person, VaultEntry
+from hofburg.cases.services import erasure, evidence, persons
 from hofburg.cli import app
 from hofburg.core.access import AccessDenied
 from hofburg.core.errors import Conflict, Invalid
 from hofburg.core.models import AuditEntry
 from hofburg.core.services.ledger import verify_ledger
 from tests.cases.conftest import SECRET, Scene, verified_client
+from tests.cases.tokens import enrol
 
 PLAINTEXT = b"evidence-plaintext-marker: a photograph of the cell"
 
@@ -83,6 +84,7 @@ def test_the_cli_ingests_for_a_visible_case_only(scene: Scene, media: Path,
                                                  tmp_path: Path) -> None:
     source = tmp_path / "photo.jpg"
     source.write_bytes(PLAINTEXT)
+    enrol(scene.erin, scene.cast.bob)
     runner = CliRunner()
     ok = runner.invoke(app, ["cases", "evidence-add", str(source), "--as-user", "erin",
                              "--title", "photo", "--case", scene.restricted_case.case_id])
@@ -118,7 +120,7 @@ def test_erasure_crypto_shreds_the_vault_and_keeps_the_case(scene: Scene) -> Non
 def test_a_legal_hold_refuses_erasure_but_allows_restriction(scene: Scene) -> None:
     erasure.set_legal_hold(scene.erin, scene.person, "proceedings pending before the court")
     request = erasure.request_erasure(scene.erin, scene.person, "the person asks")
-    assert request.legal_hold.startswith("proceedings")
+    assert request.legal_hold_found
     with pytest.raises(Conflict, match="legal hold"):
         erasure.decide_erasure(scene.erin, request, "erased", "asked")
     erasure.decide_erasure(scene.erin, request, "restricted", "hold: restrict instead")
@@ -152,3 +154,40 @@ def test_the_erasure_page_walks_the_workflow(scene: Scene) -> None:
     assert done.status_code == 302
     assert not VaultEntry.objects.filter(person=scene.person).exists()
     assert vault.load_keyring()  # the keys stay: other persons' vaults still open
+
+
+def test_erasure_clears_the_identifier_digest(scene: Scene) -> None:
+    """The keyed digest of name, identity number and birth date goes with the vault: an erased
+    person is no longer found as a duplicate, and no new audit entry holds the digest."""
+    digest = scene.person.identifier_digest
+    assert digest
+    again, duplicates = persons.create_person(scene.erin, owner=scene.cast.cpc,
+                                              vault_values=SECRET, birth_date="1980-05-04")
+    assert duplicates == [scene.person.surrogate_id]  # the control: the digest matches
+    asked = erasure.request_erasure(scene.erin, scene.person, "the person asks")
+    erasure.decide_erasure(scene.erin, asked, "erased", "no legal hold; the request stands")
+    scene.person.refresh_from_db()
+    assert scene.person.identifier_digest == ""
+    assert not Person.objects.filter(identifier_digest=digest).exclude(pk=again.pk).exists()
+    _third, duplicates = persons.create_person(scene.erin, owner=scene.cast.cpc,
+                                               vault_values=SECRET, birth_date="1980-05-04")
+    assert duplicates == [again.surrogate_id]
+    erased = AuditEntry.objects.get(action="erase")
+    assert digest not in f"{erased.before} {erased.after}"
+
+
+def test_the_erasure_page_says_whether_a_hold_keeps_the_identity_never_its_text(
+        scene: Scene) -> None:
+    """As the API answers (decision 0064): the holders of a grant learn that a legal hold
+    keeps the identity, never the hold's text, which may name people."""
+    url = f"/cases/persons/{scene.person.surrogate_id}/erasure/"
+    hold = "hold-text-marker: proceedings against a named official"
+    erasure.set_legal_hold(scene.erin, scene.person, hold)
+    for user in (scene.gina, scene.erin):
+        page = verified_client(user).get(url).content.decode()
+        assert hold not in page and "hold-text-marker" not in page
+        assert "A legal hold keeps this identity" in page
+    erasure.set_legal_hold(scene.erin, scene.person, "")
+    assert "A legal hold" not in verified_client(scene.gina).get(url).content.decode()
+    trail = " ".join(f"{e.before} {e.after}" for e in AuditEntry.objects.filter(action="hold"))
+    assert "hold-text-marker" not in trail

@@ -158,7 +158,7 @@ def test_the_erasure_workflow_through_the_api(scene: Scene) -> None:
     assert not VaultEntry.objects.filter(person=s.person).exists()
     assert AccessLog.objects.filter(action="erase", channel="api", fields=["erased"]).exists()
     problem(_send("post", erin, decision, {"outcome": "denied", "reason": "late"}), 409)
-    other = ErasureRequest.objects.create(person=s.other, requested_by=s.erin, grounds="x")
+    other = ErasureRequest.objects.create(person=s.other, requested_by=s.erin)
     missing = _send("post", erin, f"{base}/erasure-requests/999999/decision",
                     {"outcome": "denied", "reason": "x"})
     same_as_missing(_send("post", erin, f"{base}/erasure-requests/{other.pk}/decision",
@@ -286,3 +286,21 @@ def test_working_copies_on_the_evidence_page(scene: Scene, media: Path) -> None:
     assert verified_client(s.cast.bob).get(
         f"/cases/evidence/{hidden.evidence_id}/copies/new/").status_code == 404
     assert WorkingCopy.objects.count() == 2
+
+
+def test_a_working_copy_above_the_bound_is_refused_on_the_page_not_copied_from_the_original(
+        scene: Scene, media: Path, monkeypatch: Any) -> None:
+    """The body is not received (it would reach the disk in the clear); the form says the
+    bound beside the file, keeps the label, and no copy of the original is made instead."""
+    piece = _piece(scene)
+    monkeypatch.setattr(evidence, "MAX_BYTES", 1024)
+    form = f"/cases/evidence/{piece.evidence_id}/copies/new/"
+    refused = verified_client(scene.erin).post(form, {
+        "label": "typed-label",
+        "file": SimpleUploadedFile("redacted.pdf", REDACTED * (2**21 // len(REDACTED)))})
+    body = refused.content.decode()
+    assert refused.status_code == 422 and "typed-label" in body
+    assert "PDF, JPEG" in body  # the bounds, beside the file field
+    assert not WorkingCopy.objects.exists()
+    assert list(CustodyEvent.objects.filter(evidence=piece).values_list("action", flat=True)) \
+        == ["ingest"]

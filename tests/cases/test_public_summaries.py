@@ -155,6 +155,9 @@ def test_the_preview_shows_the_descriptions_of_what_the_viewer_may_see(
     hatecrime.set_public_summary(ana, assaults[0], SUMMARY)
     shown = verified_client(cast.alice).get("/cases/hate-crime/publication/?year=2024")
     assert shown.status_code == 200 and SUMMARY in shown.content.decode()
+    # What it shows is not the command's file (incidents in consultation, as far as the viewer
+    # may see), and the page says so above the table.
+    assert "This preview is not the published table." in shown.content.decode()
     assert queries.preview_hate_crime_descriptions(cast.alice, 2024, 11)[0][6] == SUMMARY
     assert queries.public_hate_crime_descriptions(2024, 11) == []  # not yet published
     hidden = verified_client(cast.bob).get("/cases/hate-crime/publication/?year=2024")

@@ -9,6 +9,7 @@ one entry in the access log. The operator runs the command; the user is who the 
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -44,14 +45,36 @@ class Published(StrEnum):
 def _write(output: Path, kind: str, columns: list[str], rows: list[list[object]]) -> None:
     from hofburg.core.tables import Table, write_csv
 
+    stream = io.BytesIO()
+    write_csv(Table(kind, columns, rows), stream)  # type: ignore[arg-type]
+    _write_bytes(output, stream.getvalue())
+
+
+def _write_bytes(output: Path, data: bytes) -> None:
+    """Write the file whole or not at all (a part file moved into place)."""
     temporary = output.with_name(output.name + ".part")
     try:
-        with temporary.open("wb") as stream:
-            write_csv(Table(kind, columns, rows), stream)  # type: ignore[arg-type]
+        temporary.write_bytes(data)
         temporary.replace(output)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         fail(f"cannot write {output}: {exc.strerror}")
+
+
+def _desk_user(as_user: str) -> User:
+    """The active user a command acts as or writes for, answered as the desk's API answers
+    them: an account without a confirmed second-factor device reaches nothing protected
+    there (decision 0041), so the command refuses it in one line (decision 0076)."""
+    from hofburg.cases.twofactor import confirmed_device
+    from hofburg.core.models import User
+
+    user = User.objects.filter(username=as_user, is_active=True).first()
+    if user is None:
+        fail(f"no active user {as_user!r}", 2)
+    if confirmed_device(user) is None:
+        fail(f"{as_user!r} has no confirmed second-factor device: the desk answers such an "
+             "account as a visitor; enrol at /cases/two-factor/ first", 2)
+    return user
 
 
 @app.command(cls=OneLineErrors)
@@ -68,11 +91,8 @@ def export(
 
     from hofburg.cases import disclosure, queries
     from hofburg.cases.models import AccessLog
-    from hofburg.core.models import User
 
-    user = User.objects.filter(username=as_user, is_active=True).first()
-    if user is None:
-        fail(f"no active user {as_user!r}", 2)
+    user = _desk_user(as_user)
     day = timezone.localdate()
     if on:
         try:
@@ -166,17 +186,24 @@ def publish(
     dataset: Annotated[Published, typer.Option("--dataset", help="The publication.")],
     year: Annotated[int, typer.Option("--year", min=1990, max=2999, help="Reporting year.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The CSV file to write.")],
-    as_user: Annotated[str, typer.Option("--as-user", help="protection: the publisher; the "
-                                         "table counts the cases they may see.")] = "",
+    as_user: Annotated[str, typer.Option("--as-user", help="protection: the member of staff "
+                                         "the release is written for, or the publisher "
+                                         "making one.")] = "",
     exercise: Annotated[bool, typer.Option("--exercise/--real", help="count the exercise "
                                            "records (every row marked) instead of the real "
                                            "ones.")] = False,
+    release: Annotated[bool, typer.Option("--release", help="protection: count the cases now "
+                                          "and make the table the year's release (an analyst "
+                                          "of the owner affiliation, with --reason).")] = False,
+    reason: Annotated[str, typer.Option("--reason", help="protection: why this release (kept "
+                                        "with it).")] = "",
 ) -> None:
     """Write the public table of a year: counts only, every count below
     HOFBURG_CASES_SUPPRESSION_K suppressed, with a second cell where a total would give one
     back; or with hate-crime-incidents the short public summaries of the released incidents
     against people whose counts the table shows, whitelisted fields only. Logged as a
-    publication."""
+    publication. The protection table is the release in force of the user's affiliation,
+    frozen; --release makes a new one."""
     setup_django()
     from django.conf import settings
 
@@ -184,12 +211,15 @@ def publish(
     from hofburg.cases.services.reads import log_access
 
     k = settings.CASES_SUPPRESSION_K
+    if reason and not release:
+        fail("--reason goes with --release", 2)
     if dataset == Published.PROTECTION:
-        _publish_protection(year, output, as_user, exercise=exercise, k=k)
+        _publish_protection(year, output, as_user, exercise=exercise, k=k,
+                            reason=reason if release else None)
         return
-    if as_user:
-        fail("--as-user belongs to --dataset protection; the hate-crime table counts the "
-             "released incidents", 2)
+    if as_user or release or reason:
+        fail("--as-user, --release and --reason belong to --dataset protection; the "
+             "hate-crime table counts the released incidents", 2)
     if dataset == Published.HATE_CRIME_INCIDENTS:
         from hofburg.cases.engine.publication import DESCRIBED_FIELDS, DESCRIPTION_COLUMNS
         from hofburg.cases.queries import public_hate_crime_descriptions
@@ -213,28 +243,34 @@ def publish(
                f"(cells below {k} suppressed)")
 
 
-def _publish_protection(year: int, output: Path, as_user: str, *, exercise: bool,
-                        k: int) -> None:
-    from hofburg.cases import queries
-    from hofburg.cases.engine.fields import countable_fields
-    from hofburg.cases.engine.protection_publication import COLUMNS
-    from hofburg.cases.models import AccessLog
-    from hofburg.cases.services.reads import log_access
-    from hofburg.core.models import User
+def _publish_protection(year: int, output: Path, as_user: str, *, exercise: bool, k: int,
+                        reason: str | None) -> None:
+    """Write the release in force for AS_USER's affiliation, or (`reason` given: --release)
+    make a new one first (decision 0076)."""
+    from hofburg.cases.services import releases
+    from hofburg.core.errors import ServiceError
 
     if not as_user:
-        fail("--dataset protection needs --as-user: the publisher, whose visible cases are "
-             "counted", 2)
-    user = User.objects.filter(username=as_user, is_active=True).first()
-    if user is None:
-        fail(f"no active user {as_user!r}", 2)
-    rows, counted = queries.protection_table(user, year, k, exercise=exercise)
-    _write(output, "protection", COLUMNS, rows)
-    log_access(user, AccessLog.Action.PUBLISH, "protection", countable_fields("protection"),
-               counted, "cli")
+        fail("--dataset protection needs --as-user: the member of staff the release is "
+             "written for, or the publisher making one", 2)
+    user = _desk_user(as_user)
     kind = "EXERCISE protection" if exercise else "protection"
-    typer.echo(f"{len(rows)} rows of the {year} {kind} publication for {as_user} written to "
-               f"{output} (cells below {k} suppressed)")
+    if reason is not None:
+        try:
+            made = releases.release_protection_table(user, year, exercise=exercise,
+                                                     reason=reason, k=k, channel="cli")
+        except ServiceError as exc:
+            fail(exc.message, 2)
+    else:
+        found = releases.latest_release(user, year, exercise=exercise)
+        if found is None:
+            fail(f"no release of the {year} {kind} table for the affiliation of {as_user} "
+                 "yet: a publisher makes one with --release --reason TEXT", 2)
+        made = found
+    _write_bytes(output, releases.release_csv(user, made, channel="cli"))
+    typer.echo(f"{len(made.rows)} rows of the {year} {kind} publication, release "
+               f"{made.number} of {made.released_at:%Y-%m-%d}, written to {output} (cells "
+               f"below {made.k} suppressed)")
 
 
 @app.command("import-statistics", cls=OneLineErrors)
@@ -261,11 +297,8 @@ def _import(path: Path, as_user: str, exercise: bool, *, statistics: bool) -> No
     setup_django()
     from hofburg.cases.services import hatecrime
     from hofburg.core.errors import ServiceError
-    from hofburg.core.models import User
 
-    user = User.objects.filter(username=as_user, is_active=True).first()
-    if user is None:
-        fail(f"no active user {as_user!r}", 2)
+    user = _desk_user(as_user)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -297,11 +330,8 @@ def evidence_add(
     from hofburg.cases import queries
     from hofburg.cases.services import evidence
     from hofburg.core.errors import ServiceError
-    from hofburg.core.models import User
 
-    user = User.objects.filter(username=as_user, is_active=True).first()
-    if user is None:
-        fail(f"no active user {as_user!r}", 2)
+    user = _desk_user(as_user)
     if bool(case) == bool(alert):
         fail("name one --case or one --alert", 2)
     from django.http import Http404
@@ -330,11 +360,8 @@ def _grantable(as_user: str, person: str, situation: str) -> tuple[User, Person 
     from django.http import Http404
 
     from hofburg.cases import permissions, queries
-    from hofburg.core.models import User
 
-    user = User.objects.filter(username=as_user, is_active=True).first()
-    if user is None:
-        fail(f"no active user {as_user!r}", 2)
+    user = _desk_user(as_user)
     if bool(person) == bool(situation):
         fail("name one --person or one --situation", 2)
     record: Person | Situation | None

@@ -21,6 +21,7 @@ from hofburg.cases.engine.fields import FIELDS, Clearance, Level, protected_fiel
 from hofburg.cases.models import (
     AccessLog,
     Alert,
+    ErasureRequest,
     Incident,
     Person,
     PrisonerCase,
@@ -377,17 +378,24 @@ GRANT_FIELDS = ["username", "level", "granted_by", "granted_at"]
 REVOKED_FIELDS = [*GRANT_FIELDS, "revoked_by", "revoked_at", "reason"]
 
 
-def grant_rows(user: AnyUser, record: Person | Situation, *, channel: str,
-               action: str = AccessLog.Action.READ) -> tuple[list[dict[str, Any]],
-                                                             list[dict[str, Any]]]:
-    """Who holds `record`'s grants (oldest first) and whose were revoked (newest first), as
-    rows of `GRANT_FIELDS` and `REVOKED_FIELDS`, for one who may give its grants (the caller
-    has checked, `permissions.may_give_grants`); the batch is in the access log."""
+def grant_history(user: AnyUser, record: Person | Situation, *, channel: str,
+                  action: str = AccessLog.Action.READ) -> tuple[list[Any], list[Any]]:
+    """Who holds `record`'s grants (oldest first) and whose were revoked (newest first), for
+    one who may give its grants (the caller has checked, `permissions.may_give_grants`); the
+    read is in the access log, the fields and how many, as for every channel."""
     holders, revoked = grants.grant_history(record)
     kind = "person_grant" if isinstance(record, Person) else "situation_grant"
     log_access(user, action, kind,
                [*(GRANT_FIELDS if holders else ()), *(REVOKED_FIELDS if revoked else ())],
                len(holders) + len(revoked), channel)
+    return holders, revoked
+
+
+def grant_rows(user: AnyUser, record: Person | Situation, *, channel: str,
+               action: str = AccessLog.Action.READ) -> tuple[list[dict[str, Any]],
+                                                             list[dict[str, Any]]]:
+    """`grant_history` as rows of `GRANT_FIELDS` and `REVOKED_FIELDS`."""
+    holders, revoked = grant_history(user, record, channel=channel, action=action)
     return ([{"username": g.user.username, "level": g.level,
               "granted_by": g.granted_by.username if g.granted_by else None,
               "granted_at": g.granted_at} for g in holders],
@@ -395,3 +403,19 @@ def grant_rows(user: AnyUser, record: Person | Situation, *, channel: str,
               "granted_by": r.granted_by_label or None, "granted_at": r.granted_at,
               "revoked_by": r.revoked_by_label, "revoked_at": r.revoked_at,
               "reason": r.reason} for r in revoked])
+
+
+ERASURE_FIELDS = ("outcome", "requested_at", "legal_hold", "decided_at", "reason")
+ERASURE_NAMES = ("requested_by", "decided_by")
+
+
+def erasure_requests(user: AnyUser, person: Person, *, channel: str,
+                     names: bool = False) -> list[ErasureRequest]:
+    """A person's erasure requests, newest first, for a holder of a grant (the caller found
+    the person through `queries.person_for`); the read is in the access log with the fields
+    shown (`ERASURE_FIELDS`, and who asked and decided when `names`), never a value. The
+    grounds and the hold's text are sealed and never shown."""
+    found = list(person.erasure_requests.select_related("requested_by", "decided_by"))
+    log_access(user, AccessLog.Action.READ, "erasure_request",
+               [*ERASURE_FIELDS, *(ERASURE_NAMES if names else ())], len(found), channel)
+    return found

@@ -465,3 +465,12 @@ class WorkingCopyForm(DeskForm):
         if upload is None:
             return ""
         return EVIDENCE_TYPES["." + upload.name.rsplit(".", 1)[-1].lower()]
+
+
+class RefusedWorkingCopyForm(WorkingCopyForm):
+    """The form of a request whose body was above the bound: its file was not received
+    (`uploads.SealedUpload`), so the form refuses it rather than copy the original in its
+    place."""
+
+    def clean_file(self) -> Any:
+        raise forms.ValidationError(EVIDENCE_BOUNDS)

@@ -39,21 +39,27 @@ class Person(ClassifiedRecord):
     surrogate_id = models.CharField(_("surrogate id"), max_length=20, unique=True)
     protection_level = models.CharField(_("protection level"), max_length=10,
                                         choices=Protection.choices, default=Protection.HIGH)
-    # Keyed HMAC of normalised identifiers (`engine.identifiers`): finds duplicates, shows none.
+    # Keyed HMAC of normalised identifiers (`engine.identifiers`): finds duplicates, shows none;
+    # cleared when the vault is erased.
     identifier_digest = models.CharField(max_length=64, blank=True, db_index=True)
     is_exercise = models.BooleanField(_("exercise data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     erased_at = models.DateTimeField(_("vault erased at"), null=True, blank=True)
     restricted_at = models.DateTimeField(_("processing restricted at"), null=True, blank=True)
-    # Why the person's identity must be kept (proceedings pending, a court's order): while set,
-    # an erasure request cannot end in erasure.
-    legal_hold = models.TextField(_("legal hold"), blank=True)
+    # Why the person's identity must be kept (proceedings pending, a court's order), sealed
+    # (`sealed.py`): while set, an erasure request cannot end in erasure.
+    legal_hold_sealed = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["surrogate_id"]
 
     def __str__(self) -> str:
         return self.surrogate_id
+
+    @property
+    def has_legal_hold(self) -> bool:
+        """A legal hold keeps the identity now (its text is never shown)."""
+        return bool(self.legal_hold_sealed)
 
 
 class VaultEntry(models.Model):
@@ -501,8 +507,10 @@ class ErasureRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    grounds = models.TextField(_("grounds"))
-    legal_hold = models.TextField(_("legal hold found"), blank=True)
+    # The person's grounds and the legal hold found when it was recorded or decided, sealed
+    # (`sealed.py`): they may name people, and are never shown.
+    grounds_sealed = models.TextField(blank=True, default="", editable=False)
+    legal_hold_sealed = models.TextField(blank=True, default="", editable=False)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
@@ -514,6 +522,10 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of {self.person_id}: {self.outcome}"
+
+    @property
+    def legal_hold_found(self) -> bool:
+        return bool(self.legal_hold_sealed)
 
 
 class ProtectionCase(ClassifiedRecord):
@@ -723,3 +735,34 @@ class EscalationAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.situation_id}: {self.level} at {self.assessed_at}"
+
+
+class ProtectionRelease(models.Model):
+    """The protection table of a year as its owner affiliation released it (decision 0076):
+    made deliberately by a publisher, frozen, and what every later download returns until a
+    publisher releases the year again with a reason. A table computed on demand could be
+    downloaded before and after one case is added, and the two differenced."""
+
+    owner_affiliation = models.ForeignKey("core.Affiliation", on_delete=models.PROTECT,
+                                          related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    is_exercise = models.BooleanField(_("exercise data"), default=False)
+    number = models.PositiveIntegerField(_("release"))  # 1, then 2 ... within the year
+    rows = models.JSONField()  # the table as released (`protection_publication.COLUMNS`)
+    counted = models.PositiveIntegerField()  # cases counted: for the access log, never shown
+    k = models.PositiveSmallIntegerField()
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+")
+    released_by_label = models.CharField(_("released by"), max_length=150)
+    released_at = models.DateTimeField(_("released at"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["owner_affiliation", "year", "is_exercise", "-number"]
+        constraints = [models.UniqueConstraint(
+            fields=["owner_affiliation", "year", "is_exercise", "number"],
+            name="cases_one_protection_release_number")]
+
+    def __str__(self) -> str:
+        kind = "exercise " if self.is_exercise else ""
+        return f"{kind}protection {self.year} release {self.number}"

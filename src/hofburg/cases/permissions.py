@@ -128,6 +128,14 @@ def may_write_public_summary(user: AnyUser, incident: Incident) -> bool:
     return may_tag_mandates(user, incident)
 
 
+def may_publish_protection(user: AnyUser) -> bool:
+    """Analysts with an affiliation are the publishers of its protection cases (decision
+    0076): they alone preview the table computed on demand and release a year's table. Others
+    of the affiliation read only what was released, frozen: a table computed for them at each
+    download could be differenced around one new case."""
+    return may_record_statements(user)
+
+
 def may_link_incidents(user: AnyUser, statement: Statement) -> bool:
     """Who sets a statement's mandates links it to more incidents: the same judgement of the
     owner affiliation's analysts (decisions 0056, 0062)."""

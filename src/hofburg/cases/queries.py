@@ -222,12 +222,14 @@ def protection_case_for(user: AnyUser, case_id: str) -> ProtectionCase:
 
 def publishable_protection_cases(user: AnyUser, year: int, *,
                                  exercise: bool) -> QuerySet[ProtectionCase]:
-    """The cases of `year` the protection table counts for `user` (the publisher, or the
-    previewer): those they may see (`protection_cases_for`), opened in the year, of the
-    exercise or of the real data as asked (never both), with the person's consent recorded,
-    whose person is neither erased nor under restriction nor awaiting an erasure decision, and
-    not found "not a victim" of trafficking."""
+    """The cases of `year` the protection table counts for `user` (a publisher, decision
+    0076): those of their affiliation they may see (`protection_cases_for`; the owner sees all
+    its own, so every publisher of an affiliation counts the same cases), opened in the year,
+    of the exercise or of the real data as asked (never both), with the person's consent
+    recorded, whose person is neither erased nor under restriction nor awaiting an erasure
+    decision, and not found "not a victim" of trafficking."""
     return protection_cases_for(user).filter(
+        owner_affiliation_id=getattr(user, "affiliation_id", None) or 0,
         opened_on__year=year, is_exercise=exercise, consent=True,
         person__erased_at__isnull=True, person__restricted_at__isnull=True,
     ).exclude(trafficking_status="not_a_victim").exclude(

@@ -52,6 +52,11 @@ SEALED: tuple[SealedFields, ...] = (
     SealedFields("Assistance", "pk", {"objectives": S}),  # protection.assistance
     SealedFields("IndicatorObservation", "pk", {"source": S, "note": R}),  # situation
     SealedFields("EscalationAssessment", "pk", {"reason": R}),  # situation.assessments
+    # Never shown (decision 0076): a legal hold's text and an erasure request's grounds may
+    # name the person, their relatives or the proceedings; only whether a hold keeps the
+    # identity is said.
+    SealedFields("Person", "surrogate_id", {"legal_hold": S}),
+    SealedFields("ErasureRequest", "pk", {"grounds": S, "legal_hold": S}),
 )
 BY_MODEL = {spec.model: spec for spec in SEALED}
 

@@ -29,7 +29,7 @@ from hofburg.cases.engine.workflow import TRANSITIONS, Screening, Stage
 from hofburg.cases.models import AccessLog
 from hofburg.cases.publications import as_written
 from hofburg.cases.services import erasure as erasure_services
-from hofburg.cases.services import grants, hatecrime
+from hofburg.cases.services import hatecrime
 from hofburg.cases.services import protection as protection_services
 from hofburg.cases.services import situations as situation_services
 from hofburg.cases.twofactor import second_factor_required
@@ -89,7 +89,8 @@ def person(request: HttpRequest, surrogate_id: str) -> HttpResponse:
     rows = disclosure.person_rows(request.user, [found], channel="page")
     cases = list(queries.prisoner_cases_for(request.user).filter(person=found))
     may_grant = permissions.may_grant(request.user, found)
-    holders, revoked = grants.grant_history(found) if may_grant else ([], [])
+    holders, revoked = disclosure.grant_history(request.user, found, channel="page") \
+        if may_grant else ([], [])
     return render(request, "cases/person.html", {
         "person": found, "row": rows.rows[0], "columns": rows.columns, "cases": cases,
         "may_open": access.can_contribute(request.user),  # the grant is the page's own
@@ -355,9 +356,11 @@ def erasure(request: HttpRequest, surrogate_id: str) -> HttpResponse:
                 return redirect("cases:erasure", surrogate_id)
         except ServiceError as exc:
             (ask if "ask" in request.POST else decide).add_error(None, exc.message)
+    # As the API answers a holder: whether a legal hold keeps the identity, never its text.
     return render(request, "cases/erasure.html", {
         "person": found, "pending": pending, "may_decide": may_decide, "ask": ask,
-        "decide": decide, "requests": found.erasure_requests.all()},
+        "decide": decide, "held": found.has_legal_hold,
+        "requests": disclosure.erasure_requests(request.user, found, channel="page")},
         status=400 if request.method == "POST" else 200)
 
 
@@ -472,7 +475,8 @@ def situation(request: HttpRequest, situation_id: str) -> HttpResponse:
     row = rows.rows[0]
     summary = [c for c in row if c not in DETAIL_FIELDS
                and c not in ("situation_id", "is_exercise", "title", "sources")]
-    holders, revoked = grants.grant_history(found) if may_edit else ([], [])
+    holders, revoked = disclosure.grant_history(request.user, found, channel="page") \
+        if may_edit else ([], [])
     return render(request, "cases/situation.html", {
         "row": row, "summary": summary, "may_edit": may_edit, "assess": assess,
         "holders": holders, "revoked": revoked,

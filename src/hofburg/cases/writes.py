@@ -20,13 +20,12 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,7 +35,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from hofburg.cases import forms as case_forms
-from hofburg.cases import permissions, queries
+from hofburg.cases import permissions, queries, uploads
 from hofburg.cases.models import Alert, DetentionEpisode, Evidence, PrisonerCase, Recognition
 from hofburg.cases.services import evidence as evidence_services
 from hofburg.cases.services import hatecrime, persons, prisoners, protection, situations
@@ -463,24 +462,11 @@ def _subject(user: AnyUser, kind: str, identifier: str) -> PrisonerCase | Alert:
     return queries.alert_for(user, identifier)
 
 
-UPLOAD_ALLOWANCE = 2**20  # the multipart envelope and the form's other fields around the file
-
-
-class SealedUpload(MemoryFileUploadHandler):
-    """Keeps an uploaded original in memory up to the service's bound, so its plaintext is
-    never written to a temporary file before it is sealed; a larger body is not received."""
-
-    def handle_raw_input(self, input_data: Any, META: dict[str, Any], content_length: int | None,
-                         boundary: str, encoding: str | None = None) -> None:
-        self.activated = content_length is not None and \
-            content_length <= evidence_services.MAX_BYTES + UPLOAD_ALLOWANCE
-
-
 @csrf_exempt  # checked by `_evidence`, once the upload handler is set (Django's own pattern)
 def evidence(request: HttpRequest, kind: str, identifier: str) -> HttpResponse:
     """The evidence of a case or an alert: each file with its SHA-256 and chain of custody,
     and, to the owner's editors, the form that adds one."""
-    request.upload_handlers = [SealedUpload(request)]
+    uploads.hold_in_memory(request)
     return _evidence(request, kind, identifier)
 
 
@@ -591,9 +577,13 @@ WORKING_COPY = FormPage(
 
 @csrf_exempt  # checked by `_working_copy`, once the upload handler is set
 def working_copy(request: HttpRequest, evidence_id: str) -> HttpResponse:
-    """The form that makes a working copy, from an uploaded file or from the original."""
-    request.upload_handlers = [SealedUpload(request)]
-    return _working_copy(request, page=WORKING_COPY, evidence_id=evidence_id)
+    """The form that makes a working copy, from an uploaded file or from the original; a
+    body above the bound is not received, and its file is refused beside the field."""
+    uploads.hold_in_memory(request)
+    page = WORKING_COPY
+    if request.method == "POST" and uploads.too_large(request):
+        page = replace(WORKING_COPY, form=case_forms.RefusedWorkingCopyForm)
+    return _working_copy(request, page=page, evidence_id=evidence_id)
 
 
 _working_copy = csrf_protect(form_page)

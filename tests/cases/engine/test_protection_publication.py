@@ -1,6 +1,6 @@
 """The public table of protection cases, without a database: strata below k are left out,
-small counts are suppressed with a second cell where a line's total would
-give one back, and only whitelisted fields are counted."""
+small counts are suppressed with a second cell where a line's total would give one back, a
+suppressed count never names its value, and only whitelisted fields are counted."""
 
 from __future__ import annotations
 
@@ -53,17 +53,31 @@ def test_a_lone_small_cell_takes_the_next_smallest_with_it() -> None:
     rows = protection_table(2024, cases, k=11)
     assert rows[0][5] == 37
     # masculine (3) is below k; the total minus the others would give it back, so feminine
-    # (14, the next smallest) goes too; the largest stays.
-    assert _line(rows, "gender") == {"feminine": SUPPRESSED, "masculine": SUPPRESSED,
-                                     "not_specified": 20}
+    # (14, the next smallest) goes too; the largest stays. The suppressed values are one row
+    # that names neither.
+    assert _line(rows, "gender") == {"not_specified": 20, SUPPRESSED: SUPPRESSED}
+    assert [r[4] for r in rows if r[3] == "gender"] == ["not_specified", SUPPRESSED]
 
 
 def test_two_small_cells_need_no_second_suppression() -> None:
     cases = (_cases(4, gender="feminine") + _cases(3, gender="masculine")
              + _cases(20, gender="not_specified"))
     rows = protection_table(2024, cases, k=11)
-    assert _line(rows, "gender") == {"feminine": SUPPRESSED, "masculine": SUPPRESSED,
-                                     "not_specified": 20}
+    assert _line(rows, "gender") == {"not_specified": 20, SUPPRESSED: SUPPRESSED}
+
+
+def test_a_suppressed_count_never_names_its_value() -> None:
+    """A row naming a value with its count withheld would still publish that a case of that
+    value exists: the values below k are not listed, one row says that some were withheld."""
+    cases = (_cases(20, gender="feminine", citizenship=("XE",))
+             + _cases(1, gender="masculine", citizenship=("XE", "XF"))
+             + _cases(1, gender="not_specified", citizenship=("XE", "XG")))
+    rows = protection_table(2024, cases, k=11)
+    values = {r[4] for r in rows}
+    assert not values & {"masculine", "not_specified", "XF", "XG"}
+    assert _line(rows, "gender") == {"feminine": 20, SUPPRESSED: SUPPRESSED}
+    assert _line(rows, "citizenship") == {"XE": 22, SUPPRESSED: SUPPRESSED}
+    assert rows.count([2024, "trafficking", "XE", "gender", SUPPRESSED, SUPPRESSED, False]) == 1
 
 
 @pytest.mark.parametrize("k", [1, 5, 11, 15])
@@ -79,9 +93,12 @@ def test_no_suppressed_cell_can_be_worked_back_from_its_line_total(k: int) -> No
             continue
         assert rows[0][5] == len(cases) >= k
         line = _line(rows, "gender")
-        hidden = [v for v, n in line.items() if n == SUPPRESSED]
-        assert len(hidden) != 1, (counts, line)
-        assert all(n >= k for n in line.values() if n != SUPPRESSED)
+        present = {g or NOT_RECORDED for g, n in zip(genders, counts, strict=True) if n}
+        # Every value named has its count, at least k; those withheld are one unnamed row,
+        # and never a single value (the total minus the others would give it back).
+        assert all(isinstance(n, int) and n >= k for v, n in line.items() if v != SUPPRESSED)
+        withheld = present - set(line)
+        assert (SUPPRESSED in line) == bool(withheld) and len(withheld) != 1, (counts, line)
         shown = sum(n for n in line.values() if n != SUPPRESSED)
         assert isinstance(rows[0][5], int) and shown <= rows[0][5]
 

@@ -18,9 +18,8 @@ from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints
 
 from hofburg.cases import disclosure, permissions, queries
-from hofburg.cases.models import AccessLog, Person, Situation
+from hofburg.cases.models import Person, Situation
 from hofburg.cases.permissions import second_factor_verified
-from hofburg.cases.services.reads import log_access
 from hofburg.core.access import AnyUser
 from hofburg.core.api import current_user
 from hofburg.core.bounds import MAX_OFFSET, MAX_PAGE_SIZE, Day
@@ -517,9 +516,6 @@ class ErasureRequestsOut(Schema):
     items: list[ErasureRequestOut] = Field(..., description="Newest first.")
 
 
-ERASURE_FIELDS = ("outcome", "requested_at", "legal_hold", "decided_at", "reason")
-
-
 @router.get("/persons/{surrogate_id}/erasure-requests", response=ErasureRequestsOut,
             exclude_unset=True, summary="A person's erasure requests and their decisions")
 def list_erasure_requests(request: HttpRequest, surrogate_id: SurrogateId) -> dict[str, object]:
@@ -529,22 +525,19 @@ def list_erasure_requests(request: HttpRequest, surrogate_id: SurrogateId) -> di
     user = _caller(request)
     person = queries.person_for(user, surrogate_id)
     decides = permissions.may_grant(user, person)
-    found = list(person.erasure_requests.select_related("requested_by", "decided_by"))
+    found = disclosure.erasure_requests(user, person, channel="api", names=decides)
     items: list[dict[str, object]] = []
     for asked in found:
         item: dict[str, object] = {
             "request_id": asked.pk, "outcome": asked.outcome,
             "requested_at": asked.requested_at,
-            "legal_hold": bool(asked.legal_hold), "decided_at": asked.decided_at,
+            "legal_hold": asked.legal_hold_found, "decided_at": asked.decided_at,
             "reason": asked.decision_reason}
         if decides:
             item["requested_by"] = asked.requested_by.username if asked.requested_by else None
             item["decided_by"] = asked.decided_by.username if asked.decided_by else None
         items.append(item)
-    names = ("requested_by", "decided_by") if decides else ()
-    log_access(user, AccessLog.Action.READ, "erasure_request", [*ERASURE_FIELDS, *names],
-               len(items), "api")
-    return {"surrogate_id": person.surrogate_id, "legal_hold": bool(person.legal_hold),
+    return {"surrogate_id": person.surrogate_id, "legal_hold": person.has_legal_hold,
             "count": len(items), "items": items}
 
 

@@ -2,7 +2,9 @@
 
 An upload (multipart: the file and its title) is taken by `services.evidence` as the command
 line's is: SHA-256 first, the original sealed with AES-GCM and written once, the ingest a
-custody event on the ledger. The answer gives the id, the hash and the size.
+custody event on the ledger. The answer gives the id, the hash and the size. The body is read
+in memory only (`uploads.SealedApiUploads`, set before anything reads it): no plaintext
+reaches a temporary file, and a body above the bound is a 413 before it is read.
 
 A piece of evidence the caller may not see by its classification, or by its case's or alert's,
 is a 404 worded as for a missing one. Its original opens only for an editor of the owner

@@ -18,7 +18,10 @@ Suppression, so that no published count is below k and none can be worked back:
 2. In a stratum of k or more, every count from 1 to k-1 is suppressed, and a dimension whose
    line would hold exactly one suppressed cell has its next smallest count suppressed too
    (`suppression.suppress_row`): a single-valued dimension's counts add up to the stratum's
-   total, so a lone suppressed cell would be the total minus the others.
+   total, so a lone suppressed cell would be the total minus the others. The suppressed
+   values are not named: a row naming a value beside a withheld count would still publish
+   that a case of that gender, age band, citizenship or type exists. They are one row of the
+   dimension, value and count both `suppressed` (decision 0076).
 3. Every published count stands in one line only: nothing adds strata up (no total across
    countries, concerns or years is published), and the dimensions are separate lines over the
    same total, never crossed with each other. So the only sums a reader can form are a
@@ -124,9 +127,17 @@ def protection_table(year: int, cases: Iterable[CountedCase], k: int = DEFAULT_K
         rows.append([year, concern, country, *ALL, total, exercise])
         for dimension in dimensions:
             counts = Counter(v for case in members for v in _values(case, dimension))
-            shown = suppress_row(counts, k)
-            for value in sorted(shown, key=_order):
-                cell = shown[value]
-                rows.append([year, concern, country, dimension, value,
-                             SUPPRESSED if cell is None else cell, exercise])
+            rows.extend([year, concern, country, dimension, value, cell, exercise]
+                        for value, cell in _cells(counts, k))
     return rows
+
+
+def _cells(counts: Counter[str], k: int) -> list[tuple[str, object]]:
+    """A dimension's line: each value with a count shown, then, when any was suppressed, one
+    row naming none of them."""
+    shown = suppress_row(counts, k)
+    named = sorted((value for value, cell in shown.items() if cell is not None), key=_order)
+    cells: list[tuple[str, object]] = [(value, shown[value]) for value in named]
+    if len(named) < len(shown):
+        cells.append((SUPPRESSED, SUPPRESSED))
+    return cells

@@ -57,7 +57,12 @@ def _seal_into(ring: vault.Keyring, person: Person, values: dict[str, str]) -> N
 
 
 def _safe_snapshot(person: Person) -> dict[str, Any]:
+    """The person for the audit trail: which vault fields it holds and whether a legal hold is
+    set, never the identifiers' digest (it would outlive an erasure) nor a sealed text."""
     data = snapshot(person)
+    data.pop("identifier_digest", None)
+    data.pop("legal_hold_sealed", None)
+    data["legal_hold"] = person.has_legal_hold
     data["vault_fields"] = sorted(person.vault.values_list("field", flat=True))
     return data
 
@@ -210,13 +215,14 @@ def read_vault(ring: vault.Keyring, person: Person, wanted: list[str],
 
 
 def erase_vault(actor: AnyUser, person: Person, reason: str) -> int:
-    """Destroy every sealed field of `person`: the pseudonymised cases stay. Returns how many
-    fields went. Called by the erasure workflow only."""
+    """Destroy every sealed field of `person` and the keyed digest of its identifiers (which
+    would still match the same name, identity number and birth date): the pseudonymised cases
+    stay. Returns how many vault fields went. Called by the erasure workflow only."""
     with transaction.atomic():
         before = _safe_snapshot(person)
         removed, _ = VaultEntry.objects.filter(person=person).delete()
-        person.erased_at = timezone.now()
-        person.save(update_fields=["erased_at"])
+        person.erased_at, person.identifier_digest = timezone.now(), ""
+        person.save(update_fields=["erased_at", "identifier_digest"])
         record_change(actor, "erase", person, before,
                       {**_safe_snapshot(person), "reason": reason})
     return removed

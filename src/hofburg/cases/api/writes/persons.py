@@ -129,7 +129,7 @@ class LegalHoldOut(Schema):
 
 def _erasure(request: ErasureRequest) -> dict[str, Any]:
     return {"surrogate_id": request.person.surrogate_id, "request_id": request.pk,
-            "outcome": request.outcome, "legal_hold": bool(request.legal_hold),
+            "outcome": request.outcome, "legal_hold": request.legal_hold_found,
             "requested_at": request.requested_at, "decided_at": request.decided_at}
 
 
@@ -165,4 +165,4 @@ def set_legal_hold(request: HttpRequest, surrogate_id: SurrogateId,
     user = _writer(request)
     person = queries.person_for(user, surrogate_id)
     erasure.set_legal_hold(user, person, payload.reason)
-    return {"surrogate_id": person.surrogate_id, "legal_hold": bool(person.legal_hold)}
+    return {"surrogate_id": person.surrogate_id, "legal_hold": person.has_legal_hold}
