@@ -40,6 +40,11 @@ def day(value: date | datetime, short: bool = False) -> str:
     return format_date(_date_of(value), "medium" if short else "long", locale=_locale())
 
 
+def day_of_year(month_number: int, day_number: int) -> str:
+    """A day that recurs every year, without a year ("15 December", "15 декабря")."""
+    return format_skeleton("MMMMd", date(2001, month_number, day_number), locale=_locale())
+
+
 def month(value: date | datetime, short: bool = False) -> str:
     """A month and year ("март 2026 г."), or the month's short name alone ("мар.") for the
     headings of a year's timeline."""

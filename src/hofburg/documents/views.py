@@ -7,7 +7,7 @@ on every route, and a 403 is given only where the user sees the document but may
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hofburg.core import access
@@ -47,7 +48,9 @@ class DocumentFilterForm(forms.Form):
         label=_("Distribution"), required=False,
         choices=[("", _("Any distribution")), *Classification.choices])
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2999)
-    originator = forms.ChoiceField(label=_("Originator"), required=False)
+    # Names as their holders write them: not the interface, not for translation.
+    originator = forms.ChoiceField(label=_("Originator"), required=False,
+                                   widget=forms.Select(attrs={"translate": "no"}))
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("Any language")), *settings.LANGUAGES])
 
@@ -61,6 +64,19 @@ class DocumentFilterForm(forms.Form):
         return list_filters.applied(self)
 
 
+if TYPE_CHECKING:
+    _ModelChoices = forms.ModelMultipleChoiceField[Affiliation]
+else:  # Django's field is generic for the type checker only
+    _ModelChoices = forms.ModelMultipleChoiceField
+
+
+class _AffiliationChoices(_ModelChoices):
+    """Affiliations by their names, marked as names (not for translation)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return format_html('<span translate="no">{}</span>', obj.name)
+
+
 class DocumentForm(forms.Form):
     """A document's metadata, as registered or edited."""
 
@@ -72,7 +88,7 @@ class DocumentForm(forms.Form):
     originator = forms.CharField(label=_("Originating delegation or body"), max_length=200)
     original_language = forms.ChoiceField(label=_("Original language"), choices=settings.LANGUAGES)
     classification = forms.ChoiceField(label=_("Distribution"))
-    shared_with = forms.ModelMultipleChoiceField(
+    shared_with = _AffiliationChoices(
         label=_("Shared with"), queryset=Affiliation.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Confidential documents only: who may read it besides your affiliation."))
