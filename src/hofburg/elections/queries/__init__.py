@@ -12,7 +12,7 @@ from django.http import Http404
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.tables import Table
-from hofburg.elections.engine.tally import Question, breakdown, hour_of, tally
+from hofburg.elections.engine.tally import CodedAnswers, Question, hour_of
 from hofburg.elections.models import Attachment, Form, Mission, Snapshot, Submission
 
 
@@ -74,23 +74,40 @@ def question_labels(versions: list[Form], language: str) -> dict[str, str]:
     return labels
 
 
-def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
-    """The statement figures of a frozen snapshot: per question counts, n, percentages and
-    negative_pct for four-point questions; breakdowns by region, urban/rural and hour."""
+def snapshot_content(snapshot: Snapshot) -> dict[str, Any]:
+    """The frozen content of a snapshot, parsed: `forms` (the rows counted), `duplicates` and
+    `conflicts`. A snapshot `freeze` has just made carries it already parsed."""
     import json
 
-    content = json.loads(snapshot.content)
+    parsed = snapshot.parsed_content
+    return parsed if parsed is not None else dict(json.loads(snapshot.content))
+
+
+# The breakdowns of the figures: each form's region and urban/rural (from the frame, by its
+# station) and the hour of the visit on the observer's own clock, as the form recorded it (with
+# its offset), else when it was captured or received.
+BREAKDOWNS = ("region", "urban_rural", "hour")
+
+
+def breakdown_labels(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Each row's group in each breakdown (`BREAKDOWNS`)."""
+    return {
+        "region": [row.get("region", "") for row in rows],
+        "urban_rural": [row.get("urban_rural", "") for row in rows],
+        "hour": [hour_of(row["data"].get("start") or row["data"].get("end")
+                         or row.get("captured_at") or row.get("received_at")) for row in rows],
+    }
+
+
+def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
+    """The statement figures of a frozen snapshot: per question counts, n, percentages and
+    negative_pct for four-point questions; breakdowns by region, urban/rural and hour. The
+    answers are coded once and every breakdown counted in the same pass (`CodedAnswers`)."""
+    content = snapshot_content(snapshot)
     rows = content["forms"]
-    forms = []
-    for row in rows:
-        answers = dict(row["data"])
-        answers["_region"] = row.get("region", "")
-        answers["_urban_rural"] = row.get("urban_rural", "")
-        # The hour on the observer's own clock, as the form recorded it (with its offset).
-        answers["_hour"] = hour_of(answers.get("start") or answers.get("end")
-                                   or row.get("captured_at") or row.get("received_at"))
-        forms.append(answers)
     questions = [q for q in questions_of(versions) if q.kind in ("select_one", "select_multiple")]
+    tallied = CodedAnswers(questions, [row["data"] for row in rows]).figures(
+        breakdown_labels(rows))
     return {
         "form_id": snapshot.form_id,
         "cutoff": snapshot.cutoff.isoformat(),
@@ -99,12 +116,10 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
         "distinct_stations": len({r["station_id"] for r in rows if r["station_id"]}),
         "paired_duplicates": len(content["duplicates"]),
         "conflicts_held_out": content["conflicts"],
-        "questions": [f.as_dict() for f in tally(questions, forms)],
-        "breakdowns": {
-            label: {group: [f.as_dict() for f in figs]
-                    for group, figs in breakdown(questions, forms, key).items()}
-            for label, key in (("region", "_region"), ("urban_rural", "_urban_rural"),
-                               ("hour", "_hour"))},
+        "questions": [f.as_dict() for f in tallied.overall],
+        "breakdowns": {key: {group: [f.as_dict() for f in figs]
+                             for group, figs in tallied.breakdowns[key].items()}
+                       for key in BREAKDOWNS},
     }
 
 
