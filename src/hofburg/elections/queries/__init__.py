@@ -12,6 +12,7 @@ from django.http import Http404
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.tables import Table
+from hofburg.elections.bulk import collector_paused
 from hofburg.elections.engine.tally import CodedAnswers, Question, hour_of
 from hofburg.elections.models import Attachment, Form, Mission, Snapshot, Submission
 
@@ -103,11 +104,12 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
     """The statement figures of a frozen snapshot: per question counts, n, percentages and
     negative_pct for four-point questions; breakdowns by region, urban/rural and hour. The
     answers are coded once and every breakdown counted in the same pass (`CodedAnswers`)."""
-    content = snapshot_content(snapshot)
-    rows = content["forms"]
     questions = [q for q in questions_of(versions) if q.kind in ("select_one", "select_multiple")]
-    tallied = CodedAnswers(questions, [row["data"] for row in rows]).figures(
-        breakdown_labels(rows))
+    with collector_paused():
+        content = snapshot_content(snapshot)
+        rows = content["forms"]
+        tallied = CodedAnswers(questions, [row["data"] for row in rows]).figures(
+            breakdown_labels(rows))
     return {
         "form_id": snapshot.form_id,
         "cutoff": snapshot.cutoff.isoformat(),

@@ -21,6 +21,7 @@ from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Invalid, NotFound
 from hofburg.core.services.audit import record_change
 from hofburg.elections import permissions
+from hofburg.elections.bulk import collector_paused
 from hofburg.elections.engine.pairs import reconcile
 from hofburg.elections.models import Form, Mission, Resolution, Snapshot, Submission
 
@@ -65,11 +66,13 @@ def frozen_content(mission: Mission, form_id: str, cutoff: datetime) -> tuple[st
 
 def _frozen(mission: Mission, form_id: str, cutoff: datetime) -> tuple[str, dict[str, Any]]:
     """The snapshot's canonical JSON and the content it serialises."""
-    result = reconcile(submission_rows(mission, form_id, cutoff), resolutions(mission, form_id))
-    content = {"forms": result.kept, "duplicates": sorted(result.duplicates),
-               "conflicts": result.conflicts}
-    return (json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
-            content)
+    chosen = resolutions(mission, form_id)
+    with collector_paused():
+        result = reconcile(submission_rows(mission, form_id, cutoff), chosen)
+        content = {"forms": result.kept, "duplicates": sorted(result.duplicates),
+                   "conflicts": result.conflicts}
+        text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text, content
 
 
 def freeze(user: AnyUser | None, form_id: str, cutoff: datetime) -> Snapshot:
