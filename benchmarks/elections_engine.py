@@ -17,7 +17,7 @@ command as a process (wall time), for a new cut-off and for one already frozen; 
 path in this process, step by step.
 
     python -m benchmarks.elections_engine [--forms 100000] [--stations 3000] [--runs 5]
-                                          [--no-database]
+                                          [--no-database | --no-engine]
 
 Median and worst of the runs; figures go to benchmarks/README.md by hand.
 """
@@ -366,9 +366,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-database", action="store_true",
                         help="The engine alone: not `tally` end to end.")
+    parser.add_argument("--no-engine", action="store_true",
+                        help="`tally` end to end alone: not the engine.")
     options = parser.parse_args()
     print(f"load average at the start {_load()}", flush=True)
-    engine(options)
+    if not options.no_engine:
+        engine(options)
     if not options.no_database:
         end_to_end(options)
 

@@ -2,9 +2,9 @@
 
 Parsing a snapshot's JSON, reading the submissions to freeze and coding their answers build
 millions of small objects that hold no reference cycles; Python's cyclic garbage collector
-would scan the growing heap again and again while they are built (a fifth of a parse's time,
-measured in benchmarks/elections_engine.py). It is paused for that work and resumed after,
-as it was: the objects are freed as usual, by reference counting, once unused.
+would scan the growing heap again and again while they are built (a quarter of the CPU time
+of parsing a 100,000-form snapshot: benchmarks/README.md). It is paused for that work and
+resumed after, as it was: the objects are freed as usual, by reference counting, once unused.
 """
 
 from __future__ import annotations

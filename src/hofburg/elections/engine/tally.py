@@ -136,8 +136,7 @@ def breakdown(questions: Sequence[Question], forms: Sequence[Mapping[str, Any]],
     value for `key` are grouped under the empty string. Unweighted, like the totals."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for form in forms:
-        value = form.get(key)
-        groups.setdefault("" if _is_blank(value) else str(value), []).append(form)
+        groups.setdefault(group_label(form.get(key)), []).append(form)
     return {group: tally(questions, members) for group, members in sorted(groups.items())}
 
 
