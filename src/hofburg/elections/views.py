@@ -218,7 +218,7 @@ def breakdown_tables(data: dict[str, Any]) -> list[dict[str, Any]]:
     tables = []
     for key, title in BREAKDOWN_TITLES.items():
         groups = data["breakdowns"].get(key) or {}
-        if not groups:
+        if not groups or not data["questions"]:
             continue
         rows = []
         for number, question in enumerate(data["questions"]):
@@ -234,8 +234,7 @@ def breakdown_tables(data: dict[str, Any]) -> list[dict[str, Any]]:
                          "cells": cells})
         tables.append({"key": key, "title": title, "rows": rows,
                        "groups": [{"name": _group_name(key, group),
-                                   "forms": figures_of_group[0]["forms"]
-                                   if figures_of_group else 0}
+                                   "forms": figures_of_group[0]["forms"]}
                                   for group, figures_of_group in groups.items()]})
     return tables
 
