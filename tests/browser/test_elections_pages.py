@@ -1,6 +1,6 @@
 """An analyst of an election observation mission on a phone: the mission, its stations and
-forms, freezing the figures at a cut-off, the serious-problems queue and an observer conflict;
-every page fits 360 px and passes axe."""
+forms, freezing the figures at a cut-off and reading them with their breakdowns, the
+serious-problems queue and an observer conflict; every page fits 360 px and passes axe."""
 
 from __future__ import annotations
 
@@ -84,7 +84,24 @@ def test_an_analyst_on_a_phone(phone: Page, live_server: object, mission_code: s
     phone.get_by_label(re.compile("Cut-off")).fill(cutoff.strftime("%Y-%m-%dT%H:%M%z"))
     phone.get_by_role("button", name="Freeze the figures at this cut-off").click()
     expect(phone.get_by_text("Figures frozen at the cut-off.")).to_be_visible()
-    expect(phone.get_by_text("1 of 1 (100.0 %)")).to_be_visible()
+    expect(phone.get_by_role("cell", name="1 of 1 (100.0 %)", exact=True)).to_be_visible()
+    fits_and_passes_axe(phone)
+    # The breakdowns: by region (open), by urban or rural area and by hour of visit (opened
+    # one by one), each group's column with its n; each fits the phone and passes axe open.
+    by_region = phone.get_by_role("region", name="By region")
+    expect(by_region.get_by_role("columnheader", name=re.compile("North"))).to_be_visible()
+    overall = by_region.get_by_role("row", name=re.compile("Overall assessment of voting"))
+    expect(overall).to_contain_text("n = 1")
+    expect(overall).to_contain_text("very_bad: 1 (100.0 %)")
+    expect(overall.locator("strong")).to_contain_text("Assessed negatively")
+    expect(overall.locator("strong")).to_contain_text("1 of 1 (100.0 %)")
+    for title, group in (("By urban or rural area", "urban"),
+                         ("By hour of visit", "09:00–09:59")):
+        phone.get_by_text(title, exact=True).click()
+        table = phone.get_by_role("region", name=title)
+        expect(table.get_by_role("columnheader", name=re.compile(group))).to_be_visible()
+        expect(table.get_by_role("row", name=re.compile("Overall assessment"))).to_contain_text(
+            "n = 1")
     fits_and_passes_axe(phone)
     phone.goto(f"{base}/elections/{mission_code}/coverage/")
     expect(phone.get_by_role("cell", name="T01")).to_be_visible()

@@ -91,6 +91,32 @@ def test_figures_show_the_xlsform_label_in_the_reader_s_language(cast: Cast, wor
     assert "Overall assessment of voting" in client.get(url).content.decode()
 
 
+def test_figures_page_shows_each_breakdown_with_its_n_in_the_reader_s_language(
+        cast: Cast, world: Eom) -> None:
+    receive(world.observer, submission_xml(station="P404", overall="bad",
+                                           start="2026-12-06T14:02:00.000+01:00"))
+    Submission.objects.update(received_at=timezone.now() - timedelta(hours=1))
+    client = cast.client(cast.mona)
+    url = f"/elections/{world.mission.code}/figures/"
+    past = timezone.localtime(timezone.now() - timedelta(minutes=5))
+    client.post(url, {"form_id": "voting", "cutoff": past.strftime("%Y-%m-%dT%H:%M%z")})
+    page = client.get(url).content.decode()
+    regions = page[page.index('aria-label="By region"'):page.index('aria-label="By urban')]
+    # the groups in order, a visit to a station outside the frame under "unknown"
+    heads = re.findall(r'<th scope="col">([^<]*)<br>', regions)
+    assert heads == ["unknown", "North", "South"]
+    assert regions.count("1 form</span>") == 3
+    overall = regions[regions.index("<code>overall</code>"):]
+    assert re.search(r"<td>n = 1<br>very_good: 0 \(0\.0 %\).*very_bad: 1 \(100\.0 %\)", overall)
+    assert "1 of 1 (100.0 %)" in overall and "0 of 1 (0.0 %)" in overall
+    hours = page[page.index('aria-label="By hour of visit"'):]
+    assert re.findall(r'<th scope="col">([^<]*)<br>', hours) == ["09:00–09:59", "14:00–14:59"]
+    client.cookies["django_language"] = "fr"
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'aria-label="Par région"' in french
+    assert "<th scope=\"col\">urbain<br>" in french and "<th scope=\"col\">inconnu<br>" in french
+
+
 def test_exports_for_the_core_team(cast: Cast, world: Eom) -> None:
     import csv
     import io

@@ -9,6 +9,8 @@ changed XLSForm is a new version and the submissions made with an old one stay r
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -274,6 +276,10 @@ class Snapshot(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Not stored: the content as parsed, on the instance `freeze` has just made from it, so that
+    # the figures asked for at once need not parse again what was just written.
+    parsed_content: dict[str, Any] | None = None
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["mission", "form_id", "cutoff"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +26,7 @@ from hofburg.core.errors import ServiceError
 from hofburg.core.tables import CONTENT_TYPES, write_csv, write_xlsx
 from hofburg.elections import permissions
 from hofburg.elections.engine.phases import ORDER, next_phase
-from hofburg.elections.models import Mission, Snapshot, Submission
+from hofburg.elections.models import Mission, Snapshot, Station, Submission
 from hofburg.elections.queries import (
     coverage,
     figures,
@@ -209,17 +210,63 @@ def figures_page(request: HttpRequest, code: str) -> HttpResponse:
     elif snapshots and not snapshot_form.errors:
         chosen = Snapshot.objects.get(pk=snapshots[0].pk)
     data = None
+    tables: list[dict[str, Any]] = []
     if chosen is not None:
         versions = form_versions(request.user, chosen.form_id)
         data = figures(chosen, versions)
         labels = question_labels(versions, translation.get_language() or "en")
         for question in data["questions"]:
             question["label"] = labels.get(question["question"], "")
+        tables = breakdown_tables(data)
     return render(request, "elections/figures.html", {
         "mission": found, "snapshots": snapshots, "chosen": chosen, "data": data,
-        "freeze_form": freeze_form, "form": snapshot_form,
+        "breakdowns": tables, "freeze_form": freeze_form, "form": snapshot_form,
         "shows_exercise_data": found.is_exercise},
         status=400 if request.method == "POST" else 200)
+
+
+BREAKDOWN_TITLES = {"region": _("By region"), "urban_rural": _("By urban or rural area"),
+                    "hour": _("By hour of visit")}
+
+
+def _group_name(key: str, group: str) -> str:
+    """A breakdown's group as the page shows it: the frame's area in the reader's language,
+    the hour as a span of the observer's clock; no value is "unknown"."""
+    if not group:
+        return str(_("unknown"))
+    if key == "urban_rural" and group in Station.Area.values:
+        return str(Station.Area(group).label)
+    if key == "hour":
+        return f"{group}:00–{group}:59"
+    return group
+
+
+def breakdown_tables(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figures' breakdowns as tables, one per breakdown: a column per group, a row per
+    question, and in each cell the group's n, each answer's count and share of that n, and
+    the share assessed negatively for a four-point question."""
+    tables = []
+    for key, title in BREAKDOWN_TITLES.items():
+        groups = data["breakdowns"].get(key) or {}
+        if not groups or not data["questions"]:
+            continue
+        rows = []
+        for number, question in enumerate(data["questions"]):
+            cells = []
+            for figures_of_group in groups.values():
+                cell = figures_of_group[number]
+                cells.append({
+                    "n": cell["n"], "forms": cell["forms"],
+                    "answers": [(name, count, cell["percentages"][name])
+                                for name, count in cell["counts"].items()],
+                    "negative": cell.get("negative"), "negative_pct": cell.get("negative_pct")})
+            rows.append({"question": question["question"], "label": question.get("label", ""),
+                         "cells": cells})
+        tables.append({"key": key, "title": title, "rows": rows,
+                       "groups": [{"name": _group_name(key, group),
+                                   "forms": figures_of_group[0]["forms"]}
+                                  for group, figures_of_group in groups.items()]})
+    return tables
 
 
 def problems(request: HttpRequest, code: str) -> HttpResponse:

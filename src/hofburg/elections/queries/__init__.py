@@ -14,7 +14,8 @@ from django.http import Http404
 from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.tables import Table
-from hofburg.elections.engine.tally import Question, breakdown, hour_of, tally
+from hofburg.elections.bulk import collector_paused
+from hofburg.elections.engine.tally import CodedAnswers, Question, hour_of
 from hofburg.elections.models import (
     CLERK_CHANNELS,
     Attachment,
@@ -87,7 +88,7 @@ def visit_time(row: Mapping[str, Any], zone: ZoneInfo) -> str | None:
     """When a frozen form's visit was, for the breakdown by hour: on the observer's own clock,
     as the form recorded it (its `start`, with its offset); for a paper or phoned-in form the
     time the clerk copied from it, in the mission's zone (the entry's own `start` is when the
-    clerk typed it)."""
+    clerk typed it); without either, when it was captured, else received."""
     if row.get("channel") in CLERK_CHANNELS and row.get("captured_at"):
         return datetime.fromisoformat(str(row["captured_at"])).astimezone(zone).isoformat()
     answers = row["data"]
@@ -95,22 +96,39 @@ def visit_time(row: Mapping[str, Any], zone: ZoneInfo) -> str | None:
             or row.get("received_at"))
 
 
-def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
-    """The statement figures of a frozen snapshot: per question counts, n, percentages and
-    negative_pct for four-point questions; breakdowns by region, urban/rural and hour."""
+def snapshot_content(snapshot: Snapshot) -> dict[str, Any]:
+    """The frozen content of a snapshot, parsed: `forms` (the rows counted), `duplicates` and
+    `conflicts`. A snapshot `freeze` has just made carries it already parsed."""
     import json
 
-    content = json.loads(snapshot.content)
-    rows = content["forms"]
-    zone = ZoneInfo(snapshot.mission.time_zone)
-    forms = []
-    for row in rows:
-        answers = dict(row["data"])
-        answers["_region"] = row.get("region", "")
-        answers["_urban_rural"] = row.get("urban_rural", "")
-        answers["_hour"] = hour_of(visit_time(row, zone))
-        forms.append(answers)
+    parsed = snapshot.parsed_content
+    return parsed if parsed is not None else dict(json.loads(snapshot.content))
+
+
+# The breakdowns of the figures: each form's region and urban/rural (from the frame, by its
+# station) and the hour of the visit (`visit_time`).
+BREAKDOWNS = ("region", "urban_rural", "hour")
+
+
+def breakdown_labels(rows: list[dict[str, Any]], zone: ZoneInfo) -> dict[str, list[Any]]:
+    """Each row's group in each breakdown (`BREAKDOWNS`)."""
+    return {
+        "region": [row.get("region", "") for row in rows],
+        "urban_rural": [row.get("urban_rural", "") for row in rows],
+        "hour": [hour_of(visit_time(row, zone)) for row in rows],
+    }
+
+
+def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
+    """The statement figures of a frozen snapshot: per question counts, n, percentages and
+    negative_pct for four-point questions; breakdowns by region, urban/rural and hour. The
+    answers are coded once and every breakdown counted in the same pass (`CodedAnswers`)."""
     questions = [q for q in questions_of(versions) if q.kind in ("select_one", "select_multiple")]
+    with collector_paused():
+        content = snapshot_content(snapshot)
+        rows = content["forms"]
+        tallied = CodedAnswers(questions, [row["data"] for row in rows]).figures(
+            breakdown_labels(rows, ZoneInfo(snapshot.mission.time_zone)))
     return {
         "form_id": snapshot.form_id,
         "cutoff": snapshot.cutoff.isoformat(),
@@ -119,12 +137,10 @@ def figures(snapshot: Snapshot, versions: list[Form]) -> dict[str, Any]:
         "distinct_stations": len({r["station_id"] for r in rows if r["station_id"]}),
         "paired_duplicates": len(content["duplicates"]),
         "conflicts_held_out": content["conflicts"],
-        "questions": [f.as_dict() for f in tally(questions, forms)],
-        "breakdowns": {
-            label: {group: [f.as_dict() for f in figs]
-                    for group, figs in breakdown(questions, forms, key).items()}
-            for label, key in (("region", "_region"), ("urban_rural", "_urban_rural"),
-                               ("hour", "_hour"))},
+        "questions": [f.as_dict() for f in tallied.overall],
+        "breakdowns": {key: {group: [f.as_dict() for f in figs]
+                             for group, figs in tallied.breakdowns[key].items()}
+                       for key in BREAKDOWNS},
     }
 
 

@@ -21,6 +21,7 @@ from hofburg.core.access import AccessDenied, AnyUser
 from hofburg.core.errors import Invalid, NotFound
 from hofburg.core.services.audit import record_change
 from hofburg.elections import permissions
+from hofburg.elections.bulk import collector_paused
 from hofburg.elections.engine.pairs import reconcile
 from hofburg.elections.models import Form, Mission, Resolution, Snapshot, Submission
 
@@ -28,23 +29,25 @@ from hofburg.elections.models import Form, Mission, Resolution, Snapshot, Submis
 def submission_rows(mission: Mission, form_id: str, cutoff: datetime | None = None
                     ) -> list[dict[str, Any]]:
     """The form's submissions (all versions) as plain rows, with the station's region and
-    urban/rural from the frame; only those received by `cutoff` when given."""
-    rows = []
-    stations = {s.station_id: s for s in mission.stations.all()}
+    urban/rural from the frame; only those received by `cutoff` when given. Read as values in
+    one query (no model instances: a snapshot may hold a hundred thousand forms)."""
+    stations = {station_id: (region, area) for station_id, region, area in
+                mission.stations.values_list("station_id", "region", "urban_rural")}
     found = Submission.objects.filter(form__mission=mission, form__form_id=form_id)
     if cutoff is not None:
         found = found.filter(received_at__lte=cutoff)
-    for sub in found.select_related("form", "submitted_by").order_by("instance_id"):
-        station = stations.get(sub.station_id)
+    rows = []
+    for (instance_id, version, station_id, team, username, channel, captured_at, received_at,
+         data) in found.order_by("instance_id").values_list(
+            "instance_id", "form__version", "station_id", "team", "submitted_by__username",
+            "channel", "captured_at", "received_at", "data").iterator(chunk_size=5000):
+        region, area = stations.get(station_id, ("", ""))
         rows.append({
-            "instance_id": sub.instance_id, "form_id": form_id, "version": sub.form.version,
-            "station_id": sub.station_id, "team": sub.team,
-            "submitted_by": sub.submitted_by.username if sub.submitted_by else "",
-            "region": station.region if station else "",
-            "urban_rural": station.urban_rural if station else "",
-            "channel": sub.channel,
-            "captured_at": sub.captured_at.isoformat() if sub.captured_at else None,
-            "received_at": sub.received_at.isoformat(), "data": sub.data})
+            "instance_id": instance_id, "form_id": form_id, "version": version,
+            "station_id": station_id, "team": team, "submitted_by": username or "",
+            "region": region, "urban_rural": area, "channel": channel,
+            "captured_at": captured_at.isoformat() if captured_at else None,
+            "received_at": received_at.isoformat(), "data": data})
     return rows
 
 
@@ -57,11 +60,19 @@ def resolutions(mission: Mission, form_id: str) -> dict[tuple[str, str, str], st
 def frozen_content(mission: Mission, form_id: str, cutoff: datetime) -> tuple[str, int]:
     """The canonical JSON of the snapshot and the number of forms it counts: paired
     observers' duplicates left out, their unresolved conflicts held out and listed."""
-    result = reconcile(submission_rows(mission, form_id, cutoff), resolutions(mission, form_id))
-    content = {"forms": result.kept, "duplicates": sorted(result.duplicates),
-               "conflicts": result.conflicts}
-    return (json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
-            len(result.kept))
+    text, content = _frozen(mission, form_id, cutoff)
+    return text, len(content["forms"])
+
+
+def _frozen(mission: Mission, form_id: str, cutoff: datetime) -> tuple[str, dict[str, Any]]:
+    """The snapshot's canonical JSON and the content it serialises."""
+    chosen = resolutions(mission, form_id)
+    with collector_paused():
+        result = reconcile(submission_rows(mission, form_id, cutoff), chosen)
+        content = {"forms": result.kept, "duplicates": sorted(result.duplicates),
+                   "conflicts": result.conflicts}
+        text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text, content
 
 
 def freeze(user: AnyUser | None, form_id: str, cutoff: datetime) -> Snapshot:
@@ -81,7 +92,8 @@ def freeze(user: AnyUser | None, form_id: str, cutoff: datetime) -> Snapshot:
     found = Snapshot.objects.filter(mission=mission, form_id=form_id, cutoff=cutoff).first()
     if found is not None:
         return found
-    content, count = frozen_content(mission, form_id, cutoff)
+    content, parsed = _frozen(mission, form_id, cutoff)
+    count = len(parsed["forms"])
     digest = hashlib.sha256(content.encode()).hexdigest()
     try:
         with transaction.atomic():
@@ -94,6 +106,7 @@ def freeze(user: AnyUser | None, form_id: str, cutoff: datetime) -> Snapshot:
                            "forms": count})
     except IntegrityError:
         return Snapshot.objects.get(mission=mission, form_id=form_id, cutoff=cutoff)
+    snap.parsed_content = parsed
     return snap
 
 
