@@ -92,7 +92,7 @@ def test_both_sections_are_in_the_page_and_the_pdf(cast: Cast) -> None:
                                     place="EXERCISE depot", is_exercise=True)
     page = cast.client(cast.carol).get(f"/monitoring/reports/{REPORT_DATE}/").content.decode()
     headings = re.findall(r"<h2>(.*?)</h2>", page)
-    assert headings[3:5] == ["Disengagement areas", "Weapons storage sites"]
+    assert headings[4:6] == ["Disengagement areas", "Weapons storage sites"]
     assert "EXERCISE disengagement area A (fictional)" in page
     assert "EXERCISE depot" in page and "no register of designated storage sites" in page
     printed = report.render_report_html(report.build_daily_report(cast.carol, DAY),

@@ -1,0 +1,80 @@
+"""The field-monitoring desk's daily report at the demo's size: the page and the PDF.
+
+Loads, in a fresh database (SQLite in a temporary folder, or the PostgreSQL database named by
+HOFBURG_BENCH_DATABASE_URL), the demo's EXERCISE week exactly as `hofburg demo` does (the
+monitoring loader: about 280 observations a day for seven days, merged into events, the
+corroborated ones of the first six days published and their periods released), then times,
+through the URLs a browser uses, the report of the last released day for a visitor and for the
+exercise mission's monitor, and the monitor's report of the last day (not released):
+
+- the report page (`/monitoring/reports/<date>/`);
+- the report as a PDF (`/monitoring/reports/<date>/pdf/`).
+
+The first request of a process is timed apart: it reads the vendored base map once.
+
+    python -m benchmarks.monitoring_report [--repeat 20]
+
+Figures go to benchmarks/README.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import timedelta
+
+from benchmarks.common import setup, timed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from hofburg.core.models import User
+    from hofburg.monitoring import demo
+    from hofburg.monitoring.models import DailyCount, Event, Observation
+
+    if connection.vendor == "postgresql":
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    demo.load_demo_scenario()
+    print(f"{Observation.objects.count():,} observations, {Event.objects.count():,} events "
+          f"on {connection.vendor}; demo loaded in {time.perf_counter() - start:.1f} s",
+          flush=True)
+    _first, end = demo.demo_window()
+    last = end - timedelta(days=1)
+    released = last - timedelta(days=1)
+    monitor = Client()
+    monitor.force_login(User.objects.get(username=demo.MONITOR))
+    readers = (("visitor", Client(), released), ("monitor", monitor, released),
+               ("monitor", monitor, last))
+
+    def get(client: Client, url: str) -> bytes:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return bytes(response.content)
+
+    cold = time.perf_counter()
+    page = get(monitor, f"/monitoring/reports/{released.isoformat()}/")
+    print(f"  {'first report page of the process (monitor)':<62} "
+          f"{(time.perf_counter() - cold) * 1000:8.1f} ms", flush=True)
+    print(f"  the page holds {page.count(b'<svg')} svg elements, {len(page):,} bytes", flush=True)
+    for who, client, day in readers:
+        counted = sum(DailyCount.objects.filter(day=day).values_list("violations", flat=True))
+        url = f"/monitoring/reports/{day.isoformat()}/"
+        timed(f"{who}: report of {day} ({counted:,} violations, all statuses), page",
+              lambda c=client, u=url: get(c, u), args.repeat)
+        pdf = get(client, url + "pdf/")
+        timed(f"{who}: report of {day}, PDF ({len(pdf) // 1024:,} KiB)",
+              lambda c=client, u=url: get(c, u + "pdf/"), max(3, args.repeat // 4))
+
+
+if __name__ == "__main__":
+    main()
