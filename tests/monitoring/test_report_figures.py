@@ -4,6 +4,7 @@ each reader, on the page and in the PDF, in the reader's language."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 
 from hofburg.core import access, numbers
 from hofburg.core.models import Classification, User
-from hofburg.monitoring import report
+from hofburg.monitoring import report, report_figures
 from hofburg.monitoring.engine.drawing import CATEGORY_COLOURS
 from hofburg.monitoring.intake.submit import submit_observation
 from hofburg.monitoring.models import Event, Observation
@@ -147,6 +148,7 @@ def test_the_pdf_holds_the_map_and_the_chart(cast: Cast) -> None:
                         for page in PdfReader(io.BytesIO(pdf)).pages)
 
     carol = text_of(cast.carol)
+    assert re.search(r"\b\d+ km\b", carol)  # the map's scale bar, written in its drawing
     for words in ("Map of the period", "explosion, undetermined: 3", "Total: 3",
                   "Compared with the report dates before", "Violations (at least)",
                   "Report date", "Boundaries: Natural Earth"):
@@ -168,3 +170,22 @@ def test_the_figures_speak_the_reader_s_language(cast: Cast) -> None:
     with translation.override("fr"):
         assert numbers.whole(1365) == "1\u202f365"
     assert numbers.whole(1365) == "1,365"
+
+
+def test_the_pdf_takes_the_drawings_as_images_and_fetches_nothing_else(cast: Cast) -> None:
+    crossing_pair(cast.mona)
+    daily = report.build_daily_report(cast.carol, DAY)
+    assert daily.figures is not None
+    printed = report.render_report_html(daily, for_pdf=True)
+    html, drawings = report_figures.as_images(printed, daily.figures)
+    assert 'id="report-map"' not in html and 'id="report-chart"' not in html
+    assert 'src="hofburg-drawing:map"' in html and 'src="hofburg-drawing:chart"' in html
+    assert drawings["hofburg-drawing:map"] == daily.figures.map.svg.encode()
+    fetcher = report_figures.drawing_fetcher(drawings)
+    served = fetcher.fetch("hofburg-drawing:chart")
+    assert served.read() == daily.figures.chart.svg.encode()
+    assert served.content_type == "image/svg+xml"
+    for address in ("http://example.org/tile.png", "file:///etc/passwd",
+                    "hofburg-drawing:elsewhere"):
+        with pytest.raises(ValueError, match="fetches nothing"):
+            fetcher.fetch(address)

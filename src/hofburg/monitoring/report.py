@@ -388,9 +388,13 @@ def neighbours(user: AnyUser, day: date) -> tuple[date | None, date | None]:
 
 def render_report_pdf(report: DailyReport, request: HttpRequest | None = None, *,
                       base_url: str | None = None) -> bytes:
-    """The report as PDF, rendered by WeasyPrint from the same template as the page."""
+    """The report as PDF, rendered by WeasyPrint from the same template as the page; the
+    drawings handed over as images of the same SVG (`report_figures.as_images`), and nothing
+    else fetched."""
     from weasyprint import HTML  # imported here: it loads pango, which the pages never need
 
-    html = render_report_html(report, request, for_pdf=True)
-    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
+    html, drawings = report_figures.as_images(render_report_html(report, request, for_pdf=True),
+                                              report.figures)
+    pdf: bytes = HTML(string=html, base_url=base_url,
+                      url_fetcher=report_figures.drawing_fetcher(drawings)).write_pdf()
     return pdf

@@ -15,13 +15,15 @@ read from the static files once per process: nothing is fetched when a report is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.db.models import Sum
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -65,6 +67,7 @@ class LegendEntry:
 @dataclass(frozen=True)
 class Figure:
     svg: SafeString
+    title: str
     legend: list[LegendEntry]
     violations: int = 0  # what the figure draws for the report's own date
 
@@ -119,16 +122,16 @@ def _map(scope: Scope, day: date) -> Figure:
               for _cell, lon, lat, category, violations in cells]
     boxes = [_mission_box(), *((p.lon, p.lat, p.lon, p.lat) for p in points)]
     frame = fitted_frame(covering(boxes))
+    title = _("Map of ceasefire violations, %(day)s") % {"day": dates.day(day)}
     svg = draw_map(MapDrawing(
-        frame=frame,
-        title=_("Map of ceasefire violations, %(day)s") % {"day": dates.day(day)},
+        frame=frame, title=title,
         description=_("Each circle stands for the ceasefire violations of one category in "
                       "one map cell of about 36 km², drawn at the cell's centre; its area "
                       "grows with their number. The same figures are in the tables of this "
                       "report."),
         points=points, land=_land(frame.box), areas=_area_rings(), lines=_contact_line(),
         scale_label=lambda km: _("%(km)s km") % {"km": numbers.whole(km)}))
-    return Figure(_safe(svg), _map_legend(points, labels),
+    return Figure(_safe(svg), title, _map_legend(points, labels),
                   sum(p.violations for p in points))
 
 
@@ -248,9 +251,10 @@ def _chart(scope: Scope, start: date, end: date) -> tuple[Figure, bool]:
                            highlighted=day == end, tooltip=_day_text(day, counts, readable))
                   for day in days]
     shown = [c for c in labels if any(c in counts.get(d, {}) for d in readable)]
+    title = _("Violations per report date by category, %(start)s – %(end)s") % {
+        "start": dates.day(start), "end": dates.day(end)}
     svg = draw_chart(BarChart(
-        title=_("Violations per report date by category, %(start)s – %(end)s") % {
-            "start": dates.day(start), "end": dates.day(end)},
+        title=title,
         description=_("Stacked bars, one per report date, the report's own date outlined. "
                       "Totals: %(totals)s.") % {
             "totals": "; ".join(_day_text(day, counts, readable) for day in days)},
@@ -258,7 +262,7 @@ def _chart(scope: Scope, start: date, end: date) -> tuple[Figure, bool]:
         categories=list(labels), number=numbers.whole))
     legend = [LegendEntry(labels[c], _safe(drawing.swatch(drawing.colour_of(c))))
               for c in shown]
-    figure = Figure(_safe(svg), legend, sum(counts.get(end, {}).values()))
+    figure = Figure(_safe(svg), title, legend, sum(counts.get(end, {}).values()))
     return figure, len(readable) < len(days)
 
 
@@ -266,3 +270,41 @@ def _day_text(day: date, counts: dict[date, dict[str, int]], readable: set[date]
     total = (numbers.whole(sum(counts.get(day, {}).values())) if day in readable
              else _("not yet released"))
     return _("%(label)s: %(count)s") % {"label": dates.day(day), "count": total}
+
+
+# --- the PDF --------------------------------------------------------------------------------
+
+DRAWING_SCHEME = "hofburg-drawing"
+
+
+def as_images(html: str, figures: ReportFigures | None) -> tuple[str, dict[str, bytes]]:
+    """The print HTML with the map and the chart as images of the same SVG, and each SVG by
+    its image's address. WeasyPrint draws an SVG image in about two thirds of the time the
+    same SVG takes inline, which it styles element by element as HTML before parsing it again
+    as SVG (measured: decision 0073). The HTML keeps them inline (the page, the command's
+    HTML file); only the copy handed to WeasyPrint changes."""
+    if figures is None:
+        return html, {}
+    drawings: dict[str, bytes] = {}
+    for name, figure in (("map", figures.map), ("chart", figures.chart)):
+        address = f"{DRAWING_SCHEME}:{name}"
+        image = format_html('<img class="report-drawing" src="{}" alt="{}">', address,
+                            figure.title)
+        html = html.replace(figure.svg, image, 1)
+        drawings[address] = figure.svg.encode()
+    return html, drawings
+
+
+def drawing_fetcher(drawings: Mapping[str, bytes]) -> Any:
+    """A WeasyPrint URL fetcher serving the report's own drawings and refusing every other
+    address: nothing is fetched while a report is made. (Imported when called: WeasyPrint
+    loads pango, which the pages never need.)"""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class DrawingFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url not in drawings:
+                raise ValueError(f"a daily report fetches nothing: {url}")
+            return URLFetcherResponse(url, drawings[url], {"Content-Type": "image/svg+xml"})
+
+    return DrawingFetcher()

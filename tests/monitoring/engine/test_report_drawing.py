@@ -197,7 +197,7 @@ def test_the_chart_stacks_categories_outlines_its_day_and_marks_what_is_not_rele
     assert "—" in "".join(unreleased[0].itertext())
     assert unreleased[0].findall(f"{SVG}rect") == []  # a mark, never a bar of 0
     # Two categories stacked, in their colours.
-    fills = [r.get("fill") for r in groups[0].findall(f"{SVG}rect")]
+    fills = [r.get("fill") for r in groups[0].findall(f".//{SVG}rect")]
     assert fills == [CATEGORY_COLOURS["burst"], CATEGORY_COLOURS["shot"]]
     # The tick labels are written by the number function given (the reader's language).
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]

@@ -140,8 +140,7 @@ def _bar(plot: _Plot, chart: BarChart, index: int, day: ChartDay) -> str:
         top, bottom = plot.y(stacked + value), plot.y(stacked)
         pieces.append(element("rect", {"x": centre - bar_width / 2, "y": top,
                                        "width": bar_width, "height": bottom - top,
-                                       "fill": colour_of(category), "stroke": "#ffffff",
-                                       "stroke-width": 0.5}))
+                                       "fill": colour_of(category)}))
         stacked += value
     if day.highlighted and stacked:
         pieces.append(element("rect", {"x": centre - bar_width / 2 - 1.5,
@@ -154,4 +153,6 @@ def _bar(plot: _Plot, chart: BarChart, index: int, day: ChartDay) -> str:
                              "font-weight": "bold" if day.highlighted else "normal"},
                     text(chart.number(stacked)))
     tooltip = element("title", {}, text(day.tooltip)) if day.tooltip else ""
-    return element("g", {"class": "day"}, tooltip + "".join(pieces) + total + label)
+    bars = element("g", {"stroke": "#ffffff", "stroke-width": 0.5}, "".join(pieces)) \
+        if pieces else ""
+    return element("g", {"class": "day"}, tooltip + bars + total + label)

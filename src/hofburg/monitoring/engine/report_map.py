@@ -186,10 +186,11 @@ def _circles(frame: Frame, points: Sequence[MapPoint]) -> str:
             angle = _direction(point.category)
             x, y = x + 2.5 * math.cos(angle), y + 2.5 * math.sin(angle)
         circles.append(element("circle", {"cx": x, "cy": y, "r": radius(point.violations),
-                                          "fill": colour_of(point.category),
-                                          "fill-opacity": "0.85", "stroke": INK,
-                                          "stroke-width": 0.6}))
-    return element("g", {"class": "violations"}, "".join(circles)) if circles else ""
+                                          "fill": colour_of(point.category)}))
+    # What all circles share is said once, on their group (SVG inherits it): a shorter
+    # drawing is quicker to parse for the browser and for WeasyPrint alike.
+    return element("g", {"class": "violations", "fill-opacity": "0.85", "stroke": INK,
+                         "stroke-width": 0.6}, "".join(circles)) if circles else ""
 
 
 def _direction(category: str) -> float:
