@@ -16,6 +16,7 @@ BENCHMARKS = {
     "decisions": [sys.executable, "-m", "benchmarks.decisions"],
     "monitoring_engine": [sys.executable, str(HERE / "monitoring_engine.py")],
     "monitoring_import": [sys.executable, str(HERE / "monitoring_import.py")],
+    "monitoring_report": [sys.executable, "-m", "benchmarks.monitoring_report"],
     "csbm": [sys.executable, "-m", "benchmarks.csbm"],
     "projects": [sys.executable, "-m", "benchmarks.projects"],
     "cases": [sys.executable, "-m", "benchmarks.cases"],

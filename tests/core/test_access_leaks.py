@@ -475,6 +475,16 @@ def test_the_daily_report_pdf_counts_only_what_the_viewer_may_see(watch: Watch) 
     assert SECRET_OBSERVER not in text
 
 
+def test_the_daily_report_s_map_and_chart_draw_only_what_the_viewer_may_see(
+        watch: Watch) -> None:
+    page = watch.web.get(f"/monitoring/reports/{WATCH_DAY}/").content.decode()
+    assert re.findall(r'data-violations="(\d+)"', page) == [str(watch.day_total)] * 2
+    pdf = watch.web.get(f"/monitoring/reports/{WATCH_DAY}/pdf/").content
+    text = " ".join(" ".join(sheet.extract_text().split())
+                    for sheet in PdfReader(io.BytesIO(pdf)).pages)
+    assert f"Total: {watch.day_total}" in text
+
+
 def test_an_event_and_its_merge_explanation_show_nothing_the_viewer_may_not_see(
         watch: Watch) -> None:
     detail = watch.api(f"/events/{watch.restricted_event}")

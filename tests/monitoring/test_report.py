@@ -88,7 +88,7 @@ def test_the_report_page_has_the_structure_and_the_exercise_mark(cast: Cast) -> 
     publish_all(cast)
     page = Client().get(f"/monitoring/reports/{REPORT_DATE}/").content.decode()
     headings = re.findall(r"<h2>(.*?)</h2>", page)
-    assert headings == ["Summary", "Ceasefire violations per area",
+    assert headings == ["Summary", "Map of the period", "Ceasefire violations per area",
                         "Weapons in violation of the withdrawal lines",
                         "Disengagement areas", "Weapons storage sites",
                         "Restrictions of the mission's freedom of movement",

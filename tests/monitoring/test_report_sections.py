@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
-from hofburg.core.models import Classification
+from hofburg.core import access
+from hofburg.core.models import Affiliation, Classification, User
 from hofburg.monitoring import report
 from hofburg.monitoring.intake.patrol_reports import submit_weapon_sighting
 from hofburg.monitoring.models import Event, EventStatus
@@ -25,14 +26,14 @@ INSIDE_A = (-29.975, 47.3)
 
 
 def _event(key: str, *, classification: str, status: str, count: int = 4,
-           category: str = "explosion_undetermined", where: tuple[float, float] = INSIDE_A
-           ) -> Event:
+           category: str = "explosion_undetermined", where: tuple[float, float] = INSIDE_A,
+           owner: Affiliation | None = None) -> Event:
     # The merge would make such events from observations; here only their place matters.
     return Event.objects.create(
         event_key=key, status=status, category=category, count_at_least=count,
         first_observed_at=WHEN, last_observed_at=WHEN, report_date=DAY, lon=where[0],
         lat=where[1], h3_cell="85000000fffffff", area="exercise-area", location_method="fix",
-        classification=classification, is_exercise=True)
+        classification=classification, owner_affiliation=owner, is_exercise=True)
 
 
 def test_the_disengagement_section_counts_what_is_inside_each_area_for_the_reader(
@@ -61,6 +62,32 @@ def test_the_disengagement_section_counts_what_is_inside_each_area_for_the_reade
     assert visitor is not None
     a = next(row for row in visitor.rows if row.area_id == "exercise-area-a")
     assert (a.events, a.violations, a.weapons) == (1, 4, [])
+
+
+def test_the_disengagement_section_counts_only_what_the_report_s_figures_count(
+        cast: Cast) -> None:
+    """A withdrawn event counts nowhere; a confidential event shared with another affiliation
+    is readable there but summed for its owner only (decision 0018): the section leaves it out
+    for the affiliation it is shared with, as the report's tables, map and marking do."""
+    _event("inside-restricted", classification=Classification.RESTRICTED,
+           status=EventStatus.VERIFIED, count=3)
+    _event("inside-withdrawn", classification=Classification.RESTRICTED,
+           status=EventStatus.WITHDRAWN, count=5)
+    secret = _event("inside-secret", classification=Classification.CONFIDENTIAL,
+                    status=EventStatus.VERIFIED, count=7, owner=cast.mission)
+    secret.shared_with.add(cast.austria)
+    assert access.can_view(cast.alice, secret)
+
+    def area_a(reader: User) -> tuple[int, int]:
+        section = report.build_daily_report(reader, DAY).disengagement
+        assert section is not None
+        row = next(row for row in section.rows if row.area_id == "exercise-area-a")
+        return row.events, row.violations
+
+    assert area_a(cast.alice) == (1, 3)
+    assert area_a(cast.carol) == (1, 3)
+    assert area_a(cast.mona) == (2, 10)
+    assert report.build_daily_report(cast.alice, DAY).marking == Classification.RESTRICTED
 
 
 def test_the_storage_section_lists_weapons_beyond_the_lines_and_those_not_checked(
@@ -92,7 +119,7 @@ def test_both_sections_are_in_the_page_and_the_pdf(cast: Cast) -> None:
                                     place="EXERCISE depot", is_exercise=True)
     page = cast.client(cast.carol).get(f"/monitoring/reports/{REPORT_DATE}/").content.decode()
     headings = re.findall(r"<h2>(.*?)</h2>", page)
-    assert headings[3:5] == ["Disengagement areas", "Weapons storage sites"]
+    assert headings[4:6] == ["Disengagement areas", "Weapons storage sites"]
     assert "EXERCISE disengagement area A (fictional)" in page
     assert "EXERCISE depot" in page and "no register of designated storage sites" in page
     printed = report.render_report_html(report.build_daily_report(cast.carol, DAY),

@@ -4,8 +4,9 @@ across the platform, every time labelled with its zone.
 `day` is the long date ("6 March 2026", "6 марта 2026 г.", "6 marzo 2026"), `day(…, short=True)`
 the medium one for dense tables ("6 Mar 2026", "06.03.2026"), `month` a month and year
 ("март 2026 г."), `moment` a date and time with its zone ("6 March 2026, 19:30 CET") and
-`clock` a time with its zone where the date stands beside it. English is written as the OSCE
-writes it (CLDR's en-GB). Pages use them through `{% load when %}`.
+`clock` a time with its zone where the date stands beside it; `day_and_month` ("6 Mar") only
+labels a chart's axis. English is written as the OSCE writes it (CLDR's en-GB). Pages use
+them through `{% load when %}`; numbers are written by `hofburg.core.numbers`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from django.utils import timezone, translation
 _LOCALES = {"en": "en_GB"}
 
 
-def _locale() -> str:
+def cldr_locale() -> str:
+    """The CLDR locale of the active language (`en` is written as `en_GB`)."""
     language = (translation.get_language() or "en").split("-")[0]
     return _LOCALES.get(language, language)
 
@@ -37,7 +39,13 @@ def _date_of(value: date | datetime) -> date:
 
 def day(value: date | datetime, short: bool = False) -> str:
     """The date in the active language; a moment's date in the site's zone."""
-    return format_date(_date_of(value), "medium" if short else "long", locale=_locale())
+    return format_date(_date_of(value), "medium" if short else "long", locale=cldr_locale())
+
+
+def day_and_month(value: date | datetime) -> str:
+    """The day and the month's short name without the year ("6 Mar", "6 мар."), for the
+    labels of a chart's axis whose title gives the year."""
+    return format_skeleton("MMMd", _date_of(value), locale=cldr_locale())
 
 
 def day_of_year(month_number: int, day_number: int) -> str:
@@ -49,14 +57,14 @@ def month(value: date | datetime, short: bool = False) -> str:
     """A month and year ("март 2026 г."), or the month's short name alone ("мар.") for the
     headings of a year's timeline."""
     if short:
-        return format_date(_date_of(value), "LLL", locale=_locale())
-    return format_skeleton("yMMMM", _date_of(value), locale=_locale())
+        return format_date(_date_of(value), "LLL", locale=cldr_locale())
+    return format_skeleton("yMMMM", _date_of(value), locale=cldr_locale())
 
 
 def moment(value: datetime, zone: str | None = None) -> str:
     """The date and time in `zone` (the site's by default), with the zone's abbreviation."""
     local = _local(value, zone)
-    return f"{format_date(local.date(), 'long', locale=_locale())}, {clock(value, zone)}"
+    return f"{format_date(local.date(), 'long', locale=cldr_locale())}, {clock(value, zone)}"
 
 
 def clock(value: datetime, zone: str | None = None) -> str:

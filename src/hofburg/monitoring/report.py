@@ -2,7 +2,8 @@
 
 Summary, ceasefire violations per area compared with the previous period (explosions counted
 separately), weapons in violation of the withdrawal lines, restrictions of the monitors' freedom
-of movement, and civilian casualties and damage (domain reference, 1.1). The same assembly feeds
+of movement, and civilian casualties and damage (domain reference, 1.1), with a map and a chart
+of the same figures (`report_figures`, decision 0073). The same assembly feeds
 the HTML page, the PDF (WeasyPrint renders the page's own template) and the `daily_report`
 command. Figures come from the rollups through `queries`, so a visitor sees the published share
 only; the record sections list only what `core.access` lets the reader see.
@@ -25,7 +26,7 @@ from hofburg.core import access
 from hofburg.core.access import AnyUser
 from hofburg.core.bounds import CLOCK_SKEW
 from hofburg.core.models import Classification
-from hofburg.monitoring import queries, report_sections
+from hofburg.monitoring import queries, report_figures, report_sections
 from hofburg.monitoring.engine.periods import ReportingPeriod, period_for_report_date
 from hofburg.monitoring.mission import area_name, report_date_of, reporting_calendar
 from hofburg.monitoring.models import (
@@ -116,6 +117,8 @@ class DailyReport:
     # period's figures only once it is released, and "not yet released" where it is not.
     release: PeriodRelease | None = None
     previous_released: bool = True
+    # The map and the chart (report_figures), drawn where the reader may read the figures.
+    figures: report_figures.ReportFigures | None = None
 
     @property
     def figures_shown(self) -> bool:
@@ -250,6 +253,9 @@ def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
     sightings = report_sections.period_sightings(user, period)
     marking = _marking(scope, [previous_date, report_date],
                        [*weapons, *restrictions, *impacts, *sightings])
+    figures = None
+    if not scope.published_only or report_date in releases:
+        figures = report_figures.report_figures(scope, report_date, possible_report_dates()[0])
     return DailyReport(report_date=report_date, period=period, marking=marking,
                        published_only=scope.published_only, areas=areas,
                        categories=(category_rows(user, report_date, compare=compare)
@@ -260,7 +266,7 @@ def build_daily_report(user: AnyUser, report_date: date) -> DailyReport:
                            user, report_date, period, sightings=sightings),
                        storage=report_sections.storage_section(sightings),
                        release=releases.get(report_date),
-                       previous_released=previous_date in releases)
+                       previous_released=previous_date in releases, figures=figures)
 
 
 def _marking(scope: queries.Scope, days: list[date], records: list[Any]) -> str:
@@ -382,9 +388,13 @@ def neighbours(user: AnyUser, day: date) -> tuple[date | None, date | None]:
 
 def render_report_pdf(report: DailyReport, request: HttpRequest | None = None, *,
                       base_url: str | None = None) -> bytes:
-    """The report as PDF, rendered by WeasyPrint from the same template as the page."""
+    """The report as PDF, rendered by WeasyPrint from the same template as the page; the
+    drawings handed over as images of the same SVG (`report_figures.as_images`), and nothing
+    else fetched."""
     from weasyprint import HTML  # imported here: it loads pango, which the pages never need
 
-    html = render_report_html(report, request, for_pdf=True)
-    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
+    html, drawings = report_figures.as_images(render_report_html(report, request, for_pdf=True),
+                                              report.figures)
+    pdf: bytes = HTML(string=html, base_url=base_url,
+                      url_fetcher=report_figures.drawing_fetcher(drawings)).write_pdf()
     return pdf

@@ -8,8 +8,10 @@ whose check could not be made. The desk keeps no register of designated storage 
 section says so rather than guessing which sightings were at one.
 
 Records come through the same access path as the rest of the report: events through
-`queries.events_for` in the reader's rollup scope (a visitor counts published events only),
-weapon sightings through `core.access.visible`. The areas are the mission's polygons
+`queries.events_for`, narrowed to the share of the rollups the report's tables sum
+(`counted_events`: no withdrawn event, no confidential event of another affiliation that is
+only shared with the reader's; a visitor counts published events only), weapon sightings
+through `core.access.visible`. The areas are the mission's polygons
 (EXERCISE geometry in this repository).
 """
 
@@ -22,9 +24,11 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from hofburg.core import access
 from hofburg.core.access import AnyUser
+from hofburg.core.models import Classification
 from hofburg.monitoring import queries
 from hofburg.monitoring.engine.periods import ReportingPeriod
 from hofburg.monitoring.engine.withdrawal import (
@@ -32,7 +36,15 @@ from hofburg.monitoring.engine.withdrawal import (
     disengagement_area_at,
     load_disengagement_areas,
 )
-from hofburg.monitoring.models import Category, EventStatus, WeaponSighting
+from hofburg.monitoring.models import (
+    CONFIDENTIAL_SCOPE_PREFIX,
+    PUBLIC_SCOPE,
+    RESTRICTED_SCOPE,
+    Category,
+    Event,
+    EventStatus,
+    WeaponSighting,
+)
 
 EXPLOSIONS = frozenset({Category.EXPLOSION_UNDETERMINED, Category.AIRBURST,
                         Category.EXPLOSION_WEAPON})
@@ -100,6 +112,29 @@ def period_sightings(user: AnyUser, period: ReportingPeriod) -> list[WeaponSight
                 .order_by("observed_at"))
 
 
+def counted_events(user: AnyUser, report_date: date) -> QuerySet[Event]:
+    """The events of the period that the reader's share of the rollups counts, so that a
+    section counts what the report's tables count (`events.rollups.contribution`): read
+    through `core.access`, never a withdrawn one, and only of the visibility scopes the share
+    sums. A confidential event shared with the reader's affiliation is readable by it but
+    summed for its owner alone (decision 0018); the public counts published public events."""
+    scope = queries.rollup_scope(user)
+    events = queries.events_for(user, start=report_date, end=report_date).exclude(
+        status=EventStatus.WITHDRAWN)
+    if scope.published_only:
+        return events.filter(status=EventStatus.PUBLISHED, classification=Classification.PUBLIC)
+    summed = Q(pk__in=[])
+    for name in scope.scopes:
+        if name == PUBLIC_SCOPE:
+            summed |= Q(classification=Classification.PUBLIC)
+        elif name == RESTRICTED_SCOPE:
+            summed |= Q(classification=Classification.RESTRICTED)
+        elif name.startswith(CONFIDENTIAL_SCOPE_PREFIX):
+            summed |= Q(classification=Classification.CONFIDENTIAL,
+                        owner_affiliation_id=int(name.removeprefix(CONFIDENTIAL_SCOPE_PREFIX)))
+    return events.filter(summed)
+
+
 def disengagement_section(user: AnyUser, report_date: date, period: ReportingPeriod, *,
                           sightings: Sequence[WeaponSighting] | None = None,
                           areas: Sequence[DisengagementArea] | None = None
@@ -110,9 +145,7 @@ def disengagement_section(user: AnyUser, report_date: date, period: ReportingPer
             for area in areas}
     if not rows:
         return DisengagementSection([])
-    published = queries.rollup_scope(user) is queries.PUBLISHED
-    events = queries.events_for(user, start=report_date, end=report_date,
-                                status=EventStatus.PUBLISHED if published else None)
+    events = counted_events(user, report_date)
     for event in events.only("lon", "lat", "category", "count_at_least"):
         area = disengagement_area_at(event.lon, event.lat, areas)
         if area is None:
