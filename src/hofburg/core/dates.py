@@ -50,7 +50,7 @@ def day_and_month(value: date | datetime) -> str:
 
 def day_of_year(month_number: int, day_number: int) -> str:
     """A day that recurs every year, without a year ("15 December", "15 декабря")."""
-    return format_skeleton("MMMMd", date(2001, month_number, day_number), locale=_locale())
+    return format_skeleton("MMMMd", date(2001, month_number, day_number), locale=cldr_locale())
 
 
 def month(value: date | datetime, short: bool = False) -> str:
