@@ -144,7 +144,9 @@
   }
 
   function describe(record) {
-    var when = (record.observed_at || "").slice(11, 16);
+    // The time as the monitor's device gave it, with its offset: every time names its zone.
+    var stamp = record.observed_at || "";
+    var when = stamp.slice(11, 16) + (stamp.length > 19 ? " UTC" + stamp.slice(19) : "");
     var where = record.sector || (record.bearing_deg ? record.bearing_deg + "°" : "");
     var photos = (record.photos || []).length;
     return optionText("category", record.category) + " × " + record.count + " · " + when +

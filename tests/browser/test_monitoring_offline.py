@@ -69,6 +69,7 @@ def test_records_wait_on_the_device_offline_and_are_sent_once_online(
     expect(outbox).to_have_count(2)
     expect(outbox.nth(0)).to_contain_text("waiting to send")
     expect(outbox.nth(1)).to_contain_text("waiting to send")
+    expect(outbox.nth(0)).to_contain_text(re.compile(r"\d\d:\d\d UTC[+-]\d\d:\d\d"))  # zone
     expect(page.locator("#outbox-notice")).to_contain_text("sent when the connection returns")
     assert Observation.objects.count() == 0
 
