@@ -59,7 +59,8 @@ def test_a_draft_under_silence_is_an_alert_until_it_expires(
 
     found = card(home(cast.client(cast.alice)), "alerts")
     assert "Drafts under silence <span class=\"muted\">(1)</span>" in found
-    assert f'href="/decisions/drafts/{seen.pk}/">PC.DD/1/26 — Draft decision 1</a>' in found
+    assert (f'href="/decisions/drafts/{seen.pk}/" translate="no">PC.DD/1/26 — Draft decision 1'
+            '</a>') in found
     assert "under silence until 11 December 2026, 10:00 CET: an objection or an amendment " \
            "in writing before then breaks it" in found
     assert "PC.DD/2/26" not in found and "PC.DD/3/26" not in found
@@ -80,7 +81,7 @@ def test_an_alert_about_the_state_awaits_its_reply(osce: Osce, cast: Cast) -> No
     found = card(home(cast.client(cast.alice)), "alerts")
     assert "Media-freedom alerts awaiting your State&#x27;s reply <span class=\"muted\">(1)" \
         in found
-    assert 'href="/cases/media-freedom/MF-AWAIT/">MF-AWAIT</a>' in found
+    assert 'href="/cases/media-freedom/MF-AWAIT/" translate="no">MF-AWAIT</a>' in found
     assert "media-freedom alert submitted on 2 November 2026: no reply of the State recorded" \
         in found
     for hidden in ("MF-ANSWERED", "MF-FINLAND", "MF-RESTRICTED", "alert-summary-marker"):
