@@ -75,7 +75,10 @@ def _snapshot(team: Team) -> dict[str, object]:
 
 def team_for(mission: Mission, code: str, *, lock: bool = False) -> Team:
     found = Team.objects.filter(mission=mission, code=(code or "").strip())
-    team = (found.select_for_update() if lock else found).select_related("area", "mission").first()
+    # Only the team's row is locked: PostgreSQL locks no row on the nullable side of the join
+    # to its area.
+    team = (found.select_for_update(of=("self",)) if lock else found).select_related(
+        "area", "mission").first()
     if team is None:
         raise Invalid(f"No team {code!r} on this mission.", field="team")
     return team
